@@ -1,0 +1,103 @@
+import type { OperationMetadata } from './types.js';
+
+/** Every failure the client reports is an IncusError; subclasses say which kind. */
+export class IncusError extends Error {
+  constructor(
+    message: string,
+    /** The envelope's `error_code` or the HTTP status, 0 when no answer came. */
+    readonly code: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class IncusNotFoundError extends IncusError {}
+export class IncusConflictError extends IncusError {}
+export class IncusForbiddenError extends IncusError {}
+export class IncusPreconditionFailedError extends IncusError {}
+
+/** The daemon did not answer at all (socket missing, connection refused, TLS failure). */
+export class IncusUnavailableError extends IncusError {
+  constructor(
+    readonly endpoint: string,
+    cause: string,
+  ) {
+    super(
+      `Incus is not reachable at ${endpoint}: ${cause}. Is incusd running? ` +
+        'Start it with `coi health --fix` (or your service manager: `systemctl start incus`).',
+      0,
+    );
+  }
+}
+
+/** A config or device value Incus refused; `key` names it when the message does. */
+export class IncusValidationError extends IncusError {
+  constructor(
+    message: string,
+    code: number,
+    readonly key: string | undefined,
+  ) {
+    super(key ? `invalid Incus configuration for "${key}": ${message}` : message, code);
+  }
+}
+
+/** A background operation that ended in failure, with whatever metadata could be recovered. */
+export class IncusOperationError extends IncusError {
+  constructor(
+    message: string,
+    code: number,
+    readonly operation: OperationMetadata<unknown> | undefined,
+  ) {
+    super(message, code);
+  }
+}
+
+const validationPatterns: RegExp[] = [
+  /Unknown configuration key:\s*"?([\w.\-/]+)"?/i,
+  /Invalid value for (?:device |config )?(?:option |key )?"?([\w.\-/]+)"?/i,
+  /Invalid (?:config|device) option "?([\w.\-/]+)"?/i,
+  /Failed validation of "?([\w.\-/]+)"?/i,
+  /Invalid (?:config|devices|configuration).*?"([\w.\-/]+)"/i,
+];
+
+function validationKey(message: string): string | undefined {
+  for (const pattern of validationPatterns) {
+    const match = pattern.exec(message);
+    if (match?.[1]) return match[1];
+  }
+  return undefined;
+}
+
+function looksLikeValidation(message: string): boolean {
+  return /Invalid config|Invalid devices|Unknown configuration key|Invalid value|Failed validation|Invalid option|invalid .* option/i.test(
+    message,
+  );
+}
+
+/** Maps an error envelope (or failed operation) to the matching typed error. */
+export function errorFromEnvelope(
+  message: string,
+  code: number,
+  operation?: OperationMetadata<unknown>,
+): IncusError {
+  if (operation) {
+    if (/UNIQUE constraint failed|already exists/i.test(message)) {
+      return new IncusConflictError(message, 409);
+    }
+    if (looksLikeValidation(message)) {
+      return new IncusValidationError(message, code, validationKey(message));
+    }
+    return new IncusOperationError(message, code, operation);
+  }
+  if (code === 404) return new IncusNotFoundError(message, code);
+  if (code === 403) return new IncusForbiddenError(message, code);
+  if (code === 412) return new IncusPreconditionFailedError(message, code);
+  if (code === 409 || /UNIQUE constraint failed|already exists/i.test(message)) {
+    return new IncusConflictError(message, code);
+  }
+  if ((code === 400 || code === 500) && looksLikeValidation(message)) {
+    return new IncusValidationError(message, code, validationKey(message));
+  }
+  return new IncusError(message, code);
+}

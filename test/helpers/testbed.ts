@@ -1,0 +1,81 @@
+import { afterAll } from 'vitest';
+import { IncusClient } from '../../src/incus/client.js';
+import { IncusNotFoundError } from '../../src/incus/errors.js';
+import { baseImageAlias } from '../../src/core/image/recipe.js';
+import { BRIDGE_GATEWAY, BRIDGE_NAME } from '../../src/core/host/bridge.js';
+
+/**
+ * Helpers for integration tests on real containers. Every name starts with the per-run prefix
+ * (`coi-test-<run>-`), so the final leak check finds anything a test left behind.
+ */
+
+export const RUN_ID = process.env.COI_TEST_RUN ?? 'adhoc';
+export const TEST_PREFIX = `coi-test-${RUN_ID}-`;
+export const BASE_IMAGE = baseImageAlias();
+export const GATEWAY = BRIDGE_GATEWAY;
+export const BRIDGE = BRIDGE_NAME;
+
+let shared: IncusClient | undefined;
+
+/** One client per test file, over the local unix socket. */
+export function incus(): IncusClient {
+  shared ??= IncusClient.local();
+  return shared;
+}
+
+/** A container name for this run: `coi-test-<run>-<label>` (label: lowercase letters, digits, -). */
+export function testName(label: string): string {
+  const name = `${TEST_PREFIX}${label}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  if (name.length > 63) throw new Error(`test container name too long: ${name}`);
+  return name;
+}
+
+export interface LaunchOptions {
+  config?: Record<string, string>;
+  devices?: Record<string, Record<string, string>>;
+  /** Start it (default) or only create it. */
+  start?: boolean;
+  image?: string;
+  ephemeral?: boolean;
+}
+
+const created = new Set<string>();
+
+/** Creates (and by default starts) a container from the base image; deleted after the file. */
+export async function launchTestContainer(label: string, opts: LaunchOptions = {}): Promise<string> {
+  const name = testName(label);
+  created.add(name);
+  const op = await incus().operation('POST', '/1.0/instances', {
+    body: {
+      name,
+      type: 'container',
+      source: { type: 'image', alias: opts.image ?? BASE_IMAGE },
+      config: opts.config ?? {},
+      devices: opts.devices ?? {},
+      ephemeral: opts.ephemeral ?? false,
+      start: opts.start ?? true,
+    },
+  });
+  await op.wait({ timeoutMs: 120_000 });
+  return name;
+}
+
+/** Force-stops and deletes a container; a container already gone is fine. */
+export async function deleteTestContainer(name: string): Promise<void> {
+  const client = incus();
+  try {
+    const stop = await client.operation('PUT', `/1.0/instances/${name}/state`, {
+      body: { action: 'stop', force: true, timeout: -1 },
+    });
+    await stop.wait({ timeoutMs: 60_000 }).catch(() => undefined);
+    const del = await client.operation('DELETE', `/1.0/instances/${name}`);
+    await del.wait({ timeoutMs: 60_000 });
+  } catch (err) {
+    if (!(err instanceof IncusNotFoundError)) throw err;
+  }
+  created.delete(name);
+}
+
+afterAll(async () => {
+  await Promise.all([...created].map((name) => deleteTestContainer(name)));
+});
