@@ -2,7 +2,6 @@ import { afterAll } from 'vitest';
 import { IncusClient } from '../../src/incus/client.js';
 import { IncusNotFoundError } from '../../src/incus/errors.js';
 import { baseImageAlias } from '../../src/core/image/recipe.js';
-import { BRIDGE_GATEWAY, BRIDGE_NAME } from '../../src/core/host/bridge.js';
 
 /**
  * Helpers for integration tests on real containers. Every name starts with the per-run prefix
@@ -12,8 +11,18 @@ import { BRIDGE_GATEWAY, BRIDGE_NAME } from '../../src/core/host/bridge.js';
 export const RUN_ID = process.env.COI_TEST_RUN ?? 'adhoc';
 export const TEST_PREFIX = `coi-test-${RUN_ID}-`;
 export const BASE_IMAGE = baseImageAlias();
-export const GATEWAY = BRIDGE_GATEWAY;
-export const BRIDGE = BRIDGE_NAME;
+/** The bridge the default profile uses and its gateway (the host), found by the global set-up. */
+export const BRIDGE = requiredEnv('COI_TEST_BRIDGE');
+export const GATEWAY = requiredEnv('COI_TEST_GATEWAY');
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value)
+    throw new Error(
+      `${name} is not set: run integration tests through vitest's integration project`,
+    );
+  return value;
+}
 
 let shared: IncusClient | undefined;
 
@@ -42,7 +51,10 @@ export interface LaunchOptions {
 const created = new Set<string>();
 
 /** Creates (and by default starts) a container from the base image; deleted after the file. */
-export async function launchTestContainer(label: string, opts: LaunchOptions = {}): Promise<string> {
+export async function launchTestContainer(
+  label: string,
+  opts: LaunchOptions = {},
+): Promise<string> {
   const name = testName(label);
   created.add(name);
   const op = await incus().operation('POST', '/1.0/instances', {

@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { setupHost } from '../../core/host/setup.js';
+import { terminalProgress } from '../../core/progress.js';
+
+export function registerSetup(program: Command): void {
+  program
+    .command('setup')
+    .description(
+      'install and start what coi needs on this host (idempotent): Incus, pool, bridge, base image',
+    )
+    .option(
+      '--test',
+      'test bed: bridge NAT off and a guard table that keeps container traffic on the machine',
+    )
+    .option('--no-image', 'skip building the base image')
+    .action(async (opts: { test?: boolean; image: boolean }) => {
+      const report = await setupHost({
+        test: !!opts.test,
+        image: opts.image,
+        progress: terminalProgress(),
+      });
+      const warnings = report.steps.filter((s) => s.status === 'warn').length;
+      process.stderr.write(`Host ready${warnings ? ` with ${warnings} warning(s)` : ''}.\n`);
+    });
+}

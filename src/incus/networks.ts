@@ -1,0 +1,54 @@
+import type { IncusClient } from './client.js';
+import { IncusNotFoundError } from './errors.js';
+
+/** `/1.0/networks` (shared/api/network.go). */
+export interface Network {
+  name: string;
+  type: string;
+  managed: boolean;
+  description: string;
+  config: Record<string, string>;
+  status: string;
+  used_by: string[] | null;
+}
+
+export class NetworksApi {
+  constructor(private readonly client: IncusClient) {}
+
+  list(): Promise<Network[]> {
+    return this.client.get<Network[]>('/1.0/networks', { recursion: 1 });
+  }
+
+  get(name: string): Promise<Network> {
+    return this.client.get<Network>(`/1.0/networks/${encodeURIComponent(name)}`);
+  }
+
+  async find(name: string): Promise<Network | undefined> {
+    try {
+      return await this.get(name);
+    } catch (err) {
+      if (err instanceof IncusNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async create(network: {
+    name: string;
+    type?: string;
+    config?: Record<string, string>;
+    description?: string;
+  }): Promise<void> {
+    await this.client.sync('POST', '/1.0/networks', { body: network });
+  }
+
+  /** Merges config keys into the network (`""` removes one). */
+  async patchConfig(name: string, config: Record<string, string>): Promise<void> {
+    await this.client.sync('PATCH', `/1.0/networks/${encodeURIComponent(name)}`, {
+      body: { config },
+    });
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.client.sync('DELETE', `/1.0/networks/${encodeURIComponent(name)}`);
+  }
+}

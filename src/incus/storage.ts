@@ -1,0 +1,57 @@
+import type { IncusClient } from './client.js';
+import { IncusNotFoundError } from './errors.js';
+
+/** `/1.0/storage-pools` (shared/api/storage_pool.go). */
+export interface StoragePool {
+  name: string;
+  driver: string;
+  description: string;
+  config: Record<string, string>;
+  status: string;
+  used_by: string[] | null;
+}
+
+export interface StoragePoolResources {
+  space: { used: number; total: number };
+  inodes?: { used: number; total: number };
+}
+
+export class StoragePoolsApi {
+  constructor(private readonly client: IncusClient) {}
+
+  list(): Promise<StoragePool[]> {
+    return this.client.get<StoragePool[]>('/1.0/storage-pools', { recursion: 1 });
+  }
+
+  get(name: string): Promise<StoragePool> {
+    return this.client.get<StoragePool>(`/1.0/storage-pools/${encodeURIComponent(name)}`);
+  }
+
+  async find(name: string): Promise<StoragePool | undefined> {
+    try {
+      return await this.get(name);
+    } catch (err) {
+      if (err instanceof IncusNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async create(pool: {
+    name: string;
+    driver: string;
+    config?: Record<string, string>;
+    description?: string;
+  }): Promise<void> {
+    await this.client.sync('POST', '/1.0/storage-pools', { body: pool });
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.client.sync('DELETE', `/1.0/storage-pools/${encodeURIComponent(name)}`);
+  }
+
+  resources(name: string): Promise<StoragePoolResources> {
+    return this.client.get<StoragePoolResources>(
+      `/1.0/storage-pools/${encodeURIComponent(name)}/resources`,
+    );
+  }
+}

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { setupHost } from '../../src/core/host/setup.js';
+import { silentProgress } from '../../src/core/progress.js';
+import { findLeaks, removeLeaks } from './leaks.js';
+
+/**
+ * Before the integration run: the idempotent host set-up in test mode (cheap when all is there),
+ * and a run id that prefixes every test resource. After it: the leak check, which fails the run
+ * if a container, image or nft table of this run is left behind (and removes it).
+ */
+export default async function setup(_project: TestProject): Promise<() => Promise<void>> {
+  const report = await setupHost({ test: true, progress: silentProgress });
+  const run = process.env.COI_TEST_RUN ?? randomBytes(3).toString('hex');
+  process.env.COI_TEST_RUN = run;
+  process.env.COI_TEST_BRIDGE = report.bridge;
+  process.env.COI_TEST_GATEWAY = report.gateway;
+  const prefix = `coi-test-${run}-`;
+
+  return async () => {
+    const leaks = await findLeaks(prefix);
+    if (leaks.length === 0) return;
+    await removeLeaks(leaks);
+    throw new Error(
+      `the integration run left resources behind (now removed):\n  ${leaks.map((l) => `${l.kind} ${l.name}`).join('\n  ')}`,
+    );
+  };
+}

@@ -1,0 +1,63 @@
+import { IncusClient } from '../../src/incus/client.js';
+import { ImagesApi } from '../../src/incus/images.js';
+import { run } from '../../src/core/host/run.js';
+
+export interface Leak {
+  kind: 'container' | 'image' | 'nft table';
+  name: string;
+  /** What removes it. */
+  id: string;
+}
+
+interface InstanceName {
+  name: string;
+}
+
+/** Everything still present whose name carries this run's prefix. */
+export async function findLeaks(prefix: string): Promise<Leak[]> {
+  const client = IncusClient.local();
+  try {
+    const leaks: Leak[] = [];
+    const instances = await client.get<InstanceName[]>('/1.0/instances', { recursion: 1 });
+    for (const i of instances)
+      if (i.name.startsWith(prefix)) leaks.push({ kind: 'container', name: i.name, id: i.name });
+    for (const image of await new ImagesApi(client).list()) {
+      const alias = image.aliases?.find((a) => a.name.startsWith(prefix));
+      if (alias) leaks.push({ kind: 'image', name: alias.name, id: image.fingerprint });
+    }
+    const tables = await run('nft', ['list', 'tables']);
+    for (const line of tables.split('\n')) {
+      const m = /^table (\S+) (\S+)$/.exec(line.trim());
+      if (m?.[1] && m[2]?.startsWith(prefix))
+        leaks.push({ kind: 'nft table', name: `${m[1]} ${m[2]}`, id: `${m[1]} ${m[2]}` });
+    }
+    return leaks;
+  } finally {
+    await client.close();
+  }
+}
+
+export async function removeLeaks(leaks: Leak[]): Promise<void> {
+  const client = IncusClient.local();
+  try {
+    for (const leak of leaks) {
+      if (leak.kind === 'container') {
+        await client
+          .operation('PUT', `/1.0/instances/${leak.id}/state`, {
+            body: { action: 'stop', force: true },
+          })
+          .then((op) => op.wait({ timeoutMs: 60_000 }))
+          .catch(() => undefined);
+        await client
+          .operation('DELETE', `/1.0/instances/${leak.id}`)
+          .then((op) => op.wait({ timeoutMs: 60_000 }));
+      } else if (leak.kind === 'image') {
+        await new ImagesApi(client).delete(leak.id).then((op) => op.wait({ timeoutMs: 60_000 }));
+      } else {
+        await run('nft', ['delete', 'table', ...leak.id.split(' ')]);
+      }
+    }
+  } finally {
+    await client.close();
+  }
+}
