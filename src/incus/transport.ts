@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import WebSocket, { type ClientOptions } from 'ws';
 import { IncusUnavailableError } from './errors.js';

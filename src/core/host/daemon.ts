@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { IncusClient } from '../../incus/client.js';
+import type { IncusClient } from '../../incus/client.js';
 import { IncusUnavailableError } from '../../incus/errors.js';
 import { ServerApi, type Server } from '../../incus/server.js';
 import { HostSetupError, incusdPath } from './packages.js';

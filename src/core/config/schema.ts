@@ -1,0 +1,286 @@
+import { z } from 'zod';
+
+/**
+ * The shape of coi's configuration. `configSchema` describes the effective (fully merged) config;
+ * every key is present there because assets/config.default.toml sets it. Each config file is a
+ * partial layer checked by `layerSchema`, derived from the same definition.
+ */
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SIZE = /^\d+(\.\d+)?(B|kB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)?$/;
+const DURATION = /^(\d+(h|m|s))+$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/([12]?\d|3[0-2]))?$/;
+const PORTS = /^\d{1,5}(,\d{1,5})*$/;
+
+const envName = z.string().regex(ENV_NAME, 'an environment variable name ([A-Za-z_][A-Za-z0-9_]*)');
+const envMap = z.record(envName, z.string());
+const blankOr = (pattern: RegExp, what: string) =>
+  z.string().refine((v) => v === '' || pattern.test(v), `"" or ${what}`);
+const homeOrAbsolute = z
+  .string()
+  .refine((v) => v.startsWith('/') || v === '~' || v.startsWith('~/'), 'a path starting with / or ~/');
+const containerPath = z.string().refine((v) => v.startsWith('/'), 'an absolute path inside the container');
+const nonNegative = z.int().min(0);
+const priority = z.int().min(0).max(10);
+
+const allowedDomain = z.string().superRefine((value, ctx) => {
+  if (value.includes('*')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a host name, IPv4 address or CIDR without wildcards (list each host explicitly)',
+    });
+    return;
+  }
+  const [host = '', ports, extra] = value.split(':');
+  const hostOk = HOSTNAME.test(host) || IPV4_CIDR.test(host);
+  if (!hostOk || extra !== undefined || (ports !== undefined && !PORTS.test(ports))) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a host name, IPv4 address or CIDR, optionally followed by :port[,port…]',
+    });
+  }
+});
+
+const protectedPath = z
+  .string()
+  .refine(
+    (v) => v !== '' && !v.startsWith('/') && !v.split('/').includes('..'),
+    'a path relative to the workspace, without ".."',
+  );
+
+const timezoneName = z.string().refine((name) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as "Europe/Berlin"');
+
+export const mountSchema = z.strictObject({
+  host: z.string().min(1),
+  container: containerPath,
+  readonly: z.boolean().default(false),
+  /** Idmapped mount; unset means "whatever the workspace mount uses". */
+  shift: z.boolean().optional(),
+});
+
+export const socketSchema = z.strictObject({
+  host: z.string().min(1),
+  container: containerPath,
+  /** Environment variable set to the container path inside the session. */
+  env: envName.optional(),
+});
+
+export const configSchema = z.strictObject({
+  defaults: z.strictObject({
+    forward_env: z.array(envName),
+    environment: envMap,
+    env_commands: envMap,
+  }),
+  container: z.strictObject({
+    image: z.string().min(1),
+    persistent: z.boolean(),
+    storage_pool: z.string(),
+    shutdown_timeout: nonNegative,
+    ready_timeout: z.int().min(1),
+    build: z.strictObject({
+      base: z.string().min(1).optional(),
+      script: z.string().min(1).optional(),
+      commands: z.array(z.string()).optional(),
+      compression: z.string().min(1).optional(),
+    }),
+  }),
+  tool: z.strictObject({
+    name: z.enum(['claude', 'opencode', 'pi']),
+    binary: z.string().min(1).optional(),
+    permission_mode: z.enum(['bypass', 'interactive']),
+    auto_context: z.boolean(),
+  }),
+  paths: z.strictObject({
+    sessions_dir: homeOrAbsolute,
+    storage_dir: homeOrAbsolute,
+    logs_dir: homeOrAbsolute,
+  }),
+  incus: z.strictObject({
+    project: z.string().min(1),
+    group: z.string().min(1),
+    code_uid: z.int().min(0).max(2 ** 31 - 1),
+    code_user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a Linux user name'),
+    disable_shift: z.boolean(),
+  }),
+  network: z.strictObject({
+    mode: z.enum(['restricted', 'allowlist', 'open']),
+    allowed_domains: z.array(allowedDomain),
+    refresh_interval_minutes: nonNegative,
+    allow_local_network_access: z.boolean(),
+    block_private_networks: z.boolean(),
+    block_metadata_endpoint: z.boolean(),
+  }),
+  monitoring: z.strictObject({
+    enabled: z.boolean(),
+    auto_pause_on_high: z.boolean(),
+    auto_kill_on_critical: z.boolean(),
+    forensics_on_kill: z.boolean(),
+    reverse_shell_one_liners: z.enum(['critical', 'warn', 'off']),
+    file_read_threshold_mb: z.number().min(0),
+    file_read_rate_mb_per_sec: z.number().min(0),
+    file_write_threshold_mb: z.number().min(0),
+    file_write_rate_mb_per_sec: z.number().min(0),
+    process_count_threshold: nonNegative,
+    audit_log_retention_days: nonNegative,
+    nft: z.strictObject({
+      enabled: z.boolean(),
+      rate_limit_per_second: nonNegative,
+      dns_query_threshold: nonNegative,
+      log_dns_queries: z.boolean(),
+    }),
+  }),
+  limits: z.strictObject({
+    cpu: z.strictObject({
+      count: blankOr(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a CPU count ("2") or CPU set ("0-3,6")'),
+      allowance: blankOr(/^(\d+%|\d+ms\/\d+ms)$/, 'a share ("50%") or quota ("25ms/100ms")'),
+      priority,
+    }),
+    memory: z.strictObject({
+      limit: blankOr(new RegExp(`${SIZE.source}|^\\d+%$`), 'a size ("2GiB") or share ("50%")'),
+      enforce: z.enum(['soft', 'hard']),
+      swap: z.boolean(),
+    }),
+    disk: z.strictObject({
+      read: blankOr(new RegExp(`${SIZE.source}|^\\d+iops$`), 'a rate ("50MiB") or "1000iops"'),
+      write: blankOr(new RegExp(`${SIZE.source}|^\\d+iops$`), 'a rate ("50MiB") or "1000iops"'),
+      max: blankOr(new RegExp(`${SIZE.source}|^\\d+iops$`), 'a rate ("50MiB") or "1000iops"'),
+      priority,
+    }),
+    runtime: z.strictObject({
+      max_duration: blankOr(DURATION, 'a duration such as "2h" or "1h30m"'),
+      max_processes: nonNegative,
+      auto_stop: z.boolean(),
+      stop_graceful: z.boolean(),
+    }),
+  }),
+  security: z.strictObject({
+    protected_paths: z.array(protectedPath),
+    additional_protected_paths: z.array(protectedPath),
+    disable_protection: z.boolean(),
+    host_immutable: z.boolean(),
+  }),
+  git: z.strictObject({
+    writable_hooks: z.boolean(),
+    name: z.string().min(1).optional(),
+    email: z.string().min(1).optional(),
+  }),
+  ssh: z.strictObject({
+    forward_agent: z.boolean(),
+  }),
+  timezone: z.strictObject({
+    mode: z.enum(['host', 'fixed', 'utc']),
+    name: timezoneName.optional(),
+  }),
+  mounts: z.strictObject({
+    default: z.array(mountSchema),
+  }),
+  sockets: z.array(socketSchema),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type Mount = z.infer<typeof mountSchema>;
+export type SocketForward = z.infer<typeof socketSchema>;
+
+/** Environment maps: merged key by key across layers, where "" removes the key. */
+export const MAP_KEYS = ['defaults.environment', 'defaults.env_commands'] as const;
+/** Lists that accumulate across layers instead of being replaced. */
+export const UNION_KEYS = ['security.additional_protected_paths'] as const;
+
+type Section = z.ZodType;
+
+/** The same tree with every table field optional (arrays and maps are taken whole). */
+function partialTree(schema: Section): Section {
+  if (schema instanceof z.ZodOptional) return partialTree(schema.unwrap() as Section).optional();
+  if (schema instanceof z.ZodObject) {
+    const shape = Object.fromEntries(
+      Object.entries(schema.shape as Record<string, Section>).map(([key, value]) => [
+        key,
+        partialTree(value).optional(),
+      ]),
+    );
+    return z.strictObject(shape);
+  }
+  return schema;
+}
+
+const partialConfig = partialTree(configSchema) as z.ZodObject;
+const partialDefaults = (partialConfig.shape.defaults as z.ZodOptional<z.ZodObject>).unwrap();
+
+/**
+ * One config file. `[defaults] image/persistent` are accepted as older spellings of
+ * `[container] image/persistent` and folded into them while loading.
+ */
+export const layerSchema = partialConfig.extend({
+  defaults: partialDefaults
+    .extend({ image: z.string().min(1).optional(), persistent: z.boolean().optional() })
+    .optional(),
+});
+
+export const PROFILE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
+
+/** A profile file: a layer plus the parent it builds on. */
+export const profileSchema = layerSchema.extend({
+  inherits: z.string().regex(PROFILE_NAME, 'a profile name').optional(),
+});
+
+type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+/** A partial config as one file (or the command line) states it. */
+export type ConfigLayer = DeepPartial<Config> & {
+  defaults?: { image?: string; persistent?: boolean };
+};
+export type ProfileLayer = ConfigLayer & { inherits?: string };
+/** What the CLI passes for flags that set config keys. */
+export type ConfigOverrides = DeepPartial<Config>;
+
+/** Looks up the table schema at a key path (array indexes step into the element), if any. */
+export function tableAt(path: readonly PropertyKey[]): z.ZodObject | undefined {
+  let node: Section = profileSchema;
+  for (const segment of path) {
+    node = unwrap(node);
+    if (node instanceof z.ZodArray && typeof segment === 'number') node = node.element as Section;
+    else if (node instanceof z.ZodObject && typeof segment === 'string') {
+      const next = (node.shape as Record<string, Section>)[segment];
+      if (!next) return undefined;
+      node = next;
+    } else return undefined;
+  }
+  node = unwrap(node);
+  return node instanceof z.ZodObject ? node : undefined;
+}
+
+/** Every documented key path, tables included (`network`, `network.mode`, `mounts.default`, …). */
+export function knownKeyPaths(): string[] {
+  const paths: string[] = [];
+  const walk = (table: z.ZodObject, prefix: string) => {
+    for (const [key, value] of Object.entries(table.shape as Record<string, Section>)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      paths.push(path);
+      const inner = unwrap(value);
+      if (inner instanceof z.ZodObject) walk(inner, path);
+    }
+  };
+  walk(profileSchema, '');
+  return paths;
+}
+
+function unwrap(schema: Section): Section {
+  let node = schema;
+  while (node instanceof z.ZodOptional || node instanceof z.ZodDefault) {
+    node = node.unwrap() as Section;
+  }
+  return node;
+}

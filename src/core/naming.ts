@@ -1,0 +1,95 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+
+/**
+ * Names shared with the Go coi: a workspace owns up to ten containers `<prefix><hash8>-<slot>`,
+ * where hash8 is the first 8 hex digits of SHA-256 over the absolute workspace path.
+ */
+
+export const DEFAULT_CONTAINER_PREFIX = 'coi-';
+export const MAX_SLOTS = 10;
+/** Session ids: ours are UUID v4; ids handed in from outside must match this. */
+export const SESSION_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
+
+const PREFIX_PATTERN = /^[a-z][a-z0-9-]*$/;
+
+export class NoFreeSlotError extends Error {
+  readonly exitCode = 1;
+}
+
+/** `COI_CONTAINER_PREFIX` when set (tests use `coi-test-…`), otherwise `coi-`. */
+export function containerPrefix(env: NodeJS.ProcessEnv = process.env): string {
+  const prefix = env.COI_CONTAINER_PREFIX;
+  if (prefix === undefined || prefix === '') return DEFAULT_CONTAINER_PREFIX;
+  if (!PREFIX_PATTERN.test(prefix) || prefix.length > 40) {
+    throw new Error(
+      `COI_CONTAINER_PREFIX: expected lowercase letters, digits and "-", starting with a letter, ` +
+        `at most 40 characters; got ${JSON.stringify(prefix)}`,
+    );
+  }
+  return prefix;
+}
+
+/** The absolute path is hashed as given: symlinks are deliberately not resolved. */
+export function workspaceHash(workspace: string): string {
+  return createHash('sha256').update(resolve(workspace)).digest('hex').slice(0, 8);
+}
+
+export function containerName(workspace: string, slot: number, prefix: string): string {
+  assertSlot(slot);
+  return `${prefix}${workspaceHash(workspace)}-${slot}`;
+}
+
+export interface ParsedContainerName {
+  hash: string;
+  slot: number;
+}
+
+/** Hash and slot of a coi container name, or undefined for any other name. */
+export function parseContainerName(name: string, prefix: string): ParsedContainerName | undefined {
+  const match = containerNamePattern(prefix).exec(name);
+  if (!match) return undefined;
+  return { hash: match[1]!, slot: Number(match[2]) };
+}
+
+function containerNamePattern(prefix: string): RegExp {
+  const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped}([a-f0-9]{8})-([1-9]|10)$`);
+}
+
+/** The lowest slot 1..10 whose container name is not taken, whatever that container's state. */
+export function lowestFreeSlot(
+  workspace: string,
+  existingNames: Iterable<string>,
+  prefix: string,
+): number {
+  const hash = workspaceHash(workspace);
+  const taken = new Set<number>();
+  for (const name of existingNames) {
+    const parsed = parseContainerName(name, prefix);
+    if (parsed?.hash === hash) taken.add(parsed.slot);
+  }
+  for (let slot = 1; slot <= MAX_SLOTS; slot++) if (!taken.has(slot)) return slot;
+  throw new NoFreeSlotError(
+    `all ${MAX_SLOTS} slots for ${resolve(workspace)} are in use ` +
+      `(${prefix}${hash}-1 … -${MAX_SLOTS}); stop or delete one of them and try again`,
+  );
+}
+
+export function tmuxSessionName(container: string): string {
+  return `coi-${container}`;
+}
+
+export function newSessionId(): string {
+  return randomUUID();
+}
+
+export function isValidSessionId(id: string): boolean {
+  return SESSION_ID_PATTERN.test(id);
+}
+
+function assertSlot(slot: number): void {
+  if (!Number.isInteger(slot) || slot < 1 || slot > MAX_SLOTS) {
+    throw new RangeError(`slot: expected an integer from 1 to ${MAX_SLOTS}; got ${slot}`);
+  }
+}
