@@ -1,11 +1,17 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { IncusClient } from '../../incus/client.js';
 import { ImagesApi } from '../../incus/images.js';
 import { mirrorFor } from '../host/apt-sources.js';
 import { openLog, run } from '../host/run.js';
 import type { Progress } from '../progress.js';
-import { baseImageAlias, baseImageRecipe, recipeHash, type BaseImageRecipe } from './recipe.js';
+import {
+  baseImageAlias,
+  baseImageRecipe,
+  recipeAssetsDir,
+  recipeHash,
+  type BaseImageRecipe,
+} from './recipe.js';
 
 export interface BuildBaseImageOptions {
   client: IncusClient;
@@ -82,6 +88,12 @@ export async function buildBaseImage(opts: BuildBaseImageOptions): Promise<Build
     );
 
     opts.progress.step('Configuring the image');
+    for (const [name, file] of Object.entries(recipe.files)) {
+      const target = join(rootfs, file.path);
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(join(recipeAssetsDir, name), target);
+      await chmod(target, file.mode);
+    }
     await run('chroot', [rootfs, '/bin/sh', '-c', recipe.configure], {
       log,
       env: {
@@ -116,11 +128,26 @@ export async function buildBaseImage(opts: BuildBaseImageOptions): Promise<Build
     });
     const done = await op.wait({ timeoutMs: 600_000 });
     const fingerprint = String(done.metadata?.fingerprint ?? '');
+    await pruneSupersededImages(images, `coi-base-${recipe.suite}-`, alias);
     opts.progress.done(`Image ${alias} ready (${fingerprint.slice(0, 12)})`);
     return { alias, fingerprint, built: true };
   } finally {
     log.end();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Deletes earlier builds of the same base (other recipe versions); containers keep their copy. */
+async function pruneSupersededImages(
+  images: ImagesApi,
+  prefix: string,
+  keep: string,
+): Promise<void> {
+  for (const image of await images.list()) {
+    const names = (image.aliases ?? []).map((a) => a.name);
+    if (names.some((n) => n.startsWith(prefix)) && !names.includes(keep)) {
+      await (await images.delete(image.fingerprint)).wait({ timeoutMs: 120_000 });
+    }
   }
 }
 

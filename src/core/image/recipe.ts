@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The offline base image: Debian 12 built with debootstrap from the distro's own archive, the only
@@ -10,6 +12,8 @@ export interface BaseImageRecipe {
   suite: string;
   variant: string;
   packages: string[];
+  /** Files copied from assets/image into the rootfs: asset name → absolute path and mode. */
+  files: Record<string, { path: string; mode: number }>;
   /** Shell run inside the rootfs (chroot) after debootstrap. */
   configure: string;
 }
@@ -19,12 +23,15 @@ export const baseImageRecipe: BaseImageRecipe = {
   variant: 'minbase',
   packages: [
     'bash',
+    'bind9-dnsutils',
     'ca-certificates',
     'curl',
     'git',
     'ifupdown',
     'iproute2',
+    'iputils-ping',
     'isc-dhcp-client',
+    'make',
     'netcat-openbsd',
     'procps',
     'python3-minimal',
@@ -33,6 +40,10 @@ export const baseImageRecipe: BaseImageRecipe = {
     'systemd-sysv',
     'tmux',
   ],
+  files: {
+    // The scripted stand-in agent the tests drive instead of a real agent CLI.
+    'coi-standin': { path: '/usr/local/bin/coi-standin', mode: 0o755 },
+  },
   configure: [
     'set -e',
     "printf 'auto lo\\niface lo inet loopback\\n\\nauto eth0\\niface eth0 inet dhcp\\n' > /etc/network/interfaces",
@@ -46,8 +57,14 @@ export const baseImageRecipe: BaseImageRecipe = {
   ].join('\n'),
 };
 
+/** Where the recipe's files live: assets/image, from src/ or dist/ alike. */
+export const recipeAssetsDir = fileURLToPath(new URL('../../../assets/image/', import.meta.url));
+
 export function recipeHash(recipe: BaseImageRecipe): string {
-  return createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 8);
+  const hash = createHash('sha256').update(JSON.stringify(recipe));
+  for (const name of Object.keys(recipe.files).sort())
+    hash.update(readFileSync(recipeAssetsDir + name));
+  return hash.digest('hex').slice(0, 8);
 }
 
 /** The alias the base image is imported under; it carries the recipe version. */

@@ -1,0 +1,135 @@
+import type { ConfigWarning } from './errors.js';
+import { displayPath, isInside, realPath } from './paths.js';
+import type { ConfigLayer } from './schema.js';
+
+/**
+ * Workspace files (./.coi/config.toml and ./.coi/profiles/*) come with the code being worked on,
+ * so they may tighten protection but never loosen it. What they may not set is dropped with a
+ * warning; the rest of the file still applies.
+ */
+
+interface Rule {
+  key: string;
+  /** Whether this value would weaken protection. */
+  weakens: (value: unknown) => boolean;
+  /** Completes "a workspace file cannot …". */
+  why: string;
+}
+
+const any = () => true;
+const is = (bad: unknown) => (value: unknown) => value === bad;
+
+const RULES: Rule[] = [
+  { key: 'network.mode', weakens: is('open'), why: 'open the network' },
+  {
+    key: 'network.allow_local_network_access',
+    weakens: is(true),
+    why: 'allow access to the local network',
+  },
+  { key: 'network.block_private_networks', weakens: is(false), why: 'unblock private networks' },
+  {
+    key: 'network.block_metadata_endpoint',
+    weakens: is(false),
+    why: 'unblock the cloud metadata endpoint',
+  },
+  { key: 'security.disable_protection', weakens: is(true), why: 'turn off path protection' },
+  { key: 'security.host_immutable', weakens: is(false), why: 'turn off host immutability' },
+  { key: 'security.protected_paths', weakens: any, why: 'replace the protected paths' },
+  { key: 'git.writable_hooks', weakens: is(true), why: 'make git hooks writable' },
+  { key: 'defaults.env_commands', weakens: any, why: 'run commands on the host' },
+  {
+    key: 'sockets',
+    weakens: (value) => Array.isArray(value) && value.length > 0,
+    why: 'forward host sockets',
+  },
+  { key: 'paths', weakens: any, why: 'choose where coi writes on the host' },
+  { key: 'incus', weakens: any, why: 'change the Incus project, group or container user' },
+  { key: 'monitoring.enabled', weakens: is(false), why: 'turn off monitoring' },
+  { key: 'monitoring.auto_pause_on_high', weakens: is(false), why: 'turn off automatic pausing' },
+  { key: 'monitoring.auto_kill_on_critical', weakens: is(false), why: 'turn off automatic kills' },
+  { key: 'monitoring.forensics_on_kill', weakens: is(false), why: 'turn off forensics' },
+  {
+    key: 'monitoring.reverse_shell_one_liners',
+    weakens: (value) => value !== 'critical',
+    why: 'lower the reverse-shell severity',
+  },
+  { key: 'monitoring.nft.enabled', weakens: is(false), why: 'turn off network monitoring' },
+  { key: 'monitoring.nft.log_dns_queries', weakens: is(false), why: 'turn off DNS logging' },
+];
+
+export interface SanitizeContext {
+  home: string;
+  workspace: string;
+}
+
+export function sanitizeUntrusted<T extends ConfigLayer>(
+  input: T,
+  label: string,
+  ctx: SanitizeContext,
+): { data: T; warnings: ConfigWarning[] } {
+  const data = structuredClone(input);
+  const warnings: ConfigWarning[] = [];
+  const drop = (key: string, shown: string, why: string) =>
+    warnings.push({
+      file: label,
+      key,
+      message:
+        `${label}: ${shown} ignored: a workspace file cannot ${why}; ` +
+        'set it in ~/.coi/config.toml if you trust this workspace',
+    });
+
+  for (const rule of RULES) {
+    const path = rule.key.split('.');
+    const parent = tableAt(data, path.slice(0, -1));
+    const leaf = path.at(-1)!;
+    const value = parent?.[leaf];
+    if (value === undefined || !rule.weakens(value)) continue;
+    delete parent![leaf];
+    if (isTable(value)) {
+      for (const [key, inner] of Object.entries(value)) {
+        drop(`${rule.key}.${key}`, `${rule.key}.${key} = ${shownValue(inner)}`, rule.why);
+      }
+    } else drop(rule.key, `${rule.key} = ${shownValue(value)}`, rule.why);
+  }
+
+  const workspace = realPath(ctx.workspace);
+  const outside = (host: string) => !isInside(realPath(host), workspace);
+  const mounts = data.mounts?.default;
+  if (mounts) {
+    data.mounts!.default = mounts.filter((mount, index) => {
+      if (!outside(mount.host)) return true;
+      const key = `mounts.default[${index}]`;
+      drop(key, `${key} (host ${JSON.stringify(displayPath(mount.host, ctx.home))})`, 'mount host paths outside the workspace');
+      return false;
+    });
+  }
+  const script = data.container?.build?.script;
+  if (script !== undefined && outside(script)) {
+    delete data.container!.build!.script;
+    drop(
+      'container.build.script',
+      `container.build.script = ${JSON.stringify(displayPath(script, ctx.home))}`,
+      'read a build script from outside the workspace',
+    );
+  }
+  return { data, warnings };
+}
+
+function tableAt(data: object, path: string[]): Record<string, unknown> | undefined {
+  let node: unknown = data;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return isTable(node) ? node : undefined;
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function shownValue(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : '[…]';
+  if (isTable(value)) return '{…}';
+  return JSON.stringify(value);
+}

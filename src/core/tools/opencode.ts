@@ -1,0 +1,46 @@
+import type { ToolAdapter } from './types.js';
+
+const CONFIG = '.config/opencode/opencode.json';
+const CONTEXT_REF = '~/SANDBOX_CONTEXT.md';
+
+function parseConfig(raw: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * opencode: state under `~/.local/share/opencode`; context through the `instructions` list of its
+ * config, which also carries the permission policy (bypass = allow everything without asking).
+ */
+export const opencode: ToolAdapter = {
+  name: 'opencode',
+  defaultBinary: 'opencode',
+  stateDir: '.local/share/opencode',
+  command(binary, { resume }) {
+    const argv = [binary];
+    if (resume?.kind === 'latest') argv.push('--continue');
+    if (resume?.kind === 'id') argv.push('--session', resume.id);
+    return argv;
+  },
+  homeFiles({ context, permissionMode }, current) {
+    const config = parseConfig(current(CONFIG));
+    const instructions = Array.isArray(config.instructions)
+      ? [...(config.instructions as unknown[])]
+      : [];
+    if (context !== undefined && !instructions.includes(CONTEXT_REF))
+      instructions.push(CONTEXT_REF);
+    const value = permissionMode === 'bypass' ? 'allow' : 'ask';
+    const merged = {
+      $schema: 'https://opencode.ai/config.json',
+      ...config,
+      instructions,
+      permission: { edit: value, bash: value, webfetch: value },
+    };
+    return [{ path: CONFIG, content: `${JSON.stringify(merged, null, 2)}\n` }];
+  },
+};
