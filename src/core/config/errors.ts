@@ -74,6 +74,7 @@ const TYPE_NAMES: Record<string, string> = {
 /** Turns zod's findings on one source into issues, reading the offending values from `data`. */
 export function issuesFromZod(
   file: string,
+  schema: z.ZodType,
   data: unknown,
   issues: readonly z.core.$ZodIssue[],
 ): ConfigIssue[] {
@@ -89,7 +90,7 @@ export function issuesFromZod(
       case 'invalid_value':
         return at(`one of ${issue.values.map(String).join(', ')}`);
       case 'unrecognized_keys':
-        return issue.keys.map((key) => unknownKey(file, path, key));
+        return issue.keys.map((key) => unknownKey(file, schema, path, key));
       case 'invalid_key':
         return [
           {
@@ -110,30 +111,44 @@ export function issuesFromZod(
 }
 
 function bound(origin: string, op: string, limit: number | bigint): string {
-  if (origin === 'string') return Number(limit) === 1 && op === '>=' ? 'a non-empty string' : `a string of length ${op} ${limit}`;
+  if (origin === 'string')
+    return Number(limit) === 1 && op === '>='
+      ? 'a non-empty string'
+      : `a string of length ${op} ${limit}`;
   if (origin === 'array') return `an array with ${op} ${limit} entries`;
   return `a number ${op} ${limit}`;
 }
 
-function unknownKey(file: string, path: readonly PropertyKey[], key: string): ConfigIssue {
-  const table = tableAt(path);
+function unknownKey(
+  file: string,
+  schema: z.ZodType,
+  path: readonly PropertyKey[],
+  key: string,
+): ConfigIssue {
+  const table = tableAt(schema, path);
   const siblings = table ? Object.keys(table.shape) : [];
   const parent = keyPath(path);
   const full = parent ? `${parent}.${key}` : key;
   const local = nearest(key, siblings);
-  const suggestion = local ? (parent ? `${parent}.${local}` : local) : nearestByLeaf(key);
+  const suggestion = local ? (parent ? `${parent}.${local}` : local) : nearestByLeaf(schema, key);
   return {
     file,
     key: full,
-    expected: parent ? `a key of [${parent.replace(/\[\d+\]/g, '')}] (${siblings.join(', ')})` : `a known section (${siblings.join(', ')})`,
+    expected: parent
+      ? `a key of [${parent.replace(/\[\d+\]/g, '')}] (${siblings.join(', ')})`
+      : `a known section (${siblings.join(', ')})`,
     got: `unknown key ${JSON.stringify(key)}`,
     ...(suggestion ? { hint: `did you mean "${suggestion}"?` } : {}),
   };
 }
 
 /** A key in the wrong table: suggest where a key of that name lives. */
-function nearestByLeaf(key: string): string | undefined {
-  const byLeaf = new Map(knownKeyPaths().map((path) => [path.split('.').at(-1)!, path]));
+function nearestByLeaf(schema: z.ZodType, key: string): string | undefined {
+  const byLeaf = new Map<string, string>();
+  for (const path of knownKeyPaths(schema)) {
+    const leaf = path.split('.').at(-1)!;
+    if (!byLeaf.has(leaf)) byLeaf.set(leaf, path);
+  }
   const leaf = nearest(key, byLeaf.keys());
   return leaf === undefined ? undefined : byLeaf.get(leaf);
 }

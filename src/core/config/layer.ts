@@ -31,16 +31,15 @@ export interface LayerContext {
 }
 
 export type LayerResult<T extends ConfigLayer> =
-  | { layer: Layer<T>; issues: [] }
-  | { layer: undefined; issues: ConfigIssue[] };
+  { layer: Layer<T>; issues: [] } | { layer: undefined; issues: ConfigIssue[] };
 
 /** Reads one TOML file; a missing file is no layer at all unless `required`. */
-export function readLayerFile<S extends z.ZodType<ConfigLayer>>(
+export function readLayerFile<T extends ConfigLayer>(
   source: LayerSource & { file: string },
-  schema: S,
+  schema: z.ZodType<T>,
   ctx: LayerContext,
   required = false,
-): LayerResult<z.output<S>> | undefined {
+): LayerResult<T> | undefined {
   let text: string;
   try {
     text = readFileSync(source.file, 'utf8');
@@ -72,17 +71,18 @@ export function readLayerFile<S extends z.ZodType<ConfigLayer>>(
  * Validates already-parsed data (a TOML document, or the CLI's overrides) and normalises it.
  * `base` is the directory relative build scripts are taken from.
  */
-export function layerFromData<S extends z.ZodType<ConfigLayer>>(
+export function layerFromData<T extends ConfigLayer>(
   source: LayerSource,
   raw: unknown,
-  schema: S,
+  schema: z.ZodType<T>,
   ctx: LayerContext & { base: string },
-): LayerResult<z.output<S>> {
+): LayerResult<T> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) return fail(...issuesFromZod(source.label, raw, parsed.error.issues));
+  if (!parsed.success)
+    return fail(...issuesFromZod(source.label, schema, raw, parsed.error.issues));
   const normalized = normalizeLayer(parsed.data, source.label, ctx);
   if (normalized.issues.length > 0) return fail(...normalized.issues);
-  return { layer: { source, data: normalized.data as z.output<S> }, issues: [] };
+  return { layer: { source, data: normalized.data }, issues: [] };
 }
 
 function fail(...issues: ConfigIssue[]): { layer: undefined; issues: ConfigIssue[] } {

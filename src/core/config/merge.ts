@@ -42,7 +42,13 @@ export function mergeLayers(layers: readonly Layer[]): { merged: Table; origins:
   return { merged, origins };
 }
 
-function mergeTable(target: Table, source: Table, prefix: string, origin: Origin, origins: Origins) {
+function mergeTable(
+  target: Table,
+  source: Table,
+  prefix: string,
+  origin: Origin,
+  origins: Origins,
+) {
   for (const [key, value] of Object.entries(source)) {
     if (value === undefined) continue;
     const path = prefix ? `${prefix}.${key}` : key;

@@ -14,11 +14,11 @@ interface NormalizeContext {
  * absolute: `~` expanded, mount and socket paths taken from the workspace, build scripts from the
  * file's own directory.
  */
-export function normalizeLayer(
-  input: ConfigLayer,
+export function normalizeLayer<T extends ConfigLayer>(
+  input: T,
   label: string,
   ctx: NormalizeContext,
-): { data: ConfigLayer; issues: ConfigIssue[] } {
+): { data: T; issues: ConfigIssue[] } {
   const data = structuredClone(input);
   const issues: ConfigIssue[] = [];
 
@@ -54,7 +54,8 @@ export function normalizeLayer(
     if (mount?.host !== undefined) mount.host = absolutePath(mount.host, ctx.workspace, ctx.home);
   }
   for (const socket of data.sockets ?? []) {
-    if (socket?.host !== undefined) socket.host = absolutePath(socket.host, ctx.workspace, ctx.home);
+    if (socket?.host !== undefined)
+      socket.host = absolutePath(socket.host, ctx.workspace, ctx.home);
   }
   const build = data.container?.build;
   if (build?.script !== undefined) build.script = absolutePath(build.script, ctx.base, ctx.home);

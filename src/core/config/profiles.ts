@@ -97,7 +97,11 @@ export function profileLayers(
   while (next !== undefined) {
     const names = [...chain.map((c) => c.location.name), next];
     if (chain.some((c) => c.location.name === next)) {
-      return failed({ ...requester, expected: 'an inheritance chain without cycles', got: names.join(' → ') });
+      return failed({
+        ...requester,
+        expected: 'an inheritance chain without cycles',
+        got: names.join(' → '),
+      });
     }
     if (chain.length === MAX_PROFILE_DEPTH) {
       return failed({
@@ -111,12 +115,24 @@ export function profileLayers(
     const { location } = found;
     const label = displayPath(location.file, ctx.home);
     const read = readLayerFile(
-      { kind: 'profile', label, file: location.file, trusted: location.scope === 'user', profile: location.name },
+      {
+        kind: 'profile',
+        label,
+        file: location.file,
+        trusted: location.scope === 'user',
+        profile: location.name,
+      },
       profileSchema,
       ctx,
     );
     // The file was listed a moment ago; if it vanished since, report it like an unreadable one.
-    if (read === undefined) return failed({ file: label, key: '', expected: 'a readable TOML file', got: 'no such file' });
+    if (read === undefined)
+      return failed({
+        file: label,
+        key: '',
+        expected: 'a readable TOML file',
+        got: 'no such file',
+      });
     if (read.layer === undefined) return { result: undefined, issues: read.issues };
     chain.push({ location, layer: read.layer });
     requester = { file: label, key: 'inherits' };

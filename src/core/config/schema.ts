@@ -11,7 +11,8 @@ const SIZE = /^\d+(\.\d+)?(B|kB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)?$/;
 const DURATION = /^(\d+(h|m|s))+$/;
 const HOSTNAME =
   /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/([12]?\d|3[0-2]))?$/;
+const IPV4_CIDR =
+  /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/([12]?\d|3[0-2]))?$/;
 const PORTS = /^\d{1,5}(,\d{1,5})*$/;
 
 const envName = z.string().regex(ENV_NAME, 'an environment variable name ([A-Za-z_][A-Za-z0-9_]*)');
@@ -20,8 +21,13 @@ const blankOr = (pattern: RegExp, what: string) =>
   z.string().refine((v) => v === '' || pattern.test(v), `"" or ${what}`);
 const homeOrAbsolute = z
   .string()
-  .refine((v) => v.startsWith('/') || v === '~' || v.startsWith('~/'), 'a path starting with / or ~/');
-const containerPath = z.string().refine((v) => v.startsWith('/'), 'an absolute path inside the container');
+  .refine(
+    (v) => v.startsWith('/') || v === '~' || v.startsWith('~/'),
+    'a path starting with / or ~/',
+  );
+const containerPath = z
+  .string()
+  .refine((v) => v.startsWith('/'), 'an absolute path inside the container');
 const nonNegative = z.int().min(0);
 const priority = z.int().min(0).max(10);
 
@@ -107,7 +113,10 @@ export const configSchema = z.strictObject({
   incus: z.strictObject({
     project: z.string().min(1),
     group: z.string().min(1),
-    code_uid: z.int().min(0).max(2 ** 31 - 1),
+    code_uid: z
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
     code_user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a Linux user name'),
     disable_shift: z.boolean(),
   }),
@@ -219,7 +228,7 @@ const partialDefaults = (partialConfig.shape.defaults as z.ZodOptional<z.ZodObje
  * One config file. `[defaults] image/persistent` are accepted as older spellings of
  * `[container] image/persistent` and folded into them while loading.
  */
-export const layerSchema = partialConfig.extend({
+const layerObject = partialConfig.extend({
   defaults: partialDefaults
     .extend({ image: z.string().min(1).optional(), persistent: z.boolean().optional() })
     .optional(),
@@ -227,8 +236,7 @@ export const layerSchema = partialConfig.extend({
 
 export const PROFILE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
 
-/** A profile file: a layer plus the parent it builds on. */
-export const profileSchema = layerSchema.extend({
+const profileObject = layerObject.extend({
   inherits: z.string().regex(PROFILE_NAME, 'a profile name').optional(),
 });
 
@@ -243,12 +251,17 @@ export type ConfigLayer = DeepPartial<Config> & {
   defaults?: { image?: string; persistent?: boolean };
 };
 export type ProfileLayer = ConfigLayer & { inherits?: string };
+
+// The partial schemas are built at run time, so their static types are stated here.
+export const layerSchema = layerObject as unknown as z.ZodType<ConfigLayer>;
+/** A profile file: a layer plus the parent it builds on. */
+export const profileSchema = profileObject as unknown as z.ZodType<ProfileLayer>;
 /** What the CLI passes for flags that set config keys. */
 export type ConfigOverrides = DeepPartial<Config>;
 
-/** Looks up the table schema at a key path (array indexes step into the element), if any. */
-export function tableAt(path: readonly PropertyKey[]): z.ZodObject | undefined {
-  let node: Section = profileSchema;
+/** The table schema at a key path below `root` (array indexes step into the element), if any. */
+export function tableAt(root: z.ZodType, path: readonly PropertyKey[]): z.ZodObject | undefined {
+  let node: Section = root;
   for (const segment of path) {
     node = unwrap(node);
     if (node instanceof z.ZodArray && typeof segment === 'number') node = node.element as Section;
@@ -262,8 +275,8 @@ export function tableAt(path: readonly PropertyKey[]): z.ZodObject | undefined {
   return node instanceof z.ZodObject ? node : undefined;
 }
 
-/** Every documented key path, tables included (`network`, `network.mode`, `mounts.default`, …). */
-export function knownKeyPaths(): string[] {
+/** Every key path below `root`, tables included (`network`, `network.mode`, `mounts.default`, …). */
+export function knownKeyPaths(root: z.ZodType): string[] {
   const paths: string[] = [];
   const walk = (table: z.ZodObject, prefix: string) => {
     for (const [key, value] of Object.entries(table.shape as Record<string, Section>)) {
@@ -273,7 +286,8 @@ export function knownKeyPaths(): string[] {
       if (inner instanceof z.ZodObject) walk(inner, path);
     }
   };
-  walk(profileSchema, '');
+  const table = tableAt(root, []);
+  if (table) walk(table, '');
   return paths;
 }
 

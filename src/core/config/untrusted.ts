@@ -96,12 +96,19 @@ export function sanitizeUntrusted<T extends ConfigLayer>(
   const outside = (host: string) => !isInside(realPath(host), workspace);
   const mounts = data.mounts?.default;
   if (mounts) {
-    data.mounts!.default = mounts.filter((mount, index) => {
+    const kept = mounts.filter((mount, index) => {
       if (!outside(mount.host)) return true;
       const key = `mounts.default[${index}]`;
-      drop(key, `${key} (host ${JSON.stringify(displayPath(mount.host, ctx.home))})`, 'mount host paths outside the workspace');
+      drop(
+        key,
+        `${key} (host ${JSON.stringify(displayPath(mount.host, ctx.home))})`,
+        'mount host paths outside the workspace',
+      );
       return false;
     });
+    // Dropping every entry must not turn into "no mounts" replacing the user's own list.
+    if (kept.length > 0) data.mounts!.default = kept;
+    else delete data.mounts!.default;
   }
   const script = data.container?.build?.script;
   if (script !== undefined && outside(script)) {

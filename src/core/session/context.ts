@@ -1,0 +1,39 @@
+import type { Config } from '../config/index.js';
+
+export interface SandboxContextInput {
+  config: Config;
+  workspace: string;
+  slot: number;
+  container: string;
+  persistent: boolean;
+  /** The profile's CONTEXT.md, appended under its own heading. */
+  profileContext?: string;
+}
+
+/** `~/SANDBOX_CONTEXT.md`: what the agent should know about the machine it runs in. */
+export function sandboxContext(input: SandboxContextInput): string {
+  const { config } = input;
+  const network = {
+    restricted:
+      'restricted: the internet is reachable, private networks and cloud metadata are blocked',
+    allowlist: `allowlist: only these hosts are reachable: ${config.network.allowed_domains.join(', ')}`,
+    open: 'open: no network filtering (still monitored)',
+  }[config.network.mode];
+  const lines = [
+    '# Sandbox context',
+    '',
+    "You are running inside a coi sandbox: an isolated Incus system container, not the user's machine.",
+    '',
+    `- Workspace: the user's project ${input.workspace} is mounted at /workspace. Changes there persist on the host.`,
+    `- Container: ${input.container} (slot ${input.slot}), ${input.persistent ? 'persistent: kept between sessions' : 'ephemeral: deleted when the session ends (only /workspace persists)'}.`,
+    `- Network: ${network}.`,
+    '- You are the user `code` with passwordless sudo; systemd and Docker work inside.',
+    '- No host credentials, SSH keys or tokens are here unless the user forwarded them.',
+    `- Protected paths are read-only: ${config.security.disable_protection ? 'none' : [...config.security.protected_paths, ...config.security.additional_protected_paths].join(', ')}.`,
+    '- Security monitoring may pause or stop this container on suspicious activity (reverse shells, secret scanning, metadata access, exfiltration).',
+    '- `sudo poweroff` (or `close`) ends the session.',
+  ];
+  if (input.profileContext?.trim())
+    lines.push('', '## Profile context', '', input.profileContext.trim());
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Config } from '../config/index.js';
+import { SSH_AGENT_GUEST_SOCKET } from './launch-spec.js';
+
+const execFileAsync = promisify(execFile);
+
+export class EnvCommandError extends Error {
+  readonly exitCode = 1;
+}
+
+export interface SessionEnvInput {
+  config: Config;
+  hostEnv: NodeJS.ProcessEnv;
+  codeUser: string;
+  /** `--env K=V` from the command line; wins over everything. */
+  cliEnv: Record<string, string>;
+  sshAgent: boolean;
+  timezone: string | undefined;
+}
+
+/**
+ * The session's environment. Nothing of the host leaks in unless configured: forward_env names,
+ * [defaults.environment], env_commands (run on the host now), then --env.
+ */
+export async function sessionEnvironment(input: SessionEnvInput): Promise<Record<string, string>> {
+  const { config, hostEnv } = input;
+  const env: Record<string, string> = {
+    HOME: `/home/${input.codeUser}`,
+    USER: input.codeUser,
+    LOGNAME: input.codeUser,
+    SHELL: '/bin/bash',
+    TERM: sanitizeTerm(hostEnv.TERM),
+    IS_SANDBOX: '1',
+    COLORTERM: hostEnv.COLORTERM ?? 'truecolor',
+  };
+  if (input.timezone) env.TZ = input.timezone;
+  if (input.sshAgent) env.SSH_AUTH_SOCK = SSH_AGENT_GUEST_SOCKET;
+  for (const socket of config.sockets) if (socket.env) env[socket.env] = socket.container;
+  Object.assign(env, config.defaults.environment);
+  for (const name of config.defaults.forward_env) {
+    const value = hostEnv[name];
+    if (value !== undefined) env[name] = value;
+  }
+  for (const [name, command] of Object.entries(config.defaults.env_commands)) {
+    env[name] = await runEnvCommand(name, command);
+  }
+  Object.assign(env, input.cliEnv);
+  for (const [k, v] of Object.entries(env)) if (v === '') delete env[k];
+  return env;
+}
+
+async function runEnvCommand(name: string, command: string): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync('/bin/sh', ['-c', command], { timeout: 30_000 });
+    return stdout.trim();
+  } catch (err) {
+    throw new EnvCommandError(
+      `defaults.env_commands.${name}: \`${command}\` failed (${(err as Error).message.split('\n')[0]}); fix the command or remove the key`,
+    );
+  }
+}
+
+/** Terminals the image has no terminfo for fall back to xterm-256color. */
+export function sanitizeTerm(term: string | undefined): string {
+  if (!term || term === 'dumb') return 'xterm-256color';
+  if (/^(xterm|screen|tmux|linux|vt100|rxvt)/.test(term)) return term;
+  return 'xterm-256color';
+}
+
+/** `--env K=V` flags into a map; a flag without `=` is a usage error. */
+export function parseEnvFlags(flags: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new Error(`--env ${flag}: expected NAME=VALUE`);
+    env[flag.slice(0, eq)] = flag.slice(eq + 1);
+  }
+  return env;
+}

@@ -1,0 +1,144 @@
+import { posix } from 'node:path';
+import type { Config } from '../config/index.js';
+import type { ConfigMap, DeviceMap, InstanceCreateOptions } from '../../incus/instance-types.js';
+
+/** Everything that decides how a session's container is created; pure input, no I/O. */
+export interface LaunchSpecInput {
+  name: string;
+  image: string;
+  workspace: string;
+  slot: number;
+  sessionId: string;
+  tool: string;
+  /** The profile the session was launched with, remembered for --resume. */
+  profile?: string;
+  persistent: boolean;
+  config: Config;
+  /** Storage pool of the root disk (from the config or the default profile). */
+  pool: string;
+  /** The bridge of the default profile's NIC. */
+  bridge: string;
+  /** Kernel and Incus can idmap mounts (`shift=true`). */
+  idmappedMounts: boolean;
+  /** Owner of the workspace on the host, mapped to the code user inside. */
+  hostUid: number;
+  /** Protected paths relative to the workspace, already materialised on the host. */
+  protectedPaths: string[];
+  /** The host's ssh-agent socket when `[ssh] forward_agent` is on and one runs. */
+  sshAgentSocket?: string;
+}
+
+export const SSH_AGENT_GUEST_SOCKET = '/run/ssh-agent.sock';
+
+/** The container's config and devices, ready for `POST /1.0/instances`. */
+export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
+  const { config } = input;
+  const shift = input.idmappedMounts && !config.incus.disable_shift;
+  const instanceConfig: ConfigMap = {
+    'user.coi.workspace': input.workspace,
+    'user.coi.slot': String(input.slot),
+    'user.coi.tool': input.tool,
+    'user.coi.persistent': String(input.persistent),
+    'user.coi.session_id': input.sessionId,
+    'user.coi.code_user': config.incus.code_user,
+    ...(input.profile ? { 'user.coi.profile': input.profile } : {}),
+    'user.coi.network_mode': config.network.mode,
+    'security.nesting': 'true',
+    'security.guestapi': 'false',
+    'security.syscalls.intercept.mknod': 'true',
+    'security.syscalls.intercept.setxattr': 'true',
+    ...limitKeys(config),
+  };
+  if (!shift) instanceConfig['raw.idmap'] = `both ${input.hostUid} ${config.incus.code_uid}`;
+
+  const disk = (source: string, path: string, readonly: boolean, shiftIt = shift) => ({
+    type: 'disk',
+    source,
+    path,
+    ...(readonly ? { readonly: 'true' } : {}),
+    ...(shiftIt ? { shift: 'true' } : {}),
+  });
+  const devices: DeviceMap = {
+    root: { type: 'disk', path: '/', pool: input.pool, ...rootDiskLimits(config) },
+    eth0: {
+      type: 'nic',
+      network: input.bridge,
+      name: 'eth0',
+      'security.ipv4_filtering': 'true',
+      'security.mac_filtering': 'true',
+    },
+    workspace: disk(input.workspace, '/workspace', false),
+  };
+  input.protectedPaths.forEach((rel, i) => {
+    devices[`protect-${i}`] = disk(
+      posix.join(input.workspace, rel),
+      posix.join('/workspace', rel),
+      true,
+    );
+  });
+  config.mounts.default.forEach((mount, i) => {
+    devices[`mount-${i}`] = disk(mount.host, mount.container, mount.readonly, mount.shift ?? shift);
+  });
+  config.sockets.forEach((socket, i) => {
+    devices[`socket-${i}`] = proxyToHostSocket(
+      socket.host,
+      socket.container,
+      input.hostUid,
+      config.incus.code_uid,
+    );
+  });
+  if (input.sshAgentSocket) {
+    devices['ssh-agent'] = proxyToHostSocket(
+      input.sshAgentSocket,
+      SSH_AGENT_GUEST_SOCKET,
+      input.hostUid,
+      config.incus.code_uid,
+    );
+  }
+  return {
+    name: input.name,
+    image: { alias: input.image },
+    config: instanceConfig,
+    devices,
+    ephemeral: false,
+  };
+}
+
+/** A unix socket inside the container forwarded to a host socket, dialled as the host user. */
+function proxyToHostSocket(host: string, guest: string, hostUid: number, codeUid: number) {
+  return {
+    type: 'proxy',
+    bind: 'instance',
+    connect: `unix:${host}`,
+    listen: `unix:${guest}`,
+    uid: String(codeUid),
+    gid: String(codeUid),
+    mode: '0600',
+    'security.uid': String(hostUid),
+    'security.gid': String(hostUid),
+  };
+}
+
+function limitKeys(config: Config): ConfigMap {
+  const { cpu, memory, runtime } = config.limits;
+  const keys: ConfigMap = {};
+  if (cpu.count) keys['limits.cpu'] = cpu.count;
+  if (cpu.allowance) keys['limits.cpu.allowance'] = cpu.allowance;
+  if (cpu.priority) keys['limits.cpu.priority'] = String(cpu.priority);
+  if (memory.limit) {
+    keys['limits.memory'] = memory.limit;
+    keys['limits.memory.enforce'] = memory.enforce;
+  }
+  if (!memory.swap) keys['limits.memory.swap'] = 'false';
+  if (runtime.max_processes) keys['limits.processes'] = String(runtime.max_processes);
+  return keys;
+}
+
+function rootDiskLimits(config: Config): Record<string, string> {
+  const { read, write, max } = config.limits.disk;
+  return {
+    ...(read ? { 'limits.read': read } : {}),
+    ...(write ? { 'limits.write': write } : {}),
+    ...(max ? { 'limits.max': max } : {}),
+  };
+}

@@ -1,0 +1,94 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FileTreeApi } from '../../incus/file-tree.js';
+
+/** `metadata.json` of a saved session, as Go coi writes it. */
+export interface SessionMetadata {
+  session_id: string;
+  container_name: string;
+  persistent: boolean;
+  workspace: string;
+  saved_at: string;
+  tool: string;
+  profile?: string;
+}
+
+export interface SavedSession extends SessionMetadata {
+  dir: string;
+}
+
+/**
+ * Saved tool state under `~/.coi/sessions-<tool>/<session-id>/`: the tool's state directory as
+ * `state/` plus `metadata.json`. A save replaces the previous one atomically (rename).
+ */
+export class SavedSessions {
+  constructor(private readonly coiDir: string) {}
+
+  private toolDir(tool: string): string {
+    return join(this.coiDir, `sessions-${tool}`);
+  }
+
+  /** Pulls the tool's state dir out of the container and records the session. */
+  async save(
+    tree: FileTreeApi,
+    meta: Omit<SessionMetadata, 'saved_at'>,
+    containerStateDir: string,
+  ): Promise<SavedSession> {
+    const dir = join(this.toolDir(meta.tool), meta.session_id);
+    const staging = `${dir}.saving-${process.pid}`;
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    await tree.pull(meta.container_name, containerStateDir, join(staging, 'state'));
+    const full: SessionMetadata = { ...meta, saved_at: new Date().toISOString() };
+    await writeFile(join(staging, 'metadata.json'), `${JSON.stringify(full, null, 2)}\n`);
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir);
+    return { ...full, dir };
+  }
+
+  /** Pushes a saved session's state into a container's home. */
+  async restore(
+    tree: FileTreeApi,
+    session: SavedSession,
+    container: string,
+    containerStateDir: string,
+    uid: number,
+  ): Promise<void> {
+    await tree.push(container, join(session.dir, 'state'), containerStateDir, { uid, gid: uid });
+  }
+
+  /** Saved sessions of a tool (or all tools), newest first, optionally of one workspace only. */
+  async list(opts: { tool?: string; workspace?: string } = {}): Promise<SavedSession[]> {
+    const tools = opts.tool
+      ? [opts.tool]
+      : (await readdir(this.coiDir).catch(() => [] as string[]))
+          .filter((d) => d.startsWith('sessions-'))
+          .map((d) => d.slice('sessions-'.length));
+    const sessions: SavedSession[] = [];
+    for (const tool of tools) {
+      const root = this.toolDir(tool);
+      for (const id of await readdir(root).catch(() => [] as string[])) {
+        if (id.includes('.saving-')) continue;
+        const dir = join(root, id);
+        const meta = await readFile(join(dir, 'metadata.json'), 'utf8').then(
+          (t) => JSON.parse(t) as SessionMetadata,
+          () => undefined,
+        );
+        if (!meta) continue;
+        if (opts.workspace && meta.workspace !== opts.workspace) continue;
+        sessions.push({ ...meta, tool: meta.tool ?? tool, dir });
+      }
+    }
+    return sessions.sort((a, b) => b.saved_at.localeCompare(a.saved_at));
+  }
+
+  async find(id: string, tool?: string): Promise<SavedSession | undefined> {
+    return (await this.list(tool ? { tool } : {})).find((s) => s.session_id === id);
+  }
+
+  async removeAll(): Promise<number> {
+    const sessions = await this.list();
+    for (const s of sessions) await rm(s.dir, { recursive: true, force: true });
+    return sessions.length;
+  }
+}

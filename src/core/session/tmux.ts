@@ -1,0 +1,67 @@
+import type { Incus } from '../../incus/index.js';
+import { tmuxSessionName } from '../naming.js';
+
+export interface TmuxStart {
+  container: string;
+  uid: number;
+  home: string;
+  user: string;
+  env: Record<string, string>;
+  /** The tool's argv; when it exits the pane drops to bash. */
+  command: string[];
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Starts the detached tmux session `coi-<container>` as the code user: tmux → bash → tool, and
+ * bash again when the tool exits. The environment goes in with `-e`, not on the command line.
+ */
+export async function startTmuxSession(incus: Incus, start: TmuxStart): Promise<string> {
+  const session = tmuxSessionName(start.container);
+  const inner = `trap : INT; ${start.command.map(shellQuote).join(' ')}; exec bash -l`;
+  const argv = [
+    'tmux',
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '200',
+    '-y',
+    '50',
+    '-c',
+    '/workspace',
+    ...Object.entries(start.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    `bash -c ${shellQuote(inner)}`,
+  ];
+  const result = await incus.exec.run(start.container, argv, {
+    user: start.uid,
+    group: start.uid,
+    cwd: '/workspace',
+    environment: start.env,
+  });
+  if (result.exitCode !== 0) {
+    throw new Error(
+      `could not start tmux session ${session} in ${start.container}: ${result.stderr.toString().trim()}`,
+    );
+  }
+  return session;
+}
+
+/** True when the code user's tmux server has the session. */
+export async function hasTmuxSession(
+  incus: Incus,
+  container: string,
+  uid: number,
+): Promise<boolean> {
+  const result = await incus.exec.run(
+    container,
+    ['tmux', 'has-session', '-t', tmuxSessionName(container)],
+    {
+      user: uid,
+      group: uid,
+    },
+  );
+  return result.exitCode === 0;
+}
