@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { errorFromEnvelope, IncusError } from './errors.js';
 import { Operation } from './operation.js';
+import type { OperationTracker } from './operation-tracker.js';
 import { resolveSocketPath } from './socket.js';
 import { UnixTransport, type Transport, type TransportResponse } from './transport.js';
 import type { Envelope, OperationMetadata } from './types.js';
@@ -32,13 +33,19 @@ export interface SyncResult<T> {
  * Resource modules (instances, images, …) are thin typed methods over this.
  */
 export class IncusClient {
+  /** Set by `trackOperations`: operations then resolve through the events stream. */
+  operationTracker: OperationTracker | undefined;
+
   constructor(
     readonly transport: Transport,
     readonly options: IncusClientOptions = {},
   ) {}
 
   /** A client of the local daemon over its unix socket. */
-  static local(options: IncusClientOptions = {}, env: NodeJS.ProcessEnv = process.env): IncusClient {
+  static local(
+    options: IncusClientOptions = {},
+    env: NodeJS.ProcessEnv = process.env,
+  ): IncusClient {
     return new IncusClient(new UnixTransport(resolveSocketPath(env)), options);
   }
 
@@ -46,9 +53,17 @@ export class IncusClient {
     return this.transport.endpoint;
   }
 
-  /** Same transport, other project or target. */
+  /** Same transport, other project or target (the operation tracker follows the same project). */
   withOptions(options: IncusClientOptions): IncusClient {
-    return new IncusClient(this.transport, { ...this.options, ...options });
+    const client = new IncusClient(this.transport, { ...this.options, ...options });
+    if (client.options.project === this.options.project)
+      client.operationTracker = this.operationTracker;
+    return client;
+  }
+
+  /** Makes `Operation.wait` and `onProgress` use the tracker's event stream (undefined: detach). */
+  trackOperations(tracker: OperationTracker | undefined): void {
+    this.operationTracker = tracker;
   }
 
   path(path: string, query: Query = {}): string {
@@ -119,6 +134,23 @@ export class IncusClient {
 
   async get<T>(path: string, query?: Query): Promise<T> {
     return (await this.sync<T>('GET', path, { query })).metadata;
+  }
+
+  /** A plain-text resource (logs); an error envelope still becomes a typed error. */
+  async text(path: string, query?: Query): Promise<string> {
+    const response = await this.raw('GET', path, { query });
+    const text = await response.body.text();
+    if (response.status < 400) return text;
+    let envelope: Partial<Envelope<unknown>> = {};
+    try {
+      envelope = JSON.parse(text) as Envelope<unknown>;
+    } catch {
+      // not an envelope: report the status and the start of the body below
+    }
+    throw errorFromEnvelope(
+      envelope.error || `HTTP ${response.status}: ${text.slice(0, 200)}`,
+      envelope.error_code || response.status,
+    );
   }
 
   /** An asynchronous call: the operation it started. */

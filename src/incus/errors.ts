@@ -42,6 +42,17 @@ export class IncusValidationError extends IncusError {
   }
 }
 
+/** The host lacks what the request needs (e.g. CRIU for stateful snapshots); `hint` says what to do. */
+export class IncusUnsupportedError extends IncusError {
+  constructor(
+    message: string,
+    code: number,
+    readonly hint: string,
+  ) {
+    super(`${message}. ${hint}`, code);
+  }
+}
+
 /** A background operation that ended in failure, with whatever metadata could be recovered. */
 export class IncusOperationError extends IncusError {
   constructor(
@@ -54,6 +65,7 @@ export class IncusOperationError extends IncusError {
 }
 
 const validationPatterns: RegExp[] = [
+  /require[s]? that the instance has ([\w.\-/]+) be set/i,
   /Unknown configuration key:\s*"?([\w.\-/]+)"?/i,
   /Invalid value for (?:device |config )?(?:option |key )?"?([\w.\-/]+)"?/i,
   /Invalid (?:config|device) option "?([\w.\-/]+)"?/i,
@@ -70,7 +82,7 @@ function validationKey(message: string): string | undefined {
 }
 
 function looksLikeValidation(message: string): boolean {
-  return /Invalid config|Invalid devices|Unknown configuration key|Invalid value|Failed validation|Invalid option|invalid .* option/i.test(
+  return /require[s]? that the instance has|Invalid config|Invalid devices|Unknown configuration key|Invalid value|Failed validation|Invalid option|invalid .* option/i.test(
     message,
   );
 }
@@ -81,6 +93,13 @@ export function errorFromEnvelope(
   code: number,
   operation?: OperationMetadata<unknown>,
 ): IncusError {
+  if (/CRIU isn't installed|criu.*not found/i.test(message)) {
+    return new IncusUnsupportedError(
+      message,
+      code,
+      'Stateful snapshots and stops need CRIU on the Incus host, which is missing here: take a stateless snapshot instead',
+    );
+  }
   if (operation) {
     if (/UNIQUE constraint failed|already exists/i.test(message)) {
       return new IncusConflictError(message, 409);

@@ -51,11 +51,10 @@ export function normalizeLayer<T extends ConfigLayer>(
     }
   }
   for (const mount of data.mounts?.default ?? []) {
-    if (mount?.host !== undefined) mount.host = absolutePath(mount.host, ctx.workspace, ctx.home);
+    mount.host = absolutePath(mount.host, ctx.workspace, ctx.home);
   }
   for (const socket of data.sockets ?? []) {
-    if (socket?.host !== undefined)
-      socket.host = absolutePath(socket.host, ctx.workspace, ctx.home);
+    socket.host = absolutePath(socket.host, ctx.workspace, ctx.home);
   }
   const build = data.container?.build;
   if (build?.script !== undefined) build.script = absolutePath(build.script, ctx.base, ctx.home);

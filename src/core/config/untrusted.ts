@@ -38,6 +38,11 @@ const RULES: Rule[] = [
   { key: 'git.writable_hooks', weakens: is(true), why: 'make git hooks writable' },
   { key: 'defaults.env_commands', weakens: any, why: 'run commands on the host' },
   {
+    key: 'defaults.forward_env',
+    weakens: (value) => Array.isArray(value) && value.length > 0,
+    why: 'copy host environment variables (credentials) into the session',
+  },
+  {
     key: 'sockets',
     weakens: (value) => Array.isArray(value) && value.length > 0,
     why: 'forward host sockets',

@@ -27,10 +27,13 @@ export async function waitUntilReady(
 ): Promise<void> {
   const script = [
     `deadline=$(( $(date +%s) + ${timeoutSeconds} ))`,
-    'state=$(timeout ' + timeoutSeconds + ' systemctl is-system-running --wait 2>/dev/null)',
-    'case "$state" in running|degraded) ;; *) echo "systemd: ${state:-no answer}" >&2; exit 1;; esac',
+    'late() { [ "$(date +%s)" -ge "$deadline" ]; }',
+    'until state=$(systemctl is-system-running 2>/dev/null); [ "$state" = running ] || [ "$state" = degraded ]; do',
+    '  late && { echo "systemd is ${state:-not answering}" >&2; exit 1; }',
+    '  sleep 0.1',
+    'done',
     'until ip -4 -o addr show dev eth0 2>/dev/null | grep -q inet; do',
-    '  [ "$(date +%s)" -ge "$deadline" ] && { echo "eth0 has no IPv4 address" >&2; exit 1; }',
+    '  late && { echo "eth0 has no IPv4 address" >&2; exit 1; }',
     '  sleep 0.1',
     'done',
   ].join('\n');

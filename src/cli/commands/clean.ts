@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { listCoiContainers } from '../../core/containers.js';
+import { HostLocks } from '../../core/session/host-locks.js';
+import { SavedSessions } from '../../core/session/saved-sessions.js';
+import { endSession } from '../../core/session/end.js';
+import { confirmOrForce } from '../confirm.js';
+import { withContext } from '../context.js';
+import { join } from 'node:path';
+
+interface CleanFlags {
+  force?: boolean;
+  sessions?: boolean;
+  orphans?: boolean;
+}
+
+export function registerClean(program: Command): void {
+  program
+    .command('clean')
+    .description(
+      'delete stopped coi containers; --sessions: saved sessions; --orphans: leftovers of dead containers',
+    )
+    .option('-f, --force', 'do not ask for confirmation')
+    .option('--sessions', 'delete all saved sessions')
+    .option(
+      '--orphans',
+      'only remove leftovers (host locks, firewall rules) of containers that are gone',
+    )
+    .action(async (flags: CleanFlags) => {
+      await withContext({}, async (ctx) => {
+        let cleaned = 0;
+        const containers = await listCoiContainers(ctx.incus, ctx.prefix);
+        const live = new Set(containers.map((c) => c.name));
+        const locks = new HostLocks(join(ctx.coiDir, 'locks'));
+        for (const name of await locks.containers()) {
+          if (!live.has(name)) cleaned += (await locks.release(name)) > 0 ? 1 : 0;
+        }
+        if (!flags.orphans) {
+          const stopped = containers.filter((c) => c.status === 'Stopped');
+          if (
+            stopped.length &&
+            (await confirmOrForce(
+              `Delete ${stopped.length} stopped container(s): ${stopped.map((c) => c.name).join(', ')}?`,
+              flags.force,
+            ))
+          ) {
+            for (const c of stopped) {
+              await endSession(ctx.incus, c.name, {
+                coiDir: ctx.coiDir,
+                save: false,
+                keepPersistent: false,
+              });
+              cleaned++;
+            }
+          }
+          if (flags.sessions && (await confirmOrForce('Delete all saved sessions?', flags.force))) {
+            cleaned += await new SavedSessions(ctx.coiDir).removeAll();
+          }
+        }
+        process.stderr.write(cleaned ? `✓ Cleaned ${cleaned} item(s)\n` : 'Nothing to clean.\n');
+      });
+    });
+}

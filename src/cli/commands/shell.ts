@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { tmuxSessionName } from '../../core/naming.js';
+import { attachTerminal } from '../../core/session/attach.js';
+import { endSession } from '../../core/session/end.js';
+import { parseEnvFlags } from '../../core/session/environment.js';
+import { launchSession } from '../../core/session/launch.js';
+import { withContext } from '../context.js';
+import { usageError } from '../errors.js';
+import {
+  addSessionOptions,
+  configOverrides,
+  resumeFlag,
+  slotFlag,
+  type SessionFlags,
+} from '../session-options.js';
+
+interface ShellFlags extends SessionFlags {
+  background?: boolean;
+  debug?: boolean;
+}
+
+export function registerShell(program: Command): void {
+  addSessionOptions(
+    program
+      .command('shell', { isDefault: true })
+      .description(
+        'start an agent in its own container and attach to its tmux session (the default command)',
+      ),
+  )
+    .option('--background', 'start the session detached (attach later with `coi attach`)')
+    .option('--debug', 'open bash instead of the agent')
+    .action(async (flags: ShellFlags) => {
+      if (!flags.background && !process.stdin.isTTY) {
+        throw usageError('coi shell needs a terminal: use --background, or `coi run` for commands');
+      }
+      await withContext(
+        { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
+        async (ctx) => {
+          const resume = resumeFlag(flags);
+          const session = await launchSession({
+            incus: ctx.incus,
+            loaded: ctx.loaded,
+            workspace: ctx.workspace,
+            slot: slotFlag(flags),
+            ...(resume ? { resume } : {}),
+            cliEnv: parseEnvFlags(flags.env),
+            hostEnv: process.env,
+            coiDir: ctx.coiDir,
+            prefix: ctx.prefix,
+            startTool: !flags.debug,
+            onStep: (m) => process.stderr.write(`${m}…\n`),
+          });
+          process.stderr.write(
+            `Session ${session.sessionId} in ${session.container} (slot ${session.slot}, ${session.persistent ? 'persistent' : 'ephemeral'})\n`,
+          );
+          if (flags.background) return;
+          const command = flags.debug
+            ? ['bash', '-l']
+            : ['tmux', 'attach', '-t', tmuxSessionName(session.container)];
+          await attachTerminal(ctx.incus, session.container, command, {
+            uid: session.codeUid,
+            env: session.env,
+          });
+          const { value } = await ctx.incus.instances.get(session.container);
+          if (value.status === 'Running' && !flags.debug) {
+            process.stderr.write(`Detached. Reattach with \`coi attach ${session.container}\`.\n`);
+            return;
+          }
+          const ended = await endSession(ctx.incus, session.container, {
+            coiDir: ctx.coiDir,
+            save: true,
+            graceSeconds: ctx.loaded.config.container.shutdown_timeout,
+            keepPersistent: true,
+          });
+          if (ended.saved) process.stderr.write(`Session saved to ${ended.saved.dir}\n`);
+          process.stderr.write(
+            ended.deleted
+              ? `Container ${session.container} deleted.\n`
+              : `Container ${session.container} kept (persistent).\n`,
+          );
+        },
+      );
+    });
+}

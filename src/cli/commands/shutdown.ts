@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { endSession } from '../../core/session/end.js';
+import { withContext } from '../context.js';
+import { CliError, usageError } from '../errors.js';
+import { resolveTargets, type TargetFlags } from '../targets.js';
+
+export function registerShutdown(program: Command): void {
+  program
+    .command('shutdown')
+    .alias('close')
+    .description('stop containers gracefully, save their sessions, delete them unless persistent')
+    .argument('[containers...]', 'container names')
+    .option('-a, --all', 'every coi container')
+    .option('-f, --force', 'do not ask for confirmation')
+    .option(
+      '--timeout <seconds>',
+      'grace period before a forced stop ([container] shutdown_timeout)',
+    )
+    .action(async (names: string[], flags: TargetFlags & { timeout?: string }) => {
+      const timeout = flags.timeout === undefined ? undefined : Number(flags.timeout);
+      if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0)) {
+        throw usageError(`--timeout: expected a number of seconds, got "${flags.timeout}"`);
+      }
+      await withContext({}, async (ctx) => {
+        const { targets, missing } = await resolveTargets(ctx, names, flags, 'shut down');
+        for (const name of targets) {
+          const ended = await endSession(ctx.incus, name, {
+            coiDir: ctx.coiDir,
+            save: true,
+            graceSeconds: timeout ?? ctx.loaded.config.container.shutdown_timeout,
+            keepPersistent: true,
+          });
+          process.stderr.write(
+            `Shut down ${name}${ended.saved ? ` (session saved to ${ended.saved.dir})` : ''}${ended.deleted ? '' : ' (kept: persistent)'}\n`,
+          );
+        }
+        if (missing.length) throw new CliError(`no such coi container: ${missing.join(', ')}`);
+      });
+    });
+}

@@ -1,0 +1,18 @@
+/**
+ * What the dashboard can ask the outside world to do. The UI never talks to Incus; the caller
+ * implements this over core. Every method resolves when done or rejects with a message the status
+ * line shows as is, so errors should say what failed and how to fix it.
+ */
+export interface TuiActions {
+  attach(name: string): Promise<void>;
+  pause(name: string): Promise<void>;
+  resume(name: string): Promise<void>;
+  /** Force-delete the container (the responder's "kill"). */
+  kill(name: string): Promise<void>;
+  /** Resolves with the snapshot's name. */
+  snapshot(name: string): Promise<string>;
+  /** Resolves with the new container's name. */
+  newSlot(workspace: string): Promise<string>;
+  shutdown(name: string): Promise<void>;
+  ack(alertId: string): Promise<void>;
+}

@@ -1,0 +1,56 @@
+import { Box } from 'ink';
+import type { PanesLayout } from '../layout/layout.js';
+import { unackedCounts } from '../state/alert-selectors.js';
+import type { TuiState } from '../state/store.js';
+import type { View } from '../state/view.js';
+import { AlertDetail } from './AlertDetail.js';
+import { AlertsPane } from './AlertsPane.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { SlotsPane } from './SlotsPane.js';
+
+interface BodyProps {
+  layout: PanesLayout;
+  state: TuiState;
+  view: View;
+  now: number;
+}
+
+/** The area between header and status line: the two panes, or the open overlay. */
+export function Body({ layout, state, view, now }: BodyProps) {
+  const { overlay, focus } = state.ui;
+  if (overlay.kind === 'help') return <HelpOverlay rect={layout.body} />;
+  if (overlay.kind === 'confirm')
+    return <ConfirmDialog rect={layout.body} confirm={overlay.confirm} />;
+  if (overlay.kind === 'alert-detail') {
+    const alert = state.alerts.find((a) => a.id === overlay.alertId);
+    return <AlertDetail rect={layout.body} alert={alert} />;
+  }
+  const counts = unackedCounts(state.alerts);
+  return (
+    <Box
+      flexDirection={layout.kind === 'stacked' ? 'column' : 'row'}
+      width={layout.body.width}
+      height={layout.body.height}
+      columnGap={layout.kind === 'stacked' ? 0 : 1}
+    >
+      <SlotsPane
+        rect={layout.slots}
+        rows={view.rows}
+        selected={view.rowIndex}
+        focused={focus === 'slots'}
+        sort={state.ui.sort}
+        filterText={state.ui.filter.text}
+        now={now}
+      />
+      <AlertsPane
+        rect={layout.alerts}
+        alerts={view.alerts}
+        total={state.alerts.length}
+        unacked={counts.info + counts.warning + counts.high + counts.critical}
+        selected={view.alertIndex}
+        focused={focus === 'alerts'}
+      />
+    </Box>
+  );
+}

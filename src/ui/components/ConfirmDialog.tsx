@@ -1,0 +1,60 @@
+import { Box, Text } from 'ink';
+import { sanitize } from '../format/text-width.js';
+import type { Rect } from '../layout/layout.js';
+import type { ConfirmState } from '../state/ui-types.js';
+import { Line } from './Line.js';
+
+interface ConfirmDialogProps {
+  rect: Rect;
+  confirm: ConfirmState;
+}
+
+/** Modal confirmation. Cancel has focus first, so a stray Enter does nothing harmful. */
+export function ConfirmDialog({ rect, confirm }: ConfirmDialogProps) {
+  const { request, focused, typed } = confirm;
+  const width = Math.min(72, rect.width);
+  const inner = width - 4;
+  return (
+    <Box width={rect.width} height={rect.height} flexDirection="column" overflow="hidden">
+      <Box flexDirection="column" width={width} borderStyle="round" borderColor="red" paddingX={1}>
+        <Line
+          segments={[{ text: sanitize(request.title), bold: true, color: 'red' }]}
+          width={inner}
+        />
+        {request.lines.map((line, i) => (
+          <Line key={i} segments={[{ text: sanitize(line) }]} width={inner} />
+        ))}
+        {request.typeToConfirm !== undefined ? (
+          <Line
+            segments={[
+              { text: '> ', color: 'cyan' },
+              { text: typed },
+              { text: '█', color: 'cyan' },
+            ]}
+            width={inner}
+          />
+        ) : (
+          <Box height={1}>
+            <Text inverse={focused === 'cancel'}> Cancel </Text>
+            <Text> </Text>
+            <Text inverse={focused === 'confirm'} color="red">
+              {` ${request.confirmLabel} `}
+            </Text>
+          </Box>
+        )}
+        <Line
+          segments={[
+            {
+              text:
+                request.typeToConfirm !== undefined
+                  ? 'enter confirms only if the text matches · esc cancels'
+                  : '←/→ choose · enter · esc cancels',
+              dim: true,
+            },
+          ]}
+          width={inner}
+        />
+      </Box>
+    </Box>
+  );
+}

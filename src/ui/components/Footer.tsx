@@ -1,0 +1,26 @@
+import type { Segment } from '../format/segments.js';
+import { sanitize } from '../format/text-width.js';
+import type { FilterState, Pane } from '../state/ui-types.js';
+import { footerHints } from './footer-hints.js';
+import { Line } from './Line.js';
+
+interface FooterProps {
+  width: number;
+  focus: Pane;
+  filter: FilterState;
+  filterErrors: readonly string[];
+}
+
+/** Key hints, or the filter field while it has focus. */
+export function Footer({ width, focus, filter, filterErrors }: FooterProps) {
+  if (!filter.editing) return <Line segments={footerHints(focus, width)} width={width} />;
+  const segments: Segment[] = [
+    { text: ' /', bold: true, color: 'cyan' },
+    { text: sanitize(filter.text) },
+    { text: '█', color: 'cyan' },
+    filterErrors.length > 0
+      ? { text: `  ${filterErrors[0]}`, color: 'red' }
+      : { text: '  enter apply · esc clear', dim: true },
+  ];
+  return <Line segments={segments} width={width} />;
+}

@@ -1,0 +1,24 @@
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import { fitSegments, type Segment } from '../format/segments.js';
+
+interface LineProps {
+  segments: readonly Segment[];
+  width: number;
+  inverse?: boolean;
+}
+
+/** Exactly one screen row: styled segments cut and padded to `width`, never wrapping. */
+export const Line = memo(function Line({ segments, width, inverse = false }: LineProps) {
+  return (
+    <Box width={width} height={1}>
+      <Text wrap="truncate" inverse={inverse}>
+        {fitSegments(segments, width).map((s, i) => (
+          <Text key={i} color={s.color} bold={s.bold} dimColor={s.dim}>
+            {s.text}
+          </Text>
+        ))}
+      </Text>
+    </Box>
+  );
+});

@@ -1,0 +1,71 @@
+import { Box } from 'ink';
+import type { Segment } from '../format/segments.js';
+import { fit } from '../format/text-width.js';
+import { COLUMN_GAP, fitColumns, type Column } from '../layout/fit-columns.js';
+import { scrollWindow } from '../layout/scroll-window.js';
+import { Line } from './Line.js';
+
+export interface TableRow {
+  key: string;
+  /** Cell per column id; missing cells are blank. */
+  cells?: Record<string, Segment>;
+  /** A full-width row (group header) instead of cells. */
+  span?: Segment[];
+}
+
+interface TableProps {
+  columns: readonly Column[];
+  rows: readonly TableRow[];
+  width: number;
+  /** Rows available including the header line. */
+  height: number;
+  selected: number;
+  focused: boolean;
+  emptyText: string;
+}
+
+function rowSegments(row: TableRow, columns: readonly Column[]): Segment[] {
+  if (row.span) return row.span;
+  const gap: Segment = { text: ' '.repeat(COLUMN_GAP) };
+  return columns.flatMap((c, i) => {
+    const cell = row.cells?.[c.id] ?? { text: '' };
+    const segment = { ...cell, text: fit(cell.text, c.width, c.align) };
+    return i === 0 ? [segment] : [gap, segment];
+  });
+}
+
+/**
+ * Virtualised table: renders only the rows that fit, scrolled to keep the selection visible.
+ * Columns that do not fit the width are dropped by priority.
+ */
+export function Table({ columns, rows, width, height, selected, focused, emptyText }: TableProps) {
+  const fitted = fitColumns(columns, width);
+  const header: Segment[] = [
+    {
+      text: fitted.map((c) => fit(c.header, c.width, c.align)).join(' '.repeat(COLUMN_GAP)),
+      dim: true,
+      bold: true,
+    },
+  ];
+  const body = Math.max(0, height - 1);
+  const { start, end } = scrollWindow(rows.length, body, selected);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Line segments={header} width={width} />
+      {rows.length === 0 ? (
+        <Line segments={[{ text: emptyText, dim: true }]} width={width} />
+      ) : (
+        rows
+          .slice(start, end)
+          .map((row, i) => (
+            <Line
+              key={row.key}
+              segments={rowSegments(row, fitted)}
+              width={width}
+              inverse={focused && start + i === selected}
+            />
+          ))
+      )}
+    </Box>
+  );
+}

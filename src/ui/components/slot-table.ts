@@ -1,0 +1,84 @@
+import type { Segment } from '../format/segments.js';
+import { sanitize } from '../format/text-width.js';
+import { formatMemory, formatNetRate, formatPercent, formatUptime } from '../format/units.js';
+import type { Column } from '../layout/fit-columns.js';
+import { severityColor, severityLabel } from '../state/severity.js';
+import type { SlotRow, TreeRow, WorkspaceRow } from '../state/tree.js';
+import type { Severity, SlotInstance } from '../state/types.js';
+import type { TableRow } from './Table.js';
+
+export const SLOT_COLUMNS: readonly Column[] = [
+  { id: 'name', header: 'SLOT', width: 17, flex: true, priority: 100 },
+  { id: 'state', header: 'STATE', width: 10, priority: 95 },
+  { id: 'alert', header: 'ALRT', width: 4, priority: 90 },
+  { id: 'cpu', header: 'CPU', width: 5, priority: 80, align: 'right' },
+  { id: 'mem', header: 'MEM', width: 11, priority: 75, align: 'right' },
+  { id: 'tool', header: 'TOOL', width: 7, priority: 60 },
+  { id: 'mode', header: 'MODE', width: 4, priority: 55 },
+  { id: 'uptime', header: 'UP', width: 6, priority: 50, align: 'right' },
+  { id: 'net', header: 'NET', width: 13, priority: 40, align: 'right' },
+  { id: 'ipv4', header: 'IPV4', width: 15, priority: 20 },
+];
+
+export function stateCell(instance: SlotInstance): Segment {
+  if (instance.frozenByThreat) return { text: 'frz:threat', color: 'red', bold: true };
+  const color = { running: 'green', frozen: 'cyan', stopped: 'gray', starting: 'yellow' }[
+    instance.state
+  ];
+  return { text: instance.state, color };
+}
+
+function badgeCell(badge: Severity | undefined): Segment {
+  return badge
+    ? { text: severityLabel(badge), color: severityColor(badge), bold: true }
+    : { text: '' };
+}
+
+function slotCells(row: SlotRow, now: number): Record<string, Segment> {
+  const { instance, metrics } = row;
+  const live = instance.state === 'running' || instance.state === 'frozen';
+  return {
+    name: { text: `  ${instance.name}` },
+    state: stateCell(instance),
+    alert: badgeCell(row.badge),
+    cpu: { text: metrics && live ? formatPercent(metrics.cpuPercent) : '-' },
+    mem: {
+      text: metrics && live ? formatMemory(metrics.memoryUsedBytes, metrics.memoryLimitBytes) : '-',
+    },
+    tool: { text: sanitize(instance.tool) },
+    mode: { text: instance.persistent ? 'pers' : 'eph', dim: !instance.persistent },
+    uptime: {
+      text: live && instance.startedAt !== undefined ? formatUptime(now - instance.startedAt) : '-',
+    },
+    net: {
+      text:
+        metrics && live ? formatNetRate(metrics.netRxBytesPerSec, metrics.netTxBytesPerSec) : '-',
+    },
+    ipv4: { text: instance.ipv4 ?? '-' },
+  };
+}
+
+function workspaceSpan(row: WorkspaceRow): Segment[] {
+  const count =
+    row.matchingCount === row.slotCount
+      ? `${row.slotCount}`
+      : `${row.matchingCount}/${row.slotCount}`;
+  const segments: Segment[] = [
+    {
+      text: `${row.collapsed ? '▸' : '▾'} ${row.number <= 10 ? row.number % 10 : ' '} `,
+      dim: true,
+    },
+    { text: sanitize(row.workspace), bold: true },
+    { text: `  ${count} slots · ${row.running} running · ${row.frozen} frozen`, dim: true },
+  ];
+  if (row.badge) segments.push({ text: '  ' }, badgeCell(row.badge));
+  return segments;
+}
+
+export function slotTableRows(rows: readonly TreeRow[], now: number): TableRow[] {
+  return rows.map((row) =>
+    row.kind === 'workspace'
+      ? { key: row.key, span: workspaceSpan(row) }
+      : { key: row.key, cells: slotCells(row, now) },
+  );
+}

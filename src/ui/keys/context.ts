@@ -1,0 +1,11 @@
+import type { TuiActions } from '../actions.js';
+import type { TuiStoreApi } from '../state/store.js';
+import type { KeyPress } from './decode-keys.js';
+
+export interface CommandContext {
+  store: TuiStoreApi;
+  actions: TuiActions;
+  /** Leaves the dashboard. */
+  exit: () => void;
+  key: KeyPress;
+}

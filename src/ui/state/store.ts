@@ -1,0 +1,141 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type {
+  Connection,
+  InstanceMetrics,
+  SlotInstance,
+  StatusMessage,
+  ThreatAlert,
+} from './types.js';
+import type { ConfirmRequest, Overlay, Pane, UiState } from './ui-types.js';
+import { SORT_KEYS } from './ui-types.js';
+
+export interface TuiState {
+  /** Known workspaces, including ones without slots (so "new slot" has a target). */
+  workspaces: string[];
+  instances: Record<string, SlotInstance>;
+  metrics: Record<string, InstanceMetrics>;
+  /** Every alert ever received, in arrival order; nothing expires. */
+  alerts: ThreatAlert[];
+  connection: Connection;
+  status?: StatusMessage;
+  ui: UiState;
+}
+
+export interface TuiStoreActions {
+  upsertInstance(instance: SlotInstance): void;
+  removeInstance(name: string): void;
+  /** Replaces all metrics in one update (one batch per poll for every instance). */
+  setMetrics(batch: Record<string, InstanceMetrics>): void;
+  /** Appends alerts; ids already present are ignored so a replayed feed is harmless. */
+  addAlerts(alerts: ThreatAlert[]): void;
+  ackAlert(id: string): void;
+  setWorkspaces(names: string[]): void;
+  setConnection(connection: Connection): void;
+  setStatus(status: StatusMessage): void;
+
+  focusPane(pane: Pane): void;
+  selectRow(key: string | undefined): void;
+  selectAlert(id: string | undefined): void;
+  setCollapsed(workspace: string, collapsed: boolean): void;
+  setFilterText(text: string): void;
+  setFilterEditing(editing: boolean): void;
+  cycleSort(): void;
+  openOverlay(overlay: Overlay): void;
+  openConfirm(request: ConfirmRequest): void;
+  updateConfirm(change: { focused?: 'cancel' | 'confirm'; typed?: string }): void;
+  closeOverlay(): void;
+  setAttached(name: string | undefined): void;
+}
+
+export type TuiStore = TuiState & TuiStoreActions;
+export type TuiStoreApi = StoreApi<TuiStore>;
+
+function initialUi(): UiState {
+  return {
+    focus: 'slots',
+    collapsed: {},
+    filter: { text: '', editing: false },
+    sort: 'slot',
+    overlay: { kind: 'none' },
+  };
+}
+
+const byNaturalName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
+
+function withWorkspace(workspaces: string[], name: string): string[] {
+  return workspaces.includes(name) ? workspaces : [...workspaces, name].sort(byNaturalName);
+}
+
+export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
+  return createStore<TuiStore>()((set) => {
+    const setUi = (change: Partial<UiState>) => set((s) => ({ ui: { ...s.ui, ...change } }));
+    return {
+      workspaces: [],
+      instances: {},
+      metrics: {},
+      alerts: [],
+      connection: { state: 'connecting' },
+      ...initial,
+      ui: { ...initialUi(), ...initial.ui },
+
+      upsertInstance: (instance) =>
+        set((s) => ({
+          instances: { ...s.instances, [instance.name]: instance },
+          workspaces: withWorkspace(s.workspaces, instance.workspace),
+        })),
+      removeInstance: (name) =>
+        set((s) => {
+          if (!(name in s.instances)) return {};
+          const { [name]: _gone, ...instances } = s.instances;
+          const { [name]: _m, ...metrics } = s.metrics;
+          return { instances, metrics };
+        }),
+      setMetrics: (batch) => set({ metrics: { ...batch } }),
+      addAlerts: (incoming) =>
+        set((s) => {
+          const known = new Set(s.alerts.map((a) => a.id));
+          const fresh = incoming.filter((a) => {
+            if (known.has(a.id)) return false;
+            known.add(a.id);
+            return true;
+          });
+          return fresh.length === 0 ? {} : { alerts: [...s.alerts, ...fresh] };
+        }),
+      ackAlert: (id) =>
+        set((s) => ({
+          alerts: s.alerts.map((a) =>
+            a.id === id && !a.acknowledged ? { ...a, acknowledged: true } : a,
+          ),
+        })),
+      setWorkspaces: (names) =>
+        set((s) => ({ workspaces: [...new Set([...s.workspaces, ...names])].sort(byNaturalName) })),
+      setConnection: (connection) => set({ connection }),
+      setStatus: (status) => set({ status }),
+
+      focusPane: (focus) => setUi({ focus }),
+      selectRow: (selectedRowKey) => setUi({ selectedRowKey }),
+      selectAlert: (selectedAlertId) => setUi({ selectedAlertId }),
+      setCollapsed: (workspace, collapsed) =>
+        set((s) => ({ ui: { ...s.ui, collapsed: { ...s.ui.collapsed, [workspace]: collapsed } } })),
+      setFilterText: (text) => set((s) => ({ ui: { ...s.ui, filter: { ...s.ui.filter, text } } })),
+      setFilterEditing: (editing) =>
+        set((s) => ({ ui: { ...s.ui, filter: { ...s.ui.filter, editing } } })),
+      cycleSort: () =>
+        set((s) => {
+          const next = SORT_KEYS[(SORT_KEYS.indexOf(s.ui.sort) + 1) % SORT_KEYS.length] ?? 'slot';
+          return { ui: { ...s.ui, sort: next } };
+        }),
+      openOverlay: (overlay) => setUi({ overlay }),
+      openConfirm: (request) =>
+        setUi({ overlay: { kind: 'confirm', confirm: { request, focused: 'cancel', typed: '' } } }),
+      updateConfirm: (change) =>
+        set((s) => {
+          if (s.ui.overlay.kind !== 'confirm') return {};
+          const confirm = { ...s.ui.overlay.confirm, ...change };
+          return { ui: { ...s.ui, overlay: { kind: 'confirm', confirm } } };
+        }),
+      closeOverlay: () => setUi({ overlay: { kind: 'none' } }),
+      setAttached: (attached) => setUi({ attached }),
+    };
+  });
+}
