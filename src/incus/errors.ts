@@ -82,9 +82,20 @@ function validationKey(message: string): string | undefined {
 }
 
 function looksLikeValidation(message: string): boolean {
-  return /require[s]? that the instance has|Invalid config|Invalid devices|Unknown configuration key|Invalid value|Failed validation|Invalid option|invalid .* option/i.test(
+  return /require[s]? that the instance has|\bInvalid [\w ]{1,40}:|Unknown configuration key|Failed validation|invalid .* option/i.test(
     message,
   );
+}
+
+/**
+ * Some refusals name the value, not the key (`Invalid value: 1.5GB`); this finds the one key of
+ * the request's config holding that value, so the error can still point at it.
+ */
+export function withConfigKey(err: unknown, config: Record<string, string> | undefined): unknown {
+  if (!(err instanceof IncusValidationError) || err.key || !config) return err;
+  const value = /:\s*([^:]+)$/.exec(err.message)?.[1]?.trim();
+  const keys = Object.keys(config).filter((k) => config[k] === value);
+  return keys.length === 1 ? new IncusValidationError(err.message, err.code, keys[0]) : err;
 }
 
 /** Maps an error envelope (or failed operation) to the matching typed error. */
@@ -106,6 +117,12 @@ export function errorFromEnvelope(
     }
     if (looksLikeValidation(message)) {
       return new IncusValidationError(message, code, validationKey(message));
+    }
+    if (/Image not provided for instance creation/.test(message)) {
+      return new IncusNotFoundError(
+        `${message}: no image with that alias or fingerprint on this daemon`,
+        404,
+      );
     }
     return new IncusOperationError(message, code, operation);
   }

@@ -22,6 +22,11 @@ export interface EventStreamOptions {
   /** Events of every project instead of the client's one. */
   allProjects?: boolean;
   backoff?: BackoffOptions;
+  /**
+   * The daemon pings every 10 s; with no ping for this long the connection is taken as dead and
+   * re-dialled (default 35 s).
+   */
+  heartbeatTimeoutMs?: number;
   /** Events an async iterator buffers for a slow consumer before it drops them (and yields a gap). */
   maxQueued?: number;
 }
@@ -103,6 +108,11 @@ export class EventStream implements AsyncIterable<IncusEvent> {
   /** Increases on every (re)connection; equal values mean no events were missed in between. */
   get epoch(): number {
     return this.epochCounter;
+  }
+
+  /** Whether this stream asked the daemon for events of `type`. */
+  receives(type: EventType): boolean {
+    return (this.options.types ?? DEFAULT_TYPES).includes(type);
   }
 
   get endpoint(): string {
@@ -247,8 +257,14 @@ export class EventStream implements AsyncIterable<IncusEvent> {
       let opened = false;
       const ws = this.client.transport.websocket(this.path());
       this.ws = ws;
+      let failure = '';
+      let watchdog: NodeJS.Timeout | undefined;
       ws.on('open', () => {
         opened = true;
+        watchdog = setTimeout(() => {
+          failure = 'no ping from the daemon';
+          ws.terminate();
+        }, this.options.heartbeatTimeoutMs ?? 35_000);
         this.epochCounter++;
         this.attempt = 0;
         this.setState('open');
@@ -258,12 +274,12 @@ export class EventStream implements AsyncIterable<IncusEvent> {
         }
         resolve();
       });
+      ws.on('ping', () => watchdog?.refresh());
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
         const event = decodeEvent(data.toString());
         if (event) this.emit(event);
       });
-      let failure = '';
       ws.on('unexpected-response', (_req, res) => {
         failure = `HTTP ${res.statusCode} on ${this.path()}`;
         res.resume();
@@ -273,8 +289,12 @@ export class EventStream implements AsyncIterable<IncusEvent> {
         failure ||= err.message;
       });
       ws.on('close', (code) => {
+        clearTimeout(watchdog);
         if (this.ws === ws) this.ws = undefined;
-        if (this.current === 'closed') return;
+        if (this.current === 'closed') {
+          if (!opened) reject(new IncusError('event stream closed while connecting', 0));
+          return;
+        }
         if (!opened && this.epochCounter === 0) {
           this.setState('idle');
           reject(
@@ -300,7 +320,8 @@ export class EventStream implements AsyncIterable<IncusEvent> {
     const delay = backoffDelay(this.attempt++, this.options.backoff);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (this.current !== 'closed') void this.dial();
+      // A failed attempt schedules the next one itself; only close() ends the loop.
+      if (this.current !== 'closed') this.dial().catch(() => undefined);
     }, delay);
   }
 

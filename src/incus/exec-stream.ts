@@ -19,10 +19,7 @@ export class ExecOutputStream extends Readable {
     private readonly onBarrier: () => void = () => undefined,
   ) {
     super({ highWaterMark: OUTPUT_HIGH_WATER_MARK });
-    (globalThis as any).__log?.push(`create`);
-    ws.on('open', () => (globalThis as any).__log?.push(`open`));
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      (globalThis as any).__log?.push(`msg ${isBinary} ${data.length} ended=${this.ended}`);
       if (this.ended) return;
       if (!isBinary) {
         this.finish();
@@ -30,12 +27,8 @@ export class ExecOutputStream extends Readable {
       }
       if (!this.push(data)) ws.pause();
     });
-    ws.on('close', (code) => {
-      (globalThis as any).__log?.push(`close ${code}`);
-      this.finish();
-    });
+    ws.on('close', () => this.finish());
     ws.on('error', (err) => {
-      (globalThis as any).__log?.push(`error ${err}`);
       if (!this.ended) this.destroy(err);
     });
   }

@@ -39,8 +39,9 @@ export interface ExecAccount {
 export interface ExecOptions {
   /** Merged over the instance's `environment.*` config; these values win. */
   environment?: Record<string, string>;
-  /** In-container uid and gid (default 0). */
+  /** In-container uid (default 0). */
   user?: number;
+  /** In-container gid (default: the same number as `user`). */
   group?: number;
   cwd?: string;
   /**

@@ -217,11 +217,12 @@ export class ExecApi {
   }
 
   /**
-   * Connects the exec's websockets. Control goes first: the daemon starts the command as soon as
-   * the data fds are attached, and a quick command would be over before a late control socket
-   * could join ("Only running operations can be connected"). The data fds then connect together,
-   * well within the daemon's 5 s. `wire` hooks readers up before any data can arrive. If anything
-   * fails, every socket is dropped (which also kills the command).
+   * Connects the exec's websockets one after the other, control first, as Incus's own client
+   * does. Connecting the data fds in parallel loses output now and then (measured on 6.0.4:
+   * about 1 run in 300 of `echo hello` came back empty, with only a 1006 close on stdout).
+   * Control must be there before the last data fd: the command starts right then, and a quick
+   * one is over before a late control socket could join. All must connect within the daemon's
+   * 5 s. If anything fails, every socket is dropped (which also kills the command).
    */
   private async attach<K extends string, T>(
     op: ExecOperation,
@@ -238,12 +239,13 @@ export class ExecApi {
       const control = socket('control');
       await opened(control);
       const data = {} as Record<K, WebSocket>;
-      for (const fd of dataFds) {
+      let wired!: T;
+      for (const [i, fd] of dataFds.entries()) {
         data[fd] = socket(fd);
-        if (fd !== dataFds[dataFds.length - 1]) await opened(data[fd]);
+        // The command starts once the last fd is attached: readers must be hooked up before.
+        if (i === dataFds.length - 1) wired = wire(data);
+        await opened(data[fd]);
       }
-      const wired = wire(data);
-      await Promise.all(dataFds.map((fd) => opened(data[fd])));
       return { sockets: { ...data, control }, wired };
     } catch (err) {
       for (const ws of created) ws.terminate();

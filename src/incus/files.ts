@@ -116,7 +116,7 @@ export class FilesApi {
   }
 
   /**
-   * `mkdir -p`: creates each missing level, top-down (Incus makes one level per request). A
+   * `mkdir -p`: creates each missing level top-down (Incus makes one level per request). A
    * non-directory in the way is an error (Incus itself would silently report success).
    */
   async mkdirp(
@@ -125,17 +125,21 @@ export class FilesApi {
     opts: Omit<WriteOptions, 'createParents'> = {},
   ): Promise<void> {
     assertAbsolute(path);
-    const existing = await this.stat(instance, path);
-    if (existing?.type === 'directory') return;
-    if (existing) {
-      throw new IncusError(
-        `cannot create directory ${path} in ${instance}: a ${existing.type} is in the way`,
-        409,
-      );
+    const whole = await this.stat(instance, path).catch(() => undefined);
+    if (whole?.type === 'directory') return;
+    let current = '';
+    for (const name of path.split('/').filter(Boolean)) {
+      current += `/${name}`;
+      const existing = await this.stat(instance, current);
+      if (existing?.type === 'directory') continue;
+      if (existing) {
+        throw new IncusError(
+          `cannot create directory ${path} in ${instance}: ${current} is a ${existing.type}`,
+          409,
+        );
+      }
+      await this.mkdir(instance, current, opts);
     }
-    const parent = posix.dirname(path);
-    if (parent !== path) await this.mkdirp(instance, parent, opts);
-    await this.mkdir(instance, path, opts);
   }
 
   /** Creates (or replaces) a symlink at `path` pointing to `target`. */

@@ -1,5 +1,5 @@
 import type { IncusClient } from './client.js';
-import { IncusError, IncusNotFoundError } from './errors.js';
+import { IncusError, IncusNotFoundError, withConfigKey } from './errors.js';
 import { filterExpression, type FilterTerm } from './filter.js';
 import type {
   Instance,
@@ -171,7 +171,11 @@ export class InstancesApi {
 
   /** Merges config and devices key by key (synchronous); a config value of "" deletes the key. */
   async patch(name: string, patch: InstancePatch, etag?: string): Promise<void> {
-    await this.client.sync('PATCH', instancePath(name), { body: patch, headers: ifMatch(etag) });
+    try {
+      await this.client.sync('PATCH', instancePath(name), { body: patch, headers: ifMatch(etag) });
+    } catch (err) {
+      throw withConfigKey(err, patch.config);
+    }
   }
 
   /**

@@ -32,9 +32,11 @@ export class OperationTracker {
     });
   }
 
-  /** The stream's epoch while it is connected; undefined while it is not. */
+  /** The stream's epoch while it is connected (with operation events); undefined otherwise. */
   liveEpoch(): number | undefined {
-    return this.events.state === 'open' ? this.events.epoch : undefined;
+    return this.events.state === 'open' && this.events.receives('operation')
+      ? this.events.epoch
+      : undefined;
   }
 
   /** The final state of a recently finished operation, if the stream saw it end. */

@@ -1,6 +1,7 @@
 import { afterAll } from 'vitest';
 import { IncusClient } from '../../src/incus/client.js';
 import { IncusNotFoundError } from '../../src/incus/errors.js';
+import { InstancesApi } from '../../src/incus/instances.js';
 import { baseImageAlias } from '../../src/core/image/recipe.js';
 
 /**
@@ -25,11 +26,17 @@ function requiredEnv(name: string): string {
 }
 
 let shared: IncusClient | undefined;
+let instancesApi: InstancesApi | undefined;
 
 /** One client per test file, over the local unix socket. */
 export function incus(): IncusClient {
   shared ??= IncusClient.local();
   return shared;
+}
+
+function instances(): InstancesApi {
+  instancesApi ??= new InstancesApi(incus());
+  return instancesApi;
 }
 
 /** A container name for this run: `coi-test-<run>-<label>` (label: lowercase letters, digits, -). */
@@ -57,16 +64,13 @@ export async function launchTestContainer(
 ): Promise<string> {
   const name = testName(label);
   created.add(name);
-  const op = await incus().operation('POST', '/1.0/instances', {
-    body: {
-      name,
-      type: 'container',
-      source: { type: 'image', alias: opts.image ?? BASE_IMAGE },
-      config: opts.config ?? {},
-      devices: opts.devices ?? {},
-      ephemeral: opts.ephemeral ?? false,
-      start: opts.start ?? true,
-    },
+  const op = await instances().create({
+    name,
+    image: { alias: opts.image ?? BASE_IMAGE },
+    config: opts.config ?? {},
+    devices: opts.devices ?? {},
+    ephemeral: opts.ephemeral ?? false,
+    start: opts.start ?? true,
   });
   await op.wait({ timeoutMs: 120_000 });
   return name;
@@ -74,14 +78,8 @@ export async function launchTestContainer(
 
 /** Force-stops and deletes a container; a container already gone is fine. */
 export async function deleteTestContainer(name: string): Promise<void> {
-  const client = incus();
   try {
-    const stop = await client.operation('PUT', `/1.0/instances/${name}/state`, {
-      body: { action: 'stop', force: true, timeout: -1 },
-    });
-    await stop.wait({ timeoutMs: 60_000 }).catch(() => undefined);
-    const del = await client.operation('DELETE', `/1.0/instances/${name}`);
-    await del.wait({ timeoutMs: 60_000 });
+    await (await instances().delete(name, { force: true })).wait({ timeoutMs: 60_000 });
   } catch (err) {
     if (!(err instanceof IncusNotFoundError)) throw err;
   }
