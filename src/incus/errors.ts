@@ -137,3 +137,13 @@ export function errorFromEnvelope(
   }
   return new IncusError(message, code);
 }
+
+/** The promised value, or undefined when Incus says the thing does not exist. */
+export async function unlessNotFound<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (err) {
+    if (err instanceof IncusNotFoundError) return undefined;
+    throw err;
+  }
+}

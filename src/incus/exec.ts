@@ -36,10 +36,13 @@ abstract class ExecBase {
   constructor(
     readonly operation: ExecOperation,
     private readonly control: WebSocket,
-    private readonly sockets: WebSocket[],
     exitCode: Promise<number>,
   ) {
-    this.exit = exitCode.finally(() => this.closeSockets());
+    // Once the command ended, closing control no longer kills anything; the daemon closes the
+    // data sockets itself, after their last bytes.
+    this.exit = exitCode.finally(() => {
+      if (this.control.readyState === this.control.OPEN) this.control.close();
+    });
     this.exit.catch(() => undefined);
   }
 
@@ -65,13 +68,6 @@ abstract class ExecBase {
       );
     });
   }
-
-  /** After the operation ended: closing control now no longer kills anything. */
-  private closeSockets(): void {
-    for (const ws of this.sockets) {
-      if (ws.readyState === ws.OPEN) ws.close();
-    }
-  }
 }
 
 /** A running non-interactive command with separate stdin, stdout and stderr streams. */
@@ -83,7 +79,7 @@ export class ExecProcess extends ExecBase {
     readonly stderr: Readable,
     exitCode: Promise<number>,
   ) {
-    super(operation, sockets.control, Object.values(sockets), exitCode);
+    super(operation, sockets.control, exitCode);
     this.stdin = execInputStream(sockets['0'], true);
   }
 
@@ -100,7 +96,7 @@ export class InteractiveExec extends ExecBase {
     readonly output: Readable,
     exitCode: Promise<number>,
   ) {
-    super(operation, sockets.control, Object.values(sockets), exitCode);
+    super(operation, sockets.control, exitCode);
     this.input = execInputStream(sockets['0'], false);
   }
 
@@ -197,9 +193,7 @@ export class ExecApi {
     return this.client.operation<ExecOperationMetadata>(
       'POST',
       `/1.0/instances/${encodeURIComponent(instance)}/exec`,
-      {
-        body,
-      },
+      { body },
     );
   }
 

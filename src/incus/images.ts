@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { IncusClient } from './client.js';
-import { IncusNotFoundError } from './errors.js';
+import { unlessNotFound } from './errors.js';
 import type { Operation } from './operation.js';
 import type { Image, ImageAliasEntry, ImageImportResult, PublishRequest } from './image-types.js';
 
@@ -35,25 +35,13 @@ export class ImagesApi {
   }
 
   /** The image an alias points to, or undefined when there is no such alias. */
-  async findByAlias(name: string): Promise<Image | undefined> {
-    try {
-      const alias = await this.getAlias(name);
-      return await this.get(alias.target);
-    } catch (err) {
-      if (err instanceof IncusNotFoundError) return undefined;
-      throw err;
-    }
+  findByAlias(name: string): Promise<Image | undefined> {
+    return unlessNotFound(this.getAlias(name).then((alias) => this.get(alias.target)));
   }
 
   async exists(nameOrFingerprint: string): Promise<boolean> {
     if (await this.findByAlias(nameOrFingerprint)) return true;
-    try {
-      await this.get(nameOrFingerprint);
-      return true;
-    } catch (err) {
-      if (err instanceof IncusNotFoundError) return false;
-      throw err;
-    }
+    return (await unlessNotFound(this.get(nameOrFingerprint))) !== undefined;
   }
 
   async createAlias(name: string, target: string, description = ''): Promise<void> {

@@ -1,5 +1,5 @@
 import type { IncusClient } from './client.js';
-import { IncusNotFoundError } from './errors.js';
+import { unlessNotFound } from './errors.js';
 
 /** `/1.0/networks` (shared/api/network.go). */
 export interface Network {
@@ -23,13 +23,8 @@ export class NetworksApi {
     return this.client.get<Network>(`/1.0/networks/${encodeURIComponent(name)}`);
   }
 
-  async find(name: string): Promise<Network | undefined> {
-    try {
-      return await this.get(name);
-    } catch (err) {
-      if (err instanceof IncusNotFoundError) return undefined;
-      throw err;
-    }
+  find(name: string): Promise<Network | undefined> {
+    return unlessNotFound(this.get(name));
   }
 
   async create(network: {

@@ -1,5 +1,5 @@
 import type { IncusClient } from './client.js';
-import { IncusNotFoundError } from './errors.js';
+import { unlessNotFound } from './errors.js';
 
 export type Devices = Record<string, Record<string, string>>;
 
@@ -27,13 +27,8 @@ export class ProfilesApi {
     return { ...metadata, etag };
   }
 
-  async find(name: string): Promise<Profile | undefined> {
-    try {
-      return await this.get(name);
-    } catch (err) {
-      if (err instanceof IncusNotFoundError) return undefined;
-      throw err;
-    }
+  find(name: string): Promise<Profile | undefined> {
+    return unlessNotFound(this.get(name));
   }
 
   async create(profile: {

@@ -1,5 +1,5 @@
 import type { IncusClient } from './client.js';
-import { IncusNotFoundError } from './errors.js';
+import { unlessNotFound } from './errors.js';
 
 /** `/1.0/storage-pools` (shared/api/storage_pool.go). */
 export interface StoragePool {
@@ -27,13 +27,8 @@ export class StoragePoolsApi {
     return this.client.get<StoragePool>(`/1.0/storage-pools/${encodeURIComponent(name)}`);
   }
 
-  async find(name: string): Promise<StoragePool | undefined> {
-    try {
-      return await this.get(name);
-    } catch (err) {
-      if (err instanceof IncusNotFoundError) return undefined;
-      throw err;
-    }
+  find(name: string): Promise<StoragePool | undefined> {
+    return unlessNotFound(this.get(name));
   }
 
   async create(pool: {

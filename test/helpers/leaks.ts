@@ -1,9 +1,10 @@
 import { IncusClient } from '../../src/incus/client.js';
 import { ImagesApi } from '../../src/incus/images.js';
+import { ProfilesApi } from '../../src/incus/profiles.js';
 import { run } from '../../src/core/host/run.js';
 
 export interface Leak {
-  kind: 'container' | 'image' | 'nft table';
+  kind: 'container' | 'image' | 'profile' | 'nft table';
   name: string;
   /** What removes it. */
   id: string;
@@ -24,6 +25,10 @@ export async function findLeaks(prefix: string): Promise<Leak[]> {
     for (const image of await new ImagesApi(client).list()) {
       const alias = image.aliases?.find((a) => a.name.startsWith(prefix));
       if (alias) leaks.push({ kind: 'image', name: alias.name, id: image.fingerprint });
+    }
+    for (const profile of await new ProfilesApi(client).list()) {
+      if (profile.name.startsWith(prefix))
+        leaks.push({ kind: 'profile', name: profile.name, id: profile.name });
     }
     const tables = await run('nft', ['list', 'tables']);
     for (const line of tables.split('\n')) {
@@ -53,6 +58,8 @@ export async function removeLeaks(leaks: Leak[]): Promise<void> {
           .then((op) => op.wait({ timeoutMs: 60_000 }));
       } else if (leak.kind === 'image') {
         await new ImagesApi(client).delete(leak.id).then((op) => op.wait({ timeoutMs: 60_000 }));
+      } else if (leak.kind === 'profile') {
+        await new ProfilesApi(client).delete(leak.id);
       } else {
         await run('nft', ['delete', 'table', ...leak.id.split(' ')]);
       }

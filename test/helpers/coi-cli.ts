@@ -1,0 +1,129 @@
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_PREFIX } from './testbed.js';
+
+/**
+ * Drives the real `coi` CLI (`node bin/coi.js`) as a child process, with HOME pointed at a
+ * throw-away directory (its ~/.coi/config.toml is the test's config) and COI_CONTAINER_PREFIX set
+ * to this run's test prefix, so every container it makes is found by the leak check.
+ */
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'coi.js');
+
+export interface CoiResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CoiOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Written to stdin, then EOF; without it stdin is /dev/null. */
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** A temp HOME with a ~/.coi/config.toml, and workspaces under a temp dir. */
+export class CoiSandbox {
+  readonly root = mkdtempSync(join(tmpdir(), 'coi-session-test-'));
+  readonly home = join(this.root, 'home');
+  readonly coiDir = join(this.home, '.coi');
+  readonly prefix = TEST_PREFIX;
+
+  constructor(config: string) {
+    chmodSync(this.root, 0o755);
+    mkdirSync(this.coiDir, { recursive: true });
+    this.writeConfigSync(config);
+  }
+
+  writeConfigSync(config: string): void {
+    writeFileSync(join(this.coiDir, 'config.toml'), config);
+  }
+
+  writeConfig(config: string): Promise<void> {
+    return writeFile(join(this.coiDir, 'config.toml'), config);
+  }
+
+  /** A fresh workspace directory owned by `uid` (the host user the code user is mapped to). */
+  workspace(name: string, uid = 1000): string {
+    const dir = join(this.root, name);
+    mkdirSync(dir);
+    chownSync(dir, uid, uid);
+    return dir;
+  }
+
+  run(args: string[], opts: CoiOptions = {}): Promise<CoiResult> {
+    return runCoi(args, {
+      ...opts,
+      env: {
+        HOME: this.home,
+        COI_CONTAINER_PREFIX: this.prefix,
+        ...opts.env,
+      },
+    });
+  }
+
+  /** Unlocks whatever a failed test left immutable, then removes everything. */
+  async remove(): Promise<void> {
+    execFileSync('chattr', ['-R', '-i', this.root], { stdio: 'ignore' });
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+export function runCoi(args: string[], opts: CoiOptions = {}): Promise<CoiResult> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, TERM: 'dumb', ...opts.env };
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env,
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 90_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
+  });
+}
+
+/** Builds dist/ when a source file is newer than it: the tests run the compiled CLI. */
+export function ensureBuilt(): void {
+  const built = join(ROOT, 'dist', 'cli', 'main.js');
+  const builtAt = (() => {
+    try {
+      return statSync(built).mtimeMs;
+    } catch {
+      return 0;
+    }
+  })();
+  if (newestMtime(join(ROOT, 'src')) <= builtAt) return;
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
