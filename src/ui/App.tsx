@@ -66,7 +66,7 @@ export function App({
   const layout = computeLayout(terminal, { banner: state.connection.state !== 'connected' });
   if (layout.kind === 'too-small') return <TooSmall size={layout.size} />;
   return (
-    <Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
+    <Box flexDirection="column" width={layout.width} height={layout.height} overflowY="hidden">
       <Header
         width={layout.width}
         instances={Object.values(state.instances)}

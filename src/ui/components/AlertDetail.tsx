@@ -57,7 +57,7 @@ export function AlertDetail({ rect, alert }: AlertDetailProps) {
         ]
       : lines;
   return (
-    <Box flexDirection="column" width={width} height={rect.height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={rect.height} overflowY="hidden">
       {shown.map((segments, i) => (
         <Line key={i} segments={segments} width={width} />
       ))}

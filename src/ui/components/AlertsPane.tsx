@@ -25,7 +25,7 @@ export function AlertsPane({ rect, alerts, total, unacked, selected, focused }: 
     .filter(Boolean)
     .join(' · ');
   return (
-    <Box flexDirection="column" width={rect.width} height={rect.height} overflow="hidden">
+    <Box flexDirection="column" width={rect.width} height={rect.height} overflowY="hidden">
       <PaneTitle title="Alerts" focused={focused} details={details} width={rect.width} />
       <Table
         columns={ALERT_COLUMNS}

@@ -19,7 +19,7 @@ interface BodyProps {
 /** The area between header and status line: the two panes, or the open overlay. */
 export function Body({ layout, state, view, now }: BodyProps) {
   const { overlay, focus } = state.ui;
-  if (overlay.kind === 'help') return <HelpOverlay rect={layout.body} />;
+  if (overlay.kind === 'help') return <HelpOverlay rect={layout.body} scroll={overlay.scroll} />;
   if (overlay.kind === 'confirm')
     return <ConfirmDialog rect={layout.body} confirm={overlay.confirm} />;
   if (overlay.kind === 'alert-detail') {

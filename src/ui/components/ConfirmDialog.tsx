@@ -15,7 +15,7 @@ export function ConfirmDialog({ rect, confirm }: ConfirmDialogProps) {
   const width = Math.min(72, rect.width);
   const inner = width - 4;
   return (
-    <Box width={rect.width} height={rect.height} flexDirection="column" overflow="hidden">
+    <Box width={rect.width} height={rect.height} flexDirection="column" overflowY="hidden">
       <Box flexDirection="column" width={width} borderStyle="round" borderColor="red" paddingX={1}>
         <Line
           segments={[{ text: sanitize(request.title), bold: true, color: 'red' }]}

@@ -9,10 +9,10 @@ import { Line } from './Line.js';
 const KEY_WIDTH = 10;
 const MIN_COLUMN_WIDTH = 38;
 
-/** `?` overlay: every registered command, generated from the registry, in as many columns as fit. */
-export function HelpOverlay({ rect }: { rect: Rect }) {
-  const columns = Math.max(1, Math.floor(rect.width / MIN_COLUMN_WIDTH));
-  const columnWidth = Math.floor(rect.width / columns);
+/** One entry per registered command, laid out in as many columns as the width allows. */
+function commandLines(width: number): Segment[][] {
+  const columns = Math.max(1, Math.floor(width / MIN_COLUMN_WIDTH));
+  const columnWidth = Math.floor(width / columns);
   const perColumn = Math.ceil(COMMANDS.length / columns);
   const lines: Segment[][] = [];
   for (let row = 0; row < perColumn; row++) {
@@ -27,28 +27,37 @@ export function HelpOverlay({ rect }: { rect: Rect }) {
     }
     lines.push(segments);
   }
+  return lines;
+}
+
+/** `?` overlay generated from the command registry; scrolls with ↑/↓ when it does not fit. */
+export function HelpOverlay({ rect, scroll }: { rect: Rect; scroll: number }) {
+  const lines = [
+    ...commandLines(rect.width),
+    [{ text: ` Filter: ${FILTER_SYNTAX}`, dim: true }],
+    [
+      {
+        text: ' Flagged = open warning+ alert or frozen by threat; sev: means at least',
+        dim: true,
+      },
+    ],
+  ];
+  const room = rect.height - 1;
+  const offset = Math.min(scroll, Math.max(0, lines.length - room));
+  const more =
+    lines.length > room ? ` ↑/↓ scroll (${offset + 1}-${offset + room} of ${lines.length})` : '';
   return (
-    <Box flexDirection="column" width={rect.width} height={rect.height} overflow="hidden">
+    <Box flexDirection="column" width={rect.width} height={rect.height} overflowY="hidden">
       <Line
         segments={[
           { text: ' Keys', bold: true },
-          { text: '  (esc or ? closes)', dim: true },
+          { text: `  esc or ? closes${more}`, dim: true },
         ]}
         width={rect.width}
       />
-      {lines.map((segments, i) => (
-        <Line key={i} segments={segments} width={rect.width} />
+      {lines.slice(offset, offset + room).map((segments, i) => (
+        <Line key={offset + i} segments={segments} width={rect.width} />
       ))}
-      <Line segments={[{ text: ` Filter: ${FILTER_SYNTAX}`, dim: true }]} width={rect.width} />
-      <Line
-        segments={[
-          {
-            text: ' Flagged = open warning+ alert or frozen by threat; sev: means at least',
-            dim: true,
-          },
-        ]}
-        width={rect.width}
-      />
     </Box>
   );
 }

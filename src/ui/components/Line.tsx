@@ -1,5 +1,4 @@
 import { Box, Text } from 'ink';
-import { memo } from 'react';
 import { fitSegments, type Segment } from '../format/segments.js';
 
 interface LineProps {
@@ -9,11 +8,11 @@ interface LineProps {
 }
 
 /** Exactly one screen row: styled segments cut and padded to `width`, never wrapping. */
-export const Line = memo(function Line({ segments, width, inverse = false }: LineProps) {
+export function Line({ segments, width, inverse = false }: LineProps) {
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate" inverse={inverse}>
-        {fitSegments(segments, width).map((s, i) => (
+        {fitSegments(segments, width, inverse).map((s, i) => (
           <Text key={i} color={s.color} bold={s.bold} dimColor={s.dim}>
             {s.text}
           </Text>
@@ -21,4 +20,4 @@ export const Line = memo(function Line({ segments, width, inverse = false }: Lin
       </Text>
     </Box>
   );
-});
+}

@@ -35,7 +35,7 @@ export function SlotsPane({
     .filter(Boolean)
     .join(' · ');
   return (
-    <Box flexDirection="column" width={rect.width} height={rect.height} overflow="hidden">
+    <Box flexDirection="column" width={rect.width} height={rect.height} overflowY="hidden">
       <PaneTitle title="Workspaces" focused={focused} details={details} width={rect.width} />
       <Table
         columns={SLOT_COLUMNS}

@@ -50,7 +50,7 @@ export function Table({ columns, rows, width, height, selected, focused, emptyTe
   const body = Math.max(0, height - 1);
   const { start, end } = scrollWindow(rows.length, body, selected);
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
       <Line segments={header} width={width} />
       {rows.length === 0 ? (
         <Line segments={[{ text: emptyText, dim: true }]} width={width} />

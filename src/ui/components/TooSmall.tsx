@@ -9,7 +9,7 @@ export function TooSmall({ size }: { size: Size }) {
   const height = Math.max(1, size.rows - 1);
   const message = `Terminal too small: ${size.cols}×${size.rows}. coi needs at least ${MIN_COLS}×${MIN_ROWS}. Enlarge the window, or press q to quit.`;
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
       {wrapText(message, width)
         .slice(0, height)
         .map((line, i) => (

@@ -8,8 +8,26 @@ export interface Segment {
   dim?: boolean;
 }
 
-/** Cuts segments so their total width is at most `width`; pads with a blank segment to fill. */
-export function fitSegments(segments: readonly Segment[], width: number): Segment[] {
+const sameStyle = (a: Segment, b: Segment) =>
+  a.color === b.color && !!a.bold === !!b.bold && !!a.dim === !!b.dim;
+
+/** Joins neighbours with the same style: fewer text nodes make Ink's per-frame work cheaper. */
+export function mergeSegments(segments: readonly Segment[]): Segment[] {
+  const out: Segment[] = [];
+  for (const segment of segments) {
+    const last = out.at(-1);
+    if (last && sameStyle(last, segment))
+      out[out.length - 1] = { ...last, text: last.text + segment.text };
+    else out.push(segment);
+  }
+  return out;
+}
+
+/**
+ * Cuts segments so their total width is at most `width`; with `pad`, fills the rest with blanks
+ * (needed when the whole row is drawn inverse).
+ */
+export function fitSegments(segments: readonly Segment[], width: number, pad = true): Segment[] {
   const out: Segment[] = [];
   let used = 0;
   for (const segment of segments) {
@@ -26,6 +44,6 @@ export function fitSegments(segments: readonly Segment[], width: number): Segmen
       break;
     }
   }
-  if (used < width) out.push({ text: ' '.repeat(width - used) });
-  return out;
+  if (pad && used < width) out.push({ text: ' '.repeat(width - used) });
+  return mergeSegments(out);
 }

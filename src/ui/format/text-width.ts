@@ -24,7 +24,14 @@ const WIDE_RANGES: ReadonlyArray<readonly [number, number]> = [
   [0x30000, 0x3fffd],
 ];
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+// Latin, punctuation, arrows and box drawing: one cell per code unit, no emoji, no combining marks.
+const NARROW_ONLY =
+  /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u257f]*$/;
+
+/** Single BMP characters outside the symbol blocks are never emoji; skip the costly regex. */
+function mayBeEmoji(grapheme: string, first: number): boolean {
+  return grapheme.length > 1 || (first >= 0x2300 && first <= 0x2bff) || first >= 0x3030;
+}
 
 function graphemeWidth(grapheme: string): number {
   const first = grapheme.codePointAt(0) ?? 0;
@@ -33,12 +40,12 @@ function graphemeWidth(grapheme: string): number {
     return 1;
   }
   if (ZERO_WIDTH.test(grapheme)) return 0;
-  if (EMOJI.test(grapheme)) return 2;
+  if (mayBeEmoji(grapheme, first) && EMOJI.test(grapheme)) return 2;
   return WIDE_RANGES.some(([lo, hi]) => first >= lo && first <= hi) ? 2 : 1;
 }
 
 export function displayWidth(text: string): number {
-  if (PRINTABLE_ASCII.test(text)) return text.length;
+  if (NARROW_ONLY.test(text)) return text.length;
   let width = 0;
   for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
   return width;
@@ -48,7 +55,7 @@ export function displayWidth(text: string): number {
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
   if (displayWidth(text) <= width) return text;
-  if (PRINTABLE_ASCII.test(text)) return text.slice(0, width - 1) + '…';
+  if (NARROW_ONLY.test(text)) return text.slice(0, width - 1) + '…';
   let out = '';
   let used = 0;
   for (const { segment } of segmenter.segment(text)) {

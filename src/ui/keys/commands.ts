@@ -38,7 +38,7 @@ export const COMMANDS: readonly Command[] = [
     help: 'Show or hide this help',
     scope: 'global',
     footer: true,
-    run: ({ store }) => store.getState().openOverlay({ kind: 'help' }),
+    run: ({ store }) => store.getState().openOverlay({ kind: 'help', scroll: 0 }),
   },
   {
     id: 'quit',
@@ -138,7 +138,7 @@ export const COMMANDS: readonly Command[] = [
     help: 'Detach from the terminal pane',
     scope: 'global',
     footer: false,
-    run: ({ store }) => store.getState().setAttached(undefined),
+    run: nav.detach,
   },
   {
     id: 'pause',
@@ -194,7 +194,7 @@ export const COMMANDS: readonly Command[] = [
     id: 'shutdown',
     keys: ['D'],
     keyLabel: 'D',
-    title: 'down',
+    title: 'shutdown',
     help: 'Shut down container (asks)',
     scope: 'global',
     footer: true,

@@ -45,6 +45,18 @@ function decodeCsi(chunk: string, start: number): { key: KeyPress; end: number }
   return { key: { name: CSI_FINAL[final] ?? 'unknown' }, end };
 }
 
+/** ESC ] (OSC), ESC P (DCS), ESC _ (APC), ESC ^ (PM): terminal replies, not keys. */
+const STRING_INTRODUCERS = new Set([']', 'P', '_', '^']);
+
+/** End of a control string: after BEL or ESC \\ (or the chunk end if unterminated). */
+function controlStringEnd(chunk: string, start: number): number {
+  for (let i = start; i < chunk.length; i++) {
+    if (chunk[i] === '\x07') return i + 1;
+    if (chunk[i] === '\x1b' && chunk[i + 1] === '\\') return i + 2;
+  }
+  return chunk.length;
+}
+
 function decodeControl(code: number): KeyPress {
   if (code === 0x0d || code === 0x0a) return { name: 'enter' };
   if (code === 0x09) return { name: 'tab' };
@@ -74,6 +86,10 @@ export function decodeKeys(chunk: string): KeyPress[] {
         const { key, end } = decodeCsi(chunk, i + 2);
         keys.push(key);
         i = end;
+      } else if (STRING_INTRODUCERS.has(next)) {
+        // Swallowed whole so a stray colour or version reply cannot fire commands.
+        keys.push({ name: 'unknown' });
+        i = controlStringEnd(chunk, i + 2);
       } else if (next === 'O' && i + 2 < chunk.length) {
         keys.push({ name: CSI_FINAL[chunk[i + 2] ?? ''] ?? 'unknown' });
         i += 3;

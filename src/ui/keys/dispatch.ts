@@ -8,6 +8,15 @@ import { editText } from './field-keys.js';
 
 export type DispatchContext = Omit<CommandContext, 'key'>;
 
+const HELP_SCROLL: Record<string, number> = {
+  up: -1,
+  k: -1,
+  down: 1,
+  j: 1,
+  pageup: -10,
+  pagedown: 10,
+};
+
 function cancelConfirm(store: TuiStoreApi, title: string): void {
   const state = store.getState();
   state.closeOverlay();
@@ -74,10 +83,15 @@ function filterKey(store: TuiStoreApi, key: KeyPress): void {
 export function dispatchKey(ctx: DispatchContext, key: KeyPress): void {
   const state = ctx.store.getState();
   const { overlay } = state.ui;
-  if (overlay.kind === 'confirm') return confirmKey(ctx.store, key);
-  if (state.ui.filter.editing) return filterKey(ctx.store, key);
+  // In a dialog or text field Ctrl+C backs out, like Esc, rather than quitting.
+  const backOut: KeyPress = key.name === 'ctrl-c' ? { name: 'escape' } : key;
+  if (overlay.kind === 'confirm') return confirmKey(ctx.store, backOut);
+  if (state.ui.filter.editing) return filterKey(ctx.store, backOut);
   if (overlay.kind === 'help') {
     if (['escape', '?', 'q', 'enter'].includes(key.name)) state.closeOverlay();
+    const step = HELP_SCROLL[key.name];
+    // The overlay clamps the offset to what it can show.
+    if (step) state.openOverlay({ kind: 'help', scroll: Math.max(0, overlay.scroll + step) });
     return;
   }
   if (overlay.kind === 'alert-detail') {

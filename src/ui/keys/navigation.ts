@@ -80,3 +80,11 @@ export function cycleSort({ store }: CommandContext): void {
   state.cycleSort();
   state.setStatus({ tone: 'info', text: `Sorted by ${store.getState().ui.sort}` });
 }
+
+export function detach({ store }: CommandContext): void {
+  const state = store.getState();
+  const name = state.ui.attached;
+  if (name === undefined) return;
+  state.setAttached(undefined);
+  state.setStatus({ tone: 'info', text: `Detached from ${name}; it keeps running` });
+}

@@ -24,7 +24,7 @@ export interface ConfirmState {
 
 export type Overlay =
   | { kind: 'none' }
-  | { kind: 'help' }
+  | { kind: 'help'; scroll: number }
   | { kind: 'alert-detail'; alertId: string }
   | { kind: 'confirm'; confirm: ConfirmState };
 
