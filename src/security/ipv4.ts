@@ -27,7 +27,7 @@ export function inCidr(ip: string, cidr: string): boolean {
   return Math.floor(ipv4ToNumber(ip) / size) === Math.floor(ipv4ToNumber(net) / size);
 }
 
-export const LOOPBACK_V4 = '127.0.0.0/8';
+const LOOPBACK_V4 = '127.0.0.0/8';
 /** Cloud metadata services: AWS/GCP/Azure/OpenStack and Alibaba (inside 100.64/10). */
 export const METADATA_V4 = ['169.254.169.254', '100.100.100.200'] as const;
 /** Ranges restricted mode keeps containers away from: RFC 1918, link-local, carrier-grade NAT. */
@@ -39,10 +39,7 @@ export const PRIVATE_V4 = [
   '100.64.0.0/10',
 ] as const;
 
+/** 127/8, and 0.0.0.0, which a connect() also sends to the local host. */
 export function isLoopbackV4(ip: string): boolean {
   return inCidr(ip, LOOPBACK_V4) || ip === '0.0.0.0';
-}
-
-export function isPrivateV4(ip: string): boolean {
-  return PRIVATE_V4.some((cidr) => inCidr(ip, cidr));
 }

@@ -63,7 +63,7 @@ export function classifyNetworkEvent(event: NftLogEvent): Alert | undefined {
   };
 }
 
-export function networkEvidence(event: NftLogEvent, reason: string): NetworkEvidence {
+function networkEvidence(event: NftLogEvent, reason: string): NetworkEvidence {
   return {
     container_ip: event.containerIp,
     protocol: event.proto.toLowerCase(),

@@ -1,12 +1,21 @@
 import { METADATA_V4, PRIVATE_V4 } from '../ipv4.js';
 import { checkHostNetwork, type HostNetwork } from './host.js';
-import { DISPATCH_MAP, DNS_REDIRECT_SET, METADATA_SET, PRIVATE_SET, TABLE } from './names.js';
+import {
+  DISPATCH_MAP,
+  DNS_REDIRECT_SET,
+  METADATA_SET,
+  PRIVATE_SET,
+  REFUSE_CHAIN,
+  TABLE,
+} from './names.js';
 
 /**
  * The shared part of coi's table. Traffic entering from the bridge is dispatched by source IPv4
  * through a verdict map to the container's own chain, so adding or removing one container touches
  * only its chain, sets and map element. Sources not in the map (containers coi does not manage)
- * pass untouched; IPv6 from the bridge is dropped for everyone.
+ * pass untouched; IPv6 from the bridge is dropped for everyone. Because of that pass, coi's
+ * containers need `security.ipv4_filtering=true` on their NIC: otherwise one could take an address
+ * the map does not know and leave unfiltered.
  *
  * Re-applying is safe and keeps the containers' chains, map elements and learned sets: the base
  * chains and fixed sets are flushed and refilled, nothing else is touched.
@@ -20,13 +29,19 @@ export function renderBase(host: HostNetwork): string {
     `add set ${TABLE} ${DNS_REDIRECT_SET} { type ipv4_addr; }`,
     ...fixedSet(METADATA_SET, METADATA_V4),
     ...fixedSet(PRIVATE_SET, PRIVATE_V4),
-    ...baseChain('forward', 'type filter hook forward priority filter + 10; policy accept;', [
+    // An ICMP error that arrives while connect() still holds the socket only becomes a soft error
+    // (the caller waits for the SYN retransmit); a reset is queued and fails connect() at once.
+    ...chain(REFUSE_CHAIN, undefined, [
+      'meta l4proto tcp reject with tcp reset',
+      'reject with icmpx type admin-prohibited',
+    ]),
+    ...chain('forward', 'type filter hook forward priority filter + 10; policy accept;', [
       `iifname != ${bridge} return`,
       'meta nfproto ipv6 counter drop',
       'ct state established,related accept',
       `ip saddr vmap @${DISPATCH_MAP}`,
     ]),
-    ...baseChain('input', 'type filter hook input priority filter + 10; policy accept;', [
+    ...chain('input', 'type filter hook input priority filter + 10; policy accept;', [
       `iifname != ${bridge} return`,
       'icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept',
       'meta nfproto ipv6 counter drop',
@@ -35,7 +50,7 @@ export function renderBase(host: HostNetwork): string {
       'udp sport 68 udp dport 67 accept',
       `ip saddr vmap @${DISPATCH_MAP}`,
     ]),
-    ...baseChain('prerouting', 'type nat hook prerouting priority dstnat + 10; policy accept;', [
+    ...chain('prerouting', 'type nat hook prerouting priority dstnat + 10; policy accept;', [
       `iifname != ${bridge} return`,
       ...(host.resolver
         ? [
@@ -61,9 +76,10 @@ function fixedSet(name: string, elements: readonly string[]): string[] {
   ];
 }
 
-function baseChain(name: string, spec: string, rules: string[]): string[] {
+/** A chain flushed and refilled; `spec` makes it a base chain on a hook. */
+function chain(name: string, spec: string | undefined, rules: string[]): string[] {
   return [
-    `add chain ${TABLE} ${name} { ${spec} }`,
+    `add chain ${TABLE} ${name}${spec ? ` { ${spec} }` : ''}`,
     `flush chain ${TABLE} ${name}`,
     ...rules.map((rule) => `add rule ${TABLE} ${name} ${rule}`),
   ];

@@ -7,6 +7,7 @@ import {
   DNS_REDIRECT_SET,
   METADATA_SET,
   PRIVATE_SET,
+  REFUSE_CHAIN,
   TABLE,
   containerChain,
   containerSet,
@@ -17,7 +18,7 @@ import type { AllowlistAddress, NetworkPolicy } from './policy.js';
 /** Destination ports typical of reverse shells and C2 listeners; logged in every mode. */
 export const SUSPICIOUS_PORTS = ['4444', '5555', '1234', '31337', '12345', '6666-6667'] as const;
 
-const REJECT = 'reject with icmpx type admin-prohibited';
+const REJECT = `goto ${REFUSE_CHAIN}`;
 const TCP_UDP = 'meta l4proto { tcp, udp }';
 
 const SET_SPEC: Record<ContainerSetRole, string> = {
@@ -119,11 +120,12 @@ export function renderLearned(ip: string, learned: LearnedAddress[], timeoutSec:
 function openOrRestrictedRules(ip: string, policy: NetworkPolicy, host: HostNetwork): string[] {
   const enforce = policy.mode === 'restricted';
   const rules = [
-    ...watchRules(ip, policy),
+    ...portWatch(ip, policy),
     ...(policy.logging.dnsQueries
       ? log(`ip daddr ${host.gateway} ${TCP_UDP} th dport 53`, 'dnsq', ip, policy)
       : []),
     `ip daddr ${host.gateway} accept`,
+    ...connectionLog(ip, policy),
   ];
   if (policy.blockMetadataEndpoint)
     rules.push(
@@ -138,7 +140,7 @@ function openOrRestrictedRules(ip: string, policy: NetworkPolicy, host: HostNetw
 }
 
 function allowlistRules(ip: string, policy: NetworkPolicy, host: HostNetwork): string[] {
-  const rules = watchRules(ip, policy);
+  const rules = portWatch(ip, policy);
   const resolver = host.resolver;
   if (resolver) {
     const toResolver = `ip daddr ${resolver.address} ${TCP_UDP} th dport ${resolver.port}`;
@@ -148,6 +150,7 @@ function allowlistRules(ip: string, policy: NetworkPolicy, host: HostNetwork): s
   rules.push(
     ...log(`${TCP_UDP} th dport { 53, 853 }`, 'dns', ip, policy, REJECT),
     `ip daddr ${host.gateway} accept`,
+    ...connectionLog(ip, policy),
   );
   if (policy.blockMetadataEndpoint)
     rules.push(...log(`ip daddr @${METADATA_SET}`, 'meta', ip, policy, REJECT));
@@ -169,11 +172,13 @@ function allowlistRules(ip: string, policy: NetworkPolicy, host: HostNetwork): s
 }
 
 /** Logged before any verdict, so a reverse shell to the gateway is seen too. */
-function watchRules(ip: string, policy: NetworkPolicy): string[] {
-  return [
-    ...log(`${TCP_UDP} th dport { ${SUSPICIOUS_PORTS.join(', ')} }`, 'port', ip, policy),
-    ...(policy.logging.connections ? log('ct state new', 'conn', ip, policy) : []),
-  ];
+function portWatch(ip: string, policy: NetworkPolicy): string[] {
+  return log(`${TCP_UDP} th dport { ${SUSPICIOUS_PORTS.join(', ')} }`, 'port', ip, policy);
+}
+
+/** New connections beyond the host, allowed or not, for the live network tail. */
+function connectionLog(ip: string, policy: NetworkPolicy): string[] {
+  return policy.logging.connections ? log('ct state new', 'conn', ip, policy) : [];
 }
 
 function privateBlocked(policy: NetworkPolicy): boolean {

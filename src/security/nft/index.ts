@@ -1,3 +1,15 @@
+/**
+ * coi's nftables ruleset (`table inet coi`), rendered as text for `nft -f -`; every batch is one
+ * atomic transaction and safe to apply again. Order of use:
+ *   1. `renderBase` when the daemon starts (keeps existing containers), then `planReconcile` on
+ *      `nft -j list table inet coi` to drop containers that no longer run;
+ *   2. `renderGate` before a container starts (its IPv4 pinned on the NIC), so nothing leaves it
+ *      until its rules are in;
+ *   3. `renderContainer` once it has its address (and again when its policy changes);
+ *   4. `renderLearned` from coi's DNS resolver before it answers an allowlisted name;
+ *   5. `renderRemoval` when the container is deleted.
+ * Never touches Incus's tables or the test guard table.
+ */
 export { renderBase, renderTableRemoval } from './base.js';
 export {
   SUSPICIOUS_PORTS,
@@ -13,6 +25,7 @@ export { TABLE, containerChain, containerSet } from './names.js';
 export {
   EMPTY_ALLOWLIST,
   parseAllowlist,
+  policyFromConfig,
   type Allowlist,
   type LogOptions,
   type NetworkMode,

@@ -14,6 +14,8 @@ export const TABLE = `${TABLE_FAMILY} ${TABLE_NAME}`;
 export const DISPATCH_MAP = 'dispatch';
 /** Containers whose DNS to the gateway is redirected to coi's resolver. */
 export const DNS_REDIRECT_SET = 'dns_redirect';
+/** Where blocked packets go: a TCP reset (fails connect() at once) or ICMP admin-prohibited. */
+export const REFUSE_CHAIN = 'refuse';
 export const METADATA_SET = 'metadata4';
 export const PRIVATE_SET = 'private4';
 

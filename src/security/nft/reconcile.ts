@@ -1,6 +1,13 @@
 import { isIpv4 } from '../ipv4.js';
 import { renderRemoval } from './container.js';
-import { DISPATCH_MAP, DNS_REDIRECT_SET, TABLE_FAMILY, TABLE_NAME, ipOfObject } from './names.js';
+import {
+  DISPATCH_MAP,
+  DNS_REDIRECT_SET,
+  REFUSE_CHAIN,
+  TABLE_FAMILY,
+  TABLE_NAME,
+  ipOfObject,
+} from './names.js';
 
 /**
  * Reconciliation: which containers still have rules in coi's table although they no longer run
@@ -10,7 +17,7 @@ import { DISPATCH_MAP, DNS_REDIRECT_SET, TABLE_FAMILY, TABLE_NAME, ipOfObject } 
 export interface TableContents {
   /** Every container IPv4 that owns a chain, a set or a map element. */
   containers: Set<string>;
-  /** Whether the base chains (forward, input, prerouting) are present. */
+  /** Whether the shared chains (forward, input, prerouting, refuse) are present. */
   baseChains: boolean;
 }
 
@@ -50,7 +57,7 @@ export function parseTableListing(json: string): TableContents {
     if (name === DISPATCH_MAP || name === DNS_REDIRECT_SET)
       for (const key of elementKeys(body.elem)) containers.add(key);
   }
-  const baseChains = ['forward', 'input', 'prerouting'].every((c) => chains.has(c));
+  const baseChains = ['forward', 'input', 'prerouting', REFUSE_CHAIN].every((c) => chains.has(c));
   return { containers, baseChains };
 }
 

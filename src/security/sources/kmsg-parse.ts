@@ -13,7 +13,7 @@ export interface KmsgRecord {
   seq: number;
   /** Microseconds since boot (CLOCK_MONOTONIC); add the boot time for wall-clock time. */
   usec: number;
-  /** `-` for a complete record, `c` for a continuation. */
+  /** `-` normally; `c` or `+` for pieces of a line the kernel printed in parts. */
   flags: string;
   message: string;
   dict: Record<string, string>;
