@@ -27,7 +27,8 @@ export function ipv4Of(instance: Pick<InstanceFull, 'state'>): string {
 export function toCoiContainer(instance: InstanceFull, prefix: string): CoiContainer | undefined {
   const parsed = parseContainerName(instance.name, prefix);
   if (!parsed) return undefined;
-  const cfg = instance.config;
+  // While an instance stops itself the daemon briefly lists it as "Error" with no config.
+  const cfg = instance.config ?? {};
   return {
     name: instance.name,
     status: instance.status,
@@ -39,7 +40,7 @@ export function toCoiContainer(instance: InstanceFull, prefix: string): CoiConta
     ipv4: ipv4Of(instance),
     createdAt: instance.created_at,
     image: cfg['image.description'] ?? cfg['volatile.base_image']?.slice(0, 12) ?? '',
-    pool: instance.expanded_devices.root?.pool ?? '',
+    pool: instance.expanded_devices?.root?.pool ?? '',
     codeUser: cfg['user.coi.code_user'] ?? 'code',
     instance,
   };

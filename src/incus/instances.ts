@@ -164,6 +164,25 @@ export class InstancesApi {
     }
   }
 
+  /**
+   * Copies an instance (`source`: `<name>`) or one of its snapshots (`<name>/<snapshot>`) to a new
+   * instance on the same server. With `instanceOnly` the source's snapshots are not copied.
+   */
+  copy(opts: {
+    name: string;
+    source: string;
+    instanceOnly?: boolean;
+    description?: string;
+  }): Promise<Operation> {
+    return this.client.operation('POST', '/1.0/instances', {
+      body: {
+        name: opts.name,
+        source: { type: 'copy', source: opts.source, instance_only: opts.instanceOnly ?? false },
+        description: opts.description ?? '',
+      },
+    });
+  }
+
   /** Renames a stopped instance (the daemon refuses running ones). */
   rename(name: string, newName: string): Promise<Operation> {
     return this.client.operation('POST', instancePath(name), { body: { name: newName } });

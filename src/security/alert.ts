@@ -51,12 +51,21 @@ export type IoEvidence = {
   duration_sec: number;
 };
 
+/** A watched file (a credential canary) was touched. The kernel does not say by whom. */
+export type SensitiveFileEvidence = {
+  /** The path inside the container. */
+  path: string;
+  /** The inotify events seen, e.g. `OPEN`, `ACCESS`. */
+  access: string;
+};
+
 /** Exactly one kind of evidence per alert, keyed by its kind (as in the Go coi's audit records). */
 export type Evidence =
   | { process: ProcessEvidence }
   | { network: NetworkEvidence }
   | { dns: DnsEvidence }
-  | { filesystem: IoEvidence };
+  | { filesystem: IoEvidence }
+  | { sensitive_file: SensitiveFileEvidence };
 
 export type Alert = {
   level: AlertLevel;
@@ -79,8 +88,10 @@ export const TITLES = {
   dnsVolume: 'High DNS query volume',
   dnsSuspicious: 'Suspicious DNS query',
   dnsTunnel: 'Possible DNS tunnelling',
+  dnsRefused: 'DNS query for a name not on the allowlist',
   largeRead: 'Large workspace read detected',
   largeWrite: 'Large workspace write detected',
+  canary: 'Credential canary accessed',
 } as const;
 
 /** The part of the evidence that tells two alerts with the same title apart (for deduplication). */
@@ -94,5 +105,6 @@ export function evidenceSummary(evidence: Evidence): string {
     return `${n.container_ip}>${n.dst_ip}:${n.dst_port ?? ''}/${n.protocol}`;
   }
   if ('dns' in evidence) return evidence.dns.domain;
+  if ('sensitive_file' in evidence) return evidence.sensitive_file.path;
   return evidence.filesystem.direction;
 }

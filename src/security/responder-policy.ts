@@ -64,25 +64,33 @@ export class AlertFolder {
   }
 }
 
-const FORENSICS = '-forensics-';
-const MAX_NAME = 63;
-
-/** `<container>-forensics-<unix seconds>`, shortened on the container side to Incus's 63 chars. */
-export function forensicCopyName(container: string, nowMs: number): string {
-  const tail = `${FORENSICS}${Math.floor(nowMs / 1000)}`;
-  return container.slice(0, MAX_NAME - tail.length).replace(/-+$/, '') + tail;
+/**
+ * `<prefix>forensics-<hash8>-<slot>-<unix seconds>`: it keeps the prefix (so test runs find their
+ * own copies) but never matches the coi container pattern `<prefix><hash8>-<slot>`, so commands
+ * and the control room do not take a forensic copy for a session.
+ */
+export function forensicCopyName(
+  prefix: string,
+  container: { hash: string; slot: number },
+  nowMs: number,
+): string {
+  return `${prefix}forensics-${container.hash}-${container.slot}-${Math.floor(nowMs / 1000)}`;
 }
 
-/** The container and time (ms) of a forensic copy's name, or undefined for other names. */
+/** The workspace hash, slot and time (ms) of a forensic copy's name; undefined for other names. */
 export function parseForensicCopyName(
   name: string,
-): { container: string; createdAtMs: number } | undefined {
-  const match = /^(.+)-forensics-(\d+)$/.exec(name);
-  return match ? { container: match[1]!, createdAtMs: Number(match[2]) * 1000 } : undefined;
+  prefix: string,
+): { hash: string; slot: number; createdAtMs: number } | undefined {
+  if (!name.startsWith(`${prefix}forensics-`)) return undefined;
+  const match = /^([a-f0-9]{8})-(\d+)-(\d+)$/.exec(name.slice(prefix.length + 'forensics-'.length));
+  if (!match) return undefined;
+  return { hash: match[1]!, slot: Number(match[2]), createdAtMs: Number(match[3]) * 1000 };
 }
 
 export interface ForensicCopy {
   name: string;
+  /** The workspace, as its hash in the name. */
   workspace: string;
   createdAtMs: number;
 }

@@ -9,13 +9,17 @@ import { StatusLine } from './components/StatusLine.js';
 import { TooSmall } from './components/TooSmall.js';
 import { createInputRouter, type PassthroughSink } from './keys/input-router.js';
 import { useInputRouter } from './keys/use-input-router.js';
-import { computeLayout, type Size } from './layout/layout.js';
+import { computeLayout, terminalInner, terminalRect, type Size } from './layout/layout.js';
 import { useTerminalSize } from './layout/use-terminal-size.js';
 import { unackedCounts } from './state/alert-selectors.js';
 import type { TuiStoreApi } from './state/store.js';
 import { useNow } from './state/use-now.js';
 import { DEFAULT_FRAME_MS, useTuiState } from './state/use-tui-state.js';
 import { deriveView } from './state/view.js';
+import { AlertsPane } from './components/AlertsPane.js';
+import type { TerminalView } from './terminal/terminal-controller.js';
+import { TerminalPane } from './terminal/TerminalPane.js';
+import { useAttachBanner, useTerminalPane } from './terminal/use-terminal-pane.js';
 
 export interface AppProps {
   store: TuiStoreApi;
@@ -30,6 +34,8 @@ export interface AppProps {
   passthrough?: PassthroughSink;
   /** Called before the app exits on `q`. */
   onQuit?: () => void;
+  /** The embedded terminal shown while `ui.attached` is set. */
+  terminal?: TerminalView;
 }
 
 export function App({
@@ -40,6 +46,7 @@ export function App({
   frameMs = DEFAULT_FRAME_MS,
   passthrough,
   onQuit,
+  terminal: terminalView,
 }: AppProps) {
   const state = useTuiState(store, frameMs);
   const { exit } = useApp();
@@ -64,23 +71,71 @@ export function App({
   const view = useMemo(() => deriveView(state), [state]);
 
   const layout = computeLayout(terminal, { banner: state.connection.state !== 'connected' });
+  const paneRect = layout.kind === 'too-small' ? undefined : terminalRect(layout, state.ui.zoomed);
+  const pane = useTerminalPane(
+    terminalView,
+    paneRect ? terminalInner(paneRect) : { cols: terminal.cols, rows: terminal.rows },
+  );
+  const attached = state.ui.attached;
+  const banner = useAttachBanner(attached, state.alerts);
   if (layout.kind === 'too-small') return <TooSmall size={layout.size} />;
+
+  const attachedInstance = attached === undefined ? undefined : state.instances[attached];
+  const terminalPane = paneRect && attached !== undefined && (
+    <TerminalPane
+      rect={paneRect}
+      name={attached}
+      screen={pane?.name === attached ? pane.screen : undefined}
+      banner={banner}
+      frozen={
+        attachedInstance?.state === 'frozen'
+          ? { byThreat: attachedInstance.frozenByThreat, heldBytes: pane?.heldBytes ?? 0 }
+          : undefined
+      }
+    />
+  );
+  if (terminalPane && state.ui.zoomed) {
+    return (
+      <Box flexDirection="column" width={layout.width} height={layout.height} overflowY="hidden">
+        {terminalPane}
+      </Box>
+    );
+  }
+  const counts = unackedCounts(state.alerts);
+  const body = !terminalPane ? (
+    <Body layout={layout} state={state} view={view} now={now} />
+  ) : layout.kind === 'stacked' ? (
+    terminalPane
+  ) : (
+    <Box flexDirection="row" width={layout.body.width} height={layout.body.height} columnGap={1}>
+      {terminalPane}
+      <AlertsPane
+        rect={layout.alerts}
+        alerts={view.alerts}
+        total={state.alerts.length}
+        unacked={counts.info + counts.warning + counts.high + counts.critical}
+        selected={view.alertIndex}
+        focused={false}
+      />
+    </Box>
+  );
   return (
     <Box flexDirection="column" width={layout.width} height={layout.height} overflowY="hidden">
       <Header
         width={layout.width}
         instances={Object.values(state.instances)}
         workspaceCount={state.workspaces.length}
-        unacked={unackedCounts(state.alerts)}
+        unacked={counts}
       />
       {layout.banner && <ConnectionBanner width={layout.width} connection={state.connection} />}
-      <Body layout={layout} state={state} view={view} now={now} />
+      {body}
       <StatusLine width={layout.width} status={state.status} />
       <Footer
         width={layout.width}
         focus={state.ui.focus}
         filter={state.ui.filter}
         filterErrors={view.parsed.errors}
+        attached={attached}
       />
     </Box>
   );

@@ -5,3 +5,9 @@ export type * from './state/types.js';
 export { COMMANDS, DETACH_KEY, type Command } from './keys/commands.js';
 export type { PassthroughSink } from './keys/input-router.js';
 export { computeLayout, type Layout, type Size } from './layout/layout.js';
+export {
+  TerminalController,
+  type TerminalView,
+  type PaneScreen,
+} from './terminal/terminal-controller.js';
+export type { PtyCommand } from './terminal/pty-session.js';

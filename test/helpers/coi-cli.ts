@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -34,6 +34,8 @@ export interface CoiOptions {
   /** Written to stdin, then EOF; without it stdin is /dev/null. */
   input?: string;
   timeoutMs?: number;
+  /** Called with everything printed so far on stdout, e.g. to signal the CLI at a given point. */
+  onStdout?: (stdout: string, child: ChildProcess) => void;
 }
 
 /** A temp HOME with a ~/.coi/config.toml, and workspaces under a temp dir. */
@@ -71,6 +73,7 @@ export class CoiSandbox {
       env: {
         HOME: this.home,
         COI_CONTAINER_PREFIX: this.prefix,
+        COI_DEBUG: '1',
         ...opts.env,
       },
     });
@@ -93,8 +96,11 @@ export function runCoi(args: string[], opts: CoiOptions = {}): Promise<CoiResult
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      opts.onStdout?.(stdout, child);
+    });
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     if (opts.input !== undefined) child.stdin?.end(opts.input);
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 90_000);
     child.on('error', reject);

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { listCoiContainers } from '../../core/containers.js';
+import { join } from 'node:path';
 import { HostLocks } from '../../core/session/host-locks.js';
 import { SavedSessions } from '../../core/session/saved-sessions.js';
 import { endSession } from '../../core/session/end.js';
 import { confirmOrForce } from '../confirm.js';
 import { withContext } from '../context.js';
-import { join } from 'node:path';
+import { containersAfterReconcile } from '../powered-off.js';
 
 interface CleanFlags {
   force?: boolean;
@@ -27,9 +27,10 @@ export function registerClean(program: Command): void {
     )
     .action(async (flags: CleanFlags) => {
       await withContext({}, async (ctx) => {
+        const containers = await containersAfterReconcile(ctx);
         let cleaned = 0;
-        const containers = await listCoiContainers(ctx.incus, ctx.prefix);
-        const live = new Set(containers.map((c) => c.name));
+        // Any instance counts as alive here, whatever its prefix: its locks are not stale.
+        const live = new Set(await ctx.incus.instances.names());
         const locks = new HostLocks(join(ctx.coiDir, 'locks'));
         for (const name of await locks.containers()) {
           if (!live.has(name)) cleaned += (await locks.release(name)) > 0 ? 1 : 0;

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { finished } from 'node:stream/promises';
+import type { ExecProcess } from '../../incus/exec.js';
 import { endSession } from '../../core/session/end.js';
 import { parseEnvFlags } from '../../core/session/environment.js';
-import { launchSession } from '../../core/session/launch.js';
-import { withContext } from '../context.js';
+import { launchSession, type Session } from '../../core/session/launch.js';
+import { withContext, type CliContext } from '../context.js';
 import { usageError } from '../errors.js';
 import {
   addSessionOptions,
@@ -12,8 +13,11 @@ import {
   type SessionFlags,
 } from '../session-options.js';
 
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGTERM: 15,
+};
 
 export function registerRun(program: Command): void {
   addSessionOptions(
@@ -25,51 +29,68 @@ export function registerRun(program: Command): void {
     if (words.length === 0) throw usageError('coi run: missing command');
     process.exitCode = await withContext(
       { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
-      async (ctx) => {
-        const session = await launchSession({
-          incus: ctx.incus,
-          loaded: ctx.loaded,
-          workspace: ctx.workspace,
-          slot: slotFlag(flags),
-          cliEnv: parseEnvFlags(flags.env),
-          hostEnv: process.env,
-          coiDir: ctx.coiDir,
-          prefix: ctx.prefix,
-          startTool: false,
-          ephemeral: true,
-        });
-        const forward = (signal: NodeJS.Signals) =>
-          void proc?.signal(SIGNAL_NUMBERS[signal] ?? 15).catch(() => undefined);
-        let proc: Awaited<ReturnType<typeof ctx.incus.exec.start>> | undefined;
-        for (const s of SIGNALS) process.on(s, forward);
-        try {
-          proc = await ctx.incus.exec.start(session.container, ['bash', '-lc', words.join(' ')], {
-            user: session.codeUid,
-            group: session.codeUid,
-            cwd: '/workspace',
-            environment: session.env,
-          });
-          proc.stdout.pipe(process.stdout, { end: false });
-          proc.stderr.pipe(process.stderr, { end: false });
-          if (process.stdin.isTTY) proc.stdin.end();
-          else process.stdin.pipe(proc.stdin);
-          const [code] = await Promise.all([
-            proc.wait(),
-            finished(proc.stdout),
-            finished(proc.stderr),
-          ]);
-          process.stdin.unpipe(proc.stdin);
-          process.stdin.pause();
-          return code;
-        } finally {
-          for (const s of SIGNALS) process.off(s, forward);
-          await endSession(ctx.incus, session.container, {
-            coiDir: ctx.coiDir,
-            save: false,
-            keepPersistent: false,
-          });
-        }
-      },
+      (ctx) => runInFreshContainer(ctx, words.join(' '), flags),
     );
   });
+}
+
+/**
+ * Launches, runs, always deletes. A signal while the container is being made is remembered (the
+ * launch finishes, the command is skipped, the container deleted); during the command it is
+ * passed on to it. Either way the exit code is the command's, or 128+N for signal N.
+ */
+async function runInFreshContainer(
+  ctx: CliContext,
+  command: string,
+  flags: SessionFlags,
+): Promise<number> {
+  let proc: ExecProcess | undefined;
+  let caught: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    caught ??= signal;
+    void proc?.signal(SIGNAL_NUMBERS[signal] ?? 15).catch(() => undefined);
+  };
+  const signals = Object.keys(SIGNAL_NUMBERS) as NodeJS.Signals[];
+  for (const s of signals) process.on(s, onSignal);
+  let session: Session | undefined;
+  try {
+    session = await launchSession({
+      incus: ctx.incus,
+      loaded: ctx.loaded,
+      workspace: ctx.workspace,
+      slot: slotFlag(flags),
+      cliEnv: parseEnvFlags(flags.env),
+      hostEnv: process.env,
+      coiDir: ctx.coiDir,
+      prefix: ctx.prefix,
+      startTool: false,
+      ephemeral: true,
+    });
+    if (caught) return 128 + (SIGNAL_NUMBERS[caught] ?? 15);
+    proc = await ctx.incus.exec.start(session.container, ['bash', '-lc', command], {
+      user: session.codeUid,
+      group: session.codeUid,
+      account: { name: session.codeUser, home: session.home, shell: '/bin/bash' },
+      cwd: '/workspace',
+      environment: session.env,
+    });
+    proc.stdout.pipe(process.stdout, { end: false });
+    proc.stderr.pipe(process.stderr, { end: false });
+    if (process.stdin.isTTY) proc.stdin.end();
+    else process.stdin.pipe(proc.stdin);
+    const [code] = await Promise.all([proc.wait(), finished(proc.stdout), finished(proc.stderr)]);
+    // The command is done with its input; an open pipe must not keep coi alive.
+    process.stdin.unpipe(proc.stdin);
+    process.stdin.destroy();
+    return code;
+  } finally {
+    if (session) {
+      await endSession(ctx.incus, session.container, {
+        coiDir: ctx.coiDir,
+        save: false,
+        keepPersistent: false,
+      });
+    }
+    for (const s of signals) process.off(s, onSignal);
+  }
 }

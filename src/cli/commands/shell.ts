@@ -5,6 +5,7 @@ import { endSession } from '../../core/session/end.js';
 import { parseEnvFlags } from '../../core/session/environment.js';
 import { launchSession } from '../../core/session/launch.js';
 import { withContext } from '../context.js';
+import { containersAfterReconcile } from '../powered-off.js';
 import { usageError } from '../errors.js';
 import {
   addSessionOptions,
@@ -37,6 +38,8 @@ export function registerShell(program: Command): void {
         { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
         async (ctx) => {
           const resume = resumeFlag(flags);
+          // Powered-off ephemeral sessions are saved first: --resume may want the newest one.
+          await containersAfterReconcile(ctx);
           const session = await launchSession({
             incus: ctx.incus,
             loaded: ctx.loaded,

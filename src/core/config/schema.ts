@@ -32,19 +32,14 @@ const nonNegative = z.int().min(0);
 const priority = z.int().min(0).max(10);
 
 const allowedDomain = z.string().superRefine((value, ctx) => {
-  if (value.includes('*')) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'a host name, IPv4 address or CIDR without wildcards (list each host explicitly)',
-    });
-    return;
-  }
   const [host = '', ports, extra] = value.split(':');
-  const hostOk = HOSTNAME.test(host) || IPV4_CIDR.test(host);
+  const name = host.startsWith('*.') ? host.slice(2) : host;
+  const hostOk = HOSTNAME.test(name) || (name === host && IPV4_CIDR.test(host));
   if (!hostOk || extra !== undefined || (ports !== undefined && !PORTS.test(ports))) {
     ctx.addIssue({
       code: 'custom',
-      message: 'a host name, IPv4 address or CIDR, optionally followed by :port[,port…]',
+      message:
+        'a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :port[,port…]',
     });
   }
 });

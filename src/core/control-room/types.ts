@@ -33,3 +33,25 @@ export interface RoomSink {
   setConnection(connection: RoomConnection): void;
   setWorkspaces(names: string[]): void;
 }
+
+/** One alert of the queue, from an audit record (`severity` is the record's level). */
+export interface RoomAlert {
+  id: string;
+  /** Epoch ms. */
+  time: number;
+  severity: 'info' | 'warning' | 'high' | 'critical';
+  container: string;
+  slot: number;
+  workspace: string;
+  title: string;
+  description?: string;
+  category?: string;
+  action: 'logged' | 'alerted' | 'paused' | 'killed';
+  evidence: Record<string, unknown>;
+  acknowledged: boolean;
+}
+
+/** Where the alert feed delivers, in batches; ids seen before must be ignored by the sink. */
+export interface AlertSink {
+  addAlerts(alerts: RoomAlert[]): void;
+}

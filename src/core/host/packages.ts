@@ -12,6 +12,7 @@ const requirements = [
   { pkg: 'btrfs-progs', bin: 'mkfs.btrfs', dirs: [] },
   { pkg: 'conntrack', bin: 'conntrack', dirs: [] },
   { pkg: 'tmux', bin: 'tmux', dirs: [] },
+  { pkg: 'inotify-tools', bin: 'inotifywait', dirs: [] },
 ] as const;
 
 export class HostSetupError extends Error {

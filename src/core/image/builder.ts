@@ -1,4 +1,4 @@
-import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { IncusClient } from '../../incus/client.js';
 import { ImagesApi } from '../../incus/images.js';
@@ -8,10 +8,11 @@ import type { Progress } from '../progress.js';
 import {
   baseImageAlias,
   baseImageRecipe,
-  recipeAssetsDir,
   recipeHash,
   type BaseImageRecipe,
+  type ImageRecipe,
 } from './recipe.js';
+import { aptInstall, chrootShell, copyRecipeFiles, npmInstall, tarCompression } from './rootfs.js';
 
 export interface BuildBaseImageOptions {
   client: IncusClient;
@@ -51,7 +52,39 @@ export async function buildBaseImage(opts: BuildBaseImageOptions): Promise<Build
   const images = new ImagesApi(opts.client);
   const existing = await images.findByAlias(alias);
   if (existing && !opts.force) return { alias, fingerprint: existing.fingerprint, built: false };
+  const result = await buildRootfsImage({
+    ...opts,
+    recipe,
+    alias,
+    description: `coi base (${recipe.suite}, recipe ${recipeHash(recipe)})`,
+  });
+  await pruneSupersededImages(images, `coi-base-${recipe.suite}-`, alias);
+  return result;
+}
 
+export interface BuildRootfsImageOptions {
+  client: IncusClient;
+  progress: Progress;
+  recipe: ImageRecipe;
+  alias: string;
+  description: string;
+  logPath: string;
+  workRoot?: string;
+  /** `[container.build] compression` of the rootfs tarball (default none). */
+  compression?: string;
+  /** Extra image properties. */
+  properties?: Record<string, string>;
+}
+
+/**
+ * debootstrap → recipe files → apt packages (chroot) → npm packages (host, into the rootfs) →
+ * configure script (chroot) → tarballs → import under `alias` (moved from any older image).
+ * The work directory is removed whatever happens.
+ */
+export async function buildRootfsImage(opts: BuildRootfsImageOptions): Promise<BuildResult> {
+  const { recipe, alias, progress } = opts;
+  const compressFlags = tarCompression(opts.compression);
+  const images = new ImagesApi(opts.client);
   const mirror = mirrorFor(recipe.suite);
   if (!mirror) {
     throw new Error(
@@ -61,11 +94,12 @@ export async function buildBaseImage(opts: BuildBaseImageOptions): Promise<Build
   }
   const workRoot = opts.workRoot ?? '/var/cache/coi/build';
   await mkdir(workRoot, { recursive: true });
+  await mkdir(dirname(opts.logPath), { recursive: true });
   const dir = await mkdtemp(join(workRoot, `${alias}-`));
   const log = openLog(opts.logPath);
   const rootfs = join(dir, 'rootfs');
   try {
-    opts.progress.step(`Bootstrapping Debian ${recipe.suite} (log: ${opts.logPath})`);
+    progress.step(`Bootstrapping Debian ${recipe.suite} (log: ${opts.logPath})`);
     let fraction = 0;
     await run(
       'debootstrap',
@@ -82,54 +116,60 @@ export async function buildBaseImage(opts: BuildBaseImageOptions): Promise<Build
         onLine(line) {
           for (const [re, f] of debootstrapPhases)
             if (re.test(line)) fraction = Math.max(fraction, f);
-          opts.progress.update(fraction, line.replace(/^I: /, ''));
+          progress.update(fraction, line.replace(/^I: /, ''));
         },
       },
     );
-
-    opts.progress.step('Configuring the image');
-    for (const [name, file] of Object.entries(recipe.files)) {
-      const target = join(rootfs, file.path);
-      await mkdir(dirname(target), { recursive: true });
-      await copyFile(join(recipeAssetsDir, name), target);
-      await chmod(target, file.mode);
+    if (recipe.aptPackages?.length) {
+      progress.step(`Installing ${recipe.aptPackages.length} Debian packages`);
+      await aptInstall(rootfs, recipe.aptPackages, log, progress);
     }
-    await run('chroot', [rootfs, '/bin/sh', '-c', recipe.configure], {
-      log,
-      env: {
-        PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
-        DEBIAN_FRONTEND: 'noninteractive',
-        LANG: 'C.UTF-8',
-      },
-    });
+    if (recipe.npmPackages?.length) {
+      progress.step(`Installing ${recipe.npmPackages.join(', ')} from npm`);
+      await npmInstall(rootfs, recipe.npmPackages, log, progress);
+    }
 
-    opts.progress.step('Packing the image');
+    progress.step('Configuring the image');
+    await copyRecipeFiles(rootfs, recipe);
+    await chrootShell(rootfs, recipe.configure, log);
+
+    progress.step('Packing the image');
     const meta = join(dir, 'meta');
     await mkdir(meta);
-    await writeFile(join(meta, 'metadata.yaml'), metadataYaml(recipe));
+    await writeFile(join(meta, 'metadata.yaml'), metadataYaml(recipe, opts.description));
     await run('tar', ['-C', meta, '-cf', join(dir, 'meta.tar'), 'metadata.yaml'], { log });
     await run(
       'tar',
-      ['-C', rootfs, '--numeric-owner', '--xattrs', '-cf', join(dir, 'rootfs.tar'), '.'],
+      [
+        '-C',
+        rootfs,
+        '--numeric-owner',
+        '--xattrs',
+        ...compressFlags,
+        '-cf',
+        join(dir, 'rootfs.tar'),
+        '.',
+      ],
       { log },
     );
 
-    opts.progress.step('Importing the image into Incus');
-    if (existing) await images.deleteAlias(alias);
+    progress.step('Importing the image into Incus');
     const op = await images.importSplit(join(dir, 'meta.tar'), join(dir, 'rootfs.tar'), {
-      aliases: [alias],
       properties: {
         os: 'debian',
         release: recipe.suite,
-        description: `coi base (${recipe.suite}, recipe ${recipeHash(recipe)})`,
+        description: opts.description,
+        ...opts.properties,
       },
       onUpload: (sent, total) =>
-        opts.progress.update(sent / total, `${(sent / 2 ** 20).toFixed(0)} MiB`),
+        progress.update(sent / total, `${(sent / 2 ** 20).toFixed(0)} MiB`),
     });
-    const done = await op.wait({ timeoutMs: 600_000 });
+    const done = await op.wait({ timeoutMs: 1_200_000 });
     const fingerprint = String(done.metadata?.fingerprint ?? '');
-    await pruneSupersededImages(images, `coi-base-${recipe.suite}-`, alias);
-    opts.progress.done(`Image ${alias} ready (${fingerprint.slice(0, 12)})`);
+    // The alias moves only once the new image is in: a failed build keeps the previous one.
+    if (await images.findByAlias(alias)) await images.deleteAlias(alias);
+    await images.createAlias(alias, fingerprint, opts.description);
+    progress.done(`Image ${alias} ready (${fingerprint.slice(0, 12)})`);
     return { alias, fingerprint, built: true };
   } finally {
     log.end();
@@ -151,7 +191,7 @@ async function pruneSupersededImages(
   }
 }
 
-function metadataYaml(recipe: BaseImageRecipe): string {
+function metadataYaml(recipe: BaseImageRecipe, description: string): string {
   const created = Math.floor(Date.now() / 1000);
   return [
     `architecture: ${incusArchitecture()}`,
@@ -159,7 +199,7 @@ function metadataYaml(recipe: BaseImageRecipe): string {
     'properties:',
     '  os: debian',
     `  release: ${recipe.suite}`,
-    `  description: coi base (${recipe.suite}, recipe ${recipeHash(recipe)})`,
+    `  description: ${JSON.stringify(description)}`,
     '',
   ].join('\n');
 }

@@ -18,6 +18,14 @@ export interface BaseImageRecipe {
   configure: string;
 }
 
+/** A recipe with more than debootstrap can include: apt and npm packages on top. */
+export interface ImageRecipe extends BaseImageRecipe {
+  /** Installed with apt in a chroot after debootstrap (the host's mirror and network). */
+  aptPackages?: string[];
+  /** Installed with the host's npm into the rootfs's /usr/local (before `configure`). */
+  npmPackages?: string[];
+}
+
 export const baseImageRecipe: BaseImageRecipe = {
   suite: 'bookworm',
   variant: 'minbase',
@@ -60,7 +68,7 @@ export const baseImageRecipe: BaseImageRecipe = {
 /** Where the recipe's files live: assets/image, from src/ or dist/ alike. */
 export const recipeAssetsDir = fileURLToPath(new URL('../../../assets/image/', import.meta.url));
 
-export function recipeHash(recipe: BaseImageRecipe): string {
+export function recipeHash(recipe: ImageRecipe): string {
   const hash = createHash('sha256').update(JSON.stringify(recipe));
   for (const name of Object.keys(recipe.files).sort())
     hash.update(readFileSync(recipeAssetsDir + name));

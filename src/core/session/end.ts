@@ -24,8 +24,8 @@ export interface EndResult {
 
 /**
  * Ends a session: saves the tool's state to ~/.coi/sessions-<tool>/<id>/ (starting a powered-off
- * container again briefly to read it), stops the container, deletes it unless it is persistent
- * and kept, and unlocks the host paths it locked.
+ * container again briefly to read it: copying a tree needs `find` inside), stops the container,
+ * deletes it unless it is persistent and kept, and unlocks the host paths it locked.
  */
 export async function endSession(
   incus: Incus,
@@ -62,7 +62,7 @@ export async function endSession(
   }
   const keep = persistent && opts.keepPersistent;
   await stop(incus, container, opts.graceSeconds);
-  if (!keep) await (await incus.instances.delete(container, { force: true })).wait();
+  if (!keep) await deleteIfThere(incus, container);
   await locks.release(container);
   return { existed: true, ...(saved ? { saved } : {}), deleted: !keep };
 }
@@ -84,8 +84,7 @@ async function saveState(
   if (status === 'Frozen') await (await incus.instances.unfreeze(container)).wait();
   if (status === 'Stopped') await (await incus.instances.start(container)).wait();
   const home = `/home/${cfg['user.coi.code_user'] ?? 'code'}`;
-  const stateDir = `${home}/${adapter.stateDir}`;
-  if (!(await incus.files.stat(container, stateDir))) return undefined;
+  if (!(await incus.files.stat(container, `${home}/${adapter.stateDir}`))) return undefined;
   return new SavedSessions(coiDir).save(
     new FileTreeApi(incus.client),
     {
@@ -96,8 +95,18 @@ async function saveState(
       tool,
       ...(cfg['user.coi.profile'] ? { profile: cfg['user.coi.profile'] } : {}),
     },
-    stateDir,
+    home,
+    adapter.stateDir,
   );
+}
+
+/** Deletes a container; one that another coi process deleted meanwhile is fine. */
+async function deleteIfThere(incus: Incus, container: string): Promise<void> {
+  try {
+    await (await incus.instances.delete(container, { force: true })).wait();
+  } catch (err) {
+    if (!(err instanceof IncusNotFoundError)) throw err;
+  }
 }
 
 function toolAdapterOrUndefined(tool: string) {

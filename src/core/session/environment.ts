@@ -61,11 +61,12 @@ async function runEnvCommand(name: string, command: string): Promise<string> {
   }
 }
 
-/** Terminals the image has no terminfo for fall back to xterm-256color. */
+/** Terminals with terminfo in every image (ncurses-base); the rest (kitty, foot, …) map to xterm. */
+const KNOWN_TERMS =
+  /^(xterm(-256color|-color)?|screen(-256color)?|tmux(-256color)?|linux|vt(100|102|220)|rxvt-unicode(-256color)?)$/;
+
 export function sanitizeTerm(term: string | undefined): string {
-  if (!term || term === 'dumb') return 'xterm-256color';
-  if (/^(xterm|screen|tmux|linux|vt100|rxvt)/.test(term)) return term;
-  return 'xterm-256color';
+  return term && KNOWN_TERMS.test(term) ? term : 'xterm-256color';
 }
 
 /** `--env K=V` flags into a map; a flag without `=` is a usage error. */

@@ -5,82 +5,121 @@ export class SessionSetupError extends Error {
   readonly exitCode = 1;
 }
 
-/** Runs a root command inside; a failure says which set-up step failed and why. */
-async function root(incus: Incus, name: string, step: string, command: string[]): Promise<string> {
-  const result = await incus.exec.run(name, command);
-  if (result.exitCode !== 0) {
-    throw new SessionSetupError(
-      `${step} failed in ${name} (exit ${result.exitCode}): ${result.stderr.toString().trim() || result.stdout.toString().trim()}`,
-    );
-  }
-  return result.stdout.toString();
-}
-
 /**
- * Waits until systemd inside has booted (degraded counts: some units of a minimal image fail
- * harmlessly) and eth0 has an address, within `timeoutSeconds`.
+ * What the container must have reached before the session's command starts: `network` (eth0 has
+ * an IPv4 address: enough for `coi run`) or `boot` (systemd is up as well: an agent session).
  */
-export async function waitUntilReady(
-  incus: Incus,
-  name: string,
-  timeoutSeconds: number,
-): Promise<void> {
-  const script = [
-    `deadline=$(( $(date +%s) + ${timeoutSeconds} ))`,
-    'late() { [ "$(date +%s)" -ge "$deadline" ]; }',
-    'until state=$(systemctl is-system-running 2>/dev/null); [ "$state" = running ] || [ "$state" = degraded ]; do',
-    '  late && { echo "systemd is ${state:-not answering}" >&2; exit 1; }',
-    '  sleep 0.1',
-    'done',
-    'until ip -4 -o addr show dev eth0 2>/dev/null | grep -q inet; do',
-    '  late && { echo "eth0 has no IPv4 address" >&2; exit 1; }',
-    '  sleep 0.1',
-    'done',
-  ].join('\n');
-  await root(
-    incus,
-    name,
-    `waiting for the container to boot (container.ready_timeout = ${timeoutSeconds}s)`,
-    ['sh', '-c', script],
-  );
-}
+export type Readiness = 'network' | 'boot';
 
 export interface InsideSetup {
+  /** The container's name, also its host name (the image may bring its own). */
+  hostname: string;
   codeUser: string;
+  /** The uid the code user must have; it is changed (and the home re-owned) when the image differs. */
   codeUid: number;
-  /** Host owner of the workspace; the code user takes this uid so files keep their owner. */
-  hostUid: number;
+  /** `[incus] code_uid`: the uid the image gives the code user. */
+  imageUid: number;
+  gitName?: string;
+  gitEmail?: string;
   timezone?: string;
+  /** `[limits.runtime] max_duration` with auto_stop: power off after this long. */
   maxDuration?: string;
+  stopGraceful: boolean;
+  readiness: Readiness;
+  readyTimeoutSeconds: number;
 }
 
-/** Root-side preparation: the code user's uid, git policy, time zone, the runtime limit. */
-export async function prepareInside(incus: Incus, name: string, setup: InsideSetup): Promise<void> {
-  const lines = ['set -e', 'git config --system user.useConfigOnly true'];
-  const uid = setup.hostUid !== 0 && setup.hostUid !== setup.codeUid ? setup.hostUid : undefined;
-  if (uid !== undefined) {
+const ATTACH_RETRIES = 3;
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The whole root-side preparation as one shell script, so it costs one exec: host name, the code
+ * user's uid, git policy and identity, time zone and runtime limit, then the wait for readiness.
+ * Exit 3 means "not ready in time"; anything else non-zero is a set-up step that failed.
+ */
+export function containerSetupScript(setup: InsideSetup): string {
+  const lines = [
+    'set -e',
+    `echo ${setup.hostname} > /etc/hostname`,
+    `hostname ${setup.hostname}`,
+  ];
+  if (setup.codeUid !== setup.imageUid) {
+    const u = setup.codeUid;
     lines.push(
-      `usermod -u ${uid} ${setup.codeUser}`,
-      `groupmod -g ${uid} ${setup.codeUser}`,
-      `chown -R ${uid}:${uid} /home/${setup.codeUser}`,
+      `usermod -u ${u} ${setup.codeUser}`,
+      `groupmod -g ${u} ${setup.codeUser}`,
+      `chown -R ${u}:${u} /home/${setup.codeUser}`,
     );
   }
+  lines.push('git config --system user.useConfigOnly true');
+  if (setup.gitName) lines.push(`git config --system user.name ${quote(setup.gitName)}`);
+  if (setup.gitEmail) lines.push(`git config --system user.email ${quote(setup.gitEmail)}`);
   if (setup.timezone) {
+    const zone = quote(`/usr/share/zoneinfo/${setup.timezone}`);
     lines.push(
-      `if [ -e /usr/share/zoneinfo/${setup.timezone} ]; then ln -sf /usr/share/zoneinfo/${setup.timezone} /etc/localtime; echo ${setup.timezone} > /etc/timezone; fi`,
+      `if [ -e ${zone} ]; then ln -sf ${zone} /etc/localtime; echo ${quote(setup.timezone)} > /etc/timezone; fi`,
+    );
+  }
+  lines.push(
+    `deadline=$(( $(date +%s) + ${setup.readyTimeoutSeconds} ))`,
+    'late() { [ "$(date +%s)" -ge "$deadline" ]; }',
+    'until ip -4 -o addr show dev eth0 2>/dev/null | grep -q inet; do',
+    '  late && { echo "eth0 has no IPv4 address" >&2; exit 3; }',
+    '  sleep 0.05',
+    'done',
+  );
+  if (setup.readiness === 'boot' || setup.maxDuration) {
+    lines.push(
+      'until state=$(systemctl is-system-running 2>/dev/null); [ "$state" = running ] || [ "$state" = degraded ]; do',
+      '  late && { echo "systemd is ${state:-not answering}" >&2; exit 3; }',
+      '  sleep 0.05',
+      'done',
     );
   }
   if (setup.maxDuration) {
+    const poweroff = setup.stopGraceful ? 'poweroff' : 'poweroff --force';
     lines.push(
-      `systemd-run --quiet --unit=coi-max-duration --on-active=${setup.maxDuration} /bin/systemctl poweroff`,
+      `systemd-run --quiet --unit=coi-max-duration --on-active=${quote(setup.maxDuration)} /bin/systemctl ${poweroff}`,
     );
   }
-  await root(incus, name, 'preparing the container', ['sh', '-c', lines.join('\n')]);
+  return lines.join('\n');
 }
 
-/** The uid the code user has inside after prepareInside. */
-export function effectiveCodeUid(setup: Pick<InsideSetup, 'hostUid' | 'codeUid'>): number {
-  return setup.hostUid !== 0 && setup.hostUid !== setup.codeUid ? setup.hostUid : setup.codeUid;
+/** Prepares a freshly started container as root and waits until it is ready, in one exec. */
+export async function prepareContainer(
+  incus: Incus,
+  name: string,
+  setup: InsideSetup,
+): Promise<void> {
+  const command = ['sh', '-c', containerSetupScript(setup)];
+  let result = await incus.exec.run(name, command);
+  // -1: the daemon could not attach the command to a container that has only just started
+  // (seen under parallel launches); nothing of the script ran, so it is safe to try again.
+  for (let retry = 1; result.exitCode === -1 && retry <= ATTACH_RETRIES; retry++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 * retry));
+    result = await incus.exec.run(name, command);
+  }
+  if (result.exitCode === 0) return;
+  const detail = result.stderr.toString().trim() || result.stdout.toString().trim();
+  throw new SessionSetupError(
+    result.exitCode === 3
+      ? `${name} was not ready within ${setup.readyTimeoutSeconds}s (${detail}); raise [container] ready_timeout or check the image`
+      : `preparing ${name} failed (exit ${result.exitCode}): ${detail}`,
+  );
+}
+
+/**
+ * The uid the code user gets inside. With an idmapped workspace mount host uids appear as they
+ * are, so the code user takes the workspace owner's uid; with `raw.idmap` the owner is mapped onto
+ * the configured uid instead. A root-owned workspace keeps the configured uid.
+ */
+export function effectiveCodeUid(opts: {
+  hostUid: number;
+  codeUid: number;
+  idmapped: boolean;
+}): number {
+  return opts.idmapped && opts.hostUid !== 0 ? opts.hostUid : opts.codeUid;
 }
 
 /** Reads a file of the code user's home, undefined when it does not exist. */

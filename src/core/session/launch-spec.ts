@@ -22,6 +22,8 @@ export interface LaunchSpecInput {
   idmappedMounts: boolean;
   /** Owner of the workspace on the host, mapped to the code user inside. */
   hostUid: number;
+  /** The code user's uid inside (see effectiveCodeUid): owner of forwarded sockets. */
+  codeUid: number;
   /** Protected paths relative to the workspace, already materialised on the host. */
   protectedPaths: string[];
   /** The host's ssh-agent socket when `[ssh] forward_agent` is on and one runs. */
@@ -49,7 +51,10 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
     'security.syscalls.intercept.setxattr': 'true',
     ...limitKeys(config),
   };
-  if (!shift) instanceConfig['raw.idmap'] = `both ${input.hostUid} ${config.incus.code_uid}`;
+  // Without idmapped mounts the workspace owner is mapped onto the code user; never host root.
+  if (!shift && input.hostUid !== 0) {
+    instanceConfig['raw.idmap'] = `both ${input.hostUid} ${config.incus.code_uid}`;
+  }
 
   const disk = (source: string, path: string, readonly: boolean, shiftIt = shift) => ({
     type: 'disk',
@@ -84,7 +89,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       socket.host,
       socket.container,
       input.hostUid,
-      config.incus.code_uid,
+      input.codeUid,
     );
   });
   if (input.sshAgentSocket) {
@@ -92,7 +97,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       input.sshAgentSocket,
       SSH_AGENT_GUEST_SOCKET,
       input.hostUid,
-      config.incus.code_uid,
+      input.codeUid,
     );
   }
   return {
@@ -131,6 +136,7 @@ function limitKeys(config: Config): ConfigMap {
   }
   if (!memory.swap) keys['limits.memory.swap'] = 'false';
   if (runtime.max_processes) keys['limits.processes'] = String(runtime.max_processes);
+  if (config.limits.disk.priority) keys['limits.disk.priority'] = String(config.limits.disk.priority);
   return keys;
 }
 

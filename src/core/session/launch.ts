@@ -1,9 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IncusConflictError } from '../../incus/errors.js';
+import { IncusConflictError, IncusError } from '../../incus/errors.js';
 import { FileTreeApi } from '../../incus/file-tree.js';
 import type { Incus } from '../../incus/index.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { Instance } from '../../incus/instance-types.js';
+import type { Config, LoadedConfig } from '../config/index.js';
 import { baseImageAlias } from '../image/recipe.js';
 import {
   containerName,
@@ -19,19 +20,16 @@ import { sessionEnvironment } from './environment.js';
 import { HostLocks } from './host-locks.js';
 import {
   effectiveCodeUid,
-  prepareInside,
+  prepareContainer,
   readHomeFile,
-  waitUntilReady,
   writeHomeFiles,
+  type InsideSetup,
 } from './inside.js';
 import { buildLaunchSpec } from './launch-spec.js';
-import {
-  lockProtectedPaths,
-  materialiseProtectedPaths,
-  protectedPathList,
-} from './protected-paths.js';
+import { materialiseProtectedPaths, protectedPathList } from './protected-paths.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
 import { hostTimezone } from './timezone.js';
+import { withSlotLock } from './slot-lock.js';
 import { startTmuxSession } from './tmux.js';
 
 export class LaunchError extends Error {
@@ -52,7 +50,10 @@ export interface LaunchRequest {
   /** ~/.coi */
   coiDir: string;
   prefix: string;
-  /** Start the tool in tmux (coi shell) or leave the container idle (coi run). */
+  /**
+   * Start the tool in tmux (coi shell), or leave the container ready for a command (coi run):
+   * then no context files are written and only the network is waited for, not the whole boot.
+   */
   startTool: boolean;
   /** Forces an ephemeral container whatever the config says (coi run). */
   ephemeral?: boolean;
@@ -67,6 +68,7 @@ export interface Session {
   persistent: boolean;
   tool: ToolAdapter;
   codeUid: number;
+  codeUser: string;
   home: string;
   env: Record<string, string>;
   /** True when an existing persistent container was started again. */
@@ -84,28 +86,39 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
   const step = req.onStep ?? (() => undefined);
   const persistent = req.ephemeral ? false : config.container.persistent;
   const { adapter, binary } = toolAdapter(config.tool.name, config.tool.binary);
-  const owner = await stat(workspace).catch(() => undefined);
+
+  // Everything the launch needs to know, asked for at once.
+  const [owner, existing, server, profile, imageAvailable] = await Promise.all([
+    stat(workspace).catch(() => undefined),
+    incus.instances.list(),
+    incus.server.get(),
+    incus.profiles.get('default'),
+    imageChoice(incus, req.image ?? config.container.image, req.image !== undefined),
+  ]);
   if (!owner?.isDirectory()) throw new LaunchError(`workspace ${workspace} is not a directory`);
+  const idmapped =
+    server.environment?.kernel_features?.idmapped_mounts === 'true' && !config.incus.disable_shift;
+  const codeUid = effectiveCodeUid({
+    hostUid: owner.uid,
+    codeUid: config.incus.code_uid,
+    idmapped,
+  });
+  const codeUser = config.incus.code_user;
+  const home = `/home/${codeUser}`;
 
   const saved = new SavedSessions(req.coiDir);
   const resumed = req.resume
     ? await findResume(saved, adapter.name, workspace, req.resume)
     : undefined;
   const sessionId = resumed?.session_id ?? newSessionId();
-  const codeUser = config.incus.code_user;
-  const home = `/home/${codeUser}`;
-  const codeUid = effectiveCodeUid({ hostUid: owner.uid, codeUid: config.incus.code_uid });
-  const timezone =
-    config.timezone.mode === 'host'
-      ? hostTimezone()
-      : config.timezone.mode === 'utc'
-        ? 'Etc/UTC'
-        : config.timezone.name;
-
-  const existing = await incus.instances.list();
   const reusable = persistent ? findReusable(existing, workspace, req.prefix, req.slot) : undefined;
-  const protectedPaths = protectedPathList(config);
-  await materialiseProtectedPaths(workspace, protectedPaths, owner.uid, owner.gid);
+  refusePrivileged(reusable ? reusable.instance.expanded_config : profile.config, 'default');
+  const protectedPaths = await materialiseProtectedPaths(
+    workspace,
+    protectedPathList(config),
+    owner.uid,
+    owner.gid,
+  );
 
   let container: string;
   let slot: number;
@@ -114,88 +127,69 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
     step(`Starting persistent container ${container}`);
     await (await incus.instances.start(container)).wait();
   } else {
-    const server = await incus.server.get();
-    const profile = await incus.profiles.get('default');
+    const { image, note, missing } = imageAvailable;
+    if (!image) {
+      // A reused persistent container does not need it, so this is only an error here.
+      throw new LaunchError(
+        `image "${missing}" does not exist: build it with \`coi build\` or pick another with --image`,
+      );
+    }
+    if (note) step(note);
     const pool =
       config.container.storage_pool || profileDevice(profile.devices, 'disk')?.pool || 'default';
     const bridge = profileDevice(profile.devices, 'nic')?.network ?? 'incusbr0';
-    const image = await chooseImage(
-      incus,
-      req.image ?? config.container.image,
-      req.image !== undefined,
-      step,
-    );
     const sshAgentSocket = config.ssh.forward_agent ? req.hostEnv.SSH_AUTH_SOCK : undefined;
-    ({ container, slot } = await createInFreeSlot(
-      req,
-      existing.map((i) => i.name),
-      (name, slotNo) =>
-        buildLaunchSpec({
-          name,
-          image,
-          workspace,
-          slot: slotNo,
-          sessionId,
-          tool: adapter.name,
-          persistent,
-          config,
-          pool,
-          bridge,
-          idmappedMounts: server.environment?.kernel_features?.idmapped_mounts === 'true',
-          hostUid: owner.uid,
-          protectedPaths,
-          ...(sshAgentSocket ? { sshAgentSocket } : {}),
-        }),
+    ({ container, slot } = await createInFreeSlot(req, (name, slotNo) =>
+      buildLaunchSpec({
+        name,
+        image,
+        workspace,
+        slot: slotNo,
+        sessionId,
+        tool: adapter.name,
+        ...(loaded.profile ? { profile: loaded.profile.name } : {}),
+        persistent,
+        config,
+        pool,
+        bridge,
+        idmappedMounts: idmapped,
+        hostUid: owner.uid,
+        codeUid,
+        protectedPaths,
+        ...(sshAgentSocket ? { sshAgentSocket } : {}),
+      }),
     ));
   }
 
   const locks = new HostLocks(join(req.coiDir, 'locks'));
   try {
-    const full = await incus.instances.getFull(container);
-    if (full.expanded_config['security.privileged'] === 'true') {
-      throw new LaunchError(
-        `${container} would run privileged (security.privileged=true from its profiles); coi refuses privileged containers: remove the key from the Incus profile`,
-      );
-    }
-    step('Waiting for the container to boot');
-    await waitUntilReady(incus, container, config.container.ready_timeout);
-    if (!reusable) {
-      await prepareInside(incus, container, {
-        codeUser,
-        codeUid: config.incus.code_uid,
-        hostUid: owner.uid,
-        ...(timezone ? { timezone } : {}),
-        ...(config.limits.runtime.max_duration
-          ? { maxDuration: config.limits.runtime.max_duration }
-          : {}),
-      });
-    }
-    const tree = new FileTreeApi(incus.client);
+    step('Preparing the container');
+    await Promise.all([
+      prepareContainer(
+        incus,
+        container,
+        insideSetup(config, container, codeUid, 'boot', !reusable),
+      ),
+      config.security.host_immutable
+        ? locks.lock(
+            container,
+            protectedPaths.map((rel) => join(workspace, rel)),
+          )
+        : undefined,
+    ]);
     if (resumed && adapter.stateDir) {
       step(`Restoring saved session ${resumed.session_id}`);
-      await saved.restore(tree, resumed, container, `${home}/${adapter.stateDir}`, codeUid);
+      await saved.restore(
+        new FileTreeApi(incus.client),
+        resumed,
+        container,
+        home,
+        adapter.stateDir,
+        codeUid,
+      );
     }
-    const context = config.tool.auto_context
-      ? sandboxContext({
-          config,
-          workspace,
-          slot,
-          container,
-          persistent,
-          profileContext: await profileContext(loaded),
-        })
-      : undefined;
-    const homeOpts = { context, permissionMode: config.tool.permission_mode };
-    const current = new Map<string, string | undefined>();
-    for (const { path } of adapter.homeFiles(homeOpts, () => undefined)) {
-      current.set(path, await readHomeFile(incus, container, home, path));
-    }
-    await writeHomeFiles(incus, container, home, codeUid, [
-      ...(context ? [{ path: 'SANDBOX_CONTEXT.md', content: context }] : []),
-      ...adapter.homeFiles(homeOpts, (path) => current.get(path)),
-    ]);
-    if (config.security.host_immutable) {
-      await locks.record(container, await lockProtectedPaths(workspace, protectedPaths));
+    if (req.startTool) {
+      await writeContext(req, { container, slot, persistent, adapter, home, codeUid });
     }
     const env = await sessionEnvironment({
       config,
@@ -203,7 +197,7 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
       codeUser,
       cliEnv: req.cliEnv,
       sshAgent: !!(config.ssh.forward_agent && req.hostEnv.SSH_AUTH_SOCK),
-      timezone,
+      timezone: sessionTimezone(config),
     });
     if (req.startTool) {
       step(`Starting ${adapter.name} in tmux`);
@@ -227,19 +221,100 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
       persistent,
       tool: adapter,
       codeUid,
+      codeUser,
       home,
       env,
       reused: !!reusable,
     };
   } catch (err) {
-    await locks.release(container);
-    if (!reusable)
+    if (reusable) {
+      await (await incus.instances.stop(container, { force: true })).wait().catch(() => undefined);
+    } else {
       await (
         await incus.instances.delete(container, { force: true })
       )
         .wait()
         .catch(() => undefined);
+    }
+    await locks.release(container);
     throw err;
+  }
+}
+
+function sessionTimezone(config: Config): string | undefined {
+  if (config.timezone.mode === 'host') return hostTimezone();
+  return config.timezone.mode === 'utc' ? 'Etc/UTC' : config.timezone.name;
+}
+
+/** The root-side set-up; a reused persistent container only needs to become ready again. */
+function insideSetup(
+  config: Config,
+  container: string,
+  codeUid: number,
+  readiness: InsideSetup['readiness'],
+  fresh: boolean,
+): InsideSetup {
+  const { runtime } = config.limits;
+  const timezone = sessionTimezone(config);
+  return {
+    hostname: container,
+    codeUser: config.incus.code_user,
+    codeUid,
+    imageUid: fresh ? config.incus.code_uid : codeUid,
+    ...(config.git.name ? { gitName: config.git.name } : {}),
+    ...(config.git.email ? { gitEmail: config.git.email } : {}),
+    ...(timezone ? { timezone } : {}),
+    ...(runtime.max_duration && runtime.auto_stop ? { maxDuration: runtime.max_duration } : {}),
+    stopGraceful: runtime.stop_graceful,
+    readiness,
+    readyTimeoutSeconds: config.container.ready_timeout,
+  };
+}
+
+/** `~/SANDBOX_CONTEXT.md` and the tool's native context and settings files. */
+async function writeContext(
+  req: LaunchRequest,
+  s: {
+    container: string;
+    slot: number;
+    persistent: boolean;
+    adapter: ToolAdapter;
+    home: string;
+    codeUid: number;
+  },
+): Promise<void> {
+  const { config } = req.loaded;
+  const context = config.tool.auto_context
+    ? sandboxContext({
+        config,
+        workspace: req.workspace,
+        slot: s.slot,
+        container: s.container,
+        persistent: s.persistent,
+        profileContext: await profileContext(req.loaded),
+      })
+    : undefined;
+  const homeOpts = { context, permissionMode: config.tool.permission_mode };
+  const paths = s.adapter.homeFiles(homeOpts, () => undefined).map((f) => f.path);
+  const current = new Map(
+    await Promise.all(
+      paths.map(
+        async (path) => [path, await readHomeFile(req.incus, s.container, s.home, path)] as const,
+      ),
+    ),
+  );
+  await writeHomeFiles(req.incus, s.container, s.home, s.codeUid, [
+    ...(context ? [{ path: 'SANDBOX_CONTEXT.md', content: context }] : []),
+    ...s.adapter.homeFiles(homeOpts, (path) => current.get(path)),
+  ]);
+}
+
+/** coi never runs privileged containers, whatever an Incus profile says. */
+function refusePrivileged(config: Record<string, string>, profile: string): void {
+  if (config['security.privileged'] === 'true') {
+    throw new LaunchError(
+      `the container would run privileged (security.privileged=true, from the Incus profile "${profile}" or the container's own config); coi refuses privileged containers: remove the key (incus profile unset ${profile} security.privileged)`,
+    );
   }
 }
 
@@ -253,78 +328,95 @@ function profileDevice(
 }
 
 /** The configured image, or the offline base image when the default one was never built. */
-async function chooseImage(
+async function imageChoice(
   incus: Incus,
   image: string,
   explicit: boolean,
-  step: (m: string) => void,
-): Promise<string> {
-  if (await incus.images.exists(image)) return image;
+): Promise<{ image?: string; note?: string; missing?: string }> {
   const base = baseImageAlias();
-  if (!explicit && image === 'coi-default' && (await incus.images.exists(base))) {
-    step(`Image coi-default is not built yet (run \`coi build\`); using the base image ${base}`);
-    return base;
+  const fallback = !explicit && image === 'coi-default';
+  const [found, baseFound] = await Promise.all([
+    incus.images.exists(image),
+    fallback ? incus.images.exists(base) : false,
+  ]);
+  if (found) return { image };
+  if (baseFound) {
+    return {
+      image: base,
+      note: `Image coi-default is not built yet (run \`coi build\`); using the base image ${base}`,
+    };
   }
-  throw new LaunchError(
-    `image "${image}" does not exist: build it with \`coi build\` or pick another with --image`,
-  );
+  return { missing: image };
 }
 
 /**
- * Creates the container in the requested slot, or the lowest free one. Two launches racing for
- * the same slot cannot both win: Incus refuses the second name, which then moves on.
+ * Creates the container in the requested slot, or the lowest free one. Launches of one workspace
+ * on this host pick their slots one at a time (see withSlotLock), from a fresh list of names; a
+ * name taken anyway (another host, another user) moves on to the next slot.
  */
 async function createInFreeSlot(
   req: LaunchRequest,
-  names: string[],
   spec: (name: string, slot: number) => ReturnType<typeof buildLaunchSpec>,
 ): Promise<{ container: string; slot: number }> {
-  const taken = new Set(names);
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const slot = req.slot ?? lowestFreeSlot(req.workspace, taken, req.prefix);
-    const name = containerName(req.workspace, slot, req.prefix);
-    if (req.slot !== undefined && taken.has(name)) {
-      throw new LaunchError(
-        `slot ${slot} is taken by ${name}: attach with \`coi attach ${name}\` or pick another slot`,
-      );
-    }
-    req.onStep?.(`Creating ${name}`);
-    try {
-      await (await req.incus.instances.create({ ...spec(name, slot), start: true })).wait();
-      return { container: name, slot };
-    } catch (err) {
-      if (!(err instanceof IncusConflictError) || req.slot !== undefined) throw err;
-      taken.add(name);
-    }
-  }
-  throw new LaunchError('could not find a free slot after 10 attempts');
+  const wait = () =>
+    req.onStep?.('Waiting for another coi launch of this workspace to pick its slot');
+  return withSlotLock(
+    join(req.coiDir, 'locks'),
+    `${req.prefix}${workspaceHash(req.workspace)}`,
+    { onWait: wait },
+    async () => {
+      const taken = new Set(await req.incus.instances.names());
+      for (;;) {
+        const slot = req.slot ?? lowestFreeSlot(req.workspace, taken, req.prefix);
+        const name = containerName(req.workspace, slot, req.prefix);
+        if (req.slot !== undefined && taken.has(name)) throw slotTaken(slot, name);
+        req.onStep?.(`Creating ${name}`);
+        try {
+          await (await req.incus.instances.create({ ...spec(name, slot), start: true })).wait();
+          return { container: name, slot };
+        } catch (err) {
+          if (!nameTaken(err)) throw err;
+          if (req.slot !== undefined) throw slotTaken(slot, name);
+          taken.add(name);
+        }
+      }
+    },
+  );
 }
 
-interface NamedInstance {
-  name: string;
-  status: string;
-  config: Record<string, string>;
+/** The name exists, or another launch is creating it right now (the daemon's words for that). */
+function nameTaken(err: unknown): boolean {
+  return (
+    err instanceof IncusConflictError ||
+    (err instanceof IncusError && /busy running a "create" operation/.test(err.message))
+  );
+}
+
+function slotTaken(slot: number, name: string): LaunchError {
+  return new LaunchError(
+    `slot ${slot} is taken by ${name}: attach with \`coi attach ${name}\`, pick another --slot, or use --slot 0 for the lowest free one`,
+  );
 }
 
 /** A stopped persistent container of this workspace to start again (lowest slot first). */
 function findReusable(
-  instances: NamedInstance[],
+  instances: Instance[],
   workspace: string,
   prefix: string,
   slot: number | undefined,
-) {
+): { name: string; slot: number; instance: Instance } | undefined {
   const hash = workspaceHash(workspace);
   return instances
-    .map((i) => ({ ...i, parsed: parseContainerName(i.name, prefix) }))
+    .map((instance) => ({ instance, parsed: parseContainerName(instance.name, prefix) }))
     .filter(
-      (i) =>
-        i.parsed?.hash === hash &&
-        i.status === 'Stopped' &&
-        i.config['user.coi.persistent'] === 'true',
+      ({ instance, parsed }) =>
+        parsed?.hash === hash &&
+        (slot === undefined || parsed.slot === slot) &&
+        instance.status === 'Stopped' &&
+        instance.config['user.coi.persistent'] === 'true',
     )
-    .filter((i) => slot === undefined || i.parsed?.slot === slot)
-    .sort((a, b) => (a.parsed?.slot ?? 0) - (b.parsed?.slot ?? 0))
-    .map((i) => ({ name: i.name, slot: i.parsed?.slot ?? 0 }))[0];
+    .map(({ instance, parsed }) => ({ name: instance.name, slot: parsed?.slot ?? 0, instance }))
+    .sort((a, b) => a.slot - b.slot)[0];
 }
 
 async function findResume(
@@ -340,7 +432,7 @@ async function findResume(
     throw new LaunchError(
       resume.kind === 'id'
         ? `no saved ${tool} session ${resume.id} for ${workspace} (see \`coi list --all\`)`
-        : `no saved ${tool} session for ${workspace} to resume`,
+        : `no saved ${tool} session for ${workspace} to resume (see \`coi list --all\`)`,
     );
   }
   return found;

@@ -1,5 +1,5 @@
-import { lstat, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { chown, lstat, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { run } from '../host/run.js';
 
@@ -10,51 +10,68 @@ export class ProtectedPathError extends Error {
   readonly exitCode = 1;
 }
 
-/** The protected paths of a config: the defaults plus the additional ones, unless disabled. */
+/**
+ * The protected paths of a config: the defaults plus the additional ones, unless disabled;
+ * `.git/hooks` stays writable with `[git] writable_hooks`.
+ */
 export function protectedPathList(config: Config): string[] {
   if (config.security.disable_protection) return [];
-  return [
-    ...new Set([...config.security.protected_paths, ...config.security.additional_protected_paths]),
-  ];
+  const all = new Set([
+    ...config.security.protected_paths,
+    ...config.security.additional_protected_paths,
+  ]);
+  if (config.git.writable_hooks) all.delete('.git/hooks');
+  return [...all];
 }
 
 /**
  * Makes every protected path exist on the host before it is mounted read-only over the workspace
- * (an agent must not be able to plant one that was missing). A protected path that is a symlink
- * is refused: it could point anywhere.
+ * (an agent must not be able to plant one that was missing), and returns the ones to protect. A
+ * symlink anywhere on a protected path is refused: it could point anywhere on the host. A path
+ * whose parent is a file (`.git` of a git worktree) cannot exist and is left out.
  */
 export async function materialiseProtectedPaths(
   workspace: string,
   paths: string[],
   uid: number,
   gid: number,
-): Promise<void> {
+): Promise<string[]> {
+  const usable: string[] = [];
   for (const rel of paths) {
-    const abs = join(workspace, rel);
-    const stat = await lstat(abs).catch(() => undefined);
-    if (stat?.isSymbolicLink()) {
-      throw new ProtectedPathError(
-        `protected path ${rel} in ${workspace} is a symlink; replace it with a real file or directory, or remove it from security.protected_paths`,
-      );
+    const parts = rel.split('/').filter((p) => p && p !== '.');
+    const isFile = FILE_PATHS.test(rel);
+    let current = workspace;
+    let ok = true;
+    for (const [i, part] of parts.entries()) {
+      current = join(current, part);
+      const last = i === parts.length - 1;
+      const stat = await lstat(current).catch(() => undefined);
+      if (stat?.isSymbolicLink()) {
+        throw new ProtectedPathError(
+          `protected path ${rel} in ${workspace} goes through the symlink ${current}; replace it with a real file or directory, or remove ${rel} from security.protected_paths`,
+        );
+      }
+      if (stat) {
+        if (!last && !stat.isDirectory()) ok = false;
+        if (!ok) break;
+        continue;
+      }
+      if (await create(current, last && isFile)) await chown(current, uid, gid);
     }
-    if (stat) continue;
-    await mkdirOwned(workspace, FILE_PATHS.test(rel) ? dirname(rel) : rel, uid, gid);
-    if (FILE_PATHS.test(rel)) {
-      await writeFile(abs, '', { flag: 'wx' }).catch(() => undefined);
-      await run('chown', [`${uid}:${gid}`, abs]);
-    }
+    if (ok) usable.push(rel);
   }
+  return usable;
 }
 
-async function mkdirOwned(workspace: string, rel: string, uid: number, gid: number): Promise<void> {
-  let current = workspace;
-  for (const part of rel.split('/').filter((p) => p && p !== '.')) {
-    current = join(current, part);
-    const created = await mkdir(current).then(
-      () => true,
-      () => false,
-    );
-    if (created) await run('chown', [`${uid}:${gid}`, current]);
+/** Creates an empty file or a directory; false when a concurrent launch was faster. */
+async function create(path: string, file: boolean): Promise<boolean> {
+  try {
+    if (file) await writeFile(path, '', { flag: 'wx' });
+    else await mkdir(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
   }
 }
 
@@ -63,20 +80,10 @@ async function mkdirOwned(workspace: string, rel: string, uid: number, gid: numb
  * writing through another path can change a protected path while the agent runs. Filesystems
  * without the attribute (tmpfs, overlay) are skipped: the read-only mount still holds.
  */
-export async function lockProtectedPaths(workspace: string, paths: string[]): Promise<string[]> {
-  const locked: string[] = [];
-  for (const rel of paths) {
-    const abs = join(workspace, rel);
-    try {
-      await run('chattr', ['+i', abs]);
-      locked.push(abs);
-    } catch {
-      // Not supported here; the read-only bind mount is the protection that always applies.
-    }
-  }
-  return locked;
+export async function lockPaths(paths: string[]): Promise<void> {
+  await Promise.all(paths.map((abs) => run('chattr', ['+i', abs]).catch(() => undefined)));
 }
 
 export async function unlockPaths(paths: string[]): Promise<void> {
-  for (const abs of paths) await run('chattr', ['-i', abs]).catch(() => undefined);
+  await Promise.all(paths.map((abs) => run('chattr', ['-i', abs]).catch(() => undefined)));
 }

@@ -1,5 +1,5 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { FileTreeApi } from '../../incus/file-tree.js';
 
 /** `metadata.json` of a saved session, as Go coi writes it. */
@@ -18,8 +18,9 @@ export interface SavedSession extends SessionMetadata {
 }
 
 /**
- * Saved tool state under `~/.coi/sessions-<tool>/<session-id>/`: the tool's state directory as
- * `state/` plus `metadata.json`. A save replaces the previous one atomically (rename).
+ * Saved tool state under `~/.coi/sessions-<tool>/<session-id>/`: the tool's state directory under
+ * its own name relative to the home (`.claude/`, as the Go coi keeps it) plus `metadata.json`. A
+ * save replaces the previous one atomically (rename).
  */
 export class SavedSessions {
   constructor(private readonly coiDir: string) {}
@@ -28,17 +29,18 @@ export class SavedSessions {
     return join(this.coiDir, `sessions-${tool}`);
   }
 
-  /** Pulls the tool's state dir out of the container and records the session. */
+  /** Pulls the tool's state dir (`stateDir` relative to `home`) out of the container. */
   async save(
     tree: FileTreeApi,
     meta: Omit<SessionMetadata, 'saved_at'>,
-    containerStateDir: string,
+    home: string,
+    stateDir: string,
   ): Promise<SavedSession> {
     const dir = join(this.toolDir(meta.tool), meta.session_id);
     const staging = `${dir}.saving-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
-    await tree.pull(meta.container_name, containerStateDir, join(staging, 'state'));
+    await mkdir(join(staging, stateDir, '..'), { recursive: true });
+    await tree.pull(meta.container_name, posix.join(home, stateDir), join(staging, stateDir));
     const full: SessionMetadata = { ...meta, saved_at: new Date().toISOString() };
     await writeFile(join(staging, 'metadata.json'), `${JSON.stringify(full, null, 2)}\n`);
     await rm(dir, { recursive: true, force: true });
@@ -46,15 +48,19 @@ export class SavedSessions {
     return { ...full, dir };
   }
 
-  /** Pushes a saved session's state into a container's home. */
+  /** Pushes a saved session's state dir back into a container's home. */
   async restore(
     tree: FileTreeApi,
     session: SavedSession,
     container: string,
-    containerStateDir: string,
+    home: string,
+    stateDir: string,
     uid: number,
   ): Promise<void> {
-    await tree.push(container, join(session.dir, 'state'), containerStateDir, { uid, gid: uid });
+    await tree.push(container, join(session.dir, stateDir), posix.join(home, stateDir), {
+      uid,
+      gid: uid,
+    });
   }
 
   /** Saved sessions of a tool (or all tools), newest first, optionally of one workspace only. */

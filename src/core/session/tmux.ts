@@ -38,6 +38,7 @@ export async function startTmuxSession(incus: Incus, start: TmuxStart): Promise<
   const result = await incus.exec.run(start.container, argv, {
     user: start.uid,
     group: start.uid,
+    account: { name: start.user, home: start.home, shell: '/bin/bash' },
     cwd: '/workspace',
     environment: start.env,
   });

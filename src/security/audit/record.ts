@@ -19,7 +19,7 @@ export type AuditRecord = {
   detection_latency_ms: number;
 };
 
-const EVIDENCE_KINDS = ['process', 'network', 'dns', 'filesystem'] as const;
+const EVIDENCE_KINDS = ['process', 'network', 'dns', 'filesystem', 'sensitive_file'] as const;
 
 const recordSchema = z.object({
   id: z.string().min(1),

@@ -26,6 +26,8 @@ export interface Command {
 
 /** Leaves an attached terminal pane; while attached this is the only key the dashboard sees. */
 export const DETACH_KEY = 'ctrl-q';
+/** How the detach chord is shown (help, pane title, banner). */
+export const DETACH_LABEL = 'ctrl-q';
 
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
 
@@ -133,12 +135,22 @@ export const COMMANDS: readonly Command[] = [
   {
     id: 'detach',
     keys: [DETACH_KEY],
-    keyLabel: 'ctrl-q',
+    keyLabel: DETACH_LABEL,
     title: 'detach',
     help: 'Detach from the terminal pane',
     scope: 'global',
     footer: false,
     run: nav.detach,
+  },
+  {
+    id: 'zoom',
+    keys: ['z'],
+    keyLabel: 'z',
+    title: 'zoom',
+    help: 'Toggle full-screen terminal',
+    scope: 'global',
+    footer: false,
+    run: nav.toggleZoom,
   },
   {
     id: 'pause',

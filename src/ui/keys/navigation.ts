@@ -88,3 +88,15 @@ export function detach({ store }: CommandContext): void {
   state.setAttached(undefined);
   state.setStatus({ tone: 'info', text: `Detached from ${name}; it keeps running` });
 }
+
+/** The terminal pane takes the whole screen (or gives it back) on this and later attaches. */
+export function toggleZoom({ store }: CommandContext): void {
+  const state = store.getState();
+  state.setZoomed(!state.ui.zoomed);
+  state.setStatus({
+    tone: 'info',
+    text: state.ui.zoomed
+      ? 'Terminal pane back beside the dashboard'
+      : 'Terminal pane full screen (attach with a or enter)',
+  });
+}

@@ -83,3 +83,17 @@ export function computeLayout(size: Size, options: { banner: boolean }): Layout 
     footer,
   };
 }
+
+/**
+ * Where the attached terminal pane goes: the whole drawn area when zoomed, the slots' place beside
+ * the alert queue when side by side, the whole body when stacked. Its first row is the pane's
+ * title (with the detach chord); the rest is the pty, so the pty size is `inner`.
+ */
+export function terminalRect(layout: PanesLayout, zoomed: boolean): Rect {
+  if (zoomed) return { x: 0, y: 0, width: layout.width, height: layout.height };
+  return layout.kind === 'side-by-side' ? layout.slots : layout.body;
+}
+
+export function terminalInner(rect: Rect): Size {
+  return { cols: rect.width, rows: Math.max(1, rect.height - 1) };
+}

@@ -45,6 +45,7 @@ export interface TuiStoreActions {
   updateConfirm(change: { focused?: 'cancel' | 'confirm'; typed?: string }): void;
   closeOverlay(): void;
   setAttached(name: string | undefined): void;
+  setZoomed(zoomed: boolean): void;
 }
 
 export type TuiStore = TuiState & TuiStoreActions;
@@ -57,6 +58,7 @@ function initialUi(): UiState {
     filter: { text: '', editing: false },
     sort: 'slot',
     overlay: { kind: 'none' },
+    zoomed: false,
   };
 }
 
@@ -136,6 +138,7 @@ export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
         }),
       closeOverlay: () => setUi({ overlay: { kind: 'none' } }),
       setAttached: (attached) => setUi({ attached }),
+      setZoomed: (zoomed) => setUi({ zoomed }),
     };
   });
 }

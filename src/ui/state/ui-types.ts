@@ -45,4 +45,6 @@ export interface UiState {
   overlay: Overlay;
   /** Container whose terminal pane owns the keyboard; raw bytes pass through while set. */
   attached?: string;
+  /** The terminal pane takes the whole screen. */
+  zoomed: boolean;
 }

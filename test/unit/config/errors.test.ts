@@ -62,7 +62,7 @@ describe('config errors', () => {
         '[limits.memory]',
         'limit = "lots"',
         '[network]',
-        'allowed_domains = ["*.github.com", "api.github.com:443", "10.0.0.0/8", "bad host"]',
+        'allowed_domains = ["*.github.com", "api.github.com:443", "10.0.0.0/8", "bad host", "*.10.0.0.0/8", "a.*.com"]',
         '[defaults.environment]',
         '"BAD-NAME" = "x"',
         '[timezone]',
@@ -71,8 +71,9 @@ describe('config errors', () => {
     );
     expect(error.message.split('\n')).toEqual([
       '~/.coi/config.toml: defaults.environment.BAD-NAME: expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*); got the key "BAD-NAME"',
-      '~/.coi/config.toml: network.allowed_domains[0]: expected a host name, IPv4 address or CIDR without wildcards (list each host explicitly); got "*.github.com"',
-      '~/.coi/config.toml: network.allowed_domains[3]: expected a host name, IPv4 address or CIDR, optionally followed by :port[,port…]; got "bad host"',
+      '~/.coi/config.toml: network.allowed_domains[3]: expected a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :port[,port…]; got "bad host"',
+      '~/.coi/config.toml: network.allowed_domains[4]: expected a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :port[,port…]; got "*.10.0.0.0/8"',
+      '~/.coi/config.toml: network.allowed_domains[5]: expected a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :port[,port…]; got "a.*.com"',
       '~/.coi/config.toml: limits.cpu.priority: expected a number <= 10; got 11',
       '~/.coi/config.toml: limits.memory.limit: expected "" or a size ("2GiB") or share ("50%"); got "lots"',
       '~/.coi/config.toml: timezone.name: expected an IANA time zone such as "Europe/Berlin"; got "Mars/Olympus"',

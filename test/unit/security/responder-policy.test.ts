@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseContainerName } from '../../../src/core/naming.js';
 import type { Alert } from '../../../src/security/alert.js';
 import {
   AlertFolder,
@@ -75,18 +76,17 @@ describe('alert folding', () => {
 });
 
 describe('forensic copies', () => {
-  it('names copies after the container and the time, within 63 characters', () => {
-    expect(forensicCopyName('coi-ab12cd34-2', 1_763_900_000_123)).toBe(
-      'coi-ab12cd34-2-forensics-1763900000',
-    );
-    const long = forensicCopyName(`coi-${'x'.repeat(58)}-9`, 1_763_900_000_000);
-    expect(long.length).toBeLessThanOrEqual(63);
-    expect(long.endsWith('-forensics-1763900000')).toBe(true);
-    expect(parseForensicCopyName('coi-ab12cd34-2-forensics-1763900000')).toEqual({
-      container: 'coi-ab12cd34-2',
+  it('names copies after the workspace hash, slot and time, outside the container pattern', () => {
+    const name = forensicCopyName('coi-', { hash: 'ab12cd34', slot: 2 }, 1_763_900_000_123);
+    expect(name).toBe('coi-forensics-ab12cd34-2-1763900000');
+    expect(parseContainerName(name, 'coi-')).toBeUndefined();
+    expect(parseForensicCopyName(name, 'coi-')).toEqual({
+      hash: 'ab12cd34',
+      slot: 2,
       createdAtMs: 1_763_900_000_000,
     });
-    expect(parseForensicCopyName('coi-ab12cd34-2')).toBeUndefined();
+    expect(parseForensicCopyName(name, 'coi-test-x-')).toBeUndefined();
+    expect(parseForensicCopyName('coi-ab12cd34-2', 'coi-')).toBeUndefined();
   });
 
   it('prunes the oldest copies of the same workspace to keep at most 3', () => {

@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { listAuditFiles } from '../../security/audit/files.js';
+import type { AuditRecord } from '../../security/audit/record.js';
+import { followAudit, readAudit } from '../../security/audit/tail.js';
+import { activeAuditFile } from '../../security/audit/files.js';
+import { coiDir } from '../context.js';
+import { usageError } from '../errors.js';
+import { outputFormat } from '../output.js';
+
+export function registerAudit(program: Command): void {
+  program
+    .command('audit')
+    .description("a container's security audit log (~/.coi/audit); no name: every container's")
+    .argument('[container]', 'container name')
+    .option('-f, --follow', 'keep printing new records as they are written')
+    .option('--format <format>', 'text or json (one record per line)', 'text')
+    .option('--json', 'same as --format json')
+    .action(
+      async (
+        name: string | undefined,
+        flags: { follow?: boolean; format?: string; json?: boolean },
+      ) => {
+        const format = outputFormat(flags);
+        const dir = join(coiDir(), 'audit');
+        if (flags.follow && !name) throw usageError('--follow needs a container name');
+        const print = (record: AuditRecord) =>
+          process.stdout.write(
+            format === 'json' ? `${JSON.stringify(record)}\n` : formatRecord(record),
+          );
+        const handlers = {
+          onRecord: print,
+          onInvalid: (where: string, problem: string) =>
+            process.stderr.write(`Warning: ${where}: not an audit record (${problem})\n`),
+        };
+        if (flags.follow) {
+          const follower = followAudit(activeAuditFile(dir, name!), {
+            ...handlers,
+            onError: (err) => process.stderr.write(`Warning: ${err.message}\n`),
+          });
+          await follower.ready;
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+          follower.close();
+          return;
+        }
+        const containers = name
+          ? [name]
+          : [...new Set((await listAuditFiles(dir)).map((f) => f.container))];
+        if (containers.length === 0 && format === 'text')
+          process.stderr.write(`No audit records in ${dir}.\n`);
+        for (const container of containers) await readAudit(dir, container, handlers);
+      },
+    );
+}
+
+function formatRecord(r: AuditRecord): string {
+  return (
+    `${r.timestamp}  ${r.level.toUpperCase().padEnd(8)} ${r.container}  ${r.title} → ${r.action}\n` +
+    `    ${r.description}  (detected in ${r.detection_latency_ms} ms)\n`
+  );
+}

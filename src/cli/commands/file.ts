@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { parseContainerPath } from '../../core/files/container-path.js';
+import { pullPath, pushPath, type CopyResult } from '../../core/files/copy.js';
+import { withContext } from '../context.js';
+
+function report(result: CopyResult): void {
+  for (const w of result.warnings) process.stderr.write(`Warning: ${w}\n`);
+  const parts = [`${result.files} file(s)`];
+  if (result.directories) parts.push(`${result.directories} directory(ies)`);
+  if (result.symlinks) parts.push(`${result.symlinks} symlink(s)`);
+  process.stderr.write(`Copied ${parts.join(', ')} to ${result.destination}\n`);
+}
+
+export function registerFile(program: Command): void {
+  const file = program.command('file').description('copy files between the host and a container');
+  file
+    .command('push')
+    .description('copy a host file (or with -r a directory) into a container')
+    .argument('<local>', 'host path')
+    .argument('<target>', 'CONTAINER:/path (an existing directory receives it inside)')
+    .option('-r, --recursive', 'copy directories')
+    .action(async (local: string, target: string, flags: { recursive?: boolean }) => {
+      const dest = parseContainerPath(target);
+      await withContext({}, async (ctx) => report(await pushPath(ctx.incus, local, dest, flags)));
+    });
+  file
+    .command('pull')
+    .description('copy a container file (or with -r a directory) to the host')
+    .argument('<source>', 'CONTAINER:/path')
+    .argument('<local>', 'host path (an existing directory receives it inside)')
+    .option('-r, --recursive', 'copy directories')
+    .action(async (source: string, local: string, flags: { recursive?: boolean }) => {
+      const src = parseContainerPath(source);
+      await withContext({}, async (ctx) => report(await pullPath(ctx.incus, src, local, flags)));
+    });
+}

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { applyFixes } from '../../core/health/fix.js';
+import { renderHealth } from '../../core/health/render.js';
+import { healthExitCode, runHealth } from '../../core/health/run.js';
+import { containerPrefix } from '../../core/naming.js';
+import { terminalProgress } from '../../core/progress.js';
+import { coiDir, workspacePath } from '../context.js';
+import { usageError } from '../errors.js';
+import { outputFormat, printJson } from '../output.js';
+
+interface Flags {
+  format?: string;
+  json?: boolean;
+  verbose?: boolean;
+  fix?: boolean;
+}
+
+export function registerHealth(program: Command): void {
+  program
+    .command('health')
+    .description(
+      'check the host, Incus, network, storage and config (exit 0 healthy, 1 degraded, 2 unhealthy)',
+    )
+    .option('--format <format>', 'text or json', 'text')
+    .option('--json', 'same as --format json')
+    .option('-v, --verbose', 'show check details')
+    .option(
+      '--fix',
+      'apply the safe fixes (start Incus, pool, bridge, images, as `coi setup`), then check again',
+    )
+    .action(async (flags: Flags) => {
+      const format = outputFormat(flags);
+      if (flags.fix && format === 'json')
+        throw usageError('--fix cannot be combined with json output');
+      const opts = {
+        workspace: workspacePath(undefined),
+        coiDir: coiDir(),
+        prefix: containerPrefix(),
+        verbose: flags.verbose,
+      };
+      let report = await runHealth(opts);
+      if (flags.fix && report.status !== 'healthy') {
+        process.stderr.write(renderHealth(report, flags.verbose));
+        process.stderr.write('\nApplying fixes (this may build images and take minutes)…\n');
+        const done = await applyFixes(report, { ...opts, progress: terminalProgress() });
+        process.stderr.write(
+          done.length
+            ? `Fixed:\n${done.map((d) => `  ${d}`).join('\n')}\n\n`
+            : 'Nothing to fix automatically.\n\n',
+        );
+        report = await runHealth(opts);
+      }
+      if (format === 'json') printJson(report);
+      else process.stdout.write(renderHealth(report, flags.verbose));
+      process.exitCode = healthExitCode(report.status);
+    });
+}

@@ -1,0 +1,108 @@
+import type { Command } from 'commander';
+import {
+  cleanupImages,
+  deleteImage,
+  findImage,
+  listImages,
+  publishContainer,
+  type ImageSummary,
+} from '../../core/image/catalog.js';
+import { withContext } from '../context.js';
+import { usageError } from '../errors.js';
+import { outputFormat, printJson } from '../output.js';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function table(images: ImageSummary[]): string {
+  const rows = images.map((i) => [
+    i.aliases.join(',') || '-',
+    i.fingerprint.slice(0, 12),
+    `${(i.size / 2 ** 20).toFixed(1)} MiB`,
+    i.created_at.slice(0, 19).replace('T', ' '),
+    i.description,
+  ]);
+  const head = ['ALIAS', 'FINGERPRINT', 'SIZE', 'CREATED', 'DESCRIPTION'];
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  return [head, ...rows]
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function registerImage(program: Command): void {
+  const image = program.command('image').description('manage the Incus images coi uses');
+
+  image
+    .command('list')
+    .description('list coi images (--all: every image)')
+    .option('-a, --all', 'every local image')
+    .option('--prefix <prefix>', 'only images with an alias starting with this')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--json', 'same as --format json')
+    .action(async (flags: { all?: boolean; prefix?: string; format?: string; json?: boolean }) => {
+      const format = outputFormat(flags);
+      await withContext({}, async (ctx) => {
+        const images = await listImages(ctx.incus, flags);
+        if (format === 'json') return printJson(images);
+        process.stdout.write(images.length ? `${table(images)}\n` : 'No images.\n');
+      });
+    });
+
+  image
+    .command('exists')
+    .description('exit 0 when the image (alias or fingerprint) exists, 1 when not')
+    .argument('<name>', 'alias or fingerprint')
+    .action(async (name: string) => {
+      await withContext({}, async (ctx) => {
+        process.exitCode = (await findImage(ctx.incus, name)) ? 0 : 1;
+      });
+    });
+
+  image
+    .command('delete')
+    .description('delete an image')
+    .argument('<name>', 'alias or fingerprint')
+    .action(async (name: string) => {
+      await withContext({}, async (ctx) => {
+        const gone = await deleteImage(ctx.incus, name);
+        say(`Deleted image ${name} (${gone.fingerprint.slice(0, 12)})`);
+      });
+    });
+
+  image
+    .command('publish')
+    .description('publish a stopped container as an image')
+    .argument('<container>', 'container name')
+    .argument('<alias>', 'alias of the new image')
+    .option('--description <text>', 'image description')
+    .action(async (container: string, alias: string, flags: { description?: string }) => {
+      await withContext({}, async (ctx) => {
+        const published = await publishContainer(ctx.incus, container, alias, {
+          description: flags.description,
+          compression: ctx.loaded.config.container.build.compression,
+        });
+        say(`Published ${container} as ${alias} (${published.fingerprint.slice(0, 12)})`);
+      });
+    });
+
+  image
+    .command('cleanup')
+    .description('keep the newest N images whose alias starts with PREFIX, delete the rest')
+    .argument('<prefix>', 'alias prefix')
+    .requiredOption('--keep <n>', 'how many to keep (at least 1)')
+    .action(async (prefix: string, flags: { keep: string }) => {
+      const keep = Number(flags.keep);
+      if (!/^\d+$/.test(flags.keep) || keep < 1)
+        throw usageError(`--keep: expected a whole number of at least 1, got "${flags.keep}"`);
+      await withContext({}, async (ctx) => {
+        const deleted = await cleanupImages(ctx.incus, prefix, keep);
+        for (const d of deleted)
+          say(`Deleted ${d.aliases.join(',')} (${d.fingerprint.slice(0, 12)})`);
+        say(deleted.length ? `Deleted ${deleted.length} image(s).` : 'Nothing to clean.');
+      });
+    });
+}

@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../core/config/index.js';
+import { listCoiContainers } from '../../core/containers.js';
+import { containerPrefix } from '../../core/naming.js';
+import { Incus } from '../../incus/index.js';
+import { MonitorDaemon, type MonitorStatus } from '../../security/monitor/daemon.js';
+import { monitorPaths } from '../../security/monitor/paths.js';
+import { monitorSettings } from '../../security/monitor/settings.js';
+import { ask } from '../../security/monitor/singleton.js';
+import { formatSnapshot, takeSnapshot } from '../../security/monitor/snapshot.js';
+import { NetworkGuard } from '../../security/network/guard.js';
+import type { HostNetwork } from '../../security/nft/index.js';
+import { withContext } from '../context.js';
+import { CliError, usageError } from '../errors.js';
+import { outputFormat, printJson } from '../output.js';
+
+interface MonitorFlags {
+  watch?: string;
+  format?: string;
+  json?: boolean;
+  daemon?: boolean;
+}
+
+export function registerMonitor(program: Command): void {
+  program
+    .command('monitor')
+    .description(
+      'security snapshot of a container (network, processes, I/O, recent threats); --daemon: run the monitor',
+    )
+    .argument('[container]', 'container name (default: every running coi container)')
+    .option('--watch <seconds>', 'refresh every N seconds')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--json', 'same as --format json')
+    .option('--daemon', 'run the host monitor daemon in the foreground (one per user)')
+    .action(async (name: string | undefined, flags: MonitorFlags) => {
+      if (flags.daemon) {
+        if (name || flags.watch || flags.json || flags.format !== 'text')
+          throw usageError('--daemon takes no container, --watch or --format');
+        await runDaemon();
+        return;
+      }
+      const format = outputFormat(flags);
+      const every = flags.watch === undefined ? undefined : Number(flags.watch);
+      if (every !== undefined && (!Number.isFinite(every) || every <= 0))
+        throw usageError(`--watch: expected a number of seconds above 0, got "${flags.watch}"`);
+      if (every !== undefined && format === 'json')
+        throw usageError('--watch and --format json do not go together: pick one');
+      await withContext({}, async (ctx) => {
+        const show = async () => {
+          const containers = (await listCoiContainers(ctx.incus, ctx.prefix)).filter((c) =>
+            name ? c.name === name : c.status === 'Running' || c.status === 'Frozen',
+          );
+          if (name && containers.length === 0)
+            throw new CliError(`${name} is not a coi container (see \`coi list\`)`);
+          const daemon = await daemonStatus(ctx.coiDir);
+          const audit = monitorPaths(ctx.coiDir).audit;
+          const snapshots = await Promise.all(
+            containers.map((c) => takeSnapshot(c, audit, daemon)),
+          );
+          if (format === 'json') return printJson(name ? snapshots[0] : snapshots);
+          if (every !== undefined) process.stdout.write('\x1b[2J\x1b[H');
+          if (snapshots.length === 0) process.stdout.write('No running coi containers.\n');
+          process.stdout.write(snapshots.map(formatSnapshot).join('\n'));
+        };
+        await show();
+        if (every === undefined) return;
+        for (;;) {
+          await new Promise((resolve) => setTimeout(resolve, every * 1000));
+          await show();
+        }
+      });
+    });
+}
+
+/** The bridge of the default profile's NIC and its gateway address, which coi's rules key on. */
+async function hostNetwork(incus: Incus): Promise<HostNetwork | undefined> {
+  const profile = await incus.profiles.get('default');
+  const bridge = profile.devices?.eth0?.network;
+  if (!bridge) return undefined;
+  const gateway = (await incus.networks.get(bridge)).config['ipv4.address']?.split('/')[0];
+  return gateway ? { bridge, gateway } : undefined;
+}
+
+async function daemonStatus(coiDir: string): Promise<MonitorStatus | null> {
+  const reply = await ask(monitorPaths(coiDir).socket, 'status');
+  return reply ? (JSON.parse(reply) as MonitorStatus) : null;
+}
+
+/** `coi monitor --daemon`: user-level config, every coi container, until SIGTERM/SIGINT. */
+async function runDaemon(): Promise<void> {
+  const home = homedir();
+  const { config } = loadConfig({ cwd: home });
+  const incus = Incus.local({ project: config.incus.project });
+  const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
+  const host = await hostNetwork(incus).catch(() => undefined);
+  const guard = host && new NetworkGuard(host);
+  const daemon = new MonitorDaemon({
+    incus,
+    coiDir: join(home, '.coi'),
+    prefix: containerPrefix(),
+    settings: monitorSettings(config),
+    network: config.monitoring.nft.enabled,
+    releaseNetwork: guard && ((ip) => guard.release(ip)),
+    log,
+  });
+  if (!(await daemon.start())) {
+    log('a monitor daemon already runs for this user; leaving it be');
+    await incus.close();
+    return;
+  }
+  log(`monitor daemon ${process.pid} started`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await daemon.stop();
+  await incus.close();
+  log('monitor daemon stopped');
+}

@@ -1,0 +1,112 @@
+import type { Incus } from '../../incus/index.js';
+import { IncusNotFoundError } from '../../incus/errors.js';
+import type { ImageSource } from '../../incus/instance-types.js';
+
+/** A low-level container operation that could not be done (exit 1). */
+export class ContainerOpError extends Error {
+  readonly exitCode = 1;
+}
+
+const STOP_TIMEOUT_S = 60;
+
+/** An alias or a (possibly shortened) fingerprint of a local image. */
+export async function localImageSource(incus: Incus, image: string): Promise<ImageSource> {
+  const byAlias = await incus.images.findByAlias(image);
+  if (byAlias) return { alias: image };
+  const match = (await incus.images.list()).find((i) => i.fingerprint.startsWith(image));
+  if (match && image.length >= 6) return { fingerprint: match.fingerprint };
+  throw new ContainerOpError(
+    `image "${image}" does not exist on this host (\`coi image list --all\` shows them; \`coi build\` makes coi-default)`,
+  );
+}
+
+/** Create, then start (with the start log's reason on failure; a failed start is deleted). */
+export async function launchContainer(
+  incus: Incus,
+  image: string,
+  name: string,
+  opts: { ephemeral?: boolean } = {},
+): Promise<void> {
+  const source = await localImageSource(incus, image);
+  if (await incus.instances.exists(name))
+    throw new ContainerOpError(`a container named "${name}" already exists`);
+  await (
+    await incus.instances.create({ name, image: source, ephemeral: opts.ephemeral ?? false })
+  ).wait({ timeoutMs: 600_000 });
+  try {
+    await incus.instances.startExplained(name);
+  } catch (err) {
+    await (await incus.instances.delete(name, { force: true })).wait().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function status(incus: Incus, name: string): Promise<string> {
+  try {
+    return (await incus.instances.get(name)).value.status;
+  } catch (err) {
+    if (err instanceof IncusNotFoundError)
+      throw new ContainerOpError(`container "${name}" does not exist`);
+    throw err;
+  }
+}
+
+export async function startContainer(incus: Incus, name: string): Promise<void> {
+  const now = await status(incus, name);
+  if (now === 'Running') return;
+  if (now === 'Frozen') return void (await (await incus.instances.unfreeze(name)).wait());
+  await incus.instances.startExplained(name);
+}
+
+export async function stopContainer(
+  incus: Incus,
+  name: string,
+  opts: { force?: boolean } = {},
+): Promise<void> {
+  if ((await status(incus, name)) === 'Stopped') return;
+  await (
+    await incus.instances.stop(name, {
+      force: opts.force,
+      timeout: opts.force ? -1 : STOP_TIMEOUT_S,
+    })
+  ).wait({ timeoutMs: (STOP_TIMEOUT_S + 30) * 1000 });
+}
+
+export async function deleteContainer(
+  incus: Incus,
+  name: string,
+  opts: { force?: boolean } = {},
+): Promise<void> {
+  const now = await status(incus, name);
+  if (now !== 'Stopped' && !opts.force)
+    throw new ContainerOpError(`${name} is ${now.toLowerCase()}: stop it first or use --force`);
+  await (await incus.instances.delete(name, { force: opts.force })).wait({ timeoutMs: 120_000 });
+}
+
+export async function isRunning(incus: Incus, name: string): Promise<boolean> {
+  try {
+    return (await incus.instances.get(name)).value.status === 'Running';
+  } catch (err) {
+    if (err instanceof IncusNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** Adds (or replaces) a disk device mounting host `source` at `path`. */
+export async function mountDisk(
+  incus: Incus,
+  name: string,
+  device: string,
+  source: string,
+  path: string,
+  opts: { shift: boolean },
+): Promise<void> {
+  await status(incus, name);
+  if (!path.startsWith('/'))
+    throw new ContainerOpError(`mount path "${path}" must be absolute (inside the container)`);
+  await incus.instances.patch(name, {
+    devices: {
+      [device]: { type: 'disk', source, path, ...(opts.shift ? { shift: 'true' } : {}) },
+    },
+  });
+}

@@ -1,0 +1,112 @@
+import { accessSync, constants } from 'node:fs';
+import { fail, ok, warn, withIncus, type HealthCheck } from './types.js';
+
+const MIN_INCUS: [number, number] = [6, 0];
+const IMAGE_OLD_DAYS = 30;
+const SOCKET = '/var/lib/incus/unix.socket';
+
+function versionBelow(version: string, min: [number, number]): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major < min[0] || (major === min[0] && minor < min[1]);
+}
+
+export const incusChecks: HealthCheck[] = [
+  {
+    key: 'incus',
+    name: 'Incus',
+    category: 'critical',
+    run: (env) => {
+      if (!env.server)
+        return fail(`not reachable: ${env.incusError ?? '?'}; \`coi health --fix\` starts it`);
+      const version = env.server.environment?.server_version ?? '?';
+      if (versionBelow(version, MIN_INCUS))
+        return fail(
+          `version ${version} is too old; coi needs Incus ${MIN_INCUS.join('.')} or later`,
+        );
+      return ok(`running, version ${version}`, { version });
+    },
+  },
+  {
+    key: 'permissions',
+    name: 'Incus access',
+    category: 'critical',
+    run: (env) => {
+      if (env.server && env.server.auth !== 'trusted')
+        return fail('the daemon does not trust this user; add it to the incus-admin group');
+      try {
+        accessSync(SOCKET, constants.R_OK | constants.W_OK);
+        return ok(`${SOCKET} is usable by this user`);
+      } catch {
+        return env.server
+          ? ok('trusted by the daemon')
+          : fail(`${SOCKET} is not usable; run as root or join the incus-admin group`);
+      }
+    },
+  },
+  {
+    key: 'image',
+    name: 'Default image',
+    category: 'critical',
+    run: (env) =>
+      withIncus(env, async (incus) => {
+        const alias =
+          'loaded' in env.config ? env.config.loaded.config.container.image : 'coi-default';
+        const image = await incus.images.findByAlias(alias);
+        return image
+          ? ok(`${alias} (${image.fingerprint.slice(0, 12)})`)
+          : fail(`image "${alias}" is missing; run \`coi build\``);
+      }),
+  },
+  {
+    key: 'image_age',
+    name: 'Image age',
+    category: 'critical',
+    run: (env) =>
+      withIncus(env, async (incus) => {
+        const alias =
+          'loaded' in env.config ? env.config.loaded.config.container.image : 'coi-default';
+        const image = await incus.images.findByAlias(alias);
+        if (!image) return warn(`no image "${alias}" to age`);
+        const days = Math.floor((Date.now() - Date.parse(image.created_at)) / 86_400_000);
+        return days > IMAGE_OLD_DAYS
+          ? warn(`${alias} is ${days} days old; \`coi build --force\` refreshes it`, { days })
+          : ok(`${days} day(s) old`, { days });
+      }),
+  },
+  {
+    key: 'privileged_profile',
+    name: 'Privileged profile',
+    category: 'critical',
+    run: (env) =>
+      withIncus(env, async (incus) => {
+        const profile = await incus.profiles.get('default');
+        return profile.config['security.privileged'] === 'true'
+          ? fail(
+              'the default profile sets security.privileged=true: containers would run as host root',
+            )
+          : ok('containers are unprivileged');
+      }),
+  },
+  {
+    key: 'security_posture',
+    name: 'Security posture',
+    category: 'critical',
+    run: (env) =>
+      withIncus(env, async (incus) => {
+        const config = (await incus.profiles.get('default')).config;
+        const details = {
+          privileged: config['security.privileged'] === 'true',
+          raw_lxc_override: !!config['raw.lxc'],
+          raw_seccomp_override: !!config['raw.seccomp'],
+          raw_apparmor_override: !!config['raw.apparmor'],
+        };
+        if (details.privileged) return fail('privileged containers', details);
+        const overrides = Object.entries(details)
+          .filter(([k, v]) => k.endsWith('_override') && v)
+          .map(([k]) => k.replace('_override', '').replace('_', '.'));
+        return overrides.length
+          ? warn(`the default profile overrides ${overrides.join(', ')}`, details)
+          : ok('unprivileged, default seccomp and AppArmor policy', details);
+      }),
+  },
+];

@@ -1,0 +1,62 @@
+import type { Incus } from '../../incus/index.js';
+import type { Progress } from '../progress.js';
+import { buildRootfsImage, type BuildResult } from './builder.js';
+import { defaultImageRecipe, DEFAULT_IMAGE_ALIAS, RECIPE_PROPERTY } from './default-recipe.js';
+import { recipeHash } from './recipe.js';
+
+export interface DefaultBuildOptions {
+  incus: Incus;
+  progress: Progress;
+  logPath: string;
+  /** Default coi-default. */
+  alias?: string;
+  force?: boolean;
+  compression?: string;
+  workRoot?: string;
+}
+
+export interface DefaultBuildResult extends BuildResult {
+  recipe: string;
+  /** Set when an existing image was kept although it came from another recipe. */
+  stale?: string;
+}
+
+/**
+ * Builds coi-default on the offline path (debootstrap + apt in a chroot + npm on the host). An
+ * existing image is kept unless `force`; the recipe hash recorded on it says whether it is current.
+ */
+export async function buildDefaultImage(opts: DefaultBuildOptions): Promise<DefaultBuildResult> {
+  const alias = opts.alias ?? DEFAULT_IMAGE_ALIAS;
+  const recipe = recipeHash(defaultImageRecipe);
+  const existing = await opts.incus.images.findByAlias(alias);
+  if (existing && !opts.force) {
+    const built = existing.properties?.[RECIPE_PROPERTY];
+    return {
+      alias,
+      fingerprint: existing.fingerprint,
+      built: false,
+      recipe,
+      ...(built !== recipe ? { stale: built ?? 'unknown' } : {}),
+    };
+  }
+  const result = await buildRootfsImage({
+    client: opts.incus.client,
+    progress: opts.progress,
+    recipe: defaultImageRecipe,
+    alias,
+    description: `coi default image (${defaultImageRecipe.suite}, recipe ${recipe})`,
+    logPath: opts.logPath,
+    compression: opts.compression,
+    properties: { [RECIPE_PROPERTY]: recipe },
+    ...(opts.workRoot ? { workRoot: opts.workRoot } : {}),
+  });
+  // The replaced image goes once nothing points at it any more (containers keep their copy).
+  if (
+    existing &&
+    existing.fingerprint !== result.fingerprint &&
+    !(existing.aliases ?? []).some((a) => a.name !== alias)
+  ) {
+    await (await opts.incus.images.delete(existing.fingerprint)).wait({ timeoutMs: 300_000 });
+  }
+  return { ...result, recipe };
+}

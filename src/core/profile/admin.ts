@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import {
+  ConfigError,
+  effectiveEntries,
+  listProfiles,
+  loadConfig,
+  type EffectiveEntry,
+  type ProfileLocation,
+} from '../config/index.js';
+import { displayPath } from '../config/paths.js';
+import { PROFILE_NAME } from '../config/schema.js';
+
+export class ProfileAdminError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+export interface ProfileSummary {
+  name: string;
+  /** `(built-in)` or the file, `~`-shortened. */
+  source: string;
+  scope: 'built-in' | ProfileLocation['scope'];
+  image: string | null;
+  persistent: boolean | null;
+  inherits: string[];
+  /** Set when the profile does not load. */
+  error?: string;
+}
+
+export interface ProfileContext {
+  workspace: string;
+  home?: string;
+}
+
+const homeOf = (ctx: ProfileContext) => resolve(ctx.home ?? homedir());
+
+/**
+ * Every profile with the image and persistence it results in. `default` is the built-in
+ * profile: the merged configuration without any profile.
+ */
+export function profileSummaries(ctx: ProfileContext): ProfileSummary[] {
+  const home = homeOf(ctx);
+  const summaries: ProfileSummary[] = [summarize('default', 'built-in', '(built-in)', ctx)];
+  for (const p of listProfiles({ home, workspace: ctx.workspace }))
+    summaries.push(summarize(p.name, p.scope, displayPath(p.file, home), ctx));
+  return summaries;
+}
+
+function summarize(
+  name: string,
+  scope: ProfileSummary['scope'],
+  source: string,
+  ctx: ProfileContext,
+): ProfileSummary {
+  try {
+    const loaded = loadConfig({
+      cwd: ctx.workspace,
+      home: homeOf(ctx),
+      ...(scope === 'built-in' ? {} : { profile: name }),
+    });
+    return {
+      name,
+      source,
+      scope,
+      image: loaded.config.container.image,
+      persistent: loaded.config.container.persistent,
+      inherits: (loaded.profile?.chain ?? []).slice(0, -1).map((l) => l.name),
+    };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return { name, source, scope, image: null, persistent: null, inherits: [], error: err.message };
+  }
+}
+
+/** The effective config a profile gives, key by key with the layer that set it. */
+export function profileEntries(name: string, ctx: ProfileContext): EffectiveEntry[] {
+  const loaded = loadConfig({
+    cwd: ctx.workspace,
+    home: homeOf(ctx),
+    ...(name === 'default' ? {} : { profile: name }),
+  });
+  return effectiveEntries(loaded.config, loaded.origins);
+}
+
+/** Creates `~/.coi/profiles/<name>/config.toml`, optionally inheriting from another profile. */
+export async function createProfile(
+  name: string,
+  ctx: ProfileContext,
+  opts: { inherits?: string } = {},
+): Promise<string> {
+  if (!PROFILE_NAME.test(name))
+    throw new ProfileAdminError(
+      `profile name ${JSON.stringify(name)} is not valid: letters, digits, ".", "_" and "-", at most 64`,
+      2,
+    );
+  if (name === 'default')
+    throw new ProfileAdminError('"default" is the built-in profile and cannot be created', 2);
+  const home = homeOf(ctx);
+  const existing = listProfiles({ home, workspace: ctx.workspace });
+  if (existing.some((p) => p.name === name))
+    throw new ProfileAdminError(`profile "${name}" already exists (\`coi profile show ${name}\`)`);
+  if (opts.inherits && !existing.some((p) => p.name === opts.inherits)) {
+    throw new ProfileAdminError(
+      `--inherits: no profile "${opts.inherits}" (existing: ${existing.map((p) => p.name).join(', ') || 'none'})`,
+    );
+  }
+  const file = join(home, '.coi', 'profiles', name, 'config.toml');
+  await mkdir(dirname(file), { recursive: true });
+  const lines = [
+    `# coi profile "${name}": any key of config.toml; unset keys come from the layers below.`,
+    '# `coi profile show ' +
+      name +
+      '` prints the effective result and where each value comes from.',
+    ...(opts.inherits ? [`inherits = "${opts.inherits}"`] : []),
+    '',
+    '# [container]',
+    '# image = "coi-default"',
+    '',
+  ];
+  await writeFile(file, lines.join('\n'), { flag: 'wx' });
+  return file;
+}
+
+/** Deletes a user profile's directory; workspace profiles belong to the workspace. */
+export async function deleteProfile(name: string, ctx: ProfileContext): Promise<string> {
+  if (name === 'default')
+    throw new ProfileAdminError('"default" is built in and cannot be deleted', 2);
+  const home = homeOf(ctx);
+  const found = listProfiles({ home, workspace: ctx.workspace }).filter((p) => p.name === name);
+  const user = found.find((p) => p.scope === 'user');
+  if (!user) {
+    throw new ProfileAdminError(
+      found.length
+        ? `profile "${name}" lives in the workspace (${found[0]!.dir}); remove that directory yourself`
+        : `no profile "${name}" (\`coi profile list\` shows them)`,
+    );
+  }
+  const dependants = listProfiles({ home, workspace: ctx.workspace }).filter((p) => {
+    const s = summarize(p.name, p.scope, '', ctx);
+    return p.name !== name && s.inherits.includes(name);
+  });
+  if (dependants.length)
+    throw new ProfileAdminError(
+      `profile "${name}" is inherited by ${dependants.map((p) => p.name).join(', ')}; change those first`,
+    );
+  if (!existsSync(user.dir)) return user.dir;
+  await rm(user.dir, { recursive: true });
+  return user.dir;
+}

@@ -1,0 +1,135 @@
+import { TITLES, type Alert } from '../alert.js';
+import { classifyCommandLine } from '../detectors/command-line.js';
+import { IoVolumeDetector } from '../detectors/io-volume.js';
+import type { Detection } from '../responder.js';
+import { CanaryWatcher, canaryPaths, type CanaryTouch } from '../sources/canaries.js';
+import type { IoCounters } from '../sources/io-stat-parse.js';
+import { largerCounters, readCgroupIo } from '../sources/io-counters.js';
+import type { ProcessSighting } from '../sources/processes.js';
+import type { MonitorSettings } from './settings.js';
+
+export interface WatchedContainer {
+  name: string;
+  workspace: string;
+  /** Host PID of the container's init (its /proc/<pid>/root is the container's filesystem). */
+  initPid: number;
+  /** The code user's home inside the container, where the canaries are. */
+  home: string;
+  ipv4: string;
+}
+
+export interface ContainerWatchOptions {
+  settings: MonitorSettings;
+  /** The bytes the container's processes read and wrote so far (ProcessScanner.ioTotal). */
+  processIo: () => IoCounters;
+  detect: (detection: Detection) => void;
+  onProblem: (message: string) => void;
+  ioIntervalMs?: number;
+  canaryRetryMs?: number;
+}
+
+/**
+ * Everything watched per container besides its processes (which one scanner finds for all):
+ * the credential canaries, and the I/O volume sampled every `ioIntervalMs`. It also turns the
+ * scanner's sightings of this container into command-line alerts.
+ */
+export class ContainerWatch {
+  private readonly io: IoVolumeDetector;
+  private cgroupBase?: IoCounters;
+  private ioTimer?: NodeJS.Timeout;
+  private canaryTimer?: NodeJS.Timeout;
+  private canaries?: CanaryWatcher;
+  private watchedCanaries: string[] = [];
+
+  constructor(
+    readonly container: WatchedContainer,
+    private readonly opts: ContainerWatchOptions,
+  ) {
+    this.io = new IoVolumeDetector(opts.settings.io);
+  }
+
+  start(): void {
+    this.cgroupBase = readCgroupIo(this.container.name);
+    this.sampleIo();
+    this.ioTimer = setInterval(() => this.sampleIo(), this.opts.ioIntervalMs ?? 2000);
+    this.ioTimer.unref();
+    this.watchCanaries();
+  }
+
+  stop(): void {
+    clearInterval(this.ioTimer);
+    clearTimeout(this.canaryTimer);
+    this.canaries?.stop();
+  }
+
+  /** Resolves when the canaries present now are watched (for tests and the bench). */
+  async canariesReady(): Promise<string[]> {
+    await this.canaries?.ready;
+    return this.watchedCanaries;
+  }
+
+  onCommand(sighting: ProcessSighting): void {
+    const alert = classifyCommandLine(sighting, this.opts.settings.commandLine);
+    if (alert) this.emit(alert, sighting.ageMs);
+  }
+
+  onStdioSocket(sighting: ProcessSighting, alert: Alert): void {
+    this.emit(alert, sighting.ageMs);
+  }
+
+  private emit(alert: Alert, latencyMs: number): void {
+    const { name, workspace } = this.container;
+    this.opts.detect({ container: name, workspace, alert, latencyMs });
+  }
+
+  private sampleIo(): void {
+    const cgroup = readCgroupIo(this.container.name);
+    const base = this.cgroupBase;
+    const sinceWatch =
+      cgroup && base
+        ? {
+            readBytes: cgroup.readBytes - base.readBytes,
+            writeBytes: cgroup.writeBytes - base.writeBytes,
+          }
+        : undefined;
+    const counters = largerCounters(sinceWatch, this.opts.processIo());
+    for (const alert of this.io.observe(counters, Date.now())) this.emit(alert, 0);
+  }
+
+  /**
+   * Watches the canaries that exist; while some are missing (planted after the container started,
+   * or never), looks again every `canaryRetryMs` and restarts the watcher with the new set.
+   */
+  private watchCanaries(): void {
+    const all = canaryPaths(this.container.home);
+    const present = CanaryWatcher.present(this.container.initPid, all);
+    if (present.length > this.watchedCanaries.length) {
+      this.canaries?.stop();
+      this.watchedCanaries = present;
+      this.canaries = new CanaryWatcher(
+        this.container.initPid,
+        present,
+        (touch) => this.onCanary(touch),
+        this.opts.onProblem,
+      );
+      this.canaries.ready.catch((err: Error) => this.opts.onProblem(err.message));
+    }
+    if (present.length < all.length) {
+      this.canaryTimer = setTimeout(() => this.watchCanaries(), this.opts.canaryRetryMs ?? 5000);
+      this.canaryTimer.unref();
+    }
+  }
+
+  private onCanary(touch: CanaryTouch): void {
+    this.emit(
+      {
+        level: 'high',
+        category: 'credential_access',
+        title: TITLES.canary,
+        description: `Something in the container opened the decoy credential ${touch.path}; nothing legitimate reads it`,
+        evidence: { sensitive_file: { path: touch.path, access: touch.events } },
+      },
+      0,
+    );
+  }
+}

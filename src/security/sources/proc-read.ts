@@ -1,0 +1,93 @@
+import { readFileSync, readlinkSync } from 'node:fs';
+import type { IoCounters } from './io-stat-parse.js';
+import { parseProcNet, type ProcNetSocket } from './proc-net-parse.js';
+
+/**
+ * Small synchronous readers of host /proc for the process source. They return undefined when the
+ * process has gone (a race every scanner has to expect), never throw for that.
+ */
+
+export const PROC = '/proc';
+/** USER_HZ: the unit of /proc/<pid>/stat times; 100 on every Linux architecture coi runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** The container a host process belongs to, from its /proc/<pid>/cgroup (`…/lxc.payload.<name>`). */
+export function containerOfCgroup(text: string): string | undefined {
+  return /\/lxc\.payload\.([^/\s]+)/.exec(text)?.[1];
+}
+
+export function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function readLink(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** argv joined by spaces; '' for kernel threads and zombies. */
+export function readCommand(pid: number, proc = PROC): string | undefined {
+  const raw = readText(`${proc}/${pid}/cmdline`);
+  return raw === undefined ? undefined : raw.replace(/\0+$/, '').replaceAll('\0', ' ');
+}
+
+export function readStdio(pid: number, proc = PROC): Partial<Record<0 | 1 | 2, string>> {
+  const fds: Partial<Record<0 | 1 | 2, string>> = {};
+  for (const fd of [0, 1, 2] as const) {
+    const target = readLink(`${proc}/${pid}/fd/${fd}`);
+    if (target !== undefined) fds[fd] = target;
+  }
+  return fds;
+}
+
+/** When a process started, in ms since boot (the clock of `uptimeMs`). */
+export function readStart(pid: number, proc = PROC): number | undefined {
+  const stat = readText(`${proc}/${pid}/stat`);
+  // The command name (field 2) may contain spaces and parentheses: split after its last ')'.
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields?.[19]);
+  return Number.isFinite(ticks) ? (ticks * 1000) / TICKS_PER_SECOND : undefined;
+}
+
+export function readUid(pid: number, proc = PROC): number | undefined {
+  const status = readText(`${proc}/${pid}/status`);
+  const uid = status && /^Uid:\s+(\d+)/m.exec(status)?.[1];
+  return uid ? Number(uid) : undefined;
+}
+
+/** Storage-layer bytes a process read and wrote (/proc/<pid>/io; page-cache hits are not counted). */
+export function readIo(pid: number, proc = PROC): IoCounters | undefined {
+  const text = readText(`${proc}/${pid}/io`);
+  const read = text && /^read_bytes:\s+(\d+)/m.exec(text)?.[1];
+  const write = text && /^write_bytes:\s+(\d+)/m.exec(text)?.[1];
+  return read && write ? { readBytes: Number(read), writeBytes: Number(write) } : undefined;
+}
+
+/** Milliseconds since boot, the clock of `readStart`. */
+export function uptimeMs(proc = PROC): number {
+  return Number(readText(`${proc}/uptime`)?.split(' ')[0] ?? 0) * 1000;
+}
+
+export type SocketProtocol = 'tcp' | 'tcp6' | 'udp' | 'udp6';
+
+/** TCP and UDP sockets (v4 and v6) of the network namespace `pid` lives in, by protocol. */
+export function readSocketTables(
+  pid: number,
+  proc = PROC,
+): Array<{ protocol: SocketProtocol; socket: ProcNetSocket }> {
+  return (['tcp', 'tcp6', 'udp', 'udp6'] as const).flatMap((protocol) => {
+    const text = readText(`${proc}/${pid}/net/${protocol}`);
+    return text === undefined ? [] : parseProcNet(text).map((socket) => ({ protocol, socket }));
+  });
+}
+
+export function readSockets(pid: number, proc = PROC): ProcNetSocket[] {
+  return readSocketTables(pid, proc).map((row) => row.socket);
+}

@@ -1,0 +1,167 @@
+import { readdirSync } from 'node:fs';
+import type { Alert } from '../alert.js';
+import type { IoCounters } from './io-stat-parse.js';
+import { classifyStdioSockets, socketInode } from '../detectors/stdio-socket.js';
+import {
+  PROC,
+  containerOfCgroup,
+  readCommand,
+  readIo,
+  readSockets,
+  readStart,
+  readStdio,
+  readText,
+  uptimeMs,
+} from './proc-read.js';
+
+/**
+ * Finds the processes of watched containers from the host: one readdir of /proc per tick, and for
+ * each new PID one read of its cgroup file (`…/lxc.payload.<name>`). Container processes are then
+ * re-read for a while, because a PID first seen between fork and exec still shows its parent's
+ * command line, and a reverse shell moves its stdio onto the socket only after it connected:
+ * every tick during their first second, every `settledMs` afterwards. Each examination also
+ * adds the process's storage I/O (/proc/<pid>/io) to its container's running total, which works
+ * where cgroup I/O accounting does not (cgroup v1 on loop-backed pools counts nothing); the bytes
+ * of a process's last moments before it exits are missed. Nothing runs inside the container.
+ */
+
+export interface ProcessSighting {
+  container: string;
+  pid: number;
+  command: string;
+  /** How long ago the process started (ms); the detection latency of what it does at start. */
+  ageMs: number;
+}
+
+export interface ProcessScannerOptions {
+  /** Containers whose processes are examined; others are only attributed. */
+  watched(container: string): boolean;
+  /** A process of a watched container, first seen or with a new command line. */
+  onCommand(sighting: ProcessSighting): void;
+  /** A process with stdin/stdout/stderr on a connected socket (a `stdio-socket` alert). */
+  onStdioSocket(sighting: ProcessSighting, alert: Alert): void;
+  intervalMs?: number;
+  settledMs?: number;
+  proc?: string;
+}
+
+interface Tracked {
+  container?: string;
+  command?: string;
+  startMs?: number;
+  nextCheckMs: number;
+  /** Socket inodes on stdio already reported for this process. */
+  reported: Set<number>;
+  /** I/O counters at the last examination. */
+  io?: IoCounters;
+}
+
+const YOUNG_MS = 1000;
+/** A process this old when first examined predates the watch: its earlier I/O is not counted. */
+const BASELINE_AGE_MS = 3000;
+
+export class ProcessScanner {
+  private readonly tracked = new Map<number, Tracked>();
+  private readonly io = new Map<string, IoCounters>();
+  private timer?: NodeJS.Timeout;
+  private readonly proc: string;
+  private readonly intervalMs: number;
+  private readonly settledMs: number;
+  /** Scans done and their total time, for the daemon's self-report. */
+  readonly stats = { scans: 0, busyMs: 0 };
+
+  constructor(private readonly opts: ProcessScannerOptions) {
+    this.proc = opts.proc ?? PROC;
+    this.intervalMs = opts.intervalMs ?? 50;
+    this.settledMs = opts.settledMs ?? 2000;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.scan();
+    this.timer = setInterval(() => this.scan(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One pass; public so a caller can force one (e.g. right after a container is attached). */
+  scan(): void {
+    const began = performance.now();
+    let names: string[];
+    try {
+      names = readdirSync(this.proc);
+    } catch {
+      return;
+    }
+    const now = uptimeMs(this.proc);
+    const alive = new Set<number>();
+    for (const name of names) {
+      const pid = Number(name);
+      if (!Number.isInteger(pid)) continue;
+      alive.add(pid);
+      let entry = this.tracked.get(pid);
+      if (!entry) {
+        const cgroup = readText(`${this.proc}/${pid}/cgroup`);
+        if (cgroup === undefined) continue;
+        entry = { container: containerOfCgroup(cgroup), nextCheckMs: 0, reported: new Set() };
+        this.tracked.set(pid, entry);
+      }
+      if (entry.container === undefined || now < entry.nextCheckMs) continue;
+      if (!this.opts.watched(entry.container)) continue;
+      this.examine(pid, entry, now);
+    }
+    for (const pid of this.tracked.keys()) if (!alive.has(pid)) this.tracked.delete(pid);
+    this.stats.scans += 1;
+    this.stats.busyMs += performance.now() - began;
+  }
+
+  /** Forgets a container's processes (it stopped), so a restart is examined afresh. */
+  forget(container: string): void {
+    for (const [pid, entry] of this.tracked)
+      if (entry.container === container) this.tracked.delete(pid);
+    this.io.delete(container);
+  }
+
+  /** Bytes the container's processes read and wrote since it was first watched (monotonic). */
+  ioTotal(container: string): IoCounters {
+    return { ...(this.io.get(container) ?? { readBytes: 0, writeBytes: 0 }) };
+  }
+
+  private addIo(pid: number, entry: Tracked, age: number): void {
+    const now = readIo(pid, this.proc);
+    if (!now) return;
+    const before = entry.io ?? (age > BASELINE_AGE_MS ? now : { readBytes: 0, writeBytes: 0 });
+    entry.io = now;
+    const total = this.io.get(entry.container!) ?? { readBytes: 0, writeBytes: 0 };
+    total.readBytes += Math.max(0, now.readBytes - before.readBytes);
+    total.writeBytes += Math.max(0, now.writeBytes - before.writeBytes);
+    this.io.set(entry.container!, total);
+  }
+
+  private examine(pid: number, entry: Tracked, now: number): void {
+    entry.startMs ??= readStart(pid, this.proc) ?? now;
+    const age = Math.max(0, now - entry.startMs);
+    entry.nextCheckMs = age < YOUNG_MS ? 0 : now + this.settledMs;
+    this.addIo(pid, entry, age);
+    const command = readCommand(pid, this.proc);
+    if (command === undefined || command === '') return;
+    const sighting = { container: entry.container!, pid, command, ageMs: age };
+    if (command !== entry.command) {
+      entry.command = command;
+      this.opts.onCommand(sighting);
+    }
+    const fds = readStdio(pid, this.proc);
+    const inodes = Object.values(fds)
+      .map((target) => socketInode(target))
+      .filter((inode): inode is number => inode !== undefined && !entry.reported.has(inode));
+    if (inodes.length === 0) return;
+    const alert = classifyStdioSockets({ pid, command, fds }, readSockets(pid, this.proc));
+    if (!alert) return;
+    for (const inode of inodes) entry.reported.add(inode);
+    this.opts.onStdioSocket(sighting, alert);
+  }
+}

@@ -1,0 +1,217 @@
+import unicode11 from '@xterm/addon-unicode11';
+import xterm from '@xterm/headless';
+import pty from 'node-pty';
+import { snapshotScreen, type ScreenSnapshot } from './screen-snapshot.js';
+
+export interface PtyCommand {
+  file: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export interface PtySessionOptions {
+  cols: number;
+  rows: number;
+  /** At most one change notification per this many ms (the pane's frame budget). */
+  frameMs?: number;
+  /** Lines of history the emulator keeps. */
+  scrollback?: number;
+}
+
+/**
+ * Bytes handed to the emulator but not parsed yet; above HIGH the pty is paused until LOW. Kept
+ * small: node-pty destroys the socket 200 ms after the child exits, so a pause must end quickly
+ * or the last output of a program that exits during a flood is lost.
+ */
+const HIGH_WATER = 256 * 1024;
+const LOW_WATER = 32 * 1024;
+
+/**
+ * One child program on a pseudo-terminal, its screen kept by a headless xterm. Output is parsed
+ * as it comes (with back-pressure on the pty), listeners hear about changes at most once per
+ * frame, and the snapshot is only rebuilt when asked for after a change. Terminal queries
+ * (DA, DSR) are answered by the emulator and the answers go back to the program.
+ */
+export class PtySession {
+  readonly terminal: InstanceType<typeof xterm.Terminal>;
+  private readonly child: pty.IPty;
+  private readonly listeners = new Set<() => void>();
+  private readonly exitListeners = new Set<(code: number) => void>();
+  private readonly frameMs: number;
+  private cached: ScreenSnapshot | undefined;
+  private notifyTimer: NodeJS.Timeout | undefined;
+  private lastNotify = 0;
+  private unparsed = 0;
+  private paused = false;
+  private cursorHidden = false;
+  private held: string[] | undefined;
+  private scrollBack = 0;
+  private exitCode: number | undefined;
+  private disposed = false;
+
+  constructor(command: PtyCommand, options: PtySessionOptions) {
+    this.frameMs = options.frameMs ?? 33;
+    this.terminal = new xterm.Terminal({
+      cols: options.cols,
+      rows: options.rows,
+      scrollback: options.scrollback ?? 5000,
+      allowProposedApi: true,
+    });
+    this.terminal.loadAddon(new unicode11.Unicode11Addon());
+    this.terminal.unicode.activeVersion = '11';
+    this.trackCursorVisibility();
+    this.child = pty.spawn(command.file, command.args, {
+      name: 'xterm-256color',
+      cols: options.cols,
+      rows: options.rows,
+      cwd: command.cwd ?? process.cwd(),
+      env: command.env ?? process.env,
+      encoding: null,
+    });
+    this.child.onData((data) => this.onOutput(data as unknown as Buffer));
+    this.child.onExit(({ exitCode }) => {
+      this.exitCode = exitCode;
+      if (this.disposed) return;
+      // Let the emulator finish what it has, then tell the pane.
+      this.terminal.write('', () => {
+        this.changed();
+        for (const listener of this.exitListeners) listener(exitCode);
+      });
+    });
+    this.terminal.onData((reply) => this.toChild(reply));
+  }
+
+  get exited(): boolean {
+    return this.exitCode !== undefined;
+  }
+
+  get pid(): number {
+    return this.child.pid;
+  }
+
+  /** DEC modes the inner program set (cursor keys, keypad, bracketed paste, …). */
+  get modes() {
+    return this.terminal.modes;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onExit(listener: (code: number) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  /** Keyboard input for the program, byte-exact; held back while `hold` is on. */
+  write(bytes: string): void {
+    if (this.held) this.held.push(bytes);
+    else this.toChild(bytes);
+  }
+
+  /** While held (the container is frozen) input is kept in order and sent on release. */
+  hold(on: boolean): void {
+    if (on) {
+      this.held ??= [];
+      return;
+    }
+    const held = this.held;
+    this.held = undefined;
+    if (held && held.length > 0) this.toChild(held.join(''));
+  }
+
+  get holding(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** Bytes waiting for the container to be resumed. */
+  get heldBytes(): number {
+    return this.held?.reduce((n, s) => n + s.length, 0) ?? 0;
+  }
+
+  resize(cols: number, rows: number): void {
+    if (cols === this.terminal.cols && rows === this.terminal.rows) return;
+    if (cols < 1 || rows < 1) return;
+    this.terminal.resize(cols, rows);
+    if (!this.exited) this.child.resize(cols, rows);
+    this.changed();
+  }
+
+  /** Shows `lines` rows of history above the live screen (0 = live). */
+  scrollTo(lines: number): void {
+    this.scrollBack = Math.max(0, Math.min(lines, this.terminal.buffer.active.baseY));
+    this.changed();
+  }
+
+  snapshot(): ScreenSnapshot {
+    this.cached ??= snapshotScreen(this.terminal, {
+      cursorHidden: this.cursorHidden,
+      scrollBack: this.scrollBack,
+    });
+    return this.cached;
+  }
+
+  kill(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.notifyTimer);
+    this.listeners.clear();
+    if (!this.exited) {
+      try {
+        this.child.kill('SIGHUP');
+      } catch {
+        // Already gone.
+      }
+    }
+    this.terminal.dispose();
+  }
+
+  private toChild(bytes: string): void {
+    if (!this.exited) this.child.write(bytes);
+  }
+
+  private onOutput(data: Buffer): void {
+    this.unparsed += data.length;
+    if (!this.paused && this.unparsed > HIGH_WATER) {
+      this.paused = true;
+      this.child.pause();
+    }
+    this.terminal.write(data, () => {
+      this.unparsed -= data.length;
+      if (this.paused && this.unparsed < LOW_WATER) {
+        this.paused = false;
+        this.child.resume();
+      }
+      this.changed();
+    });
+  }
+
+  /** DECTCEM is not in xterm's public modes; watch the sequence without handling it. */
+  private trackCursorVisibility(): void {
+    const watch = (hidden: boolean) => (params: (number | number[])[]) => {
+      if (params.includes(25)) this.cursorHidden = hidden;
+      return false;
+    };
+    this.terminal.parser.registerCsiHandler({ prefix: '?', final: 'h' }, watch(false));
+    this.terminal.parser.registerCsiHandler({ prefix: '?', final: 'l' }, watch(true));
+  }
+
+  /** Throttle, not debounce: a steady stream still produces a frame every `frameMs`. */
+  private changed(): void {
+    this.cached = undefined;
+    if (this.notifyTimer || this.disposed) return;
+    // While the program draws a synchronized frame, wait for its end (no tearing).
+    const wait = Math.max(0, this.lastNotify + this.frameMs - Date.now());
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      if (this.terminal.modes.synchronizedOutputMode) {
+        this.lastNotify = Date.now();
+        return this.changed();
+      }
+      this.lastNotify = Date.now();
+      for (const listener of this.listeners) listener();
+    }, wait);
+  }
+}

@@ -1,0 +1,13 @@
+import { PtySession } from './src/ui/terminal/pty-session.js';
+import { runsToText } from './src/ui/terminal/screen-snapshot.js';
+const tui = new PtySession({ file: process.execPath, args: ['/work/main/bin/coi.js', 'tui'], cwd: '/tmp/tuiws', env: { PATH: process.env.PATH, HOME: '/tmp/tuihome', COI_CONTAINER_PREFIX: 'coi-test-manual-', TERM: 'xterm-256color' } }, { cols: 100, rows: 30, frameMs: 5 });
+const screen = () => tui.snapshot().lines.map(runsToText).join('\n');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const show = (label: string) => console.log(`--- ${label}\n` + screen().split('\n').filter((l) => l.trim()).join('\n'));
+await sleep(2000); show('start');
+tui.write('n'); await sleep(15000); show('after n');
+tui.write('j'); tui.write('p'); await sleep(2000); show('after p');
+tui.write('r'); await sleep(2000); show('after r');
+tui.write('a'); await sleep(2000); show('after a');
+tui.write('\x11'); await sleep(500); tui.write('K'); await sleep(500); tui.write('\x1b[C'); await sleep(200); tui.write('\r'); await sleep(4000); show('after kill');
+tui.write('q'); await sleep(1000); tui.kill();
