@@ -36,11 +36,15 @@ export async function sh(
   return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 
-/** Creates a container with a pinned address, guards it, starts it and waits for the address. */
+/**
+ * Creates a container with a pinned address, guards it, starts it and waits for the address.
+ * With `gateOnly` it starts behind the gate, its policy not applied yet.
+ */
 export async function launchGuarded(
   label: string,
   guard: NetworkGuard,
   policy: NetworkPolicy,
+  opts: { gateOnly?: boolean } = {},
 ): Promise<{ name: string; ip: string }> {
   const { name, ip } = await withFreeAddress(incus(), BRIDGE, ADDRESS_LOCK_DIR, async (ip) => ({
     ip,
@@ -58,7 +62,7 @@ export async function launchGuarded(
     }),
   }));
   await guard.prepare(name, ip, policy);
-  await guard.apply(ip);
+  if (!opts.gateOnly) await guard.apply(ip);
   const op = await incus().operation('PUT', `/1.0/instances/${name}/state`, {
     body: { action: 'start' },
   });

@@ -22,6 +22,12 @@ afterAll(async () => {
 
 const coi = (args: string[], env: Record<string, string> = {}) =>
   sandbox.run(args, { cwd: workspace, env });
+/** Runs a command that must succeed; a failure shows its stderr. */
+async function ok(args: string[], env: Record<string, string> = {}) {
+  const r = await coi(args, env);
+  expect(r.code, `coi ${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return r;
+}
 
 describe('coi snapshot', () => {
   it('creates with an automatic name and lists it, found through the workspace', async () => {
@@ -39,7 +45,7 @@ describe('coi snapshot', () => {
 
   it('shows info, refuses a restore while running, restores once stopped', async () => {
     await sandbox.run(['container', 'exec', name, '--', 'sh', '-c', 'echo v1 > /root/marker']);
-    expect((await coi(['snapshot', 'create', 'before'])).code).toBe(0);
+    await ok(['snapshot', 'create', 'before']);
     await sandbox.run(['container', 'exec', name, '--', 'sh', '-c', 'echo v2 > /root/marker']);
 
     const info = await coi(['snapshot', 'info', 'before', '--json']);
@@ -54,20 +60,18 @@ describe('coi snapshot', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/is running: stop it first/);
 
-    expect((await sandbox.run(['container', 'stop', name, '--force'])).code).toBe(0);
-    const restored = await coi(['snapshot', 'restore', 'before', '-f'], { COI_CONTAINER: name });
-    expect(restored.code).toBe(0);
-    expect((await sandbox.run(['container', 'start', name])).code).toBe(0);
+    await ok(['container', 'stop', name, '--force']);
+    await ok(['snapshot', 'restore', 'before', '-f'], { COI_CONTAINER: name });
+    await ok(['container', 'start', name]);
     const marker = await sandbox.run(['container', 'exec', name, '--', 'cat', '/root/marker']);
     expect(marker.stdout).toBe('v1\n');
   });
 
   it('deletes one snapshot and then all of them', async () => {
-    expect((await coi(['snapshot', 'delete', 'before'])).code).toBe(0);
-    expect((await coi(['snapshot', 'create', 'another', '-c', name])).code).toBe(0);
-    const all = await coi(['snapshot', 'delete', '--all', '-f']);
-    expect(all.code).toBe(0);
-    const listed = await coi(['snapshot', 'list', '--json']);
+    await ok(['snapshot', 'delete', 'before']);
+    await ok(['snapshot', 'create', 'another', '-c', name]);
+    await ok(['snapshot', 'delete', '--all', '-f']);
+    const listed = await ok(['snapshot', 'list', '--json']);
     expect(JSON.parse(listed.stdout).snapshots).toEqual([]);
   });
 

@@ -48,8 +48,9 @@ function startFakeUpstream(): Promise<number> {
   upstream.on('message', (query, peer) => {
     const question = parseMessage(query).questions[0]!;
     const header = Buffer.from(query.subarray(0, 12));
-    const answer = question.type === 1 && question.name.endsWith('.test');
-    header.writeUInt16BE(0x8180 | (answer ? 0 : 3), 2);
+    const known = question.name.endsWith('.test');
+    const answer = known && question.type === 1;
+    header.writeUInt16BE(0x8180 | (known ? 0 : 3), 2);
     header.writeUInt16BE(answer ? 1 : 0, 6);
     const rr = Buffer.alloc(16);
     rr.writeUInt16BE(0xc00c, 0);
@@ -76,20 +77,17 @@ function startFakeUpstream(): Promise<number> {
 beforeAll(async () => {
   await source.start();
   server = await launchGuarded('net-server', guard, RESTRICTED);
+  // One HTTP response per connection (the image has no web server).
+  const http = String.raw`printf "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"`;
   await sh(
     server.name,
-    'cd /tmp && setsid -f python3 -m http.server 8080 </dev/null >/dev/null 2>&1',
+    `setsid -f sh -c 'while true; do ${http} | nc -N -l 8080; done' </dev/null >/dev/null 2>&1`,
   );
   const port = await startFakeUpstream();
   resolver = new DnsResolver({
     listen: { address: GATEWAY, port: DEFAULT_RESOLVER_PORT },
     upstream: { address: '127.0.0.1', port },
-    policyOf: (ip) => {
-      const guarded = guard.lookup(ip);
-      return guarded?.policy.mode === 'allowlist'
-        ? { container: guarded.container, domains: guarded.policy.allowlist.domains }
-        : undefined;
-    },
+    policyOf: (ip) => guard.resolverPolicy(ip),
     learn: async (ip, learned, timeoutSec) => {
       const t = performance.now();
       await guard.learn(ip, learned, timeoutSec);
@@ -128,8 +126,18 @@ describe('allowlist mode with coi resolver on a real container', () => {
       agent.name,
       'curl -s -o /dev/null -w "%{http_code}" -m 5 http://allowed.test:8080/',
     );
-    console.log(curl, await sh(agent.name, 'cat /etc/resolv.conf; getent hosts allowed.test'), await sh(server.name, 'ss -ltnp; ls /usr/lib/python3*/http'));
+    console.log(
+      curl,
+      await sh(agent.name, 'cat /etc/resolv.conf; getent hosts allowed.test'),
+      await sh(server.name, 'ss -ltnp; ls /usr/lib/python3*/http'),
+    );
     expect(curl.out).toBe('200');
+  });
+
+  it('answers over TCP through the same redirect', async () => {
+    const { out } = await dig('allowed.test', '+tcp');
+    expect(out).toContain('status: NOERROR');
+    expect(out).toContain(server.ip);
   });
 
   it('resolves a name matched by a wildcard entry', async () => {
@@ -144,7 +152,12 @@ describe('allowlist mode with coi resolver on a real container', () => {
     const { out } = await dig('unlisted.test');
     expect(out).toContain('status: REFUSED');
     const alert = await eventually(
-      () => dnsAlerts.find((a) => a.alert.title === 'DNS query for a name not on the allowlist'),
+      () =>
+        dnsAlerts.find(
+          (a) =>
+            a.alert.title === 'DNS query for a name not on the allowlist' &&
+            a.alert.description.includes('unlisted.test'),
+        ),
       'refused alert',
     );
     expect(alert).toMatchObject({ container: agent.name, ip: agent.ip });

@@ -1,9 +1,28 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RESOLVER_PORT } from '../../src/security/dns/index.js';
 import { parseAllowlist, parseTableListing } from '../../src/security/nft/index.js';
-import { NetworkGuard, instanceAddresses, listCoiTable } from '../../src/security/network/index.js';
-import { RESTRICTED, launchGuarded, percentile } from '../helpers/network-testbed.js';
-import { BRIDGE, GATEWAY, deleteTestContainer, incus } from '../helpers/testbed.js';
+import {
+  NetworkGuard,
+  instanceAddresses,
+  listCoiTable,
+  withFreeAddress,
+} from '../../src/security/network/index.js';
+import {
+  ADDRESS_LOCK_DIR,
+  RESTRICTED,
+  hostListener,
+  launchGuarded,
+  percentile,
+  sh,
+} from '../helpers/network-testbed.js';
+import {
+  BRIDGE,
+  GATEWAY,
+  deleteTestContainer,
+  incus,
+  launchTestContainer,
+  testName,
+} from '../helpers/testbed.js';
 
 const guard = new NetworkGuard({
   bridge: BRIDGE,
@@ -13,6 +32,7 @@ const guard = new NetworkGuard({
 /** TEST-NET-1: never on the bridge, so the cycles cannot touch a real container's rules. */
 const CYCLE_IP = '192.0.2.201';
 const released: string[] = [];
+const PORT = 40_000 + Math.floor(Math.random() * 10_000);
 
 afterAll(async () => {
   for (const ip of [CYCLE_IP, ...released]) await guard.release(ip);
@@ -27,6 +47,21 @@ async function objectsOf(ip: string): Promise<{ owned: boolean; text: string }> 
 }
 
 describe('NetworkGuard lifecycle against the real nftables', () => {
+  it('keeps a prepared container gated until its policy is applied', async () => {
+    const listener = await hostListener(GATEWAY, PORT);
+    try {
+      const gated = await launchGuarded('net-gated', guard, RESTRICTED, { gateOnly: true });
+      released.push(gated.ip);
+      expect((await sh(gated.name, `nc -z -w 2 ${GATEWAY} ${PORT}`)).code).not.toBe(0);
+      await guard.apply(gated.ip);
+      expect((await sh(gated.name, `nc -z -w 2 ${GATEWAY} ${PORT}`)).code).toBe(0);
+      await guard.release(gated.name);
+      await deleteTestContainer(gated.name);
+    } finally {
+      listener.close();
+    }
+  });
+
   it('reconcile removes the chain and sets of a container that was deleted', async () => {
     const gone = await launchGuarded('net-gone', guard, RESTRICTED);
     released.push(gone.ip);
@@ -38,6 +73,23 @@ describe('NetworkGuard lifecycle against the real nftables', () => {
     expect(after.owned).toBe(false);
     expect(after.text).not.toContain(gone.ip.replaceAll('.', '_'));
     expect(guard.containerOf(gone.ip)).toBeUndefined();
+  });
+
+  it('gives two racing launches different pinned addresses', async () => {
+    const pick = (label: string) =>
+      withFreeAddress(incus(), BRIDGE, ADDRESS_LOCK_DIR, async (ip) => {
+        await launchTestContainer(label, {
+          start: false,
+          devices: { eth0: { type: 'nic', network: BRIDGE, name: 'eth0', 'ipv4.address': ip } },
+        });
+        return ip;
+      });
+    const [a, b] = await Promise.all([pick('net-race-a'), pick('net-race-b')]);
+    expect(a).not.toBe(b);
+    await Promise.all([
+      deleteTestContainer(testName('net-race-a')),
+      deleteTestContainer(testName('net-race-b')),
+    ]);
   });
 
   it('leaves nothing behind after 50 prepare/apply/learn/release cycles', async () => {

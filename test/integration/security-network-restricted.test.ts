@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RESOLVER_PORT } from '../../src/security/dns/index.js';
@@ -43,7 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   source.stop();
   listener?.close();
-  for (const c of [restricted, open]) if (c) await guard.release(c.ip);
+  for (const c of [restricted, open]) if (c) await guard.release(c.name);
 });
 
 const from = (c: { name: string }, kind: string, dst: string, dpt?: number) => () =>
@@ -84,19 +85,28 @@ describe('restricted mode on a real container', () => {
     });
   });
 
+  it('ignores coi lines written to /dev/kmsg from user space', async () => {
+    const forged = `coi:meta:${restricted.ip} IN=${BRIDGE} OUT=eth9 SRC=${restricted.ip} DST=169.254.169.254 PROTO=TCP SPT=1 DPT=7777`;
+    await writeFile('/dev/kmsg', `<0>${forged}\n`);
+    await sh(restricted.name, 'nc -z -w 2 169.254.169.254 7778');
+    await eventually(from(restricted, 'meta', '169.254.169.254', 7778), 'the real line after it');
+    expect(events.find((e) => e.event.dpt === 7777)).toBeUndefined();
+  });
+
   it('measures blocked connect() → kmsg callback over 20 trials (kernel clock)', async () => {
     const offset = kernelClockOffsetNs();
-    const latencies: number[] = [];
-    for (let i = 0; i < 20; i += 1) {
-      const before = events.length;
-      await sh(restricted.name, 'nc -z -w 2 169.254.169.254 81');
-      const event = await eventually(
-        () => events.slice(before).find((e) => e.event.kind === 'meta' && e.event.dpt === 81),
-        `trial ${i}`,
-      );
-      const loggedAt = BigInt(event.record.usec) * 1000n + offset;
-      latencies.push(Number(event.receivedAt - loggedAt) / 1e6);
-    }
+    // The connects run in the background inside the container, so this process is idle (not busy
+    // with an exec stream) when the lines arrive, as the monitor daemon would be.
+    const mine = () => events.filter((e) => e.event.kind === 'meta' && e.event.dpt === 81);
+    await sh(
+      restricted.name,
+      "setsid -f sh -c 'for i in $(seq 20); do nc -z -w 1 169.254.169.254 81; sleep 0.1; done' " +
+        '</dev/null >/dev/null 2>&1',
+    );
+    await eventually(() => (mine().length >= 20 ? true : undefined), '20 trials', 15_000);
+    const latencies = mine().map(
+      (e) => Number(e.receivedAt - (BigInt(e.record.usec) * 1000n + offset)) / 1e6,
+    );
     console.log(
       `kmsg latency (ms, n=20): p50 ${percentile(latencies, 50).toFixed(3)}, ` +
         `p95 ${percentile(latencies, 95).toFixed(3)}, max ${Math.max(...latencies).toFixed(3)}`,

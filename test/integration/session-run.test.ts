@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceHash } from '../../src/core/naming.js';
+import { hostTimezone } from '../../src/core/session/timezone.js';
 import { CoiSandbox, ensureBuilt } from '../helpers/coi-cli.js';
 import { incus } from '../helpers/testbed.js';
 
@@ -64,7 +65,7 @@ describe('coi run', () => {
         'run',
         '--env',
         'COI_TEST_FLAG=flag',
-        'echo "[$COI_TEST_SECRET][$COI_TEST_FORWARDED][$COI_TEST_FIXED][$COI_TEST_FLAG][$IS_SANDBOX]"; cat',
+        'echo "[$COI_TEST_SECRET][$COI_TEST_FORWARDED][$COI_TEST_FIXED][$COI_TEST_FLAG][$IS_SANDBOX][$TZ]"; cat',
       ],
       {
         cwd: ws,
@@ -73,7 +74,7 @@ describe('coi run', () => {
       },
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe('[][forwarded][from-config][flag][1]\npiped line\n');
+    expect(r.stdout).toBe(`[][forwarded][from-config][flag][1][${hostTimezone()}]\npiped line\n`);
   });
 
   it('mounts the protected paths read-only, creating them first, and unlocks them after', async () => {

@@ -109,6 +109,19 @@ describe('coi shell', () => {
     await asCode(first, ['touch', '/home/code/only-in-slot-1']);
     expect((await asCode(second, ['test', '-e', '/home/code/only-in-slot-1'])).exitCode).toBe(1);
 
+    // tmux → bash → tool: when the tool exits, the pane is a bash in /workspace.
+    await typeLine(first, 'exit');
+    await paneShows(first, /standin: bye/);
+    const pane = await asCode(first, [
+      'tmux',
+      'display-message',
+      '-p',
+      '-t',
+      tmuxSessionName(first),
+      '#{pane_current_command} #{pane_current_path}',
+    ]);
+    expect(pane.stdout.toString().trim()).toBe('bash /workspace');
+
     // While a session runs the protected paths are immutable on the host too.
     expect(execFileSync('lsattr', ['-d', join(ws, '.git/hooks')]).toString()).toMatch(/^\S*i/);
 

@@ -112,6 +112,8 @@ describe('coi tui', () => {
     // New slot in the workspace (the workspace row is selected at start).
     tui.write('n');
     await waitFor(tui, (s) => slotRow(s, name).includes('running'), 'the new slot', 90_000);
+    // The launch is done (tool started in tmux) when the status line says so.
+    await showing(tui, `✓ Started ${name}`, 60_000);
     tui.write('j');
 
     tui.write('p');
@@ -130,6 +132,14 @@ describe('coi tui', () => {
     await showing(tui, 'standin: bye');
     tui.write('echo hi\r');
     await waitFor(tui, (s) => s.split('\n').some((l) => l.trim() === 'hi'), 'hi in the pane');
+
+    // Frozen from outside while attached: an overlay, typing held, delivered on resume.
+    await (await api().freeze(name)).wait();
+    await showing(tui, 'FROZEN — the container is paused');
+    tui.write('echo held\r');
+    await showing(tui, '(10 bytes waiting)');
+    await (await api().unfreeze(name)).wait();
+    await waitFor(tui, (s) => s.split('\n').some((l) => l.trim() === 'held'), 'held input run');
 
     // Detach: the first key afterwards already works.
     tui.write(DETACH);

@@ -5,13 +5,15 @@ import { endSession } from '../../core/session/end.js';
 import { parseEnvFlags } from '../../core/session/environment.js';
 import { launchSession, type Session } from '../../core/session/launch.js';
 import { withContext, type CliContext } from '../context.js';
-import { usageError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
 import {
   addSessionOptions,
   configOverrides,
   slotFlag,
   type SessionFlags,
 } from '../session-options.js';
+
+const START_ATTEMPTS = 3;
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {
   SIGHUP: 1,
@@ -67,22 +69,30 @@ async function runInFreshContainer(
       ephemeral: true,
     });
     if (caught) return 128 + (SIGNAL_NUMBERS[caught] ?? 15);
-    proc = await ctx.incus.exec.start(session.container, ['bash', '-lc', command], {
-      user: session.codeUid,
-      group: session.codeUid,
-      account: { name: session.codeUser, home: session.home, shell: '/bin/bash' },
-      cwd: '/workspace',
-      environment: session.env,
-    });
-    proc.stdout.pipe(process.stdout, { end: false });
-    proc.stderr.pipe(process.stderr, { end: false });
-    if (process.stdin.isTTY) proc.stdin.end();
-    else process.stdin.pipe(proc.stdin);
-    const [code] = await Promise.all([proc.wait(), finished(proc.stdout), finished(proc.stderr)]);
-    // The command is done with its input; an open pipe must not keep coi alive.
-    process.stdin.unpipe(proc.stdin);
-    process.stdin.destroy();
-    return code;
+    const live = session;
+    const start = () =>
+      ctx.incus.exec.start(live.container, ['bash', '-lc', command], {
+        user: live.codeUid,
+        group: live.codeUid,
+        account: { name: live.codeUser, home: live.home, shell: '/bin/bash' },
+        cwd: '/workspace',
+        environment: live.env,
+      });
+    let forwarded = 0;
+    for (let attempt = 1; ; attempt++) {
+      proc = await start();
+      const code = await streamCommand(proc, (bytes) => (forwarded += bytes));
+      // -1 is no exit code: the daemon could not attach the command, so it never ran. Once
+      // stdin was consumed a second try would not see the same input.
+      if (code !== -1 || attempt === START_ATTEMPTS || forwarded > 0) {
+        // The command is done with its input; an open pipe must not keep coi alive.
+        process.stdin.destroy();
+        if (code === -1) {
+          throw new CliError(`the command could not be started in ${live.container}; try again`);
+        }
+        return code;
+      }
+    }
   } finally {
     if (session) {
       await endSession(ctx.incus, session.container, {
@@ -92,5 +102,24 @@ async function runInFreshContainer(
       });
     }
     for (const s of signals) process.off(s, onSignal);
+  }
+}
+
+/** Wires the command to this terminal's streams and resolves with its exit code. */
+async function streamCommand(proc: ExecProcess, onInput: (bytes: number) => void): Promise<number> {
+  const count = (chunk: Buffer) => onInput(chunk.length);
+  proc.stdout.pipe(process.stdout, { end: false });
+  proc.stderr.pipe(process.stderr, { end: false });
+  if (process.stdin.isTTY) proc.stdin.end();
+  else {
+    process.stdin.pipe(proc.stdin);
+    process.stdin.on('data', count);
+  }
+  try {
+    const [code] = await Promise.all([proc.wait(), finished(proc.stdout), finished(proc.stderr)]);
+    return code;
+  } finally {
+    process.stdin.unpipe(proc.stdin);
+    process.stdin.off('data', count);
   }
 }

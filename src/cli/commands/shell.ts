@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { tmuxSessionName } from '../../core/naming.js';
-import { attachTerminal } from '../../core/session/attach.js';
+import { afterAttach, attachTerminal } from '../../core/session/attach.js';
 import { endSession } from '../../core/session/end.js';
 import { parseEnvFlags } from '../../core/session/environment.js';
 import { launchSession } from '../../core/session/launch.js';
@@ -64,10 +64,20 @@ export function registerShell(program: Command): void {
             uid: session.codeUid,
             env: session.env,
           });
-          const { value } = await ctx.incus.instances.get(session.container);
-          if (value.status === 'Running' && !flags.debug) {
-            process.stderr.write(`Detached. Reattach with \`coi attach ${session.container}\`.\n`);
-            return;
+          if (!flags.debug) {
+            const after = await afterAttach(ctx.incus, session.container, session.codeUid);
+            if (after === 'detached') {
+              process.stderr.write(
+                `Detached. Reattach with \`coi attach ${session.container}\`.\n`,
+              );
+              return;
+            }
+            if (after === 'tmux-ended') {
+              process.stderr.write(
+                `The session's tmux ended; ${session.container} keeps running: \`coi attach ${session.container} --bash\` to enter it, \`coi shutdown ${session.container}\` to end it.\n`,
+              );
+              return;
+            }
           }
           const ended = await endSession(ctx.incus, session.container, {
             coiDir: ctx.coiDir,

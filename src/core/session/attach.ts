@@ -1,4 +1,5 @@
 import type { Incus } from '../../incus/index.js';
+import { probeTmuxSession } from './tmux.js';
 
 export interface AttachOptions {
   uid: number;
@@ -44,5 +45,37 @@ export async function attachTerminal(
     stdout.off('resize', onResize);
     if (stdin.isTTY) stdin.setRawMode(wasRaw);
     stdin.pause();
+  }
+}
+
+export type AfterAttach = 'detached' | 'tmux-ended' | 'stopped';
+
+/**
+ * What became of a session once its terminal returned: the user detached (tmux still runs), the
+ * tmux session ended with the container still up, or the container powered off (`sudo poweroff`).
+ * A container on its way down can still be listed as Running for a moment, so "up" means a
+ * command can still run in it.
+ */
+export async function afterAttach(
+  incus: Incus,
+  container: string,
+  uid: number,
+): Promise<AfterAttach> {
+  const probe = await probeTmuxSession(incus, container, uid);
+  if (probe === 0) return 'detached';
+  if (probe !== undefined && probe !== -1) {
+    const { value } = await incus.instances.get(container);
+    if (value.status === 'Running') return 'tmux-ended';
+  }
+  await waitUntilStopped(incus, container, 30_000);
+  return 'stopped';
+}
+
+async function waitUntilStopped(incus: Incus, container: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { value } = await incus.instances.get(container);
+    if (value.status === 'Stopped') return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

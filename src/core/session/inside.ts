@@ -5,12 +5,6 @@ export class SessionSetupError extends Error {
   readonly exitCode = 1;
 }
 
-/**
- * What the container must have reached before the session's command starts: `network` (eth0 has
- * an IPv4 address: enough for `coi run`) or `boot` (systemd is up as well: an agent session).
- */
-export type Readiness = 'network' | 'boot';
-
 export interface InsideSetup {
   /** The container's name, also its host name (the image may bring its own). */
   hostname: string;
@@ -25,7 +19,6 @@ export interface InsideSetup {
   /** `[limits.runtime] max_duration` with auto_stop: power off after this long. */
   maxDuration?: string;
   stopGraceful: boolean;
-  readiness: Readiness;
   readyTimeoutSeconds: number;
 }
 
@@ -35,7 +28,8 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * The whole root-side preparation as one shell script, so it costs one exec: host name, the code
- * user's uid, git policy and identity, time zone and runtime limit, then the wait for readiness.
+ * user's uid, git policy and identity, time zone, then the wait until the network is up and
+ * systemd has booted, then the runtime limit.
  * Exit 3 means "not ready in time"; anything else non-zero is a set-up step that failed.
  */
 export function containerSetupScript(setup: InsideSetup): string {
@@ -69,14 +63,14 @@ export function containerSetupScript(setup: InsideSetup): string {
     '  sleep 0.05',
     'done',
   );
-  if (setup.readiness === 'boot' || setup.maxDuration) {
-    lines.push(
-      'until state=$(systemctl is-system-running 2>/dev/null); [ "$state" = running ] || [ "$state" = degraded ]; do',
-      '  late && { echo "systemd is ${state:-not answering}" >&2; exit 3; }',
-      '  sleep 0.05',
-      'done',
-    );
-  }
+  // Until systemd has finished booting, its cgroup moves can make the daemon fail to attach the
+  // next exec ("Failed to retrieve PID of executing child process"): wait for that too.
+  lines.push(
+    'until state=$(systemctl is-system-running 2>/dev/null); [ "$state" = running ] || [ "$state" = degraded ]; do',
+    '  late && { echo "systemd is ${state:-not answering}" >&2; exit 3; }',
+    '  sleep 0.05',
+    'done',
+  );
   if (setup.maxDuration) {
     const poweroff = setup.stopGraceful ? 'poweroff' : 'poweroff --force';
     lines.push(

@@ -52,7 +52,7 @@ export interface LaunchRequest {
   prefix: string;
   /**
    * Start the tool in tmux (coi shell), or leave the container ready for a command (coi run):
-   * then no context files are written and only the network is waited for, not the whole boot.
+   * then no context files are written.
    */
   startTool: boolean;
   /** Forces an ephemeral container whatever the config says (coi run). */
@@ -168,7 +168,7 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
       prepareContainer(
         incus,
         container,
-        insideSetup(config, container, codeUid, 'boot', !reusable),
+        insideSetup(config, container, codeUid, !reusable),
       ),
       config.security.host_immutable
         ? locks.lock(
@@ -251,7 +251,6 @@ function insideSetup(
   config: Config,
   container: string,
   codeUid: number,
-  readiness: InsideSetup['readiness'],
   fresh: boolean,
 ): InsideSetup {
   const { runtime } = config.limits;
@@ -266,7 +265,6 @@ function insideSetup(
     ...(timezone ? { timezone } : {}),
     ...(runtime.max_duration && runtime.auto_stop ? { maxDuration: runtime.max_duration } : {}),
     stopGraceful: runtime.stop_graceful,
-    readiness,
     readyTimeoutSeconds: config.container.ready_timeout,
   };
 }

@@ -50,19 +50,29 @@ export async function startTmuxSession(incus: Incus, start: TmuxStart): Promise<
   return session;
 }
 
+/**
+ * `tmux has-session` as the code user: 0 when the session exists, 1 when it does not, -1 or
+ * undefined when nothing can run in the container any more (it is stopping or gone).
+ */
+export async function probeTmuxSession(
+  incus: Incus,
+  container: string,
+  uid: number,
+): Promise<number | undefined> {
+  const result = await incus.exec
+    .run(container, ['tmux', 'has-session', '-t', tmuxSessionName(container)], {
+      user: uid,
+      group: uid,
+    })
+    .catch(() => undefined);
+  return result?.exitCode;
+}
+
 /** True when the code user's tmux server has the session. */
 export async function hasTmuxSession(
   incus: Incus,
   container: string,
   uid: number,
 ): Promise<boolean> {
-  const result = await incus.exec.run(
-    container,
-    ['tmux', 'has-session', '-t', tmuxSessionName(container)],
-    {
-      user: uid,
-      group: uid,
-    },
-  );
-  return result.exitCode === 0;
+  return (await probeTmuxSession(incus, container, uid)) === 0;
 }

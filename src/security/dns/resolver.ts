@@ -103,7 +103,7 @@ export class DnsResolver {
     const tcp = createServer((socket) => this.serveTcp(socket));
     await new Promise<void>((resolve, reject) => {
       tcp.once('error', (err) => reject(listenError('TCP', address, port, err)));
-      tcp.listen(port, address, () => resolve());
+      tcp.listen(udp.address().port, address, () => resolve());
     }).catch(async (err: unknown) => {
       await this.stop();
       throw err;
@@ -114,6 +114,13 @@ export class DnsResolver {
       this.refreshTimer = setInterval(() => void this.refresh(), minutes * 60_000);
       this.refreshTimer.unref();
     }
+  }
+
+  /** Where it listens (the port the OS picked when `listen.port` was 0). */
+  address(): { address: string; port: number } {
+    const bound = this.udp?.address();
+    if (!bound) throw new Error("coi's DNS resolver is not running");
+    return { address: bound.address, port: bound.port };
   }
 
   async stop(): Promise<void> {

@@ -62,8 +62,8 @@ export async function withFreeAddress<T>(
 }
 
 /**
- * The highest free host address of `gatewayCidr` (`a.b.c.d/len`, the bridge's own address), from
- * the top down because DHCP hands out dynamic leases from the bottom up.
+ * The highest free host address of `gatewayCidr` (`a.b.c.d/len`, the bridge's own address). From
+ * the top down so pinned addresses stay apart from the hand-picked ones people tend to use low.
  */
 export function pickFree(gatewayCidr: string, used: ReadonlySet<string>): string {
   const [gateway = '', lenText = '32'] = gatewayCidr.split('/');

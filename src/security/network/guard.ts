@@ -1,4 +1,5 @@
 import { isIpv4 } from '../ipv4.js';
+import type { AllowlistDomain } from '../nft/policy.js';
 import {
   parseTableListing,
   planReconcile,
@@ -71,8 +72,19 @@ export class NetworkGuard {
     this.containers.set(ip, next);
   }
 
-  /** Removes everything of the container at `ip`; safe when nothing (or only part) is there. */
-  async release(ip: string): Promise<void> {
+  /**
+   * Removes everything of a container, given by its IPv4 or (if this guard prepared it) its name;
+   * safe when nothing, or only part, is there. Another process releases by the address pinned on
+   * the instance's NIC (`pinnedAddresses`).
+   */
+  async release(target: string): Promise<void> {
+    const ip = isIpv4(target)
+      ? target
+      : [...this.containers.values()].find((c) => c.container === target)?.ip;
+    if (!ip)
+      throw new Error(
+        `container ${target} was not prepared by this guard; release it by its pinned IPv4 address`,
+      );
     await applyBatch(renderRemoval(ip));
     this.containers.delete(ip);
   }
@@ -98,6 +110,13 @@ export class NetworkGuard {
 
   lookup(ip: string): GuardedContainer | undefined {
     return this.containers.get(ip);
+  }
+
+  /** What coi's DNS resolver needs for a source address: set for allowlist containers only. */
+  resolverPolicy(ip: string): { container: string; domains: AllowlistDomain[] } | undefined {
+    const entry = this.containers.get(ip);
+    if (entry?.policy.mode !== 'allowlist') return undefined;
+    return { container: entry.container, domains: entry.policy.allowlist.domains };
   }
 
   /** The container name for a source address, for attributing kernel log lines. */

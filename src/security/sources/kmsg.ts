@@ -121,6 +121,10 @@ export class KmsgNetworkSource {
     const record = parseKmsgRecord(text);
     if (!record || record.seq <= this.lastSeq) return;
     this.lastSeq = record.seq;
+    // Only the kernel logs with facility 0; the kernel forces anything written to /dev/kmsg from
+    // user space to another, so a forged coi line cannot raise (or frame another container with)
+    // an alert.
+    if (record.facility !== 0) return;
     const event = parseNftLog(record.message);
     if (!event) return;
     const alert =

@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import type { Rect } from '../layout/layout.js';
 import type { ThreatAlert } from '../state/types.js';
-import { ALERT_COLUMNS, alertTableRows } from './alert-table.js';
+import { ALERT_COLUMNS, alertTableRow } from './alert-table.js';
 import { PaneTitle } from './PaneTitle.js';
 import { rangeLabel } from './range-label.js';
 import { Table } from './Table.js';
@@ -29,7 +29,8 @@ export function AlertsPane({ rect, alerts, total, unacked, selected, focused }: 
       <PaneTitle title="Alerts" focused={focused} details={details} width={rect.width} />
       <Table
         columns={ALERT_COLUMNS}
-        rows={alertTableRows(alerts)}
+        count={alerts.length}
+        rowAt={(i) => alertTableRow(alerts[i]!)}
         width={rect.width}
         height={tableHeight}
         selected={selected}

@@ -4,7 +4,7 @@ import type { TreeRow } from '../state/tree.js';
 import type { SortKey } from '../state/ui-types.js';
 import { PaneTitle } from './PaneTitle.js';
 import { rangeLabel } from './range-label.js';
-import { SLOT_COLUMNS, slotTableRows } from './slot-table.js';
+import { SLOT_COLUMNS, slotTableRow } from './slot-table.js';
 import { Table } from './Table.js';
 
 interface SlotsPaneProps {
@@ -39,7 +39,8 @@ export function SlotsPane({
       <PaneTitle title="Workspaces" focused={focused} details={details} width={rect.width} />
       <Table
         columns={SLOT_COLUMNS}
-        rows={slotTableRows(rows, now)}
+        count={rows.length}
+        rowAt={(i) => slotTableRow(rows[i]!, now)}
         width={rect.width}
         height={tableHeight}
         selected={selected}

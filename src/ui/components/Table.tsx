@@ -15,7 +15,9 @@ export interface TableRow {
 
 interface TableProps {
   columns: readonly Column[];
-  rows: readonly TableRow[];
+  /** Number of rows; only the visible ones are built, through `rowAt`. */
+  count: number;
+  rowAt: (index: number) => TableRow;
   width: number;
   /** Rows available including the header line. */
   height: number;
@@ -35,10 +37,20 @@ function rowSegments(row: TableRow, columns: readonly Column[]): Segment[] {
 }
 
 /**
- * Virtualised table: renders only the rows that fit, scrolled to keep the selection visible.
+ * Virtualised table: builds and renders only the rows that fit, scrolled to keep the selection
+ * visible (a queue of 10,000 alerts costs what its visible rows cost).
  * Columns that do not fit the width are dropped by priority.
  */
-export function Table({ columns, rows, width, height, selected, focused, emptyText }: TableProps) {
+export function Table({
+  columns,
+  count,
+  rowAt,
+  width,
+  height,
+  selected,
+  focused,
+  emptyText,
+}: TableProps) {
   const fitted = fitColumns(columns, width);
   const header: Segment[] = [
     {
@@ -48,16 +60,16 @@ export function Table({ columns, rows, width, height, selected, focused, emptyTe
     },
   ];
   const body = Math.max(0, height - 1);
-  const { start, end } = scrollWindow(rows.length, body, selected);
+  const { start, end } = scrollWindow(count, body, selected);
+  const visible: TableRow[] = [];
+  for (let i = start; i < end; i++) visible.push(rowAt(i));
   return (
     <Box flexDirection="column" width={width} height={height} overflowY="hidden">
       <Line segments={header} width={width} />
-      {rows.length === 0 ? (
+      {count === 0 ? (
         <Line segments={[{ text: emptyText, dim: true }]} width={width} />
       ) : (
-        rows
-          .slice(start, end)
-          .map((row, i) => (
+        visible.map((row, i) => (
             <Line
               key={row.key}
               segments={rowSegments(row, fitted)}

@@ -23,8 +23,8 @@ const ACTION_COLOR: Record<AlertAction, string | undefined> = {
   killed: 'red',
 };
 
-export function alertTableRows(alerts: readonly ThreatAlert[]): TableRow[] {
-  return alerts.map((a) => ({
+export function alertTableRow(a: ThreatAlert): TableRow {
+  return {
     key: a.id,
     cells: {
       time: { text: formatClock(a.time), dim: a.acknowledged },
@@ -39,5 +39,5 @@ export function alertTableRows(alerts: readonly ThreatAlert[]): TableRow[] {
       title: { text: sanitize(a.title), dim: a.acknowledged },
       action: { text: a.action, color: ACTION_COLOR[a.action] },
     } satisfies Record<string, Segment>,
-  }));
+  };
 }

@@ -75,10 +75,8 @@ function workspaceSpan(row: WorkspaceRow): Segment[] {
   return segments;
 }
 
-export function slotTableRows(rows: readonly TreeRow[], now: number): TableRow[] {
-  return rows.map((row) =>
-    row.kind === 'workspace'
-      ? { key: row.key, span: workspaceSpan(row) }
-      : { key: row.key, cells: slotCells(row, now) },
-  );
+export function slotTableRow(row: TreeRow, now: number): TableRow {
+  return row.kind === 'workspace'
+    ? { key: row.key, span: workspaceSpan(row) }
+    : { key: row.key, cells: slotCells(row, now) };
 }

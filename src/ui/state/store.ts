@@ -69,6 +69,8 @@ function withWorkspace(workspaces: string[], name: string): string[] {
 }
 
 export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
+  // Ids of every alert in the store, kept alongside so a new batch is checked without a rebuild.
+  const alertIds = new Set((initial.alerts ?? []).map((a) => a.id));
   return createStore<TuiStore>()((set) => {
     const setUi = (change: Partial<UiState>) => set((s) => ({ ui: { ...s.ui, ...change } }));
     return {
@@ -95,10 +97,9 @@ export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
       setMetrics: (batch) => set({ metrics: { ...batch } }),
       addAlerts: (incoming) =>
         set((s) => {
-          const known = new Set(s.alerts.map((a) => a.id));
           const fresh = incoming.filter((a) => {
-            if (known.has(a.id)) return false;
-            known.add(a.id);
+            if (alertIds.has(a.id)) return false;
+            alertIds.add(a.id);
             return true;
           });
           return fresh.length === 0 ? {} : { alerts: [...s.alerts, ...fresh] };

@@ -11,13 +11,12 @@ const setup = (extra: Partial<InsideSetup> = {}): InsideSetup => ({
   codeUid: 1000,
   imageUid: 1000,
   stopGraceful: true,
-  readiness: 'network',
   readyTimeoutSeconds: 30,
   ...extra,
 });
 
 describe('in-container set-up script', () => {
-  it('sets the host name and git policy, then waits for the network only', () => {
+  it('sets the host name and git policy, then waits for the network and the boot', () => {
     const script = containerSetupScript(setup());
     expect(script.split('\n').slice(0, 4)).toEqual([
       'set -e',
@@ -28,14 +27,10 @@ describe('in-container set-up script', () => {
     expect(script).toContain('deadline=$(( $(date +%s) + 30 ))');
     expect(script).toContain('ip -4 -o addr show dev eth0');
     expect(script).not.toContain('usermod');
-    expect(script).not.toContain('systemctl is-system-running');
-    expect(script).not.toContain('systemd-run');
-  });
-
-  it('waits for systemd too when an agent session boots', () => {
-    expect(containerSetupScript(setup({ readiness: 'boot' }))).toContain(
-      'systemctl is-system-running',
+    expect(script.indexOf('ip -4 -o addr')).toBeLessThan(
+      script.indexOf('systemctl is-system-running'),
     );
+    expect(script).not.toContain('systemd-run');
   });
 
   it('moves the code user to another uid and re-owns its home', () => {
@@ -56,7 +51,6 @@ describe('in-container set-up script', () => {
 
   it('arms the runtime limit after systemd is up', () => {
     const graceful = containerSetupScript(setup({ maxDuration: '2h' }));
-    expect(graceful).toContain('systemctl is-system-running');
     expect(graceful).toMatch(
       /systemd-run --quiet --unit=coi-max-duration --on-active='2h' \/bin\/systemctl poweroff$/,
     );

@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/core/config/index.js';
+import { containerName, workspaceHash } from '../../src/core/naming.js';
+import { Incus } from '../../src/incus/index.js';
+import type { AuditRecord } from '../../src/security/audit/record.js';
+import { readAudit } from '../../src/security/audit/tail.js';
+import { MonitorDaemon } from '../../src/security/monitor/daemon.js';
+import { monitorSettings, type MonitorSettings } from '../../src/security/monitor/settings.js';
+import { GATEWAY, TEST_PREFIX, deleteTestContainer, launchTestContainer } from './testbed.js';
+
+/**
+ * A monitor daemon run in-process for integration tests: its own ~/.coi in a temp dir, the test
+ * prefix as coi prefix (so test containers count as coi containers), and helpers to launch
+ * monitored containers, listen like an attacker on the gateway, and wait for audit records.
+ */
+export class MonitorBed {
+  readonly home = mkdtempSync(join(tmpdir(), 'coi-monitor-'));
+  readonly coiDir = join(this.home, '.coi');
+  readonly incus = Incus.local();
+  private readonly daemonIncus = Incus.local();
+  readonly settings: MonitorSettings;
+  readonly daemon: MonitorDaemon;
+
+  constructor(adjust: (settings: MonitorSettings) => void = () => undefined) {
+    const { config } = loadConfig({ cwd: this.home, home: this.home, env: {} });
+    this.settings = monitorSettings(config);
+    adjust(this.settings);
+    this.daemon = new MonitorDaemon({
+      incus: this.daemonIncus,
+      coiDir: this.coiDir,
+      prefix: TEST_PREFIX,
+      settings: this.settings,
+      network: false,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.daemon.start(false);
+  }
+
+  async close(): Promise<void> {
+    await this.daemon.stop();
+    await this.daemonIncus.close();
+    for (const name of await this.incus.instances.names())
+      if (name.startsWith(`${TEST_PREFIX}forensics-`)) await deleteTestContainer(name);
+    await this.incus.close();
+    rmSync(this.home, { recursive: true, force: true });
+  }
+
+  /** A running coi-named container for the fake workspace `/monitor-test/<label>`, watched. */
+  async launch(label: string): Promise<{ name: string; workspace: string; hash: string }> {
+    const workspace = `/monitor-test/${label}`;
+    const name = containerName(workspace, 1, TEST_PREFIX);
+    await launchTestContainer(name.slice(TEST_PREFIX.length), {
+      config: { 'user.coi.workspace': workspace, 'user.coi.code_user': 'code' },
+    });
+    await this.daemon.watchOf(name);
+    return { name, workspace, hash: workspaceHash(workspace) };
+  }
+
+  /** Runs a command in the container without waiting (attacks block or die with the container). */
+  fire(container: string, command: string[], user = 0): void {
+    void this.incus.exec
+      .run(container, command, { user, group: user })
+      .catch(() => undefined);
+  }
+
+  async records(container: string): Promise<AuditRecord[]> {
+    const records: AuditRecord[] = [];
+    await readAudit(join(this.coiDir, 'audit'), container, { onRecord: (r) => records.push(r) });
+    return records;
+  }
+
+  async waitForRecord(
+    container: string,
+    accept: (r: AuditRecord) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<AuditRecord> {
+    return poll(async () => (await this.records(container)).find(accept), timeoutMs, () =>
+      `no matching audit record for ${container}`,
+    );
+  }
+
+  async status(container: string): Promise<string | undefined> {
+    try {
+      return (await this.incus.instances.get(container)).value.status;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async waitForStatus(container: string, status: string | undefined, timeoutMs = 30_000) {
+    await poll(
+      async () => ((await this.status(container)) === status ? true : undefined),
+      timeoutMs,
+      () => `${container} never became ${status ?? 'absent'}`,
+    );
+  }
+}
+
+export async function poll<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A TCP listener on the gateway, standing in for an attacker's; it keeps every connection. */
+export async function attackerListener(port: number): Promise<{ server: Server; sockets: Socket[] }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, GATEWAY, resolve);
+  });
+  return { server, sockets };
+}
+
+export async function closeListener(l: { server: Server; sockets: Socket[] }): Promise<void> {
+  for (const s of l.sockets) s.destroy();
+  await new Promise<void>((resolve) => l.server.close(() => resolve()));
+}
