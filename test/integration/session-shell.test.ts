@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Incus } from '../../src/incus/index.js';
 import { tmuxSessionName, workspaceHash } from '../../src/core/naming.js';
+import pty from 'node-pty';
 import { CoiSandbox, ensureBuilt } from '../helpers/coi-cli.js';
 import { launchTestContainer, deleteTestContainer } from '../helpers/testbed.js';
 
@@ -11,6 +12,8 @@ import { launchTestContainer, deleteTestContainer } from '../helpers/testbed.js'
  * `coi shell --background` sessions with the stand-in agent (it speaks Claude Code's flags and
  * keeps its state in ~/.claude), driven through tmux inside the container as the code user.
  */
+
+const ROOT = join(import.meta.dirname, '..', '..');
 
 const CONFIG = `
 [tool]
@@ -253,6 +256,76 @@ describe('coi shell', () => {
     } finally {
       await deleteTestContainer(victim);
     }
+  });
+});
+
+/** The CLI on a real pty, as a user at a terminal runs it. */
+function onTerminal(args: string[], cwd: string) {
+  const term = pty.spawn(process.execPath, [join(ROOT, 'bin', 'coi.js'), ...args], {
+    name: 'xterm-256color',
+    cols: 120,
+    rows: 40,
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: box.home, COI_CONTAINER_PREFIX: box.prefix },
+  });
+  let screen = '';
+  term.onData((d) => (screen += d));
+  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+  const seen = async (pattern: RegExp) => {
+    const deadline = Date.now() + 30_000;
+    while (!pattern.test(screen)) {
+      if (Date.now() > deadline) throw new Error(`never saw ${pattern}; screen:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  return { term, exited, seen, screen: () => screen };
+}
+
+describe('coi shell on a terminal', () => {
+  it('detaches with Ctrl-b d, and `coi attach` finds the session again', async () => {
+    const ws = box.workspace('detach');
+    const shellTerm = onTerminal(['shell'], ws);
+    try {
+      await shellTerm.seen(/standin: started/);
+      shellTerm.term.write('\x02d');
+      expect(await shellTerm.exited).toBe(0);
+    } finally {
+      shellTerm.term.kill();
+    }
+    const name = `${box.prefix}${workspaceHash(ws)}-1`;
+    expect(shellTerm.screen()).toContain(`Detached. Reattach with \`coi attach ${name}\``);
+    expect((await incus.instances.get(name)).value.status).toBe('Running');
+
+    // The only session: attach needs no name.
+    const attach = onTerminal(['attach'], ws);
+    try {
+      await attach.seen(/standin: started/);
+      attach.term.write('\x02d');
+      expect(await attach.exited).toBe(0);
+    } finally {
+      attach.term.kill();
+    }
+    await box.run(['kill', name]);
+  });
+
+  it('attaches to the agent; `sudo poweroff` inside ends the session: saved, deleted', async () => {
+    const ws = box.workspace('interactive');
+    const { term, exited, seen, screen: shown } = onTerminal(['shell'], ws);
+    try {
+      await seen(/standin: started/);
+      term.write('hello\r');
+      await seen(/standin: got hello/);
+      term.write('exit\r');
+      await seen(/standin: bye/);
+      term.write('sudo poweroff\r');
+      expect(await exited).toBe(0);
+    } finally {
+      term.kill();
+    }
+    expect(shown()).toMatch(/Session saved to \S+/);
+    const name = `${box.prefix}${workspaceHash(ws)}-1`;
+    expect(shown()).toContain(`Container ${name} deleted.`);
+    expect(await exists(name)).toBe(false);
   });
 });
 
