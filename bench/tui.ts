@@ -155,7 +155,11 @@ async function dashboard(): Promise<void> {
   const firstOut = new BenchStdout();
   const firstWrite = firstOut.next((c) => c.includes('Workspaces'));
   const start = performance.now();
-  const first = mount(createElement(App, { store, actions: NO_ACTIONS }), { debug: false }, firstOut);
+  const first = mount(
+    createElement(App, { store, actions: NO_ACTIONS }),
+    { debug: false },
+    firstOut,
+  );
   const firstFrame = (await firstWrite) - start;
   first.unmount();
 
@@ -175,7 +179,8 @@ async function dashboard(): Promise<void> {
           acknowledged: false,
         },
       ]),
-    (i) => store.getState().selectRow(`slot:coi-${String(i % 10).padStart(8, 'a')}-${(i % 10) + 1}`),
+    (i) =>
+      store.getState().selectRow(`slot:coi-${String(i % 10).padStart(8, 'a')}-${(i % 10) + 1}`),
     (i) => store.getState().setStatus({ tone: 'info', text: `update ${i}` }),
   ];
   for (let i = 0; i < 400; i++) {
@@ -195,7 +200,12 @@ async function dashboard(): Promise<void> {
 
 async function launch(client: IncusClient, name: string): Promise<void> {
   const op = await client.operation('POST', '/1.0/instances', {
-    body: { name, type: 'container', source: { type: 'image', alias: baseImageAlias() }, start: true },
+    body: {
+      name,
+      type: 'container',
+      source: { type: 'image', alias: baseImageAlias() },
+      start: true,
+    },
   });
   await op.wait({ timeoutMs: 120_000 });
 }
@@ -228,7 +238,12 @@ async function attachedApp(name: string, command: string[]) {
     writeTerminal: () => {},
   });
   const app = mount(
-    createElement(App, { store, actions: NO_ACTIONS, terminal: controller, passthrough: controller.passthrough }),
+    createElement(App, {
+      store,
+      actions: NO_ACTIONS,
+      terminal: controller,
+      passthrough: controller.passthrough,
+    }),
     { debug: false },
   );
   const ended = new Promise<void>((resolve) =>
@@ -300,7 +315,10 @@ async function embeddedPane(name: string): Promise<number> {
 
 async function throughput(name: string): Promise<void> {
   const size = Number(
-    inside(name, 'head -c 14800000 /dev/urandom | base64 -w 100 > /root/big.txt; stat -c %s /root/big.txt'),
+    inside(
+      name,
+      'head -c 14800000 /dev/urandom | base64 -w 100 > /root/big.txt; stat -c %s /root/big.txt',
+    ),
   );
   const bare: number[] = [];
   const embedded: number[] = [];

@@ -11,6 +11,9 @@ import { MonitorDaemon } from '../../src/security/monitor/daemon.js';
 import { monitorSettings, type MonitorSettings } from '../../src/security/monitor/settings.js';
 import { GATEWAY, TEST_PREFIX, deleteTestContainer, launchTestContainer } from './testbed.js';
 
+/** Shorter than the daemon's default so the I/O test need not wait long after boot. */
+export const IO_BOOT_GRACE_MS = 6000;
+
 /**
  * A monitor daemon run in-process for integration tests: its own ~/.coi in a temp dir, the test
  * prefix as coi prefix (so test containers count as coi containers), and helpers to launch
@@ -23,6 +26,7 @@ export class MonitorBed {
   private readonly daemonIncus = Incus.local();
   readonly settings: MonitorSettings;
   readonly daemon: MonitorDaemon;
+  private readonly launched = new Set<string>();
 
   constructor(adjust: (settings: MonitorSettings) => void = () => undefined) {
     const { config } = loadConfig({ cwd: this.home, home: this.home, env: {} });
@@ -34,6 +38,8 @@ export class MonitorBed {
       prefix: TEST_PREFIX,
       settings: this.settings,
       network: false,
+      ioBootGraceMs: IO_BOOT_GRACE_MS,
+      log: process.env.COI_MONITOR_DEBUG ? (m) => console.error(`monitor: ${m}`) : undefined,
     });
   }
 
@@ -41,11 +47,13 @@ export class MonitorBed {
     await this.daemon.start(false);
   }
 
+  /** Deletes what the tests made first: attacks still running in frozen containers hold requests open. */
   async close(): Promise<void> {
     await this.daemon.stop();
-    await this.daemonIncus.close();
     for (const name of await this.incus.instances.names())
-      if (name.startsWith(`${TEST_PREFIX}forensics-`)) await deleteTestContainer(name);
+      if (this.launched.has(name) || name.startsWith(`${TEST_PREFIX}forensics-`))
+        await deleteTestContainer(name);
+    await this.daemonIncus.close();
     await this.incus.close();
     rmSync(this.home, { recursive: true, force: true });
   }
@@ -54,6 +62,7 @@ export class MonitorBed {
   async launch(label: string): Promise<{ name: string; workspace: string; hash: string }> {
     const workspace = `/monitor-test/${label}`;
     const name = containerName(workspace, 1, TEST_PREFIX);
+    this.launched.add(name);
     await launchTestContainer(name.slice(TEST_PREFIX.length), {
       config: { 'user.coi.workspace': workspace, 'user.coi.code_user': 'code' },
     });

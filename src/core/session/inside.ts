@@ -33,11 +33,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * Exit 3 means "not ready in time"; anything else non-zero is a set-up step that failed.
  */
 export function containerSetupScript(setup: InsideSetup): string {
-  const lines = [
-    'set -e',
-    `echo ${setup.hostname} > /etc/hostname`,
-    `hostname ${setup.hostname}`,
-  ];
+  const lines = ['set -e', `echo ${setup.hostname} > /etc/hostname`, `hostname ${setup.hostname}`];
   if (setup.codeUid !== setup.imageUid) {
     const u = setup.codeUid;
     lines.push(

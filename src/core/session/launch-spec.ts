@@ -136,7 +136,8 @@ function limitKeys(config: Config): ConfigMap {
   }
   if (!memory.swap) keys['limits.memory.swap'] = 'false';
   if (runtime.max_processes) keys['limits.processes'] = String(runtime.max_processes);
-  if (config.limits.disk.priority) keys['limits.disk.priority'] = String(config.limits.disk.priority);
+  if (config.limits.disk.priority)
+    keys['limits.disk.priority'] = String(config.limits.disk.priority);
   return keys;
 }
 

@@ -106,6 +106,15 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
   const codeUser = config.incus.code_user;
   const home = `/home/${codeUser}`;
 
+  // Host-side first (env_commands run here): a failure must not cost a container.
+  const env = await sessionEnvironment({
+    config,
+    hostEnv: req.hostEnv,
+    codeUser,
+    cliEnv: req.cliEnv,
+    sshAgent: !!(config.ssh.forward_agent && req.hostEnv.SSH_AUTH_SOCK),
+    timezone: sessionTimezone(config),
+  });
   const saved = new SavedSessions(req.coiDir);
   const resumed = req.resume
     ? await findResume(saved, adapter.name, workspace, req.resume)
@@ -165,11 +174,7 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
   try {
     step('Preparing the container');
     await Promise.all([
-      prepareContainer(
-        incus,
-        container,
-        insideSetup(config, container, codeUid, !reusable),
-      ),
+      prepareContainer(incus, container, insideSetup(config, container, codeUid, !reusable)),
       config.security.host_immutable
         ? locks.lock(
             container,
@@ -191,14 +196,6 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
     if (req.startTool) {
       await writeContext(req, { container, slot, persistent, adapter, home, codeUid });
     }
-    const env = await sessionEnvironment({
-      config,
-      hostEnv: req.hostEnv,
-      codeUser,
-      cliEnv: req.cliEnv,
-      sshAgent: !!(config.ssh.forward_agent && req.hostEnv.SSH_AUTH_SOCK),
-      timezone: sessionTimezone(config),
-    });
     if (req.startTool) {
       step(`Starting ${adapter.name} in tmux`);
       await startTmuxSession(incus, {

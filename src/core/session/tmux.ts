@@ -15,7 +15,8 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Starts the detached tmux session `coi-<container>` as the code user: tmux → bash → tool, and
- * bash again when the tool exits. The environment goes in with `-e`, not on the command line.
+ * bash again when the tool exits. The session's environment reaches the new tmux server through
+ * the exec's own environment, never its command line (where `ps` would show it).
  */
 export async function startTmuxSession(incus: Incus, start: TmuxStart): Promise<string> {
   const session = tmuxSessionName(start.container);
@@ -32,7 +33,6 @@ export async function startTmuxSession(incus: Incus, start: TmuxStart): Promise<
     '50',
     '-c',
     '/workspace',
-    ...Object.entries(start.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
     `bash -c ${shellQuote(inner)}`,
   ];
   const result = await incus.exec.run(start.container, argv, {

@@ -5,6 +5,7 @@ import type { Detection } from '../responder.js';
 import { CanaryWatcher, canaryPaths, type CanaryTouch } from '../sources/canaries.js';
 import type { IoCounters } from '../sources/io-stat-parse.js';
 import { largerCounters, readCgroupIo } from '../sources/io-counters.js';
+import { readStart, uptimeMs } from '../sources/proc-read.js';
 import type { ProcessSighting } from '../sources/processes.js';
 import type { MonitorSettings } from './settings.js';
 
@@ -15,6 +16,7 @@ export interface WatchedContainer {
   initPid: number;
   /** The code user's home inside the container, where the canaries are. */
   home: string;
+  /** '' until the container has an address (then filled in when a packet needs attributing). */
   ipv4: string;
 }
 
@@ -25,8 +27,15 @@ export interface ContainerWatchOptions {
   detect: (detection: Detection) => void;
   onProblem: (message: string) => void;
   ioIntervalMs?: number;
+  /**
+   * I/O alerts are dropped while the container is younger than this: booting reads its programs
+   * from disk, which would otherwise look like a burst.
+   */
+  ioBootGraceMs?: number;
   canaryRetryMs?: number;
 }
+
+export const IO_BOOT_GRACE_MS = 20_000;
 
 /**
  * Everything watched per container besides its processes (which one scanner finds for all):
@@ -93,7 +102,11 @@ export class ContainerWatch {
           }
         : undefined;
     const counters = largerCounters(sinceWatch, this.opts.processIo());
-    for (const alert of this.io.observe(counters, Date.now())) this.emit(alert, 0);
+    const alerts = this.io.observe(counters, Date.now());
+    const bootedAt = readStart(this.container.initPid);
+    const age = bootedAt === undefined ? Infinity : uptimeMs() - bootedAt;
+    if (age < (this.opts.ioBootGraceMs ?? IO_BOOT_GRACE_MS)) return;
+    for (const alert of alerts) this.emit(alert, 0);
   }
 
   /**

@@ -28,6 +28,7 @@ export interface MonitorDaemonOptions {
   /** Process scan period (ms). */
   scanIntervalMs?: number;
   ioIntervalMs?: number;
+  ioBootGraceMs?: number;
 }
 
 export interface MonitorStatus {
@@ -218,6 +219,7 @@ export class MonitorDaemon {
       detect: (d) => this.detect(d),
       onProblem: (message) => this.log(`${name}: ${message}`),
       ioIntervalMs: this.opts.ioIntervalMs,
+      ioBootGraceMs: this.opts.ioBootGraceMs,
     });
     this.watches.set(name, watch);
     watch.start();
@@ -242,6 +244,19 @@ export class MonitorDaemon {
     return undefined;
   }
 
+  /** Fills in the addresses of watched containers that had none at attach (DHCP came later). */
+  private async refreshAddresses(): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const watch of this.watches.values()) {
+      if (!watch.container.ipv4) {
+        const instance = await this.opts.incus.instances.getFull(watch.container.name).catch(() => undefined);
+        watch.container.ipv4 = instance ? ipv4Of(instance) : '';
+      }
+      if (watch.container.ipv4) found.add(watch.container.ipv4);
+    }
+    return found;
+  }
+
   private async releaseNetwork(name: string): Promise<void> {
     const ip = this.watches.get(name)?.container.ipv4;
     if (ip && this.opts.releaseNetwork) await this.opts.releaseNetwork(ip);
@@ -259,9 +274,14 @@ export class MonitorDaemon {
 
   private onNetworkEvent(e: KmsgNetworkEvent): void {
     this.kmsgLines += 1;
-    if (!e.alert || !e.container) return;
+    if (!e.alert) return;
     const container = this.containerOf(e.event.containerIp);
-    if (!container) return;
+    if (!container) {
+      void this.refreshAddresses().then((found) => {
+        if (found.has(e.event.containerIp)) this.onNetworkEvent({ ...e, container: undefined });
+      });
+      return;
+    }
     this.detect({
       container: container.name,
       workspace: container.workspace,

@@ -70,13 +70,13 @@ export function Table({
         <Line segments={[{ text: emptyText, dim: true }]} width={width} />
       ) : (
         visible.map((row, i) => (
-            <Line
-              key={row.key}
-              segments={rowSegments(row, fitted)}
-              width={width}
-              inverse={focused && start + i === selected}
-            />
-          ))
+          <Line
+            key={row.key}
+            segments={rowSegments(row, fitted)}
+            width={width}
+            inverse={focused && start + i === selected}
+          />
+        ))
       )}
     </Box>
   );

@@ -20,6 +20,14 @@ export interface PtySessionOptions {
 }
 
 /**
+ * While the program floods the screen (more than this many bytes since the last frame), frames
+ * come at half the rate: each one costs a full pane render, and parsing the flood matters
+ * more than showing every intermediate screen. Typing stays at the normal rate.
+ */
+const FLOOD_BYTES = 64 * 1024;
+const FLOOD_SLOWDOWN = 2;
+
+/**
  * Bytes handed to the emulator but not parsed yet; above HIGH the pty is paused until LOW. Kept
  * small: node-pty destroys the socket 200 ms after the child exits, so a pause must end quickly
  * or the last output of a program that exits during a flood is lost.
@@ -43,10 +51,11 @@ export class PtySession {
   private notifyTimer: NodeJS.Timeout | undefined;
   private lastNotify = 0;
   private unparsed = 0;
+  private bytesSinceNotify = 0;
+  private pendingOutput: Buffer[] = [];
   private paused = false;
   private cursorHidden = false;
   private held: string[] | undefined;
-  private scrollBack = 0;
   private exitCode: number | undefined;
   private disposed = false;
 
@@ -73,10 +82,13 @@ export class PtySession {
     this.child.onExit(({ exitCode }) => {
       this.exitCode = exitCode;
       if (this.disposed) return;
-      // Let the emulator finish what it has, then tell the pane.
-      this.terminal.write('', () => {
-        this.changed();
-        for (const listener of this.exitListeners) listener(exitCode);
+      // Let the emulator finish what it has (after the batch waiting for it), then tell the pane.
+      setImmediate(() => {
+        if (this.disposed) return;
+        this.terminal.write('', () => {
+          this.changed();
+          for (const listener of this.exitListeners) listener(exitCode);
+        });
       });
     });
     this.terminal.onData((reply) => this.toChild(reply));
@@ -139,17 +151,8 @@ export class PtySession {
     this.changed();
   }
 
-  /** Shows `lines` rows of history above the live screen (0 = live). */
-  scrollTo(lines: number): void {
-    this.scrollBack = Math.max(0, Math.min(lines, this.terminal.buffer.active.baseY));
-    this.changed();
-  }
-
   snapshot(): ScreenSnapshot {
-    this.cached ??= snapshotScreen(this.terminal, {
-      cursorHidden: this.cursorHidden,
-      scrollBack: this.scrollBack,
-    });
+    this.cached ??= snapshotScreen(this.terminal, { cursorHidden: this.cursorHidden });
     return this.cached;
   }
 
@@ -172,14 +175,25 @@ export class PtySession {
     if (!this.exited) this.child.write(bytes);
   }
 
+  /** Output read in one turn of the event loop goes to the emulator as one write (pty reads are small). */
   private onOutput(data: Buffer): void {
     this.unparsed += data.length;
     if (!this.paused && this.unparsed > HIGH_WATER) {
       this.paused = true;
       this.child.pause();
     }
-    this.terminal.write(data, () => {
-      this.unparsed -= data.length;
+    this.pendingOutput.push(data);
+    if (this.pendingOutput.length === 1) setImmediate(() => this.parsePending());
+  }
+
+  private parsePending(): void {
+    if (this.disposed) return;
+    const chunk =
+      this.pendingOutput.length === 1 ? this.pendingOutput[0]! : Buffer.concat(this.pendingOutput);
+    this.pendingOutput = [];
+    this.terminal.write(chunk, () => {
+      this.unparsed -= chunk.length;
+      this.bytesSinceNotify += chunk.length;
       if (this.paused && this.unparsed < LOW_WATER) {
         this.paused = false;
         this.child.resume();
@@ -203,7 +217,9 @@ export class PtySession {
     this.cached = undefined;
     if (this.notifyTimer || this.disposed) return;
     // While the program draws a synchronized frame, wait for its end (no tearing).
-    const wait = Math.max(0, this.lastNotify + this.frameMs - Date.now());
+    const budget =
+      this.bytesSinceNotify > FLOOD_BYTES ? this.frameMs * FLOOD_SLOWDOWN : this.frameMs;
+    const wait = Math.max(0, this.lastNotify + budget - Date.now());
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = undefined;
       if (this.terminal.modes.synchronizedOutputMode) {
@@ -211,6 +227,7 @@ export class PtySession {
         return this.changed();
       }
       this.lastNotify = Date.now();
+      this.bytesSinceNotify = 0;
       for (const listener of this.listeners) listener();
     }, wait);
   }

@@ -26,7 +26,7 @@ export interface ScreenSnapshot {
   rows: number;
   /** Exactly `rows` rows, each exactly `cols` cells wide. */
   lines: StyledRun[][];
-  /** Where the inner cursor is drawn (undefined when hidden or scrolled away). */
+  /** Where the inner cursor is drawn (undefined when hidden). */
   cursor?: { x: number; y: number };
 }
 
@@ -122,19 +122,18 @@ export function lineRuns(
 }
 
 /**
- * What the pane shows: the rows of the viewport (`scrollBack` rows above the live screen when
- * scrolled into history) with their styles and the cursor. A pure read of the buffer.
+ * What the pane shows: the live screen's rows with their styles, and the cursor. A pure read of
+ * the buffer. (History is the session's own: tmux copy-mode, reached through the pane.)
  */
 export function snapshotScreen(
   terminal: Terminal,
-  options: { cursorHidden?: boolean; scrollBack?: number } = {},
+  options: { cursorHidden?: boolean } = {},
 ): ScreenSnapshot {
   const buffer = terminal.buffer.active;
   const { cols, rows } = terminal;
-  const scrollBack = Math.max(0, Math.min(options.scrollBack ?? 0, buffer.baseY));
-  const top = buffer.baseY - scrollBack;
-  const cursorY = buffer.cursorY + scrollBack;
-  const showCursor = !options.cursorHidden && cursorY < rows;
+  const top = buffer.baseY;
+  const cursorY = buffer.cursorY;
+  const showCursor = !options.cursorHidden;
   const cell = buffer.getNullCell();
   const lines: StyledRun[][] = [];
   for (let y = 0; y < rows; y++) {
