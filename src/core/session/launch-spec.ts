@@ -18,6 +18,8 @@ export interface LaunchSpecInput {
   pool: string;
   /** The bridge of the default profile's NIC. */
   bridge: string;
+  /** The address pinned on eth0: coi's nft rules are keyed by it, so it is known before start. */
+  ipv4Address: string;
   /** Kernel and Incus can idmap mounts (`shift=true`). */
   idmappedMounts: boolean;
   /** Owner of the workspace on the host, mapped to the code user inside. */
@@ -69,6 +71,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       type: 'nic',
       network: input.bridge,
       name: 'eth0',
+      'ipv4.address': input.ipv4Address,
       'security.ipv4_filtering': 'true',
       'security.mac_filtering': 'true',
     },
