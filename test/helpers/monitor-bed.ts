@@ -67,14 +67,21 @@ export class MonitorBed {
       config: { 'user.coi.workspace': workspace, 'user.coi.code_user': 'code' },
     });
     await this.daemon.watchOf(name);
+    // Attacks need the network up: wait for the DHCP address.
+    await poll(
+      async () => {
+        const eth0 = (await this.incus.instances.state(name)).network?.eth0;
+        return eth0?.addresses.some((a) => a.family === 'inet') ? true : undefined;
+      },
+      30_000,
+      () => `${name} got no IPv4 address`,
+    );
     return { name, workspace, hash: workspaceHash(workspace) };
   }
 
   /** Runs a command in the container without waiting (attacks block or die with the container). */
   fire(container: string, command: string[], user = 0): void {
-    void this.incus.exec
-      .run(container, command, { user, group: user })
-      .catch(() => undefined);
+    void this.incus.exec.run(container, command, { user, group: user }).catch(() => undefined);
   }
 
   async records(container: string): Promise<AuditRecord[]> {
@@ -88,8 +95,10 @@ export class MonitorBed {
     accept: (r: AuditRecord) => boolean,
     timeoutMs = 15_000,
   ): Promise<AuditRecord> {
-    return poll(async () => (await this.records(container)).find(accept), timeoutMs, () =>
-      `no matching audit record for ${container}`,
+    return poll(
+      async () => (await this.records(container)).find(accept),
+      timeoutMs,
+      () => `no matching audit record for ${container}`,
     );
   }
 
@@ -125,7 +134,9 @@ export async function poll<T>(
 }
 
 /** A TCP listener on the gateway, standing in for an attacker's; it keeps every connection. */
-export async function attackerListener(port: number): Promise<{ server: Server; sockets: Socket[] }> {
+export async function attackerListener(
+  port: number,
+): Promise<{ server: Server; sockets: Socket[] }> {
   const sockets: Socket[] = [];
   const server = createServer((socket) => {
     sockets.push(socket);

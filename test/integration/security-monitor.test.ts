@@ -86,7 +86,9 @@ describe('host-side watches', () => {
     const record = await bed.waitForRecord(c.name, (r) => r.category === 'credential_access');
     expect(record.level).toBe('high');
     expect(record.action).toBe('paused');
-    expect(record.evidence).toMatchObject({ sensitive_file: { path: '/home/code/.aws/credentials' } });
+    expect(record.evidence).toMatchObject({
+      sensitive_file: { path: '/home/code/.aws/credentials' },
+    });
     await bed.waitForStatus(c.name, 'Frozen');
     const { value } = await bed.incus.instances.get(c.name);
     expect(value.config['user.coi.frozen_by']).toBe('threat');
@@ -98,7 +100,14 @@ describe('host-side watches', () => {
     await bed.incus.files.push(c.name, '/var/tmp/big', randomBytes(200 * 1024 * 1024));
     execFileSync('sync');
     await new Promise((resolve) => setTimeout(resolve, IO_BOOT_GRACE_MS));
-    bed.fire(c.name, ['dd', 'if=/var/tmp/big', 'of=/dev/null', 'bs=1M', 'iflag=direct', 'status=none']);
+    bed.fire(c.name, [
+      'dd',
+      'if=/var/tmp/big',
+      'of=/dev/null',
+      'bs=1M',
+      'iflag=direct',
+      'status=none',
+    ]);
     const record = await bed.waitForRecord(c.name, (r) => r.category === 'filesystem');
     expect(record.level).toBe('high');
     expect(record.title).toBe('Large workspace read detected');
@@ -139,7 +148,10 @@ describe('benign developer work', () => {
       'cd .. && git clone -q src clone && cd clone && make -s && make -s test && git log --oneline | wc -l',
       'ls -la ~ >/dev/null && env | wc -l >/dev/null && curl -s -o /dev/null http://localhost:1/ || true',
     ].join('\n');
-    const work = await bed.incus.exec.run(c.name, ['bash', '-c', script], { user: 1000, group: 1000 });
+    const work = await bed.incus.exec.run(c.name, ['bash', '-c', script], {
+      user: 1000,
+      group: 1000,
+    });
     expect(work.exitCode, work.stderr.toString()).toBe(0);
     const install = await bed.incus.exec.run(c.name, ['dpkg', '-i', '/root/hello.deb']);
     expect(install.exitCode, install.stderr.toString()).toBe(0);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
+import { reconcileNetwork } from '../../core/session/network.js';
 import { HostLocks } from '../../core/session/host-locks.js';
 import { SavedSessions } from '../../core/session/saved-sessions.js';
 import { endSession } from '../../core/session/end.js';
@@ -35,6 +36,9 @@ export function registerClean(program: Command): void {
         for (const name of await locks.containers()) {
           if (!live.has(name)) cleaned += (await locks.release(name)) > 0 ? 1 : 0;
         }
+        const profile = await ctx.incus.profiles.get('default');
+        const bridge = Object.values(profile.devices).find((d) => d.type === 'nic')?.network;
+        if (bridge) cleaned += (await reconcileNetwork(ctx.incus, bridge)).length;
         if (!flags.orphans) {
           const stopped = containers.filter((c) => c.status === 'Stopped');
           if (

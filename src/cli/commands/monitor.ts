@@ -5,13 +5,13 @@ import { loadConfig } from '../../core/config/index.js';
 import { listCoiContainers } from '../../core/containers.js';
 import { containerPrefix } from '../../core/naming.js';
 import { Incus } from '../../incus/index.js';
+import { defaultHostNetwork } from '../../security/monitor/host-network.js';
 import { MonitorDaemon, type MonitorStatus } from '../../security/monitor/daemon.js';
 import { monitorPaths } from '../../security/monitor/paths.js';
 import { monitorSettings } from '../../security/monitor/settings.js';
 import { ask } from '../../security/monitor/singleton.js';
 import { formatSnapshot, takeSnapshot } from '../../security/monitor/snapshot.js';
 import { NetworkGuard } from '../../security/network/guard.js';
-import type { HostNetwork } from '../../security/nft/index.js';
 import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
@@ -74,15 +74,6 @@ export function registerMonitor(program: Command): void {
     });
 }
 
-/** The bridge of the default profile's NIC and its gateway address, which coi's rules key on. */
-async function hostNetwork(incus: Incus): Promise<HostNetwork | undefined> {
-  const profile = await incus.profiles.get('default');
-  const bridge = profile.devices?.eth0?.network;
-  if (!bridge) return undefined;
-  const gateway = (await incus.networks.get(bridge)).config['ipv4.address']?.split('/')[0];
-  return gateway ? { bridge, gateway } : undefined;
-}
-
 async function daemonStatus(coiDir: string): Promise<MonitorStatus | null> {
   const reply = await ask(monitorPaths(coiDir).socket, 'status');
   return reply ? (JSON.parse(reply) as MonitorStatus) : null;
@@ -94,7 +85,7 @@ async function runDaemon(): Promise<void> {
   const { config } = loadConfig({ cwd: home });
   const incus = Incus.local({ project: config.incus.project });
   const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
-  const host = await hostNetwork(incus).catch(() => undefined);
+  const host = await defaultHostNetwork(incus).catch(() => undefined);
   const guard = host && new NetworkGuard(host);
   const daemon = new MonitorDaemon({
     incus,

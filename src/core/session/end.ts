@@ -4,6 +4,7 @@ import { FileTreeApi } from '../../incus/file-tree.js';
 import type { Incus } from '../../incus/index.js';
 import { toolAdapter } from '../tools/registry.js';
 import { HostLocks } from './host-locks.js';
+import { releaseNetwork } from './network.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
 
 export interface EndOptions {
@@ -63,6 +64,7 @@ export async function endSession(
   const keep = persistent && opts.keepPersistent;
   await stop(incus, container, opts.graceSeconds);
   if (!keep) await deleteIfThere(incus, container);
+  await releaseNetwork(incus, instance);
   await locks.release(container);
   return { existed: true, ...(saved ? { saved } : {}), deleted: !keep };
 }

@@ -26,6 +26,9 @@ import {
   type InsideSetup,
 } from './inside.js';
 import { buildLaunchSpec } from './launch-spec.js';
+import { instanceBridge, openGuard } from './network.js';
+import { pinnedAddresses, withFreeAddress } from '../../security/network/index.js';
+import { policyFromConfig } from '../../security/nft/index.js';
 import { materialiseProtectedPaths, protectedPathList } from './protected-paths.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
 import { hostTimezone } from './timezone.js';
@@ -129,12 +132,17 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
     owner.gid,
   );
 
+  const bridge = profileDevice(profile.devices, 'nic')?.network ?? 'incusbr0';
+  const guard = await openGuard(
+    incus,
+    reusable ? (instanceBridge(reusable.instance) ?? bridge) : bridge,
+  );
   let container: string;
   let slot: number;
+  let ip: string | undefined;
   if (reusable) {
     ({ name: container, slot } = reusable);
-    step(`Starting persistent container ${container}`);
-    await (await incus.instances.start(container)).wait();
+    ip = pinnedAddresses(reusable.instance)[0];
   } else {
     const { image, note, missing } = imageAvailable;
     if (!image) {
@@ -146,9 +154,8 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
     if (note) step(note);
     const pool =
       config.container.storage_pool || profileDevice(profile.devices, 'disk')?.pool || 'default';
-    const bridge = profileDevice(profile.devices, 'nic')?.network ?? 'incusbr0';
     const sshAgentSocket = config.ssh.forward_agent ? req.hostEnv.SSH_AUTH_SOCK : undefined;
-    ({ container, slot } = await createInFreeSlot(req, (name, slotNo) =>
+    ({ container, slot, ip } = await createInFreeSlot(req, bridge, (name, slotNo, ipv4Address) =>
       buildLaunchSpec({
         name,
         image,
@@ -161,6 +168,7 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
         config,
         pool,
         bridge,
+        ipv4Address,
         idmappedMounts: idmapped,
         hostUid: owner.uid,
         codeUid,
@@ -172,6 +180,19 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
 
   const locks = new HostLocks(join(req.coiDir, 'locks'));
   try {
+    if (!ip) {
+      throw new LaunchError(
+        `${container} has no IPv4 address pinned on its NIC, so coi cannot apply its network rules; ` +
+          'it was made by an older coi: delete it with `coi kill ' +
+          container +
+          '`',
+      );
+    }
+    step(`Applying the ${config.network.mode} network rules (${ip})`);
+    await guard.prepare(container, ip, policyFromConfig(config));
+    await guard.apply(ip);
+    step(reusable ? `Starting persistent container ${container}` : `Starting ${container}`);
+    await (await incus.instances.start(container)).wait();
     step('Preparing the container');
     await Promise.all([
       prepareContainer(incus, container, insideSetup(config, container, codeUid, !reusable)),
@@ -233,6 +254,7 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
         .wait()
         .catch(() => undefined);
     }
+    if (ip) await guard.release(ip).catch(() => undefined);
     await locks.release(container);
     throw err;
   }
@@ -351,8 +373,9 @@ async function imageChoice(
  */
 async function createInFreeSlot(
   req: LaunchRequest,
-  spec: (name: string, slot: number) => ReturnType<typeof buildLaunchSpec>,
-): Promise<{ container: string; slot: number }> {
+  bridge: string,
+  spec: (name: string, slot: number, ip: string) => ReturnType<typeof buildLaunchSpec>,
+): Promise<{ container: string; slot: number; ip: string }> {
   const wait = () =>
     req.onStep?.('Waiting for another coi launch of this workspace to pick its slot');
   return withSlotLock(
@@ -367,8 +390,19 @@ async function createInFreeSlot(
         if (req.slot !== undefined && taken.has(name)) throw slotTaken(slot, name);
         req.onStep?.(`Creating ${name}`);
         try {
-          await (await req.incus.instances.create({ ...spec(name, slot), start: true })).wait();
-          return { container: name, slot };
+          // Created stopped, with its address pinned: the rules go in before it ever runs.
+          const ip = await withFreeAddress(
+            req.incus.client,
+            bridge,
+            join(req.coiDir, 'locks'),
+            async (free) => {
+              await (
+                await req.incus.instances.create({ ...spec(name, slot, free), start: false })
+              ).wait();
+              return free;
+            },
+          );
+          return { container: name, slot, ip };
         } catch (err) {
           if (!nameTaken(err)) throw err;
           if (req.slot !== undefined) throw slotTaken(slot, name);

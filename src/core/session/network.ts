@@ -28,7 +28,10 @@ export function instanceBridge(instance: Pick<Instance, 'expanded_devices'>): st
 }
 
 /** Removes a container's rules, by the address pinned on its NIC; nothing pinned, nothing to do. */
-export async function releaseNetwork(incus: Incus, instance: Pick<Instance, 'expanded_devices'>): Promise<void> {
+export async function releaseNetwork(
+  incus: Incus,
+  instance: Pick<Instance, 'expanded_devices'>,
+): Promise<void> {
   const bridge = instanceBridge(instance);
   const addresses = pinnedAddresses(instance);
   if (!bridge || addresses.length === 0) return;

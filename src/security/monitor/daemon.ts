@@ -249,7 +249,9 @@ export class MonitorDaemon {
     const found = new Set<string>();
     for (const watch of this.watches.values()) {
       if (!watch.container.ipv4) {
-        const instance = await this.opts.incus.instances.getFull(watch.container.name).catch(() => undefined);
+        const instance = await this.opts.incus.instances
+          .getFull(watch.container.name)
+          .catch(() => undefined);
         watch.container.ipv4 = instance ? ipv4Of(instance) : '';
       }
       if (watch.container.ipv4) found.add(watch.container.ipv4);

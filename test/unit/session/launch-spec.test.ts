@@ -14,6 +14,7 @@ function input(extra: Partial<LaunchSpecInput> = {}): LaunchSpecInput {
     config: config(),
     pool: 'default',
     bridge: 'incusbr0',
+    ipv4Address: '10.99.0.250',
     idmappedMounts: true,
     hostUid: 1000,
     codeUid: 1000,
@@ -23,6 +24,14 @@ function input(extra: Partial<LaunchSpecInput> = {}): LaunchSpecInput {
 }
 
 describe('launch spec', () => {
+  it('pins the address on a spoof-proof NIC, so rules keyed by it are in before start', () => {
+    expect(buildLaunchSpec(input()).devices?.eth0).toMatchObject({
+      'ipv4.address': '10.99.0.250',
+      'security.ipv4_filtering': 'true',
+      'security.mac_filtering': 'true',
+    });
+  });
+
   it('records the session in user.coi.* keys and hardens the container', () => {
     const spec = buildLaunchSpec(input({ persistent: true, profile: 'work' }));
     expect(spec.config).toMatchObject({
