@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/core/config/index.js';
 import { containerName } from '../src/core/naming.js';
-import { Incus, eventInstance, isLifecycle } from '../src/incus/index.js';
+import { Incus, IncusNotFoundError, eventInstance, isLifecycle } from '../src/incus/index.js';
 import { classifyNetworkEvent } from '../src/security/detectors/network.js';
 import { MonitorDaemon } from '../src/security/monitor/daemon.js';
 import { defaultHostNetwork } from '../src/security/monitor/host-network.js';
@@ -19,6 +19,7 @@ import { monitorSettings } from '../src/security/monitor/settings.js';
 import { NetworkGuard, withFreeAddress } from '../src/security/network/index.js';
 import { EMPTY_ALLOWLIST, logPrefix, type NetworkPolicy } from '../src/security/nft/index.js';
 import { parseKmsgRecord, parseNftLog } from '../src/security/sources/kmsg-parse.js';
+import { readText } from '../src/security/sources/proc-read.js';
 import { baseImageAlias } from '../src/core/image/recipe.js';
 
 const PREFIX = `coi-test-bench${process.pid.toString(16)}-`;
@@ -49,6 +50,18 @@ function summary(label: string, values: number[]): string {
   if (values.length === 0) return `${label}: no samples`;
   const f = (n: number) => n.toFixed(1).padStart(7);
   return `${label.padEnd(44)} n=${String(values.length).padStart(2)}  p50 ${f(percentile(values, 50))} ms  p95 ${f(percentile(values, 95))} ms  max ${f(Math.max(...values))} ms`;
+}
+
+/**
+ * Whether the kernel has the container's processes stopped: frozen (cgroup v1 freezer or v2
+ * cgroup.freeze) or its cgroup gone. Incus may report a freeze up to a second later: liblxc polls
+ * the v1 freezer state once a second while it reads FREEZING.
+ */
+function kernelContained(name: string): boolean {
+  const v1 = readText(`/sys/fs/cgroup/freezer/lxc.payload.${name}/freezer.state`);
+  if (v1 !== undefined) return v1.startsWith('FROZEN');
+  const v2 = readText(`/sys/fs/cgroup/lxc.payload.${name}/cgroup.events`);
+  return v2 === undefined || /^frozen 1$/m.test(v2);
 }
 
 /** The attacker's listener on the gateway: the accept time is when the attacking connect() ran. */
@@ -150,12 +163,12 @@ export async function run(): Promise<void> {
   };
   const remove = async (name: string) => {
     await guard.release(name).catch(() => undefined);
-    await (
-      await incus.instances.delete(name, { force: true })
-    )
-      .wait()
-      .catch(() => undefined)
-      .finally(() => created.delete(name));
+    try {
+      await (await incus.instances.delete(name, { force: true })).wait();
+    } catch (err) {
+      if (!(err instanceof IncusNotFoundError)) throw err;
+    }
+    created.delete(name);
   };
   const ready = async (name: string) => {
     await daemon.watchOf(name, 30_000);
@@ -187,8 +200,10 @@ export async function run(): Promise<void> {
       return { name, prepare: () => launch(name, true).then(() => ready(name)) };
     };
     const results: Record<'network' | 'process', number[]> = { network: [], process: [] };
+    const kernel: Record<'network' | 'process', number[]> = { network: [], process: [] };
     const fallbacks: Record<'network' | 'process', number> = { network: 0, process: 0 };
     for (const kind of ['network', 'process'] as const) {
+      console.log(`  ${kind} trials…`);
       for (let batch = 0; batch < TRIALS; batch += 5) {
         const trials = await Promise.all(
           Array.from({ length: Math.min(5, TRIALS - batch) }, (_, i) => trial(kind, batch + i)),
@@ -203,12 +218,20 @@ export async function run(): Promise<void> {
           const issued = process.hrtime.bigint();
           void incus.exec.run(t.name, command).catch(() => undefined);
           const deadline = Date.now() + 10_000;
+          let frozenAt: bigint | undefined;
+          const poll = setInterval(() => {
+            frozenAt ??= kernelContained(t.name) ? process.hrtime.bigint() : undefined;
+          }, 1);
           while (!contained.has(t.name) && Date.now() < deadline) await sleep(5);
+          clearInterval(poll);
           const start = (await accepted) ?? issued;
           if (start === issued) fallbacks[kind] += 1;
           const end = contained.get(t.name);
           if (end !== undefined) results[kind].push(ms(start, end));
           else console.log(`  ${t.name}: not contained within 10 s`);
+          if (frozenAt !== undefined) kernel[kind].push(ms(start, frozenAt));
+          // The responder deletes it; racing it with our own delete would fight over its state.
+          for (let i = 0; i < 300 && (await incus.instances.exists(t.name)); i++) await sleep(100);
           await remove(t.name);
         }
       }
@@ -232,9 +255,11 @@ export async function run(): Promise<void> {
     const after = daemon.status();
     await Promise.all(idle.map((n) => remove(n)));
 
-    console.log(summary('freeze API call (PUT state + wait)', freezeTimes));
-    console.log(summary('network critical: connect → frozen/stopped', results.network));
-    console.log(summary('process critical: reverse shell → frozen/stopped', results.process));
+    console.log(summary('raw freeze API call (PUT state + wait)', freezeTimes));
+    console.log(summary('network critical: connect → Incus frozen/stopped', results.network));
+    console.log(summary('process critical: reverse shell → Incus frozen/stopped', results.process));
+    console.log(summary('network critical: connect → kernel frozen', kernel.network));
+    console.log(summary('process critical: reverse shell → kernel frozen', kernel.process));
     for (const kind of ['network', 'process'] as const)
       if (fallbacks[kind] > 0)
         console.log(

@@ -3,6 +3,7 @@ import { IncusNotFoundError, type Incus } from '../incus/index.js';
 import type { Alert } from './alert.js';
 import type { AuditWriter } from './audit/writer.js';
 import type { AuditRecord } from './audit/record.js';
+import { freezeCgroup } from './sources/freezer.js';
 import {
   AlertFolder,
   decideAction,
@@ -113,14 +114,21 @@ export class Responder {
   }
 
   private async freeze(container: string): Promise<void> {
-    const { instances } = this.opts.incus;
+    await this.stopProcesses(container);
+    await this.opts.incus.instances.patch(container, {
+      config: { 'user.coi.frozen_by': 'threat' },
+    });
+  }
+
+  /** Freezes the container; one that is frozen already is fine. */
+  private async stopProcesses(container: string): Promise<void> {
+    freezeCgroup(container);
     try {
-      await (await instances.freeze(container)).wait();
+      await (await this.opts.incus.instances.freeze(container)).wait();
     } catch (err) {
       if (!/already frozen|is frozen/i.test((err as Error).message)) throw err;
     }
     this.paused.add(container);
-    await instances.patch(container, { config: { 'user.coi.frozen_by': 'threat' } });
   }
 
   /** Returns `killed`, or `paused` when the container was contained but could not be deleted. */
@@ -128,7 +136,7 @@ export class Responder {
     this.killed.add(container);
     const { instances } = this.opts.incus;
     try {
-      await this.freeze(container).catch(() => undefined);
+      await this.stopProcesses(container).catch(() => undefined);
       await this.opts.releaseNetwork?.(container);
       await (await instances.stop(container, { force: true })).wait();
       if (this.opts.forensicsOnKill) await this.keepForensicCopy(container);

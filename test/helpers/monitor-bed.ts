@@ -9,6 +9,7 @@ import type { AuditRecord } from '../../src/security/audit/record.js';
 import { readAudit } from '../../src/security/audit/tail.js';
 import { MonitorDaemon } from '../../src/security/monitor/daemon.js';
 import { monitorSettings, type MonitorSettings } from '../../src/security/monitor/settings.js';
+import type { NetworkGuard } from '../../src/security/network/guard.js';
 import { GATEWAY, TEST_PREFIX, deleteTestContainer, launchTestContainer } from './testbed.js';
 
 /** Shorter than the daemon's default so the I/O test need not wait long after boot. */
@@ -28,16 +29,18 @@ export class MonitorBed {
   readonly daemon: MonitorDaemon;
   private readonly launched = new Set<string>();
 
-  constructor(adjust: (settings: MonitorSettings) => void = () => undefined) {
+  /** With `guard`: the kernel log is read too, and kills release the guard's rules. */
+  constructor(opts: { guard?: NetworkGuard } = {}) {
     const { config } = loadConfig({ cwd: this.home, home: this.home, env: {} });
     this.settings = monitorSettings(config);
-    adjust(this.settings);
+    const guard = opts.guard;
     this.daemon = new MonitorDaemon({
       incus: this.daemonIncus,
       coiDir: this.coiDir,
       prefix: TEST_PREFIX,
       settings: this.settings,
-      network: false,
+      network: guard !== undefined,
+      releaseNetwork: guard && ((ip) => guard.release(ip)),
       ioBootGraceMs: IO_BOOT_GRACE_MS,
       log: process.env.COI_MONITOR_DEBUG ? (m) => console.error(`monitor: ${m}`) : undefined,
     });

@@ -20,7 +20,7 @@ const STATE: Record<string, RoomSlot['state']> = {
 };
 
 export function roomSlot(instance: InstanceFull, prefix: string): RoomSlot | undefined {
-  const c = toCoiContainer(instance, prefix);
+  const c = instance.config ? toCoiContainer(instance, prefix) : undefined;
   if (!c) return undefined;
   const started = instance.state?.started_at ? Date.parse(instance.state.started_at) : NaN;
   return {
@@ -134,6 +134,11 @@ export class InstanceFeed {
       const present = new Set<string>();
       const workspaces = new Set<string>();
       for (const instance of all) {
+        if (!instance.config && this.known.has(instance.name)) {
+          // Mid-shutdown the daemon lists it without config for a moment: keep what we showed.
+          present.add(instance.name);
+          continue;
+        }
         const slot = roomSlot(instance, this.opts.prefix);
         if (!slot) continue;
         present.add(slot.name);

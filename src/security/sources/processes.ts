@@ -15,8 +15,9 @@ import {
 } from './proc-read.js';
 
 /**
- * Finds the processes of watched containers from the host: one readdir of /proc per tick, and for
- * each new PID one read of its cgroup file (`…/lxc.payload.<name>`). Container processes are then
+ * Finds the processes of watched containers from the host: a readdir of /proc on each tick where
+ * the kernel handed out a new PID, and for each new PID one read of its cgroup file
+ * (`…/lxc.payload.<name>`). Container processes are then
  * re-read for a while, because a PID first seen between fork and exec still shows its parent's
  * command line, and a reverse shell moves its stdio onto the socket only after it connected:
  * every tick during their first second, every `settledMs` afterwards. Each examination also
@@ -57,11 +58,16 @@ interface Tracked {
 }
 
 const YOUNG_MS = 1000;
+const LIST_AT_LEAST_MS = 1000;
 /** A process this old when first examined predates the watch: its earlier I/O is not counted. */
 const BASELINE_AGE_MS = 3000;
 
 export class ProcessScanner {
+  /** Every PID seen, attributed or not; the container ones also in `inContainers`. */
   private readonly tracked = new Map<number, Tracked>();
+  private readonly inContainers = new Map<number, Tracked>();
+  private lastPid?: string;
+  private listedAt = -Infinity;
   private readonly io = new Map<string, IoCounters>();
   private timer?: NodeJS.Timeout;
   private readonly proc: string;
@@ -91,38 +97,64 @@ export class ProcessScanner {
   /** One pass; public so a caller can force one (e.g. right after a container is attached). */
   scan(): void {
     const began = performance.now();
+    const now = uptimeMs(this.proc);
+    // The last PID the kernel handed out: unchanged means no process (or thread) was created, so
+    // the directory listing can wait, up to LIST_AT_LEAST_MS to notice the ones that exited.
+    const lastPid = readText(`${this.proc}/loadavg`)?.trim().split(' ').at(-1);
+    if (
+      lastPid === undefined ||
+      lastPid !== this.lastPid ||
+      now - this.listedAt >= LIST_AT_LEAST_MS
+    ) {
+      this.list();
+      this.lastPid = lastPid;
+      this.listedAt = now;
+    }
+    for (const [pid, entry] of this.inContainers)
+      if (now >= entry.nextCheckMs && this.opts.watched(entry.container!))
+        this.examine(pid, entry, now);
+    this.stats.scans += 1;
+    this.stats.busyMs += performance.now() - began;
+  }
+
+  /** Attributes new PIDs to their container and forgets the ones that exited. */
+  private list(): void {
     let names: string[];
     try {
       names = readdirSync(this.proc);
     } catch {
       return;
     }
-    const now = uptimeMs(this.proc);
     const alive = new Set<number>();
     for (const name of names) {
       const pid = Number(name);
       if (!Number.isInteger(pid)) continue;
       alive.add(pid);
-      let entry = this.tracked.get(pid);
-      if (!entry) {
-        const cgroup = readText(`${this.proc}/${pid}/cgroup`);
-        if (cgroup === undefined) continue;
-        entry = { container: containerOfCgroup(cgroup), nextCheckMs: 0, reported: new Set() };
-        this.tracked.set(pid, entry);
-      }
-      if (entry.container === undefined || now < entry.nextCheckMs) continue;
-      if (!this.opts.watched(entry.container)) continue;
-      this.examine(pid, entry, now);
+      if (this.tracked.has(pid)) continue;
+      const cgroup = readText(`${this.proc}/${pid}/cgroup`);
+      if (cgroup === undefined) continue;
+      const entry = {
+        container: containerOfCgroup(cgroup),
+        nextCheckMs: 0,
+        reported: new Set<number>(),
+      };
+      this.tracked.set(pid, entry);
+      if (entry.container !== undefined) this.inContainers.set(pid, entry);
     }
-    for (const pid of this.tracked.keys()) if (!alive.has(pid)) this.tracked.delete(pid);
-    this.stats.scans += 1;
-    this.stats.busyMs += performance.now() - began;
+    for (const pid of this.tracked.keys())
+      if (!alive.has(pid)) {
+        this.tracked.delete(pid);
+        this.inContainers.delete(pid);
+      }
   }
 
   /** Forgets a container's processes (it stopped), so a restart is examined afresh. */
   forget(container: string): void {
-    for (const [pid, entry] of this.tracked)
-      if (entry.container === container) this.tracked.delete(pid);
+    for (const [pid, entry] of this.inContainers)
+      if (entry.container === container) {
+        this.tracked.delete(pid);
+        this.inContainers.delete(pid);
+      }
     this.io.delete(container);
   }
 
