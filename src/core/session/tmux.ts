@@ -68,11 +68,18 @@ export async function probeTmuxSession(
   return result?.exitCode;
 }
 
-/** True when the code user's tmux server has the session. */
+/**
+ * True when the code user's tmux server has the session. tmux answers 0 or 1; anything else (an
+ * exec that could not run, e.g. on a loaded host) is asked again rather than taken for "no".
+ */
 export async function hasTmuxSession(
   incus: Incus,
   container: string,
   uid: number,
 ): Promise<boolean> {
-  return (await probeTmuxSession(incus, container, uid)) === 0;
+  for (let attempt = 0; ; attempt++) {
+    const code = await probeTmuxSession(incus, container, uid);
+    if (code === 0 || code === 1 || attempt === 4) return code === 0;
+    await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+  }
 }

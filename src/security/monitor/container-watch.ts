@@ -1,6 +1,7 @@
-import { TITLES, type Alert } from '../alert.js';
+import { TITLES, levelRank, type Alert } from '../alert.js';
 import { classifyCommandLine } from '../detectors/command-line.js';
 import { IoVolumeDetector } from '../detectors/io-volume.js';
+import { shellScript } from '../detectors/shell-script.js';
 import type { Detection } from '../responder.js';
 import { CanaryWatcher, canaryPaths, type CanaryTouch } from '../sources/canaries.js';
 import type { IoCounters } from '../sources/io-stat-parse.js';
@@ -77,9 +78,18 @@ export class ContainerWatch {
     return this.watchedCanaries;
   }
 
+  /** The command line, and a shell's `-c` script on its own; the most severe finding counts. */
   onCommand(sighting: ProcessSighting): void {
-    const alert = classifyCommandLine(sighting, this.opts.settings.commandLine);
-    if (alert) this.emit(alert, sighting.ageMs);
+    const options = this.opts.settings.commandLine;
+    const script = shellScript(sighting.argv);
+    const alerts = [
+      classifyCommandLine(sighting, options),
+      script === undefined
+        ? undefined
+        : classifyCommandLine({ pid: sighting.pid, command: script }, options),
+    ].filter((a): a is Alert => a !== undefined);
+    const worst = alerts.sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
+    if (worst) this.emit(worst, sighting.ageMs);
   }
 
   onStdioSocket(sighting: ProcessSighting, alert: Alert): void {

@@ -38,6 +38,8 @@ export interface MonitorStatus {
   scanBusyMs: number;
   kmsgLines: number;
   alerts: number;
+  /** Repeats folded into an earlier alert (not acted on again, not written). */
+  folded: number;
 }
 
 const RESYNC_ACTIONS = new Set(['instance-started', 'instance-restarted', 'instance-resumed']);
@@ -134,6 +136,7 @@ export class MonitorDaemon {
       scanBusyMs: Math.round(this.scanner.stats.busyMs),
       kmsgLines: this.kmsgLines,
       alerts: this.alerts,
+      folded: [...this.responder.folded.values()].reduce((sum, n) => sum + n, 0),
     };
   }
 

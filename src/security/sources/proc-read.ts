@@ -32,10 +32,17 @@ export function readLink(path: string): string | undefined {
   }
 }
 
+/** argv; empty for kernel threads and zombies. */
+export function readArgv(pid: number, proc = PROC): string[] | undefined {
+  const raw = readText(`${proc}/${pid}/cmdline`);
+  if (raw === undefined) return undefined;
+  const trimmed = raw.replace(/\0+$/, '');
+  return trimmed === '' ? [] : trimmed.split('\0');
+}
+
 /** argv joined by spaces; '' for kernel threads and zombies. */
 export function readCommand(pid: number, proc = PROC): string | undefined {
-  const raw = readText(`${proc}/${pid}/cmdline`);
-  return raw === undefined ? undefined : raw.replace(/\0+$/, '').replaceAll('\0', ' ');
+  return readArgv(pid, proc)?.join(' ');
 }
 
 export function readStdio(pid: number, proc = PROC): Partial<Record<0 | 1 | 2, string>> {

@@ -5,7 +5,7 @@ import { classifyStdioSockets, socketInode } from '../detectors/stdio-socket.js'
 import {
   PROC,
   containerOfCgroup,
-  readCommand,
+  readArgv,
   readIo,
   readSockets,
   readStart,
@@ -30,6 +30,7 @@ export interface ProcessSighting {
   container: string;
   pid: number;
   command: string;
+  argv: string[];
   /** How long ago the process started (ms); the detection latency of what it does at start. */
   ageMs: number;
 }
@@ -78,7 +79,7 @@ export class ProcessScanner {
 
   constructor(private readonly opts: ProcessScannerOptions) {
     this.proc = opts.proc ?? PROC;
-    this.intervalMs = opts.intervalMs ?? 50;
+    this.intervalMs = opts.intervalMs ?? 100;
     this.settledMs = opts.settledMs ?? 2000;
   }
 
@@ -179,9 +180,10 @@ export class ProcessScanner {
     const age = Math.max(0, now - entry.startMs);
     entry.nextCheckMs = age < YOUNG_MS ? 0 : now + this.settledMs;
     this.addIo(pid, entry, age);
-    const command = readCommand(pid, this.proc);
-    if (command === undefined || command === '') return;
-    const sighting = { container: entry.container!, pid, command, ageMs: age };
+    const argv = readArgv(pid, this.proc);
+    if (argv === undefined || argv.length === 0) return;
+    const command = argv.join(' ');
+    const sighting = { container: entry.container!, pid, command, argv, ageMs: age };
     if (command !== entry.command) {
       entry.command = command;
       this.opts.onCommand(sighting);
