@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../core/config/index.js';
 import { listCoiContainers } from '../../core/containers.js';
-import { containerPrefix } from '../../core/naming.js';
+import { containerPrefix, parseContainerName } from '../../core/naming.js';
 import { Incus } from '../../incus/index.js';
 import { defaultHostNetwork } from '../../security/monitor/host-network.js';
 import { MonitorDaemon, type MonitorStatus } from '../../security/monitor/daemon.js';
@@ -12,6 +12,7 @@ import { monitorSettings } from '../../security/monitor/settings.js';
 import { ask } from '../../security/monitor/singleton.js';
 import { formatSnapshot, takeSnapshot } from '../../security/monitor/snapshot.js';
 import { NetworkGuard } from '../../security/network/guard.js';
+import { AllowlistDns } from '../../security/monitor/allowlist-dns.js';
 import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
@@ -87,26 +88,58 @@ async function runDaemon(): Promise<void> {
   const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
   const host = await defaultHostNetwork(incus).catch(() => undefined);
   const guard = host && new NetworkGuard(host);
+  const reportTo: { daemon?: MonitorDaemon } = {};
+  const allowlistDns =
+    host &&
+    new AllowlistDns({
+      host,
+      refreshIntervalMinutes: config.network.refresh_interval_minutes,
+      onAlert: (container, alert) => reportTo.daemon?.report(container, alert),
+      log,
+    });
   const daemon = new MonitorDaemon({
     incus,
     coiDir: join(home, '.coi'),
     prefix: containerPrefix(),
     settings: monitorSettings(config),
-    network: config.monitoring.nft.enabled,
+    // coi's nft log rules are always in; reading them is one blocking read, so always on.
+    network: true,
+    ...(allowlistDns ? { allowlistDns } : {}),
     releaseNetwork: guard && ((ip) => guard.release(ip)),
     log,
   });
+  reportTo.daemon = daemon;
   if (!(await daemon.start())) {
     log('a monitor daemon already runs for this user; leaving it be');
     await incus.close();
     return;
   }
+  await allowlistDns?.start().catch((err: Error) => log(`allowlist DNS resolver: ${err.message}`));
   log(`monitor daemon ${process.pid} started`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
+    exitWhenIdle(incus, containerPrefix(), resolve);
   });
   await daemon.stop();
+  await allowlistDns?.stop();
   await incus.close();
   log('monitor daemon stopped');
+}
+
+const IDLE_CHECK_MS = 30_000;
+
+/** Started on demand, the daemon goes away once no coi container has run for two checks. */
+function exitWhenIdle(incus: Incus, prefix: string, exit: () => void): void {
+  let idleChecks = 0;
+  const check = async () => {
+    const instances = await incus.instances.list().catch(() => undefined);
+    const busy =
+      instances === undefined ||
+      instances.some((i) => parseContainerName(i.name, prefix) && i.status !== 'Stopped');
+    idleChecks = busy ? 0 : idleChecks + 1;
+    if (idleChecks >= 2) exit();
+    else setTimeout(() => void check(), IDLE_CHECK_MS).unref();
+  };
+  setTimeout(() => void check(), IDLE_CHECK_MS).unref();
 }

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Config } from '../config/index.js';
+import { parseAllowlist } from '../../security/nft/policy.js';
 import type { ConfigMap, DeviceMap, InstanceCreateOptions } from '../../incus/instance-types.js';
 
 /** Everything that decides how a session's container is created; pure input, no I/O. */
@@ -47,6 +48,14 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
     'user.coi.code_user': config.incus.code_user,
     ...(input.profile ? { 'user.coi.profile': input.profile } : {}),
     'user.coi.network_mode': config.network.mode,
+    'user.coi.monitored': String(config.monitoring.enabled),
+    ...(config.network.mode === 'allowlist'
+      ? {
+          'user.coi.allowlist': JSON.stringify(
+            parseAllowlist(config.network.allowed_domains).domains,
+          ),
+        }
+      : {}),
     'security.nesting': 'true',
     'security.guestapi': 'false',
     'security.syscalls.intercept.mknod': 'true',

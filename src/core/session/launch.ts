@@ -29,6 +29,8 @@ import { buildLaunchSpec } from './launch-spec.js';
 import { instanceBridge, openGuard } from './network.js';
 import { pinnedAddresses, withFreeAddress } from '../../security/network/index.js';
 import { policyFromConfig } from '../../security/nft/index.js';
+import { ensureMonitorDaemon } from '../../security/monitor/ensure.js';
+import { plantCanaries } from '../../security/sources/canaries.js';
 import { materialiseProtectedPaths, protectedPathList } from './protected-paths.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
 import { hostTimezone } from './timezone.js';
@@ -191,6 +193,14 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
     step(`Applying the ${config.network.mode} network rules (${ip})`);
     await guard.prepare(container, ip, policyFromConfig(config));
     await guard.apply(ip);
+    if (config.monitoring.enabled && !reusable) {
+      // Planted while it is stopped, so the monitor's watch finds them when it attaches.
+      await plantCanaries(incus, container, home, codeUid);
+    }
+    if (config.monitoring.enabled || config.network.mode === 'allowlist') {
+      // One host process watches every container and runs the allowlist's DNS resolver.
+      await ensureMonitorDaemon({ coiDir: req.coiDir });
+    }
     step(reusable ? `Starting persistent container ${container}` : `Starting ${container}`);
     await (await incus.instances.start(container)).wait();
     step('Preparing the container');

@@ -2,6 +2,7 @@ import type { Server } from 'node:net';
 import { ipv4Of } from '../../core/containers.js';
 import { parseContainerName } from '../../core/naming.js';
 import { eventInstance, isLifecycle, type Incus, type IncusEvent } from '../../incus/index.js';
+import { TITLES, type Alert } from '../alert.js';
 import { AuditWriter } from '../audit/writer.js';
 import { pruneAuditFiles } from '../audit/retention.js';
 import { Responder, type Detection } from '../responder.js';
@@ -13,6 +14,7 @@ import { tmuxNotice } from './notify.js';
 import { monitorPaths } from './paths.js';
 import type { MonitorSettings } from './settings.js';
 import { listenSingleton } from './singleton.js';
+import { recordedAllowlist, type AllowlistDns } from './allowlist-dns.js';
 
 export interface MonitorDaemonOptions {
   incus: Incus;
@@ -21,6 +23,8 @@ export interface MonitorDaemonOptions {
   settings: MonitorSettings;
   /** Read coi's nft log lines from /dev/kmsg (`[monitoring.nft] enabled`). */
   network: boolean;
+  /** coi's DNS resolver for allowlist containers; the daemon registers each one it sees. */
+  allowlistDns?: AllowlistDns;
   /** Removes a container's network rules before a kill (NetworkGuard.release by its IPv4). */
   releaseNetwork?: (ip: string) => Promise<void>;
   /** Messages about the daemon itself (the log file of `coi monitor --daemon`). */
@@ -55,6 +59,9 @@ export class MonitorDaemon {
   readonly responder: Responder;
   private readonly watches = new Map<string, ContainerWatch>();
   private readonly attaching = new Map<string, Promise<void>>();
+  /** Containers in open mode: reaching private networks there is the user's choice, not a threat. */
+  private readonly openMode = new Set<string>();
+  private readonly dnsIps = new Map<string, string>();
   private readonly scanner: ProcessScanner;
   private kmsg?: KmsgNetworkSource;
   private server?: Server;
@@ -152,6 +159,13 @@ export class MonitorDaemon {
     }
   }
 
+  /** An alert from a source outside the daemon (the allowlist resolver), through the responder. */
+  report(container: string, alert: Alert): void {
+    const workspace = this.watches.get(container)?.container.workspace;
+    if (workspace === undefined) return;
+    this.detect({ container, workspace, alert, latencyMs: 0 });
+  }
+
   detect(detection: Detection): void {
     this.alerts += 1;
     this.responder
@@ -206,7 +220,15 @@ export class MonitorDaemon {
     const initPid = instance.state?.pid ?? 0;
     const current = this.watches.get(name);
     if (current && (!running || current.container.initPid !== initPid)) this.detach(name);
+    const pinned = instance.expanded_devices?.eth0?.['ipv4.address'];
+    const domains = recordedAllowlist(instance.config ?? {});
+    if (pinned && domains && running && this.opts.allowlistDns) {
+      this.opts.allowlistDns.add(pinned, name, domains);
+      this.dnsIps.set(name, pinned);
+    }
     if (!running || initPid <= 0 || this.watches.has(name)) return;
+    if (instance.config['user.coi.monitored'] === 'false') return;
+    if (instance.config['user.coi.network_mode'] === 'open') this.openMode.add(name);
     this.responder.setPaused(name, instance.status === 'Frozen');
     const codeUser = instance.config['user.coi.code_user'] ?? 'code';
     const container: WatchedContainer = {
@@ -233,6 +255,10 @@ export class MonitorDaemon {
   }
 
   private detach(name: string): void {
+    const dnsIp = this.dnsIps.get(name);
+    if (dnsIp) this.opts.allowlistDns?.remove(dnsIp);
+    this.dnsIps.delete(name);
+    this.openMode.delete(name);
     const watch = this.watches.get(name);
     if (!watch) return;
     watch.stop();
@@ -287,10 +313,14 @@ export class MonitorDaemon {
       });
       return;
     }
+    const alert =
+      this.openMode.has(container.name) && e.alert.title === TITLES.privateNetwork
+        ? { ...e.alert, level: 'info' as const }
+        : e.alert;
     this.detect({
       container: container.name,
       workspace: container.workspace,
-      alert: e.alert,
+      alert,
       latencyMs: Math.max(0, uptimeMs() - e.record.usec / 1000),
     });
   }
