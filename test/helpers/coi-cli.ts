@@ -1,3 +1,5 @@
+import { ask } from '../../src/security/monitor/singleton.js';
+import { monitorPaths } from '../../src/security/monitor/paths.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
@@ -79,9 +81,15 @@ export class CoiSandbox {
     });
   }
 
-  /** Unlocks whatever a failed test left immutable, then removes everything. */
+  /** Unlocks whatever a failed test left immutable, stops its monitor daemon, removes everything. */
   async remove(): Promise<void> {
-    execFileSync('chattr', ['-R', '-i', this.root], { stdio: 'ignore' });
+    const status = await ask(monitorPaths(this.coiDir).socket, 'status');
+    if (status) process.kill((JSON.parse(status) as { pid: number }).pid, 'SIGTERM');
+    try {
+      execFileSync('chattr', ['-R', '-i', this.root], { stdio: 'ignore' });
+    } catch {
+      // chattr exits non-zero on entries without the attribute (sockets, symlinks): harmless.
+    }
     await rm(this.root, { recursive: true, force: true });
   }
 }

@@ -57,4 +57,23 @@ describe('session network rules', () => {
     expect(gateway).toBe('7');
     expect((await listCoiTable()) ?? '').not.toContain((ip ?? 'none').replaceAll('.', '_'));
   });
+
+  it("allowlist: allowed and wildcard names resolve through coi's resolver, others are refused", async () => {
+    const sandbox = new CoiSandbox(
+      '[network]\nmode = "allowlist"\nallowed_domains = ["deb.debian.org", "*.debian.org"]\n',
+    );
+    try {
+      const script = [
+        'getent hosts deb.debian.org >/dev/null; echo exact=$?',
+        'getent hosts security.debian.org >/dev/null; echo wildcard=$?',
+        'getent hosts example.com >/dev/null; echo unlisted=$?',
+      ].join('; ');
+      const result = await sandbox.run(['run', script], { cwd: sandbox.workspace('allow') });
+      expect(result.code, result.stderr).toBe(0);
+      expect(parse(result.stdout)).toEqual({ exact: '0', wildcard: '0', unlisted: '2' });
+    } finally {
+      await sandbox.run(['kill', '--all', '--force']);
+      await sandbox.remove();
+    }
+  });
 });
