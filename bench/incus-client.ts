@@ -2,11 +2,11 @@
 // listing instances (recursion=1) and exec'ing `true` in a running container.
 // Run with `npm run bench incus-client` or `npx tsx bench/incus-client.ts`.
 import { execFileSync } from 'node:child_process';
+import { launchBenchContainer, removeBenchContainer } from './_containers.js';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { IncusClient } from '../src/incus/client.js';
 import { ExecApi } from '../src/incus/exec.js';
-import { baseImageAlias } from '../src/core/image/recipe.js';
 
 const ITERATIONS = 50;
 const WARMUP = 5;
@@ -55,34 +55,13 @@ async function compare(
   );
 }
 
-async function launch(client: IncusClient, name: string): Promise<void> {
-  const op = await client.operation('POST', '/1.0/instances', {
-    body: {
-      name,
-      type: 'container',
-      source: { type: 'image', alias: baseImageAlias() },
-      start: true,
-    },
-  });
-  await op.wait({ timeoutMs: 120_000 });
-}
-
-async function remove(client: IncusClient, name: string): Promise<void> {
-  const stop = await client.operation('PUT', `/1.0/instances/${name}/state`, {
-    body: { action: 'stop', force: true, timeout: -1 },
-  });
-  await stop.wait({ timeoutMs: 60_000 }).catch(() => undefined);
-  const del = await client.operation('DELETE', `/1.0/instances/${name}`);
-  await del.wait({ timeoutMs: 60_000 });
-}
-
 export async function run(): Promise<void> {
   const client = IncusClient.local();
   const exec = new ExecApi(client);
   const name = `coi-test-bench-${randomBytes(3).toString('hex')}`;
   const cli = (...args: string[]): Buffer => execFileSync('incus', args, { stdio: 'pipe' });
   console.log(`${ITERATIONS} iterations each (after ${WARMUP} warm-up), container ${name}`);
-  await launch(client, name);
+  await launchBenchContainer(client, name);
   try {
     await compare(
       'list (recursion=1)',
@@ -98,7 +77,7 @@ export async function run(): Promise<void> {
       () => cli('exec', name, '--', 'true'),
     );
   } finally {
-    await remove(client, name);
+    await removeBenchContainer(client, name);
     await client.close();
   }
 }

@@ -6,11 +6,11 @@
 //    the same `cat` on a bare `incus exec -t` pty (baseline, same run).
 // Run with `npm run bench tui` or `npx tsx bench/tui.ts` (needs the Incus daemon and base image).
 import { execFileSync } from 'node:child_process';
+import { launchBenchContainer, removeBenchContainer } from './_containers.js';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import pty from 'node-pty';
-import { baseImageAlias } from '../src/core/image/recipe.js';
 import { IncusClient } from '../src/incus/client.js';
 
 // React picks its build when first loaded: the UI is imported only after this.
@@ -198,27 +198,6 @@ async function dashboard(): Promise<void> {
   );
 }
 
-async function launch(client: IncusClient, name: string): Promise<void> {
-  const op = await client.operation('POST', '/1.0/instances', {
-    body: {
-      name,
-      type: 'container',
-      source: { type: 'image', alias: baseImageAlias() },
-      start: true,
-    },
-  });
-  await op.wait({ timeoutMs: 120_000 });
-}
-
-async function remove(client: IncusClient, name: string): Promise<void> {
-  const stop = await client.operation('PUT', `/1.0/instances/${name}/state`, {
-    body: { action: 'stop', force: true, timeout: -1 },
-  });
-  await stop.wait({ timeoutMs: 60_000 }).catch(() => undefined);
-  const del = await client.operation('DELETE', `/1.0/instances/${name}`);
-  await del.wait({ timeoutMs: 60_000 });
-}
-
 const inside = (name: string, script: string) =>
   execFileSync('incus', ['exec', name, '--', 'bash', '-c', script], { encoding: 'utf8' });
 
@@ -342,7 +321,7 @@ export async function run(): Promise<void> {
   if (process.env.COI_BENCH_TUI_DASHBOARD_ONLY) return;
   const client = IncusClient.local();
   const name = `coi-test-bench-tui-${randomBytes(3).toString('hex')}`;
-  await launch(client, name);
+  await launchBenchContainer(client, name);
   try {
     // Processes started while the container still boots may be cleaned up by its init.
     inside(
@@ -352,7 +331,7 @@ export async function run(): Promise<void> {
     await keystrokeLatency(name);
     await throughput(name);
   } finally {
-    await remove(client, name);
+    await removeBenchContainer(client, name);
     await client.close();
   }
 }

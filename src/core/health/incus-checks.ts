@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { fail, ok, warn, withIncus, type HealthCheck } from './types.js';
+import { fail, ok, warn, withIncus, type HealthCheck, type HealthEnv } from './types.js';
 
 const MIN_INCUS: [number, number] = [6, 0];
 const IMAGE_OLD_DAYS = 30;
@@ -49,8 +49,7 @@ export const incusChecks: HealthCheck[] = [
     category: 'critical',
     run: (env) =>
       withIncus(env, async (incus) => {
-        const alias =
-          'loaded' in env.config ? env.config.loaded.config.container.image : 'coi-default';
+        const alias = configuredImage(env);
         const image = await incus.images.findByAlias(alias);
         return image
           ? ok(`${alias} (${image.fingerprint.slice(0, 12)})`)
@@ -63,8 +62,7 @@ export const incusChecks: HealthCheck[] = [
     category: 'critical',
     run: (env) =>
       withIncus(env, async (incus) => {
-        const alias =
-          'loaded' in env.config ? env.config.loaded.config.container.image : 'coi-default';
+        const alias = configuredImage(env);
         const image = await incus.images.findByAlias(alias);
         if (!image) return warn(`no image "${alias}" to age`);
         const days = Math.floor((Date.now() - Date.parse(image.created_at)) / 86_400_000);
@@ -110,3 +108,8 @@ export const incusChecks: HealthCheck[] = [
       }),
   },
 ];
+
+/** The image the config names, or the default when the config could not be read. */
+function configuredImage(env: HealthEnv): string {
+  return 'loaded' in env.config ? env.config.loaded.config.container.image : 'coi-default';
+}
