@@ -23,6 +23,9 @@ export function incusdPath(): string | undefined {
   return findExecutable('incusd', ['/usr/libexec/incus', '/usr/lib/incus']);
 }
 
+/** Every host package coi needs. */
+export const requiredPackages = (): string[] => requirements.map((r) => r.pkg);
+
 export function missingPackages(): string[] {
   return requirements.filter((r) => !findExecutable(r.bin, [...r.dirs])).map((r) => r.pkg);
 }

@@ -6,7 +6,7 @@ import type { Progress } from '../progress.js';
 import { BRIDGE_NAME } from './bridge.js';
 import { ensureDaemon } from './daemon.js';
 import { ensureGuard } from './guard.js';
-import { ensurePackages } from './packages.js';
+import { ensurePackages, requiredPackages } from './packages.js';
 import {
   defaultProfileTargets,
   ensureBridge,
@@ -53,7 +53,7 @@ export async function setupHost(opts: HostSetupOptions): Promise<HostSetupReport
     status: installed.length ? 'done' : 'ok',
     message: installed.length
       ? `installed ${installed.join(', ')}`
-      : 'incus, nftables, debootstrap, btrfs-progs, conntrack, tmux present',
+      : `${requiredPackages().join(', ')} present`,
   });
 
   const client = opts.client ?? IncusClient.local();
