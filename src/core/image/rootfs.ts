@@ -80,11 +80,15 @@ export async function npmInstall(
   progress: Progress,
 ): Promise<void> {
   progress.update(0.1, `npm install ${packages.join(' ')}`);
+  // --prefix moves npm's global config file into the rootfs too; keep the host's (registry, CA).
+  const globalconfig = (await run('npm', ['config', 'get', 'globalconfig'])).trim();
   await run(
     'npm',
     [
       'install',
       '--global',
+      '--globalconfig',
+      globalconfig,
       '--prefix',
       join(rootfs, 'usr/local'),
       '--no-fund',
