@@ -4,9 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ExecApi } from '../../src/incus/exec.js';
 import { EMPTY_ALLOWLIST, type NetworkPolicy } from '../../src/security/nft/index.js';
 import { parseKmsgRecord } from '../../src/security/sources/kmsg-parse.js';
-import type { NetworkGuard } from '../../src/security/network/guard.js';
+import { NetworkGuard } from '../../src/security/network/guard.js';
+import { DEFAULT_RESOLVER_PORT } from '../../src/security/dns/resolver.js';
+import { KmsgNetworkSource, type KmsgNetworkEvent } from '../../src/security/sources/kmsg.js';
 import { withFreeAddress } from '../../src/security/network/addresses.js';
-import { BRIDGE, incus, launchTestContainer } from './testbed.js';
+import { BRIDGE, GATEWAY, incus, launchTestContainer } from './testbed.js';
 
 /**
  * Helpers for the network security tests: containers launched the way coi launches them (address
@@ -139,4 +141,23 @@ export function kernelClockOffsetNs(): bigint {
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** A guard on the test bridge (resolver at the gateway) and a kernel-log source collecting its events. */
+export function guardWithKmsg(): {
+  guard: NetworkGuard;
+  source: KmsgNetworkSource;
+  events: KmsgNetworkEvent[];
+} {
+  const guard = new NetworkGuard({
+    bridge: BRIDGE,
+    gateway: GATEWAY,
+    resolver: { address: GATEWAY, port: DEFAULT_RESOLVER_PORT },
+  });
+  const events: KmsgNetworkEvent[] = [];
+  const source = new KmsgNetworkSource({
+    containerOf: (ip) => guard.containerOf(ip),
+    onEvent: (event) => events.push(event),
+  });
+  return { guard, source, events };
 }

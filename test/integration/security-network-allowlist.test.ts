@@ -7,17 +7,16 @@ import {
 } from '../../src/security/dns/index.js';
 import { parseMessage } from '../../src/security/dns/wire.js';
 import { containerSet, parseAllowlist } from '../../src/security/nft/index.js';
-import { NetworkGuard } from '../../src/security/network/index.js';
 import { run } from '../../src/core/host/run.js';
-import { KmsgNetworkSource, type KmsgNetworkEvent } from '../../src/security/sources/kmsg.js';
 import {
   RESTRICTED,
   eventually,
+  guardWithKmsg,
   launchGuarded,
   percentile,
   sh,
 } from '../helpers/network-testbed.js';
-import { BRIDGE, GATEWAY } from '../helpers/testbed.js';
+import { GATEWAY } from '../helpers/testbed.js';
 
 /**
  * Allowlist mode end to end: the container's DNS to the gateway is redirected to coi's resolver,
@@ -25,16 +24,7 @@ import { BRIDGE, GATEWAY } from '../helpers/testbed.js';
  * second test container that serves HTTP), learns the answers into nft, and refuses the rest.
  */
 
-const guard = new NetworkGuard({
-  bridge: BRIDGE,
-  gateway: GATEWAY,
-  resolver: { address: GATEWAY, port: DEFAULT_RESOLVER_PORT },
-});
-const kmsg: KmsgNetworkEvent[] = [];
-const source = new KmsgNetworkSource({
-  containerOf: (ip) => guard.containerOf(ip),
-  onEvent: (event) => kmsg.push(event),
-});
+const { guard, source, events: kmsg } = guardWithKmsg();
 const dnsAlerts: DnsAlertEvent[] = [];
 const learnMs: number[] = [];
 let upstream: Socket;

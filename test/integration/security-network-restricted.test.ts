@@ -1,12 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RESOLVER_PORT } from '../../src/security/dns/index.js';
-import { NetworkGuard } from '../../src/security/network/index.js';
-import { KmsgNetworkSource, type KmsgNetworkEvent } from '../../src/security/sources/kmsg.js';
 import {
   RESTRICTED,
   eventually,
+  guardWithKmsg,
   hostListener,
   kernelClockOffsetNs,
   launchGuarded,
@@ -15,16 +13,7 @@ import {
 } from '../helpers/network-testbed.js';
 import { BRIDGE, GATEWAY } from '../helpers/testbed.js';
 
-const guard = new NetworkGuard({
-  bridge: BRIDGE,
-  gateway: GATEWAY,
-  resolver: { address: GATEWAY, port: DEFAULT_RESOLVER_PORT },
-});
-const events: KmsgNetworkEvent[] = [];
-const source = new KmsgNetworkSource({
-  containerOf: (ip) => guard.containerOf(ip),
-  onEvent: (event) => events.push(event),
-});
+const { guard, source, events } = guardWithKmsg();
 const PORT = 40_000 + Math.floor(Math.random() * 10_000);
 let listener: Server | undefined;
 let restricted: { name: string; ip: string };

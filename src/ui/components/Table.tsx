@@ -13,7 +13,7 @@ export interface TableRow {
   span?: Segment[];
 }
 
-interface TableProps {
+export interface TableProps {
   columns: readonly Column[];
   /** Number of rows; only the visible ones are built, through `rowAt`. */
   count: number;
