@@ -73,6 +73,9 @@ const validationPatterns: RegExp[] = [
   /Invalid (?:config|devices|configuration).*?"([\w.\-/]+)"/i,
 ];
 
+/** The daemon's words for a name that exists, or that another request is creating right now. */
+const NAME_TAKEN = /UNIQUE constraint failed|already exists|busy running a "create" operation/i;
+
 function validationKey(message: string): string | undefined {
   for (const pattern of validationPatterns) {
     const match = pattern.exec(message);
@@ -112,7 +115,7 @@ export function errorFromEnvelope(
     );
   }
   if (operation) {
-    if (/UNIQUE constraint failed|already exists/i.test(message)) {
+    if (NAME_TAKEN.test(message)) {
       return new IncusConflictError(message, 409);
     }
     if (looksLikeValidation(message)) {
@@ -129,7 +132,7 @@ export function errorFromEnvelope(
   if (code === 404) return new IncusNotFoundError(message, code);
   if (code === 403) return new IncusForbiddenError(message, code);
   if (code === 412) return new IncusPreconditionFailedError(message, code);
-  if (code === 409 || /UNIQUE constraint failed|already exists/i.test(message)) {
+  if (code === 409 || NAME_TAKEN.test(message)) {
     return new IncusConflictError(message, code);
   }
   if ((code === 400 || code === 500) && looksLikeValidation(message)) {

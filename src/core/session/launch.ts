@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IncusConflictError, IncusError } from '../../incus/errors.js';
+import { IncusConflictError } from '../../incus/errors.js';
 import { FileTreeApi } from '../../incus/file-tree.js';
 import type { Incus } from '../../incus/index.js';
 import type { Instance } from '../../incus/instance-types.js';
@@ -414,7 +414,7 @@ async function createInFreeSlot(
           );
           return { container: name, slot, ip };
         } catch (err) {
-          if (!nameTaken(err)) throw err;
+          if (!(err instanceof IncusConflictError)) throw err;
           if (req.slot !== undefined) throw slotTaken(slot, name);
           taken.add(name);
         }
@@ -423,13 +423,6 @@ async function createInFreeSlot(
   );
 }
 
-/** The name exists, or another launch is creating it right now (the daemon's words for that). */
-function nameTaken(err: unknown): boolean {
-  return (
-    err instanceof IncusConflictError ||
-    (err instanceof IncusError && /busy running a "create" operation/.test(err.message))
-  );
-}
 
 function slotTaken(slot: number, name: string): LaunchError {
   return new LaunchError(
