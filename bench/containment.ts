@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/core/config/index.js';
-import { containerName } from '../src/core/naming.js';
+import { containerName } from '../src/shared/naming.js';
 import { Incus, IncusNotFoundError, eventInstance, isLifecycle } from '../src/incus/index.js';
 import { classifyNetworkEvent } from '../src/security/detectors/network.js';
 import { MonitorDaemon } from '../src/security/monitor/daemon.js';
-import { defaultHostNetwork } from '../src/security/monitor/host-network.js';
-import { monitorSettings } from '../src/security/monitor/settings.js';
+import { defaultHostNetwork } from '../src/core/session/network.js';
+import { monitorSettings } from '../src/core/policy/monitor-settings.js';
 import { NetworkGuard, withFreeAddress } from '../src/security/network/index.js';
 import { EMPTY_ALLOWLIST, logPrefix, type NetworkPolicy } from '../src/security/nft/index.js';
 import { parseKmsgRecord, parseNftLog } from '../src/security/sources/kmsg-parse.js';
@@ -139,7 +139,7 @@ export async function run(): Promise<void> {
       await (await incus.instances.create({ name, image: { alias: image }, start: true })).wait();
       return;
     }
-    const ip = await withFreeAddress(incus.client, host.bridge, LOCK_DIR, async (ip) => {
+    const ip = await withFreeAddress(incus, host.bridge, LOCK_DIR, async (ip) => {
       await (
         await incus.instances.create({
           name,

@@ -1,4 +1,4 @@
-import { resolveContainer } from '../core/container-target.js';
+import { resolveContainer } from '../core/container/target.js';
 import type { CliContext } from './context.js';
 
 /** `-c/--container`, else `COI_CONTAINER`, else this workspace's one container. */

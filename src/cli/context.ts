@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, type ConfigOverrides, type LoadedConfig } from '../core/config/index.js';
-import { containerPrefix } from '../core/naming.js';
+import { containerPrefix } from '../shared/naming.js';
 import { Incus } from '../incus/index.js';
 
 /** What every command needs: the workspace, the effective config, the prefix and an Incus client. */

@@ -1,4 +1,5 @@
-import { listCoiContainers, type CoiContainer } from '../core/containers.js';
+import { listCoiContainers } from '../core/container/list.js';
+import type { CoiContainer } from '../shared/coi-container.js';
 import { reconcilePoweredOff } from '../core/session/reconcile.js';
 import type { CliContext } from './context.js';
 

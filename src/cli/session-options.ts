@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { ConfigOverrides } from '../core/config/index.js';
-import { MAX_SLOTS } from '../core/naming.js';
+import { MAX_SLOTS } from '../shared/naming.js';
 import type { ResumeRequest } from '../core/tools/types.js';
 import { usageError } from './errors.js';
 

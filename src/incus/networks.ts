@@ -12,6 +12,15 @@ export interface Network {
   used_by: string[] | null;
 }
 
+/** `/1.0/networks/NAME/leases` (shared/api/network_lease.go). */
+export interface NetworkLease {
+  hostname: string;
+  hwaddr: string;
+  address: string;
+  type: string;
+  location?: string;
+}
+
 export class NetworksApi {
   constructor(private readonly client: IncusClient) {}
 
@@ -25,6 +34,11 @@ export class NetworksApi {
 
   find(name: string): Promise<Network | undefined> {
     return unlessNotFound(this.get(name));
+  }
+
+  /** The DHCP leases and static allocations of a managed network. */
+  leases(name: string): Promise<NetworkLease[]> {
+    return this.client.get<NetworkLease[]>(`/1.0/networks/${encodeURIComponent(name)}/leases`);
   }
 
   async create(network: {

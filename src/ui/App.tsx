@@ -1,6 +1,6 @@
 import { Box, useApp } from 'ink';
 import { useMemo } from 'react';
-import type { TuiActions } from './actions.js';
+import type { TuiActions } from './actions/tui-actions.js';
 import { Body } from './components/Body.js';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
 import { Footer } from './components/Footer.js';

@@ -1,5 +1,5 @@
 export { App, type AppProps } from './App.js';
-export type { TuiActions } from './actions.js';
+export type { TuiActions } from './actions/tui-actions.js';
 export { createTuiStore, type TuiState, type TuiStore, type TuiStoreApi } from './state/store.js';
 export type * from './state/types.js';
 export { COMMANDS, DETACH_KEY, type Command } from './keys/commands.js';

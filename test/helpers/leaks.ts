@@ -1,7 +1,7 @@
 import { IncusClient } from '../../src/incus/client.js';
 import { ImagesApi } from '../../src/incus/images.js';
 import { ProfilesApi } from '../../src/incus/profiles.js';
-import { run } from '../../src/core/host/run.js';
+import { run } from '../../src/shared/run.js';
 
 export interface Leak {
   kind: 'container' | 'image' | 'profile' | 'nft table';

@@ -3,12 +3,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/core/config/index.js';
-import { containerName, workspaceHash } from '../../src/core/naming.js';
+import { containerName, workspaceHash } from '../../src/shared/naming.js';
 import { Incus } from '../../src/incus/index.js';
 import type { AuditRecord } from '../../src/security/audit/record.js';
 import { readAudit } from '../../src/security/audit/tail.js';
 import { MonitorDaemon } from '../../src/security/monitor/daemon.js';
-import { monitorSettings, type MonitorSettings } from '../../src/security/monitor/settings.js';
+import { monitorSettings } from '../../src/core/policy/monitor-settings.js';
+import type { MonitorSettings } from '../../src/security/monitor/settings.js';
 import type { NetworkGuard } from '../../src/security/network/guard.js';
 import { GATEWAY, TEST_PREFIX, deleteTestContainer, launchTestContainer } from './testbed.js';
 

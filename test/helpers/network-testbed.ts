@@ -8,7 +8,7 @@ import { NetworkGuard } from '../../src/security/network/guard.js';
 import { DEFAULT_RESOLVER_PORT } from '../../src/security/dns/resolver.js';
 import { KmsgNetworkSource, type KmsgNetworkEvent } from '../../src/security/sources/kmsg.js';
 import { withFreeAddress } from '../../src/security/network/addresses.js';
-import { BRIDGE, GATEWAY, incus, launchTestContainer } from './testbed.js';
+import { BRIDGE, GATEWAY, incus, incusApis, launchTestContainer } from './testbed.js';
 
 /**
  * Helpers for the network security tests: containers launched the way coi launches them (address
@@ -48,7 +48,7 @@ export async function launchGuarded(
   policy: NetworkPolicy,
   opts: { gateOnly?: boolean } = {},
 ): Promise<{ name: string; ip: string }> {
-  const { name, ip } = await withFreeAddress(incus(), BRIDGE, ADDRESS_LOCK_DIR, async (ip) => ({
+  const { name, ip } = await withFreeAddress(incusApis(), BRIDGE, ADDRESS_LOCK_DIR, async (ip) => ({
     ip,
     name: await launchTestContainer(label, {
       start: false,

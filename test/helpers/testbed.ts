@@ -2,6 +2,7 @@ import { afterAll } from 'vitest';
 import { IncusClient } from '../../src/incus/client.js';
 import { IncusNotFoundError } from '../../src/incus/errors.js';
 import { InstancesApi } from '../../src/incus/instances.js';
+import { NetworksApi } from '../../src/incus/networks.js';
 import { baseImageAlias } from '../../src/core/image/recipe.js';
 
 /**
@@ -32,6 +33,11 @@ let instancesApi: InstancesApi | undefined;
 export function incus(): IncusClient {
   shared ??= IncusClient.local();
   return shared;
+}
+
+/** The instance and network APIs over that client (what address bookkeeping reads). */
+export function incusApis(): { instances: InstancesApi; networks: NetworksApi } {
+  return { instances: instances(), networks: new NetworksApi(incus()) };
 }
 
 function instances(): InstancesApi {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { codeUidOf, listCoiContainers, type CoiContainer } from '../../core/containers.js';
-import { tmuxSessionName } from '../../core/naming.js';
+import { codeUidOf, listCoiContainers } from '../../core/container/list.js';
+import type { CoiContainer } from '../../shared/coi-container.js';
+import { tmuxSessionName } from '../../shared/naming.js';
 import { attachTerminal } from '../../core/session/attach.js';
 import { hasTmuxSession } from '../../core/session/tmux.js';
 import { sanitizeTerm } from '../../core/session/environment.js';

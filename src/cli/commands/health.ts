@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { applyFixes } from '../../core/health/fix.js';
 import { renderHealth } from '../../core/health/render.js';
 import { healthExitCode, runHealth } from '../../core/health/run.js';
-import { containerPrefix } from '../../core/naming.js';
+import { containerPrefix } from '../../shared/naming.js';
 import { terminalProgress } from '../../core/progress.js';
 import { coiDir, workspacePath } from '../context.js';
 import { usageError } from '../errors.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { findSavedSession } from '../../core/session-info.js';
+import { findSavedSession } from '../../core/session/info.js';
 import { coiDir, workspacePath } from '../context.js';
 import { outputFormat, printJson } from '../output.js';
 

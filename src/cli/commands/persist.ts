@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { withContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { resolveTargets, type TargetFlags } from '../targets.js';
+import { coiKeysConfig } from '../../shared/instance-keys.js';
 
 export function registerPersist(program: Command): void {
   program
@@ -20,7 +21,7 @@ export function registerPersist(program: Command): void {
           (c) => !c.persistent || names.length > 0,
         );
         for (const name of targets) {
-          await ctx.incus.instances.patch(name, { config: { 'user.coi.persistent': 'true' } });
+          await ctx.incus.instances.patch(name, { config: coiKeysConfig({ persistent: true }) });
           process.stderr.write(`${name} is now persistent\n`);
         }
         if (missing.length) throw new CliError(`no such coi container: ${missing.join(', ')}`);

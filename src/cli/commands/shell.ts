@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { tmuxSessionName } from '../../core/naming.js';
+import { tmuxSessionName } from '../../shared/naming.js';
 import { afterAttach, attachTerminal } from '../../core/session/attach.js';
 import { endSession } from '../../core/session/end.js';
 import { parseEnvFlags } from '../../core/session/environment.js';

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import { captureSession, listTmuxSessions, sendToSession } from '../../core/tmux-control.js';
+import {
+  captureSession,
+  listTmuxSessions,
+  sendToSession,
+} from '../../core/session/tmux-control.js';
 import { withContext } from '../context.js';
 import { outputFormat, printJson } from '../output.js';
 

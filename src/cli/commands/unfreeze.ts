@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listCoiContainers } from '../../core/containers.js';
+import { listCoiContainers } from '../../core/container/list.js';
 import { withContext } from '../context.js';
 import { CliError } from '../errors.js';
 

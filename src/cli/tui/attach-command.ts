@@ -1,5 +1,6 @@
-import { codeUidOf, toCoiContainer } from '../../core/containers.js';
-import { tmuxSessionName } from '../../core/naming.js';
+import { codeUidOf } from '../../core/container/list.js';
+import { toCoiContainer } from '../../shared/coi-container.js';
+import { tmuxSessionName } from '../../shared/naming.js';
 import { hasTmuxSession } from '../../core/session/tmux.js';
 import type { Incus } from '../../incus/index.js';
 import type { PtyCommand } from '../../ui/index.js';

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/index.js';
 import { endSession } from '../session/end.js';
 import { launchSession } from '../session/launch.js';
 import { AckStore } from './acks.js';
+import { coiKeysConfig, readCoiKeys } from '../../shared/instance-keys.js';
 
 export interface RoomActionsOptions {
   incus: Incus;
@@ -36,7 +37,7 @@ export class RoomActions {
   async resume(name: string): Promise<void> {
     await (await this.opts.incus.instances.unfreeze(name)).wait();
     await this.opts.incus.instances
-      .patch(name, { config: { 'user.coi.frozen_by': '' } })
+      .patch(name, { config: coiKeysConfig({ frozenBy: '' }) })
       .catch(() => undefined);
   }
 
@@ -50,7 +51,7 @@ export class RoomActions {
 
   async shutdown(name: string): Promise<void> {
     const { value } = await this.opts.incus.instances.get(name);
-    const workspace = value.config['user.coi.workspace'] ?? process.cwd();
+    const workspace = readCoiKeys(value.config).workspace || process.cwd();
     const { config } = loadConfig({ cwd: workspace });
     await endSession(this.opts.incus, name, {
       coiDir: this.opts.coiDir,

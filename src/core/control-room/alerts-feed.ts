@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { listAuditFiles } from '../../security/audit/files.js';
 import { parseRecord, type AuditRecord } from '../../security/audit/record.js';
 import { followAudit, type AuditFollower } from '../../security/audit/tail.js';
-import { parseContainerName } from '../naming.js';
+import { parseContainerName } from '../../shared/naming.js';
 import type { AlertSink, RoomAlert } from './types.js';
 
 export interface AlertsFeedOptions {

@@ -1,8 +1,8 @@
 import { eventInstance, isLifecycle, type Incus } from '../../incus/index.js';
 import type { IncusEvent } from '../../incus/event-types.js';
 import type { InstanceFull } from '../../incus/instance-types.js';
-import { toCoiContainer } from '../containers.js';
-import { parseContainerName } from '../naming.js';
+import { toCoiContainer } from '../../shared/coi-container.js';
+import { parseContainerName } from '../../shared/naming.js';
 import { MetricsCalculator } from './metrics.js';
 import type { RoomSink, RoomSlot } from './types.js';
 
@@ -28,8 +28,7 @@ export function roomSlot(instance: InstanceFull, prefix: string): RoomSlot | und
     workspace: c.workspace,
     slot: c.slot,
     state: STATE[instance.status] ?? 'starting',
-    frozenByThreat:
-      instance.status === 'Frozen' && instance.config['user.coi.frozen_by'] === 'threat',
+    frozenByThreat: instance.status === 'Frozen' && c.frozenBy === 'threat',
     tool: c.tool,
     persistent: c.persistent,
     ...(c.ipv4 ? { ipv4: c.ipv4 } : {}),

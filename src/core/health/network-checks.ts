@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defaultProfileTargets } from '../host/resources.js';
-import { run } from '../host/run.js';
+import { run } from '../../shared/run.js';
 import { fail, ok, warn, withIncus, type HealthCheck } from './types.js';
 
 export const networkChecks: HealthCheck[] = [

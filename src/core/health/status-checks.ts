@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { listCoiContainers } from '../containers.js';
+import { listCoiContainers } from '../container/list.js';
 import { HostLocks } from '../session/host-locks.js';
 import { SavedSessions } from '../session/saved-sessions.js';
 import { ok, warn, withIncus, type HealthCheck } from './types.js';

@@ -6,7 +6,7 @@ import { IncusUnavailableError } from '../../incus/errors.js';
 import { ServerApi, type Server } from '../../incus/server.js';
 import { HostSetupError, incusdPath } from './packages.js';
 import { isRoot, systemdIsInit } from './platform.js';
-import { run } from './run.js';
+import { run } from '../../shared/run.js';
 
 export const INCUSD_LOG = '/var/log/coi/incusd.log';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { findExecutable, isRoot, readOsRelease, type OsRelease } from './platform.js';
 import { mirrorFor, readAptSources } from './apt-sources.js';
-import { openLog, run } from './run.js';
+import { openLog, run } from '../../shared/run.js';
 import type { Progress } from '../progress.js';
 
 /** What coi needs on the host: a package and a binary proving it is installed. */

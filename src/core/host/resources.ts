@@ -3,6 +3,7 @@ import type { IncusClient } from '../../incus/client.js';
 import { NetworksApi } from '../../incus/networks.js';
 import { ProfilesApi, type Devices } from '../../incus/profiles.js';
 import { StoragePoolsApi } from '../../incus/storage.js';
+import { profileTargets, type ProfileTargets } from '../../shared/profile-devices.js';
 
 export interface StepResult {
   name: string;
@@ -143,13 +144,6 @@ export async function ensureDefaultProfile(
 }
 
 /** What the default profile already points at, if anything. */
-export async function defaultProfileTargets(
-  client: IncusClient,
-): Promise<{ pool?: string; bridge?: string }> {
-  const profile = await new ProfilesApi(client).get('default');
-  const devices = Object.values(profile.devices);
-  return {
-    pool: devices.find((d) => d.type === 'disk' && d.path === '/')?.pool,
-    bridge: devices.find((d) => d.type === 'nic')?.network,
-  };
+export async function defaultProfileTargets(client: IncusClient): Promise<ProfileTargets> {
+  return profileTargets((await new ProfilesApi(client).get('default')).devices);
 }

@@ -3,9 +3,10 @@ import { IncusClient } from '../../incus/client.js';
 import { NetworksApi } from '../../incus/networks.js';
 import { buildBaseImage } from '../image/builder.js';
 import type { Progress } from '../progress.js';
+import { bridgeGateway } from '../../shared/instance-network.js';
 import { BRIDGE_NAME } from './bridge.js';
 import { ensureDaemon } from './daemon.js';
-import { ensureGuard } from './guard.js';
+import { FORWARD_GUARD_TABLE, installForwardGuard } from '../../security/nft/forward-guard.js';
 import { ensurePackages, requiredPackages } from './packages.js';
 import {
   defaultProfileTargets,
@@ -70,10 +71,17 @@ export async function setupHost(opts: HostSetupOptions): Promise<HostSetupReport
   const bridge = targets.bridge ?? BRIDGE_NAME;
   report(await ensureBridge(client, bridge, opts.test));
   report(await ensureDefaultProfile(client, targets.pool ?? 'default', bridge));
-  if (opts.test) report(await ensureGuard(bridge));
+  if (opts.test) {
+    await installForwardGuard(bridge);
+    report({
+      name: 'guard',
+      status: 'ok',
+      message: `nft table inet ${FORWARD_GUARD_TABLE} drops traffic forwarded off ${bridge}`,
+    });
+  }
 
   const network = await new NetworksApi(client).get(bridge);
-  const gateway = (network.config['ipv4.address'] ?? '').split('/')[0] ?? '';
+  const gateway = bridgeGateway(network.config);
 
   let baseImage: string | undefined;
   if (opts.image !== false) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync, type WriteStream } from 'node:fs';
 import type { Incus } from '../../incus/index.js';
 import { localImageSource } from '../container/lifecycle.js';
-import { openLog } from '../host/run.js';
+import { openLog } from '../../shared/run.js';
 import type { Progress } from '../progress.js';
 import type { BuildResult } from './builder.js';
 

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { IncusClient } from '../../incus/client.js';
 import { ImagesApi } from '../../incus/images.js';
 import { mirrorFor } from '../host/apt-sources.js';
-import { openLog, run } from '../host/run.js';
+import { openLog, run } from '../../shared/run.js';
 import type { Progress } from '../progress.js';
 import {
   baseImageAlias,

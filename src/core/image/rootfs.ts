@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { WriteStream } from 'node:fs';
-import { run } from '../host/run.js';
+import { run } from '../../shared/run.js';
 import type { Progress } from '../progress.js';
 import { recipeAssetsDir, type BaseImageRecipe } from './recipe.js';
 

@@ -6,6 +6,7 @@ import { toolAdapter } from '../tools/registry.js';
 import { HostLocks } from './host-locks.js';
 import { releaseNetwork } from './network.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
+import { codeHome, readCoiKeys, type CoiKeys } from '../../shared/instance-keys.js';
 
 export interface EndOptions {
   coiDir: string;
@@ -42,12 +43,11 @@ export async function endSession(
     await locks.release(container);
     return { existed: false, deleted: false };
   }
-  const cfg = instance.config;
-  const persistent = cfg['user.coi.persistent'] === 'true';
+  const keys = readCoiKeys(instance.config);
   let saved: SavedSession | undefined;
-  if (opts.save && cfg['user.coi.session_id'] && cfg['user.coi.tool']) {
+  if (opts.save && keys.sessionId && keys.tool) {
     try {
-      saved = await saveState(incus, container, instance.status, cfg, opts.coiDir);
+      saved = await saveState(incus, container, instance.status, keys, opts.coiDir);
     } catch (err) {
       // Deleting now would lose the agent's state: keep the container for another try.
       await stop(incus, container, opts.graceSeconds);
@@ -61,7 +61,7 @@ export async function endSession(
       );
     }
   }
-  const keep = persistent && opts.keepPersistent;
+  const keep = keys.persistent && opts.keepPersistent;
   await stop(incus, container, opts.graceSeconds);
   if (!keep) await deleteIfThere(incus, container);
   await releaseNetwork(incus, instance);
@@ -77,25 +77,24 @@ async function saveState(
   incus: Incus,
   container: string,
   status: string,
-  cfg: Record<string, string>,
+  keys: CoiKeys,
   coiDir: string,
 ): Promise<SavedSession | undefined> {
-  const tool = cfg['user.coi.tool'] ?? '';
-  const adapter = toolAdapterOrUndefined(tool);
+  const adapter = toolAdapterOrUndefined(keys.tool);
   if (!adapter?.stateDir) return undefined;
   if (status === 'Frozen') await (await incus.instances.unfreeze(container)).wait();
   if (status === 'Stopped') await (await incus.instances.start(container)).wait();
-  const home = `/home/${cfg['user.coi.code_user'] ?? 'code'}`;
+  const home = codeHome(keys.codeUser);
   if (!(await incus.files.stat(container, `${home}/${adapter.stateDir}`))) return undefined;
   return new SavedSessions(coiDir).save(
     new FileTreeApi(incus.client),
     {
-      session_id: cfg['user.coi.session_id'] ?? '',
+      session_id: keys.sessionId,
       container_name: container,
-      persistent: cfg['user.coi.persistent'] === 'true',
-      workspace: cfg['user.coi.workspace'] ?? '',
-      tool,
-      ...(cfg['user.coi.profile'] ? { profile: cfg['user.coi.profile'] } : {}),
+      persistent: keys.persistent,
+      workspace: keys.workspace,
+      tool: keys.tool,
+      ...(keys.profile ? { profile: keys.profile } : {}),
     },
     home,
     adapter.stateDir,

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { Config } from '../config/index.js';
 import { parseAllowlist } from '../../security/nft/policy.js';
 import type { ConfigMap, DeviceMap, InstanceCreateOptions } from '../../incus/instance-types.js';
+import { coiKeysConfig } from '../../shared/instance-keys.js';
 
 /** Everything that decides how a session's container is created; pure input, no I/O. */
 export interface LaunchSpecInput {
@@ -40,22 +41,20 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
   const { config } = input;
   const shift = input.idmappedMounts && !config.incus.disable_shift;
   const instanceConfig: ConfigMap = {
-    'user.coi.workspace': input.workspace,
-    'user.coi.slot': String(input.slot),
-    'user.coi.tool': input.tool,
-    'user.coi.persistent': String(input.persistent),
-    'user.coi.session_id': input.sessionId,
-    'user.coi.code_user': config.incus.code_user,
-    ...(input.profile ? { 'user.coi.profile': input.profile } : {}),
-    'user.coi.network_mode': config.network.mode,
-    'user.coi.monitored': String(config.monitoring.enabled),
-    ...(config.network.mode === 'allowlist'
-      ? {
-          'user.coi.allowlist': JSON.stringify(
-            parseAllowlist(config.network.allowed_domains).domains,
-          ),
-        }
-      : {}),
+    ...coiKeysConfig({
+      workspace: input.workspace,
+      slot: input.slot,
+      tool: input.tool,
+      persistent: input.persistent,
+      sessionId: input.sessionId,
+      codeUser: config.incus.code_user,
+      profile: input.profile ?? '',
+      networkMode: config.network.mode,
+      monitored: config.monitoring.enabled,
+      ...(config.network.mode === 'allowlist'
+        ? { allowlist: parseAllowlist(config.network.allowed_domains).domains }
+        : {}),
+    }),
     'security.nesting': 'true',
     'security.guestapi': 'false',
     'security.syscalls.intercept.mknod': 'true',

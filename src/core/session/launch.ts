@@ -12,7 +12,7 @@ import {
   newSessionId,
   parseContainerName,
   workspaceHash,
-} from '../naming.js';
+} from '../../shared/naming.js';
 import { toolAdapter } from '../tools/registry.js';
 import type { ResumeRequest, ToolAdapter } from '../tools/types.js';
 import { sandboxContext } from './context.js';
@@ -26,16 +26,19 @@ import {
   type InsideSetup,
 } from './inside.js';
 import { buildLaunchSpec } from './launch-spec.js';
-import { instanceBridge, openGuard } from './network.js';
-import { pinnedAddresses, withFreeAddress } from '../../security/network/index.js';
-import { policyFromConfig } from '../../security/nft/index.js';
+import { openGuard } from './network.js';
+import { withFreeAddress } from '../../security/network/index.js';
+import { instanceBridge, pinnedAddresses } from '../../shared/instance-network.js';
+import { profileTargets } from '../../shared/profile-devices.js';
+import { policyFromConfig } from '../policy/network-policy.js';
 import { ensureMonitorDaemon } from '../../security/monitor/ensure.js';
 import { plantCanaries } from '../../security/sources/canaries.js';
 import { materialiseProtectedPaths, protectedPathList } from './protected-paths.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
 import { hostTimezone } from './timezone.js';
-import { withSlotLock } from './slot-lock.js';
+import { withLockFile } from '../../shared/lock-file.js';
 import { startTmuxSession } from './tmux.js';
+import { readCoiKeys } from '../../shared/instance-keys.js';
 
 export class LaunchError extends Error {
   readonly exitCode = 1;
@@ -134,7 +137,8 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
     owner.gid,
   );
 
-  const bridge = profileDevice(profile.devices, 'nic')?.network ?? 'incusbr0';
+  const targets = profileTargets(profile.devices);
+  const bridge = targets.bridge ?? 'incusbr0';
   const guard = await openGuard(
     incus,
     reusable ? (instanceBridge(reusable.instance) ?? bridge) : bridge,
@@ -154,8 +158,7 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
       );
     }
     if (note) step(note);
-    const pool =
-      config.container.storage_pool || profileDevice(profile.devices, 'disk')?.pool || 'default';
+    const pool = config.container.storage_pool || targets.pool || 'default';
     const sshAgentSocket = config.ssh.forward_agent ? req.hostEnv.SSH_AUTH_SOCK : undefined;
     ({ container, slot, ip } = await createInFreeSlot(req, bridge, (name, slotNo, ipv4Address) =>
       buildLaunchSpec({
@@ -345,15 +348,6 @@ function refusePrivileged(config: Record<string, string>, profile: string): void
   }
 }
 
-type ProfileDevices = Record<string, Record<string, string>>;
-
-function profileDevice(
-  devices: ProfileDevices,
-  type: 'disk' | 'nic',
-): Record<string, string> | undefined {
-  return Object.values(devices).find((d) => d.type === type && (type === 'nic' || d.path === '/'));
-}
-
 /** The configured image, or the offline base image when the default one was never built. */
 async function imageChoice(
   incus: Incus,
@@ -378,7 +372,7 @@ async function imageChoice(
 
 /**
  * Creates the container in the requested slot, or the lowest free one. Launches of one workspace
- * on this host pick their slots one at a time (see withSlotLock), from a fresh list of names; a
+ * on this host pick their slots one at a time (see withLockFile), from a fresh list of names; a
  * name taken anyway (another host, another user) moves on to the next slot.
  */
 async function createInFreeSlot(
@@ -388,7 +382,7 @@ async function createInFreeSlot(
 ): Promise<{ container: string; slot: number; ip: string }> {
   const wait = () =>
     req.onStep?.('Waiting for another coi launch of this workspace to pick its slot');
-  return withSlotLock(
+  return withLockFile(
     join(req.coiDir, 'locks'),
     `${req.prefix}${workspaceHash(req.workspace)}`,
     { onWait: wait },
@@ -402,7 +396,7 @@ async function createInFreeSlot(
         try {
           // Created stopped, with its address pinned: the rules go in before it ever runs.
           const ip = await withFreeAddress(
-            req.incus.client,
+            req.incus,
             bridge,
             join(req.coiDir, 'locks'),
             async (free) => {
@@ -444,7 +438,7 @@ function findReusable(
         parsed?.hash === hash &&
         (slot === undefined || parsed.slot === slot) &&
         instance.status === 'Stopped' &&
-        instance.config['user.coi.persistent'] === 'true',
+        readCoiKeys(instance.config).persistent,
     )
     .map(({ instance, parsed }) => ({ name: instance.name, slot: parsed?.slot ?? 0, instance }))
     .sort((a, b) => a.slot - b.slot)[0];

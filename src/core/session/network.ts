@@ -1,14 +1,24 @@
 import type { Incus } from '../../incus/index.js';
 import type { Instance } from '../../incus/instance-types.js';
 import { DEFAULT_RESOLVER_PORT } from '../../security/dns/resolver.js';
-import { instanceAddresses, NetworkGuard, pinnedAddresses } from '../../security/network/index.js';
+import { instanceAddresses, NetworkGuard } from '../../security/network/index.js';
+import { bridgeGateway, instanceBridge, pinnedAddresses } from '../../shared/instance-network.js';
+import { profileTargets } from '../../shared/profile-devices.js';
 import type { HostNetwork } from '../../security/nft/index.js';
 
 /** The bridge's host side: gateway address and where coi's allowlist resolver listens. */
 export async function hostNetwork(incus: Incus, bridge: string): Promise<HostNetwork> {
   const network = await incus.networks.get(bridge);
-  const gateway = (network.config['ipv4.address'] ?? '').split('/')[0] ?? '';
+  const gateway = bridgeGateway(network.config);
   return { bridge, gateway, resolver: { address: gateway, port: DEFAULT_RESOLVER_PORT } };
+}
+
+/** The bridge of the default profile's NIC and its gateway, which coi's rules key on. */
+export async function defaultHostNetwork(incus: Incus): Promise<HostNetwork | undefined> {
+  const { bridge } = profileTargets((await incus.profiles.get('default')).devices);
+  if (!bridge) return undefined;
+  const gateway = bridgeGateway((await incus.networks.get(bridge)).config);
+  return gateway ? { bridge, gateway } : undefined;
 }
 
 /**
@@ -18,13 +28,8 @@ export async function hostNetwork(incus: Incus, bridge: string): Promise<HostNet
 export async function openGuard(incus: Incus, bridge: string): Promise<NetworkGuard> {
   const guard = new NetworkGuard(await hostNetwork(incus, bridge));
   await guard.ensureBase();
-  await guard.reconcile(await instanceAddresses(incus.client));
+  await guard.reconcile(await instanceAddresses(incus));
   return guard;
-}
-
-/** The bridge of an instance's NIC. */
-export function instanceBridge(instance: Pick<Instance, 'expanded_devices'>): string | undefined {
-  return Object.values(instance.expanded_devices ?? {}).find((d) => d.type === 'nic')?.network;
 }
 
 /** Removes a container's rules, by the address pinned on its NIC; nothing pinned, nothing to do. */
@@ -42,5 +47,5 @@ export async function releaseNetwork(
 /** Removes the rules of every container that is gone (`coi clean --orphans`). */
 export async function reconcileNetwork(incus: Incus, bridge: string): Promise<string[]> {
   const guard = new NetworkGuard(await hostNetwork(incus, bridge));
-  return guard.reconcile(await instanceAddresses(incus.client));
+  return guard.reconcile(await instanceAddresses(incus));
 }

@@ -1,7 +1,7 @@
 import { chown, lstat, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { run } from '../host/run.js';
+import { run } from '../../shared/run.js';
 
 /** Protected paths that are files; every other protected path is a directory. */
 const FILE_PATHS = /(^|\/)(config|config\.worktree|attributes)$|\.(json|toml|ya?ml|md)$/;

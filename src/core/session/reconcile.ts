@@ -1,5 +1,5 @@
 import type { Incus } from '../../incus/index.js';
-import type { CoiContainer } from '../containers.js';
+import type { CoiContainer } from '../../shared/coi-container.js';
 import { endSession, type EndResult } from './end.js';
 
 export interface Reconciled {

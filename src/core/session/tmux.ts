@@ -1,5 +1,5 @@
 import type { Incus } from '../../incus/index.js';
-import { tmuxSessionName } from '../naming.js';
+import { tmuxSessionName } from '../../shared/naming.js';
 
 export interface TmuxStart {
   container: string;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALERT_LEVELS, type AlertCategory, type AlertLevel, type Evidence } from '../alert.js';
-import type { ResponseAction } from '../responder-policy.js';
+import type { ResponseAction } from '../response/policy.js';
 
 /** One line of ~/.coi/audit/<container>.jsonl. */
 export type AuditRecord = {

@@ -1,5 +1,5 @@
 import { TITLES, levelRank, type Alert, type AlertCategory, type AlertLevel } from '../alert.js';
-import { isIpv4, isLoopbackV4 } from '../ipv4.js';
+import { isIpv4, isLoopbackV4 } from '../../shared/ipv4.js';
 import { basename, splitCommands, type SimpleCommand } from './command-words.js';
 
 /**

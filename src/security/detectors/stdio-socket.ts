@@ -1,5 +1,5 @@
 import { TITLES, type Alert } from '../alert.js';
-import { isIpv4, isLoopbackV4 } from '../ipv4.js';
+import { isIpv4, isLoopbackV4 } from '../../shared/ipv4.js';
 import type { ProcNetSocket, SocketState } from '../sources/proc-net-parse.js';
 
 /**

@@ -49,14 +49,3 @@ export class AllowlistDns {
     await this.resolver?.stop();
   }
 }
-
-/** The allowlist a launch recorded in `user.coi.allowlist` (JSON), for the resolver. */
-export function recordedAllowlist(config: Record<string, string>): AllowlistDomain[] | undefined {
-  if (config['user.coi.network_mode'] !== 'allowlist') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(config['user.coi.allowlist'] ?? '[]');
-    return Array.isArray(parsed) ? (parsed as AllowlistDomain[]) : undefined;
-  } catch {
-    return undefined;
-  }
-}

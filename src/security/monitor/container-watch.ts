@@ -2,7 +2,7 @@ import { TITLES, levelRank, type Alert } from '../alert.js';
 import { classifyCommandLine } from '../detectors/command-line.js';
 import { IoVolumeDetector } from '../detectors/io-volume.js';
 import { shellScript } from '../detectors/shell-script.js';
-import type { Detection } from '../responder.js';
+import type { Detection } from '../response/responder.js';
 import { CanaryWatcher, canaryPaths, type CanaryTouch } from '../sources/canaries.js';
 import type { IoCounters } from '../sources/io-stat-parse.js';
 import { largerCounters, readCgroupIo } from '../sources/io-counters.js';

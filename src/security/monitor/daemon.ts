@@ -1,11 +1,11 @@
 import type { Server } from 'node:net';
-import { ipv4Of } from '../../core/containers.js';
-import { parseContainerName } from '../../core/naming.js';
+import { ipv4Of } from '../../shared/instance-network.js';
+import { parseContainerName } from '../../shared/naming.js';
 import { eventInstance, isLifecycle, type Incus, type IncusEvent } from '../../incus/index.js';
 import { TITLES, type Alert } from '../alert.js';
 import { AuditWriter } from '../audit/writer.js';
 import { pruneAuditFiles } from '../audit/retention.js';
-import { Responder, type Detection } from '../responder.js';
+import { Responder, type Detection } from '../response/responder.js';
 import { KmsgNetworkSource, type KmsgNetworkEvent } from '../sources/kmsg.js';
 import { ProcessScanner } from '../sources/processes.js';
 import { uptimeMs } from '../sources/proc-read.js';
@@ -14,7 +14,9 @@ import { tmuxNotice } from './notify.js';
 import { monitorPaths } from './paths.js';
 import type { MonitorSettings } from './settings.js';
 import { listenSingleton } from './singleton.js';
-import { recordedAllowlist, type AllowlistDns } from './allowlist-dns.js';
+import type { AllowlistDns } from './allowlist-dns.js';
+import { toCoiContainer } from '../../shared/coi-container.js';
+import { codeHome } from '../../shared/instance-keys.js';
 
 export interface MonitorDaemonOptions {
   incus: Incus;
@@ -216,27 +218,26 @@ export class MonitorDaemon {
 
   private async attachNow(name: string): Promise<void> {
     const instance = await this.opts.incus.instances.getFull(name);
-    const running = instance.status === 'Running' || instance.status === 'Frozen';
+    const coi = toCoiContainer(instance, this.opts.prefix);
+    if (!coi) return;
+    const running = coi.status === 'Running' || coi.status === 'Frozen';
     const initPid = instance.state?.pid ?? 0;
     const current = this.watches.get(name);
     if (current && (!running || current.container.initPid !== initPid)) this.detach(name);
-    const pinned = instance.expanded_devices?.eth0?.['ipv4.address'];
-    const domains = recordedAllowlist(instance.config ?? {});
-    if (pinned && domains && running && this.opts.allowlistDns) {
-      this.opts.allowlistDns.add(pinned, name, domains);
-      this.dnsIps.set(name, pinned);
+    if (coi.pinnedIpv4 && coi.allowlist && running && this.opts.allowlistDns) {
+      this.opts.allowlistDns.add(coi.pinnedIpv4, name, coi.allowlist);
+      this.dnsIps.set(name, coi.pinnedIpv4);
     }
     if (!running || initPid <= 0 || this.watches.has(name)) return;
-    if (instance.config['user.coi.monitored'] === 'false') return;
-    if (instance.config['user.coi.network_mode'] === 'open') this.openMode.add(name);
-    this.responder.setPaused(name, instance.status === 'Frozen');
-    const codeUser = instance.config['user.coi.code_user'] ?? 'code';
+    if (!coi.monitored) return;
+    if (coi.networkMode === 'open') this.openMode.add(name);
+    this.responder.setPaused(name, coi.status === 'Frozen');
     const container: WatchedContainer = {
       name,
-      workspace: instance.config['user.coi.workspace'] ?? '',
+      workspace: coi.workspace,
       initPid,
-      home: `/home/${codeUser}`,
-      ipv4: instance.expanded_devices?.eth0?.['ipv4.address'] ?? ipv4Of(instance),
+      home: codeHome(coi.codeUser),
+      ipv4: coi.pinnedIpv4 || coi.ipv4,
     };
     const watch = new ContainerWatch(container, {
       settings: this.opts.settings,

@@ -1,4 +1,4 @@
-import { tmuxSessionName } from '../../core/naming.js';
+import { tmuxSessionName } from '../../shared/naming.js';
 import type { Incus } from '../../incus/index.js';
 import type { AuditRecord } from '../audit/record.js';
 import { followAudit, type AuditFollower } from '../audit/tail.js';

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import type { CoiContainer } from '../../core/containers.js';
+import type { CoiContainer } from '../../shared/coi-container.js';
 import type { AuditRecord } from '../audit/record.js';
 import { readAudit } from '../audit/tail.js';
 import { readCgroupIo } from '../sources/io-counters.js';

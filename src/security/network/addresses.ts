@@ -1,19 +1,23 @@
-import type { IncusClient } from '../../incus/client.js';
-import type { Instance, InstanceFull } from '../../incus/instance-types.js';
-import { withSlotLock } from '../../core/session/slot-lock.js';
-import { inCidr, ipv4ToNumber, isIpv4, isIpv4Cidr } from '../ipv4.js';
+import type { InstancesApi } from '../../incus/instances.js';
+import type { NetworksApi } from '../../incus/networks.js';
+import { pinnedAddresses } from '../../shared/instance-network.js';
+import { inCidr, ipv4ToNumber, isIpv4Cidr } from '../../shared/ipv4.js';
+import { withLockFile } from '../../shared/lock-file.js';
 
-interface NetworkLease {
-  address: string;
-  type: string;
+/** The parts of the Incus API that address bookkeeping reads. */
+export interface AddressSources {
+  instances: Pick<InstancesApi, 'listFull'>;
+  networks: Pick<NetworksApi, 'get' | 'leases'>;
 }
 
 /**
  * Every IPv4 an existing instance holds or has pinned (`ipv4.address` on a NIC), running or not:
  * the live set for `NetworkGuard.reconcile`.
  */
-export async function instanceAddresses(client: IncusClient): Promise<Set<string>> {
-  const instances = await client.get<InstanceFull[]>('/1.0/instances', { recursion: 2 });
+export async function instanceAddresses(
+  incus: Pick<AddressSources, 'instances'>,
+): Promise<Set<string>> {
+  const instances = await incus.instances.listFull();
   const addresses = new Set<string>();
   for (const instance of instances) {
     for (const ip of pinnedAddresses(instance)) addresses.add(ip);
@@ -23,13 +27,6 @@ export async function instanceAddresses(client: IncusClient): Promise<Set<string
   return addresses;
 }
 
-/** The `ipv4.address` pinned on an instance's NICs (profiles applied). */
-export function pinnedAddresses(instance: Pick<Instance, 'expanded_devices'>): string[] {
-  return Object.values(instance.expanded_devices ?? {})
-    .filter((d) => d.type === 'nic' && d['ipv4.address'] && isIpv4(d['ipv4.address']))
-    .map((d) => d['ipv4.address']!);
-}
-
 /**
  * Picks an IPv4 on `bridge` that no instance holds, pins or leases, and runs `create` with it while
  * holding a host-wide lock, so two launches never pick the same one. Incus accepts two instances
@@ -37,25 +34,23 @@ export function pinnedAddresses(instance: Pick<Instance, 'expanded_devices'>): s
  * NIC"), so `create` must create the instance (with `ipv4.address` on its NIC) before it returns.
  */
 export async function withFreeAddress<T>(
-  client: IncusClient,
+  incus: AddressSources,
   bridge: string,
   lockDir: string,
   create: (ip: string) => Promise<T>,
 ): Promise<T> {
-  return withSlotLock(lockDir, `ipv4-${bridge}`, {}, async () => {
-    const network = await client.get<{ config: Record<string, string> }>(
-      `/1.0/networks/${encodeURIComponent(bridge)}`,
-    );
+  return withLockFile(lockDir, `ipv4-${bridge}`, {}, async () => {
+    const network = await incus.networks.get(bridge);
     const cidr = network.config['ipv4.address'] ?? '';
     if (!isIpv4Cidr(cidr) || !cidr.includes('/'))
       throw new Error(
         `bridge ${bridge} has no IPv4 subnet (ipv4.address is "${cidr}"); coi pins each ` +
           'container to an address in it — set one with `incus network set`',
       );
-    const leases = await client.get<NetworkLease[]>(
-      `/1.0/networks/${encodeURIComponent(bridge)}/leases`,
-    );
-    const used = await instanceAddresses(client);
+    const [leases, used] = await Promise.all([
+      incus.networks.leases(bridge),
+      instanceAddresses(incus),
+    ]);
     for (const lease of leases) used.add(lease.address);
     return create(pickFree(cidr, used));
   });

@@ -1,5 +1,5 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { run } from '../../core/host/run.js';
+import { run } from '../../shared/run.js';
 
 /**
  * Containers on one bridge talk to each other without being routed, so coi's `inet` forward chain

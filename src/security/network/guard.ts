@@ -1,4 +1,4 @@
-import { isIpv4 } from '../ipv4.js';
+import { isIpv4 } from '../../shared/ipv4.js';
 import type { AllowlistDomain } from '../nft/policy.js';
 import {
   parseTableListing,

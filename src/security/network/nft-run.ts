@@ -1,4 +1,4 @@
-import { run } from '../../core/host/run.js';
+import { run } from '../../shared/run.js';
 import { TABLE } from '../nft/names.js';
 
 /** Applies one batch with `nft -f -`: the kernel takes it whole or not at all. */

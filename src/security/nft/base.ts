@@ -1,4 +1,4 @@
-import { METADATA_V4, PRIVATE_V4 } from '../ipv4.js';
+import { METADATA_V4, PRIVATE_V4 } from '../../shared/ipv4.js';
 import { checkHostNetwork, type HostNetwork } from './host.js';
 import {
   DISPATCH_MAP,

@@ -1,4 +1,4 @@
-import { inCidr, isIpv4 } from '../ipv4.js';
+import { inCidr, isIpv4 } from '../../shared/ipv4.js';
 import { checkHostNetwork, type HostNetwork } from './host.js';
 import { logPrefix, type LogKind } from './log-prefix.js';
 import {

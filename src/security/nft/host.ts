@@ -1,4 +1,4 @@
-import { isIpv4 } from '../ipv4.js';
+import { isIpv4 } from '../../shared/ipv4.js';
 
 /** The host side of the bridge the containers sit on. */
 export interface HostNetwork {

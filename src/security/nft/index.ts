@@ -25,7 +25,6 @@ export { TABLE, containerChain, containerSet } from './names.js';
 export {
   EMPTY_ALLOWLIST,
   parseAllowlist,
-  policyFromConfig,
   type Allowlist,
   type LogOptions,
   type NetworkMode,

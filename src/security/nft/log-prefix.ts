@@ -1,4 +1,4 @@
-import { isIpv4 } from '../ipv4.js';
+import { isIpv4 } from '../../shared/ipv4.js';
 
 /**
  * Log prefixes of the coi ruleset: `coi:<kind>:<container IPv4> `. The kernel prints the prefix

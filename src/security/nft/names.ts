@@ -1,4 +1,4 @@
-import { isIpv4 } from '../ipv4.js';
+import { isIpv4 } from '../../shared/ipv4.js';
 
 /**
  * Names inside coi's own table. Everything that belongs to one container carries its IPv4 with

@@ -1,5 +1,4 @@
-import { isIpv4Cidr } from '../ipv4.js';
-import type { Config } from '../../core/config/schema.js';
+import { isIpv4Cidr } from '../../shared/ipv4.js';
 
 /** What the ruleset needs to know about one container's network settings (`[network]` config). */
 export type NetworkMode = 'restricted' | 'allowlist' | 'open';
@@ -70,22 +69,4 @@ function badEntry(entry: string): Error {
     `network.allowed_domains: "${entry}" is not a host name, IPv4 address or CIDR with optional ` +
       ':port[,port…] (for example "github.com", "140.82.112.0/20:443")',
   );
-}
-
-/** The policy the `[network]` and `[monitoring.nft]` sections of the effective config describe. */
-export function policyFromConfig(config: Pick<Config, 'network' | 'monitoring'>): NetworkPolicy {
-  const { network, monitoring } = config;
-  return {
-    mode: network.mode,
-    allowlist:
-      network.mode === 'allowlist' ? parseAllowlist(network.allowed_domains) : EMPTY_ALLOWLIST,
-    allowLocalNetworkAccess: network.allow_local_network_access,
-    blockPrivateNetworks: network.block_private_networks,
-    blockMetadataEndpoint: network.block_metadata_endpoint,
-    logging: {
-      ratePerSecond: monitoring.nft.rate_limit_per_second,
-      connections: monitoring.nft.enabled,
-      dnsQueries: monitoring.nft.log_dns_queries,
-    },
-  };
 }

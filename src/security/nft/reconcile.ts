@@ -1,4 +1,4 @@
-import { isIpv4 } from '../ipv4.js';
+import { isIpv4 } from '../../shared/ipv4.js';
 import { renderRemoval } from './container.js';
 import {
   DISPATCH_MAP,

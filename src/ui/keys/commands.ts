@@ -1,4 +1,4 @@
-import * as act from './container-actions.js';
+import * as act from '../actions/container-actions.js';
 import type { CommandContext } from './context.js';
 import * as nav from './navigation.js';
 

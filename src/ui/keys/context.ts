@@ -1,4 +1,4 @@
-import type { TuiActions } from '../actions.js';
+import type { TuiActions } from '../actions/tui-actions.js';
 import type { TuiStoreApi } from '../state/store.js';
 import type { KeyPress } from './decode-keys.js';
 

@@ -1,7 +1,7 @@
 import { parseFilter } from '../state/filter.js';
 import type { TuiStoreApi } from '../state/store.js';
 import { findCommand } from './commands.js';
-import { ack } from './container-actions.js';
+import { ack } from '../actions/container-actions.js';
 import type { CommandContext } from './context.js';
 import type { KeyPress } from './decode-keys.js';
 import { editText } from './field-keys.js';

@@ -1,6 +1,6 @@
 import { deriveView, selectedAlert, selectedRow } from '../state/view.js';
 import type { CommandContext } from './context.js';
-import { attach } from './container-actions.js';
+import { attach } from '../actions/container-actions.js';
 
 export const PAGE = 10;
 

@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { App } from '../../../src/ui/App.js';
 import { renderSized } from './harness.js';
-import type { TuiActions } from '../../../src/ui/actions.js';
+import type { TuiActions } from '../../../src/ui/actions/tui-actions.js';
 import type { Size } from '../../../src/ui/layout/layout.js';
 import { createTuiStore, type TuiStoreApi } from '../../../src/ui/state/store.js';
 import type { SlotInstance, ThreatAlert } from '../../../src/ui/state/types.js';

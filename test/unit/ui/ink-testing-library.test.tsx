@@ -5,7 +5,7 @@ import { App } from '../../../src/ui/App.js';
 import { COMMANDS } from '../../../src/ui/keys/commands.js';
 import type { Size } from '../../../src/ui/layout/layout.js';
 import type { TuiStoreApi } from '../../../src/ui/state/store.js';
-import type { TuiActions } from '../../../src/ui/actions.js';
+import type { TuiActions } from '../../../src/ui/actions/tui-actions.js';
 import { alert, KEY, NOW, populatedStore, recordingActions, settle } from './helpers.js';
 
 /**

@@ -1,0 +1,21 @@
+import type { MonitorSettings } from '../../security/monitor/settings.js';
+import type { Config } from '../config/index.js';
+
+/** The monitor daemon's settings from the `[monitoring]` section of the effective config. */
+export function monitorSettings(config: Config): MonitorSettings {
+  const m = config.monitoring;
+  return {
+    policy: { autoPauseOnHigh: m.auto_pause_on_high, autoKillOnCritical: m.auto_kill_on_critical },
+    forensicsOnKill: m.forensics_on_kill,
+    commandLine: { oneLiners: m.reverse_shell_one_liners },
+    io: {
+      readMb: m.file_read_threshold_mb,
+      readRateMbPerSec: m.file_read_rate_mb_per_sec,
+      writeMb: m.file_write_threshold_mb,
+      writeRateMbPerSec: m.file_write_rate_mb_per_sec,
+    },
+    dnsQueryThreshold: m.nft.dns_query_threshold,
+    retentionDays: m.audit_log_retention_days,
+    codeUid: config.incus.code_uid,
+  };
+}

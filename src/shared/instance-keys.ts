@@ -1,0 +1,102 @@
+/**
+ * The one reader and writer of coi's `user.coi.*` instance keys: what a launch records on the
+ * container and every later reader (commands, control room, monitor daemon) reads back.
+ */
+
+export type RecordedNetworkMode = 'restricted' | 'allowlist' | 'open';
+
+/** An allowlisted name as the launch recorded it for the allowlist resolver. */
+export interface RecordedAllowlistDomain {
+  name: string;
+  ports: number[];
+}
+
+/** Who froze a container: the threat responder, or nobody recorded. */
+export type FrozenBy = 'threat' | '';
+
+export interface CoiKeys {
+  workspace: string;
+  /** 0 when not recorded. */
+  slot: number;
+  tool: string;
+  persistent: boolean;
+  sessionId: string;
+  codeUser: string;
+  profile: string;
+  /** Undefined when not recorded (containers of an older coi). */
+  networkMode: RecordedNetworkMode | undefined;
+  /** Monitored unless the launch recorded otherwise. */
+  monitored: boolean;
+  /** The allowlisted names, in allowlist mode. */
+  allowlist: RecordedAllowlistDomain[] | undefined;
+  frozenBy: FrozenBy;
+}
+
+export const COI_KEYS = {
+  workspace: 'user.coi.workspace',
+  slot: 'user.coi.slot',
+  tool: 'user.coi.tool',
+  persistent: 'user.coi.persistent',
+  sessionId: 'user.coi.session_id',
+  codeUser: 'user.coi.code_user',
+  profile: 'user.coi.profile',
+  networkMode: 'user.coi.network_mode',
+  monitored: 'user.coi.monitored',
+  allowlist: 'user.coi.allowlist',
+  frozenBy: 'user.coi.frozen_by',
+} as const satisfies Record<keyof CoiKeys, string>;
+
+export const DEFAULT_CODE_USER = 'code';
+
+const NETWORK_MODES: readonly string[] = ['restricted', 'allowlist', 'open'];
+
+/** Reads the keys from an instance's config; a missing config (an instance mid-stop) reads empty. */
+export function readCoiKeys(config: Record<string, string> | undefined): CoiKeys {
+  const c = config ?? {};
+  const mode = c[COI_KEYS.networkMode];
+  const networkMode =
+    mode !== undefined && NETWORK_MODES.includes(mode) ? (mode as RecordedNetworkMode) : undefined;
+  const slot = Number(c[COI_KEYS.slot] ?? 0);
+  return {
+    workspace: c[COI_KEYS.workspace] ?? '',
+    slot: Number.isInteger(slot) ? slot : 0,
+    tool: c[COI_KEYS.tool] ?? '',
+    persistent: c[COI_KEYS.persistent] === 'true',
+    sessionId: c[COI_KEYS.sessionId] ?? '',
+    codeUser: c[COI_KEYS.codeUser] || DEFAULT_CODE_USER,
+    profile: c[COI_KEYS.profile] ?? '',
+    networkMode,
+    monitored: c[COI_KEYS.monitored] !== 'false',
+    allowlist: networkMode === 'allowlist' ? parseAllowlist(c[COI_KEYS.allowlist]) : undefined,
+    frozenBy: c[COI_KEYS.frozenBy] === 'threat' ? 'threat' : '',
+  };
+}
+
+function parseAllowlist(text: string | undefined): RecordedAllowlistDomain[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text ?? '[]');
+    return Array.isArray(parsed) ? (parsed as RecordedAllowlistDomain[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The config entries for the given keys, ready for a create or a PATCH. Keys left undefined are
+ * not written; an empty profile is not written either (it means "none").
+ */
+export function coiKeysConfig(keys: Partial<CoiKeys>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, key] of Object.entries(COI_KEYS) as [keyof CoiKeys, string][]) {
+    const value = keys[field];
+    if (value === undefined) continue;
+    if (field === 'profile' && value === '') continue;
+    out[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+/** The home directory of a container's code user. */
+export function codeHome(codeUser: string): string {
+  return `/home/${codeUser}`;
+}

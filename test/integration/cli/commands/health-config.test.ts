@@ -1,0 +1,200 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
+import { BASE_IMAGE } from '../../../helpers/testbed.js';
+
+let sandbox: CoiSandbox;
+
+beforeAll(() => {
+  ensureBuilt();
+  sandbox = new CoiSandbox('[network]\nmode = "restricted"\n');
+});
+
+afterAll(async () => {
+  await sandbox.remove();
+});
+
+const coi = (args: string[]) => sandbox.run(args, { cwd: sandbox.root });
+const EXIT = { healthy: 0, degraded: 1, unhealthy: 2 } as const;
+
+interface Report {
+  status: keyof typeof EXIT;
+  checks: Record<string, { name: string; status: string; message: string }>;
+  summary: { total: number; passed: number; warnings: number; failed: number };
+}
+
+describe('coi health', () => {
+  it('reports every check as JSON with an exit code matching the verdict', async () => {
+    const r = await coi(['health', '--json']);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(r.code).toBe(EXIT[report.status]);
+    for (const key of [
+      'os',
+      'kernel_version',
+      'incus',
+      'permissions',
+      'image',
+      'image_age',
+      'privileged_profile',
+      'security_posture',
+      'network_bridge',
+      'ip_forwarding',
+      'nft',
+      'coi_directory',
+      'sessions_directory',
+      'incus_storage_pools',
+      'config',
+      'network_mode',
+      'tool',
+      'active_containers',
+      'saved_sessions',
+      'orphaned_resources',
+    ])
+      expect(report.checks[key]?.status, key).toMatch(/^(ok|warning|failed)$/);
+    expect(report.checks.incus!.status).toBe('ok');
+    expect(report.checks.incus_storage_pools!.message).toMatch(/btrfs/);
+    expect(report.checks.config).toMatchObject({ status: 'ok', message: 'valid' });
+    const { total, passed, warnings, failed } = report.summary;
+    expect(passed + warnings + failed).toBe(total);
+  });
+
+  it('prints [OK]/[WARN]/[FAIL] lines and a summary as text', async () => {
+    const r = await coi(['health', '--verbose']);
+    expect(r.stdout).toMatch(/\[OK\] {3}Incus {13}: running, version 6\./);
+    expect(r.stdout).toMatch(/STATUS: (HEALTHY|DEGRADED|UNHEALTHY)\n/);
+    expect(r.stdout).toMatch(/checks (passed|failed)/);
+    expect((await coi(['health', '--format', 'yaml'])).code).toBe(2);
+    expect((await coi(['health', '--fix', '--json'])).code).toBe(2);
+  });
+
+  it('still runs with a broken config and reports it as failed', async () => {
+    const broken = new CoiSandbox('[network]\nmode = "sideways"\n');
+    try {
+      const r = await broken.run(['health', '--json']);
+      expect(r.code).toBe(2);
+      const report = JSON.parse(r.stdout) as Report;
+      expect(report.status).toBe('unhealthy');
+      expect(report.checks.config!.status).toBe('failed');
+      expect(report.checks.config!.message).toMatch(/network\.mode/);
+      expect(report.checks.incus!.status).toBe('ok');
+    } finally {
+      await broken.remove();
+    }
+  });
+  it('--fix applies the idempotent set-up and checks again', async () => {
+    // open mode is a warning nothing can fix, so the host stays degraded after the fixes.
+    const open = new CoiSandbox(`[network]\nmode = "open"\n[container]\nimage = "${BASE_IMAGE}"\n`);
+    try {
+      const r = await open.run(['health', '--fix'], { timeoutMs: 300_000 });
+      expect(r.stderr).toMatch(/Applying fixes/);
+      expect(r.stdout).toMatch(/\[WARN\] Network mode {6}: open/);
+      expect(r.code).toBe(r.stdout.includes('STATUS: UNHEALTHY') ? 2 : 1);
+    } finally {
+      await open.remove();
+    }
+  });
+});
+
+describe('coi profile and coi config', () => {
+  it('creates, lists, shows with origins and deletes profiles', async () => {
+    expect((await coi(['profile', 'create', 'base'])).code).toBe(0);
+    writeFileSync(
+      join(sandbox.coiDir, 'profiles', 'base', 'config.toml'),
+      '[container]\nimage = "coi-test-base-img"\n',
+    );
+    expect((await coi(['profile', 'create', 'child', '--inherits', 'base'])).code).toBe(0);
+    const list = JSON.parse((await coi(['profile', 'list', '--json'])).stdout) as {
+      name: string;
+      image: string;
+      inherits: string[];
+    }[];
+    expect(list.map((p) => p.name)).toEqual(['default', 'base', 'child']);
+    expect(list[2]).toMatchObject({ image: 'coi-test-base-img', inherits: ['base'] });
+
+    const shown = JSON.parse((await coi(['profile', 'show', 'child', '--json'])).stdout) as {
+      key: string;
+      value: unknown;
+      source: string;
+    }[];
+    expect(shown.find((e) => e.key === 'container.image')).toEqual({
+      key: 'container.image',
+      value: 'coi-test-base-img',
+      source: '~/.coi/profiles/base/config.toml',
+    });
+    const text = await coi(['profile', 'show', 'child']);
+    expect(text.stdout).toMatch(/network\.mode = "restricted" +# ~\/\.coi\/config\.toml/);
+
+    const inherited = await coi(['profile', 'delete', 'base']);
+    expect(inherited.code).toBe(1);
+    expect(inherited.stderr).toMatch(/inherited by child/);
+    expect((await coi(['profile', 'delete', 'child'])).code).toBe(0);
+    expect((await coi(['profile', 'delete', 'base'])).code).toBe(0);
+  });
+
+  it('rejects bad profile requests', async () => {
+    expect((await coi(['profile', 'create', 'bad name'])).code).toBe(2);
+    expect((await coi(['profile', 'create', 'default'])).code).toBe(2);
+    expect((await coi(['profile', 'create', 'orphan', '--inherits', 'ghost'])).code).toBe(1);
+    expect((await coi(['profile', 'delete', 'ghost'])).code).toBe(1);
+    const show = await coi(['profile', 'show', 'ghost']);
+    expect(show.code).toBe(2);
+    expect(show.stderr).toMatch(/ghost/);
+    expect((await coi(['profile', 'list', '--format', 'xml'])).code).toBe(2);
+  });
+
+  it('shows the effective config and validates files', async () => {
+    const shown = JSON.parse((await coi(['config', 'show', '--json'])).stdout) as {
+      key: string;
+      source: string;
+    }[];
+    expect(shown.find((e) => e.key === 'network.mode')?.source).toBe('~/.coi/config.toml');
+    expect(shown.find((e) => e.key === 'tool.name')?.source).toBe('built-in defaults');
+
+    const good = join(sandbox.root, 'good.toml');
+    writeFileSync(good, '[tool]\nname = "pi"\n');
+    const valid = await coi(['config', 'validate', good]);
+    expect(valid).toMatchObject({ code: 0, stdout: 'Configuration is valid.\n' });
+    const bad = join(sandbox.root, 'bad.toml');
+    writeFileSync(bad, '[tool]\nnmae = "pi"\n');
+    const invalid = await coi(['config', 'validate', bad]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/tool\.nmae.*did you mean "tool\.name"/);
+    const json = JSON.parse((await coi(['config', 'validate', bad, '--json'])).stdout) as {
+      valid: boolean;
+      errors: unknown[];
+    };
+    expect(json.valid).toBe(false);
+    expect(json.errors).toHaveLength(1);
+    expect((await coi(['config', 'validate', join(sandbox.root, 'missing.toml')])).code).toBe(1);
+    expect((await coi(['config', 'validate'])).code).toBe(0);
+  });
+});
+
+describe('coi info', () => {
+  it('prints a saved session, by id or the newest of the workspace', async () => {
+    const id = '11111111-2222-4333-8444-555555555555';
+    const dir = join(sandbox.coiDir, 'sessions-claude', id);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'metadata.json'),
+      JSON.stringify({
+        session_id: id,
+        container_name: 'coi-abcdef12-1',
+        persistent: false,
+        workspace: sandbox.root,
+        saved_at: '2026-11-23T10:00:00.000Z',
+        tool: 'claude',
+      }),
+    );
+    const byId = await coi(['info', id, '--json']);
+    expect(byId.code).toBe(0);
+    expect(JSON.parse(byId.stdout)).toMatchObject({ session_id: id, tool: 'claude', dir });
+    const newest = await coi(['info']);
+    expect(newest.stdout).toMatch(new RegExp(`Session: +${id}`));
+    const missing = await coi(['info', 'no-such-session']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no saved session "no-such-session"/);
+    expect((await sandbox.run(['info'], { cwd: '/' })).code).toBe(1);
+  });
+});

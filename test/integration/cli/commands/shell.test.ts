@@ -1,0 +1,345 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Incus } from '../../../../src/incus/index.js';
+import { tmuxSessionName, workspaceHash } from '../../../../src/shared/naming.js';
+import pty from 'node-pty';
+import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
+import { launchTestContainer, deleteTestContainer } from '../../../helpers/testbed.js';
+
+/**
+ * `coi shell --background` sessions with the stand-in agent (it speaks Claude Code's flags and
+ * keeps its state in ~/.claude), driven through tmux inside the container as the code user.
+ */
+
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+
+const CONFIG = `
+[tool]
+name = "claude"
+binary = "coi-standin"
+
+[container]
+shutdown_timeout = 10
+`;
+
+let box: CoiSandbox;
+let incus: Incus;
+
+beforeAll(() => {
+  ensureBuilt();
+  box = new CoiSandbox(CONFIG);
+  incus = Incus.local();
+});
+
+afterAll(async () => {
+  await box?.run(['kill', '--all', '--force']);
+  await box?.remove();
+  await incus?.close();
+});
+
+/** Starts a background session and returns its container name. */
+async function shell(ws: string, ...args: string[]): Promise<string> {
+  const r = await box.run(['shell', '--background', ...args], { cwd: ws });
+  expect(r.code, r.stderr).toBe(0);
+  const name = /in (\S+) \(slot/.exec(r.stderr)?.[1];
+  expect(name, r.stderr).toBeDefined();
+  return name!;
+}
+
+async function asCode(container: string, command: string[]) {
+  return incus.exec.run(container, command, { user: 1000, group: 1000 });
+}
+
+async function typeLine(container: string, text: string): Promise<void> {
+  const r = await asCode(container, [
+    'tmux',
+    'send-keys',
+    '-t',
+    tmuxSessionName(container),
+    text,
+    'Enter',
+  ]);
+  expect(r.exitCode, r.stderr.toString()).toBe(0);
+}
+
+/** Polls the tmux pane until it shows `pattern`. */
+async function paneShows(container: string, pattern: RegExp, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let pane = '';
+  while (Date.now() < deadline) {
+    const r = await asCode(container, [
+      'tmux',
+      'capture-pane',
+      '-p',
+      '-t',
+      tmuxSessionName(container),
+    ]);
+    pane = r.stdout.toString();
+    if (pattern.test(pane)) return pane;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the pane of ${container} never showed ${pattern}; it shows:\n${pane}`);
+}
+
+async function exists(name: string): Promise<boolean> {
+  return incus.instances.exists(name);
+}
+
+interface ListJson {
+  active_containers: { name: string; status: string; persistent: boolean; slot: number }[];
+  saved_sessions?: { ID: string; Workspace: string }[];
+}
+
+async function listJson(ws: string): Promise<ListJson> {
+  const r = await box.run(['list', '--all', '--format', 'json'], { cwd: ws });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as ListJson;
+}
+
+describe('coi shell', () => {
+  it('gives two sessions of one workspace slots 1 and 2 with their own homes', async () => {
+    const ws = box.workspace('two-slots');
+    const first = await shell(ws);
+    const second = await shell(ws);
+    const base = `${box.prefix}${workspaceHash(ws)}`;
+    expect([first, second]).toEqual([`${base}-1`, `${base}-2`]);
+
+    await paneShows(first, /standin: context loaded/);
+    const context = await asCode(first, ['cat', '/home/code/SANDBOX_CONTEXT.md']);
+    expect(context.stdout.toString()).toContain(`Container: ${first} (slot 1)`);
+    await asCode(first, ['touch', '/home/code/only-in-slot-1']);
+    expect((await asCode(second, ['test', '-e', '/home/code/only-in-slot-1'])).exitCode).toBe(1);
+
+    // tmux → bash → tool: when the tool exits, the pane is a bash in /workspace.
+    await typeLine(first, 'exit');
+    await paneShows(first, /standin: bye/);
+    const pane = await asCode(first, [
+      'tmux',
+      'display-message',
+      '-p',
+      '-t',
+      tmuxSessionName(first),
+      '#{pane_current_command} #{pane_current_path}',
+    ]);
+    expect(pane.stdout.toString().trim()).toBe('bash /workspace');
+    await typeLine(first, 'echo "env:[$IS_SANDBOX][$USER][$TERM]"');
+    await paneShows(first, /env:\[1\]\[code\]\[tmux-256color\]|env:\[1\]\[code\]\[screen/);
+
+    // While a session runs the protected paths are immutable on the host too.
+    expect(execFileSync('lsattr', ['-d', join(ws, '.git/hooks')]).toString()).toMatch(/^\S*i/);
+
+    // Bulk actions never act without --force when there is no terminal to ask.
+    const refused = await box.run(['kill', '--all'], { cwd: ws });
+    expect(refused.code).toBe(2);
+    expect(await exists(first)).toBe(true);
+
+    const killed = await box.run(['kill', first, second], { cwd: ws });
+    expect(killed.code, killed.stderr).toBe(0);
+    expect(await exists(first)).toBe(false);
+    expect(await exists(second)).toBe(false);
+    expect(execFileSync('lsattr', ['-d', join(ws, '.git/hooks')]).toString()).not.toMatch(/^\S*i/);
+  });
+
+  it('saves the agent state on shutdown and --resume restores it for this workspace only', async () => {
+    const ws = box.workspace('resume');
+    const name = await shell(ws);
+    await paneShows(name, /standin: started/);
+    await typeLine(name, 'remember-this');
+    await paneShows(name, /standin: got remember-this/);
+
+    const down = await box.run(['shutdown', name], { cwd: ws });
+    expect(down.code, down.stderr).toBe(0);
+    expect(await exists(name)).toBe(false);
+    const saved = (await listJson(ws)).saved_sessions?.filter((s) => s.Workspace === ws) ?? [];
+    expect(saved).toHaveLength(1);
+    const dir = join(box.coiDir, 'sessions-claude', saved[0]!.ID);
+    expect(readFileSync(join(dir, '.claude', 'standin-state'), 'utf8')).toBe('remember-this\n');
+    const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(meta).toMatchObject({ session_id: saved[0]!.ID, workspace: ws, persistent: false });
+
+    // Another workspace has nothing to resume.
+    const other = box.workspace('resume-other');
+    const none = await box.run(['shell', '--background', '--resume'], { cwd: other });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no saved claude session');
+
+    const again = await shell(ws, '--resume');
+    await paneShows(again, /standin: resumed \[remember-this\]/);
+    const argv = await asCode(again, ['cat', '/home/code/.claude/standin-argv']);
+    expect(argv.stdout.toString()).toContain('--continue');
+    await box.run(['kill', again]);
+  });
+
+  it('ends the session of a container that powered itself off: saved, then deleted', async () => {
+    const ws = box.workspace('poweroff');
+    const name = await shell(ws);
+    await paneShows(name, /standin: started/);
+    await typeLine(name, 'before-poweroff');
+    await paneShows(name, /standin: got before-poweroff/);
+    await asCode(name, ['sudo', 'poweroff']);
+    const deadline = Date.now() + 30_000;
+    const off = async () => {
+      const { value } = await incus.instances.get(name);
+      return value.status === 'Stopped' && value.config['volatile.last_state.power'] === 'STOPPED';
+    };
+    while (!(await off())) {
+      if (Date.now() > deadline) throw new Error(`${name} did not power off`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+
+    const list = await box.run(['list'], { cwd: ws });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stderr).toContain(`${name} had powered off: session saved`);
+    expect(list.stdout).not.toContain(name);
+    expect(await exists(name)).toBe(false);
+    const saved = (await listJson(ws)).saved_sessions?.filter((s) => s.Workspace === ws) ?? [];
+    expect(saved).toHaveLength(1);
+    const state = join(box.coiDir, 'sessions-claude', saved[0]!.ID, '.claude', 'standin-state');
+    expect(readFileSync(state, 'utf8')).toBe('before-poweroff\n');
+  });
+
+  it('keeps a persistent container and reuses it on the next shell', async () => {
+    const ws = box.workspace('persistent');
+    const name = await shell(ws, '--persistent');
+    await asCode(name, ['touch', '/home/code/kept']);
+    const down = await box.run(['shutdown', name], { cwd: ws });
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toContain('kept: persistent');
+    expect((await incus.instances.get(name)).value.status).toBe('Stopped');
+
+    const again = await shell(ws, '--persistent');
+    expect(again).toBe(name);
+    expect((await asCode(name, ['test', '-e', '/home/code/kept'])).exitCode).toBe(0);
+    await paneShows(name, /standin: started/);
+    const list = await listJson(ws);
+    expect(list.active_containers.find((c) => c.name === name)).toMatchObject({
+      persistent: true,
+      status: 'Running',
+    });
+    await box.run(['kill', name]);
+    expect(await exists(name)).toBe(false);
+  });
+
+  it('refuses to start a container whose effective config is privileged', async () => {
+    const ws = box.workspace('privileged');
+    const label = `${workspaceHash(ws)}-1`;
+    // A stopped persistent session container someone made privileged; it must not start again.
+    const name = await launchTestContainer(label, {
+      start: false,
+      config: {
+        'security.privileged': 'true',
+        'user.coi.persistent': 'true',
+        'user.coi.workspace': ws,
+      },
+    });
+    try {
+      expect(name).toBe(`${box.prefix}${label}`);
+      const r = await box.run(['shell', '--background', '--persistent'], { cwd: ws });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('security.privileged=true');
+      expect((await incus.instances.get(name)).value.status).toBe('Stopped');
+    } finally {
+      await deleteTestContainer(name);
+    }
+  });
+
+  it('never kills a container that is not a coi container', async () => {
+    const victim = await launchTestContainer('not-coi', { start: false });
+    try {
+      const r = await box.run(['kill', victim]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('no such coi container');
+      expect(await exists(victim)).toBe(true);
+    } finally {
+      await deleteTestContainer(victim);
+    }
+  });
+});
+
+/** The CLI on a real pty, as a user at a terminal runs it. */
+function onTerminal(args: string[], cwd: string) {
+  const term = pty.spawn(process.execPath, [join(ROOT, 'bin', 'coi.js'), ...args], {
+    name: 'xterm-256color',
+    cols: 120,
+    rows: 40,
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: box.home, COI_CONTAINER_PREFIX: box.prefix },
+  });
+  let screen = '';
+  term.onData((d) => (screen += d));
+  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+  const seen = async (pattern: RegExp) => {
+    const deadline = Date.now() + 30_000;
+    while (!pattern.test(screen)) {
+      if (Date.now() > deadline) throw new Error(`never saw ${pattern}; screen:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  return { term, exited, seen, screen: () => screen };
+}
+
+describe('coi shell on a terminal', () => {
+  it('detaches with Ctrl-b d, and `coi attach` finds the session again', async () => {
+    const ws = box.workspace('detach');
+    const shellTerm = onTerminal(['shell'], ws);
+    try {
+      await shellTerm.seen(/standin: started/);
+      shellTerm.term.write('\x02d');
+      expect(await shellTerm.exited).toBe(0);
+    } finally {
+      shellTerm.term.kill();
+    }
+    const name = `${box.prefix}${workspaceHash(ws)}-1`;
+    expect(shellTerm.screen()).toContain(`Detached. Reattach with \`coi attach ${name}\``);
+    expect((await incus.instances.get(name)).value.status).toBe('Running');
+
+    // The only session: attach needs no name.
+    const attach = onTerminal(['attach'], ws);
+    try {
+      await attach.seen(/standin: started/);
+      attach.term.write('\x02d');
+      expect(await attach.exited).toBe(0);
+    } finally {
+      attach.term.kill();
+    }
+    await box.run(['kill', name]);
+  });
+
+  it('attaches to the agent; `sudo poweroff` inside ends the session: saved, deleted', async () => {
+    const ws = box.workspace('interactive');
+    const { term, exited, seen, screen: shown } = onTerminal(['shell'], ws);
+    try {
+      await seen(/standin: started/);
+      term.write('hello\r');
+      await seen(/standin: got hello/);
+      term.write('exit\r');
+      await seen(/standin: bye/);
+      term.write('sudo poweroff\r');
+      expect(await exited).toBe(0);
+    } finally {
+      term.kill();
+    }
+    expect(shown()).toMatch(/Session saved to \S+/);
+    const name = `${box.prefix}${workspaceHash(ws)}-1`;
+    expect(shown()).toContain(`Container ${name} deleted.`);
+    expect(await exists(name)).toBe(false);
+  });
+});
+
+describe('saved state on the host', () => {
+  it('leaves no lock records behind', () => {
+    const locks = join(box.coiDir, 'locks');
+    const left = existsSync(locks)
+      ? execFileSync('ls', [locks])
+          .toString()
+          .split('\n')
+          .filter((f) => f.endsWith('.json'))
+      : [];
+    expect(left).toEqual([]);
+  });
+});

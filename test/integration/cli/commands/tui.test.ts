@@ -1,0 +1,231 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { containerName } from '../../../../src/shared/naming.js';
+import { IncusNotFoundError } from '../../../../src/incus/errors.js';
+import { InstancesApi } from '../../../../src/incus/instances.js';
+import { AuditWriter } from '../../../../src/security/audit/writer.js';
+import { PtySession } from '../../../../src/ui/terminal/pty-session.js';
+import { runsToText } from '../../../../src/ui/terminal/screen-snapshot.js';
+import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
+import { deleteTestContainer, incus } from '../../../helpers/testbed.js';
+
+/**
+ * `coi tui` end to end: the compiled CLI runs on a real pty (node-pty) whose screen is kept by
+ * a headless xterm, against the real daemon, with the stand-in agent as the tool.
+ */
+
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+const CONFIG = `
+[tool]
+name = "claude"
+binary = "coi-standin"
+`;
+const COLS = 100;
+const ROWS = 30;
+const DETACH = '\x11';
+
+let box: CoiSandbox;
+let workspace: string;
+const tuis: PtySession[] = [];
+const api = () => new InstancesApi(incus());
+
+beforeAll(() => {
+  ensureBuilt();
+  box = new CoiSandbox(CONFIG);
+  workspace = box.workspace('tui-ws');
+});
+
+afterAll(async () => {
+  for (const tui of tuis) tui.kill();
+  for (let slot = 1; slot <= 3; slot++) {
+    await deleteTestContainer(containerName(workspace, slot, box.prefix));
+  }
+  await box?.remove();
+});
+
+function startTui(): PtySession {
+  const tui = new PtySession(
+    {
+      file: process.execPath,
+      args: [join(ROOT, 'bin', 'coi.js'), 'tui'],
+      cwd: workspace,
+      env: {
+        PATH: process.env.PATH,
+        HOME: box.home,
+        COI_CONTAINER_PREFIX: box.prefix,
+        TERM: 'xterm-256color',
+      },
+    },
+    { cols: COLS, rows: ROWS, frameMs: 5 },
+  );
+  tuis.push(tui);
+  return tui;
+}
+
+const screenOf = (tui: PtySession) => tui.snapshot().lines.map(runsToText).join('\n');
+
+async function waitFor(
+  tui: PtySession,
+  check: (screen: string) => boolean,
+  what: string,
+  ms = 15_000,
+): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const screen = screenOf(tui);
+    if (check(screen)) return screen;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const showing = (tui: PtySession, text: string, ms?: number) =>
+  waitFor(tui, (s) => s.includes(text), JSON.stringify(text), ms);
+
+async function incusStatus(name: string): Promise<string | undefined> {
+  try {
+    return (await api().get(name)).value.status;
+  } catch (err) {
+    if (err instanceof IncusNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+async function until(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const slotRow = (screen: string, name: string) =>
+  screen.split('\n').find((l) => l.trimStart().startsWith(name)) ?? '';
+
+describe('coi tui', () => {
+  it('launches, pauses, resumes, attaches, detaches, shows alerts and kills, then restores the terminal', async () => {
+    const name = containerName(workspace, 1, box.prefix);
+    const tui = startTui();
+    await waitFor(
+      tui,
+      (s) => s.includes('1 ws 0 slots') && !s.includes('Connecting'),
+      'first frame',
+    );
+    expect(tui.terminal.buffer.active.type).toBe('alternate');
+
+    // New slot in the workspace (the workspace row is selected at start).
+    tui.write('n');
+    await waitFor(tui, (s) => slotRow(s, name).includes('running'), 'the new slot', 90_000);
+    // The launch is done (tool started in tmux) when the status line says so.
+    await showing(tui, `✓ Started ${name}`, 60_000);
+    tui.write('j');
+
+    tui.write('p');
+    await until(async () => (await incusStatus(name)) === 'Frozen', 'Incus to report Frozen');
+    await waitFor(tui, (s) => slotRow(s, name).includes('frozen'), 'the row to say frozen');
+    tui.write('r');
+    await until(async () => (await incusStatus(name)) === 'Running', 'Incus to report Running');
+    await waitFor(tui, (s) => slotRow(s, name).includes('running'), 'the row to say running');
+
+    // Attach, leave the stand-in agent for its shell, and run a command in the pane.
+    tui.write('a');
+    await showing(tui, `─ ${name} `);
+    await showing(tui, 'ctrl-q detach');
+    await showing(tui, 'standin: started');
+    tui.write('exit\r');
+    await showing(tui, 'standin: bye');
+    tui.write('echo hi\r');
+    await waitFor(tui, (s) => s.split('\n').some((l) => l.trim() === 'hi'), 'hi in the pane');
+
+    // The session's history: tmux copy-mode through the pane (prefix + [), shows [line/total].
+    tui.write('\x02[');
+    await waitFor(tui, (s) => /\[\d+\/\d+\]/.test(s), 'tmux copy-mode position');
+    tui.write('q');
+    await waitFor(tui, (s) => !/\[\d+\/\d+\]/.test(s), 'copy-mode to end');
+
+    // Frozen from outside while attached: an overlay, typing held, delivered on resume.
+    await (await api().freeze(name)).wait();
+    await showing(tui, 'FROZEN — the container is paused');
+    tui.write('echo held\r');
+    await showing(tui, '(10 bytes waiting)');
+    await (await api().unfreeze(name)).wait();
+    await waitFor(tui, (s) => s.split('\n').some((l) => l.trim() === 'held'), 'held input run');
+
+    // Detach: the first key afterwards already works.
+    tui.write(DETACH);
+    await showing(tui, 'Workspaces');
+    tui.write('?');
+    await showing(tui, 'Show or hide this help', 2000);
+    tui.write('\x1b');
+    await showing(tui, 'Workspaces', 2000);
+
+    // 100 attach/detach cycles leave the dashboard responsive.
+    for (let i = 0; i < 100; i++) {
+      tui.write('a');
+      await showing(tui, 'every other key goes to');
+      tui.write(DETACH);
+      await waitFor(tui, (s) => s.includes('Workspaces'), `detach #${i + 1}`);
+    }
+    const before = Date.now();
+    tui.write('?');
+    await showing(tui, 'Show or hide this help', 2000);
+    expect(Date.now() - before).toBeLessThan(1000);
+    tui.write('\x1b');
+    await showing(tui, 'Workspaces', 2000);
+
+    // An alert appended to the container's audit file appears in the alert pane.
+    await new AuditWriter(join(box.coiDir, 'audit')).append({
+      container: name,
+      workspace,
+      level: 'critical',
+      category: 'network',
+      title: 'Reverse shell detected',
+      description: 'nc to the gateway on port 4444',
+      evidence: {
+        network: {
+          container_ip: '10.99.0.9',
+          protocol: 'tcp',
+          src_ip: '10.99.0.9',
+          dst_ip: '10.99.0.1',
+          dst_port: 4444,
+          reason: 'suspicious port',
+        },
+      },
+      action: 'alerted',
+      detection_latency_ms: 5,
+    });
+    await showing(tui, 'Reverse shell detected');
+    await showing(tui, '1 CRIT');
+
+    // Kill: Enter on the dialog cancels; moving to Kill and Enter deletes the container.
+    tui.write('K');
+    await showing(tui, 'Kill container?');
+    tui.write('\r');
+    await showing(tui, 'nothing was done');
+    expect(await incusStatus(name)).toBe('Running');
+    tui.write('K');
+    await showing(tui, 'Kill container?');
+    tui.write('\x1b[C');
+    await new Promise((r) => setTimeout(r, 100));
+    tui.write('\r');
+    await until(async () => (await incusStatus(name)) === undefined, 'the container to be gone');
+    await waitFor(tui, (s) => !s.includes(`  ${name}`), 'the row to go');
+
+    const exited = new Promise<number>((resolve) => tui.onExit(resolve));
+    tui.write('q');
+    expect(await exited).toBe(0);
+    const buffer = tui.terminal.buffer.active;
+    expect(buffer.type).toBe('normal');
+    expect(tui.modes.applicationCursorKeysMode).toBe(false);
+    expect(tui.modes.bracketedPasteMode).toBe(false);
+  }, 170_000);
+
+  it('SIGTERM restores the terminal and exits', async () => {
+    const tui = startTui();
+    await waitFor(tui, (s) => s.includes('Workspaces') && !s.includes('Connecting'), 'first frame');
+    const exited = new Promise<number>((resolve) => tui.onExit(resolve));
+    process.kill(tui.pid, 'SIGTERM');
+    expect(await exited).toBe(143);
+    expect(tui.terminal.buffer.active.type).toBe('normal');
+  }, 30_000);
+});

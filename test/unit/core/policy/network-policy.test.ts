@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { policyFromConfig } from '../../../../src/core/policy/network-policy.js';
+
+describe('network policy from config', () => {
+  it('builds the policy from the [network] and [monitoring.nft] config sections', () => {
+    const built = policyFromConfig({
+      network: {
+        mode: 'allowlist',
+        allowed_domains: ['github.com:443', '10.1.0.0/16'],
+        refresh_interval_minutes: 30,
+        allow_local_network_access: false,
+        block_private_networks: true,
+        block_metadata_endpoint: true,
+      },
+      monitoring: {
+        nft: {
+          enabled: true,
+          rate_limit_per_second: 100,
+          dns_query_threshold: 100,
+          log_dns_queries: true,
+        },
+      } as Parameters<typeof policyFromConfig>[0]['monitoring'],
+    });
+    expect(built).toEqual({
+      mode: 'allowlist',
+      allowlist: {
+        addresses: [{ cidr: '10.1.0.0/16', ports: [] }],
+        domains: [{ name: 'github.com', ports: [443] }],
+      },
+      allowLocalNetworkAccess: false,
+      blockPrivateNetworks: true,
+      blockMetadataEndpoint: true,
+      logging: { ratePerSecond: 100, connections: true, dnsQueries: true },
+    });
+  });
+});

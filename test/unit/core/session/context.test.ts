@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { sandboxContext } from '../../../../src/core/session/context.js';
+import { config } from './config.js';
+
+const base = {
+  workspace: '/home/dev/project',
+  slot: 2,
+  container: 'coi-abcdef12-2',
+  persistent: false,
+};
+
+describe('sandbox context', () => {
+  it('tells the agent where it runs: workspace, container, slot, lifetime, network, protection', () => {
+    const text = sandboxContext({ ...base, config: config() });
+    expect(text.startsWith('# Sandbox context\n')).toBe(true);
+    expect(text).toContain('/home/dev/project is mounted at /workspace');
+    expect(text).toContain('Container: coi-abcdef12-2 (slot 2), ephemeral');
+    expect(text).toContain('Network: restricted');
+    expect(text).toContain('read-only: .git/hooks, .git/config, .husky, .vscode');
+    expect(text).toContain('`sudo poweroff`');
+    expect(text.endsWith('\n')).toBe(true);
+  });
+
+  it('lists the allowlist, persistence, additional protected paths and the profile context', () => {
+    const text = sandboxContext({
+      ...base,
+      persistent: true,
+      config: config({
+        network: { mode: 'allowlist', allowed_domains: ['api.example.com'] },
+        security: { additional_protected_paths: ['secrets'] },
+      }),
+      profileContext: '  Use pnpm.  \n',
+    });
+    expect(text).toContain('persistent: kept between sessions');
+    expect(text).toContain('only these hosts are reachable: api.example.com');
+    expect(text).toContain('.vscode, secrets');
+    expect(text).toMatch(/## Profile context\n\nUse pnpm\.\n$/);
+  });
+
+  it('says nothing is protected when protection is off', () => {
+    const text = sandboxContext({
+      ...base,
+      config: config({ security: { disable_protection: true } }),
+    });
+    expect(text).toContain('Protected paths are read-only: none.');
+  });
+});

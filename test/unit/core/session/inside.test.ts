@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  containerSetupScript,
+  effectiveCodeUid,
+  type InsideSetup,
+} from '../../../../src/core/session/inside.js';
+
+const setup = (extra: Partial<InsideSetup> = {}): InsideSetup => ({
+  hostname: 'coi-abcdef12-1',
+  codeUser: 'code',
+  codeUid: 1000,
+  imageUid: 1000,
+  stopGraceful: true,
+  readyTimeoutSeconds: 30,
+  ...extra,
+});
+
+describe('in-container set-up script', () => {
+  it('sets the host name and git policy, then waits for the network and the boot', () => {
+    const script = containerSetupScript(setup());
+    expect(script.split('\n').slice(0, 4)).toEqual([
+      'set -e',
+      'echo coi-abcdef12-1 > /etc/hostname',
+      'hostname coi-abcdef12-1',
+      'git config --system user.useConfigOnly true',
+    ]);
+    expect(script).toContain('deadline=$(( $(date +%s) + 30 ))');
+    expect(script).toContain('ip -4 -o addr show dev eth0');
+    expect(script).not.toContain('usermod');
+    expect(script.indexOf('ip -4 -o addr')).toBeLessThan(
+      script.indexOf('systemctl is-system-running'),
+    );
+    expect(script).not.toContain('systemd-run');
+  });
+
+  it('moves the code user to another uid and re-owns its home', () => {
+    const script = containerSetupScript(setup({ codeUid: 1500 }));
+    expect(script).toContain(
+      'usermod -u 1500 code\ngroupmod -g 1500 code\nchown -R 1500:1500 /home/code',
+    );
+  });
+
+  it('quotes git identity and time zone', () => {
+    const script = containerSetupScript(
+      setup({ gitName: "Jane O'Neil", gitEmail: 'jane@example.com', timezone: 'Europe/Berlin' }),
+    );
+    expect(script).toContain(`git config --system user.name 'Jane O'\\''Neil'`);
+    expect(script).toContain(`git config --system user.email 'jane@example.com'`);
+    expect(script).toContain(`ln -sf '/usr/share/zoneinfo/Europe/Berlin' /etc/localtime`);
+  });
+
+  it('arms the runtime limit after systemd is up', () => {
+    const graceful = containerSetupScript(setup({ maxDuration: '2h' }));
+    expect(graceful).toMatch(
+      /systemd-run --quiet --unit=coi-max-duration --on-active='2h' \/bin\/systemctl poweroff$/,
+    );
+    expect(containerSetupScript(setup({ maxDuration: '2h', stopGraceful: false }))).toContain(
+      'systemctl poweroff --force',
+    );
+  });
+});
+
+describe('code uid', () => {
+  it('follows the workspace owner with idmapped mounts, the configured uid otherwise', () => {
+    expect(effectiveCodeUid({ hostUid: 1500, codeUid: 1000, idmapped: true })).toBe(1500);
+    expect(effectiveCodeUid({ hostUid: 1500, codeUid: 1000, idmapped: false })).toBe(1000);
+    expect(effectiveCodeUid({ hostUid: 0, codeUid: 1000, idmapped: true })).toBe(1000);
+  });
+});

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { buildLaunchSpec, type LaunchSpecInput } from '../../../../src/core/session/launch-spec.js';
+import { config } from './config.js';
+
+function input(extra: Partial<LaunchSpecInput> = {}): LaunchSpecInput {
+  return {
+    name: 'coi-abcdef12-1',
+    image: 'coi-default',
+    workspace: '/home/dev/project',
+    slot: 1,
+    sessionId: 'sid-1',
+    tool: 'claude',
+    persistent: false,
+    config: config(),
+    pool: 'default',
+    bridge: 'incusbr0',
+    ipv4Address: '10.99.0.250',
+    idmappedMounts: true,
+    hostUid: 1000,
+    codeUid: 1000,
+    protectedPaths: ['.git/hooks', '.git/config'],
+    ...extra,
+  };
+}
+
+describe('launch spec', () => {
+  it('pins the address on a spoof-proof NIC, so rules keyed by it are in before start', () => {
+    expect(buildLaunchSpec(input()).devices?.eth0).toMatchObject({
+      'ipv4.address': '10.99.0.250',
+      'security.ipv4_filtering': 'true',
+      'security.mac_filtering': 'true',
+    });
+  });
+
+  it('records the session in user.coi.* keys and hardens the container', () => {
+    const spec = buildLaunchSpec(input({ persistent: true, profile: 'work' }));
+    expect(spec.config).toMatchObject({
+      'user.coi.workspace': '/home/dev/project',
+      'user.coi.slot': '1',
+      'user.coi.tool': 'claude',
+      'user.coi.persistent': 'true',
+      'user.coi.session_id': 'sid-1',
+      'user.coi.code_user': 'code',
+      'user.coi.profile': 'work',
+      'security.nesting': 'true',
+      'security.guestapi': 'false',
+    });
+    expect(spec.config?.['security.privileged']).toBeUndefined();
+    // Incus must keep a stopped container so the session can still be saved from it.
+    expect(spec.ephemeral).toBe(false);
+    expect(spec.image).toEqual({ alias: 'coi-default' });
+  });
+
+  it('mounts the workspace idmapped at /workspace and protected paths read-only over it', () => {
+    const { devices, config: cfg } = buildLaunchSpec(input());
+    expect(devices?.workspace).toEqual({
+      type: 'disk',
+      source: '/home/dev/project',
+      path: '/workspace',
+      shift: 'true',
+    });
+    expect(devices?.['protect-0']).toEqual({
+      type: 'disk',
+      source: '/home/dev/project/.git/hooks',
+      path: '/workspace/.git/hooks',
+      readonly: 'true',
+      shift: 'true',
+    });
+    expect(devices?.['protect-1']?.path).toBe('/workspace/.git/config');
+    expect(cfg?.['raw.idmap']).toBeUndefined();
+  });
+
+  it('falls back to raw.idmap without idmapped mounts, never mapping host root', () => {
+    const plain = buildLaunchSpec(input({ idmappedMounts: false, hostUid: 1500 }));
+    expect(plain.config?.['raw.idmap']).toBe('both 1500 1000');
+    expect(plain.devices?.workspace?.shift).toBeUndefined();
+    const disabled = buildLaunchSpec(
+      input({ config: config({ incus: { disable_shift: true } }), hostUid: 1000 }),
+    );
+    expect(disabled.config?.['raw.idmap']).toBe('both 1000 1000');
+    const root = buildLaunchSpec(input({ idmappedMounts: false, hostUid: 0 }));
+    expect(root.config?.['raw.idmap']).toBeUndefined();
+  });
+
+  it('maps limits to Incus keys', () => {
+    const spec = buildLaunchSpec(
+      input({
+        config: config({
+          limits: {
+            cpu: { count: '2', allowance: '50%', priority: 3 },
+            memory: { limit: '2GiB', enforce: 'hard', swap: false },
+            disk: { read: '50MiB', write: '10MiB', priority: 4 },
+            runtime: { max_processes: 500 },
+          },
+        }),
+      }),
+    );
+    expect(spec.config).toMatchObject({
+      'limits.cpu': '2',
+      'limits.cpu.allowance': '50%',
+      'limits.cpu.priority': '3',
+      'limits.memory': '2GiB',
+      'limits.memory.enforce': 'hard',
+      'limits.memory.swap': 'false',
+      'limits.processes': '500',
+      'limits.disk.priority': '4',
+    });
+    expect(spec.devices?.root).toEqual({
+      type: 'disk',
+      path: '/',
+      pool: 'default',
+      'limits.read': '50MiB',
+      'limits.write': '10MiB',
+    });
+    const none = buildLaunchSpec(input());
+    expect(Object.keys(none.config ?? {}).filter((k) => k.startsWith('limits.'))).toEqual([]);
+  });
+
+  it('forwards the ssh agent and sockets as proxies owned by the code user', () => {
+    const spec = buildLaunchSpec(
+      input({
+        hostUid: 1500,
+        codeUid: 1500,
+        sshAgentSocket: '/run/user/1500/agent.sock',
+        config: config({
+          sockets: [{ host: '/run/docker.sock', container: '/run/docker.sock', env: 'DOCKER' }],
+        }),
+      }),
+    );
+    expect(spec.devices?.['ssh-agent']).toMatchObject({
+      type: 'proxy',
+      bind: 'instance',
+      connect: 'unix:/run/user/1500/agent.sock',
+      listen: 'unix:/run/ssh-agent.sock',
+      uid: '1500',
+      'security.uid': '1500',
+      mode: '0600',
+    });
+    expect(spec.devices?.['socket-0']).toMatchObject({
+      connect: 'unix:/run/docker.sock',
+      listen: 'unix:/run/docker.sock',
+    });
+  });
+
+  it('adds configured mounts with their own read-only and shift settings', () => {
+    const spec = buildLaunchSpec(
+      input({
+        config: config({
+          mounts: { default: [{ host: '/srv/data', container: '/data', readonly: true }] },
+        }),
+      }),
+    );
+    expect(spec.devices?.['mount-0']).toEqual({
+      type: 'disk',
+      source: '/srv/data',
+      path: '/data',
+      readonly: 'true',
+      shift: 'true',
+    });
+  });
+});

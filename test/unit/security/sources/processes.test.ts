@@ -1,0 +1,147 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Alert } from '../../../../src/security/alert.js';
+import { shellScript } from '../../../../src/security/detectors/shell-script.js';
+import { largerCounters } from '../../../../src/security/sources/io-counters.js';
+import { containerOfCgroup } from '../../../../src/security/sources/proc-read.js';
+import {
+  ProcessScanner,
+  type ProcessSighting,
+} from '../../../../src/security/sources/processes.js';
+
+/** A fake /proc: just the files the scanner reads, so its bookkeeping is tested without a host. */
+let proc: string;
+
+beforeEach(() => {
+  proc = mkdtempSync(join(tmpdir(), 'coi-fake-proc-'));
+  writeFileSync(join(proc, 'uptime'), '1000.00 2000.00\n');
+});
+afterEach(() => rmSync(proc, { recursive: true, force: true }));
+
+function fakeProcess(
+  pid: number,
+  opts: { cgroup: string; argv: string[]; startSec?: number; io?: [number, number] },
+) {
+  const dir = join(proc, String(pid));
+  mkdirSync(join(dir, 'fd'), { recursive: true });
+  mkdirSync(join(dir, 'net'), { recursive: true });
+  writeFileSync(join(dir, 'cgroup'), opts.cgroup);
+  writeFileSync(join(dir, 'cmdline'), `${opts.argv.join('\0')}\0`);
+  const ticks = Math.round((opts.startSec ?? 999.9) * 100);
+  writeFileSync(
+    join(dir, 'stat'),
+    `${pid} (a (b) c) S 1 ${pid} ${pid} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 ${ticks} 0 0\n`,
+  );
+  const [read, write] = opts.io ?? [0, 0];
+  writeFileSync(
+    join(dir, 'io'),
+    `rchar: 1\nwchar: 1\nread_bytes: ${read}\nwrite_bytes: ${write}\n`,
+  );
+  for (const fd of [0, 1, 2]) symlinkSync('/dev/pts/0', join(dir, 'fd', String(fd)));
+  writeFileSync(join(dir, 'net', 'tcp'), '  sl  local_address rem_address   st\n');
+  return dir;
+}
+
+const CONTAINER_CGROUP =
+  '8:pids:/lxc.payload.coi-ab12cd34-1/system.slice\n0::/lxc.payload.coi-ab12cd34-1/.lxc\n';
+
+function scanner(watched = ['coi-ab12cd34-1']) {
+  const commands: ProcessSighting[] = [];
+  const stdio: Array<{ sighting: ProcessSighting; alert: Alert }> = [];
+  const s = new ProcessScanner({
+    proc,
+    watched: (name) => watched.includes(name),
+    onCommand: (sighting) => commands.push(sighting),
+    onStdioSocket: (sighting, alert) => stdio.push({ sighting, alert }),
+  });
+  return { s, commands, stdio };
+}
+
+describe('cgroup attribution', () => {
+  it('finds the container in v1 and v2 cgroup files, nested or not', () => {
+    expect(containerOfCgroup(CONTAINER_CGROUP)).toBe('coi-ab12cd34-1');
+    expect(containerOfCgroup('9:name=systemd:/lxc.payload.c1\n')).toBe('c1');
+    expect(containerOfCgroup('0::/user.slice/user-0.slice/session-3.scope\n')).toBeUndefined();
+    expect(containerOfCgroup('0::/lxc.monitor.c1\n')).toBeUndefined();
+  });
+});
+
+describe('ProcessScanner', () => {
+  it("reports watched containers' processes once, and again when the command line changes", () => {
+    fakeProcess(100, { cgroup: CONTAINER_CGROUP, argv: ['bash'] });
+    fakeProcess(200, { cgroup: '0::/system.slice/sshd.service\n', argv: ['sshd'] });
+    fakeProcess(300, { cgroup: '0::/lxc.payload.other-1\n', argv: ['nc', '-e', 'sh'] });
+    const { s, commands } = scanner();
+    s.scan();
+    s.scan();
+    expect(commands.map((c) => [c.container, c.pid, c.command])).toEqual([
+      ['coi-ab12cd34-1', 100, 'bash'],
+    ]);
+    expect(commands[0]!.ageMs).toBeCloseTo(100, 0);
+    // exec() after the first sighting: a young process is re-read on every scan.
+    writeFileSync(join(proc, '100', 'cmdline'), 'python3\0-c\0print(1)\0');
+    s.scan();
+    expect(commands.at(-1)?.command).toBe('python3 -c print(1)');
+  });
+
+  it('flags stdio on a connected non-loopback socket once per socket', () => {
+    const dir = fakeProcess(100, { cgroup: CONTAINER_CGROUP, argv: ['sh', '-i'] });
+    for (const fd of [0, 1, 2]) {
+      unlinkSync(join(dir, 'fd', String(fd)));
+      symlinkSync('socket:[2222]', join(dir, 'fd', String(fd)));
+    }
+    writeFileSync(
+      join(dir, 'net', 'tcp'),
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
+        '   1: 0500630A:A8CA 0100630A:115C 01 00000000:00000000 00:00000000 00000000  1000        0 2222 1 0 20 4 30 10 -1\n',
+    );
+    const { s, stdio } = scanner();
+    s.scan();
+    s.scan();
+    expect(stdio).toHaveLength(1);
+    expect(stdio[0]!.alert).toMatchObject({
+      level: 'critical',
+      evidence: { process: { pattern: 'stdio-socket' } },
+    });
+  });
+
+  it("adds up the container's storage I/O, not what old processes did before the watch", () => {
+    fakeProcess(100, { cgroup: CONTAINER_CGROUP, argv: ['old'], startSec: 10, io: [5e9, 5e9] });
+    fakeProcess(101, { cgroup: CONTAINER_CGROUP, argv: ['dd'], io: [1000, 10] });
+    const { s } = scanner();
+    s.scan();
+    expect(s.ioTotal('coi-ab12cd34-1')).toEqual({ readBytes: 1000, writeBytes: 10 });
+    writeFileSync(join(proc, '101', 'io'), 'read_bytes: 3000\nwrite_bytes: 10\n');
+    s.scan();
+    expect(s.ioTotal('coi-ab12cd34-1')).toEqual({ readBytes: 3000, writeBytes: 10 });
+    s.forget('coi-ab12cd34-1');
+    expect(s.ioTotal('coi-ab12cd34-1')).toEqual({ readBytes: 0, writeBytes: 0 });
+  });
+});
+
+describe('largerCounters', () => {
+  it('takes the larger of two views per direction, or the process view alone', () => {
+    expect(
+      largerCounters({ readBytes: 5, writeBytes: 1 }, { readBytes: 2, writeBytes: 9 }),
+    ).toEqual({
+      readBytes: 5,
+      writeBytes: 9,
+    });
+    expect(largerCounters(undefined, { readBytes: 2, writeBytes: 9 })).toEqual({
+      readBytes: 2,
+      writeBytes: 9,
+    });
+  });
+});
+
+describe('shellScript', () => {
+  it('takes the script of sh -c, bash -lc and busybox sh -c, and nothing else', () => {
+    expect(shellScript(['sh', '-c', 'grep -r API_KEY / ; true'])).toBe('grep -r API_KEY / ; true');
+    expect(shellScript(['/bin/bash', '-lc', 'make test', 'name'])).toBe('make test');
+    expect(shellScript(['python3', '-c', 'print(1)'])).toBeUndefined();
+    expect(shellScript(['bash', 'script.sh', '-c'])).toBeUndefined();
+    expect(shellScript([])).toBeUndefined();
+  });
+});
