@@ -1,8 +1,8 @@
-import { eventInstance, isLifecycle, type Incus } from '../../incus/index.js';
+import type { Incus } from '../../incus/index.js';
 import type { IncusEvent } from '../../incus/event-types.js';
 import type { InstanceFull } from '../../incus/instance-types.js';
+import { coiLifecycle } from '../../security/monitor/coi-lifecycle.js';
 import { toCoiContainer } from '../../shared/coi-container.js';
-import { parseContainerName } from '../../shared/naming.js';
 import { MetricsCalculator } from './metrics.js';
 import type { RoomSink, RoomSlot } from './types.js';
 
@@ -83,15 +83,14 @@ export class InstanceFeed {
       void this.requestPoll();
       return;
     }
-    if (!isLifecycle(event)) return;
-    const name = eventInstance(event);
-    if (!name || !parseContainerName(name, this.opts.prefix)) return;
-    if (event.metadata.action === 'instance-deleted') {
-      this.known.delete(name);
-      this.sink.removeInstance(name);
+    const change = coiLifecycle(event, this.opts.prefix);
+    if (!change) return;
+    if (change.kind === 'deleted') {
+      this.known.delete(change.name);
+      this.sink.removeInstance(change.name);
       return;
     }
-    void this.refreshOne(name);
+    void this.refreshOne(change.name);
   }
 
   private async refreshOne(name: string): Promise<void> {

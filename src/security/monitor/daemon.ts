@@ -1,20 +1,23 @@
 import type { Server } from 'node:net';
 import { ipv4Of } from '../../shared/instance-network.js';
 import { parseContainerName } from '../../shared/naming.js';
-import { eventInstance, isLifecycle, type Incus, type IncusEvent } from '../../incus/index.js';
-import { TITLES, type Alert } from '../alert.js';
+import type { Incus, IncusEvent } from '../../incus/index.js';
+import type { Alert } from '../alert.js';
 import { AuditWriter } from '../audit/writer.js';
 import { pruneAuditFiles } from '../audit/retention.js';
 import { Responder, type Detection } from '../response/responder.js';
-import { KmsgNetworkSource, type KmsgNetworkEvent } from '../sources/kmsg.js';
+import { KmsgNetworkSource } from '../sources/kmsg.js';
 import { ProcessScanner } from '../sources/processes.js';
-import { uptimeMs } from '../sources/proc-read.js';
-import { ContainerWatch, type WatchedContainer } from './container-watch.js';
+import { ContainerWatch } from './container-watch.js';
 import { tmuxNotice } from './notify.js';
 import { monitorPaths } from './paths.js';
 import type { MonitorSettings } from './settings.js';
 import { listenSingleton } from './singleton.js';
 import type { AllowlistDns } from './allowlist-dns.js';
+import { AllowlistRegistration } from './allowlist-registration.js';
+import { coiLifecycle } from './coi-lifecycle.js';
+import { KernelLogRouter } from './kernel-log-router.js';
+import { WatchRegistry } from './watch-registry.js';
 import { toCoiContainer } from '../../shared/coi-container.js';
 import { codeHome } from '../../shared/instance-keys.js';
 
@@ -48,9 +51,6 @@ export interface MonitorStatus {
   folded: number;
 }
 
-const RESYNC_ACTIONS = new Set(['instance-started', 'instance-restarted', 'instance-resumed']);
-const GONE_ACTIONS = new Set(['instance-stopped', 'instance-shutdown', 'instance-deleted']);
-
 /**
  * The host's one monitor process: it watches every running coi container (found through Incus
  * events, attached on start, detached on stop or delete) with one process scanner, per-container
@@ -59,16 +59,13 @@ const GONE_ACTIONS = new Set(['instance-stopped', 'instance-shutdown', 'instance
  */
 export class MonitorDaemon {
   readonly responder: Responder;
-  private readonly watches = new Map<string, ContainerWatch>();
-  private readonly attaching = new Map<string, Promise<void>>();
-  /** Containers in open mode: reaching private networks there is the user's choice, not a threat. */
-  private readonly openMode = new Set<string>();
-  private readonly dnsIps = new Map<string, string>();
+  private readonly watches: WatchRegistry<ContainerWatch>;
+  private readonly allowlist: AllowlistRegistration;
+  private readonly kernelLog: KernelLogRouter;
   private readonly scanner: ProcessScanner;
   private kmsg?: KmsgNetworkSource;
   private server?: Server;
   private unsubscribe?: () => void;
-  private kmsgLines = 0;
   private alerts = 0;
   private readonly log: (message: string) => void;
 
@@ -97,6 +94,22 @@ export class MonitorDaemon {
         );
       },
     });
+    this.watches = new WatchRegistry({
+      lookupIpv4: (name) =>
+        opts.incus.instances.getFull(name).then(
+          (instance) => ipv4Of(instance),
+          // Gone (its stop event detaches it) or Incus unreachable: asked again on the next line.
+          () => '',
+        ),
+      onAttachError: (name, err) => this.log(`cannot watch ${name}: ${err.message}`),
+    });
+    this.allowlist = new AllowlistRegistration(opts.allowlistDns);
+    this.kernelLog = new KernelLogRouter({
+      containerOf: (ip) => this.watches.containerOf(ip),
+      refreshAddresses: () => this.watches.refreshAddresses(),
+      openMode: (name) => this.watches.openMode(name),
+      detect: (d) => this.detect(d),
+    });
     this.scanner = new ProcessScanner({
       intervalMs: opts.scanIntervalMs,
       watched: (name) => this.watches.has(name),
@@ -117,7 +130,9 @@ export class MonitorDaemon {
       );
       if (!this.server) return false;
     }
-    await pruneAuditFiles(paths.audit, this.opts.settings.retentionDays).catch(() => []);
+    await pruneAuditFiles(paths.audit, this.opts.settings.retentionDays).catch((err: Error) =>
+      this.log(`pruning old audit files failed: ${err.message}`),
+    );
     await this.opts.incus.connect();
     this.unsubscribe = this.opts.incus.events.subscribe((event) => this.onEvent(event));
     if (this.opts.network) await this.startKmsg();
@@ -130,8 +145,7 @@ export class MonitorDaemon {
     this.unsubscribe?.();
     this.scanner.stop();
     this.kmsg?.stop();
-    for (const watch of this.watches.values()) watch.stop();
-    this.watches.clear();
+    this.watches.stopAll();
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
     );
@@ -140,25 +154,18 @@ export class MonitorDaemon {
   status(): MonitorStatus {
     return {
       pid: process.pid,
-      containers: [...this.watches.keys()].sort(),
+      containers: this.watches.names(),
       scans: this.scanner.stats.scans,
       scanBusyMs: Math.round(this.scanner.stats.busyMs),
-      kmsgLines: this.kmsgLines,
+      kmsgLines: this.kernelLog.lines,
       alerts: this.alerts,
       folded: [...this.responder.folded.values()].reduce((sum, n) => sum + n, 0),
     };
   }
 
   /** The watch of a container once attached (tests and the bench wait on its canaries). */
-  async watchOf(name: string, timeoutMs = 10_000): Promise<ContainerWatch> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await this.attaching.get(name);
-      const watch = this.watches.get(name);
-      if (watch) return watch;
-      if (Date.now() > deadline) throw new Error(`the monitor never attached to ${name}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  watchOf(name: string, timeoutMs?: number): Promise<ContainerWatch> {
+    return this.watches.watchOf(name, timeoutMs);
   }
 
   /** An alert from a source outside the daemon (the allowlist resolver), through the responder. */
@@ -182,15 +189,14 @@ export class MonitorDaemon {
       void this.resync();
       return;
     }
-    if (!isLifecycle(event)) return;
-    const name = eventInstance(event);
-    const action = event.metadata.action;
-    if (!name || !parseContainerName(name, this.opts.prefix)) return;
-    if (action === 'instance-paused') this.responder.setPaused(name, true);
-    if (action === 'instance-resumed') this.responder.setPaused(name, false);
-    if (RESYNC_ACTIONS.has(action)) void this.attach(name);
-    if (GONE_ACTIONS.has(action)) this.detach(name);
-    if (action === 'instance-deleted') this.responder.forget(name);
+    const change = coiLifecycle(event, this.opts.prefix);
+    if (!change) return;
+    const { name, kind } = change;
+    if (kind === 'paused') this.responder.setPaused(name, true);
+    if (kind === 'resumed') this.responder.setPaused(name, false);
+    if (kind === 'started' || kind === 'resumed') void this.attach(name);
+    if (kind === 'stopped' || kind === 'deleted') this.detach(name);
+    if (kind === 'deleted') this.responder.forget(name);
   }
 
   /** Attaches every running coi container and detaches the rest. */
@@ -199,7 +205,7 @@ export class MonitorDaemon {
       const names = (await this.opts.incus.instances.names()).filter((n) =>
         parseContainerName(n, this.opts.prefix),
       );
-      for (const name of this.watches.keys()) if (!names.includes(name)) this.detach(name);
+      for (const name of this.watches.names()) if (!names.includes(name)) this.detach(name);
       await Promise.all(names.map((name) => this.attach(name)));
     } catch (err) {
       this.log(`listing containers failed: ${(err as Error).message}`);
@@ -207,13 +213,7 @@ export class MonitorDaemon {
   }
 
   private attach(name: string): Promise<void> {
-    const pending = this.attaching.get(name);
-    if (pending) return pending;
-    const work = this.attachNow(name)
-      .catch((err: Error) => this.log(`cannot watch ${name}: ${err.message}`))
-      .finally(() => this.attaching.delete(name));
-    this.attaching.set(name, work);
-    return work;
+    return this.watches.attach(name, () => this.attachNow(name));
   }
 
   private async attachNow(name: string): Promise<void> {
@@ -224,69 +224,40 @@ export class MonitorDaemon {
     const initPid = instance.state?.pid ?? 0;
     const current = this.watches.get(name);
     if (current && (!running || current.container.initPid !== initPid)) this.detach(name);
-    if (coi.pinnedIpv4 && coi.allowlist && running && this.opts.allowlistDns) {
-      this.opts.allowlistDns.add(coi.pinnedIpv4, name, coi.allowlist);
-      this.dnsIps.set(name, coi.pinnedIpv4);
-    }
+    if (coi.pinnedIpv4 && coi.allowlist && running)
+      this.allowlist.register(name, coi.pinnedIpv4, coi.allowlist);
     if (!running || initPid <= 0 || this.watches.has(name)) return;
     if (!coi.monitored) return;
-    if (coi.networkMode === 'open') this.openMode.add(name);
     this.responder.setPaused(name, coi.status === 'Frozen');
-    const container: WatchedContainer = {
-      name,
-      workspace: coi.workspace,
-      initPid,
-      home: codeHome(coi.codeUser),
-      ipv4: coi.pinnedIpv4 || coi.ipv4,
-    };
-    const watch = new ContainerWatch(container, {
-      settings: this.opts.settings,
-      processIo: () => this.scanner.ioTotal(name),
-      detect: (d) => this.detect(d),
-      onProblem: (message) => this.log(`${name}: ${message}`),
-      ioIntervalMs: this.opts.ioIntervalMs,
-      ioBootGraceMs: this.opts.ioBootGraceMs,
-    });
-    this.watches.set(name, watch);
+    const watch = new ContainerWatch(
+      {
+        name,
+        workspace: coi.workspace,
+        initPid,
+        home: codeHome(coi.codeUser),
+        ipv4: coi.pinnedIpv4 || coi.ipv4,
+      },
+      {
+        settings: this.opts.settings,
+        processIo: () => this.scanner.ioTotal(name),
+        detect: (d) => this.detect(d),
+        onProblem: (message) => this.log(`${name}: ${message}`),
+        ioIntervalMs: this.opts.ioIntervalMs,
+        ioBootGraceMs: this.opts.ioBootGraceMs,
+      },
+    );
+    this.watches.add(watch, coi.networkMode === 'open');
     watch.start();
     this.scanner.scan();
-    this.log(
-      `watching ${name} (init pid ${initPid}${container.ipv4 ? `, ${container.ipv4}` : ''})`,
-    );
+    const { ipv4 } = watch.container;
+    this.log(`watching ${name} (init pid ${initPid}${ipv4 ? `, ${ipv4}` : ''})`);
   }
 
   private detach(name: string): void {
-    const dnsIp = this.dnsIps.get(name);
-    if (dnsIp) this.opts.allowlistDns?.remove(dnsIp);
-    this.dnsIps.delete(name);
-    this.openMode.delete(name);
-    const watch = this.watches.get(name);
-    if (!watch) return;
-    watch.stop();
-    this.watches.delete(name);
+    this.allowlist.unregister(name);
+    if (!this.watches.remove(name)) return;
     this.scanner.forget(name);
     this.log(`stopped watching ${name}`);
-  }
-
-  private containerOf(ip: string): WatchedContainer | undefined {
-    for (const watch of this.watches.values())
-      if (watch.container.ipv4 === ip) return watch.container;
-    return undefined;
-  }
-
-  /** Fills in the addresses of watched containers that had none at attach (DHCP came later). */
-  private async refreshAddresses(): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const watch of this.watches.values()) {
-      if (!watch.container.ipv4) {
-        const instance = await this.opts.incus.instances
-          .getFull(watch.container.name)
-          .catch(() => undefined);
-        watch.container.ipv4 = instance ? ipv4Of(instance) : '';
-      }
-      if (watch.container.ipv4) found.add(watch.container.ipv4);
-    }
-    return found;
   }
 
   private async releaseNetwork(name: string): Promise<void> {
@@ -296,33 +267,11 @@ export class MonitorDaemon {
 
   private async startKmsg(): Promise<void> {
     this.kmsg = new KmsgNetworkSource({
-      containerOf: (ip) => this.containerOf(ip)?.name,
+      containerOf: (ip) => this.watches.containerOf(ip)?.name,
       dnsQueryThreshold: this.opts.settings.dnsQueryThreshold,
-      onEvent: (e) => this.onNetworkEvent(e),
+      onEvent: (e) => this.kernelLog.onEvent(e),
       onError: (err) => this.log(`kernel log: ${err.message}`),
     });
     await this.kmsg.start().catch((err: Error) => this.log(`kernel log: ${err.message}`));
-  }
-
-  private onNetworkEvent(e: KmsgNetworkEvent): void {
-    this.kmsgLines += 1;
-    if (!e.alert) return;
-    const container = this.containerOf(e.event.containerIp);
-    if (!container) {
-      void this.refreshAddresses().then((found) => {
-        if (found.has(e.event.containerIp)) this.onNetworkEvent({ ...e, container: undefined });
-      });
-      return;
-    }
-    const alert =
-      this.openMode.has(container.name) && e.alert.title === TITLES.privateNetwork
-        ? { ...e.alert, level: 'info' as const }
-        : e.alert;
-    this.detect({
-      container: container.name,
-      workspace: container.workspace,
-      alert,
-      latencyMs: Math.max(0, uptimeMs() - e.record.usec / 1000),
-    });
   }
 }

@@ -1,0 +1,30 @@
+import type { AllowlistDomain } from '../nft/policy.js';
+import type { AllowlistDns } from './allowlist-dns.js';
+
+/** What the registration needs of coi's allowlist resolver. */
+export type AllowlistResolver = Pick<AllowlistDns, 'add' | 'remove'>;
+
+/**
+ * Which container's address is registered with the allowlist resolver, so a container that stops
+ * or goes away takes its registration with it. Without a resolver it does nothing.
+ */
+export class AllowlistRegistration {
+  private readonly ips = new Map<string, string>();
+
+  constructor(private readonly resolver: AllowlistResolver | undefined) {}
+
+  register(name: string, ip: string, domains: AllowlistDomain[]): void {
+    if (!this.resolver) return;
+    const previous = this.ips.get(name);
+    if (previous !== undefined && previous !== ip) this.resolver.remove(previous);
+    this.resolver.add(ip, name, domains);
+    this.ips.set(name, ip);
+  }
+
+  unregister(name: string): void {
+    const ip = this.ips.get(name);
+    if (ip === undefined) return;
+    this.ips.delete(name);
+    this.resolver?.remove(ip);
+  }
+}
