@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../src/security/alert.js';
-import { shellScript } from '../../../../src/security/detectors/shell-script.js';
 import { largerCounters } from '../../../../src/security/sources/io-counters.js';
 import { containerOfCgroup } from '../../../../src/security/sources/proc-read.js';
 import {
@@ -133,15 +132,5 @@ describe('largerCounters', () => {
       readBytes: 2,
       writeBytes: 9,
     });
-  });
-});
-
-describe('shellScript', () => {
-  it('takes the script of sh -c, bash -lc and busybox sh -c, and nothing else', () => {
-    expect(shellScript(['sh', '-c', 'grep -r API_KEY / ; true'])).toBe('grep -r API_KEY / ; true');
-    expect(shellScript(['/bin/bash', '-lc', 'make test', 'name'])).toBe('make test');
-    expect(shellScript(['python3', '-c', 'print(1)'])).toBeUndefined();
-    expect(shellScript(['bash', 'script.sh', '-c'])).toBeUndefined();
-    expect(shellScript([])).toBeUndefined();
   });
 });
