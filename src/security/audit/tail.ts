@@ -91,6 +91,7 @@ class Follower {
     });
     this.watcher.on('error', (err) => this.handlers.onError(err));
     const first = this.drain();
+    // Only marks when the drain settles: its failure reaches the caller through `await first`.
     this.draining = first.catch(() => undefined).finally(() => this.settle());
     await first;
   }

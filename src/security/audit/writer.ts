@@ -24,6 +24,7 @@ export class AuditWriter {
   append(entry: AuditEntry): Promise<AuditRecord> {
     const record: AuditRecord = { id: randomUUID(), timestamp: this.now().toISOString(), ...entry };
     const previous = this.queues.get(entry.container) ?? Promise.resolve();
+    // The previous append's failure went to its own caller; this one is written regardless.
     const next = previous.catch(() => undefined).then(() => this.write(record));
     this.queues.set(entry.container, next);
     return next;

@@ -45,6 +45,7 @@ export function tmuxNotice(
       ['tmux', 'display-message', '-d', '15000', '-t', tmuxSessionName(record.container), text],
       { user: uid, group: uid },
     )
+    // Frozen, deleted or without a tmux session: the audit log and the host-side follower have it.
     .catch(() => undefined);
 }
 

@@ -42,6 +42,7 @@ export async function listenSingleton(
       if (end < 0) return;
       socket.end(`${answer(buffer.slice(0, end).trim())}\n`);
     });
+    // A client that went away before the answer: nobody is left to tell.
     socket.on('error', () => undefined);
   };
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -53,6 +54,7 @@ export async function listenSingleton(
     if (!error) return server;
     if (error.code !== 'EADDRINUSE') throw error;
     if ((await ask(path, 'ping')) !== undefined) return undefined;
+    // A stale socket nobody answers on; one that cannot be removed ends in the error below.
     await unlink(path).catch(() => undefined);
   }
   throw new Error(`cannot take over the monitor socket ${path}: remove it and try again`);

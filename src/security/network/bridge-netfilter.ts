@@ -16,6 +16,7 @@ export async function ensureBridgeNetfilter(bridge: string): Promise<void> {
     });
   }
   const flag = `/sys/class/net/${bridge}/bridge/nf_call_iptables`;
+  // Unreadable counts as not set: the write below then fails with the explanation.
   if ((await readFile(flag, 'utf8').catch(() => '')).trim() === '1') return;
   await writeFile(flag, '1').catch((err: Error) => {
     throw new Error(

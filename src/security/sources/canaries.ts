@@ -110,6 +110,7 @@ export class CanaryWatcher {
       });
       this.child.on('exit', (code) => reject(new Error(`inotifywait exited (${code})`)));
     });
+    // Not a swallow: the owner awaits `ready` and reports it; this keeps it from being unhandled.
     this.ready.catch(() => undefined);
   }
 

@@ -20,6 +20,7 @@ export function readText(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {
+    // Gone or not ours to read: undefined is the answer (see above).
     return undefined;
   }
 }
@@ -28,6 +29,7 @@ export function readLink(path: string): string | undefined {
   try {
     return readlinkSync(path);
   } catch {
+    // Gone or not ours to read: undefined is the answer (see above).
     return undefined;
   }
 }

@@ -124,6 +124,7 @@ export class ProcessScanner {
     try {
       names = readdirSync(this.proc);
     } catch {
+      // /proc unreadable for a moment: the next tick lists again.
       return;
     }
     const alive = new Set<number>();
