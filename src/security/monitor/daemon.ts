@@ -1,4 +1,6 @@
 import type { Server } from 'node:net';
+import { toCoiContainer } from '../../shared/coi-container.js';
+import { codeHome } from '../../shared/instance-keys.js';
 import { ipv4Of } from '../../shared/instance-network.js';
 import { parseContainerName } from '../../shared/naming.js';
 import type { Incus, IncusEvent } from '../../incus/index.js';
@@ -18,8 +20,6 @@ import { AllowlistRegistration } from './allowlist-registration.js';
 import { coiLifecycle } from './coi-lifecycle.js';
 import { KernelLogRouter } from './kernel-log-router.js';
 import { WatchRegistry } from './watch-registry.js';
-import { toCoiContainer } from '../../shared/coi-container.js';
-import { codeHome } from '../../shared/instance-keys.js';
 
 export interface MonitorDaemonOptions {
   incus: Incus;
