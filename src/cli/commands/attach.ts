@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { codeUidOf, listCoiContainers } from '../../core/container/list.js';
+import { codeUidOf } from '../../core/container/code-uid.js';
+import { listCoiContainers } from '../../core/container/list.js';
 import type { CoiContainer } from '../../shared/coi-container.js';
 import { tmuxSessionName } from '../../shared/naming.js';
 import { attachTerminal } from '../../core/session/attach.js';

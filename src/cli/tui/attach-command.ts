@@ -1,4 +1,4 @@
-import { codeUidOf } from '../../core/container/list.js';
+import { codeUidOf } from '../../core/container/code-uid.js';
 import { toCoiContainer } from '../../shared/coi-container.js';
 import { tmuxSessionName } from '../../shared/naming.js';
 import { hasTmuxSession } from '../../core/session/tmux.js';
