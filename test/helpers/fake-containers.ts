@@ -78,6 +78,9 @@ export class FakeContainers {
       this.calls.push('instances.listFull');
       return [...this.byName.values()].map((c) => this.full(c));
     },
+    startExplained: async (name: string) => {
+      this.call('instances.startExplained', name).status = 'Running';
+    },
     freeze: async (name: string) => {
       this.call('instances.freeze', name).status = 'Frozen';
       return doneOperation();

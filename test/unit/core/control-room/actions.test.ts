@@ -40,6 +40,7 @@ describe('control room: resume', () => {
       { name: 'box', status: 'Frozen', config: { 'user.coi.frozen_by': 'threat' } },
     ]);
     await room(incus).resume('box');
-    expect(incus.container('box')).toMatchObject({ status: 'Running', config: {} });
+    expect(incus.container('box').status).toBe('Running');
+    expect(incus.container('box').config).toEqual({});
   });
 });
