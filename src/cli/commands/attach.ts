@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { codeUidOf } from '../../core/container/code-uid.js';
 import { listCoiContainers } from '../../core/container/list.js';
 import type { CoiContainer } from '../../shared/coi-container.js';
+import { codeHome } from '../../shared/instance-keys.js';
 import { tmuxSessionName } from '../../shared/naming.js';
 import { attachTerminal } from '../../core/session/attach.js';
 import { hasTmuxSession } from '../../core/session/tmux.js';
@@ -50,7 +51,7 @@ export function registerAttach(program: Command): void {
           }
           const env = {
             TERM: sanitizeTerm(process.env.TERM),
-            HOME: `/home/${target.codeUser}`,
+            HOME: codeHome(target.codeUser),
             USER: target.codeUser,
           };
           const command = flags.bash
