@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { codeUidOf, listCoiContainers } from '../../core/container/list.js';
+import { codeUidOf } from '../../core/container/code-uid.js';
+import { listCoiContainers } from '../../core/container/list.js';
 import type { CoiContainer } from '../../shared/coi-container.js';
+import { codeHome } from '../../shared/instance-keys.js';
 import { tmuxSessionName } from '../../shared/naming.js';
 import { attachTerminal } from '../../core/session/attach.js';
 import { hasTmuxSession } from '../../core/session/tmux.js';
@@ -49,7 +51,7 @@ export function registerAttach(program: Command): void {
           }
           const env = {
             TERM: sanitizeTerm(process.env.TERM),
-            HOME: `/home/${target.codeUser}`,
+            HOME: codeHome(target.codeUser),
             USER: target.codeUser,
           };
           const command = flags.bash

@@ -1,5 +1,6 @@
-import { codeUidOf } from '../../core/container/list.js';
+import { codeUidOf } from '../../core/container/code-uid.js';
 import { toCoiContainer } from '../../shared/coi-container.js';
+import { codeHome } from '../../shared/instance-keys.js';
 import { tmuxSessionName } from '../../shared/naming.js';
 import { hasTmuxSession } from '../../core/session/tmux.js';
 import type { Incus } from '../../incus/index.js';
@@ -45,7 +46,7 @@ export function attachCommandFactory(
       '--group',
       String(uid),
       '--env',
-      `HOME=/home/${container.codeUser}`,
+      `HOME=${codeHome(container.codeUser)}`,
       '--env',
       `USER=${container.codeUser}`,
       '--env',

@@ -1,6 +1,7 @@
 import type { Incus } from '../../incus/index.js';
 import { IncusNotFoundError } from '../../incus/errors.js';
 import type { ImageSource } from '../../incus/instance-types.js';
+import { resumeContainer, type ResumeIncus } from './resume.js';
 
 /** A low-level container operation that could not be done (exit 1). */
 export class ContainerOpError extends Error {
@@ -41,7 +42,10 @@ export async function launchContainer(
   }
 }
 
-async function status(incus: Incus, name: string): Promise<string> {
+async function status(
+  incus: { instances: Pick<Incus['instances'], 'get'> },
+  name: string,
+): Promise<string> {
   try {
     return (await incus.instances.get(name)).value.status;
   } catch (err) {
@@ -51,10 +55,16 @@ async function status(incus: Incus, name: string): Promise<string> {
   }
 }
 
-export async function startContainer(incus: Incus, name: string): Promise<void> {
+/** What starting uses of Incus. */
+export interface StartIncus extends ResumeIncus {
+  instances: Pick<Incus['instances'], 'get' | 'startExplained' | 'unfreeze' | 'patch'>;
+}
+
+/** Starts a stopped container; resumes a frozen one. */
+export async function startContainer(incus: StartIncus, name: string): Promise<void> {
   const now = await status(incus, name);
   if (now === 'Running') return;
-  if (now === 'Frozen') return void (await (await incus.instances.unfreeze(name)).wait());
+  if (now === 'Frozen') return resumeContainer(incus, name);
   await incus.instances.startExplained(name);
 }
 

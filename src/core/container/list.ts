@@ -1,18 +1,16 @@
 import type { Incus } from '../../incus/index.js';
 import { toCoiContainer, type CoiContainer } from '../../shared/coi-container.js';
 
+/** What listing uses of Incus. */
+export interface ListIncus {
+  instances: Pick<Incus['instances'], 'listFull'>;
+}
+
 /** Every container named `<prefix><hash>-<slot>`, with state; one request for all. */
-export async function listCoiContainers(incus: Incus, prefix: string): Promise<CoiContainer[]> {
+export async function listCoiContainers(incus: ListIncus, prefix: string): Promise<CoiContainer[]> {
   const all = await incus.instances.listFull();
   return all
     .map((i) => toCoiContainer(i, prefix))
     .filter((c): c is CoiContainer => c !== undefined)
     .sort((a, b) => a.workspace.localeCompare(b.workspace) || a.slot - b.slot);
-}
-
-/** The uid of the code user in a container (it may have been remapped to the workspace owner). */
-export async function codeUidOf(incus: Incus, container: CoiContainer): Promise<number> {
-  const result = await incus.exec.run(container.name, ['id', '-u', container.codeUser]);
-  const uid = Number(result.stdout.toString().trim());
-  return result.exitCode === 0 && Number.isInteger(uid) ? uid : 1000;
 }

@@ -4,7 +4,9 @@ import { loadConfig } from '../config/index.js';
 import { endSession } from '../session/end.js';
 import { launchSession } from '../session/launch.js';
 import { AckStore } from './acks.js';
-import { coiKeysConfig, readCoiKeys } from '../../shared/instance-keys.js';
+import { readCoiKeys } from '../../shared/instance-keys.js';
+import { resumeContainer, type ResumeIncus } from '../container/resume.js';
+import { createSnapshot, type SnapshotCreateIncus } from '../snapshot/snapshots.js';
 
 export interface RoomActionsOptions {
   incus: Incus;
@@ -13,32 +15,40 @@ export interface RoomActionsOptions {
   hostEnv?: NodeJS.ProcessEnv;
 }
 
-/** `snap-YYYYMMDD-HHMMSS`, the Go coi's automatic snapshot name. */
-export function snapshotName(now = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `snap-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+/** What pause, resume and snapshot use of Incus. */
+export type ContainerActionsIncus = {
+  instances: Pick<Incus['instances'], 'freeze'>;
+} & ResumeIncus &
+  SnapshotCreateIncus;
+
+/** The room's actions that need nothing but the container (and so run against a small fake). */
+export class ContainerActions {
+  constructor(private readonly incus: ContainerActionsIncus) {}
+
+  async pause(name: string): Promise<void> {
+    await (await this.incus.instances.freeze(name)).wait();
+  }
+
+  resume(name: string): Promise<void> {
+    return resumeContainer(this.incus, name);
+  }
+
+  /** An auto-named snapshot; resolves to its name. */
+  async snapshot(name: string): Promise<string> {
+    return (await createSnapshot(this.incus, name)).name;
+  }
 }
 
 /**
  * The control room's keyboard actions, over core. Each resolves when done or rejects with a
  * message the status line shows as is.
  */
-export class RoomActions {
+export class RoomActions extends ContainerActions {
   private readonly acks: AckStore;
 
   constructor(private readonly opts: RoomActionsOptions) {
+    super(opts.incus);
     this.acks = new AckStore(join(opts.coiDir, 'tui', 'acks.json'));
-  }
-
-  async pause(name: string): Promise<void> {
-    await (await this.opts.incus.instances.freeze(name)).wait();
-  }
-
-  async resume(name: string): Promise<void> {
-    await (await this.opts.incus.instances.unfreeze(name)).wait();
-    await this.opts.incus.instances
-      .patch(name, { config: coiKeysConfig({ frozenBy: '' }) })
-      .catch(() => undefined);
   }
 
   async kill(name: string): Promise<void> {
@@ -59,12 +69,6 @@ export class RoomActions {
       graceSeconds: config.container.shutdown_timeout,
       keepPersistent: true,
     });
-  }
-
-  async snapshot(name: string): Promise<string> {
-    const snap = snapshotName();
-    await (await this.opts.incus.snapshots.create(name, { name: snap })).wait();
-    return snap;
   }
 
   /** Launches the workspace's configured tool in its lowest free slot, detached. */

@@ -1,7 +1,15 @@
+import { IncusNotFoundError } from '../../incus/errors.js';
 import type { Incus } from '../../incus/index.js';
+import { codeUidOf } from '../container/code-uid.js';
 import { listCoiContainers } from '../container/list.js';
 import { tmuxSessionName } from '../../shared/naming.js';
 import { readCoiKeys } from '../../shared/instance-keys.js';
+
+/** What talking to a container's tmux uses of Incus. */
+export interface TmuxControlIncus {
+  instances: Pick<Incus['instances'], 'get' | 'listFull'>;
+  exec: Pick<Incus['exec'], 'run'>;
+}
 
 export class TmuxControlError extends Error {
   readonly exitCode = 1;
@@ -15,28 +23,27 @@ export interface TmuxSessionInfo {
   created: string;
 }
 
-/** The code user's uid in a container (`user.coi.code_user`, default `code`; 1000 if unknown). */
-async function codeUid(incus: Incus, container: string): Promise<number> {
-  const { value } = await incus.instances.get(container).catch(() => {
-    throw new TmuxControlError(`container "${container}" does not exist`);
+/** The code user's uid in a running container, or why there is none to talk to. */
+async function runningCodeUid(incus: TmuxControlIncus, container: string): Promise<number> {
+  const { value } = await incus.instances.get(container).catch((err: unknown) => {
+    if (err instanceof IncusNotFoundError)
+      throw new TmuxControlError(`container "${container}" does not exist`);
+    throw err;
   });
   if (value.status !== 'Running')
     throw new TmuxControlError(`${container} is ${value.status.toLowerCase()}, not running`);
-  const user = readCoiKeys(value.config).codeUser;
-  const r = await incus.exec.run(container, ['id', '-u', user]);
-  const uid = Number(r.stdout.toString().trim());
-  return r.exitCode === 0 && Number.isInteger(uid) ? uid : 1000;
+  return codeUidOf(incus, { name: container, codeUser: readCoiKeys(value.config).codeUser });
 }
 
-async function tmux(incus: Incus, container: string, uid: number, args: string[]) {
+async function tmux(incus: TmuxControlIncus, container: string, uid: number, args: string[]) {
   return incus.exec.run(container, ['tmux', ...args], { user: uid, group: uid });
 }
 
 async function requireSession(
-  incus: Incus,
+  incus: TmuxControlIncus,
   container: string,
 ): Promise<{ uid: number; session: string }> {
-  const uid = await codeUid(incus, container);
+  const uid = await runningCodeUid(incus, container);
   const session = tmuxSessionName(container);
   const has = await tmux(incus, container, uid, ['has-session', '-t', `=${session}`]);
   if (has.exitCode !== 0) {
@@ -48,11 +55,14 @@ async function requireSession(
 }
 
 /** The `coi-<container>` sessions of the running coi containers. */
-export async function listTmuxSessions(incus: Incus, prefix: string): Promise<TmuxSessionInfo[]> {
+export async function listTmuxSessions(
+  incus: TmuxControlIncus,
+  prefix: string,
+): Promise<TmuxSessionInfo[]> {
   const running = (await listCoiContainers(incus, prefix)).filter((c) => c.status === 'Running');
   const found = await Promise.all(
     running.map(async (c): Promise<TmuxSessionInfo | undefined> => {
-      const uid = await codeUid(incus, c.name);
+      const uid = await codeUidOf(incus, c);
       const session = tmuxSessionName(c.name);
       const r = await tmux(incus, c.name, uid, [
         'list-sessions',
@@ -78,7 +88,11 @@ export async function listTmuxSessions(incus: Incus, prefix: string): Promise<Tm
 }
 
 /** Types `text` into the session and presses Enter. */
-export async function sendToSession(incus: Incus, container: string, text: string): Promise<void> {
+export async function sendToSession(
+  incus: TmuxControlIncus,
+  container: string,
+  text: string,
+): Promise<void> {
   const { uid, session } = await requireSession(incus, container);
   const typed = await tmux(incus, container, uid, ['send-keys', '-t', session, '-l', text]);
   const enter = await tmux(incus, container, uid, ['send-keys', '-t', session, 'Enter']);
@@ -88,7 +102,7 @@ export async function sendToSession(incus: Incus, container: string, text: strin
 }
 
 /** What the session's active pane shows now. */
-export async function captureSession(incus: Incus, container: string): Promise<string> {
+export async function captureSession(incus: TmuxControlIncus, container: string): Promise<string> {
   const { uid, session } = await requireSession(incus, container);
   const r = await tmux(incus, container, uid, ['capture-pane', '-p', '-t', session]);
   if (r.exitCode !== 0)

@@ -20,7 +20,16 @@ export class SnapshotError extends Error {
 const NEVER = '0001-01-01T00:00:00Z';
 const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
-/** `snap-YYYYMMDD-HHMMSS` in UTC. */
+/** What creating a snapshot uses of Incus. */
+export interface SnapshotCreateIncus {
+  snapshots: Pick<Incus['snapshots'], 'names' | 'create' | 'get'>;
+}
+
+/**
+ * `snap-YYYYMMDD-HHMMSS`, the Go coi's automatic name, in UTC (the Go coi uses local time): the
+ * same instant gets the same name whatever the host's zone. `coi snapshot create` and the control
+ * room both name through here.
+ */
 export function autoSnapshotName(now: Date = new Date()): string {
   const iso = now.toISOString(); // 2026-11-23T12:37:34.123Z
   return `snap-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
@@ -45,8 +54,9 @@ function toInfo(container: string, s: InstanceSnapshot): SnapshotInfo {
   };
 }
 
+/** Refuses a name the container already has a snapshot of. */
 export async function createSnapshot(
-  incus: Incus,
+  incus: SnapshotCreateIncus,
   container: string,
   opts: { name?: string; stateful?: boolean } = {},
 ): Promise<SnapshotInfo> {

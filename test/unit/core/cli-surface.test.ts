@@ -5,18 +5,8 @@ import { healthExitCode, report } from '../../../src/core/health/run.js';
 import { poolVerdict } from '../../../src/core/health/storage-checks.js';
 import { kernelVersion } from '../../../src/core/health/system-checks.js';
 import { tarCompression } from '../../../src/core/image/rootfs.js';
-import { autoSnapshotName, checkSnapshotName } from '../../../src/core/snapshot/snapshots.js';
 
 const GiB = 2 ** 30;
-
-describe('snapshot names', () => {
-  it('auto-names snap-YYYYMMDD-HHMMSS in UTC and rejects odd names', () => {
-    expect(autoSnapshotName(new Date('2026-03-04T05:06:07.890Z'))).toBe('snap-20260304-050607');
-    expect(() => checkSnapshotName('ok-name_1.2')).not.toThrow();
-    expect(() => checkSnapshotName('../x')).toThrow(/not valid/);
-    expect(() => checkSnapshotName('a/b')).toThrow(/not valid/);
-  });
-});
 
 describe('CONTAINER:PATH', () => {
   it('splits at the first colon and wants an absolute path', () => {
