@@ -26,13 +26,13 @@ export interface SnapshotCreateIncus {
 }
 
 /**
- * `snap-YYYYMMDD-HHMMSS`, the Go coi's automatic name, in UTC (the Go coi uses local time): the
- * same instant gets the same name whatever the host's zone. `coi snapshot create` and the control
- * room both name through here.
+ * `snap-YYYYMMDD-HHMMSS` in the host's local time, as the Go coi names them. `coi snapshot create`
+ * and the control room both name through here.
  */
 export function autoSnapshotName(now: Date = new Date()): string {
-  const iso = now.toISOString(); // 2026-11-23T12:37:34.123Z
-  return `snap-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const date = `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}`;
+  return `snap-${date}-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
 }
 
 export function checkSnapshotName(name: string): void {

@@ -19,16 +19,16 @@ describe('control room: snapshot', () => {
     vi.useRealTimers();
   });
 
-  it('names the snapshot like `coi snapshot create` does (UTC)', async () => {
+  it('names the snapshot like `coi snapshot create` does (local time)', async () => {
     const incus = new FakeContainers([{ name: 'box' }]);
-    expect(await room(incus).snapshot('box')).toBe('snap-20260304-233000');
-    expect(incus.container('box').snapshots).toEqual(['snap-20260304-233000']);
+    expect(await room(incus).snapshot('box')).toBe('snap-20260305-050000');
+    expect(incus.container('box').snapshots).toEqual(['snap-20260305-050000']);
   });
 
   it('refuses a name the container already has a snapshot of', async () => {
-    const incus = new FakeContainers([{ name: 'box', snapshots: ['snap-20260304-233000'] }]);
+    const incus = new FakeContainers([{ name: 'box', snapshots: ['snap-20260305-050000'] }]);
     await expect(room(incus).snapshot('box')).rejects.toThrow(
-      'box already has a snapshot named "snap-20260304-233000"',
+      'box already has a snapshot named "snap-20260305-050000"',
     );
     expect(incus.calls).not.toContain('snapshots.create box');
   });

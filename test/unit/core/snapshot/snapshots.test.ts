@@ -12,9 +12,9 @@ inTimeZone('Asia/Kolkata');
 const NOW = new Date('2026-03-04T23:30:00Z');
 
 describe('snapshot names', () => {
-  it('auto-names snap-YYYYMMDD-HHMMSS in UTC and rejects odd names', () => {
-    expect(autoSnapshotName(new Date('2026-03-04T05:06:07.890Z'))).toBe('snap-20260304-050607');
-    expect(autoSnapshotName(NOW)).toBe('snap-20260304-233000');
+  it('auto-names snap-YYYYMMDD-HHMMSS in local time and rejects odd names', () => {
+    expect(autoSnapshotName(new Date('2026-03-04T05:06:07.890Z'))).toBe('snap-20260304-103607');
+    expect(autoSnapshotName(NOW)).toBe('snap-20260305-050000');
     expect(() => checkSnapshotName('ok-name_1.2')).not.toThrow();
     expect(() => checkSnapshotName('../x')).toThrow(/not valid/);
     expect(() => checkSnapshotName('a/b')).toThrow(/not valid/);
@@ -30,19 +30,19 @@ describe('createSnapshot', () => {
     vi.useRealTimers();
   });
 
-  it('names an unnamed snapshot after the current UTC time', async () => {
+  it('names an unnamed snapshot after the current local time', async () => {
     const incus = new FakeContainers([{ name: 'box' }]);
     const snap = await createSnapshot(incus, 'box');
-    expect(snap.name).toBe('snap-20260304-233000');
-    expect(incus.container('box').snapshots).toEqual(['snap-20260304-233000']);
+    expect(snap.name).toBe('snap-20260305-050000');
+    expect(incus.container('box').snapshots).toEqual(['snap-20260305-050000']);
   });
 
   it('refuses a name the container already has, and creates nothing', async () => {
-    const incus = new FakeContainers([{ name: 'box', snapshots: ['snap-20260304-233000'] }]);
+    const incus = new FakeContainers([{ name: 'box', snapshots: ['snap-20260305-050000'] }]);
     await expect(createSnapshot(incus, 'box')).rejects.toThrow(
-      'box already has a snapshot named "snap-20260304-233000"',
+      'box already has a snapshot named "snap-20260305-050000"',
     );
-    await expect(createSnapshot(incus, 'box', { name: 'snap-20260304-233000' })).rejects.toThrow(
+    await expect(createSnapshot(incus, 'box', { name: 'snap-20260305-050000' })).rejects.toThrow(
       /already has a snapshot/,
     );
     expect(incus.calls).not.toContain('snapshots.create box');
