@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { IncusNotFoundError } from '../../incus/errors.js';
 import { FileTreeApi } from '../../incus/file-tree.js';
 import type { Incus } from '../../incus/index.js';
+import { resumeContainer } from '../container/resume.js';
 import { toolAdapter } from '../tools/registry.js';
 import { HostLocks } from './host-locks.js';
 import { releaseNetwork } from './network.js';
@@ -82,7 +83,7 @@ async function saveState(
 ): Promise<SavedSession | undefined> {
   const adapter = toolAdapterOrUndefined(keys.tool);
   if (!adapter?.stateDir) return undefined;
-  if (status === 'Frozen') await (await incus.instances.unfreeze(container)).wait();
+  if (status === 'Frozen') await resumeContainer(incus, container);
   if (status === 'Stopped') await (await incus.instances.start(container)).wait();
   const home = codeHome(keys.codeUser);
   if (!(await incus.files.stat(container, `${home}/${adapter.stateDir}`))) return undefined;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Config } from '../config/index.js';
 import { SSH_AGENT_GUEST_SOCKET } from './launch-spec.js';
+import { codeHome } from '../../shared/instance-keys.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -26,7 +27,7 @@ export interface SessionEnvInput {
 export async function sessionEnvironment(input: SessionEnvInput): Promise<Record<string, string>> {
   const { config, hostEnv } = input;
   const env: Record<string, string> = {
-    HOME: `/home/${input.codeUser}`,
+    HOME: codeHome(input.codeUser),
     USER: input.codeUser,
     LOGNAME: input.codeUser,
     SHELL: '/bin/bash',
