@@ -5,9 +5,9 @@ import type { LaunchRequest } from '../launch.js';
 import type { LaunchPlan } from './plan.js';
 
 /**
- * Starts the container. From here a failure stops it first, then releases the host paths
- * `prepare` locks (releasing none is a no-op), and only then (registered earlier) its rules: a
- * container never runs without them, nor with its protected paths unlocked.
+ * Starts the container. Its undos are the first to run on failure: it is stopped, then the host
+ * paths `prepare` locks are released (releasing none is a no-op), and only then do its rules
+ * (registered earlier) go, so nothing that confines it is undone while it still runs.
  */
 export async function startSessionContainer(
   req: Pick<LaunchRequest, 'incus' | 'onStep'>,
