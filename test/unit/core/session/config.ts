@@ -5,11 +5,16 @@ import {
   loadConfig,
   type Config,
   type ConfigOverrides,
+  type LoadedConfig,
 } from '../../../../src/core/config/index.js';
 
 const empty = mkdtempSync(join(tmpdir(), 'coi-session-unit-'));
 
 /** The built-in defaults with command-line style overrides, read from an empty home. */
+export function loadedConfig(overrides: ConfigOverrides = {}): LoadedConfig {
+  return loadConfig({ cwd: empty, home: empty, etcDir: empty, env: {}, overrides });
+}
+
 export function config(overrides: ConfigOverrides = {}): Config {
-  return loadConfig({ cwd: empty, home: empty, etcDir: empty, env: {}, overrides }).config;
+  return loadedConfig(overrides).config;
 }

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { IncusConflictError } from '../../../incus/errors.js';
+import type { InstanceCreateOptions } from '../../../incus/instance-types.js';
+import { withFreeAddress } from '../../../security/network/index.js';
+import { withLockFile } from '../../../shared/lock-file.js';
+import { containerName, lowestFreeSlot, workspaceHash } from '../../../shared/naming.js';
+import type { Reverter } from '../../../shared/revert.js';
+import type { LaunchRequest } from '../launch.js';
+import { buildLaunchSpec } from '../launch-spec.js';
+import { LaunchError } from './launch-error.js';
+import type { LaunchPlan } from './plan.js';
+
+/** The container a session runs in, its slot and the address pinned on its NIC. */
+export interface Placement {
+  container: string;
+  slot: number;
+  ip: string;
+}
+
+type AllocateRequest = Pick<
+  LaunchRequest,
+  'incus' | 'loaded' | 'workspace' | 'slot' | 'coiDir' | 'prefix' | 'onStep'
+>;
+
+/**
+ * The reused container as it is, or a new one created stopped in a free slot with a free address
+ * pinned, so its rules can go in before it ever runs. A new container's deletion is registered on
+ * `revert` as soon as it exists.
+ */
+export async function allocate(
+  req: AllocateRequest,
+  plan: LaunchPlan,
+  protectedPaths: string[],
+  revert: Reverter,
+): Promise<Placement> {
+  const { target } = plan;
+  if (target.kind === 'reuse')
+    return { container: target.container, slot: target.slot, ip: target.ip };
+  if (target.note) req.onStep?.(target.note);
+  return createInFreeSlot(req, plan.bridge, revert, (name, slot, ipv4Address) =>
+    buildLaunchSpec({
+      name,
+      image: target.image,
+      workspace: req.workspace,
+      slot,
+      sessionId: plan.sessionId,
+      tool: plan.tool.name,
+      ...(req.loaded.profile ? { profile: req.loaded.profile.name } : {}),
+      persistent: plan.persistent,
+      config: req.loaded.config,
+      pool: target.pool,
+      bridge: plan.bridge,
+      ipv4Address,
+      idmappedMounts: plan.idmapped,
+      hostUid: plan.owner.uid,
+      codeUid: plan.codeUid,
+      protectedPaths,
+      ...(plan.sshAgentSocket ? { sshAgentSocket: plan.sshAgentSocket } : {}),
+    }),
+  );
+}
+
+/**
+ * Creates the container in the requested slot, or the lowest free one. Launches of one workspace
+ * on this host pick their slots one at a time (see withLockFile), from a fresh list of names; a
+ * name taken anyway (another host, another user) moves on to the next slot.
+ */
+async function createInFreeSlot(
+  req: AllocateRequest,
+  bridge: string,
+  revert: Reverter,
+  spec: (name: string, slot: number, ip: string) => InstanceCreateOptions,
+): Promise<Placement> {
+  const locks = join(req.coiDir, 'locks');
+  const wait = () =>
+    req.onStep?.('Waiting for another coi launch of this workspace to pick its slot');
+  const key = `${req.prefix}${workspaceHash(req.workspace)}`;
+  return withLockFile(locks, key, { onWait: wait }, async () => {
+    const taken = new Set(await req.incus.instances.names());
+    for (;;) {
+      const slot = req.slot ?? lowestFreeSlot(req.workspace, taken, req.prefix);
+      const name = containerName(req.workspace, slot, req.prefix);
+      if (req.slot !== undefined && taken.has(name)) throw slotTaken(slot, name);
+      req.onStep?.(`Creating ${name}`);
+      try {
+        const ip = await withFreeAddress(req.incus, bridge, locks, async (free) => {
+          await (
+            await req.incus.instances.create({ ...spec(name, slot, free), start: false })
+          ).wait();
+          revert.add(async () => (await req.incus.instances.delete(name, { force: true })).wait());
+          return free;
+        });
+        return { container: name, slot, ip };
+      } catch (err) {
+        if (!(err instanceof IncusConflictError)) throw err;
+        if (req.slot !== undefined) throw slotTaken(slot, name);
+        taken.add(name);
+      }
+    }
+  });
+}
+
+function slotTaken(slot: number, name: string): LaunchError {
+  return new LaunchError(
+    `slot ${slot} is taken by ${name}: attach with \`coi attach ${name}\`, pick another --slot, or use --slot 0 for the lowest free one`,
+  );
+}

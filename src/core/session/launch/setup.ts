@@ -1,0 +1,45 @@
+import type { Config } from '../../config/index.js';
+import { sessionEnvironment } from '../environment.js';
+import type { InsideSetup } from '../inside.js';
+import type { LaunchRequest } from '../launch.js';
+import { hostTimezone } from '../timezone.js';
+import type { LaunchPlan } from './plan.js';
+
+/** The session's environment; env_commands run on the host now. */
+export function launchEnvironment(
+  req: Pick<LaunchRequest, 'loaded' | 'hostEnv' | 'cliEnv'>,
+  plan: LaunchPlan,
+): Promise<Record<string, string>> {
+  const { config } = req.loaded;
+  return sessionEnvironment({
+    config,
+    hostEnv: req.hostEnv,
+    codeUser: plan.codeUser,
+    cliEnv: req.cliEnv,
+    sshAgent: plan.sshAgentSocket !== undefined,
+    timezone: sessionTimezone(config),
+  });
+}
+
+/** The root-side set-up; a reused persistent container only needs to become ready again. */
+export function insideSetup(config: Config, container: string, plan: LaunchPlan): InsideSetup {
+  const { runtime } = config.limits;
+  const timezone = sessionTimezone(config);
+  return {
+    hostname: container,
+    codeUser: plan.codeUser,
+    codeUid: plan.codeUid,
+    imageUid: plan.target.kind === 'create' ? config.incus.code_uid : plan.codeUid,
+    ...(config.git.name ? { gitName: config.git.name } : {}),
+    ...(config.git.email ? { gitEmail: config.git.email } : {}),
+    ...(timezone ? { timezone } : {}),
+    ...(runtime.max_duration && runtime.auto_stop ? { maxDuration: runtime.max_duration } : {}),
+    stopGraceful: runtime.stop_graceful,
+    readyTimeoutSeconds: config.container.ready_timeout,
+  };
+}
+
+function sessionTimezone(config: Config): string | undefined {
+  if (config.timezone.mode === 'host') return hostTimezone();
+  return config.timezone.mode === 'utc' ? 'Etc/UTC' : config.timezone.name;
+}

@@ -1,0 +1,27 @@
+import type { Reverter } from '../../../shared/revert.js';
+import { stopContainer } from '../../container/lifecycle.js';
+import type { HostLocks } from '../host-locks.js';
+import type { LaunchRequest } from '../launch.js';
+import type { LaunchPlan } from './plan.js';
+
+/**
+ * Starts the container. Its undos are the first to run on failure: it is stopped, then the host
+ * paths `prepare` locks are released (releasing none is a no-op), and only then do its rules
+ * (registered earlier) go, so nothing that confines it is undone while it still runs.
+ */
+export async function startSessionContainer(
+  req: Pick<LaunchRequest, 'incus' | 'onStep'>,
+  plan: LaunchPlan,
+  container: string,
+  locks: HostLocks,
+  revert: Reverter,
+): Promise<void> {
+  revert.add(() => locks.release(container));
+  revert.add(() => stopContainer(req.incus, container, { force: true }));
+  req.onStep?.(
+    plan.target.kind === 'reuse'
+      ? `Starting persistent container ${container}`
+      : `Starting ${container}`,
+  );
+  await (await req.incus.instances.start(container)).wait();
+}
