@@ -33,7 +33,13 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * Exit 3 means "not ready in time"; anything else non-zero is a set-up step that failed.
  */
 export function containerSetupScript(setup: InsideSetup): string {
-  const lines = ['set -e', `echo ${setup.hostname} > /etc/hostname`, `hostname ${setup.hostname}`];
+  const lines = [
+    'set -e',
+    // A retried exec may run beside an attempt the daemon reported as not started: take turns.
+    'if command -v flock >/dev/null; then exec 9>/run/coi-setup.lock; flock 9; fi',
+    `echo ${setup.hostname} > /etc/hostname`,
+    `hostname ${setup.hostname}`,
+  ];
   if (setup.codeUid !== setup.imageUid) {
     const u = setup.codeUid;
     lines.push(
@@ -70,7 +76,7 @@ export function containerSetupScript(setup: InsideSetup): string {
   if (setup.maxDuration) {
     const poweroff = setup.stopGraceful ? 'poweroff' : 'poweroff --force';
     lines.push(
-      `systemd-run --quiet --unit=coi-max-duration --on-active=${quote(setup.maxDuration)} /bin/systemctl ${poweroff}`,
+      `systemctl is-active --quiet coi-max-duration.timer || systemd-run --quiet --unit=coi-max-duration --on-active=${quote(setup.maxDuration)} /bin/systemctl ${poweroff}`,
     );
   }
   return lines.join('\n');
@@ -85,7 +91,8 @@ export async function prepareContainer(
   const command = ['sh', '-c', containerSetupScript(setup)];
   let result = await incus.exec.run(name, command);
   // -1: the daemon could not attach the command to a container that has only just started
-  // (seen under parallel launches); nothing of the script ran, so it is safe to try again.
+  // (seen under parallel launches). The script may still have started, so it is idempotent and
+  // serialised by a lock: trying again is safe.
   for (let retry = 1; result.exitCode === -1 && retry <= ATTACH_RETRIES; retry++) {
     await new Promise((resolve) => setTimeout(resolve, 100 * retry));
     result = await incus.exec.run(name, command);

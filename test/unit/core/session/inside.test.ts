@@ -18,8 +18,9 @@ const setup = (extra: Partial<InsideSetup> = {}): InsideSetup => ({
 describe('in-container set-up script', () => {
   it('sets the host name and git policy, then waits for the network and the boot', () => {
     const script = containerSetupScript(setup());
-    expect(script.split('\n').slice(0, 4)).toEqual([
+    expect(script.split('\n').slice(0, 5)).toEqual([
       'set -e',
+      'if command -v flock >/dev/null; then exec 9>/run/coi-setup.lock; flock 9; fi',
       'echo coi-abcdef12-1 > /etc/hostname',
       'hostname coi-abcdef12-1',
       'git config --system user.useConfigOnly true',
