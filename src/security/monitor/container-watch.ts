@@ -9,6 +9,7 @@ import { largerCounters, readCgroupIo } from '../sources/io-counters.js';
 import { readStart, uptimeMs } from '../sources/proc-read.js';
 import type { ProcessSighting } from '../sources/processes.js';
 import type { MonitorSettings } from './settings.js';
+import { ProcessTreeAlerts } from './process-tree-alerts.js';
 
 export interface WatchedContainer {
   name: string;
@@ -50,6 +51,7 @@ export class ContainerWatch {
   private canaryTimer?: NodeJS.Timeout;
   private canaries?: CanaryWatcher;
   private watchedCanaries: string[] = [];
+  private readonly commandAlerts = new ProcessTreeAlerts();
 
   constructor(
     readonly container: WatchedContainer,
@@ -89,7 +91,9 @@ export class ContainerWatch {
         : classifyCommandLine({ pid: sighting.pid, command: script }, options),
     ].filter((a): a is Alert => a !== undefined);
     const worst = alerts.sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
-    if (worst) this.emit(worst, sighting.ageMs);
+    if (!worst) return;
+    if (this.commandAlerts.sameAsParent(sighting.pid, sighting.ppid, worst.title)) return;
+    this.emit(worst, sighting.ageMs);
   }
 
   onStdioSocket(sighting: ProcessSighting, alert: Alert): void {

@@ -56,13 +56,23 @@ export function readStdio(pid: number, proc = PROC): Partial<Record<0 | 1 | 2, s
   return fds;
 }
 
-/** When a process started, in ms since boot (the clock of `uptimeMs`). */
-export function readStart(pid: number, proc = PROC): number | undefined {
+/** The fields of `/proc/<pid>/stat` after the command name: [0] is field 3 (state). */
+function statFields(pid: number, proc: string): string[] | undefined {
   const stat = readText(`${proc}/${pid}/stat`);
   // The command name (field 2) may contain spaces and parentheses: split after its last ')'.
-  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields?.[19]);
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** When a process started, in ms since boot (the clock of `uptimeMs`). */
+export function readStart(pid: number, proc = PROC): number | undefined {
+  const ticks = Number(statFields(pid, proc)?.[19]);
   return Number.isFinite(ticks) ? (ticks * 1000) / TICKS_PER_SECOND : undefined;
+}
+
+/** A process's parent pid (0 when it is gone). */
+export function readParentPid(pid: number, proc = PROC): number {
+  const ppid = Number(statFields(pid, proc)?.[1]);
+  return Number.isInteger(ppid) ? ppid : 0;
 }
 
 export function readUid(pid: number, proc = PROC): number | undefined {

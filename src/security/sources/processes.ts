@@ -8,6 +8,7 @@ import {
   readArgv,
   readIo,
   readSockets,
+  readParentPid,
   readStart,
   readStdio,
   readText,
@@ -29,6 +30,8 @@ import {
 export interface ProcessSighting {
   container: string;
   pid: number;
+  /** The parent's pid (0 when unknown). */
+  ppid: number;
   command: string;
   argv: string[];
   /** How long ago the process started (ms); the detection latency of what it does at start. */
@@ -51,6 +54,8 @@ interface Tracked {
   container?: string;
   command?: string;
   startMs?: number;
+  /** The parent when first examined. */
+  ppid?: number;
   nextCheckMs: number;
   /** Socket inodes on stdio already reported for this process. */
   reported: Set<number>;
@@ -184,7 +189,15 @@ export class ProcessScanner {
     const argv = readArgv(pid, this.proc);
     if (argv === undefined || argv.length === 0) return;
     const command = argv.join(' ');
-    const sighting = { container: entry.container!, pid, command, argv, ageMs: age };
+    entry.ppid ??= readParentPid(pid, this.proc);
+    const sighting = {
+      container: entry.container!,
+      pid,
+      ppid: entry.ppid,
+      command,
+      argv,
+      ageMs: age,
+    };
     if (command !== entry.command) {
       entry.command = command;
       this.opts.onCommand(sighting);
