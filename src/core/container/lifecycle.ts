@@ -1,6 +1,8 @@
-import type { Incus } from '../../incus/index.js';
 import { IncusNotFoundError } from '../../incus/errors.js';
 import type { ImageSource } from '../../incus/instance-types.js';
+import type { IncusApi } from '../../incus/interfaces.js';
+import { forceDelete } from './force-delete.js';
+import { startExplained } from './start-explained.js';
 
 /** A low-level container operation that could not be done (exit 1). */
 export class ContainerOpError extends Error {
@@ -10,7 +12,7 @@ export class ContainerOpError extends Error {
 const STOP_TIMEOUT_S = 60;
 
 /** An alias or a (possibly shortened) fingerprint of a local image. */
-export async function localImageSource(incus: Incus, image: string): Promise<ImageSource> {
+export async function localImageSource(incus: IncusApi, image: string): Promise<ImageSource> {
   const byAlias = await incus.images.findByAlias(image);
   if (byAlias) return { alias: image };
   const match = (await incus.images.list()).find((i) => i.fingerprint.startsWith(image));
@@ -22,7 +24,7 @@ export async function localImageSource(incus: Incus, image: string): Promise<Ima
 
 /** Create, then start (with the start log's reason on failure; a failed start is deleted). */
 export async function launchContainer(
-  incus: Incus,
+  incus: IncusApi,
   image: string,
   name: string,
   opts: { ephemeral?: boolean } = {},
@@ -34,14 +36,15 @@ export async function launchContainer(
     await incus.instances.create({ name, image: source, ephemeral: opts.ephemeral ?? false })
   ).wait({ timeoutMs: 600_000 });
   try {
-    await incus.instances.startExplained(name);
+    await startExplained(incus, name);
   } catch (err) {
-    await (await incus.instances.delete(name, { force: true })).wait().catch(() => undefined);
+    // The start's error is the one to report, not a failed cleanup after it.
+    await (await forceDelete(incus, name)).wait().catch(() => undefined);
     throw err;
   }
 }
 
-async function status(incus: Incus, name: string): Promise<string> {
+async function status(incus: IncusApi, name: string): Promise<string> {
   try {
     return (await incus.instances.get(name)).value.status;
   } catch (err) {
@@ -51,15 +54,15 @@ async function status(incus: Incus, name: string): Promise<string> {
   }
 }
 
-export async function startContainer(incus: Incus, name: string): Promise<void> {
+export async function startContainer(incus: IncusApi, name: string): Promise<void> {
   const now = await status(incus, name);
   if (now === 'Running') return;
   if (now === 'Frozen') return void (await (await incus.instances.unfreeze(name)).wait());
-  await incus.instances.startExplained(name);
+  await startExplained(incus, name);
 }
 
 export async function stopContainer(
-  incus: Incus,
+  incus: IncusApi,
   name: string,
   opts: { force?: boolean } = {},
 ): Promise<void> {
@@ -73,17 +76,18 @@ export async function stopContainer(
 }
 
 export async function deleteContainer(
-  incus: Incus,
+  incus: IncusApi,
   name: string,
   opts: { force?: boolean } = {},
 ): Promise<void> {
   const now = await status(incus, name);
   if (now !== 'Stopped' && !opts.force)
     throw new ContainerOpError(`${name} is ${now.toLowerCase()}: stop it first or use --force`);
-  await (await incus.instances.delete(name, { force: opts.force })).wait({ timeoutMs: 120_000 });
+  const op = opts.force ? await forceDelete(incus, name) : await incus.instances.delete(name);
+  await op.wait({ timeoutMs: 120_000 });
 }
 
-export async function isRunning(incus: Incus, name: string): Promise<boolean> {
+export async function isRunning(incus: IncusApi, name: string): Promise<boolean> {
   try {
     return (await incus.instances.get(name)).value.status === 'Running';
   } catch (err) {
@@ -94,7 +98,7 @@ export async function isRunning(incus: Incus, name: string): Promise<boolean> {
 
 /** Adds (or replaces) a disk device mounting host `source` at `path`. */
 export async function mountDisk(
-  incus: Incus,
+  incus: IncusApi,
   name: string,
   device: string,
   source: string,
