@@ -1,4 +1,4 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import { listCoiContainers } from '../container/list.js';
 import { tmuxSessionName } from '../../shared/naming.js';
 import { readCoiKeys } from '../../shared/instance-keys.js';
@@ -16,7 +16,7 @@ export interface TmuxSessionInfo {
 }
 
 /** The code user's uid in a container (`user.coi.code_user`, default `code`; 1000 if unknown). */
-async function codeUid(incus: Incus, container: string): Promise<number> {
+async function codeUid(incus: IncusApi, container: string): Promise<number> {
   const { value } = await incus.instances.get(container).catch(() => {
     throw new TmuxControlError(`container "${container}" does not exist`);
   });
@@ -28,12 +28,12 @@ async function codeUid(incus: Incus, container: string): Promise<number> {
   return r.exitCode === 0 && Number.isInteger(uid) ? uid : 1000;
 }
 
-async function tmux(incus: Incus, container: string, uid: number, args: string[]) {
+async function tmux(incus: IncusApi, container: string, uid: number, args: string[]) {
   return incus.exec.run(container, ['tmux', ...args], { user: uid, group: uid });
 }
 
 async function requireSession(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
 ): Promise<{ uid: number; session: string }> {
   const uid = await codeUid(incus, container);
@@ -48,7 +48,10 @@ async function requireSession(
 }
 
 /** The `coi-<container>` sessions of the running coi containers. */
-export async function listTmuxSessions(incus: Incus, prefix: string): Promise<TmuxSessionInfo[]> {
+export async function listTmuxSessions(
+  incus: IncusApi,
+  prefix: string,
+): Promise<TmuxSessionInfo[]> {
   const running = (await listCoiContainers(incus, prefix)).filter((c) => c.status === 'Running');
   const found = await Promise.all(
     running.map(async (c): Promise<TmuxSessionInfo | undefined> => {
@@ -78,7 +81,11 @@ export async function listTmuxSessions(incus: Incus, prefix: string): Promise<Tm
 }
 
 /** Types `text` into the session and presses Enter. */
-export async function sendToSession(incus: Incus, container: string, text: string): Promise<void> {
+export async function sendToSession(
+  incus: IncusApi,
+  container: string,
+  text: string,
+): Promise<void> {
   const { uid, session } = await requireSession(incus, container);
   const typed = await tmux(incus, container, uid, ['send-keys', '-t', session, '-l', text]);
   const enter = await tmux(incus, container, uid, ['send-keys', '-t', session, 'Enter']);
@@ -88,7 +95,7 @@ export async function sendToSession(incus: Incus, container: string, text: strin
 }
 
 /** What the session's active pane shows now. */
-export async function captureSession(incus: Incus, container: string): Promise<string> {
+export async function captureSession(incus: IncusApi, container: string): Promise<string> {
   const { uid, session } = await requireSession(incus, container);
   const r = await tmux(incus, container, uid, ['capture-pane', '-p', '-t', session]);
   if (r.exitCode !== 0)

@@ -1,4 +1,4 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import { IncusNotFoundError } from '../../incus/errors.js';
 import type { InstanceSnapshot } from '../../incus/instance-types.js';
 
@@ -46,7 +46,7 @@ function toInfo(container: string, s: InstanceSnapshot): SnapshotInfo {
 }
 
 export async function createSnapshot(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   opts: { name?: string; stateful?: boolean } = {},
 ): Promise<SnapshotInfo> {
@@ -60,14 +60,14 @@ export async function createSnapshot(
 }
 
 /** Oldest first. */
-export async function listSnapshots(incus: Incus, container: string): Promise<SnapshotInfo[]> {
+export async function listSnapshots(incus: IncusApi, container: string): Promise<SnapshotInfo[]> {
   return (await incus.snapshots.list(container))
     .map((s) => toInfo(container, s))
     .sort((a, b) => a.created_at.localeCompare(b.created_at));
 }
 
 export async function snapshotInfo(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   name: string,
 ): Promise<SnapshotInfo & { config: Record<string, string> }> {
@@ -82,7 +82,7 @@ export async function snapshotInfo(
 
 /** The restore refuses a running container: the agent's work would be lost without warning. */
 export async function restoreSnapshot(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   name: string,
   opts: { stateful?: boolean } = {},
@@ -102,7 +102,11 @@ export async function restoreSnapshot(
   await (await incus.snapshots.restore(container, name)).wait({ timeoutMs: 300_000 });
 }
 
-export async function deleteSnapshot(incus: Incus, container: string, name: string): Promise<void> {
+export async function deleteSnapshot(
+  incus: IncusApi,
+  container: string,
+  name: string,
+): Promise<void> {
   try {
     await (await incus.snapshots.delete(container, name)).wait({ timeoutMs: 300_000 });
   } catch (err) {
