@@ -1,5 +1,6 @@
 import type { IncusClient } from '../src/incus/client.js';
 import { InstancesApi } from '../src/incus/instances.js';
+import { forceDelete } from '../src/core/container/force-delete.js';
 import { baseImageAlias } from '../src/core/image/recipe.js';
 
 /** A running container from the base image for a bench (named with the test prefix). */
@@ -13,5 +14,6 @@ export async function launchBenchContainer(client: IncusClient, name: string): P
 }
 
 export async function removeBenchContainer(client: IncusClient, name: string): Promise<void> {
-  await (await new InstancesApi(client).delete(name, { force: true })).wait({ timeoutMs: 60_000 });
+  const instances = new InstancesApi(client);
+  await (await forceDelete({ instances }, name)).wait({ timeoutMs: 60_000 });
 }

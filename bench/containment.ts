@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/core/config/index.js';
+import { forceDelete } from '../src/core/container/force-delete.js';
 import { containerName } from '../src/shared/naming.js';
 import { Incus, IncusNotFoundError, eventInstance, isLifecycle } from '../src/incus/index.js';
 import { classifyNetworkEvent } from '../src/security/detectors/network.js';
@@ -164,7 +165,7 @@ export async function run(): Promise<void> {
   const remove = async (name: string) => {
     await guard.release(name).catch(() => undefined);
     try {
-      await (await incus.instances.delete(name, { force: true })).wait();
+      await (await forceDelete(incus, name)).wait();
     } catch (err) {
       if (!(err instanceof IncusNotFoundError)) throw err;
     }

@@ -11,6 +11,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { forceDelete } from '../src/core/container/force-delete.js';
 import { baseImageAlias } from '../src/core/image/recipe.js';
 import { Incus } from '../src/incus/index.js';
 
@@ -115,7 +116,7 @@ export async function run(): Promise<void> {
     }
   } finally {
     for (const name of (await incus.instances.names()).filter((n) => n.startsWith(prefix))) {
-      await (await incus.instances.delete(name, { force: true })).wait().catch(() => undefined);
+      await (await forceDelete(incus, name)).wait().catch(() => undefined);
     }
     await incus.close();
     spawnSync('chattr', ['-R', '-i', root]);

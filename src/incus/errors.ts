@@ -64,6 +64,12 @@ export class IncusOperationError extends IncusError {
   }
 }
 
+/** A freeze found the container frozen already (by someone else, or by its cgroup directly). */
+export class IncusAlreadyFrozenError extends IncusOperationError {}
+
+/** The daemon refused to delete an instance that is running or frozen: stop it first. */
+export class IncusInstanceRunningError extends IncusError {}
+
 const validationPatterns: RegExp[] = [
   /require[s]? that the instance has ([\w.\-/]+) be set/i,
   /Unknown configuration key:\s*"?([\w.\-/]+)"?/i,
@@ -72,6 +78,12 @@ const validationPatterns: RegExp[] = [
   /Failed validation of "?([\w.\-/]+)"?/i,
   /Invalid (?:config|devices|configuration).*?"([\w.\-/]+)"/i,
 ];
+
+/** The daemon's words for a freeze of a frozen container (driver_lxc.go `Freeze`). */
+const ALREADY_FROZEN = /already frozen/i;
+
+/** The daemon's words for a delete of a running instance (instance_delete.go). */
+const INSTANCE_RUNNING = /Instance is running/;
 
 /** The daemon's words for a name that exists, or that another request is creating right now. */
 const NAME_TAKEN = /UNIQUE constraint failed|already exists|busy running a "create" operation/i;
@@ -115,6 +127,9 @@ export function errorFromEnvelope(
     );
   }
   if (operation) {
+    if (ALREADY_FROZEN.test(message)) {
+      return new IncusAlreadyFrozenError(message, code, operation);
+    }
     if (NAME_TAKEN.test(message)) {
       return new IncusConflictError(message, 409);
     }
@@ -132,6 +147,7 @@ export function errorFromEnvelope(
   if (code === 404) return new IncusNotFoundError(message, code);
   if (code === 403) return new IncusForbiddenError(message, code);
   if (code === 412) return new IncusPreconditionFailedError(message, code);
+  if (INSTANCE_RUNNING.test(message)) return new IncusInstanceRunningError(message, code);
   if (code === 409 || NAME_TAKEN.test(message)) {
     return new IncusConflictError(message, code);
   }

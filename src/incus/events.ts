@@ -9,6 +9,7 @@ import type {
   KnownLifecycleAction,
   LifecycleEvent,
 } from './event-types.js';
+import type { EventsService } from './interfaces.js';
 
 export interface BackoffOptions {
   /** First retry delay (default 250 ms); doubles per failed attempt up to `maxMs`. */
@@ -83,7 +84,7 @@ export function backoffDelay(attempt: number, opts: BackoffOptions = {}): number
  * After the first successful `connect()`, a dropped connection is re-dialled with exponential
  * backoff until `close()`, and each reconnect emits a `gap` event so consumers resynchronise.
  */
-export class EventStream implements AsyncIterable<IncusEvent> {
+export class EventStream implements AsyncIterable<IncusEvent>, EventsService {
   private ws: WebSocket | undefined;
   private listeners = new Set<EventListener>();
   private stateListeners = new Set<(state: StreamState) => void>();

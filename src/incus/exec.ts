@@ -21,6 +21,7 @@ import type {
   RunResult,
 } from './exec-types.js';
 import { FilesApi } from './files.js';
+import type { ExecService } from './interfaces.js';
 import type { Operation } from './operation.js';
 
 /** How long the passwd lookup for a non-root exec may take before the fallback account is used. */
@@ -112,7 +113,7 @@ export class InteractiveExec extends ExecBase {
 }
 
 /** `/1.0/instances/<n>/exec`: run commands in a container over the websocket protocol. */
-export class ExecApi {
+export class ExecApi implements ExecService {
   constructor(private readonly client: IncusClient) {}
 
   /** Starts a command and returns its streams; read stdout and stderr, or the command stalls. */

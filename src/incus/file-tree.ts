@@ -14,6 +14,7 @@ import {
   type TreeEntry,
 } from './file-tree-policy.js';
 import { discard, FilesApi } from './files.js';
+import type { FileTreeService } from './interfaces.js';
 
 export interface TreeCopyResult {
   files: number;
@@ -46,7 +47,7 @@ const NEW_HOST_FILE_FLAGS =
  * recreates a symlink that points outside the copied tree, never writes through a host symlink,
  * and drops setuid/setgid bits. Where the copy lands (cp semantics) is the caller's choice.
  */
-export class FileTreeApi {
+export class FileTreeApi implements FileTreeService {
   private readonly files: FilesApi;
   private readonly exec: ExecApi;
 

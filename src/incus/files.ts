@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { IncusClient } from './client.js';
 import { errorFromEnvelope, IncusError, IncusNotFoundError } from './errors.js';
 import type { FileStat, FileType, PullOptions, PushOptions, WriteOptions } from './file-types.js';
+import type { FilesService } from './interfaces.js';
 import type { TransportResponse } from './transport.js';
 
 type Headers = TransportResponse['headers'];
@@ -37,7 +38,7 @@ function assertAbsolute(path: string): void {
 }
 
 /** `/1.0/instances/<n>/files`: read, write, stat and delete single paths inside an instance. */
-export class FilesApi {
+export class FilesApi implements FilesService {
   constructor(private readonly client: IncusClient) {}
 
   /** The type, owner and mode of a path (symlinks are not followed); undefined when missing. */

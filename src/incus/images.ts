@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { IncusClient } from './client.js';
 import { unlessNotFound } from './errors.js';
+import type { ImagesService } from './interfaces.js';
 import type { Operation } from './operation.js';
 import type { Image, ImageAliasEntry, ImageImportResult, PublishRequest } from './image-types.js';
 
@@ -15,7 +16,7 @@ export interface SplitImportOptions {
 }
 
 /** `/1.0/images`: list, aliases, import, publish, delete. */
-export class ImagesApi {
+export class ImagesApi implements ImagesService {
   constructor(private readonly client: IncusClient) {}
 
   list(): Promise<Image[]> {

@@ -1,9 +1,11 @@
 import { IncusClient, type IncusClientOptions } from './client.js';
 import { EventStream, type EventStreamOptions } from './events.js';
 import { ExecApi } from './exec.js';
+import { FileTreeApi } from './file-tree.js';
 import { FilesApi } from './files.js';
 import { ImagesApi } from './images.js';
 import { InstancesApi } from './instances.js';
+import type { IncusApi } from './interfaces.js';
 import { NetworksApi } from './networks.js';
 import { OperationTracker } from './operation-tracker.js';
 import { ProfilesApi } from './profiles.js';
@@ -15,6 +17,7 @@ import { StoragePoolsApi } from './storage.js';
 export * from './errors.js';
 export * from './event-types.js';
 export * from './instance-types.js';
+export type * from './interfaces.js';
 export type { OperationMetadata } from './types.js';
 export type { OperationProgress } from './operation-progress.js';
 export { IncusClient, EventStream, OperationTracker };
@@ -31,7 +34,7 @@ export interface IncusOptions {
  * One events websocket serves both the consumers of `events` and the operation tracker, so
  * after `connect()` every operation's outcome comes from the stream.
  */
-export class Incus {
+export class Incus implements IncusApi {
   readonly events: EventStream;
   readonly operations: OperationTracker;
   readonly server: ServerApi;
@@ -39,6 +42,7 @@ export class Incus {
   readonly snapshots: SnapshotsApi;
   readonly exec: ExecApi;
   readonly files: FilesApi;
+  readonly fileTree: FileTreeApi;
   readonly images: ImagesApi;
   readonly storagePools: StoragePoolsApi;
   readonly networks: NetworksApi;
@@ -56,6 +60,7 @@ export class Incus {
     this.snapshots = new SnapshotsApi(client);
     this.exec = new ExecApi(client);
     this.files = new FilesApi(client);
+    this.fileTree = new FileTreeApi(client);
     this.images = new ImagesApi(client);
     this.storagePools = new StoragePoolsApi(client);
     this.networks = new NetworksApi(client);

@@ -1,5 +1,5 @@
 import type { IncusClient } from './client.js';
-import { IncusError, IncusNotFoundError, withConfigKey } from './errors.js';
+import { IncusNotFoundError, withConfigKey } from './errors.js';
 import { filterExpression, type FilterTerm } from './filter.js';
 import type {
   Instance,
@@ -10,6 +10,7 @@ import type {
   InstanceState,
   InstanceStateRequest,
 } from './instance-types.js';
+import type { InstancesService } from './interfaces.js';
 import type { Operation } from './operation.js';
 
 /** A list filter: a built expression, terms, or `{ field: exact value }`. */
@@ -28,7 +29,14 @@ export interface Versioned<T> {
   etag: string;
 }
 
-const FORCE_DELETE_ATTEMPTS = 5;
+export interface InstanceCopyOptions {
+  name: string;
+  /** `<name>`, or `<name>/<snapshot>` to copy a snapshot. */
+  source: string;
+  /** Leave the source's snapshots out. */
+  instanceOnly?: boolean;
+  description?: string;
+}
 
 function instancePath(name: string, sub = ''): string {
   return `/1.0/instances/${encodeURIComponent(name)}${sub}`;
@@ -44,7 +52,7 @@ function ifMatch(etag: string | undefined): Record<string, string> | undefined {
 }
 
 /** `/1.0/instances`: one typed method per endpoint. Async endpoints return their Operation. */
-export class InstancesApi {
+export class InstancesApi implements InstancesService {
   constructor(private readonly client: IncusClient) {}
 
   /** Instance names, optionally filtered server-side. */
@@ -144,36 +152,18 @@ export class InstancesApi {
   }
 
   /**
-   * Deletes an instance (and its snapshots). The daemon refuses a running one; with `force`
-   * it is force-stopped first, like `incus delete -f`.
+   * Deletes an instance and its snapshots. The daemon refuses a running or frozen one
+   * (IncusInstanceRunningError); `forceDelete` in core/container stops it first.
    */
-  async delete(name: string, opts: { force?: boolean } = {}): Promise<Operation> {
-    if (!opts.force) return this.client.operation('DELETE', instancePath(name));
-    for (let attempt = 1; ; attempt++) {
-      const { value } = await this.get(name);
-      if (value.status === 'Frozen') await (await this.unfreeze(name)).wait();
-      if (value.status !== 'Stopped') await (await this.stop(name, { force: true })).wait();
-      try {
-        return await this.client.operation('DELETE', instancePath(name));
-      } catch (err) {
-        // Right after a failed start the daemon briefly still calls the instance running.
-        if (attempt >= FORCE_DELETE_ATTEMPTS || !/Instance is running/.test((err as Error).message))
-          throw err;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
+  delete(name: string): Promise<Operation> {
+    return this.client.operation('DELETE', instancePath(name));
   }
 
   /**
    * Copies an instance (`source`: `<name>`) or one of its snapshots (`<name>/<snapshot>`) to a new
    * instance on the same server. With `instanceOnly` the source's snapshots are not copied.
    */
-  copy(opts: {
-    name: string;
-    source: string;
-    instanceOnly?: boolean;
-    description?: string;
-  }): Promise<Operation> {
+  copy(opts: InstanceCopyOptions): Promise<Operation> {
     return this.client.operation('POST', '/1.0/instances', {
       body: {
         name: opts.name,
@@ -222,27 +212,5 @@ export class InstancesApi {
   /** `logs/lxc.log`: where the real cause of a failed start is. */
   lxcLog(name: string): Promise<string> {
     return this.client.text(instancePath(name, '/logs/lxc.log'));
-  }
-
-  /**
-   * Starts an instance and, if that fails, adds the error lines of its `lxc.log` to the error
-   * (the operation only says `forkstart ... exit status 1`).
-   */
-  async startExplained(name: string): Promise<void> {
-    const op = await this.start(name);
-    try {
-      await op.wait();
-    } catch (err) {
-      if (!(err instanceof IncusError)) throw err;
-      const log = await this.lxcLog(name).catch(() => '');
-      // The first errors lxc logged for this container carry the cause; the rest is fallout.
-      const reasons = log
-        .split('\n')
-        .filter((line) => /^lxc \S+ \d+\.\d+ ERROR\b/.test(line))
-        .map((line) => line.replace(/^.*?\bERROR\s+\S+ - \S+ - /, '').trim())
-        .slice(0, 5);
-      if (reasons.length > 0) err.message = `${err.message}\nlxc.log:\n  ${reasons.join('\n  ')}`;
-      throw err;
-    }
   }
 }

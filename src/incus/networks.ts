@@ -1,5 +1,6 @@
 import type { IncusClient } from './client.js';
 import { unlessNotFound } from './errors.js';
+import type { NetworksService } from './interfaces.js';
 
 /** `/1.0/networks` (shared/api/network.go). */
 export interface Network {
@@ -21,7 +22,14 @@ export interface NetworkLease {
   location?: string;
 }
 
-export class NetworksApi {
+export interface NetworkCreate {
+  name: string;
+  type?: string;
+  config?: Record<string, string>;
+  description?: string;
+}
+
+export class NetworksApi implements NetworksService {
   constructor(private readonly client: IncusClient) {}
 
   list(): Promise<Network[]> {
@@ -41,12 +49,7 @@ export class NetworksApi {
     return this.client.get<NetworkLease[]>(`/1.0/networks/${encodeURIComponent(name)}/leases`);
   }
 
-  async create(network: {
-    name: string;
-    type?: string;
-    config?: Record<string, string>;
-    description?: string;
-  }): Promise<void> {
+  async create(network: NetworkCreate): Promise<void> {
     await this.client.sync('POST', '/1.0/networks', { body: network });
   }
 

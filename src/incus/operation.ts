@@ -1,6 +1,7 @@
 import type { IncusClient } from './client.js';
 import { errorFromEnvelope, IncusError, IncusNotFoundError } from './errors.js';
 import { parseProgress, type OperationProgress } from './operation-progress.js';
+import type { IncusOperation } from './interfaces.js';
 import type { OperationTracker } from './operation-tracker.js';
 import { OPERATION_FINAL_STATUS, OPERATION_SUCCESS, type OperationMetadata } from './types.js';
 
@@ -14,7 +15,7 @@ export interface WaitOptions {
 const PROGRESS_POLL_MS = 1000;
 
 /** A background task on the daemon: creation, start, exec, image import, … */
-export class Operation<M = Record<string, unknown> | null> {
+export class Operation<M = Record<string, unknown> | null> implements IncusOperation<M> {
   /** The tracker's epoch when this object was made: equal later means no event was missed. */
   private readonly trackedEpoch: number | undefined;
 

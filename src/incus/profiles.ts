@@ -1,5 +1,6 @@
 import type { IncusClient } from './client.js';
 import { unlessNotFound } from './errors.js';
+import type { ProfilesService } from './interfaces.js';
 
 export type Devices = Record<string, Record<string, string>>;
 
@@ -12,7 +13,18 @@ export interface Profile {
   used_by: string[] | null;
 }
 
-export class ProfilesApi {
+/** The writable fields, as `put` replaces them. */
+export interface ProfilePut {
+  description: string;
+  config: Record<string, string>;
+  devices: Devices;
+}
+
+export interface ProfileCreate extends Partial<ProfilePut> {
+  name: string;
+}
+
+export class ProfilesApi implements ProfilesService {
   constructor(private readonly client: IncusClient) {}
 
   list(): Promise<Profile[]> {
@@ -31,21 +43,12 @@ export class ProfilesApi {
     return unlessNotFound(this.get(name));
   }
 
-  async create(profile: {
-    name: string;
-    description?: string;
-    config?: Record<string, string>;
-    devices?: Devices;
-  }): Promise<void> {
+  async create(profile: ProfileCreate): Promise<void> {
     await this.client.sync('POST', '/1.0/profiles', { body: profile });
   }
 
   /** Replaces the profile (the only way to remove a device); pass the ETag read with it. */
-  async put(
-    name: string,
-    profile: { description: string; config: Record<string, string>; devices: Devices },
-    etag?: string,
-  ): Promise<void> {
+  async put(name: string, profile: ProfilePut, etag?: string): Promise<void> {
     await this.client.sync('PUT', `/1.0/profiles/${encodeURIComponent(name)}`, {
       body: profile,
       headers: etag ? { 'if-match': etag } : {},

@@ -1,4 +1,5 @@
 import type { IncusClient } from './client.js';
+import type { ServerService } from './interfaces.js';
 
 /** `GET /1.0` (shared/api/server.go), the parts coi reads. */
 export interface Server {
@@ -26,7 +27,7 @@ export interface Server {
   };
 }
 
-export class ServerApi {
+export class ServerApi implements ServerService {
   constructor(private readonly client: IncusClient) {}
 
   /** The server's identity, version, extensions and environment; also a liveness probe. */

@@ -1,6 +1,7 @@
 import type { IncusClient } from './client.js';
 import { IncusUnsupportedError } from './errors.js';
 import type { InstanceSnapshot, SnapshotCreateOptions } from './instance-types.js';
+import type { SnapshotsService } from './interfaces.js';
 import type { Operation } from './operation.js';
 
 function snapshotsPath(instance: string, snapshot?: string): string {
@@ -9,7 +10,7 @@ function snapshotsPath(instance: string, snapshot?: string): string {
 }
 
 /** `/1.0/instances/<name>/snapshots`. Async endpoints return their Operation. */
-export class SnapshotsApi {
+export class SnapshotsApi implements SnapshotsService {
   constructor(private readonly client: IncusClient) {}
 
   /**

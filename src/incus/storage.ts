@@ -1,5 +1,6 @@
 import type { IncusClient } from './client.js';
 import { unlessNotFound } from './errors.js';
+import type { StoragePoolsService } from './interfaces.js';
 
 /** `/1.0/storage-pools` (shared/api/storage_pool.go). */
 export interface StoragePool {
@@ -16,7 +17,14 @@ export interface StoragePoolResources {
   inodes?: { used: number; total: number };
 }
 
-export class StoragePoolsApi {
+export interface StoragePoolCreate {
+  name: string;
+  driver: string;
+  config?: Record<string, string>;
+  description?: string;
+}
+
+export class StoragePoolsApi implements StoragePoolsService {
   constructor(private readonly client: IncusClient) {}
 
   list(): Promise<StoragePool[]> {
@@ -31,12 +39,7 @@ export class StoragePoolsApi {
     return unlessNotFound(this.get(name));
   }
 
-  async create(pool: {
-    name: string;
-    driver: string;
-    config?: Record<string, string>;
-    description?: string;
-  }): Promise<void> {
+  async create(pool: StoragePoolCreate): Promise<void> {
     await this.client.sync('POST', '/1.0/storage-pools', { body: pool });
   }
 

@@ -1,4 +1,4 @@
-import type { Incus } from '../incus/index.js';
+import type { IncusApi } from '../incus/index.js';
 import type { Reverter } from '../shared/revert.js';
 import { ensureMonitorDaemon } from './monitor/ensure.js';
 import type { NetworkGuard } from './network/guard.js';
@@ -25,7 +25,7 @@ export interface SecureContainerInput {
  * releasing is safe when only part of them went in.
  */
 export async function secureContainer(
-  incus: Incus,
+  incus: IncusApi,
   input: SecureContainerInput,
   revert: Reverter,
 ): Promise<void> {

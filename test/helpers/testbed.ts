@@ -3,6 +3,7 @@ import { IncusClient } from '../../src/incus/client.js';
 import { IncusNotFoundError } from '../../src/incus/errors.js';
 import { InstancesApi } from '../../src/incus/instances.js';
 import { NetworksApi } from '../../src/incus/networks.js';
+import { forceDelete } from '../../src/core/container/force-delete.js';
 import { baseImageAlias } from '../../src/core/image/recipe.js';
 
 /**
@@ -85,7 +86,7 @@ export async function launchTestContainer(
 /** Force-stops and deletes a container; a container already gone is fine. */
 export async function deleteTestContainer(name: string): Promise<void> {
   try {
-    await (await instances().delete(name, { force: true })).wait({ timeoutMs: 60_000 });
+    await (await forceDelete({ instances: instances() }, name)).wait({ timeoutMs: 60_000 });
   } catch (err) {
     if (!(err instanceof IncusNotFoundError)) throw err;
   }

@@ -1,8 +1,8 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 
 /** What looking up the code user's uid uses of Incus. */
 export interface CodeUidIncus {
-  exec: Pick<Incus['exec'], 'run'>;
+  exec: Pick<IncusApi['exec'], 'run'>;
 }
 
 /** Where `id` cannot tell (the image's code user). */

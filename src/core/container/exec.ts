@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import { ContainerOpError } from './lifecycle.js';
 
 export interface ContainerExecOptions {
@@ -28,7 +28,7 @@ export function parseEnvPairs(pairs: string[]): Record<string, string> {
   return env;
 }
 
-async function execOptions(incus: Incus, name: string, opts: ContainerExecOptions) {
+async function execOptions(incus: IncusApi, name: string, opts: ContainerExecOptions) {
   const { value } = await incus.instances.get(name).catch(() => {
     throw new ContainerOpError(`container "${name}" does not exist`);
   });
@@ -47,7 +47,7 @@ async function execOptions(incus: Incus, name: string, opts: ContainerExecOption
 
 /** Runs a command and returns its output and exit code. */
 export async function execCapture(
-  incus: Incus,
+  incus: IncusApi,
   name: string,
   command: string[],
   opts: ContainerExecOptions = {},
@@ -62,7 +62,7 @@ export async function execCapture(
 
 /** Runs a command with its output streamed live; `stdin` (if any) is fed to it. */
 export async function execStream(
-  incus: Incus,
+  incus: IncusApi,
   name: string,
   command: string[],
   io: { stdout: Writable; stderr: Writable; stdin?: Readable },

@@ -1,7 +1,9 @@
-import type { Incus } from '../../incus/index.js';
 import { IncusNotFoundError } from '../../incus/errors.js';
 import type { ImageSource } from '../../incus/instance-types.js';
-import { resumeContainer, type ResumeIncus } from './resume.js';
+import type { IncusApi } from '../../incus/interfaces.js';
+import { forceDelete } from './force-delete.js';
+import { resumeContainer } from './resume.js';
+import { startExplained } from './start-explained.js';
 
 /** A low-level container operation that could not be done (exit 1). */
 export class ContainerOpError extends Error {
@@ -11,7 +13,7 @@ export class ContainerOpError extends Error {
 const STOP_TIMEOUT_S = 60;
 
 /** An alias or a (possibly shortened) fingerprint of a local image. */
-export async function localImageSource(incus: Incus, image: string): Promise<ImageSource> {
+export async function localImageSource(incus: IncusApi, image: string): Promise<ImageSource> {
   const byAlias = await incus.images.findByAlias(image);
   if (byAlias) return { alias: image };
   const match = (await incus.images.list()).find((i) => i.fingerprint.startsWith(image));
@@ -23,7 +25,7 @@ export async function localImageSource(incus: Incus, image: string): Promise<Ima
 
 /** Create, then start (with the start log's reason on failure; a failed start is deleted). */
 export async function launchContainer(
-  incus: Incus,
+  incus: IncusApi,
   image: string,
   name: string,
   opts: { ephemeral?: boolean } = {},
@@ -35,15 +37,16 @@ export async function launchContainer(
     await incus.instances.create({ name, image: source, ephemeral: opts.ephemeral ?? false })
   ).wait({ timeoutMs: 600_000 });
   try {
-    await incus.instances.startExplained(name);
+    await startExplained(incus, name);
   } catch (err) {
-    await (await incus.instances.delete(name, { force: true })).wait().catch(() => undefined);
+    // The start's error is the one to report, not a failed cleanup after it.
+    await (await forceDelete(incus, name)).wait().catch(() => undefined);
     throw err;
   }
 }
 
 async function status(
-  incus: { instances: Pick<Incus['instances'], 'get'> },
+  incus: { instances: Pick<IncusApi['instances'], 'get'> },
   name: string,
 ): Promise<string> {
   try {
@@ -55,21 +58,16 @@ async function status(
   }
 }
 
-/** What starting uses of Incus. */
-export interface StartIncus extends ResumeIncus {
-  instances: Pick<Incus['instances'], 'get' | 'startExplained' | 'unfreeze' | 'patch'>;
-}
-
 /** Starts a stopped container; resumes a frozen one. */
-export async function startContainer(incus: StartIncus, name: string): Promise<void> {
+export async function startContainer(incus: IncusApi, name: string): Promise<void> {
   const now = await status(incus, name);
   if (now === 'Running') return;
   if (now === 'Frozen') return resumeContainer(incus, name);
-  await incus.instances.startExplained(name);
+  await startExplained(incus, name);
 }
 
 export async function stopContainer(
-  incus: Incus,
+  incus: IncusApi,
   name: string,
   opts: { force?: boolean } = {},
 ): Promise<void> {
@@ -83,17 +81,18 @@ export async function stopContainer(
 }
 
 export async function deleteContainer(
-  incus: Incus,
+  incus: IncusApi,
   name: string,
   opts: { force?: boolean } = {},
 ): Promise<void> {
   const now = await status(incus, name);
   if (now !== 'Stopped' && !opts.force)
     throw new ContainerOpError(`${name} is ${now.toLowerCase()}: stop it first or use --force`);
-  await (await incus.instances.delete(name, { force: opts.force })).wait({ timeoutMs: 120_000 });
+  const op = opts.force ? await forceDelete(incus, name) : await incus.instances.delete(name);
+  await op.wait({ timeoutMs: 120_000 });
 }
 
-export async function isRunning(incus: Incus, name: string): Promise<boolean> {
+export async function isRunning(incus: IncusApi, name: string): Promise<boolean> {
   try {
     return (await incus.instances.get(name)).value.status === 'Running';
   } catch (err) {
@@ -104,7 +103,7 @@ export async function isRunning(incus: Incus, name: string): Promise<boolean> {
 
 /** Adds (or replaces) a disk device mounting host `source` at `path`. */
 export async function mountDisk(
-  incus: Incus,
+  incus: IncusApi,
   name: string,
   device: string,
   source: string,

@@ -1,9 +1,9 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import { toCoiContainer, type CoiContainer } from '../../shared/coi-container.js';
 
 /** What listing uses of Incus. */
 export interface ListIncus {
-  instances: Pick<Incus['instances'], 'listFull'>;
+  instances: Pick<IncusApi['instances'], 'listFull'>;
 }
 
 /** Every container named `<prefix><hash>-<slot>`, with state; one request for all. */

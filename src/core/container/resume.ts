@@ -1,10 +1,10 @@
 import { IncusNotFoundError } from '../../incus/errors.js';
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
 
 /** What resuming uses of Incus. */
 export interface ResumeIncus {
-  instances: Pick<Incus['instances'], 'unfreeze' | 'patch'>;
+  instances: Pick<IncusApi['instances'], 'unfreeze' | 'patch'>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import { listCoiContainers } from './list.js';
 import { parseContainerName, workspaceHash } from '../../shared/naming.js';
 
@@ -20,7 +20,7 @@ export interface TargetSources {
  * The container a command acts on: `--container`, else `COI_CONTAINER`, else the one coi container
  * of this workspace. Several (or none) is an error naming the candidates.
  */
-export async function resolveContainer(incus: Incus, sources: TargetSources): Promise<string> {
+export async function resolveContainer(incus: IncusApi, sources: TargetSources): Promise<string> {
   const named = sources.flag || sources.env;
   if (named) {
     if (!(await incus.instances.exists(named))) {

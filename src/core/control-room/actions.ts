@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import { loadConfig } from '../config/index.js';
 import { endSession } from '../session/end.js';
 import { launchSession } from '../session/launch.js';
@@ -9,7 +9,7 @@ import { resumeContainer, type ResumeIncus } from '../container/resume.js';
 import { createSnapshot, type SnapshotCreateIncus } from '../snapshot/snapshots.js';
 
 export interface RoomActionsOptions {
-  incus: Incus;
+  incus: IncusApi;
   coiDir: string;
   prefix: string;
   hostEnv?: NodeJS.ProcessEnv;
@@ -17,7 +17,7 @@ export interface RoomActionsOptions {
 
 /** What pause, resume and snapshot use of Incus. */
 export type ContainerActionsIncus = {
-  instances: Pick<Incus['instances'], 'freeze'>;
+  instances: Pick<IncusApi['instances'], 'freeze'>;
 } & ResumeIncus &
   SnapshotCreateIncus;
 

@@ -1,4 +1,4 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import type { IncusEvent } from '../../incus/event-types.js';
 import type { InstanceFull } from '../../incus/instance-types.js';
 import { coiLifecycle } from '../../security/monitor/coi-lifecycle.js';
@@ -51,7 +51,7 @@ export class InstanceFeed {
   private unsubscribe: (() => void)[] = [];
 
   constructor(
-    private readonly incus: Incus,
+    private readonly incus: IncusApi,
     private readonly sink: RoomSink,
     private readonly opts: FeedOptions,
   ) {}

@@ -2,9 +2,9 @@ import { constants, createReadStream } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { FileTreeApi, type TreeCopyResult } from '../../incus/file-tree.js';
+import type { TreeCopyResult } from '../../incus/file-tree.js';
 import { FIND_FORMAT, parseFindListing } from '../../incus/file-tree-policy.js';
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/interfaces.js';
 import { FileCopyError, type ContainerPath } from './container-path.js';
 
 export interface CopyResult extends TreeCopyResult {
@@ -22,7 +22,7 @@ const FILE_PULL_TIMEOUT_MS = 600_000;
  * owner of the directory they land in (so pushing into /home/code gives the code user's files).
  */
 export async function pushPath(
-  incus: Incus,
+  incus: IncusApi,
   local: string,
   target: ContainerPath,
   opts: { recursive?: boolean } = {},
@@ -47,12 +47,7 @@ export async function pushPath(
   }
   const owner = { uid: parentStat.uid, gid: parentStat.gid };
   if (source.isDirectory()) {
-    const result = await new FileTreeApi(incus.client).push(
-      target.container,
-      local,
-      destination,
-      owner,
-    );
+    const result = await incus.fileTree.push(target.container, local, destination, owner);
     return { ...result, destination: `${target.container}:${destination}` };
   }
   await incus.files.push(target.container, destination, createReadStream(local), {
@@ -74,7 +69,7 @@ export async function pushPath(
  * and only recreated inside a pulled tree when they point inside it.
  */
 export async function pullPath(
-  incus: Incus,
+  incus: IncusApi,
   source: ContainerPath,
   local: string,
   opts: { recursive?: boolean } = {},
@@ -95,11 +90,7 @@ export async function pullPath(
   if (!(await lstat(parent).catch(() => undefined))?.isDirectory())
     throw new FileCopyError(`${parent} is not an existing directory; create it first`);
   if (entry.kind === 'directory') {
-    const result = await new FileTreeApi(incus.client).pull(
-      source.container,
-      source.path,
-      destination,
-    );
+    const result = await incus.fileTree.pull(source.container, source.path, destination);
     return { ...result, destination };
   }
   const existing = await lstat(destination).catch(() => undefined);
@@ -121,14 +112,14 @@ export async function pullPath(
   return { files: 1, directories: 0, symlinks: 0, warnings: [], destination };
 }
 
-async function assertInstance(incus: Incus, container: string): Promise<void> {
+async function assertInstance(incus: IncusApi, container: string): Promise<void> {
   if (!(await incus.instances.exists(container)))
     throw new FileCopyError(`container "${container}" does not exist`);
 }
 
 /** The real type of a container path (fifos and devices included), without following symlinks. */
 async function describe(
-  incus: Incus,
+  incus: IncusApi,
   source: ContainerPath,
 ): Promise<{ kind: string; mode: number }> {
   const run = await incus.exec.run(source.container, [

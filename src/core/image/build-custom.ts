@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync, type WriteStream } from 'node:fs';
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/interfaces.js';
+import { forceDelete } from '../container/force-delete.js';
 import { localImageSource } from '../container/lifecycle.js';
+import { startExplained } from '../container/start-explained.js';
 import { openLog } from '../../shared/run.js';
 import type { Progress } from '../progress.js';
 import type { BuildResult } from './builder.js';
@@ -11,7 +13,7 @@ export class CustomBuildError extends Error {
 }
 
 export interface CustomBuildOptions {
-  incus: Incus;
+  incus: IncusApi;
   progress: Progress;
   logPath: string;
   alias: string;
@@ -57,7 +59,7 @@ export async function buildCustomImage(opts: CustomBuildOptions): Promise<BuildR
     await (
       await incus.instances.create({ name: container, image: source })
     ).wait({ timeoutMs: 600_000 });
-    await incus.instances.startExplained(container);
+    await startExplained(incus, container);
 
     if (opts.script !== undefined) {
       progress.step(`Running ${opts.script}`);
@@ -106,8 +108,7 @@ export async function buildCustomImage(opts: CustomBuildOptions): Promise<BuildR
     return { alias: opts.alias, fingerprint, built: true };
   } finally {
     log.end();
-    await incus.instances
-      .delete(container, { force: true })
+    await forceDelete(incus, container)
       .then((op) => op.wait({ timeoutMs: 120_000 }))
       .catch(() => undefined);
   }
@@ -115,7 +116,7 @@ export async function buildCustomImage(opts: CustomBuildOptions): Promise<BuildR
 
 /** Runs one build step as root, its output to the log; a non-zero exit fails with the tail. */
 async function runStep(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   argv: string[],
   what: string,

@@ -1,4 +1,4 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import type { Image } from '../../incus/image-types.js';
 
 /** An image as `coi image list` shows it. */
@@ -31,7 +31,7 @@ function summary(image: Image): ImageSummary {
  * image; `prefix` keeps those with an alias starting with it.
  */
 export async function listImages(
-  incus: Incus,
+  incus: IncusApi,
   opts: { all?: boolean; prefix?: string } = {},
 ): Promise<ImageSummary[]> {
   const wanted = opts.prefix ?? (opts.all ? '' : 'coi');
@@ -42,7 +42,7 @@ export async function listImages(
 }
 
 /** The image behind an alias or a fingerprint (prefix of at least 6 characters). */
-export async function findImage(incus: Incus, name: string): Promise<Image | undefined> {
+export async function findImage(incus: IncusApi, name: string): Promise<Image | undefined> {
   const byAlias = await incus.images.findByAlias(name);
   if (byAlias) return byAlias;
   if (name.length < 6) return undefined;
@@ -50,7 +50,7 @@ export async function findImage(incus: Incus, name: string): Promise<Image | und
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-export async function deleteImage(incus: Incus, name: string): Promise<ImageSummary> {
+export async function deleteImage(incus: IncusApi, name: string): Promise<ImageSummary> {
   const image = await findImage(incus, name);
   if (!image)
     throw new ImageOpError(`no image "${name}" on this host (\`coi image list --all\` shows them)`);
@@ -60,7 +60,7 @@ export async function deleteImage(incus: Incus, name: string): Promise<ImageSumm
 
 /** Publishes a stopped container as an image under `alias`. */
 export async function publishContainer(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   alias: string,
   opts: { description?: string; compression?: string } = {},
@@ -91,7 +91,7 @@ export async function publishContainer(
  * Returns the deleted ones.
  */
 export async function cleanupImages(
-  incus: Incus,
+  incus: IncusApi,
   prefix: string,
   keep: number,
 ): Promise<ImageSummary[]> {

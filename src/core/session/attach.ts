@@ -1,4 +1,4 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import { probeTmuxSession } from './tmux.js';
 
 export interface AttachOptions {
@@ -13,7 +13,7 @@ export interface AttachOptions {
  * websocket: raw keystrokes in, the screen out, window size followed. Resolves with the exit code.
  */
 export async function attachTerminal(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   command: string[],
   opts: AttachOptions,
@@ -57,7 +57,7 @@ export type AfterAttach = 'detached' | 'tmux-ended' | 'stopped';
  * command can still run in it.
  */
 export async function afterAttach(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   uid: number,
 ): Promise<AfterAttach> {
@@ -71,7 +71,7 @@ export async function afterAttach(
   return 'stopped';
 }
 
-async function waitUntilStopped(incus: Incus, container: string, timeoutMs: number) {
+async function waitUntilStopped(incus: IncusApi, container: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { value } = await incus.instances.get(container);

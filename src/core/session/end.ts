@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { IncusNotFoundError } from '../../incus/errors.js';
-import { FileTreeApi } from '../../incus/file-tree.js';
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/interfaces.js';
+import { forceDelete } from '../container/force-delete.js';
 import { resumeContainer } from '../container/resume.js';
 import { toolAdapter } from '../tools/registry.js';
 import { HostLocks } from './host-locks.js';
@@ -31,7 +31,7 @@ export interface EndResult {
  * deletes it unless it is persistent and kept, and unlocks the host paths it locked.
  */
 export async function endSession(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   opts: EndOptions,
 ): Promise<EndResult> {
@@ -75,7 +75,7 @@ export class SessionSaveError extends Error {
 }
 
 async function saveState(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   status: string,
   keys: CoiKeys,
@@ -88,7 +88,7 @@ async function saveState(
   const home = codeHome(keys.codeUser);
   if (!(await incus.files.stat(container, `${home}/${adapter.stateDir}`))) return undefined;
   return new SavedSessions(coiDir).save(
-    new FileTreeApi(incus.client),
+    incus.fileTree,
     {
       session_id: keys.sessionId,
       container_name: container,
@@ -103,9 +103,9 @@ async function saveState(
 }
 
 /** Deletes a container; one that another coi process deleted meanwhile is fine. */
-async function deleteIfThere(incus: Incus, container: string): Promise<void> {
+async function deleteIfThere(incus: IncusApi, container: string): Promise<void> {
   try {
-    await (await incus.instances.delete(container, { force: true })).wait();
+    await (await forceDelete(incus, container)).wait();
   } catch (err) {
     if (!(err instanceof IncusNotFoundError)) throw err;
   }
@@ -120,7 +120,7 @@ function toolAdapterOrUndefined(tool: string) {
 }
 
 async function stop(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   graceSeconds: number | undefined,
 ): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import type { HomeFile } from '../tools/types.js';
 
 export class SessionSetupError extends Error {
@@ -84,7 +84,7 @@ export function containerSetupScript(setup: InsideSetup): string {
 
 /** Prepares a freshly started container as root and waits until it is ready, in one exec. */
 export async function prepareContainer(
-  incus: Incus,
+  incus: IncusApi,
   name: string,
   setup: InsideSetup,
 ): Promise<void> {
@@ -121,7 +121,7 @@ export function effectiveCodeUid(opts: {
 
 /** Reads a file of the code user's home, undefined when it does not exist. */
 export async function readHomeFile(
-  incus: Incus,
+  incus: IncusApi,
   name: string,
   home: string,
   path: string,
@@ -133,7 +133,7 @@ export async function readHomeFile(
 
 /** Writes files into the code user's home, owned by it. */
 export async function writeHomeFiles(
-  incus: Incus,
+  incus: IncusApi,
   name: string,
   home: string,
   uid: number,

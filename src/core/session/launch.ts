@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import type { NetworkGuard } from '../../security/network/index.js';
 import { secureContainer, type SecureContainerInput } from '../../security/secure-container.js';
 import { Reverter, withUndoFailures } from '../../shared/revert.js';
@@ -16,7 +16,7 @@ import { openGuard } from './network.js';
 import { materialiseProtectedPaths } from './protected-paths.js';
 
 export interface LaunchRequest {
-  incus: Incus;
+  incus: IncusApi;
   loaded: LoadedConfig;
   /** Absolute workspace path (symlinks not resolved: it is the identity). */
   workspace: string;

@@ -1,4 +1,4 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import type { Instance } from '../../incus/instance-types.js';
 import { DEFAULT_RESOLVER_PORT } from '../../security/dns/resolver.js';
 import { instanceAddresses, NetworkGuard } from '../../security/network/index.js';
@@ -7,14 +7,14 @@ import { profileTargets } from '../../shared/profile-devices.js';
 import type { HostNetwork } from '../../security/nft/index.js';
 
 /** The bridge's host side: gateway address and where coi's allowlist resolver listens. */
-export async function hostNetwork(incus: Incus, bridge: string): Promise<HostNetwork> {
+export async function hostNetwork(incus: IncusApi, bridge: string): Promise<HostNetwork> {
   const network = await incus.networks.get(bridge);
   const gateway = bridgeGateway(network.config);
   return { bridge, gateway, resolver: { address: gateway, port: DEFAULT_RESOLVER_PORT } };
 }
 
 /** The bridge of the default profile's NIC and its gateway, which coi's rules key on. */
-export async function defaultHostNetwork(incus: Incus): Promise<HostNetwork | undefined> {
+export async function defaultHostNetwork(incus: IncusApi): Promise<HostNetwork | undefined> {
   const { bridge } = profileTargets((await incus.profiles.get('default')).devices);
   if (!bridge) return undefined;
   const gateway = bridgeGateway((await incus.networks.get(bridge)).config);
@@ -25,7 +25,7 @@ export async function defaultHostNetwork(incus: Incus): Promise<HostNetwork | un
  * A guard with coi's table in place and the rules of containers that no longer exist removed:
  * every launch starts by reconciling, so nothing a crashed session left behind accumulates.
  */
-export async function openGuard(incus: Incus, bridge: string): Promise<NetworkGuard> {
+export async function openGuard(incus: IncusApi, bridge: string): Promise<NetworkGuard> {
   const guard = new NetworkGuard(await hostNetwork(incus, bridge));
   await guard.ensureBase();
   await guard.reconcile(await instanceAddresses(incus));
@@ -34,7 +34,7 @@ export async function openGuard(incus: Incus, bridge: string): Promise<NetworkGu
 
 /** Removes a container's rules, by the address pinned on its NIC; nothing pinned, nothing to do. */
 export async function releaseNetwork(
-  incus: Incus,
+  incus: IncusApi,
   instance: Pick<Instance, 'expanded_devices'>,
 ): Promise<void> {
   const bridge = instanceBridge(instance);
@@ -45,7 +45,7 @@ export async function releaseNetwork(
 }
 
 /** Removes the rules of every container that is gone (`coi clean --orphans`). */
-export async function reconcileNetwork(incus: Incus, bridge: string): Promise<string[]> {
+export async function reconcileNetwork(incus: IncusApi, bridge: string): Promise<string[]> {
   const guard = new NetworkGuard(await hostNetwork(incus, bridge));
   return guard.reconcile(await instanceAddresses(incus));
 }

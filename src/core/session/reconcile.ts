@@ -1,4 +1,4 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import type { CoiContainer } from '../../shared/coi-container.js';
 import { endSession, type EndResult } from './end.js';
 
@@ -16,7 +16,7 @@ export interface Reconciled {
  * stopped qualify (`volatile.last_state.power` is STOPPED), never one that is still being created.
  */
 export async function reconcilePoweredOff(
-  incus: Incus,
+  incus: IncusApi,
   containers: CoiContainer[],
   coiDir: string,
 ): Promise<Reconciled[]> {

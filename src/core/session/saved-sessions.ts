@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { FileTreeApi } from '../../incus/file-tree.js';
+import type { FileTreeService } from '../../incus/interfaces.js';
 
 /** `metadata.json` of a saved session, as Go coi writes it. */
 export interface SessionMetadata {
@@ -31,7 +31,7 @@ export class SavedSessions {
 
   /** Pulls the tool's state dir (`stateDir` relative to `home`) out of the container. */
   async save(
-    tree: FileTreeApi,
+    tree: FileTreeService,
     meta: Omit<SessionMetadata, 'saved_at'>,
     home: string,
     stateDir: string,
@@ -50,7 +50,7 @@ export class SavedSessions {
 
   /** Pushes a saved session's state dir back into a container's home. */
   async restore(
-    tree: FileTreeApi,
+    tree: FileTreeService,
     session: SavedSession,
     container: string,
     home: string,

@@ -1,5 +1,5 @@
 import { IncusNotFoundError } from '../../incus/errors.js';
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import { codeUidOf } from '../container/code-uid.js';
 import { listCoiContainers } from '../container/list.js';
 import { tmuxSessionName } from '../../shared/naming.js';
@@ -7,8 +7,8 @@ import { readCoiKeys } from '../../shared/instance-keys.js';
 
 /** What talking to a container's tmux uses of Incus. */
 export interface TmuxControlIncus {
-  instances: Pick<Incus['instances'], 'get' | 'listFull'>;
-  exec: Pick<Incus['exec'], 'run'>;
+  instances: Pick<IncusApi['instances'], 'get' | 'listFull'>;
+  exec: Pick<IncusApi['exec'], 'run'>;
 }
 
 export class TmuxControlError extends Error {

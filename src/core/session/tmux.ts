@@ -1,4 +1,4 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import { tmuxSessionName } from '../../shared/naming.js';
 
 export interface TmuxStart {
@@ -18,7 +18,7 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * bash again when the tool exits. The session's environment reaches the new tmux server through
  * the exec's own environment, never its command line (where `ps` would show it).
  */
-export async function startTmuxSession(incus: Incus, start: TmuxStart): Promise<string> {
+export async function startTmuxSession(incus: IncusApi, start: TmuxStart): Promise<string> {
   const session = tmuxSessionName(start.container);
   const inner = `trap : INT; ${start.command.map(shellQuote).join(' ')}; exec bash -l`;
   const argv = [
@@ -55,7 +55,7 @@ export async function startTmuxSession(incus: Incus, start: TmuxStart): Promise<
  * undefined when nothing can run in the container any more (it is stopping or gone).
  */
 export async function probeTmuxSession(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   uid: number,
 ): Promise<number | undefined> {
@@ -73,7 +73,7 @@ export async function probeTmuxSession(
  * exec that could not run, e.g. on a loaded host) is asked again rather than taken for "no".
  */
 export async function hasTmuxSession(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   uid: number,
 ): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import { IncusNotFoundError } from '../../incus/errors.js';
 import type { InstanceSnapshot } from '../../incus/instance-types.js';
 
@@ -22,7 +22,7 @@ const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** What creating a snapshot uses of Incus. */
 export interface SnapshotCreateIncus {
-  snapshots: Pick<Incus['snapshots'], 'names' | 'create' | 'get'>;
+  snapshots: Pick<IncusApi['snapshots'], 'names' | 'create' | 'get'>;
 }
 
 /**
@@ -70,14 +70,14 @@ export async function createSnapshot(
 }
 
 /** Oldest first. */
-export async function listSnapshots(incus: Incus, container: string): Promise<SnapshotInfo[]> {
+export async function listSnapshots(incus: IncusApi, container: string): Promise<SnapshotInfo[]> {
   return (await incus.snapshots.list(container))
     .map((s) => toInfo(container, s))
     .sort((a, b) => a.created_at.localeCompare(b.created_at));
 }
 
 export async function snapshotInfo(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   name: string,
 ): Promise<SnapshotInfo & { config: Record<string, string> }> {
@@ -92,7 +92,7 @@ export async function snapshotInfo(
 
 /** The restore refuses a running container: the agent's work would be lost without warning. */
 export async function restoreSnapshot(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   name: string,
   opts: { stateful?: boolean } = {},
@@ -112,7 +112,11 @@ export async function restoreSnapshot(
   await (await incus.snapshots.restore(container, name)).wait({ timeoutMs: 300_000 });
 }
 
-export async function deleteSnapshot(incus: Incus, container: string, name: string): Promise<void> {
+export async function deleteSnapshot(
+  incus: IncusApi,
+  container: string,
+  name: string,
+): Promise<void> {
   try {
     await (await incus.snapshots.delete(container, name)).wait({ timeoutMs: 300_000 });
   } catch (err) {

@@ -1,5 +1,5 @@
 import { tmuxSessionName } from '../../shared/naming.js';
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import type { AuditRecord } from '../audit/record.js';
 import { followAudit, type AuditFollower } from '../audit/tail.js';
 import { activeAuditFile } from '../audit/files.js';
@@ -33,7 +33,7 @@ export function formatAlertBlock(record: AuditRecord, colour: boolean): string {
  * deleted container cannot show it, and the host-side `followSessionAlerts` covers that case.
  */
 export function tmuxNotice(
-  incus: Incus,
+  incus: IncusApi,
   record: Pick<AuditRecord, 'container' | 'level' | 'title'>,
   uid: number,
   action: string,

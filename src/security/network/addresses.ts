@@ -1,13 +1,12 @@
-import type { InstancesApi } from '../../incus/instances.js';
-import type { NetworksApi } from '../../incus/networks.js';
+import type { InstancesService, NetworksService } from '../../incus/interfaces.js';
 import { pinnedAddresses } from '../../shared/instance-network.js';
 import { inCidr, ipv4ToNumber, isIpv4Cidr } from '../../shared/ipv4.js';
 import { withLockFile } from '../../shared/lock-file.js';
 
 /** The parts of the Incus API that address bookkeeping reads. */
 export interface AddressSources {
-  instances: Pick<InstancesApi, 'listFull'>;
-  networks: Pick<NetworksApi, 'get' | 'leases'>;
+  instances: Pick<InstancesService, 'listFull'>;
+  networks: Pick<NetworksService, 'get' | 'leases'>;
 }
 
 /**

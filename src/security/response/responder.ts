@@ -1,5 +1,5 @@
 import { parseContainerName } from '../../shared/naming.js';
-import { IncusNotFoundError, type Incus } from '../../incus/index.js';
+import { IncusAlreadyFrozenError, IncusNotFoundError, type IncusApi } from '../../incus/index.js';
 import type { Alert } from '../alert.js';
 import type { AuditWriter } from '../audit/writer.js';
 import type { AuditRecord } from '../audit/record.js';
@@ -25,7 +25,7 @@ export interface Detection {
 }
 
 export interface ResponderOptions {
-  incus: Incus;
+  incus: Pick<IncusApi, 'instances'>;
   audit: AuditWriter;
   /** The container prefix; forensic copies are named with it. */
   prefix: string;
@@ -127,7 +127,7 @@ export class Responder {
     try {
       await (await this.opts.incus.instances.freeze(container)).wait();
     } catch (err) {
-      if (!/already frozen|is frozen/i.test((err as Error).message)) throw err;
+      if (!(err instanceof IncusAlreadyFrozenError)) throw err;
     }
     this.paused.add(container);
   }
@@ -141,7 +141,7 @@ export class Responder {
       await this.opts.releaseNetwork?.(container);
       await (await instances.stop(container, { force: true })).wait();
       if (this.opts.forensicsOnKill) await this.keepForensicCopy(container);
-      await (await instances.delete(container, { force: true })).wait();
+      await (await instances.delete(container)).wait();
       return 'killed';
     } catch (err) {
       if (err instanceof IncusNotFoundError) return 'killed';
@@ -158,8 +158,7 @@ export class Responder {
       const copy = parseForensicCopyName(name, this.opts.prefix);
       return copy ? [{ name, workspace: copy.hash, createdAtMs: copy.createdAtMs }] : [];
     });
-    for (const name of planForensicPrune(copies, parsed.hash))
-      await (await instances.delete(name, { force: true })).wait();
+    for (const name of planForensicPrune(copies, parsed.hash)) await this.deleteCopy(name);
     const name = forensicCopyName(this.opts.prefix, parsed, Date.now());
     await (
       await instances.copy({
@@ -169,5 +168,13 @@ export class Responder {
         description: `coi forensic copy of ${container}`,
       })
     ).wait();
+  }
+
+  /** Deletes an old forensic copy; one started by hand (to inspect it) is force-stopped first. */
+  private async deleteCopy(name: string): Promise<void> {
+    const { instances } = this.opts.incus;
+    const { value } = await instances.get(name);
+    if (value.status !== 'Stopped') await (await instances.stop(name, { force: true })).wait();
+    await (await instances.delete(name)).wait();
   }
 }

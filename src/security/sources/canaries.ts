@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Incus } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 
 /**
  * Credential canaries: decoy secrets in the container's home that nothing legitimate reads. They
@@ -36,7 +36,7 @@ export const CANARIES: ReadonlyArray<{ path: string; content: string }> = [
 
 /** Writes the canaries into `home` (owned by `uid`, mode 0600); returns their container paths. */
 export async function plantCanaries(
-  incus: Incus,
+  incus: IncusApi,
   container: string,
   home: string,
   uid: number,

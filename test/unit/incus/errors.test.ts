@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   errorFromEnvelope,
+  IncusAlreadyFrozenError,
   IncusConflictError,
   IncusError,
+  IncusInstanceRunningError,
   IncusNotFoundError,
   IncusOperationError,
   IncusPreconditionFailedError,
@@ -95,5 +97,26 @@ describe('errorFromEnvelope', () => {
   it('maps an unknown image in a create operation to not found', () => {
     const msg = 'Image not provided for instance creation';
     expect(errorFromEnvelope(msg, 400, failedOp(msg))).toBeInstanceOf(IncusNotFoundError);
+  });
+
+  it('maps a freeze of a frozen container to IncusAlreadyFrozenError, keeping the operation', () => {
+    const msg = 'The container is already frozen';
+    const err = errorFromEnvelope(msg, 400, failedOp(msg));
+    expect(err).toBeInstanceOf(IncusAlreadyFrozenError);
+    expect(err).toBeInstanceOf(IncusOperationError);
+    expect((err as IncusAlreadyFrozenError).operation?.err).toBe(msg);
+    const notRunning = errorFromEnvelope(
+      "The instance isn't running",
+      400,
+      failedOp("The instance isn't running"),
+    );
+    expect(notRunning).not.toBeInstanceOf(IncusAlreadyFrozenError);
+  });
+
+  it('maps a delete refused for a running instance to IncusInstanceRunningError', () => {
+    expect(errorFromEnvelope('Instance is running', 400)).toBeInstanceOf(IncusInstanceRunningError);
+    expect(errorFromEnvelope('Instance is frozen', 400)).not.toBeInstanceOf(
+      IncusInstanceRunningError,
+    );
   });
 });

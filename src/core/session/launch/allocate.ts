@@ -9,6 +9,7 @@ import type { LaunchRequest } from '../launch.js';
 import { buildLaunchSpec } from '../launch-spec.js';
 import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
+import { forceDelete } from '../../container/force-delete.js';
 
 /** The container a session runs in, its slot and the address pinned on its NIC. */
 export interface Placement {
@@ -87,7 +88,7 @@ async function createInFreeSlot(
           await (
             await req.incus.instances.create({ ...spec(name, slot, free), start: false })
           ).wait();
-          revert.add(async () => (await req.incus.instances.delete(name, { force: true })).wait());
+          revert.add(async () => (await forceDelete(req.incus, name)).wait());
           return free;
         });
         return { container: name, slot, ip };

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { Incus } from '../../../incus/index.js';
+import type { IncusApi } from '../../../incus/index.js';
 import type { Instance } from '../../../incus/instance-types.js';
 import type { Profile } from '../../../incus/profiles.js';
 import { newSessionId } from '../../../shared/naming.js';
@@ -66,7 +66,11 @@ export async function gatherFacts(req: FactsRequest): Promise<LaunchFacts> {
 }
 
 /** The configured image, or the offline base image when the default one was never built. */
-async function imageChoice(incus: Incus, image: string, explicit: boolean): Promise<ImageChoice> {
+async function imageChoice(
+  incus: IncusApi,
+  image: string,
+  explicit: boolean,
+): Promise<ImageChoice> {
   const base = baseImageAlias();
   const fallback = !explicit && image === 'coi-default';
   const [found, baseFound] = await Promise.all([

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { FileTreeApi } from '../../../incus/file-tree.js';
 import { allSettledOrThrow } from '../../../shared/revert.js';
 import type { HostLocks } from '../host-locks.js';
 import { prepareContainer } from '../inside.js';
@@ -46,7 +45,7 @@ export async function prepareSession(
   if (plan.restore) {
     const { session, stateDir } = plan.restore;
     step(`Restoring saved session ${session.session_id}`);
-    const tree = new FileTreeApi(incus.client);
+    const tree = incus.fileTree;
     await new SavedSessions(req.coiDir).restore(
       tree,
       session,

@@ -1,0 +1,419 @@
+import { randomUUID } from 'node:crypto';
+import { errorFromEnvelope } from '../../src/incus/errors.js';
+import type { EventListener, StreamState } from '../../src/incus/events.js';
+import type { LifecycleAction, LifecycleEvent } from '../../src/incus/event-types.js';
+import type {
+  Instance,
+  InstanceCreateOptions,
+  InstanceFull,
+  InstancePatch,
+  InstancePut,
+  InstanceSnapshot,
+  InstanceState,
+  InstanceStatus,
+  SnapshotCreateOptions,
+} from '../../src/incus/instance-types.js';
+import type { InstanceCopyOptions, InstanceFilter, Versioned } from '../../src/incus/instances.js';
+import type {
+  EventsService,
+  IncusApi,
+  IncusOperation,
+  InstancesService,
+  SnapshotsService,
+} from '../../src/incus/interfaces.js';
+import type { OperationMetadata } from '../../src/incus/types.js';
+
+/**
+ * An in-memory Incus for unit tests of orchestration: instances and their snapshots, state changes
+ * with the daemon's refusals (in its words, decoded by the real `errorFromEnvelope`), and the
+ * lifecycle events they cause. Every operation has finished by the time it is returned. No
+ * profiles (expanded config and devices are the instance's own), no ETags, no list filters; any
+ * other method rejects with "not supported by the fake".
+ */
+export class FakeIncus implements IncusApi {
+  readonly events = new FakeEvents();
+  readonly instances = new FakeInstances(this.events);
+  readonly snapshots = new FakeSnapshots(this.instances, this.events);
+  readonly exec = unsupported<IncusApi['exec']>('exec');
+  readonly files = unsupported<IncusApi['files']>('files');
+  readonly fileTree = unsupported<IncusApi['fileTree']>('fileTree');
+  readonly images = unsupported<IncusApi['images']>('images');
+  readonly storagePools = unsupported<IncusApi['storagePools']>('storagePools');
+  readonly networks = unsupported<IncusApi['networks']>('networks');
+  readonly profiles = unsupported<IncusApi['profiles']>('profiles');
+  readonly server = unsupported<IncusApi['server']>('server');
+
+  connect(): Promise<void> {
+    this.events.setState('open');
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.events.setState('closed');
+    return Promise.resolve();
+  }
+}
+
+function notSupported(what: string): () => Promise<never> {
+  return () => Promise.reject(new Error(`${what} is not supported by the fake`));
+}
+
+function unsupported<T extends object>(group: string): T {
+  return new Proxy({} as T, {
+    get: (_target, prop) =>
+      typeof prop === 'string' && prop !== 'then' ? notSupported(`${group}.${prop}`) : undefined,
+  });
+}
+
+/** A finished operation; `failure` is the daemon's `err` of a failed one. */
+function finished(description: string, failure?: string): IncusOperation {
+  const now = new Date().toISOString();
+  const metadata: OperationMetadata = {
+    id: randomUUID(),
+    class: 'task',
+    description,
+    created_at: now,
+    updated_at: now,
+    status: failure ? 'Failure' : 'Success',
+    status_code: failure ? 400 : 200,
+    resources: null,
+    metadata: null,
+    may_cancel: false,
+    err: failure ?? '',
+    location: 'none',
+  };
+  return {
+    id: metadata.id,
+    done: true,
+    metadata,
+    wait: () =>
+      failure
+        ? Promise.reject(errorFromEnvelope(failure, metadata.status_code, metadata))
+        : Promise.resolve(metadata),
+    onProgress: () => () => undefined,
+    refresh: () => Promise.resolve(metadata),
+    cancel: () => Promise.resolve(),
+  };
+}
+
+/** A request the daemon refuses before starting an operation (HTTP `code`). */
+function refused(message: string, code: number): Promise<never> {
+  return Promise.reject(errorFromEnvelope(message, code));
+}
+
+const STATUS_CODES: Record<string, number> = { Running: 103, Stopped: 102, Frozen: 110 };
+const NAME_TAKEN = 'UNIQUE constraint failed: instances.project_id, instances.name';
+
+export class FakeEvents implements EventsService {
+  state: StreamState = 'idle';
+  private readonly listeners = new Set<EventListener>();
+  private readonly stateListeners = new Set<(state: StreamState) => void>();
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onStateChange(listener: (state: StreamState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  setState(state: StreamState): void {
+    this.state = state;
+    for (const listener of [...this.stateListeners]) listener(state);
+  }
+
+  /** Delivered on a later microtask, never inside the call that caused it (as from the stream). */
+  lifecycle(action: LifecycleAction, source: string): void {
+    const event: LifecycleEvent = {
+      type: 'lifecycle',
+      timestamp: new Date().toISOString(),
+      location: 'none',
+      project: 'default',
+      metadata: { action, source, project: 'default', requestor: null, context: null },
+    };
+    queueMicrotask(() => {
+      for (const listener of [...this.listeners]) listener(event);
+    });
+  }
+}
+
+export class FakeInstances implements InstancesService {
+  /** The instances by name, for tests to check outcomes on. */
+  readonly all = new Map<string, Instance>();
+  readonly snapshotsOf = new Map<string, InstanceSnapshot[]>();
+
+  constructor(private readonly events: FakeEvents) {}
+
+  names(filter?: InstanceFilter): Promise<string[]> {
+    return this.list(filter).then((list) => list.map((i) => i.name));
+  }
+
+  list(filter?: InstanceFilter): Promise<Instance[]> {
+    if (filter !== undefined) return notSupported('instances.list with a filter')();
+    return Promise.resolve([...this.all.values()].map((i) => structuredClone(i)));
+  }
+
+  async listFull(filter?: InstanceFilter): Promise<InstanceFull[]> {
+    return Promise.all((await this.list(filter)).map((i) => this.getFull(i.name)));
+  }
+
+  async get(name: string): Promise<Versioned<Instance>> {
+    return { value: structuredClone(await this.find(name)), etag: '' };
+  }
+
+  async getFull(name: string): Promise<InstanceFull> {
+    const instance = await this.find(name);
+    const snapshots = this.snapshotsOf.get(name) ?? [];
+    return {
+      ...structuredClone(instance),
+      state: stateOf(instance.status),
+      snapshots: snapshots.length > 0 ? structuredClone(snapshots) : null,
+      backups: null,
+    };
+  }
+
+  exists(name: string): Promise<boolean> {
+    return Promise.resolve(this.all.has(name));
+  }
+
+  create(opts: InstanceCreateOptions): Promise<IncusOperation> {
+    if (this.all.has(opts.name)) return Promise.resolve(finished('Creating instance', NAME_TAKEN));
+    this.add(opts.name, {
+      type: opts.type ?? 'container',
+      config: opts.config ?? {},
+      devices: opts.devices ?? {},
+      profiles: opts.profiles ?? ['default'],
+      ephemeral: opts.ephemeral ?? false,
+      description: opts.description ?? '',
+    });
+    if (opts.start) this.setStatus(opts.name, 'Running', 'instance-started');
+    return Promise.resolve(finished('Creating instance'));
+  }
+
+  setState: InstancesService['setState'] = notSupported('instances.setState');
+
+  async start(name: string): Promise<IncusOperation> {
+    const { status } = await this.find(name);
+    if (status !== 'Stopped')
+      return finished('Starting instance', 'The instance is already running');
+    this.setStatus(name, 'Running', 'instance-started');
+    return finished('Starting instance');
+  }
+
+  /** Clean or forced alike; an ephemeral instance is deleted once stopped. */
+  async stop(name: string): Promise<IncusOperation> {
+    const instance = await this.find(name);
+    if (instance.status === 'Stopped')
+      return finished('Stopping instance', 'The instance is already stopped');
+    this.setStatus(name, 'Stopped', 'instance-stopped');
+    if (instance.ephemeral) this.remove(name);
+    return finished('Stopping instance');
+  }
+
+  restart: InstancesService['restart'] = notSupported('instances.restart');
+
+  async freeze(name: string): Promise<IncusOperation> {
+    const { status } = await this.find(name);
+    if (status === 'Stopped') return finished('Freezing instance', "The instance isn't running");
+    if (status === 'Frozen')
+      return finished('Freezing instance', 'The container is already frozen');
+    this.setStatus(name, 'Frozen', 'instance-paused');
+    return finished('Freezing instance');
+  }
+
+  async unfreeze(name: string): Promise<IncusOperation> {
+    const { status } = await this.find(name);
+    if (status === 'Stopped') return finished('Unfreezing instance', "The container isn't running");
+    if (status === 'Running')
+      return finished('Unfreezing instance', 'The container is already running');
+    this.setStatus(name, 'Running', 'instance-resumed');
+    return finished('Unfreezing instance');
+  }
+
+  async delete(name: string): Promise<IncusOperation> {
+    const { status } = await this.find(name);
+    if (status !== 'Stopped') return refused('Instance is running', 400);
+    this.remove(name);
+    return finished('Deleting instance');
+  }
+
+  async copy(opts: InstanceCopyOptions): Promise<IncusOperation> {
+    const [from, snapshot] = opts.source.split('/') as [string, string | undefined];
+    const source = await this.find(from);
+    const snapshots = this.snapshotsOf.get(from) ?? [];
+    const state = snapshot === undefined ? source : snapshots.find((s) => s.name === snapshot);
+    if (!state) return refused('Instance snapshot not found', 404);
+    if (this.all.has(opts.name)) return finished('Creating instance', NAME_TAKEN);
+    this.add(opts.name, {
+      type: source.type,
+      config: state.config,
+      devices: state.devices,
+      profiles: state.profiles,
+      ephemeral: state.ephemeral,
+      description: opts.description ?? '',
+    });
+    if (!opts.instanceOnly && snapshot === undefined)
+      this.snapshotsOf.set(opts.name, structuredClone(snapshots));
+    return finished('Creating instance');
+  }
+
+  rename: InstancesService['rename'] = notSupported('instances.rename');
+
+  async patch(name: string, patch: InstancePatch, etag?: string): Promise<void> {
+    if (etag !== undefined) return notSupported('instances.patch with an ETag')();
+    const instance = await this.find(name);
+    for (const [key, value] of Object.entries(patch.config ?? {})) {
+      if (value === '') delete instance.config[key];
+      else instance.config[key] = value;
+    }
+    Object.assign(instance.devices, structuredClone(patch.devices ?? {}));
+    if (patch.profiles) instance.profiles = [...patch.profiles];
+    if (patch.ephemeral !== undefined) instance.ephemeral = patch.ephemeral;
+    if (patch.description !== undefined) instance.description = patch.description;
+    instance.expanded_config = { ...instance.config };
+    instance.expanded_devices = structuredClone(instance.devices);
+    this.events.lifecycle('instance-updated', instanceSource(name));
+  }
+
+  put: InstancesService['put'] = notSupported('instances.put');
+
+  async state(name: string): Promise<InstanceState> {
+    return stateOf((await this.find(name)).status);
+  }
+
+  lxcLog: InstancesService['lxcLog'] = notSupported('instances.lxcLog');
+
+  /** The stored instance itself (not a copy), or the daemon's 404. */
+  find(name: string): Promise<Instance> {
+    const instance = this.all.get(name);
+    return instance ? Promise.resolve(instance) : refused('Instance not found', 404);
+  }
+
+  private add(
+    name: string,
+    fields: Omit<InstancePut, 'architecture' | 'stateful'> & Pick<Instance, 'type'>,
+  ): void {
+    const now = new Date().toISOString();
+    const config = { ...fields.config };
+    const devices = structuredClone(fields.devices);
+    this.all.set(name, {
+      ...fields,
+      name,
+      status: 'Stopped',
+      status_code: STATUS_CODES.Stopped!,
+      architecture: 'x86_64',
+      stateful: false,
+      config,
+      devices,
+      profiles: [...fields.profiles],
+      created_at: now,
+      last_used_at: now,
+      location: 'none',
+      project: 'default',
+      expanded_config: { ...config },
+      expanded_devices: structuredClone(devices),
+    });
+    this.events.lifecycle('instance-created', instanceSource(name));
+  }
+
+  private setStatus(name: string, status: InstanceStatus, action: LifecycleAction): void {
+    const instance = this.all.get(name)!;
+    instance.status = status;
+    instance.status_code = STATUS_CODES[status]!;
+    this.events.lifecycle(action, instanceSource(name));
+  }
+
+  private remove(name: string): void {
+    this.all.delete(name);
+    this.snapshotsOf.delete(name);
+    this.events.lifecycle('instance-deleted', instanceSource(name));
+  }
+}
+
+export class FakeSnapshots implements SnapshotsService {
+  constructor(
+    private readonly instances: FakeInstances,
+    private readonly events: FakeEvents,
+  ) {}
+
+  async create(instance: string, opts: SnapshotCreateOptions = {}): Promise<IncusOperation> {
+    if (opts.stateful) return notSupported('stateful snapshots')();
+    const { config, devices, profiles, ephemeral, architecture } =
+      await this.instances.find(instance);
+    const taken = await this.list(instance);
+    let n = taken.length;
+    while (taken.some((s) => s.name === `snap${n}`)) n++;
+    const name = opts.name ?? `snap${n}`;
+    if (taken.some((s) => s.name === name))
+      return finished('Snapshotting instance', `Snapshot "${name}" already exists`);
+    const now = new Date().toISOString();
+    taken.push({
+      name,
+      created_at: now,
+      expires_at: opts.expiresAt?.toISOString() ?? '0001-01-01T00:00:00Z',
+      last_used_at: now,
+      stateful: false,
+      size: -1,
+      architecture,
+      config: { ...config },
+      devices: structuredClone(devices),
+      expanded_config: { ...config },
+      expanded_devices: structuredClone(devices),
+      profiles: [...profiles],
+      ephemeral,
+    });
+    this.instances.snapshotsOf.set(instance, taken);
+    this.events.lifecycle('instance-snapshot-created', snapshotSource(instance, name));
+    return finished('Snapshotting instance');
+  }
+
+  async names(instance: string): Promise<string[]> {
+    return (await this.list(instance)).map((s) => s.name);
+  }
+
+  async list(instance: string): Promise<InstanceSnapshot[]> {
+    await this.instances.find(instance);
+    return this.instances.snapshotsOf.get(instance) ?? [];
+  }
+
+  async get(instance: string, snapshot: string): Promise<InstanceSnapshot> {
+    const found = (await this.list(instance)).find((s) => s.name === snapshot);
+    return found ? structuredClone(found) : refused('Instance snapshot not found', 404);
+  }
+
+  restore: SnapshotsService['restore'] = notSupported('snapshots.restore');
+  rename: SnapshotsService['rename'] = notSupported('snapshots.rename');
+
+  async delete(instance: string, snapshot: string): Promise<IncusOperation> {
+    const taken = await this.list(instance);
+    const at = taken.findIndex((s) => s.name === snapshot);
+    if (at < 0) return refused('Instance snapshot not found', 404);
+    taken.splice(at, 1);
+    this.events.lifecycle('instance-snapshot-deleted', snapshotSource(instance, snapshot));
+    return finished('Deleting snapshot');
+  }
+}
+
+function instanceSource(name: string): string {
+  return `/1.0/instances/${encodeURIComponent(name)}`;
+}
+
+function snapshotSource(instance: string, snapshot: string): string {
+  return `${instanceSource(instance)}/snapshots/${encodeURIComponent(snapshot)}`;
+}
+
+function stateOf(status: InstanceStatus): InstanceState {
+  const running = status !== 'Stopped';
+  return {
+    status,
+    status_code: STATUS_CODES[status] ?? 0,
+    disk: null,
+    memory: { usage: 0, usage_peak: 0, total: 0, swap_usage: 0, swap_usage_peak: 0 },
+    network: running ? {} : null,
+    pid: running ? 1 : 0,
+    processes: running ? 1 : 0,
+    cpu: { usage: 0 },
+  };
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Alert, AlertLevel } from '../../../../src/security/alert.js';
+import type { AuditRecord } from '../../../../src/security/audit/record.js';
+import { readAudit } from '../../../../src/security/audit/tail.js';
+import { AuditWriter } from '../../../../src/security/audit/writer.js';
+import { forensicCopyName } from '../../../../src/security/response/policy.js';
+import { Responder, type ResponderOptions } from '../../../../src/security/response/responder.js';
+import { COI_KEYS } from '../../../../src/shared/instance-keys.js';
+import { containerName, parseContainerName } from '../../../../src/shared/naming.js';
+import { FakeIncus } from '../../../helpers/fake-incus.js';
+
+// The responder writes the cgroup freezer itself first; unit tests leave the host's cgroups alone.
+vi.mock('../../../../src/security/response/freeze-cgroup.js', () => ({
+  freezeCgroup: () => false,
+}));
+
+const PREFIX = 'coi-unit-';
+const WORKSPACE = '/work/responder-test';
+const CONTAINER = containerName(WORKSPACE, 1, PREFIX);
+
+let dir: string;
+let incus: FakeIncus;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'coi-responder-'));
+  incus = new FakeIncus();
+  await launch(CONTAINER);
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function launch(name: string, start = true): Promise<void> {
+  await (await incus.instances.create({ name, image: { alias: 'base' }, start })).wait();
+}
+
+function responder(opts: Partial<ResponderOptions> = {}): Responder {
+  return new Responder({
+    incus,
+    audit: new AuditWriter(dir),
+    prefix: PREFIX,
+    policy: { autoPauseOnHigh: true, autoKillOnCritical: true },
+    forensicsOnKill: true,
+    ...opts,
+  });
+}
+
+function detection(level: AlertLevel) {
+  const alert: Alert = {
+    level,
+    category: 'network',
+    title: 'Metadata endpoint access',
+    description: 'a connection to the cloud metadata endpoint',
+    evidence: {
+      network: {
+        container_ip: '10.99.0.5',
+        protocol: 'tcp',
+        src_ip: '10.99.0.5',
+        dst_ip: '169.254.169.254',
+        dst_port: 80,
+        reason: 'metadata',
+      },
+    },
+  };
+  return { container: CONTAINER, workspace: WORKSPACE, alert, latencyMs: 12.4 };
+}
+
+async function auditOf(container: string): Promise<AuditRecord[]> {
+  const records: AuditRecord[] = [];
+  await readAudit(dir, container, { onRecord: (r) => records.push(r) });
+  return records;
+}
+
+describe('Responder', () => {
+  it('freezes on a high alert, marks the container frozen by a threat, and audits it', async () => {
+    const record = await responder().handle(detection('high'));
+    const instance = incus.instances.all.get(CONTAINER)!;
+    expect(instance.status).toBe('Frozen');
+    expect(instance.config[COI_KEYS.frozenBy]).toBe('threat');
+    expect(record).toMatchObject({ action: 'paused', level: 'high', container: CONTAINER });
+    const audited = await auditOf(CONTAINER);
+    expect(audited).toEqual([record]);
+    expect(audited[0]).toMatchObject({ workspace: WORKSPACE, detection_latency_ms: 12 });
+  });
+
+  it('kills on a critical alert: network released first, forensic copy kept, container deleted', async () => {
+    const released: { container: string; existed: boolean }[] = [];
+    const record = await responder({
+      releaseNetwork: (container) => {
+        released.push({ container, existed: incus.instances.all.has(container) });
+        return Promise.resolve();
+      },
+    }).handle(detection('critical'));
+    expect(released).toEqual([{ container: CONTAINER, existed: true }]);
+    expect(incus.instances.all.has(CONTAINER)).toBe(false);
+    const { hash } = parseContainerName(CONTAINER, PREFIX)!;
+    const copies = await incus.instances.names();
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatch(new RegExp(`^${PREFIX}forensics-${hash}-1-\\d+$`));
+    expect(incus.instances.all.get(copies[0]!)).toMatchObject({
+      status: 'Stopped',
+      description: `coi forensic copy of ${CONTAINER}`,
+    });
+    expect(record?.action).toBe('killed');
+    expect((await auditOf(CONTAINER)).map((r) => r.action)).toEqual(['killed']);
+  });
+
+  it('keeps no forensic copy when forensics_on_kill is off', async () => {
+    const record = await responder({ forensicsOnKill: false }).handle(detection('critical'));
+    expect(record?.action).toBe('killed');
+    expect(await incus.instances.names()).toEqual([]);
+  });
+
+  it('keeps at most three forensic copies per workspace, force-stopping an old one started by hand', async () => {
+    const parsed = parseContainerName(CONTAINER, PREFIX)!;
+    const old = [1, 2, 3].map((n) => forensicCopyName(PREFIX, parsed, n * 1000));
+    for (const name of old) await launch(name, false);
+    await (await incus.instances.start(old[0]!)).wait();
+    await responder().handle(detection('critical'));
+    const names = await incus.instances.names();
+    expect(names).not.toContain(old[0]);
+    expect(names).toEqual(expect.arrayContaining([old[1], old[2]]));
+    expect(names).toHaveLength(3);
+  });
+
+  it('folds a second identical alert into the first instead of acting on it again', async () => {
+    const r = responder();
+    const freeze = vi.spyOn(incus.instances, 'freeze');
+    const first = await r.handle(detection('high'));
+    const second = await r.handle(detection('high'));
+    expect(first?.action).toBe('paused');
+    expect(second).toBeUndefined();
+    expect(r.folded.get(CONTAINER)).toBe(1);
+    expect(freeze).toHaveBeenCalledTimes(1);
+    expect(await auditOf(CONTAINER)).toHaveLength(1);
+  });
+
+  it('takes a container that is frozen already (the daemon says so) as frozen', async () => {
+    await (await incus.instances.freeze(CONTAINER)).wait();
+    const record = await responder().handle(detection('high'));
+    expect(record).toMatchObject({
+      action: 'paused',
+      description: 'a connection to the cloud metadata endpoint',
+    });
+    expect(incus.instances.all.get(CONTAINER)!.config[COI_KEYS.frozenBy]).toBe('threat');
+  });
+});
