@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { CoiError } from './errors.js';
 
 /**
  * Names shared with the Go coi: a workspace owns up to ten containers `<prefix><hash8>-<slot>`,
@@ -13,9 +14,7 @@ export const SESSION_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
 
 const PREFIX_PATTERN = /^[a-z][a-z0-9-]*$/;
 
-export class NoFreeSlotError extends Error {
-  readonly exitCode = 1;
-}
+export class NoFreeSlotError extends CoiError {}
 
 /** `COI_CONTAINER_PREFIX` when set (tests use `coi-test-…`), otherwise `coi-`. */
 export function containerPrefix(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,11 +1,10 @@
 import type { Incus } from '../../incus/index.js';
 import { IncusNotFoundError } from '../../incus/errors.js';
 import type { ImageSource } from '../../incus/instance-types.js';
+import { CoiError } from '../../shared/errors.js';
 
-/** A low-level container operation that could not be done (exit 1). */
-export class ContainerOpError extends Error {
-  readonly exitCode = 1;
-}
+/** A low-level container operation that could not be done. */
+export class ContainerOpError extends CoiError {}
 
 const STOP_TIMEOUT_S = 60;
 

@@ -30,7 +30,7 @@ export async function pushPath(
   const source = await lstat(local).catch(() => undefined);
   if (!source) throw new FileCopyError(`${local}: no such file or directory`);
   if (source.isDirectory() && !opts.recursive)
-    throw new FileCopyError(`${local} is a directory: use -r to copy it`, 2);
+    throw new FileCopyError(`${local} is a directory: use -r to copy it`, 'usage');
   if (!source.isDirectory() && !source.isFile())
     throw new FileCopyError(`${local}: only regular files and directories can be pushed`);
   await assertInstance(incus, target.container);
@@ -83,7 +83,7 @@ export async function pullPath(
   const entry = await describe(incus, source);
   const where = `${source.container}:${source.path}`;
   if (entry.kind === 'directory' && !opts.recursive)
-    throw new FileCopyError(`${where} is a directory: use -r to copy it`, 2);
+    throw new FileCopyError(`${where} is a directory: use -r to copy it`, 'usage');
   if (entry.kind !== 'directory' && entry.kind !== 'file') {
     throw new FileCopyError(
       `${where} is a ${entry.kind}; only regular files and directories are pulled (symlinks are not followed)`,

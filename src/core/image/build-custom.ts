@@ -5,10 +5,9 @@ import { localImageSource } from '../container/lifecycle.js';
 import { openLog } from '../../shared/run.js';
 import type { Progress } from '../progress.js';
 import type { BuildResult } from './builder.js';
+import { CoiError } from '../../shared/errors.js';
 
-export class CustomBuildError extends Error {
-  readonly exitCode = 1;
-}
+export class CustomBuildError extends CoiError {}
 
 export interface CustomBuildOptions {
   incus: Incus;

@@ -1,5 +1,6 @@
 import type { Incus } from '../../incus/index.js';
 import type { Image } from '../../incus/image-types.js';
+import { CoiError } from '../../shared/errors.js';
 
 /** An image as `coi image list` shows it. */
 export interface ImageSummary {
@@ -11,9 +12,7 @@ export interface ImageSummary {
   architecture: string;
 }
 
-export class ImageOpError extends Error {
-  readonly exitCode = 1;
-}
+export class ImageOpError extends CoiError {}
 
 function summary(image: Image): ImageSummary {
   return {

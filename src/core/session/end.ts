@@ -7,6 +7,7 @@ import { HostLocks } from './host-locks.js';
 import { releaseNetwork } from './network.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
 import { codeHome, readCoiKeys, type CoiKeys } from '../../shared/instance-keys.js';
+import { CoiError } from '../../shared/errors.js';
 
 export interface EndOptions {
   coiDir: string;
@@ -69,9 +70,7 @@ export async function endSession(
   return { existed: true, ...(saved ? { saved } : {}), deleted: !keep };
 }
 
-export class SessionSaveError extends Error {
-  readonly exitCode = 1;
-}
+export class SessionSaveError extends CoiError {}
 
 async function saveState(
   incus: Incus,

@@ -2,13 +2,12 @@ import { chown, lstat, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { run } from '../../shared/run.js';
+import { CoiError } from '../../shared/errors.js';
 
 /** Protected paths that are files; every other protected path is a directory. */
 const FILE_PATHS = /(^|\/)(config|config\.worktree|attributes)$|\.(json|toml|ya?ml|md)$/;
 
-export class ProtectedPathError extends Error {
-  readonly exitCode = 1;
-}
+export class ProtectedPathError extends CoiError {}
 
 /**
  * The protected paths of a config: the defaults plus the additional ones, unless disabled;

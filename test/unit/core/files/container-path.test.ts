@@ -6,6 +6,6 @@ describe('CONTAINER:PATH', () => {
     expect(parseContainerPath('box:/a/b/')).toEqual({ container: 'box', path: '/a/b' });
     expect(parseContainerPath('box:/')).toEqual({ container: 'box', path: '/' });
     for (const bad of ['box', ':/x', 'box:rel', 'box:'])
-      expect(() => parseContainerPath(bad)).toThrow(expect.objectContaining({ exitCode: 2 }));
+      expect(() => parseContainerPath(bad)).toThrow(expect.objectContaining({ kind: 'usage' }));
   });
 });
