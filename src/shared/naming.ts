@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { CoiError } from './errors.js';
+import { CoiError, type ErrorKind } from './errors.js';
 
 /**
  * Names shared with the Go coi: a workspace owns up to ten containers `<prefix><hash8>-<slot>`,
@@ -85,6 +85,19 @@ export function newSessionId(): string {
 
 export function isValidSessionId(id: string): boolean {
   return SESSION_ID_PATTERN.test(id);
+}
+
+/**
+ * An id from outside (the command line, a saved session's metadata, a container's config), checked
+ * before it names a directory under ~/.coi or reaches the agent's command line.
+ */
+export function checkSessionId(id: string, source: string, kind: ErrorKind = 'failure'): string {
+  if (isValidSessionId(id)) return id;
+  throw new CoiError(
+    `${source}: ${JSON.stringify(id)} is not a session id (letters, digits, ".", "_" and "-", ` +
+      'starting with a letter or digit, at most 64)',
+    kind,
+  );
 }
 
 function assertSlot(slot: number): void {

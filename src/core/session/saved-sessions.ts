@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { FileTreeApi } from '../../incus/file-tree.js';
+import { checkSessionId, isValidSessionId } from '../../shared/naming.js';
 
 /** `metadata.json` of a saved session, as Go coi writes it. */
 export interface SessionMetadata {
@@ -36,7 +37,8 @@ export class SavedSessions {
     home: string,
     stateDir: string,
   ): Promise<SavedSession> {
-    const dir = join(this.toolDir(meta.tool), meta.session_id);
+    const id = checkSessionId(meta.session_id, `session id of ${meta.container_name}`);
+    const dir = join(this.toolDir(meta.tool), id);
     const staging = `${dir}.saving-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
     await mkdir(join(staging, stateDir, '..'), { recursive: true });
@@ -80,7 +82,9 @@ export class SavedSessions {
           (t) => JSON.parse(t) as SessionMetadata,
           () => undefined,
         );
-        if (!meta) continue;
+        // An id coi refuses (it names directories and reaches the agent's command line): a
+        // session that cannot be resumed, so not listed.
+        if (typeof meta?.session_id !== 'string' || !isValidSessionId(meta.session_id)) continue;
         if (opts.workspace && meta.workspace !== opts.workspace) continue;
         sessions.push({ ...meta, tool: meta.tool ?? tool, dir });
       }
