@@ -56,6 +56,7 @@ const timezoneName = z.string().refine((name) => {
     new Intl.DateTimeFormat('en', { timeZone: name });
     return true;
   } catch {
+    // Intl's RangeError is the verdict: no such zone.
     return false;
   }
 }, 'an IANA time zone such as "Europe/Berlin"');

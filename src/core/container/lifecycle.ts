@@ -35,6 +35,7 @@ export async function launchContainer(
   try {
     await incus.instances.startExplained(name);
   } catch (err) {
+    // The failed start is what to report; a failed cleanup would only hide it.
     await (await incus.instances.delete(name, { force: true })).wait().catch(() => undefined);
     throw err;
   }

@@ -16,6 +16,9 @@ const PERMISSION_BITS = 0o777;
 /** A single pulled file may take this long at most (a slow pipe, not a stalled fifo). */
 const FILE_PULL_TIMEOUT_MS = 600_000;
 
+/** A host path's lstat; undefined when nothing is there, which each caller turns into its message. */
+const lstatIfAny = (path: string) => lstat(path).catch(() => undefined);
+
 /**
  * cp semantics for `coi file push`: into an existing directory as `<dir>/<basename>`, else at the
  * path itself, whose parent must exist. Directories need `recursive`. Pushed entries get the
@@ -27,7 +30,7 @@ export async function pushPath(
   target: ContainerPath,
   opts: { recursive?: boolean } = {},
 ): Promise<CopyResult> {
-  const source = await lstat(local).catch(() => undefined);
+  const source = await lstatIfAny(local);
   if (!source) throw new FileCopyError(`${local}: no such file or directory`);
   if (source.isDirectory() && !opts.recursive)
     throw new FileCopyError(`${local} is a directory: use -r to copy it`, 'usage');
@@ -89,10 +92,10 @@ export async function pullPath(
       `${where} is a ${entry.kind}; only regular files and directories are pulled (symlinks are not followed)`,
     );
   }
-  const host = await lstat(local).catch(() => undefined);
+  const host = await lstatIfAny(local);
   const destination = host?.isDirectory() ? join(local, posix.basename(source.path)) : local;
   const parent = join(destination, '..');
-  if (!(await lstat(parent).catch(() => undefined))?.isDirectory())
+  if (!(await lstatIfAny(parent))?.isDirectory())
     throw new FileCopyError(`${parent} is not an existing directory; create it first`);
   if (entry.kind === 'directory') {
     const result = await new FileTreeApi(incus.client).pull(
@@ -102,7 +105,7 @@ export async function pullPath(
     );
     return { ...result, destination };
   }
-  const existing = await lstat(destination).catch(() => undefined);
+  const existing = await lstatIfAny(destination);
   if (existing && !existing.isFile())
     throw new FileCopyError(`${destination} exists and is not a regular file; left as it is`);
   const { stat, body } = await incus.files.open(source.container, source.path, {

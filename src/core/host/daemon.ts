@@ -76,6 +76,7 @@ function adminGroup(): string {
   try {
     return /^incus-admin:/m.test(readFileSync('/etc/group', 'utf8')) ? 'incus-admin' : 'root';
   } catch {
+    // No /etc/group to read: root is the group that surely exists.
     return 'root';
   }
 }

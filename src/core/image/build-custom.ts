@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync, type WriteStream } from 'node:fs';
 import type { Incus } from '../../incus/index.js';
-import { localImageSource } from '../container/lifecycle.js';
+import { IncusNotFoundError } from '../../incus/errors.js';
+import { ContainerOpError, localImageSource } from '../container/lifecycle.js';
 import { openLog } from '../../shared/run.js';
 import type { Progress } from '../progress.js';
 import type { BuildResult } from './builder.js';
@@ -43,10 +44,12 @@ export async function buildCustomImage(opts: CustomBuildOptions): Promise<BuildR
   const existing = await incus.images.findByAlias(opts.alias);
   if (existing && !opts.force)
     return { alias: opts.alias, fingerprint: existing.fingerprint, built: false };
-  const source = await localImageSource(incus, opts.base).catch(() => {
-    throw new CustomBuildError(
-      `base image "${opts.base}" does not exist on this host (\`coi build\` makes coi-default)`,
-    );
+  const source = await localImageSource(incus, opts.base).catch((err: unknown) => {
+    throw err instanceof ContainerOpError
+      ? new CustomBuildError(
+          `base image "${opts.base}" does not exist on this host (\`coi build\` makes coi-default)`,
+        )
+      : err;
   });
 
   const container = `${opts.prefix}build-${randomBytes(3).toString('hex')}`;
@@ -108,7 +111,14 @@ export async function buildCustomImage(opts: CustomBuildOptions): Promise<BuildR
     await incus.instances
       .delete(container, { force: true })
       .then((op) => op.wait({ timeoutMs: 120_000 }))
-      .catch(() => undefined);
+      .catch((err: Error) => {
+        // Not there: the build failed before creating it.
+        if (!(err instanceof IncusNotFoundError))
+          progress.info(
+            `could not delete the build container ${container} (${err.message}); ` +
+              `\`coi container delete ${container} --force\` removes it`,
+          );
+      });
   }
 }
 

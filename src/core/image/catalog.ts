@@ -1,4 +1,5 @@
 import type { Incus } from '../../incus/index.js';
+import { IncusNotFoundError } from '../../incus/errors.js';
 import type { Image } from '../../incus/image-types.js';
 import { CoiError } from '../../shared/errors.js';
 
@@ -64,8 +65,10 @@ export async function publishContainer(
   alias: string,
   opts: { description?: string; compression?: string } = {},
 ): Promise<ImageSummary> {
-  const { value } = await incus.instances.get(container).catch(() => {
-    throw new ImageOpError(`container "${container}" does not exist`);
+  const { value } = await incus.instances.get(container).catch((err: unknown) => {
+    throw err instanceof IncusNotFoundError
+      ? new ImageOpError(`container "${container}" does not exist`)
+      : err;
   });
   if (value.status !== 'Stopped')
     throw new ImageOpError(

@@ -113,6 +113,7 @@ function toolAdapterOrUndefined(tool: string) {
   try {
     return toolAdapter(tool).adapter;
   } catch {
+    // A tool this coi does not know (an older or newer coi made the container): nothing to save.
     return undefined;
   }
 }
@@ -122,6 +123,7 @@ async function stop(
   container: string,
   graceSeconds: number | undefined,
 ): Promise<void> {
+  // Gone meanwhile (another coi ended it): nothing to stop.
   const { value } = await incus.instances.get(container).catch(() => ({ value: undefined }));
   if (!value || value.status === 'Stopped') return;
   if (graceSeconds !== undefined && value.status === 'Running') {
@@ -134,5 +136,6 @@ async function stop(
       // Did not stop in time: force below.
     }
   }
+  // It may have stopped on its own after the grace stop gave up: the forced stop then fails.
   await (await incus.instances.stop(container, { force: true })).wait().catch(() => undefined);
 }

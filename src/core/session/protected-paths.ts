@@ -44,6 +44,7 @@ export async function materialiseProtectedPaths(
     for (const [i, part] of parts.entries()) {
       current = join(current, part);
       const last = i === parts.length - 1;
+      // Missing: nothing to follow, and a path that does not exist yet is fine.
       const stat = await lstat(current).catch(() => undefined);
       if (stat?.isSymbolicLink()) {
         throw new ProtectedPathError(
@@ -80,9 +81,11 @@ async function create(path: string, file: boolean): Promise<boolean> {
  * without the attribute (tmpfs, overlay) are skipped: the read-only mount still holds.
  */
 export async function lockPaths(paths: string[]): Promise<void> {
+  // A filesystem without the attribute is the skip documented above, not an error.
   await Promise.all(paths.map((abs) => run('chattr', ['+i', abs]).catch(() => undefined)));
 }
 
 export async function unlockPaths(paths: string[]): Promise<void> {
+  // As in lockPaths: where `chattr` fails, the path was never made immutable.
   await Promise.all(paths.map((abs) => run('chattr', ['-i', abs]).catch(() => undefined)));
 }

@@ -67,6 +67,7 @@ export class SavedSessions {
 
   /** Saved sessions of a tool (or all tools), newest first, optionally of one workspace only. */
   async list(opts: { tool?: string; workspace?: string } = {}): Promise<SavedSession[]> {
+    // Directories not made yet (nothing saved so far) hold no sessions.
     const tools = opts.tool
       ? [opts.tool]
       : (await readdir(this.coiDir).catch(() => [] as string[]))
@@ -78,6 +79,7 @@ export class SavedSessions {
       for (const id of await readdir(root).catch(() => [] as string[])) {
         if (id.includes('.saving-')) continue;
         const dir = join(root, id);
+        // No metadata.json: not a saved session (one being written has a .saving- name).
         const meta = await readFile(join(dir, 'metadata.json'), 'utf8').then(
           (t) => JSON.parse(t) as SessionMetadata,
           () => undefined,
