@@ -7,10 +7,10 @@ import { CoiError, type ErrorKind } from './errors.js';
  * where hash8 is the first 8 hex digits of SHA-256 over the absolute workspace path.
  */
 
-export const DEFAULT_CONTAINER_PREFIX = 'coi-';
+const DEFAULT_CONTAINER_PREFIX = 'coi-';
 export const MAX_SLOTS = 10;
 /** Session ids: ours are UUID v4; ids handed in from outside must match this. */
-export const SESSION_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
+const SESSION_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
 
 const PREFIX_PATTERN = /^[a-z][a-z0-9-]*$/;
 

@@ -42,7 +42,7 @@ export interface ConfigWarning {
   message: string;
 }
 
-export function keyPath(path: readonly PropertyKey[]): string {
+function keyPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
@@ -52,7 +52,7 @@ export function keyPath(path: readonly PropertyKey[]): string {
 }
 
 /** How a found value reads in a message: strings quoted, tables and arrays summarised. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing (the key is missing)';
   if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
   if (value instanceof Date) return `the date ${value.toISOString()}`;

@@ -25,7 +25,7 @@ export function incusdPath(): string | undefined {
 /** Every host package coi needs. */
 export const requiredPackages = (): string[] => requirements.map((r) => r.pkg);
 
-export function missingPackages(): string[] {
+function missingPackages(): string[] {
   return requirements.filter((r) => !findExecutable(r.bin, [...r.dirs])).map((r) => r.pkg);
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildCustomImage, CustomBuildError } from '../../../../src/core/image/build-custom.js';
-import { silentProgress } from '../../../../src/core/progress.js';
 import { IncusUnavailableError } from '../../../../src/incus/errors.js';
 import type { Incus } from '../../../../src/incus/index.js';
+import { silentProgress } from '../../../helpers/progress.js';
 
 const build = (list: () => Promise<unknown[]>) =>
   buildCustomImage({
