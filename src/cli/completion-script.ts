@@ -12,7 +12,7 @@ function flagsOf(option: Option): string[] {
 }
 
 /** Every command of the tree, walked from the root; hidden ones left out. */
-export function commandNodes(program: Command): Node[] {
+function commandNodes(program: Command): Node[] {
   const nodes: Node[] = [];
   const walk = (cmd: Command, path: string[]) => {
     const visible = cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);

@@ -29,7 +29,7 @@ export function coiDir(): string {
 }
 
 /** Loads config (printing the warnings of untrusted files) and opens the local Incus. */
-export function cliContext(opts: ContextOptions = {}): CliContext {
+function cliContext(opts: ContextOptions = {}): CliContext {
   const workspace = workspacePath(opts.workspace);
   const loaded = loadConfig({
     cwd: workspace,

@@ -1,11 +1,16 @@
-/** An error the CLI reports as one message and an exit code (2 usage/config, 1 failure). */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = 1,
-  ) {
-    super(message);
-  }
-}
+import { CommanderError } from 'commander';
+import { CoiError, type ErrorKind } from '../shared/errors.js';
 
-export const usageError = (message: string) => new CliError(message, 2);
+/** An error of the command line itself; a failure unless said otherwise. */
+export class CliError extends CoiError {}
+
+export const usageError = (message: string) => new CliError(message, 'usage');
+
+const EXIT_CODES: Record<ErrorKind, number> = { usage: 2, config: 2, failure: 1 };
+
+/** The exit code of a command that threw: 0 help/version, 2 usage or configuration, 1 otherwise. */
+export function exitCodeFor(err: unknown): number {
+  // Commander reports bad arguments, and help and version, as errors.
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+  return err instanceof CoiError ? EXIT_CODES[err.kind] : 1;
+}

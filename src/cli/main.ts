@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { IncusError } from '../incus/errors.js';
-import { HostSetupError } from '../core/host/packages.js';
-import { CliError } from './errors.js';
+import { CoiError } from '../shared/errors.js';
+import { exitCodeFor } from './errors.js';
 import { buildProgram } from './program.js';
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage or configuration error. */
@@ -17,21 +17,13 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function reportError(err: unknown): number {
-  if (err instanceof CommanderError) {
-    // Commander already printed the message; help and version exit 0.
-    return err.exitCode === 0 ? 0 : 2;
-  }
-  const exitCode =
-    err instanceof CliError || err instanceof HostSetupError
-      ? err.exitCode
-      : typeof (err as { exitCode?: unknown }).exitCode === 'number'
-        ? (err as { exitCode: number }).exitCode
-        : 1;
+  // Commander already printed its message.
+  if (err instanceof CommanderError) return exitCodeFor(err);
   const message = err instanceof Error ? err.message : String(err);
-  const known =
-    err instanceof CliError || err instanceof HostSetupError || err instanceof IncusError;
   process.stderr.write(`Error: ${message}\n`);
-  if (!known && err instanceof Error && process.env.COI_DEBUG)
+  // An error coi did not expect is a bug: its stack helps whoever debugs it.
+  const expected = err instanceof CoiError || err instanceof IncusError;
+  if (!expected && err instanceof Error && process.env.COI_DEBUG)
     process.stderr.write(`${err.stack}\n`);
-  return exitCode;
+  return exitCodeFor(err);
 }

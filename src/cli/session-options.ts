@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { ConfigOverrides } from '../core/config/index.js';
-import { MAX_SLOTS } from '../shared/naming.js';
+import { checkSessionId, MAX_SLOTS } from '../shared/naming.js';
 import type { ResumeRequest } from '../core/tools/types.js';
 import { usageError } from './errors.js';
 
@@ -59,7 +59,9 @@ export function slotFlag(flags: { slot?: string }): number | undefined {
 export function resumeFlag(flags: SessionFlags): ResumeRequest | undefined {
   const value = flags.resume ?? flags.continue;
   if (value === undefined || value === false) return undefined;
-  return value === true || value === 'auto' ? { kind: 'latest' } : { kind: 'id', id: value };
+  if (value === true || value === 'auto') return { kind: 'latest' };
+  const flag = flags.resume !== undefined ? '--resume' : '--continue';
+  return { kind: 'id', id: checkSessionId(value, flag, 'usage') };
 }
 
 /** Flags that set config keys become the command-line layer of the config. */

@@ -48,11 +48,3 @@ export function terminalProgress(out: NodeJS.WriteStream = process.stderr): Prog
     },
   };
 }
-
-/** A progress sink that shows nothing. */
-export const silentProgress: Progress = {
-  step() {},
-  update() {},
-  info() {},
-  done() {},
-};

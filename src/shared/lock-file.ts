@@ -1,9 +1,8 @@
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CoiError } from './errors.js';
 
-export class LockTimeoutError extends Error {
-  readonly exitCode = 1;
-}
+export class LockTimeoutError extends CoiError {}
 
 const POLL_MS = 50;
 

@@ -1,21 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { CoiError, type ErrorKind } from './errors.js';
 
 /**
  * Names shared with the Go coi: a workspace owns up to ten containers `<prefix><hash8>-<slot>`,
  * where hash8 is the first 8 hex digits of SHA-256 over the absolute workspace path.
  */
 
-export const DEFAULT_CONTAINER_PREFIX = 'coi-';
+const DEFAULT_CONTAINER_PREFIX = 'coi-';
 export const MAX_SLOTS = 10;
 /** Session ids: ours are UUID v4; ids handed in from outside must match this. */
-export const SESSION_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
+const SESSION_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
 
 const PREFIX_PATTERN = /^[a-z][a-z0-9-]*$/;
 
-export class NoFreeSlotError extends Error {
-  readonly exitCode = 1;
-}
+export class NoFreeSlotError extends CoiError {}
 
 /** `COI_CONTAINER_PREFIX` when set (tests use `coi-test-…`), otherwise `coi-`. */
 export function containerPrefix(env: NodeJS.ProcessEnv = process.env): string {
@@ -86,6 +85,19 @@ export function newSessionId(): string {
 
 export function isValidSessionId(id: string): boolean {
   return SESSION_ID_PATTERN.test(id);
+}
+
+/**
+ * An id from outside (the command line, a saved session's metadata, a container's config), checked
+ * before it names a directory under ~/.coi or reaches the agent's command line.
+ */
+export function checkSessionId(id: string, source: string, kind: ErrorKind = 'failure'): string {
+  if (isValidSessionId(id)) return id;
+  throw new CoiError(
+    `${source}: ${JSON.stringify(id)} is not a session id (letters, digits, ".", "_" and "-", ` +
+      'starting with a letter or digit, at most 64)',
+    kind,
+  );
 }
 
 function assertSlot(slot: number): void {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { CoiError } from './errors.js';
 
 export interface RunOptions {
   /** Append stdout and stderr here. */
@@ -11,9 +12,11 @@ export interface RunOptions {
   stdin?: string;
 }
 
-export class CommandError extends Error {
+/** A host command that failed; coi's own exit code is the CLI's business, not this status. */
+export class CommandError extends CoiError {
   constructor(
     readonly command: string,
+    /** The command's exit status; null when a signal ended it. */
     readonly exitCode: number | null,
     readonly tail: string,
   ) {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { setupHost } from '../../src/core/host/setup.js';
-import { silentProgress } from '../../src/core/progress.js';
 import { findLeaks, removeLeaks } from './leaks.js';
+import { silentProgress } from './progress.js';
 
 /**
  * Before the integration run: the idempotent host set-up in test mode (cheap when all is there),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { findSavedSession } from '../../core/session/info.js';
+import { checkSessionId } from '../../shared/naming.js';
 import { coiDir, workspacePath } from '../context.js';
 import { outputFormat, printJson } from '../output.js';
 
@@ -12,7 +13,11 @@ export function registerInfo(program: Command): void {
     .option('--json', 'same as --format json')
     .action(async (id: string | undefined, flags: { format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
-      const s = await findSavedSession(coiDir(), workspacePath(undefined), id);
+      const s = await findSavedSession(
+        coiDir(),
+        workspacePath(undefined),
+        id === undefined ? undefined : checkSessionId(id, 'session id', 'usage'),
+      );
       if (format === 'json') return printJson(s);
       const lines = [
         `Session:    ${s.session_id}`,

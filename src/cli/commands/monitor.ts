@@ -86,7 +86,10 @@ async function runDaemon(): Promise<void> {
   const { config } = loadConfig({ cwd: home });
   const incus = Incus.local({ project: config.incus.project });
   const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
-  const host = await defaultHostNetwork(incus).catch(() => undefined);
+  const host = await defaultHostNetwork(incus).catch((err: Error) => {
+    log(`host network unknown (${err.message}): no allowlist DNS resolver, no address release`);
+    return undefined;
+  });
   const guard = host && new NetworkGuard(host);
   const reportTo: { daemon?: MonitorDaemon } = {};
   const allowlistDns =
@@ -133,6 +136,7 @@ const IDLE_CHECK_MS = 30_000;
 function exitWhenIdle(incus: Incus, prefix: string, exit: () => void): void {
   let idleChecks = 0;
   const check = async () => {
+    // Incus unreachable for a moment: count as busy rather than exit on a hiccup.
     const instances = await incus.instances.list().catch(() => undefined);
     const busy =
       instances === undefined ||

@@ -43,6 +43,7 @@ async function runInFreshContainer(
 ): Promise<number> {
   let proc: ExecProcess | undefined;
   const signals = new SignalCatcher();
+  // A signal racing the command's own exit cannot be delivered, and needs not be.
   signals.onSignal((signal) => void proc?.signal(signal).catch(() => undefined));
   let session: Session | undefined;
   try {

@@ -35,10 +35,10 @@ export function registerShell(program: Command): void {
       if (!flags.background && !process.stdin.isTTY) {
         throw usageError('coi shell needs a terminal: use --background, or `coi run` for commands');
       }
+      const resume = resumeFlag(flags);
       await withContext(
         { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
         async (ctx) => {
-          const resume = resumeFlag(flags);
           // Powered-off ephemeral sessions are saved first: --resume may want the newest one.
           await containersAfterReconcile(ctx);
           const signals = new SignalCatcher();

@@ -5,7 +5,7 @@ import { writeSync } from 'node:fs';
  * mirrored modes (cursor keys, keypad, bracketed paste, mouse, focus), attributes, cursor shown,
  * then back from the alternate screen to the user's normal screen and scrollback.
  */
-export const RESTORE_TERMINAL = [
+const RESTORE_TERMINAL = [
   '\x1b[?2004l', // bracketed paste
   '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l', // mouse reporting
   '\x1b[?1004l', // focus events
@@ -16,7 +16,7 @@ export const RESTORE_TERMINAL = [
   '\x1b[?1049l', // leave the alternate screen
 ].join('');
 
-export const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J';
+const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J';
 
 const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 const SIGNAL_NUMBER: Record<(typeof SIGNALS)[number], number> = {

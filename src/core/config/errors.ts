@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { knownKeyPaths, tableAt } from './schema.js';
 import { nearest } from './suggest.js';
+import { CoiError } from '../../shared/errors.js';
 
 /** One problem in one config source, precise enough to fix without reading the docs. */
 export interface ConfigIssue {
@@ -25,12 +26,10 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${where}: expected ${issue.expected}; got ${issue.got}${hint}`;
 }
 
-/** Invalid configuration. The CLI prints the message (one line per issue) and exits 2. */
-export class ConfigError extends Error {
-  readonly exitCode = 2;
-
+/** Invalid configuration; the message has one line per issue. */
+export class ConfigError extends CoiError {
   constructor(readonly issues: ConfigIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
+    super(issues.map(formatIssue).join('\n'), 'config');
     this.name = 'ConfigError';
   }
 }
@@ -43,7 +42,7 @@ export interface ConfigWarning {
   message: string;
 }
 
-export function keyPath(path: readonly PropertyKey[]): string {
+function keyPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
@@ -53,7 +52,7 @@ export function keyPath(path: readonly PropertyKey[]): string {
 }
 
 /** How a found value reads in a message: strings quoted, tables and arrays summarised. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing (the key is missing)';
   if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
   if (value instanceof Date) return `the date ${value.toISOString()}`;

@@ -40,6 +40,7 @@ export function listProfiles(ctx: LayerContext): ProfileLocation[] {
     try {
       names = readdirSync(dir).sort();
     } catch {
+      // No such profiles directory (the usual case for a workspace): no profiles from it.
       return [];
     }
     return names

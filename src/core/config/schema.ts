@@ -56,11 +56,12 @@ const timezoneName = z.string().refine((name) => {
     new Intl.DateTimeFormat('en', { timeZone: name });
     return true;
   } catch {
+    // Intl's RangeError is the verdict: no such zone.
     return false;
   }
 }, 'an IANA time zone such as "Europe/Berlin"');
 
-export const mountSchema = z.strictObject({
+const mountSchema = z.strictObject({
   host: z.string().min(1),
   container: containerPath,
   readonly: z.boolean().default(false),
@@ -68,7 +69,7 @@ export const mountSchema = z.strictObject({
   shift: z.boolean().optional(),
 });
 
-export const socketSchema = z.strictObject({
+const socketSchema = z.strictObject({
   host: z.string().min(1),
   container: containerPath,
   /** Environment variable set to the container path inside the session. */

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { IncusNotFoundError } from '../../incus/errors.js';
 import type { IncusApi } from '../../incus/index.js';
 import { ContainerOpError } from './lifecycle.js';
 
@@ -29,8 +30,10 @@ export function parseEnvPairs(pairs: string[]): Record<string, string> {
 }
 
 async function execOptions(incus: IncusApi, name: string, opts: ContainerExecOptions) {
-  const { value } = await incus.instances.get(name).catch(() => {
-    throw new ContainerOpError(`container "${name}" does not exist`);
+  const { value } = await incus.instances.get(name).catch((err: unknown) => {
+    throw err instanceof IncusNotFoundError
+      ? new ContainerOpError(`container "${name}" does not exist`)
+      : err;
   });
   if (value.status !== 'Running')
     throw new ContainerOpError(`${name} is ${value.status.toLowerCase()}: start it first`);

@@ -4,11 +4,10 @@ import type { IncusApi } from '../../incus/interfaces.js';
 import { forceDelete } from './force-delete.js';
 import { resumeContainer } from './resume.js';
 import { startExplained } from './start-explained.js';
+import { CoiError } from '../../shared/errors.js';
 
-/** A low-level container operation that could not be done (exit 1). */
-export class ContainerOpError extends Error {
-  readonly exitCode = 1;
-}
+/** A low-level container operation that could not be done. */
+export class ContainerOpError extends CoiError {}
 
 const STOP_TIMEOUT_S = 60;
 
@@ -39,7 +38,7 @@ export async function launchContainer(
   try {
     await startExplained(incus, name);
   } catch (err) {
-    // The start's error is the one to report, not a failed cleanup after it.
+    // The failed start is what to report; a failed cleanup would only hide it.
     await (await forceDelete(incus, name)).wait().catch(() => undefined);
     throw err;
   }

@@ -1,11 +1,10 @@
 import type { IncusApi } from '../../incus/index.js';
 import { listCoiContainers } from './list.js';
 import { parseContainerName, workspaceHash } from '../../shared/naming.js';
+import { CoiError } from '../../shared/errors.js';
 
-/** A container the user did not name could not be picked unambiguously (exit 1). */
-export class ContainerTargetError extends Error {
-  readonly exitCode = 1;
-}
+/** A container the user did not name could not be picked unambiguously. */
+export class ContainerTargetError extends CoiError {}
 
 export interface TargetSources {
   /** `--container` / `-c`. */

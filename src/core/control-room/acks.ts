@@ -9,10 +9,12 @@ export class AckStore {
 
   async load(): Promise<Set<string>> {
     if (!this.ids) {
+      // No file yet: nothing acknowledged.
       const text = await readFile(this.file, 'utf8').catch(() => '[]');
       try {
         this.ids = new Set(JSON.parse(text) as string[]);
       } catch {
+        // A damaged file costs the acknowledgements, not the room; the next ack rewrites it.
         this.ids = new Set();
       }
     }

@@ -1,18 +1,14 @@
+import { CoiError } from '../../shared/errors.js';
+
 /** `CONTAINER:PATH` as `coi file push/pull` take it. */
 export interface ContainerPath {
   container: string;
   path: string;
 }
 
-export class FileCopyError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode = 1) {
-    super(message);
-    this.exitCode = exitCode;
-  }
-}
+export class FileCopyError extends CoiError {}
 
-/** Splits `name:/abs/path`; anything else is a usage error (exit 2). */
+/** Splits `name:/abs/path`; anything else is a usage error. */
 export function parseContainerPath(spec: string): ContainerPath {
   const colon = spec.indexOf(':');
   const container = colon > 0 ? spec.slice(0, colon) : '';
@@ -20,7 +16,7 @@ export function parseContainerPath(spec: string): ContainerPath {
   if (!container || !path.startsWith('/')) {
     throw new FileCopyError(
       `expected CONTAINER:/absolute/path, got ${JSON.stringify(spec)} (e.g. coi-abc12345-1:/workspace/out.txt)`,
-      2,
+      'usage',
     );
   }
   return { container, path: path.length > 1 ? path.replace(/\/+$/, '') : path };

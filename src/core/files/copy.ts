@@ -16,6 +16,9 @@ const PERMISSION_BITS = 0o777;
 /** A single pulled file may take this long at most (a slow pipe, not a stalled fifo). */
 const FILE_PULL_TIMEOUT_MS = 600_000;
 
+/** A host path's lstat; undefined when nothing is there, which each caller turns into its message. */
+const lstatIfAny = (path: string) => lstat(path).catch(() => undefined);
+
 /**
  * cp semantics for `coi file push`: into an existing directory as `<dir>/<basename>`, else at the
  * path itself, whose parent must exist. Directories need `recursive`. Pushed entries get the
@@ -27,10 +30,10 @@ export async function pushPath(
   target: ContainerPath,
   opts: { recursive?: boolean } = {},
 ): Promise<CopyResult> {
-  const source = await lstat(local).catch(() => undefined);
+  const source = await lstatIfAny(local);
   if (!source) throw new FileCopyError(`${local}: no such file or directory`);
   if (source.isDirectory() && !opts.recursive)
-    throw new FileCopyError(`${local} is a directory: use -r to copy it`, 2);
+    throw new FileCopyError(`${local} is a directory: use -r to copy it`, 'usage');
   if (!source.isDirectory() && !source.isFile())
     throw new FileCopyError(`${local}: only regular files and directories can be pushed`);
   await assertInstance(incus, target.container);
@@ -78,22 +81,22 @@ export async function pullPath(
   const entry = await describe(incus, source);
   const where = `${source.container}:${source.path}`;
   if (entry.kind === 'directory' && !opts.recursive)
-    throw new FileCopyError(`${where} is a directory: use -r to copy it`, 2);
+    throw new FileCopyError(`${where} is a directory: use -r to copy it`, 'usage');
   if (entry.kind !== 'directory' && entry.kind !== 'file') {
     throw new FileCopyError(
       `${where} is a ${entry.kind}; only regular files and directories are pulled (symlinks are not followed)`,
     );
   }
-  const host = await lstat(local).catch(() => undefined);
+  const host = await lstatIfAny(local);
   const destination = host?.isDirectory() ? join(local, posix.basename(source.path)) : local;
   const parent = join(destination, '..');
-  if (!(await lstat(parent).catch(() => undefined))?.isDirectory())
+  if (!(await lstatIfAny(parent))?.isDirectory())
     throw new FileCopyError(`${parent} is not an existing directory; create it first`);
   if (entry.kind === 'directory') {
     const result = await incus.fileTree.pull(source.container, source.path, destination);
     return { ...result, destination };
   }
-  const existing = await lstat(destination).catch(() => undefined);
+  const existing = await lstatIfAny(destination);
   if (existing && !existing.isFile())
     throw new FileCopyError(`${destination} exists and is not a regular file; left as it is`);
   const { stat, body } = await incus.files.open(source.container, source.path, {

@@ -1,9 +1,8 @@
-import { accessSync, constants } from 'node:fs';
+import { resolveSocketPath, socketWritable } from '../../incus/socket.js';
 import { fail, ok, warn, withIncus, type HealthCheck, type HealthEnv } from './types.js';
 
 const MIN_INCUS: [number, number] = [6, 0];
 const IMAGE_OLD_DAYS = 30;
-const SOCKET = '/var/lib/incus/unix.socket';
 
 function versionBelow(version: string, min: [number, number]): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
@@ -33,14 +32,12 @@ export const incusChecks: HealthCheck[] = [
     run: (env) => {
       if (env.server && env.server.auth !== 'trusted')
         return fail('the daemon does not trust this user; add it to the incus-admin group');
-      try {
-        accessSync(SOCKET, constants.R_OK | constants.W_OK);
-        return ok(`${SOCKET} is usable by this user`);
-      } catch {
-        return env.server
-          ? ok('trusted by the daemon')
-          : fail(`${SOCKET} is not usable; run as root or join the incus-admin group`);
-      }
+      // The socket the client connects to; connecting needs write access only.
+      const socket = resolveSocketPath();
+      if (socketWritable(socket)) return ok(`${socket} is usable by this user`);
+      return env.server
+        ? ok('trusted by the daemon')
+        : fail(`${socket} is not usable; run as root or join the incus-admin group`);
     },
   },
   {

@@ -8,7 +8,7 @@ import { HostSetupError, incusdPath } from './packages.js';
 import { isRoot, systemdIsInit } from './platform.js';
 import { run } from '../../shared/run.js';
 
-export const INCUSD_LOG = '/var/log/coi/incusd.log';
+const INCUSD_LOG = '/var/log/coi/incusd.log';
 
 async function probe(client: IncusClient): Promise<Server | undefined> {
   try {
@@ -76,6 +76,7 @@ function adminGroup(): string {
   try {
     return /^incus-admin:/m.test(readFileSync('/etc/group', 'utf8')) ? 'incus-admin' : 'root';
   } catch {
+    // No /etc/group to read: root is the group that surely exists.
     return 'root';
   }
 }

@@ -3,6 +3,7 @@ import { findExecutable, isRoot, readOsRelease, type OsRelease } from './platfor
 import { mirrorFor, readAptSources } from './apt-sources.js';
 import { openLog, run } from '../../shared/run.js';
 import type { Progress } from '../progress.js';
+import { CoiError } from '../../shared/errors.js';
 
 /** What coi needs on the host: a package and a binary proving it is installed. */
 const requirements = [
@@ -15,9 +16,7 @@ const requirements = [
   { pkg: 'inotify-tools', bin: 'inotifywait', dirs: [] },
 ] as const;
 
-export class HostSetupError extends Error {
-  readonly exitCode = 1;
-}
+export class HostSetupError extends CoiError {}
 
 export function incusdPath(): string | undefined {
   return findExecutable('incusd', ['/usr/libexec/incus', '/usr/lib/incus']);
@@ -26,7 +25,7 @@ export function incusdPath(): string | undefined {
 /** Every host package coi needs. */
 export const requiredPackages = (): string[] => requirements.map((r) => r.pkg);
 
-export function missingPackages(): string[] {
+function missingPackages(): string[] {
   return requirements.filter((r) => !findExecutable(r.bin, [...r.dirs])).map((r) => r.pkg);
 }
 

@@ -31,6 +31,7 @@ export function systemdIsInit(): boolean {
   try {
     return readFileSync('/proc/1/comm', 'utf8').trim() === 'systemd';
   } catch {
+    // No /proc to read PID 1 from (a restricted sandbox): not a systemd host coi can rely on.
     return false;
   }
 }

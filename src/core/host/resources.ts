@@ -72,6 +72,7 @@ function readRoutes(): string[] {
       .filter((hex): hex is string => !!hex && hex.length === 8)
       .map((hex) => [6, 4, 2, 0].map((i) => parseInt(hex.slice(i, i + 2), 16)).join('.'));
   } catch {
+    // No /proc/net/route (not Linux, restricted /proc): no routes to avoid.
     return [];
   }
 }

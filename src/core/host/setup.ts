@@ -16,7 +16,7 @@ import {
   type StepResult,
 } from './resources.js';
 
-export const SETUP_LOG_DIR = '/var/log/coi';
+const SETUP_LOG_DIR = '/var/log/coi';
 
 export interface HostSetupOptions {
   /** Test bed: bridge NAT off and the guard table that drops traffic leaving the bridge. */

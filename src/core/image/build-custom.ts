@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync, type WriteStream } from 'node:fs';
 import type { IncusApi } from '../../incus/interfaces.js';
+import { IncusNotFoundError } from '../../incus/errors.js';
 import { forceDelete } from '../container/force-delete.js';
-import { localImageSource } from '../container/lifecycle.js';
+import { ContainerOpError, localImageSource } from '../container/lifecycle.js';
 import { startExplained } from '../container/start-explained.js';
 import { openLog } from '../../shared/run.js';
 import type { Progress } from '../progress.js';
 import type { BuildResult } from './builder.js';
+import { CoiError } from '../../shared/errors.js';
 
-export class CustomBuildError extends Error {
-  readonly exitCode = 1;
-}
+export class CustomBuildError extends CoiError {}
 
 export interface CustomBuildOptions {
   incus: IncusApi;
@@ -46,10 +46,12 @@ export async function buildCustomImage(opts: CustomBuildOptions): Promise<BuildR
   const existing = await incus.images.findByAlias(opts.alias);
   if (existing && !opts.force)
     return { alias: opts.alias, fingerprint: existing.fingerprint, built: false };
-  const source = await localImageSource(incus, opts.base).catch(() => {
-    throw new CustomBuildError(
-      `base image "${opts.base}" does not exist on this host (\`coi build\` makes coi-default)`,
-    );
+  const source = await localImageSource(incus, opts.base).catch((err: unknown) => {
+    throw err instanceof ContainerOpError
+      ? new CustomBuildError(
+          `base image "${opts.base}" does not exist on this host (\`coi build\` makes coi-default)`,
+        )
+      : err;
   });
 
   const container = `${opts.prefix}build-${randomBytes(3).toString('hex')}`;
@@ -110,7 +112,14 @@ export async function buildCustomImage(opts: CustomBuildOptions): Promise<BuildR
     log.end();
     await forceDelete(incus, container)
       .then((op) => op.wait({ timeoutMs: 120_000 }))
-      .catch(() => undefined);
+      .catch((err: Error) => {
+        // Not there: the build failed before creating it.
+        if (!(err instanceof IncusNotFoundError))
+          progress.info(
+            `could not delete the build container ${container} (${err.message}); ` +
+              `\`coi container delete ${container} --force\` removes it`,
+          );
+      });
   }
 }
 

@@ -1,5 +1,7 @@
 import type { IncusApi } from '../../incus/index.js';
+import { IncusNotFoundError } from '../../incus/errors.js';
 import type { Image } from '../../incus/image-types.js';
+import { CoiError } from '../../shared/errors.js';
 
 /** An image as `coi image list` shows it. */
 export interface ImageSummary {
@@ -11,9 +13,7 @@ export interface ImageSummary {
   architecture: string;
 }
 
-export class ImageOpError extends Error {
-  readonly exitCode = 1;
-}
+export class ImageOpError extends CoiError {}
 
 function summary(image: Image): ImageSummary {
   return {
@@ -65,8 +65,10 @@ export async function publishContainer(
   alias: string,
   opts: { description?: string; compression?: string } = {},
 ): Promise<ImageSummary> {
-  const { value } = await incus.instances.get(container).catch(() => {
-    throw new ImageOpError(`container "${container}" does not exist`);
+  const { value } = await incus.instances.get(container).catch((err: unknown) => {
+    throw err instanceof IncusNotFoundError
+      ? new ImageOpError(`container "${container}" does not exist`)
+      : err;
   });
   if (value.status !== 'Stopped')
     throw new ImageOpError(

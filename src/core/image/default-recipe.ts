@@ -1,4 +1,4 @@
-import { baseImageRecipe, recipeHash, type ImageRecipe } from './recipe.js';
+import { baseImageRecipe, type ImageRecipe } from './recipe.js';
 
 /** The image `coi shell` starts by default. */
 export const DEFAULT_IMAGE_ALIAS = 'coi-default';
@@ -51,7 +51,3 @@ export const defaultImageRecipe: ImageRecipe = {
 
 /** Image property that records which recipe built an image. */
 export const RECIPE_PROPERTY = 'coi.recipe';
-
-export function defaultRecipeHash(): string {
-  return recipeHash(defaultImageRecipe);
-}

@@ -12,14 +12,9 @@ import {
 } from '../config/index.js';
 import { displayPath } from '../config/paths.js';
 import { PROFILE_NAME } from '../config/schema.js';
+import { CoiError } from '../../shared/errors.js';
 
-export class ProfileAdminError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode = 1) {
-    super(message);
-    this.exitCode = exitCode;
-  }
-}
+export class ProfileAdminError extends CoiError {}
 
 export interface ProfileSummary {
   name: string;
@@ -97,10 +92,10 @@ export async function createProfile(
   if (!PROFILE_NAME.test(name))
     throw new ProfileAdminError(
       `profile name ${JSON.stringify(name)} is not valid: letters, digits, ".", "_" and "-", at most 64`,
-      2,
+      'usage',
     );
   if (name === 'default')
-    throw new ProfileAdminError('"default" is the built-in profile and cannot be created', 2);
+    throw new ProfileAdminError('"default" is the built-in profile and cannot be created', 'usage');
   const home = homeOf(ctx);
   const existing = listProfiles({ home, workspace: ctx.workspace });
   if (existing.some((p) => p.name === name))
@@ -130,7 +125,7 @@ export async function createProfile(
 /** Deletes a user profile's directory; workspace profiles belong to the workspace. */
 export async function deleteProfile(name: string, ctx: ProfileContext): Promise<string> {
   if (name === 'default')
-    throw new ProfileAdminError('"default" is built in and cannot be deleted', 2);
+    throw new ProfileAdminError('"default" is built in and cannot be deleted', 'usage');
   const home = homeOf(ctx);
   const found = listProfiles({ home, workspace: ctx.workspace }).filter((p) => p.name === name);
   const user = found.find((p) => p.scope === 'user');

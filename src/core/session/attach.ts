@@ -32,6 +32,7 @@ export async function attachTerminal(
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
   if (stdin.isTTY) stdin.setRawMode(true);
   const onData = (chunk: Buffer) => exec.input.write(chunk);
+  // A resize racing the end of the session fails harmlessly; the next one is sent anyway.
   const onResize = () => void exec.resize(size().width, size().height).catch(() => undefined);
   stdin.on('data', onData);
   stdin.resume();

@@ -8,6 +8,7 @@ import { HostLocks } from './host-locks.js';
 import { releaseNetwork } from './network.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
 import { codeHome, readCoiKeys, type CoiKeys } from '../../shared/instance-keys.js';
+import { CoiError } from '../../shared/errors.js';
 
 export interface EndOptions {
   coiDir: string;
@@ -70,9 +71,7 @@ export async function endSession(
   return { existed: true, ...(saved ? { saved } : {}), deleted: !keep };
 }
 
-export class SessionSaveError extends Error {
-  readonly exitCode = 1;
-}
+export class SessionSaveError extends CoiError {}
 
 async function saveState(
   incus: IncusApi,
@@ -115,6 +114,7 @@ function toolAdapterOrUndefined(tool: string) {
   try {
     return toolAdapter(tool).adapter;
   } catch {
+    // A tool this coi does not know (an older or newer coi made the container): nothing to save.
     return undefined;
   }
 }
@@ -124,6 +124,7 @@ async function stop(
   container: string,
   graceSeconds: number | undefined,
 ): Promise<void> {
+  // Gone meanwhile (another coi ended it): nothing to stop.
   const { value } = await incus.instances.get(container).catch(() => ({ value: undefined }));
   if (!value || value.status === 'Stopped') return;
   if (graceSeconds !== undefined && value.status === 'Running') {
@@ -136,5 +137,6 @@ async function stop(
       // Did not stop in time: force below.
     }
   }
+  // It may have stopped on its own after the grace stop gave up: the forced stop then fails.
   await (await incus.instances.stop(container, { force: true })).wait().catch(() => undefined);
 }

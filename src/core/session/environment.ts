@@ -3,12 +3,11 @@ import { promisify } from 'node:util';
 import type { Config } from '../config/index.js';
 import { SSH_AGENT_GUEST_SOCKET } from './launch-spec.js';
 import { codeHome } from '../../shared/instance-keys.js';
+import { CoiError } from '../../shared/errors.js';
 
 const execFileAsync = promisify(execFile);
 
-export class EnvCommandError extends Error {
-  readonly exitCode = 1;
-}
+export class EnvCommandError extends CoiError {}
 
 export interface SessionEnvInput {
   config: Config;

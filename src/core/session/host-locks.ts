@@ -33,11 +33,13 @@ export class HostLocks {
 
   /** Containers with recorded locks. */
   async containers(): Promise<string[]> {
+    // No locks directory yet: no locks.
     const files = await readdir(this.dir).catch(() => [] as string[]);
     return files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
   }
 
   private async read(container: string): Promise<string[]> {
+    // No file: the container locked nothing.
     return readFile(join(this.dir, `${container}.json`), 'utf8').then(
       (text) => JSON.parse(text) as string[],
       () => [],

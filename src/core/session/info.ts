@@ -1,8 +1,7 @@
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
+import { CoiError } from '../../shared/errors.js';
 
-export class SessionInfoError extends Error {
-  readonly exitCode = 1;
-}
+export class SessionInfoError extends CoiError {}
 
 /**
  * A saved session by id, or (no id) the newest one of the workspace. Read only: the files under

@@ -1,9 +1,8 @@
 import type { IncusApi } from '../../incus/index.js';
 import type { HomeFile } from '../tools/types.js';
+import { CoiError } from '../../shared/errors.js';
 
-export class SessionSetupError extends Error {
-  readonly exitCode = 1;
-}
+export class SessionSetupError extends CoiError {}
 
 export interface InsideSetup {
   /** The container's name, also its host name (the image may bring its own). */

@@ -7,7 +7,7 @@ import { profileTargets } from '../../shared/profile-devices.js';
 import type { HostNetwork } from '../../security/nft/index.js';
 
 /** The bridge's host side: gateway address and where coi's allowlist resolver listens. */
-export async function hostNetwork(incus: IncusApi, bridge: string): Promise<HostNetwork> {
+async function hostNetwork(incus: IncusApi, bridge: string): Promise<HostNetwork> {
   const network = await incus.networks.get(bridge);
   const gateway = bridgeGateway(network.config);
   return { bridge, gateway, resolver: { address: gateway, port: DEFAULT_RESOLVER_PORT } };

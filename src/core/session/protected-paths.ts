@@ -2,13 +2,12 @@ import { chown, lstat, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { run } from '../../shared/run.js';
+import { CoiError } from '../../shared/errors.js';
 
 /** Protected paths that are files; every other protected path is a directory. */
 const FILE_PATHS = /(^|\/)(config|config\.worktree|attributes)$|\.(json|toml|ya?ml|md)$/;
 
-export class ProtectedPathError extends Error {
-  readonly exitCode = 1;
-}
+export class ProtectedPathError extends CoiError {}
 
 /**
  * The protected paths of a config: the defaults plus the additional ones, unless disabled;
@@ -45,6 +44,7 @@ export async function materialiseProtectedPaths(
     for (const [i, part] of parts.entries()) {
       current = join(current, part);
       const last = i === parts.length - 1;
+      // Missing: nothing to follow, and a path that does not exist yet is fine.
       const stat = await lstat(current).catch(() => undefined);
       if (stat?.isSymbolicLink()) {
         throw new ProtectedPathError(
@@ -81,9 +81,11 @@ async function create(path: string, file: boolean): Promise<boolean> {
  * without the attribute (tmpfs, overlay) are skipped: the read-only mount still holds.
  */
 export async function lockPaths(paths: string[]): Promise<void> {
+  // A filesystem without the attribute is the skip documented above, not an error.
   await Promise.all(paths.map((abs) => run('chattr', ['+i', abs]).catch(() => undefined)));
 }
 
 export async function unlockPaths(paths: string[]): Promise<void> {
+  // As in lockPaths: where `chattr` fails, the path was never made immutable.
   await Promise.all(paths.map((abs) => run('chattr', ['-i', abs]).catch(() => undefined)));
 }

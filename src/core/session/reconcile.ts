@@ -32,7 +32,7 @@ export async function reconcilePoweredOff(
   return done;
 }
 
-export function isPoweredOffEphemeral(c: Pick<CoiContainer, 'status' | 'persistent' | 'instance'>) {
+function isPoweredOffEphemeral(c: Pick<CoiContainer, 'status' | 'persistent' | 'instance'>) {
   return (
     c.status === 'Stopped' &&
     !c.persistent &&

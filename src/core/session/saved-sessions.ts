@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { FileTreeService } from '../../incus/interfaces.js';
+import { checkSessionId, isValidSessionId } from '../../shared/naming.js';
 
 /** `metadata.json` of a saved session, as Go coi writes it. */
 export interface SessionMetadata {
@@ -36,7 +37,8 @@ export class SavedSessions {
     home: string,
     stateDir: string,
   ): Promise<SavedSession> {
-    const dir = join(this.toolDir(meta.tool), meta.session_id);
+    const id = checkSessionId(meta.session_id, `session id of ${meta.container_name}`);
+    const dir = join(this.toolDir(meta.tool), id);
     const staging = `${dir}.saving-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
     await mkdir(join(staging, stateDir, '..'), { recursive: true });
@@ -65,6 +67,7 @@ export class SavedSessions {
 
   /** Saved sessions of a tool (or all tools), newest first, optionally of one workspace only. */
   async list(opts: { tool?: string; workspace?: string } = {}): Promise<SavedSession[]> {
+    // Directories not made yet (nothing saved so far) hold no sessions.
     const tools = opts.tool
       ? [opts.tool]
       : (await readdir(this.coiDir).catch(() => [] as string[]))
@@ -76,11 +79,14 @@ export class SavedSessions {
       for (const id of await readdir(root).catch(() => [] as string[])) {
         if (id.includes('.saving-')) continue;
         const dir = join(root, id);
+        // No metadata.json: not a saved session (one being written has a .saving- name).
         const meta = await readFile(join(dir, 'metadata.json'), 'utf8').then(
           (t) => JSON.parse(t) as SessionMetadata,
           () => undefined,
         );
-        if (!meta) continue;
+        // An id coi refuses (it names directories and reaches the agent's command line): a
+        // session that cannot be resumed, so not listed.
+        if (typeof meta?.session_id !== 'string' || !isValidSessionId(meta.session_id)) continue;
         if (opts.workspace && meta.workspace !== opts.workspace) continue;
         sessions.push({ ...meta, tool: meta.tool ?? tool, dir });
       }

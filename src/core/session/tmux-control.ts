@@ -4,6 +4,7 @@ import { codeUidOf } from '../container/code-uid.js';
 import { listCoiContainers } from '../container/list.js';
 import { tmuxSessionName } from '../../shared/naming.js';
 import { readCoiKeys } from '../../shared/instance-keys.js';
+import { CoiError } from '../../shared/errors.js';
 
 /** What talking to a container's tmux uses of Incus. */
 export interface TmuxControlIncus {
@@ -11,9 +12,7 @@ export interface TmuxControlIncus {
   exec: Pick<IncusApi['exec'], 'run'>;
 }
 
-export class TmuxControlError extends Error {
-  readonly exitCode = 1;
-}
+export class TmuxControlError extends CoiError {}
 
 export interface TmuxSessionInfo {
   container: string;

@@ -64,6 +64,7 @@ export async function probeTmuxSession(
       user: uid,
       group: uid,
     })
+    // The exec could not run: the container is stopping or gone, as documented above.
     .catch(() => undefined);
   return result?.exitCode;
 }

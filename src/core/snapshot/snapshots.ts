@@ -1,6 +1,7 @@
 import type { IncusApi } from '../../incus/index.js';
 import { IncusNotFoundError } from '../../incus/errors.js';
 import type { InstanceSnapshot } from '../../incus/instance-types.js';
+import { CoiError } from '../../shared/errors.js';
 
 /** A snapshot as `coi snapshot list/info` report it. */
 export interface SnapshotInfo {
@@ -13,9 +14,7 @@ export interface SnapshotInfo {
   expires_at: string | null;
 }
 
-export class SnapshotError extends Error {
-  readonly exitCode = 1;
-}
+export class SnapshotError extends CoiError {}
 
 const NEVER = '0001-01-01T00:00:00Z';
 const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;

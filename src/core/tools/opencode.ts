@@ -9,6 +9,7 @@ function parseConfig(raw: string | undefined): Record<string, unknown> {
     const parsed: unknown = JSON.parse(raw);
     return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
   } catch {
+    // Not JSON (opencode would not read it either): start from an empty config.
     return {};
   }
 }

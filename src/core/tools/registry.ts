@@ -4,7 +4,7 @@ import { opencode } from './opencode.js';
 import { pi } from './pi.js';
 import type { ToolAdapter } from './types.js';
 
-export const TOOL_NAMES = ['claude', 'opencode', 'pi'] as const;
+const TOOL_NAMES = ['claude', 'opencode', 'pi'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 const adapters: Record<ToolName, ToolAdapter> = { claude, opencode, pi };

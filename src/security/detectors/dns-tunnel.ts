@@ -22,7 +22,7 @@ export interface DnsTunnelThresholds {
   windowMs: number;
 }
 
-export const DEFAULT_DNS_THRESHOLDS: DnsTunnelThresholds = {
+const DEFAULT_DNS_THRESHOLDS: DnsTunnelThresholds = {
   maxLabelLength: 30,
   maxNameLength: 100,
   entropyBits: 3.7,

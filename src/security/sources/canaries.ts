@@ -11,7 +11,7 @@ import type { IncusApi } from '../../incus/index.js';
  * Caveat: an ssh client inside the container may open ~/.ssh/id_ed25519 while looking for keys.
  */
 
-export const CANARIES: ReadonlyArray<{ path: string; content: string }> = [
+const CANARIES: ReadonlyArray<{ path: string; content: string }> = [
   {
     path: '.ssh/id_ed25519',
     content:

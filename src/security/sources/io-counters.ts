@@ -6,7 +6,7 @@ import { readText } from './proc-read.js';
  * (cgroup v2), else blkio's recursive throttle counters (cgroup v1, which also count the
  * container's own sub-cgroups), else the non-recursive ones.
  */
-export function ioCounterFiles(container: string, root = '/sys/fs/cgroup'): string[] {
+function ioCounterFiles(container: string, root = '/sys/fs/cgroup'): string[] {
   const group = `lxc.payload.${container}`;
   return [
     `${root}/${group}/io.stat`,

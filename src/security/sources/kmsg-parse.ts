@@ -112,12 +112,3 @@ export function parseNftLog(message: string): NftLogEvent | undefined {
 function integer(text: string | undefined): number | undefined {
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
-
-/** Shorthand for the pipeline: a raw /dev/kmsg read to a coi network event with its record. */
-export function parseKmsgNftEvent(
-  text: string,
-): { record: KmsgRecord; event: NftLogEvent } | undefined {
-  const record = parseKmsgRecord(text);
-  const event = record && parseNftLog(record.message);
-  return record && event ? { record, event } : undefined;
-}

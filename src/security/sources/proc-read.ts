@@ -25,7 +25,7 @@ export function readText(path: string): string | undefined {
   }
 }
 
-export function readLink(path: string): string | undefined {
+function readLink(path: string): string | undefined {
   try {
     return readlinkSync(path);
   } catch {

@@ -10,7 +10,7 @@ export interface ActionSpec<T> {
   failed: string;
 }
 
-export function errorText(error: unknown): string {
+function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -6,7 +6,7 @@ interface ConnectionBannerProps {
   connection: Connection;
 }
 
-export function connectionText(connection: Connection): string {
+function connectionText(connection: Connection): string {
   if (connection.state === 'retrying') {
     return ` Incus unreachable — retrying (attempt ${connection.attempt}): ${connection.error}`;
   }

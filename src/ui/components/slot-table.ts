@@ -20,7 +20,7 @@ export const SLOT_COLUMNS: readonly Column[] = [
   { id: 'ipv4', header: 'IPV4', width: 15, priority: 20 },
 ];
 
-export function stateCell(instance: SlotInstance): Segment {
+function stateCell(instance: SlotInstance): Segment {
   if (instance.frozenByThreat) return { text: 'frz:threat', color: 'red', bold: true };
   const color = { running: 'green', frozen: 'cyan', stopped: 'gray', starting: 'yellow' }[
     instance.state

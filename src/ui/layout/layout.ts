@@ -15,7 +15,7 @@ export interface Rect {
 export const MIN_COLS = 60;
 export const MIN_ROWS = 14;
 /** From this width the alert queue sits beside the slots instead of below them. */
-export const SIDE_BY_SIDE_COLS = 120;
+const SIDE_BY_SIDE_COLS = 120;
 
 export interface TooSmallLayout {
   kind: 'too-small';

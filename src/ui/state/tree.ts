@@ -28,8 +28,8 @@ export interface SlotRow {
 
 export type TreeRow = WorkspaceRow | SlotRow;
 
-export const workspaceKey = (name: string) => `ws:${name}`;
-export const slotKey = (name: string) => `slot:${name}`;
+const workspaceKey = (name: string) => `ws:${name}`;
+const slotKey = (name: string) => `slot:${name}`;
 
 /** Flattens Workspaces → slots into visible rows, applying filter, sort and collapse state. */
 export function treeRows(

@@ -86,7 +86,7 @@ export function sameStyle(a: CellStyle, b: CellStyle): boolean {
  * cell: the second is skipped, so the row keeps exactly `cols` cells. Invisible text is blanked
  * and the cursor cell, if any, is flipped to inverse.
  */
-export function lineRuns(
+function lineRuns(
   line: IBufferLine | undefined,
   cols: number,
   cell: IBufferCell,
@@ -161,7 +161,7 @@ function colorParams(color: CellColor, base: 30 | 40): string {
 }
 
 /** SGR sequence that sets exactly `style` (starting from a reset). */
-export function sgr(style: CellStyle): string {
+function sgr(style: CellStyle): string {
   const flags = [
     style.bold ? ';1' : '',
     style.dim ? ';2' : '',
@@ -180,9 +180,4 @@ export function runsToAnsi(runs: readonly StyledRun[]): string {
     out += sameStyle(run.style, PLAIN) ? `\x1b[0m${run.text}` : `${sgr(run.style)}${run.text}`;
   }
   return `${out}\x1b[0m`;
-}
-
-/** A row as plain text (tests, copy). */
-export function runsToText(runs: readonly StyledRun[]): string {
-  return runs.map((r) => r.text).join('');
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  checkSessionId,
   containerName,
   containerPrefix,
   isValidSessionId,
@@ -95,5 +96,18 @@ describe('naming', () => {
     for (const bad of ['', '-a', '.a', 'a'.repeat(65), 'a/b', '../x', 'a b']) {
       expect(isValidSessionId(bad), bad).toBe(false);
     }
+  });
+
+  it('checks ids from outside, naming where they came from', () => {
+    expect(checkSessionId('abc-1', '--resume', 'usage')).toBe('abc-1');
+    expect(() => checkSessionId('a/b', '--resume', 'usage')).toThrow(
+      /^--resume: "a\/b" is not a session id \(letters/,
+    );
+    expect(() => checkSessionId('a/b', '--resume', 'usage')).toThrow(
+      expect.objectContaining({ kind: 'usage' }),
+    );
+    expect(() => checkSessionId('', 'user.coi.session_id')).toThrow(
+      expect.objectContaining({ kind: 'failure' }),
+    );
   });
 });

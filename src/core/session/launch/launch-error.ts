@@ -1,4 +1,4 @@
-/** A launch refused or failed for a reason the user can act on (exit 1). */
-export class LaunchError extends Error {
-  readonly exitCode = 1;
-}
+import { CoiError } from '../../../shared/errors.js';
+
+/** A launch refused or failed for a reason the user can act on. */
+export class LaunchError extends CoiError {}

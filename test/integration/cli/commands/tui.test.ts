@@ -5,7 +5,7 @@ import { IncusNotFoundError } from '../../../../src/incus/errors.js';
 import { InstancesApi } from '../../../../src/incus/instances.js';
 import { AuditWriter } from '../../../../src/security/audit/writer.js';
 import { PtySession } from '../../../../src/ui/terminal/pty-session.js';
-import { runsToText } from '../../../../src/ui/terminal/screen-snapshot.js';
+import { runsToText } from '../../../helpers/screen-text.js';
 import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
 import { deleteTestContainer, incus } from '../../../helpers/testbed.js';
 

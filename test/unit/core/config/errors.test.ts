@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../../../../src/cli/errors.js';
 import { ConfigError } from '../../../../src/core/config/index.js';
 import { makeHost } from './fixture.js';
 
@@ -21,7 +22,7 @@ describe('config errors', () => {
     expect(error.message).toBe(
       '~/.coi/config.toml: network.mode: expected one of restricted, allowlist, open; got "opne"',
     );
-    expect(error.exitCode).toBe(2);
+    expect(exitCodeFor(error)).toBe(2);
     expect(error.issues).toEqual([
       {
         file: '~/.coi/config.toml',

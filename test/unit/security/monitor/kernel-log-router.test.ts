@@ -4,14 +4,14 @@ import type { Detection } from '../../../../src/security/response/responder.js';
 import type { WatchedContainer } from '../../../../src/security/monitor/container-watch.js';
 import { KernelLogRouter } from '../../../../src/security/monitor/kernel-log-router.js';
 import type { KmsgNetworkEvent } from '../../../../src/security/sources/kmsg.js';
-import { parseKmsgNftEvent } from '../../../../src/security/sources/kmsg-parse.js';
+import { nftEventOf } from '../../../helpers/kmsg.js';
 
 /** A kernel-log line of coi's nft rules, as the kmsg source hands it on (5 s after boot). */
 function line(kind: 'priv' | 'meta' | 'conn', containerIp: string, dst: string): KmsgNetworkEvent {
   const text =
     `4,100,5000000,-;coi:${kind}:${containerIp} IN=incusbr0 OUT=eth0 ` +
     `SRC=${containerIp} DST=${dst} LEN=60 PROTO=TCP SPT=43210 DPT=80 SYN \n`;
-  const parsed = parseKmsgNftEvent(text)!;
+  const parsed = nftEventOf(text)!;
   return {
     container: undefined,
     ...parsed,

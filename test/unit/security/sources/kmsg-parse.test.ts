@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parseKmsgNftEvent,
-  parseKmsgRecord,
-  parseNftLog,
-} from '../../../../src/security/sources/kmsg-parse.js';
+import { parseKmsgRecord, parseNftLog } from '../../../../src/security/sources/kmsg-parse.js';
+import { nftEventOf } from '../../../helpers/kmsg.js';
 
 const TCP =
   '6,1834,52873921412,-;coi:meta:10.99.0.5 IN=incusbr0 OUT=eth0 MAC=00:16:3e:aa:bb:cc:00:16:3e:11:22:33:08:00 ' +
@@ -37,7 +34,7 @@ describe('/dev/kmsg records', () => {
 
 describe('netfilter log payload', () => {
   it('types a TCP packet from a coi rule', () => {
-    const event = parseKmsgNftEvent(TCP)?.event;
+    const event = nftEventOf(TCP)?.event;
     expect(event).toMatchObject({
       kind: 'meta',
       containerIp: '10.99.0.5',
@@ -73,6 +70,6 @@ describe('netfilter log payload', () => {
       parseNftLog('[UFW BLOCK] IN=eth0 OUT= SRC=1.2.3.4 DST=5.6.7.8 PROTO=TCP'),
     ).toBeUndefined();
     expect(parseNftLog('coi:what:10.99.0.5 IN=x OUT= SRC=1.2.3.4 DST=5.6.7.8')).toBeUndefined();
-    expect(parseKmsgNftEvent('6,1,1,-;usb 1-1: new device')).toBeUndefined();
+    expect(nftEventOf('6,1,1,-;usb 1-1: new device')).toBeUndefined();
   });
 });

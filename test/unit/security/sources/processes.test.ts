@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../src/security/alert.js';
-import { largerCounters } from '../../../../src/security/sources/io-counters.js';
 import { containerOfCgroup } from '../../../../src/security/sources/proc-read.js';
 import {
   ProcessScanner,
@@ -117,20 +116,5 @@ describe('ProcessScanner', () => {
     expect(s.ioTotal('coi-ab12cd34-1')).toEqual({ readBytes: 3000, writeBytes: 10 });
     s.forget('coi-ab12cd34-1');
     expect(s.ioTotal('coi-ab12cd34-1')).toEqual({ readBytes: 0, writeBytes: 0 });
-  });
-});
-
-describe('largerCounters', () => {
-  it('takes the larger of two views per direction, or the process view alone', () => {
-    expect(
-      largerCounters({ readBytes: 5, writeBytes: 1 }, { readBytes: 2, writeBytes: 9 }),
-    ).toEqual({
-      readBytes: 5,
-      writeBytes: 9,
-    });
-    expect(largerCounters(undefined, { readBytes: 2, writeBytes: 9 })).toEqual({
-      readBytes: 2,
-      writeBytes: 9,
-    });
   });
 });

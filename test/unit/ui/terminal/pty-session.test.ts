@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { PtySession } from '../../../../src/ui/terminal/pty-session.js';
-import { runsToText } from '../../../../src/ui/terminal/screen-snapshot.js';
+import { runsToText } from '../../../helpers/screen-text.js';
 
 /** A real pty on the host (no container): the emulator, replies, holding and resizing. */
 

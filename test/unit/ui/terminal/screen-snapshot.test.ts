@@ -3,10 +3,10 @@ import xterm from '@xterm/headless';
 import { describe, expect, test } from 'vitest';
 import {
   runsToAnsi,
-  runsToText,
   snapshotScreen,
   type StyledRun,
 } from '../../../../src/ui/terminal/screen-snapshot.js';
+import { runsToText } from '../../../helpers/screen-text.js';
 
 function terminal(cols: number, rows: number, scrollback = 100) {
   const t = new xterm.Terminal({ cols, rows, scrollback, allowProposedApi: true });

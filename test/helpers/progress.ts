@@ -1,0 +1,9 @@
+import type { Progress } from '../../src/core/progress.js';
+
+/** A progress sink that shows nothing. */
+export const silentProgress: Progress = {
+  step() {},
+  update() {},
+  info() {},
+  done() {},
+};
