@@ -8,7 +8,8 @@ export function footerHints(focus: Pane, width: number): Segment[] {
   const segments: Segment[] = [];
   let used = 0;
   for (const c of COMMANDS) {
-    if (!c.footer || (c.scope !== 'global' && c.scope !== focus)) continue;
+    if (c.mode !== 'dashboard' || !c.visible) continue;
+    if (c.scope !== 'global' && c.scope !== focus) continue;
     const w = stringWidth(` ${c.keyLabel} ${c.title} `);
     if (used + w > width) break;
     segments.push(
