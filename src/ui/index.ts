@@ -2,7 +2,8 @@ export { App, type AppProps } from './App.js';
 export type { TuiActions } from './actions/tui-actions.js';
 export { createTuiStore, type TuiState, type TuiStore, type TuiStoreApi } from './state/store.js';
 export type * from './state/types.js';
-export { COMMANDS, DETACH_KEY, type Command } from './keys/commands.js';
+export { COMMANDS, DETACH_KEY } from './keys/commands.js';
+export type { Command } from './keys/command.js';
 export type { PassthroughSink } from './keys/input-router.js';
 export { computeLayout, type Layout, type Size } from './layout/layout.js';
 export {

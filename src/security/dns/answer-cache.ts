@@ -1,10 +1,12 @@
-import type { Question, ResourceRecord } from './wire.js';
+import type { Answer, Question } from './wire.js';
 
 export interface CachedAnswer {
   question: Question;
   /** The upstream reply as received (its ID is rewritten per client). */
   message: Buffer;
-  answers: ResourceRecord[];
+  answers: Answer[];
+  /** Where `message` holds the answer TTLs, to serve it with the time left. */
+  ttlOffsets: number[];
   /** Smallest answer TTL in seconds (0 when there are no answers). */
   ttl: number;
   fetchedAtMs: number;

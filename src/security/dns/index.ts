@@ -3,7 +3,6 @@ export {
   DEFAULT_RESOLVER_PORT,
   MIN_LEARNED_SECONDS,
   DnsResolver,
-  type AnswerInfo,
   type DnsAlertEvent,
   type DnsResolverOptions,
   type ResolverPolicy,

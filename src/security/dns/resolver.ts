@@ -9,8 +9,7 @@ import { matchAllowlist } from './allowlist-match.js';
 import { exchangeTcp, exchangeUdp, frame, unframe, type Upstream } from './upstream.js';
 import {
   DnsFormatError,
-  RCODE,
-  TYPE_A,
+  answerTtlOffsets,
   encodeQuery,
   errorReply,
   parseMessage,
@@ -57,15 +56,6 @@ export interface DnsResolverOptions {
   now?: () => number;
 }
 
-/** What one answered query did, for callers that measure (`onAnswer`). */
-export interface AnswerInfo {
-  ip: string;
-  name: string;
-  rcode: number;
-  learned: LearnedAddress[];
-  source: 'upstream' | 'cache' | 'stale' | 'refused';
-}
-
 /**
  * coi's allowlist DNS resolver. For a container in allowlist mode it answers names on the
  * container's allowlist by forwarding to the host's resolver, and puts every answered IPv4 into the
@@ -81,7 +71,6 @@ export class DnsResolver {
   private readonly cache = new AnswerCache();
   private readonly tunnels = new Map<string, DnsTunnelDetector>();
   private readonly now: () => number;
-  onAnswer?: (info: AnswerInfo) => void;
 
   constructor(private readonly options: DnsResolverOptions) {
     this.now = options.now ?? Date.now;
@@ -176,16 +165,15 @@ export class DnsResolver {
     try {
       message = parseMessage(query);
     } catch (err) {
-      if (err instanceof DnsFormatError && query.length >= 12)
-        return errorReply(query, RCODE.formErr);
+      if (err instanceof DnsFormatError && query.length >= 12) return errorReply(query, 'FORMERR');
       return undefined;
     }
-    if (message.response) return undefined;
-    if (message.opcode !== 0) return errorReply(query, RCODE.notImp);
+    if (message.type === 'response') return undefined;
+    if (message.opcode !== 'QUERY') return errorReply(query, 'NOTIMP');
     const question = message.questions[0];
-    if (!question || message.questions.length !== 1) return errorReply(query, RCODE.formErr);
+    if (!question || message.questions.length !== 1) return errorReply(query, 'FORMERR');
     const policy = this.options.policyOf(ip);
-    if (!policy) return errorReply(query, RCODE.refused);
+    if (!policy) return errorReply(query, 'REFUSED');
     this.watchTunnels(policy.container, ip, question.name);
     const match = matchAllowlist(question.name, policy.domains);
     if (!match) {
@@ -194,35 +182,26 @@ export class DnsResolver {
         ip,
         alert: refusedAlert(policy, question),
       });
-      this.onAnswer?.({
-        ip,
-        name: question.name,
-        rcode: RCODE.refused,
-        learned: [],
-        source: 'refused',
-      });
-      return errorReply(query, RCODE.refused);
+      return errorReply(query, 'REFUSED');
     }
     try {
       const { entry, source } = await this.lookup(question, query, transport);
       const left = remainingTtl(entry, this.now());
       const ttl = source === 'stale' ? STALE_TTL : Math.max(1, left);
-      const learned = entry.answers
-        .filter((a) => a.type === TYPE_A && a.address)
-        .map((a) => ({
-          address: a.address!,
-          ...(match.ports.length ? { ports: match.ports } : {}),
-        }));
+      const learned = entry.answers.flatMap((a) =>
+        a.type === 'A'
+          ? [{ address: a.data, ...(match.ports.length ? { ports: match.ports } : {}) }]
+          : [],
+      );
       await this.options.learn(ip, learned, Math.max(ttl, MIN_LEARNED_SECONDS));
       const reply =
-        source === 'upstream' ? entry.message : withTtl(entry.message, entry.answers, ttl);
-      this.onAnswer?.({ ip, name: question.name, rcode: reply[3]! & 0xf, learned, source });
+        source === 'upstream' ? entry.message : withTtl(entry.message, entry.ttlOffsets, ttl);
       return withId(reply, message.id);
     } catch (err) {
       this.options.onError?.(
         new Error(`DNS ${question.name} for ${policy.container}: ${(err as Error).message}`),
       );
-      return errorReply(query, RCODE.servFail);
+      return errorReply(query, 'SERVFAIL');
     }
   }
 
@@ -252,20 +231,22 @@ export class DnsResolver {
     const upstreamQuery = withId(query, randomId());
     let reply = await exchangeUdp(upstream, upstreamQuery, timeout);
     let parsed = parseMessage(reply);
-    if (parsed.truncated && transport === 'tcp') {
+    if (parsed.flag_tc && transport === 'tcp') {
       reply = await exchangeTcp(upstream, upstreamQuery, timeout);
       parsed = parseMessage(reply);
     }
-    if (parsed.rcode !== RCODE.noError && parsed.rcode !== RCODE.nxDomain)
+    if (parsed.rcode !== 'NOERROR' && parsed.rcode !== 'NXDOMAIN')
       throw new Error(`upstream answered with rcode ${parsed.rcode}`);
+    const ttls = parsed.answers.map((a) => (a.type === 'OPT' ? 0 : (a.ttl ?? 0)));
     const entry: CachedAnswer = {
       question,
       message: reply,
       answers: parsed.answers,
-      ttl: parsed.answers.length ? Math.min(...parsed.answers.map((a) => a.ttl)) : 0,
+      ttlOffsets: answerTtlOffsets(reply),
+      ttl: ttls.length ? Math.min(...ttls) : 0,
       fetchedAtMs: this.now(),
     };
-    if (!parsed.truncated) this.cache.put(entry);
+    if (!parsed.flag_tc) this.cache.put(entry);
     return entry;
   }
 

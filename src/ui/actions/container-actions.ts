@@ -2,6 +2,7 @@ import { flaggedInstances } from '../state/alert-selectors.js';
 import type { TuiStore } from '../state/store.js';
 import type { SlotInstance } from '../state/types.js';
 import { deriveView, selectedAlert, selectedWorkspace, targetInstance } from '../state/view.js';
+import type { PreparedAction } from '../keys/command.js';
 import type { CommandContext } from '../keys/context.js';
 import { runAction, runBulk } from './run-action.js';
 
@@ -89,44 +90,48 @@ function confirmLines(instance: SlotInstance, consequence: string): string[] {
   ];
 }
 
-export function kill(ctx: CommandContext): void {
+export function kill(ctx: CommandContext): PreparedAction | undefined {
   const target = requireTarget(ctx, 'kill');
-  if (!target) return;
-  ctx.store.getState().openConfirm({
-    title: 'Kill container?',
-    lines: confirmLines(
-      target,
-      'The container is force-deleted; work not in the workspace is lost.',
-    ),
-    confirmLabel: 'Kill',
-    onConfirm: () =>
+  if (!target) return undefined;
+  return {
+    consequence: {
+      title: 'Kill container?',
+      lines: confirmLines(
+        target,
+        'The container is force-deleted; work not in the workspace is lost.',
+      ),
+      confirmLabel: 'Kill',
+    },
+    run: () =>
       void runAction(ctx.store, {
         doing: `Killing ${target.name}…`,
         call: () => ctx.actions.kill(target.name),
         done: () => `Killed ${describe(target)}`,
         failed: `Kill ${target.name} failed`,
       }),
-  });
+  };
 }
 
-export function shutdown(ctx: CommandContext): void {
+export function shutdown(ctx: CommandContext): PreparedAction | undefined {
   const target = requireTarget(ctx, 'shut down');
-  if (!target) return;
+  if (!target) return undefined;
   const consequence = target.persistent
     ? 'The container is stopped; it is kept and can be started again.'
     : 'The container is ephemeral: stopping it deletes it.';
-  ctx.store.getState().openConfirm({
-    title: 'Shut down container?',
-    lines: confirmLines(target, consequence),
-    confirmLabel: 'Shut down',
-    onConfirm: () =>
+  return {
+    consequence: {
+      title: 'Shut down container?',
+      lines: confirmLines(target, consequence),
+      confirmLabel: 'Shut down',
+    },
+    run: () =>
       void runAction(ctx.store, {
         doing: `Shutting down ${target.name}…`,
         call: () => ctx.actions.shutdown(target.name),
         done: () => `Shut down ${describe(target)}`,
         failed: `Shutdown of ${target.name} failed`,
       }),
-  });
+  };
 }
 
 export function newSlot(ctx: CommandContext): void {
@@ -205,14 +210,16 @@ function listNames(instances: SlotInstance[]): string {
     : `${names.slice(0, 4).join(', ')} +${names.length - 4} more`;
 }
 
-export function pauseFlagged(ctx: CommandContext): void {
+export function pauseFlagged(ctx: CommandContext): PreparedAction | undefined {
   const flagged = flaggedOrExplain(ctx).filter((i) => i.state === 'running');
-  if (flagged.length === 0) return;
-  ctx.store.getState().openConfirm({
-    title: `Pause ${flagged.length} flagged container(s)?`,
-    lines: [listNames(flagged)],
-    confirmLabel: 'Pause all',
-    onConfirm: () =>
+  if (flagged.length === 0) return undefined;
+  return {
+    consequence: {
+      title: `Pause ${flagged.length} flagged container(s)?`,
+      lines: [listNames(flagged)],
+      confirmLabel: 'Pause all',
+    },
+    run: () =>
       void runBulk(
         ctx.store,
         {
@@ -223,18 +230,20 @@ export function pauseFlagged(ctx: CommandContext): void {
         },
         (name) => ctx.actions.pause(name),
       ),
-  });
+  };
 }
 
-export function killFlagged(ctx: CommandContext): void {
+export function killFlagged(ctx: CommandContext): PreparedAction | undefined {
   const flagged = flaggedOrExplain(ctx);
-  if (flagged.length === 0) return;
-  ctx.store.getState().openConfirm({
-    title: `Kill ${flagged.length} flagged container(s)?`,
-    lines: [listNames(flagged), '', `Type ${flagged.length} and press Enter to kill them all.`],
-    confirmLabel: 'Kill all',
-    typeToConfirm: String(flagged.length),
-    onConfirm: () =>
+  if (flagged.length === 0) return undefined;
+  return {
+    consequence: {
+      title: `Kill ${flagged.length} flagged container(s)?`,
+      lines: [listNames(flagged), '', `Type ${flagged.length} and press Enter to kill them all.`],
+      confirmLabel: 'Kill all',
+      typeToConfirm: String(flagged.length),
+    },
+    run: () =>
       void runBulk(
         ctx.store,
         {
@@ -245,5 +254,5 @@ export function killFlagged(ctx: CommandContext): void {
         },
         (name) => ctx.actions.kill(name),
       ),
-  });
+  };
 }

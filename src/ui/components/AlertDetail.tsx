@@ -6,8 +6,10 @@ import { wrapText } from '../format/wrap.js';
 import type { Rect } from '../layout/layout.js';
 import { severityColor, severityLabel } from '../state/severity.js';
 import type { ThreatAlert } from '../state/types.js';
+import { MODE_STACKS } from '../keys/key-matchers.js';
 import { evidenceLines } from './evidence-lines.js';
 import { Line } from './Line.js';
+import { modeHints } from './mode-hints.js';
 
 interface AlertDetailProps {
   rect: Rect;
@@ -36,7 +38,7 @@ export function AlertDetail({ rect, alert }: AlertDetailProps) {
       { text: sanitize(alert.title), bold: true },
     ],
     text(
-      ` ${formatClock(alert.time)} · action: ${alert.action} · ${alert.acknowledged ? 'acknowledged' : 'NOT acknowledged (A acks)'}`,
+      ` ${formatClock(alert.time)} · action: ${alert.action} · ${alert.acknowledged ? 'acknowledged' : 'NOT acknowledged'}`,
     ),
     text(
       ` container ${alert.container} · slot ${alert.slot} · workspace ${sanitize(alert.workspace)}`,
@@ -61,7 +63,10 @@ export function AlertDetail({ rect, alert }: AlertDetailProps) {
       {shown.map((segments, i) => (
         <Line key={i} segments={segments} width={width} />
       ))}
-      <Line segments={text(' esc closes · A acknowledges', { dim: true })} width={width} />
+      <Line
+        segments={text(` ${modeHints(MODE_STACKS.alertDetail)}`, { dim: true })}
+        width={width}
+      />
     </Box>
   );
 }

@@ -1,8 +1,10 @@
 import { Box, Text } from 'ink';
 import { sanitize } from '../format/text-width.js';
+import { MODE_STACKS } from '../keys/key-matchers.js';
 import type { Rect } from '../layout/layout.js';
 import type { ConfirmState } from '../state/ui-types.js';
 import { Line } from './Line.js';
+import { modeHints } from './mode-hints.js';
 
 interface ConfirmDialogProps {
   rect: Rect;
@@ -45,10 +47,11 @@ export function ConfirmDialog({ rect, confirm }: ConfirmDialogProps) {
         <Line
           segments={[
             {
-              text:
+              text: modeHints(
                 request.typeToConfirm !== undefined
-                  ? 'enter confirms only if the text matches · esc cancels'
-                  : '←/→ choose · enter · esc cancels',
+                  ? MODE_STACKS.typedDialog
+                  : MODE_STACKS.buttonDialog,
+              ),
               dim: true,
             },
           ]}

@@ -1,9 +1,11 @@
 import type { Segment } from '../format/segments.js';
 import { sanitize } from '../format/text-width.js';
 import { DETACH_LABEL } from '../keys/commands.js';
+import { MODE_STACKS } from '../keys/key-matchers.js';
 import type { FilterState, Pane } from '../state/ui-types.js';
 import { footerHints } from './footer-hints.js';
 import { Line } from './Line.js';
+import { modeHints } from './mode-hints.js';
 
 interface FooterProps {
   width: number;
@@ -34,7 +36,7 @@ export function Footer({ width, focus, filter, filterErrors, attached }: FooterP
     { text: '█', color: 'cyan' },
     filterErrors.length > 0
       ? { text: `  ${filterErrors[0]}`, color: 'red' }
-      : { text: '  enter apply · esc clear', dim: true },
+      : { text: `  ${modeHints(MODE_STACKS.filter)}`, dim: true },
   ];
   return <Line segments={segments} width={width} />;
 }

@@ -1,5 +1,5 @@
+import stringWidth from 'string-width';
 import type { Segment } from '../format/segments.js';
-import { displayWidth } from '../format/text-width.js';
 import { COMMANDS } from '../keys/commands.js';
 import type { Pane } from '../state/ui-types.js';
 
@@ -8,8 +8,9 @@ export function footerHints(focus: Pane, width: number): Segment[] {
   const segments: Segment[] = [];
   let used = 0;
   for (const c of COMMANDS) {
-    if (!c.footer || (c.scope !== 'global' && c.scope !== focus)) continue;
-    const w = displayWidth(` ${c.keyLabel} ${c.title} `);
+    if (c.mode !== 'dashboard' || !c.visible) continue;
+    if (c.scope !== 'global' && c.scope !== focus) continue;
+    const w = stringWidth(` ${c.keyLabel} ${c.title} `);
     if (used + w > width) break;
     segments.push(
       { text: ` ${c.keyLabel}`, bold: true, color: 'cyan' },

@@ -1,4 +1,5 @@
-import { displayWidth, truncate } from './text-width.js';
+import stringWidth from 'string-width';
+import { truncate } from './text-width.js';
 
 /** A run of equally styled text inside one screen line. */
 export interface Segment {
@@ -33,14 +34,14 @@ export function fitSegments(segments: readonly Segment[], width: number, pad = t
   for (const segment of segments) {
     const room = width - used;
     if (room <= 0) break;
-    const w = displayWidth(segment.text);
+    const w = stringWidth(segment.text);
     if (w <= room) {
       out.push(segment);
       used += w;
     } else {
       const text = truncate(segment.text, room);
       out.push({ ...segment, text });
-      used += displayWidth(text);
+      used += stringWidth(text);
       break;
     }
   }

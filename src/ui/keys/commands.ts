@@ -1,28 +1,9 @@
 import * as act from '../actions/container-actions.js';
-import type { CommandContext } from './context.js';
+import type { Command, KeyMode } from './command.js';
+import * as dialog from './dialog-keys.js';
+import * as field from './field-keys.js';
 import * as nav from './navigation.js';
-
-export type CommandScope = 'global' | 'slots' | 'alerts';
-
-/**
- * One entry per user command. The footer hints, the `?` overlay and key dispatch are all
- * generated from this list, so they cannot drift apart.
- */
-export interface Command {
-  id: string;
-  /** Key names as produced by decodeKeys. */
-  keys: readonly string[];
-  /** How the keys are shown to the user. */
-  keyLabel: string;
-  /** Short footer label. */
-  title: string;
-  /** One line for the help overlay. */
-  help: string;
-  scope: CommandScope;
-  /** Shown in the footer hints (space permitting, in list order). */
-  footer: boolean;
-  run: (ctx: CommandContext) => void;
-}
+import * as overlay from './overlay-keys.js';
 
 /** Leaves an attached terminal pane; while attached this is the only key the dashboard sees. */
 export const DETACH_KEY = 'ctrl-q';
@@ -31,6 +12,11 @@ export const DETACH_LABEL = 'ctrl-q';
 
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
 
+/**
+ * Every key binding of the control room, one entry per command. Key dispatch, the footer, the `?`
+ * overlay and the hint lines of the overlays and dialogs are all generated from this list, so they
+ * cannot drift apart.
+ */
 export const COMMANDS: readonly Command[] = [
   {
     id: 'help',
@@ -38,8 +24,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: '?',
     title: 'help',
     help: 'Show or hide this help',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
+    visible: true,
     run: ({ store }) => store.getState().openOverlay({ kind: 'help', scroll: 0 }),
   },
   {
@@ -48,8 +35,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'q',
     title: 'quit',
     help: 'Quit (containers keep going)',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
+    visible: true,
     run: ({ exit }) => exit(),
   },
   {
@@ -58,8 +46,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'tab',
     title: 'pane',
     help: 'Switch slots/alerts pane',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
+    visible: true,
     run: nav.focusNext,
   },
   {
@@ -68,8 +57,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: '↑/k',
     title: 'up',
     help: 'Move up',
+    mode: 'dashboard',
     scope: 'global',
-    footer: false,
+    visible: false,
     run: (ctx) => nav.moveSelection(ctx, -1),
   },
   {
@@ -78,19 +68,32 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: '↓/j',
     title: 'down',
     help: 'Move down',
+    mode: 'dashboard',
     scope: 'global',
-    footer: false,
+    visible: false,
     run: (ctx) => nav.moveSelection(ctx, 1),
   },
   {
-    id: 'page',
-    keys: ['pageup', 'pagedown'],
-    keyLabel: 'PgUp/PgDn',
-    title: 'page',
-    help: 'Move a page up/down',
+    id: 'page-up',
+    keys: ['pageup'],
+    keyLabel: 'PgUp',
+    title: 'page up',
+    help: 'Move a page up',
+    mode: 'dashboard',
     scope: 'global',
-    footer: false,
-    run: (ctx) => nav.moveSelection(ctx, ctx.key.name === 'pageup' ? -nav.PAGE : nav.PAGE),
+    visible: false,
+    run: (ctx) => nav.moveSelection(ctx, -nav.PAGE),
+  },
+  {
+    id: 'page-down',
+    keys: ['pagedown'],
+    keyLabel: 'PgDn',
+    title: 'page down',
+    help: 'Move a page down',
+    mode: 'dashboard',
+    scope: 'global',
+    visible: false,
+    run: (ctx) => nav.moveSelection(ctx, nav.PAGE),
   },
   {
     id: 'jump',
@@ -98,19 +101,32 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: '1-9,0',
     title: 'workspace',
     help: 'Jump to workspace (0 = 10th)',
+    mode: 'dashboard',
     scope: 'global',
-    footer: false,
+    visible: false,
     run: nav.jumpToWorkspace,
   },
   {
-    id: 'fold',
-    keys: ['left', 'right', 'h', 'l'],
-    keyLabel: '←/→',
-    title: 'fold',
-    help: 'Collapse/expand workspace',
+    id: 'collapse',
+    keys: ['left', 'h'],
+    keyLabel: '←/h',
+    title: 'collapse',
+    help: 'Collapse the workspace',
+    mode: 'dashboard',
     scope: 'slots',
-    footer: false,
-    run: (ctx) => nav.fold(ctx, ctx.key.name === 'left' || ctx.key.name === 'h'),
+    visible: false,
+    run: (ctx) => nav.fold(ctx, true),
+  },
+  {
+    id: 'expand',
+    keys: ['right', 'l'],
+    keyLabel: '→/l',
+    title: 'expand',
+    help: 'Expand the workspace',
+    mode: 'dashboard',
+    scope: 'slots',
+    visible: false,
+    run: (ctx) => nav.fold(ctx, false),
   },
   {
     id: 'open',
@@ -118,8 +134,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'enter',
     title: 'open',
     help: 'Fold/attach/alert details',
+    mode: 'dashboard',
     scope: 'global',
-    footer: false,
+    visible: false,
     run: nav.openSelected,
   },
   {
@@ -128,8 +145,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'a',
     title: 'attach',
     help: 'Attach to the slot terminal',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
+    visible: true,
     run: act.attach,
   },
   {
@@ -138,8 +156,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: DETACH_LABEL,
     title: 'detach',
     help: 'Detach from the terminal pane',
+    mode: 'dashboard',
     scope: 'global',
-    footer: false,
+    visible: false,
     run: nav.detach,
   },
   {
@@ -148,8 +167,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'z',
     title: 'zoom',
     help: 'Toggle full-screen terminal',
+    mode: 'dashboard',
     scope: 'global',
-    footer: false,
+    visible: false,
     run: nav.toggleZoom,
   },
   {
@@ -158,8 +178,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'p',
     title: 'pause',
     help: 'Pause (freeze) the container',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
+    visible: true,
     run: act.pause,
   },
   {
@@ -168,8 +189,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'r',
     title: 'resume',
     help: 'Resume a paused container',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
+    visible: true,
     run: act.resume,
   },
   {
@@ -178,9 +200,11 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'K',
     title: 'kill',
     help: 'Kill container (asks first)',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
-    run: act.kill,
+    visible: true,
+    dangerous: true,
+    prepare: act.kill,
   },
   {
     id: 'snapshot',
@@ -188,8 +212,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'S',
     title: 'snap',
     help: 'Snapshot the container',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
+    visible: true,
     run: act.snapshot,
   },
   {
@@ -198,8 +223,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'n',
     title: 'new',
     help: 'New slot in the workspace',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
+    visible: true,
     run: act.newSlot,
   },
   {
@@ -208,9 +234,11 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'D',
     title: 'shutdown',
     help: 'Shut down container (asks)',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
-    run: act.shutdown,
+    visible: true,
+    dangerous: true,
+    prepare: act.shutdown,
   },
   {
     id: 'ack',
@@ -218,8 +246,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'A',
     title: 'ack',
     help: 'Acknowledge alert(s)',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
+    visible: true,
     run: (ctx) => act.ack(ctx),
   },
   {
@@ -228,9 +257,11 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'P',
     title: 'pause flagged',
     help: 'Pause all flagged containers',
+    mode: 'dashboard',
     scope: 'global',
-    footer: false,
-    run: act.pauseFlagged,
+    visible: false,
+    dangerous: true,
+    prepare: act.pauseFlagged,
   },
   {
     id: 'kill-flagged',
@@ -238,9 +269,11 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'X',
     title: 'kill flagged',
     help: 'Kill all flagged (type count)',
+    mode: 'dashboard',
     scope: 'global',
-    footer: false,
-    run: act.killFlagged,
+    visible: false,
+    dangerous: true,
+    prepare: act.killFlagged,
   },
   {
     id: 'filter',
@@ -248,8 +281,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: '/',
     title: 'filter',
     help: 'Filter: state: sev: ws: tool:',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
+    visible: true,
     run: nav.startFilter,
   },
   {
@@ -258,8 +292,9 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 'esc',
     title: 'clear',
     help: 'Clear the filter',
+    mode: 'dashboard',
     scope: 'global',
-    footer: false,
+    visible: false,
     run: nav.clearOrBack,
   },
   {
@@ -268,14 +303,178 @@ export const COMMANDS: readonly Command[] = [
     keyLabel: 's',
     title: 'sort',
     help: 'Cycle sort order of slots',
+    mode: 'dashboard',
     scope: 'global',
-    footer: true,
+    visible: true,
     run: nav.cycleSort,
+  },
+  {
+    id: 'help.close',
+    keys: ['escape', '?', 'q', 'enter'],
+    keyLabel: 'esc/?',
+    title: 'close',
+    help: 'Close the help',
+    mode: 'help',
+    scope: 'global',
+    visible: true,
+    run: overlay.close,
+  },
+  {
+    id: 'help.up',
+    keys: ['up', 'k'],
+    keyLabel: '↑/k',
+    title: 'up',
+    help: 'Scroll the help up',
+    mode: 'help',
+    scope: 'global',
+    visible: true,
+    run: (ctx) => overlay.scrollHelp(ctx, -1),
+  },
+  {
+    id: 'help.down',
+    keys: ['down', 'j'],
+    keyLabel: '↓/j',
+    title: 'down',
+    help: 'Scroll the help down',
+    mode: 'help',
+    scope: 'global',
+    visible: true,
+    run: (ctx) => overlay.scrollHelp(ctx, 1),
+  },
+  {
+    id: 'help.page-up',
+    keys: ['pageup'],
+    keyLabel: 'PgUp',
+    title: 'page up',
+    help: 'Scroll the help a page up',
+    mode: 'help',
+    scope: 'global',
+    visible: false,
+    run: (ctx) => overlay.scrollHelp(ctx, -overlay.HELP_PAGE),
+  },
+  {
+    id: 'help.page-down',
+    keys: ['pagedown'],
+    keyLabel: 'PgDn',
+    title: 'page down',
+    help: 'Scroll the help a page down',
+    mode: 'help',
+    scope: 'global',
+    visible: false,
+    run: (ctx) => overlay.scrollHelp(ctx, overlay.HELP_PAGE),
+  },
+  {
+    id: 'detail.close',
+    keys: ['escape', 'enter', 'q'],
+    keyLabel: 'esc',
+    title: 'close',
+    help: 'Close the alert details',
+    mode: 'alert-detail',
+    scope: 'global',
+    visible: true,
+    run: overlay.close,
+  },
+  {
+    id: 'detail.ack',
+    keys: ['A'],
+    keyLabel: 'A',
+    title: 'acknowledge',
+    help: 'Acknowledge the alert shown',
+    mode: 'alert-detail',
+    scope: 'global',
+    visible: true,
+    run: overlay.ackShownAlert,
+  },
+  {
+    id: 'confirm.cancel',
+    keys: ['escape', 'ctrl-c'],
+    keyLabel: 'esc',
+    title: 'cancel',
+    help: 'Cancel: nothing is done',
+    mode: 'confirm',
+    scope: 'global',
+    visible: true,
+    run: dialog.cancelConfirm,
+  },
+  {
+    id: 'buttons.toggle',
+    keys: ['left', 'right', 'tab', 'shift-tab', 'h', 'l'],
+    keyLabel: '←/→',
+    title: 'choose',
+    help: 'Move to the other button',
+    mode: 'buttons',
+    scope: 'global',
+    visible: true,
+    run: dialog.toggleButton,
+  },
+  {
+    id: 'buttons.press',
+    keys: ['enter'],
+    keyLabel: 'enter',
+    title: 'press',
+    help: 'Press the focused button',
+    mode: 'buttons',
+    scope: 'global',
+    visible: true,
+    run: dialog.pressButton,
+  },
+  {
+    id: 'typed.submit',
+    keys: ['enter'],
+    keyLabel: 'enter',
+    title: 'confirm if the text matches',
+    help: 'Confirm if the text matches',
+    mode: 'typed',
+    scope: 'global',
+    visible: true,
+    run: dialog.submitTyped,
+  },
+  {
+    id: 'filter.apply',
+    keys: ['enter'],
+    keyLabel: 'enter',
+    title: 'apply',
+    help: 'Apply the filter',
+    mode: 'filter',
+    scope: 'global',
+    visible: true,
+    run: dialog.applyFilter,
+  },
+  {
+    id: 'filter.cancel',
+    keys: ['escape', 'ctrl-c'],
+    keyLabel: 'esc',
+    title: 'clear',
+    help: 'Clear the filter',
+    mode: 'filter',
+    scope: 'global',
+    visible: true,
+    run: dialog.cancelFilter,
+  },
+  {
+    id: 'field.delete',
+    keys: ['backspace'],
+    keyLabel: 'backspace',
+    title: 'delete',
+    help: 'Delete the last character',
+    mode: 'field',
+    scope: 'global',
+    visible: false,
+    run: field.deleteLeft,
+  },
+  {
+    id: 'field.clear',
+    keys: ['ctrl-u'],
+    keyLabel: 'ctrl-u',
+    title: 'clear',
+    help: 'Clear the field',
+    mode: 'field',
+    scope: 'global',
+    visible: false,
+    run: field.clear,
   },
 ];
 
-export function findCommand(keyName: string, focus: 'slots' | 'alerts'): Command | undefined {
-  return COMMANDS.find(
-    (c) => c.keys.includes(keyName) && (c.scope === 'global' || c.scope === focus),
-  );
+export function commandsIn(mode: KeyMode): Command[] {
+  return COMMANDS.filter((c) => c.mode === mode);
 }

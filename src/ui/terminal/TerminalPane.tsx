@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import stringWidth from 'string-width';
 import type { Segment } from '../format/segments.js';
-import { displayWidth, sanitize } from '../format/text-width.js';
+import { sanitize } from '../format/text-width.js';
 import { Line } from '../components/Line.js';
 import { DETACH_LABEL } from '../keys/commands.js';
 import type { Rect } from '../layout/layout.js';
@@ -36,7 +37,7 @@ function titleSegments(name: string, width: number, banner?: ThreatAlert): Segme
     return [{ text, bold: true, color: 'red' }];
   }
   const left = `─ ${name} `;
-  const fill = Math.max(1, width - displayWidth(left) - displayWidth(chord) - 1);
+  const fill = Math.max(1, width - stringWidth(left) - stringWidth(chord) - 1);
   return [
     { text: '─ ', color: 'cyan' },
     { text: name, bold: true, color: 'cyan' },

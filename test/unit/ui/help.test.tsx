@@ -1,6 +1,10 @@
 import { cleanup } from './harness.js';
 import { afterEach, describe, expect, test } from 'vitest';
-import { COMMANDS } from '../../../src/ui/keys/commands.js';
+import { modeHints } from '../../../src/ui/components/mode-hints.js';
+import { commandsIn } from '../../../src/ui/keys/commands.js';
+import { MODE_STACKS } from '../../../src/ui/keys/key-matchers.js';
+
+const DASHBOARD = commandsIn('dashboard');
 import { KEY, populatedStore, recordingActions, renderApp, settle } from './helpers.js';
 
 afterEach(cleanup);
@@ -9,12 +13,13 @@ describe('help overlay', () => {
   test.each([
     [80, 24],
     [120, 40],
-  ])('lists every registered command at %ix%i', async (cols, rows) => {
+  ])('lists every dashboard command at %ix%i', async (cols, rows) => {
     const app = renderApp(populatedStore(2, 2), recordingActions().actions, { cols, rows });
     await settle();
     await app.press('?');
     const screen = app.screen();
-    for (const command of COMMANDS) {
+    expect(screen).toContain(modeHints(MODE_STACKS.help));
+    for (const command of DASHBOARD) {
       expect(screen).toContain(command.keyLabel);
       expect(screen, command.id).toContain(command.help);
     }
@@ -28,12 +33,12 @@ describe('help overlay', () => {
     await settle();
     await app.press('?');
     let seen = app.screen();
-    expect(seen).toContain('↑/↓ scroll');
-    for (let i = 0; i < COMMANDS.length; i++) {
+    expect(seen).toContain(`${modeHints(MODE_STACKS.help)} (1-`);
+    for (let i = 0; i < DASHBOARD.length; i++) {
       await app.press(KEY.down);
       seen += app.screen();
     }
-    for (const command of COMMANDS) expect(seen, command.id).toContain(command.help);
+    for (const command of DASHBOARD) expect(seen, command.id).toContain(command.help);
     for (const line of app.lines()) expect(line.length).toBeLessThanOrEqual(60);
     expect(app.lines().length).toBeLessThanOrEqual(14);
   });
@@ -45,17 +50,20 @@ describe('help overlay', () => {
     });
     await settle();
     const footer = app.lines().at(-1)!;
-    for (const command of COMMANDS.filter((c) => c.footer)) {
+    for (const command of DASHBOARD.filter((c) => c.visible)) {
       expect(footer).toContain(`${command.keyLabel} ${command.title}`);
     }
   });
 
   test('help texts fit the two-column overlay of an 80-column terminal', () => {
-    for (const command of COMMANDS) expect(command.help.length, command.id).toBeLessThanOrEqual(29);
+    for (const command of DASHBOARD)
+      expect(command.help.length, command.id).toBeLessThanOrEqual(29);
   });
 
-  test('every key is bound to exactly one command', () => {
-    const keys = COMMANDS.flatMap((c) => c.keys);
-    expect(new Set(keys).size).toBe(keys.length);
+  test('every key is bound to exactly one command of the modes live together', () => {
+    for (const [stack, modes] of Object.entries(MODE_STACKS)) {
+      const keys = modes.flatMap((mode) => commandsIn(mode).flatMap((c) => c.keys));
+      expect(new Set(keys).size, stack).toBe(keys.length);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
 import { App } from '../../../src/ui/App.js';
-import { COMMANDS } from '../../../src/ui/keys/commands.js';
+import { commandsIn } from '../../../src/ui/keys/commands.js';
 import type { Size } from '../../../src/ui/layout/layout.js';
 import type { TuiStoreApi } from '../../../src/ui/state/store.js';
 import type { TuiActions } from '../../../src/ui/actions/tui-actions.js';
@@ -96,7 +96,7 @@ describe('control room under ink-testing-library', () => {
     expect(calls).toEqual([]);
   });
 
-  test('the help overlay lists every registered command', async () => {
+  test('the help overlay lists every dashboard command', async () => {
     const app = renderApp(populatedStore(2, 2), recordingActions().actions, {
       cols: 100,
       rows: 40,
@@ -104,7 +104,7 @@ describe('control room under ink-testing-library', () => {
     await settle();
     await app.press('?');
     const screen = app.screen();
-    for (const command of COMMANDS) {
+    for (const command of commandsIn('dashboard')) {
       expect(screen, command.id).toContain(command.keyLabel);
       expect(screen, command.id).toContain(command.help);
     }

@@ -39,7 +39,7 @@ function startFakeUpstream(): Promise<number> {
     const question = parseMessage(query).questions[0]!;
     const header = Buffer.from(query.subarray(0, 12));
     const known = question.name.endsWith('.test');
-    const answer = known && question.type === 1;
+    const answer = known && question.type === 'A';
     header.writeUInt16BE(0x8180 | (known ? 0 : 3), 2);
     header.writeUInt16BE(answer ? 1 : 0, 6);
     const rr = Buffer.alloc(16);

@@ -3,12 +3,7 @@ import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DnsResolver, type DnsAlertEvent } from '../../../../src/security/dns/resolver.js';
 import { frame, unframe } from '../../../../src/security/dns/upstream.js';
-import {
-  RCODE,
-  encodeQuery,
-  parseMessage,
-  type Message,
-} from '../../../../src/security/dns/wire.js';
+import { encodeQuery, parseMessage, type Message } from '../../../../src/security/dns/wire.js';
 import type { LearnedAddress } from '../../../../src/security/nft/index.js';
 import { parseAllowlist } from '../../../../src/security/nft/index.js';
 
@@ -54,13 +49,17 @@ function startUpstream(ttl: number): Promise<void> {
   );
 }
 
-async function ask(name: string, type = 1): Promise<{ message: Message; atMs: number }> {
+/** The A records of a message as [address, TTL]. */
+const aRecords = (message: Message) =>
+  message.answers.flatMap((a) => (a.type === 'A' ? [[a.data, a.ttl]] : []));
+
+async function ask(name: string): Promise<{ message: Message; atMs: number }> {
   const client = createSocket('udp4');
   try {
     const reply = await new Promise<Buffer>((resolve, reject) => {
       client.once('message', resolve);
       client.once('error', reject);
-      client.send(encodeQuery(0x4242, { name, type, class: 1 }), port, LOCAL);
+      client.send(encodeQuery(0x4242, { name, type: 'A', class: 'IN' }), port, LOCAL);
     });
     return { message: parseMessage(reply), atMs: performance.now() };
   } finally {
@@ -98,8 +97,8 @@ afterEach(async () => {
 describe('coi DNS resolver', () => {
   it('answers an allowed name after its addresses are learned, for max(TTL, 5 min)', async () => {
     const { message, atMs } = await ask('allowed.test');
-    expect(message).toMatchObject({ id: 0x4242, rcode: RCODE.noError });
-    expect(message.answers.map((a) => a.address)).toEqual(['203.0.113.7']);
+    expect(message).toMatchObject({ id: 0x4242, rcode: 'NOERROR' });
+    expect(aRecords(message).map(([address]) => address)).toEqual(['203.0.113.7']);
     expect(learned).toEqual([
       {
         ip: LOCAL,
@@ -122,7 +121,7 @@ describe('coi DNS resolver', () => {
 
   it('refuses and alerts an unlisted name without asking upstream', async () => {
     const { message } = await ask('exfil.example');
-    expect(message.rcode).toBe(RCODE.refused);
+    expect(message.rcode).toBe('REFUSED');
     expect(upstreamQueries).toEqual([]);
     expect(alerts).toMatchObject([
       {
@@ -137,21 +136,21 @@ describe('coi DNS resolver', () => {
     await ask('allowed.test');
     nowMs += 30_000;
     const cached = await ask('allowed.test');
-    expect(cached.message.answers[0]?.ttl).toBe(30);
+    expect(aRecords(cached.message)[0]?.[1]).toBe(30);
     expect(upstreamQueries).toEqual(['allowed.test']);
     upstream.close();
     await startUpstreamThatIgnores();
     nowMs += 120_000;
     const stale = await ask('allowed.test');
-    expect(stale.message.rcode).toBe(RCODE.noError);
-    expect(stale.message.answers.map((a) => [a.address, a.ttl])).toEqual([['203.0.113.7', 30]]);
+    expect(stale.message.rcode).toBe('NOERROR');
+    expect(aRecords(stale.message)).toEqual([['203.0.113.7', 30]]);
     expect(learned.at(-1)?.timeoutSec).toBe(300);
   });
 
   it('answers SERVFAIL when upstream is down and nothing is cached', async () => {
     upstream.close();
     await startUpstreamThatIgnores();
-    expect((await ask('allowed.test')).message.rcode).toBe(RCODE.servFail);
+    expect((await ask('allowed.test')).message.rcode).toBe('SERVFAIL');
   });
 
   it('refreshes cached names on demand (the refresh interval)', async () => {
@@ -163,7 +162,7 @@ describe('coi DNS resolver', () => {
   it('answers over TCP', async () => {
     const reply = await new Promise<Buffer>((resolve, reject) => {
       const socket = connect({ host: LOCAL, port }, () =>
-        socket.write(frame(encodeQuery(7, { name: 'allowed.test', type: 1, class: 1 }))),
+        socket.write(frame(encodeQuery(7, { name: 'allowed.test', type: 'A', class: 'IN' }))),
       );
       let data = Buffer.alloc(0);
       socket.on('data', (chunk) => {
@@ -176,7 +175,7 @@ describe('coi DNS resolver', () => {
       });
       socket.on('error', reject);
     });
-    expect(parseMessage(reply)).toMatchObject({ id: 7, answers: [{ address: '203.0.113.7' }] });
+    expect(parseMessage(reply)).toMatchObject({ id: 7, answers: [{ data: '203.0.113.7' }] });
   });
 
   it('answers FORMERR to a malformed query', async () => {
@@ -189,7 +188,7 @@ describe('coi DNS resolver', () => {
       client.send(garbage, port, LOCAL);
     });
     client.close();
-    expect(parseMessage(reply)).toMatchObject({ id: 0x0101, rcode: RCODE.formErr });
+    expect(parseMessage(reply)).toMatchObject({ id: 0x0101, rcode: 'FORMERR' });
   });
 });
 
