@@ -1,7 +1,7 @@
 import { Box, useApp } from 'ink';
 import { useMemo } from 'react';
 import type { TuiActions } from './actions/tui-actions.js';
-import { Body } from './components/Body.js';
+import { AlertQueue, Body } from './components/Body.js';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
@@ -16,7 +16,6 @@ import type { TuiStoreApi } from './state/store.js';
 import { useNow } from './state/use-now.js';
 import { DEFAULT_FRAME_MS, useTuiState } from './state/use-tui-state.js';
 import { deriveView } from './state/view.js';
-import { AlertsPane } from './components/AlertsPane.js';
 import type { TerminalView } from './terminal/terminal-controller.js';
 import { TerminalPane } from './terminal/TerminalPane.js';
 import { useAttachBanner, useTerminalPane } from './terminal/use-terminal-pane.js';
@@ -109,14 +108,7 @@ export function App({
   ) : (
     <Box flexDirection="row" width={layout.body.width} height={layout.body.height} columnGap={1}>
       {terminalPane}
-      <AlertsPane
-        rect={layout.alerts}
-        alerts={view.alerts}
-        total={state.alerts.length}
-        unacked={counts.info + counts.warning + counts.high + counts.critical}
-        selected={view.alertIndex}
-        focused={false}
-      />
+      <AlertQueue layout={layout} state={state} view={view} focused={false} />
     </Box>
   );
   return (

@@ -26,7 +26,6 @@ export function Body({ layout, state, view, now }: BodyProps) {
     const alert = state.alerts.find((a) => a.id === overlay.alertId);
     return <AlertDetail rect={layout.body} alert={alert} />;
   }
-  const counts = unackedCounts(state.alerts);
   return (
     <Box
       flexDirection={layout.kind === 'stacked' ? 'column' : 'row'}
@@ -43,14 +42,27 @@ export function Body({ layout, state, view, now }: BodyProps) {
         filterText={state.ui.filter.text}
         now={now}
       />
-      <AlertsPane
-        rect={layout.alerts}
-        alerts={view.alerts}
-        total={state.alerts.length}
-        unacked={counts.info + counts.warning + counts.high + counts.critical}
-        selected={view.alertIndex}
-        focused={focus === 'alerts'}
-      />
+      <AlertQueue layout={layout} state={state} view={view} focused={focus === 'alerts'} />
     </Box>
+  );
+}
+
+/** The alert queue's pane, beside or below the slots, or beside the terminal. */
+export function AlertQueue({
+  layout,
+  state,
+  view,
+  focused,
+}: Omit<BodyProps, 'now'> & { focused: boolean }) {
+  const counts = unackedCounts(state.alerts);
+  return (
+    <AlertsPane
+      rect={layout.alerts}
+      alerts={view.alerts}
+      total={state.alerts.length}
+      unacked={counts.info + counts.warning + counts.high + counts.critical}
+      selected={view.alertIndex}
+      focused={focused}
+    />
   );
 }
