@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errorFromEnvelope } from '../../src/incus/errors.js';
 import type { EventListener, StreamState } from '../../src/incus/events.js';
 import type { LifecycleAction, LifecycleEvent } from '../../src/incus/event-types.js';
+import type { RunOptions, RunResult } from '../../src/incus/exec-types.js';
 import type {
   Instance,
   InstanceCreateOptions,
@@ -16,6 +17,7 @@ import type {
 import type { InstanceCopyOptions, InstanceFilter, Versioned } from '../../src/incus/instances.js';
 import type {
   EventsService,
+  ExecService,
   IncusApi,
   IncusOperation,
   InstancesService,
@@ -23,18 +25,30 @@ import type {
 } from '../../src/incus/interfaces.js';
 import type { OperationMetadata } from '../../src/incus/types.js';
 
+/** An instance a test starts with: Running unless told (what a session leaves), no devices. */
+export interface SeededInstance {
+  name: string;
+  status?: InstanceStatus;
+  config?: Record<string, string>;
+  /** Snapshot names, oldest first. */
+  snapshots?: string[];
+}
+
 /**
  * An in-memory Incus for unit tests of orchestration: instances and their snapshots, state changes
- * with the daemon's refusals (in its words, decoded by the real `errorFromEnvelope`), and the
- * lifecycle events they cause. Every operation has finished by the time it is returned. No
- * profiles (expanded config and devices are the instance's own), no ETags, no list filters; any
- * other method rejects with "not supported by the fake".
+ * with the daemon's refusals (in its words, decoded by the real `errorFromEnvelope`), the
+ * lifecycle events they cause, and `exec.run` answered by the test's script. Every operation has
+ * finished by the time it is returned. No profiles (expanded config and devices are the instance's
+ * own), no ETags, no list filters; any other method rejects with "not supported by the fake".
  */
 export class FakeIncus implements IncusApi {
+  /** Each call to `instances`, `snapshots` or `exec` from outside, in order: `"instances.start c1"`. */
+  readonly calls: string[] = [];
   readonly events = new FakeEvents();
-  readonly instances = new FakeInstances(this.events);
-  readonly snapshots = new FakeSnapshots(this.instances, this.events);
-  readonly exec = unsupported<IncusApi['exec']>('exec');
+  private readonly store = new FakeInstances(this.events);
+  readonly instances = this.recorded('instances', this.store);
+  readonly snapshots = this.recorded('snapshots', new FakeSnapshots(this.store, this.events));
+  readonly exec = this.recorded('exec', new FakeExec(this.store));
   readonly files = unsupported<IncusApi['files']>('files');
   readonly fileTree = unsupported<IncusApi['fileTree']>('fileTree');
   readonly images = unsupported<IncusApi['images']>('images');
@@ -42,6 +56,11 @@ export class FakeIncus implements IncusApi {
   readonly networks = unsupported<IncusApi['networks']>('networks');
   readonly profiles = unsupported<IncusApi['profiles']>('profiles');
   readonly server = unsupported<IncusApi['server']>('server');
+
+  /** `seed` is there from the start: no calls, no events. */
+  constructor(seed: SeededInstance[] = []) {
+    for (const instance of seed) this.store.seed(instance);
+  }
 
   connect(): Promise<void> {
     this.events.setState('open');
@@ -51,6 +70,21 @@ export class FakeIncus implements IncusApi {
   close(): Promise<void> {
     this.events.setState('closed');
     return Promise.resolve();
+  }
+
+  /** Logs each call made through it; the fake's calls to itself go around it, unlogged. */
+  private recorded<T extends object>(service: string, target: T): T {
+    return new Proxy(target, {
+      get: (_target, method) => {
+        const value: unknown = Reflect.get(target, method);
+        if (typeof value !== 'function' || typeof method !== 'string') return value;
+        return (...args: unknown[]) => {
+          const name = typeof args[0] === 'string' ? ` ${args[0]}` : '';
+          this.calls.push(`${service}.${method}${name}`);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
   }
 }
 
@@ -103,6 +137,8 @@ function refused(message: string, code: number): Promise<never> {
 
 const STATUS_CODES: Record<string, number> = { Running: 103, Stopped: 102, Frozen: 110 };
 const NAME_TAKEN = 'UNIQUE constraint failed: instances.project_id, instances.name';
+
+type InstanceFields = Omit<InstancePut, 'architecture' | 'stateful'> & Pick<Instance, 'type'>;
 
 export class FakeEvents implements EventsService {
   state: StreamState = 'idle';
@@ -291,14 +327,33 @@ export class FakeInstances implements InstancesService {
     return instance ? Promise.resolve(instance) : refused('Instance not found', 404);
   }
 
-  private add(
-    name: string,
-    fields: Omit<InstancePut, 'architecture' | 'stateful'> & Pick<Instance, 'type'>,
-  ): void {
+  seed({ name, status = 'Running', config = {}, snapshots = [] }: SeededInstance): void {
+    const instance = this.insert(name, {
+      type: 'container',
+      config,
+      devices: {},
+      profiles: ['default'],
+      ephemeral: false,
+      description: '',
+    });
+    instance.status = status;
+    instance.status_code = STATUS_CODES[status]!;
+    this.snapshotsOf.set(
+      name,
+      snapshots.map((snapshot) => snapshotOf(instance, snapshot)),
+    );
+  }
+
+  private add(name: string, fields: InstanceFields): void {
+    this.insert(name, fields);
+    this.events.lifecycle('instance-created', instanceSource(name));
+  }
+
+  private insert(name: string, fields: InstanceFields): Instance {
     const now = new Date().toISOString();
     const config = { ...fields.config };
     const devices = structuredClone(fields.devices);
-    this.all.set(name, {
+    const instance: Instance = {
       ...fields,
       name,
       status: 'Stopped',
@@ -314,8 +369,9 @@ export class FakeInstances implements InstancesService {
       project: 'default',
       expanded_config: { ...config },
       expanded_devices: structuredClone(devices),
-    });
-    this.events.lifecycle('instance-created', instanceSource(name));
+    };
+    this.all.set(name, instance);
+    return instance;
   }
 
   private setStatus(name: string, status: InstanceStatus, action: LifecycleAction): void {
@@ -340,30 +396,14 @@ export class FakeSnapshots implements SnapshotsService {
 
   async create(instance: string, opts: SnapshotCreateOptions = {}): Promise<IncusOperation> {
     if (opts.stateful) return notSupported('stateful snapshots')();
-    const { config, devices, profiles, ephemeral, architecture } =
-      await this.instances.find(instance);
+    const source = await this.instances.find(instance);
     const taken = await this.list(instance);
     let n = taken.length;
     while (taken.some((s) => s.name === `snap${n}`)) n++;
     const name = opts.name ?? `snap${n}`;
     if (taken.some((s) => s.name === name))
       return finished('Snapshotting instance', `Snapshot "${name}" already exists`);
-    const now = new Date().toISOString();
-    taken.push({
-      name,
-      created_at: now,
-      expires_at: opts.expiresAt?.toISOString() ?? '0001-01-01T00:00:00Z',
-      last_used_at: now,
-      stateful: false,
-      size: -1,
-      architecture,
-      config: { ...config },
-      devices: structuredClone(devices),
-      expanded_config: { ...config },
-      expanded_devices: structuredClone(devices),
-      profiles: [...profiles],
-      ephemeral,
-    });
+    taken.push(snapshotOf(source, name, opts.expiresAt));
     this.instances.snapshotsOf.set(instance, taken);
     this.events.lifecycle('instance-snapshot-created', snapshotSource(instance, name));
     return finished('Snapshotting instance');
@@ -394,6 +434,59 @@ export class FakeSnapshots implements SnapshotsService {
     this.events.lifecycle('instance-snapshot-deleted', snapshotSource(instance, snapshot));
     return finished('Deleting snapshot');
   }
+}
+
+/** Answers a command run in an instance; `undefined` leaves the command unsupported. */
+export type ExecScript = (
+  instance: string,
+  command: string[],
+  opts: RunOptions,
+) => RunResult | undefined;
+
+export function runResult(exitCode: number, stdout = '', stderr = ''): RunResult {
+  return { exitCode, stdout: Buffer.from(stdout), stderr: Buffer.from(stderr) };
+}
+
+export class FakeExec implements ExecService {
+  private script: ExecScript = () => undefined;
+
+  constructor(private readonly instances: FakeInstances) {}
+
+  /** What `run` answers from now on. */
+  answer(script: ExecScript): void {
+    this.script = script;
+  }
+
+  async run(instance: string, command: string[], opts: RunOptions = {}): Promise<RunResult> {
+    const { status } = await this.instances.find(instance);
+    if (status === 'Stopped') return refused('Instance is not running', 400);
+    if (status === 'Frozen') return refused('Instance is frozen', 400);
+    const result = this.script(instance, command, opts);
+    return result ?? notSupported(`exec.run of \`${command.join(' ')}\``)();
+  }
+
+  start: ExecService['start'] = notSupported('exec.start');
+  interactive: ExecService['interactive'] = notSupported('exec.interactive');
+}
+
+function snapshotOf(instance: Instance, name: string, expiresAt?: Date): InstanceSnapshot {
+  const { config, devices, profiles, ephemeral, architecture } = instance;
+  const now = new Date().toISOString();
+  return {
+    name,
+    created_at: now,
+    expires_at: expiresAt?.toISOString() ?? '0001-01-01T00:00:00Z',
+    last_used_at: now,
+    stateful: false,
+    size: -1,
+    architecture,
+    config: { ...config },
+    devices: structuredClone(devices),
+    expanded_config: { ...config },
+    expanded_devices: structuredClone(devices),
+    profiles: [...profiles],
+    ephemeral,
+  };
 }
 
 function instanceSource(name: string): string {

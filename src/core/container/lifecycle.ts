@@ -58,7 +58,10 @@ async function status(
 }
 
 /** Starts a stopped container; resumes a frozen one. */
-export async function startContainer(incus: IncusApi, name: string): Promise<void> {
+export async function startContainer(
+  incus: Pick<IncusApi, 'instances'>,
+  name: string,
+): Promise<void> {
   const now = await status(incus, name);
   if (now === 'Running') return;
   if (now === 'Frozen') return resumeContainer(incus, name);

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { codeUidOf } from '../../../../src/core/container/code-uid.js';
-import { FakeContainers, runResult } from '../../../helpers/fake-containers.js';
+import { FakeIncus, runResult } from '../../../helpers/fake-incus.js';
 
-const withId = (answer: (user: string) => ReturnType<typeof runResult>) =>
-  new FakeContainers([{ name: 'box' }], (_c, command) =>
+const withId = (answer: (user: string) => ReturnType<typeof runResult>) => {
+  const incus = new FakeIncus([{ name: 'box' }]);
+  incus.exec.answer((_c, command) =>
     command[0] === 'id' && command[1] === '-u' ? answer(command[2]!) : runResult(1),
   );
+  return incus;
+};
 
 describe('codeUidOf', () => {
   it("asks the container for its code user's uid (remapped to the workspace owner)", async () => {

@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resumeContainer } from '../../../../src/core/container/resume.js';
 import { IncusError, IncusNotFoundError } from '../../../../src/incus/errors.js';
-import { doneOperation, FakeContainers } from '../../../helpers/fake-containers.js';
+import { FakeIncus } from '../../../helpers/fake-incus.js';
 
 describe('resumeContainer', () => {
   it('unfreezes and clears the threat marker, leaving the other keys', async () => {
-    const incus = new FakeContainers([
+    const incus = new FakeIncus([
       {
         name: 'box',
         status: 'Frozen',
@@ -13,20 +13,17 @@ describe('resumeContainer', () => {
       },
     ]);
     await resumeContainer(incus, 'box');
-    expect(incus.container('box').status).toBe('Running');
-    expect(incus.container('box').config).toEqual({ 'user.coi.workspace': '/ws' });
+    expect(incus.instances.all.get('box')?.status).toBe('Running');
+    expect(incus.instances.all.get('box')?.config).toEqual({ 'user.coi.workspace': '/ws' });
     expect(incus.calls).toEqual(['instances.unfreeze box', 'instances.patch box']);
   });
 
   /** Unfreezes fine, then the marker's PATCH fails with `error`. */
-  const patchFails = (error: Error) => ({
-    instances: {
-      unfreeze: async () => doneOperation(),
-      patch: async () => {
-        throw error;
-      },
-    },
-  });
+  const patchFails = (error: Error) => {
+    const incus = new FakeIncus([{ name: 'box', status: 'Frozen' }]);
+    vi.spyOn(incus.instances, 'patch').mockRejectedValue(error);
+    return incus;
+  };
 
   it('is done when the container is gone before its marker is cleared', async () => {
     await expect(

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ContainerActions } from '../../../../src/core/control-room/actions.js';
-import { FakeContainers } from '../../../helpers/fake-containers.js';
+import { FakeIncus } from '../../../helpers/fake-incus.js';
 import { inTimeZone } from '../../../helpers/time-zone.js';
 
 // 05:00 on the 5th in Kolkata (UTC+5:30): a local-time name would differ in day and hour.
@@ -8,7 +8,7 @@ inTimeZone('Asia/Kolkata');
 const NOW = new Date('2026-03-04T23:30:00Z');
 
 /** The control room's snapshot and resume (`RoomActions` inherits them). */
-const room = (incus: FakeContainers) => new ContainerActions(incus);
+const room = (incus: FakeIncus) => new ContainerActions(incus);
 
 describe('control room: snapshot', () => {
   beforeEach(() => {
@@ -20,13 +20,13 @@ describe('control room: snapshot', () => {
   });
 
   it('names the snapshot like `coi snapshot create` does (local time)', async () => {
-    const incus = new FakeContainers([{ name: 'box' }]);
+    const incus = new FakeIncus([{ name: 'box' }]);
     expect(await room(incus).snapshot('box')).toBe('snap-20260305-050000');
-    expect(incus.container('box').snapshots).toEqual(['snap-20260305-050000']);
+    expect(await incus.snapshots.names('box')).toEqual(['snap-20260305-050000']);
   });
 
   it('refuses a name the container already has a snapshot of', async () => {
-    const incus = new FakeContainers([{ name: 'box', snapshots: ['snap-20260305-050000'] }]);
+    const incus = new FakeIncus([{ name: 'box', snapshots: ['snap-20260305-050000'] }]);
     await expect(room(incus).snapshot('box')).rejects.toThrow(
       'box already has a snapshot named "snap-20260305-050000"',
     );
@@ -36,11 +36,11 @@ describe('control room: snapshot', () => {
 
 describe('control room: resume', () => {
   it('unfreezes and clears the threat marker', async () => {
-    const incus = new FakeContainers([
+    const incus = new FakeIncus([
       { name: 'box', status: 'Frozen', config: { 'user.coi.frozen_by': 'threat' } },
     ]);
     await room(incus).resume('box');
-    expect(incus.container('box').status).toBe('Running');
-    expect(incus.container('box').config).toEqual({});
+    expect(incus.instances.all.get('box')?.status).toBe('Running');
+    expect(incus.instances.all.get('box')?.config).toEqual({});
   });
 });

@@ -4,7 +4,7 @@ import {
   checkSnapshotName,
   createSnapshot,
 } from '../../../../src/core/snapshot/snapshots.js';
-import { FakeContainers } from '../../../helpers/fake-containers.js';
+import { FakeIncus } from '../../../helpers/fake-incus.js';
 import { inTimeZone } from '../../../helpers/time-zone.js';
 
 // 05:00 on the 5th in Kolkata (UTC+5:30): a local-time name would differ in day and hour.
@@ -31,14 +31,14 @@ describe('createSnapshot', () => {
   });
 
   it('names an unnamed snapshot after the current local time', async () => {
-    const incus = new FakeContainers([{ name: 'box' }]);
+    const incus = new FakeIncus([{ name: 'box' }]);
     const snap = await createSnapshot(incus, 'box');
     expect(snap.name).toBe('snap-20260305-050000');
-    expect(incus.container('box').snapshots).toEqual(['snap-20260305-050000']);
+    expect(await incus.snapshots.names('box')).toEqual(['snap-20260305-050000']);
   });
 
   it('refuses a name the container already has, and creates nothing', async () => {
-    const incus = new FakeContainers([{ name: 'box', snapshots: ['snap-20260305-050000'] }]);
+    const incus = new FakeIncus([{ name: 'box', snapshots: ['snap-20260305-050000'] }]);
     await expect(createSnapshot(incus, 'box')).rejects.toThrow(
       'box already has a snapshot named "snap-20260305-050000"',
     );
