@@ -7,6 +7,7 @@ import { endSession } from '../../core/session/end.js';
 import { confirmOrForce } from '../confirm.js';
 import { withContext } from '../context.js';
 import { containersAfterReconcile } from '../powered-off.js';
+import { profileTargets } from '../../shared/profile-devices.js';
 
 interface CleanFlags {
   force?: boolean;
@@ -36,8 +37,7 @@ export function registerClean(program: Command): void {
         for (const name of await locks.containers()) {
           if (!live.has(name)) cleaned += (await locks.release(name)) > 0 ? 1 : 0;
         }
-        const profile = await ctx.incus.profiles.get('default');
-        const bridge = Object.values(profile.devices).find((d) => d.type === 'nic')?.network;
+        const { bridge } = profileTargets((await ctx.incus.profiles.get('default')).devices);
         if (bridge) cleaned += (await reconcileNetwork(ctx.incus, bridge)).length;
         if (!flags.orphans) {
           const stopped = containers.filter((c) => c.status === 'Stopped');
