@@ -31,7 +31,10 @@ import type {
 import type { Network, NetworkLease } from '../../src/incus/networks.js';
 import type { OperationMetadata } from '../../src/incus/types.js';
 
-/** An instance a test starts with: Running unless told (what a session leaves), no devices unless told. */
+/**
+ * An instance a test starts with: Running unless told (what a session leaves), no devices
+ * unless told.
+ */
 export interface SeededInstance {
   name: string;
   status?: InstanceStatus;
@@ -55,11 +58,14 @@ export interface SeededNetwork {
  * with the daemon's refusals (in its words, decoded by the real `errorFromEnvelope`), the
  * lifecycle events they cause, `exec.run` answered by the test's script, files, and networks with
  * their leases. Every operation has finished by the time it is returned. No profiles (expanded
- * config and devices are the instance's own), no ETags, no list filters; any other method rejects
- * with "not supported by the fake".
+ * config and devices are the instance's own), no DHCP (a running instance's state holds no
+ * address), no ETags, no list filters; any other method rejects with "not supported by the fake".
  */
 export class FakeIncus implements IncusApi {
-  /** Each call to `instances`, `snapshots`, `exec`, `files` or `networks` from outside, in order: `"instances.start c1"`. */
+  /**
+   * Each call to `instances`, `snapshots`, `exec`, `files` or `networks` from outside, in order:
+   * `"instances.start c1"`.
+   */
   readonly calls: string[] = [];
   readonly events = new FakeEvents();
   private readonly store = new FakeInstances(this.events);

@@ -27,7 +27,7 @@ export interface MonitorDaemonOptions {
   settings: MonitorSettings;
   /** Read coi's nft log lines from /dev/kmsg (`[monitoring.nft] enabled`). */
   network: boolean;
-  /** coi's DNS resolver for allowlist containers (AllowlistDns); the daemon registers each one it sees. */
+  /** coi's allowlist DNS resolver (AllowlistDns); the daemon registers each allowlist container. */
   allowlistDns?: AllowlistResolver;
   /** Removes a container's network rules before a kill (NetworkGuard.release by its IPv4). */
   releaseNetwork?: (ip: string) => Promise<void>;
