@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { errorFromEnvelope } from '../../src/incus/errors.js';
+import type { Readable } from 'node:stream';
+import { errorFromEnvelope, IncusError } from '../../src/incus/errors.js';
 import type { EventListener, StreamState } from '../../src/incus/events.js';
-import type { LifecycleAction, LifecycleEvent } from '../../src/incus/event-types.js';
+import type { IncusEvent, LifecycleAction } from '../../src/incus/event-types.js';
 import type { RunOptions, RunResult } from '../../src/incus/exec-types.js';
+import type { FileStat, PullOptions, PushOptions } from '../../src/incus/file-types.js';
 import type {
+  DeviceMap,
   Instance,
   InstanceCreateOptions,
   InstanceFull,
@@ -18,48 +21,70 @@ import type { InstanceCopyOptions, InstanceFilter, Versioned } from '../../src/i
 import type {
   EventsService,
   ExecService,
+  FilesService,
   IncusApi,
   IncusOperation,
   InstancesService,
+  NetworksService,
   SnapshotsService,
 } from '../../src/incus/interfaces.js';
+import type { Network, NetworkLease } from '../../src/incus/networks.js';
 import type { OperationMetadata } from '../../src/incus/types.js';
 
-/** An instance a test starts with: Running unless told (what a session leaves), no devices. */
+/**
+ * An instance a test starts with: Running unless told (what a session leaves), no devices
+ * unless told.
+ */
 export interface SeededInstance {
   name: string;
   status?: InstanceStatus;
   config?: Record<string, string>;
+  devices?: DeviceMap;
   /** Snapshot names, oldest first. */
   snapshots?: string[];
+  /** File contents by absolute path, owned by root. */
+  files?: Record<string, string>;
+}
+
+/** A managed network a test starts with, and the DHCP leases its dnsmasq has handed out. */
+export interface SeededNetwork {
+  name: string;
+  config: Record<string, string>;
+  leases?: string[];
 }
 
 /**
  * An in-memory Incus for unit tests of orchestration: instances and their snapshots, state changes
  * with the daemon's refusals (in its words, decoded by the real `errorFromEnvelope`), the
- * lifecycle events they cause, and `exec.run` answered by the test's script. Every operation has
- * finished by the time it is returned. No profiles (expanded config and devices are the instance's
- * own), no ETags, no list filters; any other method rejects with "not supported by the fake".
+ * lifecycle events they cause, `exec.run` answered by the test's script, files, and networks with
+ * their leases. Every operation has finished by the time it is returned. No profiles (expanded
+ * config and devices are the instance's own), no DHCP (a running instance's state holds no
+ * address), no ETags, no list filters; any other method rejects with "not supported by the fake".
  */
 export class FakeIncus implements IncusApi {
-  /** Each call to `instances`, `snapshots` or `exec` from outside, in order: `"instances.start c1"`. */
+  /**
+   * Each call to `instances`, `snapshots`, `exec`, `files` or `networks` from outside, in order:
+   * `"instances.start c1"`.
+   */
   readonly calls: string[] = [];
   readonly events = new FakeEvents();
   private readonly store = new FakeInstances(this.events);
+  private readonly networkStore = new FakeNetworks();
   readonly instances = this.recorded('instances', this.store);
   readonly snapshots = this.recorded('snapshots', new FakeSnapshots(this.store, this.events));
   readonly exec = this.recorded('exec', new FakeExec(this.store));
-  readonly files = unsupported<IncusApi['files']>('files');
+  readonly files = this.recorded('files', new FakeFiles(this.store));
   readonly fileTree = unsupported<IncusApi['fileTree']>('fileTree');
   readonly images = unsupported<IncusApi['images']>('images');
   readonly storagePools = unsupported<IncusApi['storagePools']>('storagePools');
-  readonly networks = unsupported<IncusApi['networks']>('networks');
+  readonly networks = this.recorded('networks', this.networkStore);
   readonly profiles = unsupported<IncusApi['profiles']>('profiles');
   readonly server = unsupported<IncusApi['server']>('server');
 
   /** `seed` is there from the start: no calls, no events. */
-  constructor(seed: SeededInstance[] = []) {
+  constructor(seed: SeededInstance[] = [], networks: SeededNetwork[] = []) {
     for (const instance of seed) this.store.seed(instance);
+    for (const network of networks) this.networkStore.seed(network);
   }
 
   connect(): Promise<void> {
@@ -136,12 +161,19 @@ function refused(message: string, code: number): Promise<never> {
 }
 
 const STATUS_CODES: Record<string, number> = { Running: 103, Stopped: 102, Frozen: 110 };
+/**
+ * Init PIDs of started instances count up from 2^22 + 1: pid_max can be at most 2^22, so no host
+ * process has one, and whatever reads /proc/<pid> (the monitor's canaries and I/O) finds nothing.
+ */
+const FIRST_INIT_PID = 2 ** 22 + 1;
 const NAME_TAKEN = 'UNIQUE constraint failed: instances.project_id, instances.name';
 
 type InstanceFields = Omit<InstancePut, 'architecture' | 'stateful'> & Pick<Instance, 'type'>;
 
 export class FakeEvents implements EventsService {
   state: StreamState = 'idle';
+  /** Set while disconnected: when the stream broke. */
+  private lostSince: string | undefined;
   private readonly listeners = new Set<EventListener>();
   private readonly stateListeners = new Set<(state: StreamState) => void>();
 
@@ -160,15 +192,33 @@ export class FakeEvents implements EventsService {
     for (const listener of [...this.stateListeners]) listener(state);
   }
 
+  /** The stream breaks: events from now on are lost until `reconnect`. */
+  disconnect(): void {
+    this.lostSince = new Date().toISOString();
+    this.setState('reconnecting');
+  }
+
+  /** The stream is back, and says so with a gap event as the real one does on each reconnect. */
+  reconnect(): void {
+    const since = this.lostSince ?? new Date().toISOString();
+    this.lostSince = undefined;
+    this.setState('open');
+    this.deliver({ type: 'gap', since, until: new Date().toISOString(), reason: 'disconnected' });
+  }
+
   /** Delivered on a later microtask, never inside the call that caused it (as from the stream). */
   lifecycle(action: LifecycleAction, source: string): void {
-    const event: LifecycleEvent = {
+    if (this.lostSince !== undefined) return;
+    this.deliver({
       type: 'lifecycle',
       timestamp: new Date().toISOString(),
       location: 'none',
       project: 'default',
       metadata: { action, source, project: 'default', requestor: null, context: null },
-    };
+    });
+  }
+
+  private deliver(event: IncusEvent): void {
     queueMicrotask(() => {
       for (const listener of [...this.listeners]) listener(event);
     });
@@ -179,6 +229,11 @@ export class FakeInstances implements InstancesService {
   /** The instances by name, for tests to check outcomes on. */
   readonly all = new Map<string, Instance>();
   readonly snapshotsOf = new Map<string, InstanceSnapshot[]>();
+  /** Each instance's files by absolute path (no directories; not kept in snapshots or copies). */
+  readonly filesOf = new Map<string, Map<string, StoredFile>>();
+  /** Host PID of the init of each running or frozen instance; a new one on every start. */
+  private readonly initPids = new Map<string, number>();
+  private nextInitPid = FIRST_INIT_PID;
 
   constructor(private readonly events: FakeEvents) {}
 
@@ -204,7 +259,7 @@ export class FakeInstances implements InstancesService {
     const snapshots = this.snapshotsOf.get(name) ?? [];
     return {
       ...structuredClone(instance),
-      state: stateOf(instance.status),
+      state: stateOf(instance.status, this.initPids.get(name)),
       snapshots: snapshots.length > 0 ? structuredClone(snapshots) : null,
       backups: null,
     };
@@ -316,7 +371,7 @@ export class FakeInstances implements InstancesService {
   put: InstancesService['put'] = notSupported('instances.put');
 
   async state(name: string): Promise<InstanceState> {
-    return stateOf((await this.find(name)).status);
+    return stateOf((await this.find(name)).status, this.initPids.get(name));
   }
 
   lxcLog: InstancesService['lxcLog'] = notSupported('instances.lxcLog');
@@ -327,21 +382,33 @@ export class FakeInstances implements InstancesService {
     return instance ? Promise.resolve(instance) : refused('Instance not found', 404);
   }
 
-  seed({ name, status = 'Running', config = {}, snapshots = [] }: SeededInstance): void {
+  seed({
+    name,
+    status = 'Running',
+    config = {},
+    devices = {},
+    snapshots = [],
+    files = {},
+  }: SeededInstance): void {
     const instance = this.insert(name, {
       type: 'container',
       config,
-      devices: {},
+      devices,
       profiles: ['default'],
       ephemeral: false,
       description: '',
     });
     instance.status = status;
     instance.status_code = STATUS_CODES[status]!;
+    if (status !== 'Stopped') this.initPids.set(name, this.nextInitPid++);
     this.snapshotsOf.set(
       name,
       snapshots.map((snapshot) => snapshotOf(instance, snapshot)),
     );
+    const stored = Object.entries(files).map(
+      ([path, content]) => [path, storedFile(content, {})] as const,
+    );
+    this.filesOf.set(name, new Map(stored));
   }
 
   private add(name: string, fields: InstanceFields): void {
@@ -376,6 +443,8 @@ export class FakeInstances implements InstancesService {
 
   private setStatus(name: string, status: InstanceStatus, action: LifecycleAction): void {
     const instance = this.all.get(name)!;
+    if (instance.status === 'Stopped') this.initPids.set(name, this.nextInitPid++);
+    if (status === 'Stopped') this.initPids.delete(name);
     instance.status = status;
     instance.status_code = STATUS_CODES[status]!;
     this.events.lifecycle(action, instanceSource(name));
@@ -384,6 +453,7 @@ export class FakeInstances implements InstancesService {
   private remove(name: string): void {
     this.all.delete(name);
     this.snapshotsOf.delete(name);
+    this.filesOf.delete(name);
     this.events.lifecycle('instance-deleted', instanceSource(name));
   }
 }
@@ -469,6 +539,124 @@ export class FakeExec implements ExecService {
   interactive: ExecService['interactive'] = notSupported('exec.interactive');
 }
 
+export interface StoredFile {
+  content: Buffer;
+  uid: number;
+  gid: number;
+  mode: number;
+}
+
+function storedFile(content: Buffer | string, opts: PushOptions): StoredFile {
+  return {
+    content: Buffer.from(content),
+    uid: opts.uid ?? 0,
+    gid: opts.gid ?? 0,
+    mode: opts.mode ?? 0o644,
+  };
+}
+
+/**
+ * Regular files only, at absolute paths: no directories (a parent always exists), no streams.
+ * Files can be read and written in a stopped instance too, as with Incus.
+ */
+export class FakeFiles implements FilesService {
+  constructor(private readonly instances: FakeInstances) {}
+
+  /** Undefined for a missing file, or instance: the daemon answers 404 to both. */
+  stat(instance: string, path: string): Promise<FileStat | undefined> {
+    const file = this.instances.filesOf.get(instance)?.get(path);
+    return Promise.resolve(
+      file && { type: 'file', uid: file.uid, gid: file.gid, mode: file.mode, modified: '' },
+    );
+  }
+
+  async pull(instance: string, path: string, opts: PullOptions = {}): Promise<Buffer> {
+    await this.instances.find(instance);
+    const file = this.instances.filesOf.get(instance)?.get(path);
+    if (!file) return refused(`cannot read ${path} in ${instance}: Not Found`, 404);
+    if (opts.maxBytes !== undefined && file.content.length > opts.maxBytes) {
+      const message = `${instance}:${path} is larger than the ${opts.maxBytes} bytes expected; refusing to read on`;
+      return Promise.reject(new IncusError(message, 413));
+    }
+    return Buffer.from(file.content);
+  }
+
+  async push(
+    instance: string,
+    path: string,
+    content: Buffer | string | Readable,
+    opts: PushOptions = {},
+  ): Promise<void> {
+    if (typeof content !== 'string' && !Buffer.isBuffer(content))
+      return notSupported('files.push of a stream')();
+    if (opts.append) return notSupported('files.push with append')();
+    await this.instances.find(instance);
+    const files = this.instances.filesOf.get(instance) ?? new Map<string, StoredFile>();
+    const old = files.get(path);
+    // An overwritten file keeps its owner and mode unless told.
+    files.set(path, storedFile(content, { ...old, ...opts }));
+    this.instances.filesOf.set(instance, files);
+  }
+
+  open: FilesService['open'] = notSupported('files.open');
+  list: FilesService['list'] = notSupported('files.list');
+  mkdir: FilesService['mkdir'] = notSupported('files.mkdir');
+  mkdirp: FilesService['mkdirp'] = notSupported('files.mkdirp');
+  symlink: FilesService['symlink'] = notSupported('files.symlink');
+  remove: FilesService['remove'] = notSupported('files.remove');
+}
+
+/** Managed networks as seeded: read-only, with the DHCP leases seeded for them. */
+export class FakeNetworks implements NetworksService {
+  private readonly networks = new Map<string, { network: Network; leases: NetworkLease[] }>();
+
+  seed({ name, config, leases = [] }: SeededNetwork): void {
+    const network: Network = {
+      name,
+      type: 'bridge',
+      managed: true,
+      description: '',
+      config: { ...config },
+      status: 'Created',
+      used_by: null,
+    };
+    this.networks.set(name, {
+      network,
+      leases: leases.map((address, n) => ({
+        hostname: `lease${n}`,
+        hwaddr: `00:16:3e:00:00:${n.toString(16).padStart(2, '0')}`,
+        address,
+        type: 'dynamic',
+      })),
+    });
+  }
+
+  list(): Promise<Network[]> {
+    return Promise.resolve([...this.networks.values()].map((n) => structuredClone(n.network)));
+  }
+
+  async get(name: string): Promise<Network> {
+    return structuredClone((await this.entry(name)).network);
+  }
+
+  find(name: string): Promise<Network | undefined> {
+    return Promise.resolve(structuredClone(this.networks.get(name)?.network));
+  }
+
+  async leases(name: string): Promise<NetworkLease[]> {
+    return structuredClone((await this.entry(name)).leases);
+  }
+
+  create: NetworksService['create'] = notSupported('networks.create');
+  patchConfig: NetworksService['patchConfig'] = notSupported('networks.patchConfig');
+  delete: NetworksService['delete'] = notSupported('networks.delete');
+
+  private entry(name: string): Promise<{ network: Network; leases: NetworkLease[] }> {
+    const entry = this.networks.get(name);
+    return entry ? Promise.resolve(entry) : refused('Network not found', 404);
+  }
+}
+
 function snapshotOf(instance: Instance, name: string, expiresAt?: Date): InstanceSnapshot {
   const { config, devices, profiles, ephemeral, architecture } = instance;
   const now = new Date().toISOString();
@@ -497,7 +685,7 @@ function snapshotSource(instance: string, snapshot: string): string {
   return `${instanceSource(instance)}/snapshots/${encodeURIComponent(snapshot)}`;
 }
 
-function stateOf(status: InstanceStatus): InstanceState {
+function stateOf(status: InstanceStatus, initPid = 0): InstanceState {
   const running = status !== 'Stopped';
   return {
     status,
@@ -505,7 +693,7 @@ function stateOf(status: InstanceStatus): InstanceState {
     disk: null,
     memory: { usage: 0, usage_peak: 0, total: 0, swap_usage: 0, swap_usage_peak: 0 },
     network: running ? {} : null,
-    pid: running ? 1 : 0,
+    pid: initPid,
     processes: running ? 1 : 0,
     cpu: { usage: 0 },
   };

@@ -3,7 +3,7 @@ import { toCoiContainer } from '../../shared/coi-container.js';
 import { codeHome } from '../../shared/instance-keys.js';
 import { ipv4Of } from '../../shared/instance-network.js';
 import { parseContainerName } from '../../shared/naming.js';
-import type { Incus, IncusEvent } from '../../incus/index.js';
+import type { IncusApi, IncusEvent } from '../../incus/index.js';
 import type { Alert } from '../alert.js';
 import { AuditWriter } from '../audit/writer.js';
 import { pruneAuditFiles } from '../audit/retention.js';
@@ -15,21 +15,20 @@ import { tmuxNotice } from './notify.js';
 import { monitorPaths } from './paths.js';
 import type { MonitorSettings } from './settings.js';
 import { listenSingleton } from './singleton.js';
-import type { AllowlistDns } from './allowlist-dns.js';
-import { AllowlistRegistration } from './allowlist-registration.js';
+import { AllowlistRegistration, type AllowlistResolver } from './allowlist-registration.js';
 import { coiLifecycle } from './coi-lifecycle.js';
 import { KernelLogRouter } from './kernel-log-router.js';
 import { WatchRegistry } from './watch-registry.js';
 
 export interface MonitorDaemonOptions {
-  incus: Incus;
+  incus: IncusApi;
   coiDir: string;
   prefix: string;
   settings: MonitorSettings;
   /** Read coi's nft log lines from /dev/kmsg (`[monitoring.nft] enabled`). */
   network: boolean;
-  /** coi's DNS resolver for allowlist containers; the daemon registers each one it sees. */
-  allowlistDns?: AllowlistDns;
+  /** coi's allowlist DNS resolver (AllowlistDns); the daemon registers each allowlist container. */
+  allowlistDns?: AllowlistResolver;
   /** Removes a container's network rules before a kill (NetworkGuard.release by its IPv4). */
   releaseNetwork?: (ip: string) => Promise<void>;
   /** Messages about the daemon itself (the log file of `coi monitor --daemon`). */

@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyNetworkEvent } from '../../../../src/security/detectors/network.js';
 import type { Detection } from '../../../../src/security/response/responder.js';
 import type { WatchedContainer } from '../../../../src/security/monitor/container-watch.js';
 import { KernelLogRouter } from '../../../../src/security/monitor/kernel-log-router.js';
-import type { KmsgNetworkEvent } from '../../../../src/security/sources/kmsg.js';
-import { nftEventOf } from '../../../helpers/kmsg.js';
-
-/** A kernel-log line of coi's nft rules, as the kmsg source hands it on (5 s after boot). */
-function line(kind: 'priv' | 'meta' | 'conn', containerIp: string, dst: string): KmsgNetworkEvent {
-  const text =
-    `4,100,5000000,-;coi:${kind}:${containerIp} IN=incusbr0 OUT=eth0 ` +
-    `SRC=${containerIp} DST=${dst} LEN=60 PROTO=TCP SPT=43210 DPT=80 SYN \n`;
-  const parsed = nftEventOf(text)!;
-  return {
-    container: undefined,
-    ...parsed,
-    alert: classifyNetworkEvent(parsed.event) ?? undefined,
-    receivedAt: 0n,
-  };
-}
+import { nftLine } from '../../../helpers/kmsg.js';
 
 function container(name: string, ipv4: string): WatchedContainer {
   return { name, workspace: `/w/${name}`, initPid: 1000, home: '/home/code', ipv4 };
@@ -52,7 +36,7 @@ describe('KernelLogRouter', () => {
     const { router, detections } = bed({
       watched: [container('coi-a-1', '10.99.0.5'), container('coi-b-1', '10.99.0.6')],
     });
-    router.onEvent(line('meta', '10.99.0.6', '169.254.169.254'));
+    router.onEvent(nftLine('meta', '10.99.0.6', '169.254.169.254'));
     expect(detections).toEqual([
       {
         container: 'coi-b-1',
@@ -66,8 +50,8 @@ describe('KernelLogRouter', () => {
 
   it('counts lines that raise no alert, and hands none of them on', () => {
     const { router, detections, refreshes } = bed({ watched: [container('coi-a-1', '10.99.0.5')] });
-    router.onEvent(line('conn', '10.99.0.5', '1.1.1.1'));
-    router.onEvent(line('conn', '10.99.0.9', '1.1.1.1'));
+    router.onEvent(nftLine('conn', '10.99.0.5', '1.1.1.1'));
+    router.onEvent(nftLine('conn', '10.99.0.9', '1.1.1.1'));
     expect(router.lines).toBe(2);
     expect(detections).toEqual([]);
     expect(refreshes()).toBe(0);
@@ -79,7 +63,7 @@ describe('KernelLogRouter', () => {
       watched: [late],
       lease: { 'coi-a-1': '10.99.0.7' },
     });
-    router.onEvent(line('priv', '10.99.0.7', '10.0.0.1'));
+    router.onEvent(nftLine('priv', '10.99.0.7', '10.0.0.1'));
     await settle();
     expect(refreshes()).toBe(1);
     expect(detections.map((d) => d.container)).toEqual(['coi-a-1']);
@@ -88,7 +72,7 @@ describe('KernelLogRouter', () => {
 
   it('drops a line no watched container owns after one lookup', async () => {
     const { router, detections, refreshes } = bed({ watched: [container('coi-a-1', '')] });
-    router.onEvent(line('priv', '10.99.0.8', '10.0.0.1'));
+    router.onEvent(nftLine('priv', '10.99.0.8', '10.0.0.1'));
     await settle();
     expect(refreshes()).toBe(1);
     expect(detections).toEqual([]);
@@ -100,9 +84,9 @@ describe('KernelLogRouter', () => {
       watched: [container('coi-open-1', '10.99.0.5'), container('coi-strict-1', '10.99.0.6')],
       open: ['coi-open-1'],
     });
-    router.onEvent(line('priv', '10.99.0.5', '10.0.0.1'));
-    router.onEvent(line('priv', '10.99.0.6', '10.0.0.1'));
-    router.onEvent(line('meta', '10.99.0.5', '169.254.169.254'));
+    router.onEvent(nftLine('priv', '10.99.0.5', '10.0.0.1'));
+    router.onEvent(nftLine('priv', '10.99.0.6', '10.0.0.1'));
+    router.onEvent(nftLine('meta', '10.99.0.5', '169.254.169.254'));
     expect(detections.map((d) => [d.container, d.alert.level])).toEqual([
       ['coi-open-1', 'info'],
       ['coi-strict-1', 'high'],

@@ -1,39 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigOverrides } from '../../../../../src/core/config/index.js';
-import type { LaunchFacts } from '../../../../../src/core/session/launch/facts.js';
 import { LaunchError } from '../../../../../src/core/session/launch/launch-error.js';
 import { planLaunch, type PlanRequest } from '../../../../../src/core/session/launch/plan.js';
 import type { SavedSession } from '../../../../../src/core/session/saved-sessions.js';
-import { toolAdapter } from '../../../../../src/core/tools/registry.js';
 import type { Instance } from '../../../../../src/incus/instance-types.js';
 import { COI_KEYS } from '../../../../../src/shared/instance-keys.js';
 import { containerName } from '../../../../../src/shared/naming.js';
 import { loadedConfig } from '../config.js';
-
-const WORKSPACE = '/home/dev/project';
-const PREFIX = 'coi-unit-';
-
-const PROFILE = {
-  config: {},
-  devices: {
-    root: { type: 'disk', path: '/', pool: 'profile-pool' },
-    eth0: { type: 'nic', name: 'eth0', network: 'profilebr0' },
-  },
-};
-
-function facts(over: Partial<LaunchFacts> = {}): LaunchFacts {
-  return {
-    tool: toolAdapter('claude'),
-    owner: { uid: 1234, gid: 1234 },
-    instances: [],
-    idmappedMounts: true,
-    profile: PROFILE,
-    image: { image: 'coi-default' },
-    savedSessions: [],
-    newSessionId: 'fresh-id',
-    ...over,
-  };
-}
+import { PREFIX, PROFILE, WORKSPACE, facts } from './fixtures.js';
 
 function request(overrides: ConfigOverrides = {}, over: Partial<PlanRequest> = {}): PlanRequest {
   return {

@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ConfigOverrides } from '../../../../../src/core/config/index.js';
+import type { LaunchRequest } from '../../../../../src/core/session/launch.js';
+import type { LaunchFacts } from '../../../../../src/core/session/launch/facts.js';
+import { allocate } from '../../../../../src/core/session/launch/allocate.js';
+import { LaunchError } from '../../../../../src/core/session/launch/launch-error.js';
+import { planLaunch } from '../../../../../src/core/session/launch/plan.js';
+import { COI_KEYS } from '../../../../../src/shared/instance-keys.js';
+import { containerName } from '../../../../../src/shared/naming.js';
+import { Reverter } from '../../../../../src/shared/revert.js';
+import { FakeIncus, type SeededInstance } from '../../../../helpers/fake-incus.js';
+import { PREFIX, WORKSPACE, facts, launchRequest } from './fixtures.js';
+
+/** The bridge of the fixtures' default profile, with room for six hosts. */
+const BRIDGE = { name: 'profilebr0', config: { 'ipv4.address': '10.20.30.1/29' } };
+
+let coiDir: string;
+let incus: FakeIncus;
+
+beforeEach(() => {
+  coiDir = mkdtempSync(join(tmpdir(), 'coi-allocate-'));
+});
+
+afterEach(() => {
+  rmSync(coiDir, { recursive: true, force: true });
+});
+
+function slotName(slot: number): string {
+  return containerName(WORKSPACE, slot, PREFIX);
+}
+
+/** Allocates for a fresh `coi shell` of the workspace; returns the placement and its reverter. */
+async function allocateNew(
+  opts: {
+    overrides?: ConfigOverrides;
+    over?: Partial<LaunchRequest>;
+    facts?: Partial<LaunchFacts>;
+  } = {},
+) {
+  const req = launchRequest(incus, coiDir, opts.overrides, opts.over);
+  const plan = planLaunch(facts(opts.facts), req);
+  const revert = new Reverter();
+  const placed = await allocate(req, plan, [], revert);
+  return { placed, revert };
+}
+
+/** Another launch creating `name` right after this one listed the names. */
+function concurrentCreate(name: string): void {
+  const list = incus.instances.names.bind(incus.instances);
+  vi.spyOn(incus.instances, 'names').mockImplementationOnce(async () => {
+    const seen = await list();
+    await (await incus.instances.create({ name, image: { alias: 'other' } })).wait();
+    return seen;
+  });
+}
+
+describe('allocate: the slot', () => {
+  it('creates the container stopped in the lowest free slot, saying so after the image note', async () => {
+    incus = new FakeIncus(
+      [{ name: slotName(1) }, { name: slotName(3), status: 'Stopped' }],
+      [BRIDGE],
+    );
+    const steps: string[] = [];
+    const note = 'Image coi-default is not built yet (run `coi build`); using the base image b';
+    const { placed } = await allocateNew({
+      over: { onStep: (s) => steps.push(s) },
+      facts: { image: { image: 'b', note } },
+    });
+    expect(placed).toMatchObject({ container: slotName(2), slot: 2 });
+    const created = incus.instances.all.get(slotName(2))!;
+    expect(created.status).toBe('Stopped');
+    expect(created.config[COI_KEYS.slot]).toBe('2');
+    expect(steps).toEqual([note, `Creating ${slotName(2)}`]);
+  });
+
+  it('a name another launch took meanwhile moves on to the next slot', async () => {
+    incus = new FakeIncus([{ name: slotName(1) }], [BRIDGE]);
+    concurrentCreate(slotName(2));
+    const { placed, revert } = await allocateNew();
+    expect(placed).toMatchObject({ container: slotName(3), slot: 3 });
+    // The other launch's container is its own: rolling this one back leaves it.
+    await revert.fail();
+    expect([...incus.instances.all.keys()].sort()).toEqual([slotName(1), slotName(2)].sort());
+  });
+
+  it('an explicit --slot that is taken is refused, naming the container and what to do', async () => {
+    incus = new FakeIncus([{ name: slotName(4), status: 'Stopped' }], [BRIDGE]);
+    await expect(allocateNew({ over: { slot: 4 } })).rejects.toThrow(
+      new LaunchError(
+        `slot 4 is taken by ${slotName(4)}: attach with \`coi attach ${slotName(4)}\`, pick another --slot, or use --slot 0 for the lowest free one`,
+      ),
+    );
+    expect(incus.calls.filter((c) => c.startsWith('instances.create'))).toEqual([]);
+  });
+
+  it('an explicit --slot another launch took meanwhile is refused too, not moved', async () => {
+    incus = new FakeIncus([], [BRIDGE]);
+    concurrentCreate(slotName(4));
+    await expect(allocateNew({ over: { slot: 4 } })).rejects.toThrow(
+      `slot 4 is taken by ${slotName(4)}`,
+    );
+    expect([...incus.instances.all.keys()]).toEqual([slotName(4)]);
+  });
+
+  it('rolling back deletes the created container, even once it runs', async () => {
+    incus = new FakeIncus([], [BRIDGE]);
+    const { placed, revert } = await allocateNew();
+    await (await incus.instances.start(placed.container)).wait();
+    expect(await revert.fail()).toEqual([]);
+    expect(incus.instances.all.has(placed.container)).toBe(false);
+  });
+
+  it('a persistent container to reuse is placed as it is, nothing created', async () => {
+    const name = slotName(2);
+    const stopped: SeededInstance = {
+      name,
+      status: 'Stopped',
+      config: { [COI_KEYS.persistent]: 'true' },
+      devices: { eth0: { type: 'nic', network: 'oldbr0', 'ipv4.address': '10.0.0.9' } },
+    };
+    incus = new FakeIncus([stopped]);
+    const req = launchRequest(incus, coiDir, { container: { persistent: true } });
+    const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
+    const revert = new Reverter();
+    expect(await allocate(req, plan, [], revert)).toEqual({
+      container: name,
+      slot: 2,
+      ip: '10.0.0.9',
+    });
+    await revert.fail();
+    expect(incus.instances.all.has(name)).toBe(true);
+    expect(incus.calls.filter((c) => c.startsWith('instances.create'))).toEqual([]);
+  });
+});
+
+describe('allocate: the address', () => {
+  it('pins the highest address of the bridge subnet that no instance pins and no lease holds', async () => {
+    const elsewhere: SeededInstance = {
+      name: 'other-1',
+      devices: { eth0: { type: 'nic', network: 'profilebr0', 'ipv4.address': '10.20.30.6' } },
+    };
+    incus = new FakeIncus([elsewhere], [{ ...BRIDGE, leases: ['10.20.30.5'] }]);
+    const { placed } = await allocateNew();
+    expect(placed.ip).toBe('10.20.30.4');
+    expect(incus.instances.all.get(placed.container)!.devices.eth0).toMatchObject({
+      type: 'nic',
+      network: 'profilebr0',
+      'ipv4.address': '10.20.30.4',
+    });
+  });
+
+  it('a bridge without an IPv4 subnet is refused before anything is created', async () => {
+    incus = new FakeIncus([], [{ name: 'profilebr0', config: { 'ipv4.address': 'none' } }]);
+    await expect(allocateNew()).rejects.toThrow(
+      /bridge profilebr0 has no IPv4 subnet \(ipv4\.address is "none"\).*incus network set/,
+    );
+    expect(incus.instances.all.size).toBe(0);
+  });
+
+  it('a full subnet is refused before anything is created', async () => {
+    const leases = ['10.20.30.2', '10.20.30.3', '10.20.30.4', '10.20.30.5', '10.20.30.6'];
+    incus = new FakeIncus([], [{ ...BRIDGE, leases }]);
+    await expect(allocateNew()).rejects.toThrow(/no free IPv4 address left in 10\.20\.30\.1\/29/);
+    expect(incus.instances.all.size).toBe(0);
+  });
+});

@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ConfigOverrides } from '../../../../../src/core/config/index.js';
+import { HostLocks } from '../../../../../src/core/session/host-locks.js';
+import { SessionSetupError } from '../../../../../src/core/session/inside.js';
+import type { LaunchRequest } from '../../../../../src/core/session/launch.js';
+import { planLaunch } from '../../../../../src/core/session/launch/plan.js';
+import { prepareSession, type Started } from '../../../../../src/core/session/launch/prepare.js';
+import type { RunOptions } from '../../../../../src/incus/exec-types.js';
+import { containerName } from '../../../../../src/shared/naming.js';
+import { FakeIncus, runResult } from '../../../../helpers/fake-incus.js';
+import { PREFIX, WORKSPACE, facts, launchRequest } from './fixtures.js';
+
+const NAME = containerName(WORKSPACE, 1, PREFIX);
+const USER_NOTES = '# My notes\nAlways run the tests.\n';
+
+let coiDir: string;
+let incus: FakeIncus;
+/** What ran in the container, in order: the set-up script as `setup`, tmux by its argv. */
+let ran: { what: string; argv: string[]; opts: RunOptions }[];
+/** The exit code of the set-up script, and what it says. */
+let setup: { exitCode: number; stderr: string };
+
+beforeEach(() => {
+  coiDir = mkdtempSync(join(tmpdir(), 'coi-prepare-'));
+  incus = new FakeIncus([{ name: NAME, files: { '/home/code/.claude/CLAUDE.md': USER_NOTES } }]);
+  ran = [];
+  setup = { exitCode: 0, stderr: '' };
+  incus.exec.answer((_instance, argv, opts) => {
+    if (argv[0] === 'sh') {
+      ran.push({ what: 'setup', argv, opts });
+      return runResult(setup.exitCode, '', setup.stderr);
+    }
+    if (argv[0] === 'tmux') {
+      ran.push({ what: 'tmux', argv, opts });
+      return runResult(0);
+    }
+    return undefined;
+  });
+});
+
+afterEach(() => {
+  rmSync(coiDir, { recursive: true, force: true });
+});
+
+/** Prepares the started container for a fresh launch with `overrides`. */
+async function prepare(
+  opts: {
+    overrides?: ConfigOverrides;
+    over?: Partial<LaunchRequest>;
+    started?: Partial<Started>;
+  } = {},
+) {
+  const req = launchRequest(incus, coiDir, opts.overrides, opts.over);
+  const plan = planLaunch(facts(), req);
+  const started: Started = {
+    container: NAME,
+    slot: 1,
+    env: { SESSION_TOKEN: 's3cret-value' },
+    protectedPaths: [],
+    locks: new HostLocks(join(coiDir, 'locks')),
+    ...opts.started,
+  };
+  await prepareSession(req, plan, started);
+  return { plan, started };
+}
+
+function file(path: string) {
+  return incus.instances.filesOf.get(NAME)?.get(path);
+}
+
+describe('prepareSession', () => {
+  it('sets the container up as root, writes the context files, then starts the tool in tmux', async () => {
+    const { plan } = await prepare({ overrides: { tool: { permission_mode: 'bypass' } } });
+    expect(ran.map((r) => r.what)).toEqual(['setup', 'tmux']);
+    const [root, tmux] = ran;
+    expect(root!.opts.user).toBeUndefined();
+    expect(root!.argv[2]).toContain(`hostname ${NAME}`);
+    // The context files went in between the two.
+    const execs = incus.calls.filter((c) => c.startsWith('exec.run') || c.startsWith('files.push'));
+    expect(execs).toEqual([
+      `exec.run ${NAME}`,
+      `files.push ${NAME}`,
+      `files.push ${NAME}`,
+      `exec.run ${NAME}`,
+    ]);
+    expect(tmux!.opts).toMatchObject({
+      user: plan.codeUid,
+      group: plan.codeUid,
+      environment: { SESSION_TOKEN: 's3cret-value' },
+    });
+    expect(tmux!.argv.join(' ')).toContain('claude');
+    expect(tmux!.argv.join(' ')).toContain('--dangerously-skip-permissions');
+    expect(tmux!.argv.join(' ')).not.toContain('s3cret-value');
+  });
+
+  it('writes SANDBOX_CONTEXT.md for the code user and keeps what the user wrote in CLAUDE.md', async () => {
+    const { plan } = await prepare();
+    const context = file('/home/code/SANDBOX_CONTEXT.md')!;
+    expect(context).toMatchObject({ uid: plan.codeUid, gid: plan.codeUid, mode: 0o644 });
+    expect(context.content.toString()).toContain(`Container: ${NAME} (slot 1)`);
+    const notes = file('/home/code/.claude/CLAUDE.md')!.content.toString();
+    expect(notes.startsWith(USER_NOTES.trimEnd())).toBe(true);
+    expect(notes).toContain('# Sandbox context');
+  });
+
+  it('coi run only sets the container up: no context files, no tmux', async () => {
+    await prepare({ over: { startTool: false } });
+    expect(ran.map((r) => r.what)).toEqual(['setup']);
+    expect(file('/home/code/SANDBOX_CONTEXT.md')).toBeUndefined();
+  });
+
+  it('a set-up that fails stops there, with what the script said', async () => {
+    setup = { exitCode: 1, stderr: 'usermod: user code is currently used by process 1' };
+    const failure = prepare();
+    await expect(failure).rejects.toThrow(SessionSetupError);
+    await expect(failure).rejects.toThrow(
+      `preparing ${NAME} failed (exit 1): usermod: user code is currently used by process 1`,
+    );
+    expect(ran.map((r) => r.what)).toEqual(['setup']);
+    expect(file('/home/code/SANDBOX_CONTEXT.md')).toBeUndefined();
+  });
+
+  it('locks the protected host paths of the workspace while it sets up, when host_immutable is on', async () => {
+    const locks = new HostLocks(join(coiDir, 'locks'));
+    const lock = vi.spyOn(locks, 'lock').mockResolvedValue();
+    await prepare({
+      overrides: { security: { host_immutable: true } },
+      started: { locks, protectedPaths: ['.git/hooks', '.envrc'] },
+    });
+    expect(lock).toHaveBeenCalledWith(NAME, [
+      join(WORKSPACE, '.git/hooks'),
+      join(WORKSPACE, '.envrc'),
+    ]);
+  });
+
+  it('locks nothing on the host when host_immutable is off', async () => {
+    const locks = new HostLocks(join(coiDir, 'locks'));
+    const lock = vi.spyOn(locks, 'lock').mockResolvedValue();
+    await prepare({
+      overrides: { security: { host_immutable: false } },
+      started: { locks, protectedPaths: ['.git/hooks'] },
+    });
+    expect(lock).not.toHaveBeenCalled();
+  });
+});
