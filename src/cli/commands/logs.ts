@@ -10,9 +10,8 @@ export function registerLogs(program: Command): void {
   program
     .command('logs')
     .description(
-      "a session's logs (~/.coi/logs/<container>.stdout.log, then .stderr.log with its lines " +
-        'marked [ERR]): coi’s progress and errors, and the output of `coi run` commands; ' +
-        'no name: COI_CONTAINER, else this workspace’s container',
+      "a session's logs (~/.coi/logs): coi's progress, errors marked [ERR] and `coi run` " +
+        "output; no name: COI_CONTAINER, else this workspace's container",
     )
     .argument('[container]', 'container name (its logs outlive an ephemeral container)')
     .option('-f, --follow', 'keep printing new lines as they are written, until Ctrl+C')

@@ -80,10 +80,10 @@ async function runInFreshContainer(
       if (code !== -1 || attempt === START_ATTEMPTS || forwarded > 0) {
         // The command is done with its input; an open pipe must not keep coi alive.
         process.stdin.destroy();
-        log.info(`Command exited with code ${code}`);
         if (code === -1) {
           throw new CliError(`the command could not be started in ${live.container}; try again`);
         }
+        log.info(`Command exited with code ${code}`);
         return code;
       }
     }
@@ -99,7 +99,7 @@ async function runInFreshContainer(
   }
 }
 
-/** Wires the command to this terminal's streams (and its output to the session log) and resolves with its exit code. */
+/** Wires the command to this terminal and the session log; resolves with its exit code. */
 async function streamCommand(
   proc: ExecProcess,
   log: SessionLog,

@@ -10,9 +10,8 @@ export function registerTop(program: Command): void {
   program
     .command('top')
     .description(
-      'CPU, memory, disk and network use of each running coi container, or of each process in ' +
-        'them (host PIDs), sampled over --interval from host cgroups and /proc; nothing runs ' +
-        'inside. CPU% is of one core: 200% is two cores busy',
+      'CPU, memory, disk and network use per running container, or per process (host PIDs), ' +
+        'sampled from host cgroups and /proc; CPU% is of one core (200% = two cores busy)',
     )
     .argument('[container]', 'a container name or alias: its processes')
     .option('-i, --interval <seconds>', 'seconds to sample CPU and I/O rates over', '2')

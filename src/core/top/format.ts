@@ -16,7 +16,16 @@ export function formatSize(bytes: number): string {
     div *= 1024;
     exp++;
   }
-  return `${(b / div).toFixed(1)} ${'KMGTPE'[exp]}B`;
+  return `${fixed(b / div, 1)} ${'KMGTPE'[exp]}B`;
+}
+
+/** Like Go's `%.Nf`: an exact half rounds to the even digit (1.25 → 1.2), where toFixed goes up. */
+export function fixed(value: number, digits: number): string {
+  const scale = 10 ** digits;
+  const scaled = value * scale;
+  const floor = Math.floor(scaled);
+  const rounded = scaled - floor === 0.5 ? floor + (floor % 2) : Math.round(scaled);
+  return (rounded / scale).toFixed(digits);
 }
 
 export function formatRate(mbPerSecond: number): string {
@@ -64,7 +73,7 @@ function pad(text: string, to: number): string {
 }
 
 const dashIfEmpty = (text: string | undefined) => text || '-';
-const percent = (p: number) => `${p.toFixed(0)}%`;
+const percent = (p: number) => `${fixed(p, 0)}%`;
 
 export function formatContainerTable(rows: ContainerTopRow[], home: string): string {
   return alignColumns([

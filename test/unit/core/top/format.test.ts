@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   alignColumns,
   collapseHome,
+  fixed,
   formatContainerTable,
   formatMemory,
   formatProcessTable,
@@ -19,6 +20,17 @@ describe('sizes and rates', () => {
     expect(formatSize(1024 * 1024 - 1)).toBe('1024.0 KB');
     expect(formatSize(256 * 1024 * 1024)).toBe('256.0 MB');
     expect(formatSize(3 * 1024 ** 3)).toBe('3.0 GB');
+    // 1.25 KB and 1.75 KB are exact halves: Go rounds them to the even digit.
+    expect(formatSize(1280)).toBe('1.2 KB');
+    expect(formatSize(1792)).toBe('1.8 KB');
+  });
+
+  it("rounds as Go's %.Nf does", () => {
+    expect(fixed(0.5, 0)).toBe('0');
+    expect(fixed(1.5, 0)).toBe('2');
+    expect(fixed(2.5, 0)).toBe('2');
+    expect(fixed(99.51, 0)).toBe('100');
+    expect(fixed(1.04, 1)).toBe('1.0');
   });
 
   it('shows memory used, with the limit when there is one, and rates per second', () => {
