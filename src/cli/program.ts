@@ -12,6 +12,7 @@ import { registerImage } from './commands/image.js';
 import { registerInfo } from './commands/info.js';
 import { registerKill } from './commands/kill.js';
 import { registerList } from './commands/list.js';
+import { registerLogs } from './commands/logs.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerPersist } from './commands/persist.js';
 import { registerProfile } from './commands/profile.js';
@@ -21,6 +22,7 @@ import { registerShell } from './commands/shell.js';
 import { registerShutdown } from './commands/shutdown.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerTmux } from './commands/tmux.js';
+import { registerTop } from './commands/top.js';
 import { registerTui } from './commands/tui.js';
 import { registerUnfreeze } from './commands/unfreeze.js';
 import { registerVersion } from './commands/version.js';
@@ -58,5 +60,7 @@ export function buildProgram(): Command {
   registerTui(program);
   registerMonitor(program);
   registerAudit(program);
+  registerTop(program);
+  registerLogs(program);
   return program;
 }

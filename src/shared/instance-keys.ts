@@ -30,6 +30,8 @@ export interface CoiKeys {
   /** The allowlisted names, in allowlist mode. */
   allowlist: RecordedAllowlistDomain[] | undefined;
   frozenBy: FrozenBy;
+  /** A short name for the container (`user.coi.alias`, what the Go coi's `[container] alias` sets); '' when none. */
+  alias: string;
 }
 
 export const COI_KEYS = {
@@ -44,6 +46,7 @@ export const COI_KEYS = {
   monitored: 'user.coi.monitored',
   allowlist: 'user.coi.allowlist',
   frozenBy: 'user.coi.frozen_by',
+  alias: 'user.coi.alias',
 } as const satisfies Record<keyof CoiKeys, string>;
 
 export const DEFAULT_CODE_USER = 'code';
@@ -69,6 +72,7 @@ export function readCoiKeys(config: Record<string, string> | undefined): CoiKeys
     monitored: c[COI_KEYS.monitored] !== 'false',
     allowlist: networkMode === 'allowlist' ? parseAllowlist(c[COI_KEYS.allowlist]) : undefined,
     frozenBy: c[COI_KEYS.frozenBy] === 'threat' ? 'threat' : '',
+    alias: c[COI_KEYS.alias] ?? '',
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { finished } from 'node:stream/promises';
 import type { ExecProcess } from '../../incus/exec.js';
+import { SessionLog } from '../../core/logs/session-log.js';
 import { endSession } from '../../core/session/end.js';
 import { parseEnvFlags } from '../../core/session/environment.js';
 import { launchSession, type Session } from '../../core/session/launch.js';
@@ -61,6 +62,7 @@ async function runInFreshContainer(
     });
     if (signals.caught) return signals.exitCode();
     const live = session;
+    const log = new SessionLog(ctx.coiDir, live.container);
     const start = () =>
       ctx.incus.exec.start(live.container, ['bash', '-lc', command], {
         user: live.codeUid,
@@ -72,7 +74,7 @@ async function runInFreshContainer(
     let forwarded = 0;
     for (let attempt = 1; ; attempt++) {
       proc = await start();
-      const code = await streamCommand(proc, (bytes) => (forwarded += bytes));
+      const code = await streamCommand(proc, log, (bytes) => (forwarded += bytes));
       // -1 is no exit code: the daemon could not attach the command, so it never ran. Once
       // stdin was consumed a second try would not see the same input.
       if (code !== -1 || attempt === START_ATTEMPTS || forwarded > 0) {
@@ -81,6 +83,7 @@ async function runInFreshContainer(
         if (code === -1) {
           throw new CliError(`the command could not be started in ${live.container}; try again`);
         }
+        log.info(`Command exited with code ${code}`);
         return code;
       }
     }
@@ -96,11 +99,17 @@ async function runInFreshContainer(
   }
 }
 
-/** Wires the command to this terminal's streams and resolves with its exit code. */
-async function streamCommand(proc: ExecProcess, onInput: (bytes: number) => void): Promise<number> {
+/** Wires the command to this terminal and the session log; resolves with its exit code. */
+async function streamCommand(
+  proc: ExecProcess,
+  log: SessionLog,
+  onInput: (bytes: number) => void,
+): Promise<number> {
   const count = (chunk: Buffer) => onInput(chunk.length);
   proc.stdout.pipe(process.stdout, { end: false });
   proc.stderr.pipe(process.stderr, { end: false });
+  proc.stdout.on('data', (chunk: Buffer) => log.output('stdout', chunk));
+  proc.stderr.on('data', (chunk: Buffer) => log.output('stderr', chunk));
   if (process.stdin.isTTY) proc.stdin.end();
   else {
     process.stdin.pipe(proc.stdin);

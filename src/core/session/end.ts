@@ -3,6 +3,7 @@ import { IncusNotFoundError } from '../../incus/errors.js';
 import type { IncusApi } from '../../incus/interfaces.js';
 import { forceDelete } from '../container/force-delete.js';
 import { resumeContainer } from '../container/resume.js';
+import { SessionLog } from '../logs/session-log.js';
 import { toolAdapter } from '../tools/registry.js';
 import { HostLocks } from './host-locks.js';
 import { releaseNetwork } from './network.js';
@@ -68,6 +69,9 @@ export async function endSession(
   if (!keep) await deleteIfThere(incus, container);
   await releaseNetwork(incus, instance);
   await locks.release(container);
+  new SessionLog(opts.coiDir, container).info(
+    `Session ended: ${saved ? `saved to ${saved.dir}, ` : ''}container ${keep ? 'kept (stopped)' : 'deleted'}`,
+  );
   return { existed: true, ...(saved ? { saved } : {}), deleted: !keep };
 }
 

@@ -4,6 +4,7 @@ import type { NetworkGuard } from '../../security/network/index.js';
 import { secureContainer, type SecureContainerInput } from '../../security/secure-container.js';
 import { Reverter, withUndoFailures } from '../../shared/revert.js';
 import type { LoadedConfig } from '../config/index.js';
+import { SessionLog } from '../logs/session-log.js';
 import type { ResumeRequest, ToolAdapter } from '../tools/types.js';
 import { HostLocks } from './host-locks.js';
 import { allocate } from './launch/allocate.js';
@@ -59,7 +60,16 @@ export interface Session {
  * set-up inside, then (for `coi shell`) the tool in tmux. Every step registers its undo as it
  * goes; a failure runs them in reverse, so nothing is left half-configured.
  */
-export async function launchSession(req: LaunchRequest): Promise<Session> {
+export async function launchSession(request: LaunchRequest): Promise<Session> {
+  // Each progress line also goes to the session's log, once the container has its name.
+  const log = new SessionLog(request.coiDir);
+  const req: LaunchRequest = {
+    ...request,
+    onStep: (message) => {
+      log.info(message);
+      request.onStep?.(message);
+    },
+  };
   const plan = planLaunch(await gatherFacts(req), req);
   // Host-side first (env_commands run here): a failure must not cost a container.
   const env = await launchEnvironment(req, plan);
@@ -71,6 +81,7 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
   const revert = new Reverter();
   try {
     const { container, slot, ip } = await allocate(req, plan, protectedPaths, revert);
+    log.attach(container);
     req.onStep?.(`Applying the ${plan.policy.mode} network rules (${ip})`);
     await secureContainer(req.incus, securing(req, plan, guard, { container, ip }), revert);
     await startSessionContainer(req, plan, container, locks, revert);
@@ -78,7 +89,9 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
     revert.success();
     return session(req, plan, { container, slot, env });
   } catch (err) {
-    throw withUndoFailures(err, await revert.fail());
+    const failure = withUndoFailures(err, await revert.fail());
+    log.error(`launch failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+    throw failure;
   }
 }
 

@@ -1,15 +1,8 @@
-import { readdirSync } from 'node:fs';
 import type { CoiContainer } from '../../shared/coi-container.js';
 import type { AuditRecord } from '../audit/record.js';
 import { readAudit } from '../audit/tail.js';
 import { readCgroupIo } from '../sources/io-counters.js';
-import {
-  containerOfCgroup,
-  readCommand,
-  readSocketTables,
-  readText,
-  readUid,
-} from '../sources/proc-read.js';
+import { readCommand, readContainerPids, readSocketTables, readUid } from '../sources/proc-read.js';
 import type { MonitorStatus } from './daemon.js';
 
 /** What `coi monitor <name>` shows: read from the host, nothing runs in the container. */
@@ -85,11 +78,8 @@ function connections(pid: number): MonitorSnapshot['network'] {
 
 function processesOf(name: string): MonitorSnapshot['processes'] {
   const found: MonitorSnapshot['processes'] = [];
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    const cgroup = readText(`/proc/${pid}/cgroup`);
-    if (!cgroup || containerOfCgroup(cgroup) !== name) continue;
+  for (const { pid, container } of readContainerPids()) {
+    if (container !== name) continue;
     const command = readCommand(pid);
     if (command) found.push({ pid, uid: readUid(pid), command });
   }

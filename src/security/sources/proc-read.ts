@@ -1,4 +1,4 @@
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { IoCounters } from './io-stat-parse.js';
 import { parseProcNet, type ProcNetSocket } from './proc-net-parse.js';
 
@@ -14,6 +14,26 @@ const TICKS_PER_SECOND = 100;
 /** The container a host process belongs to, from its /proc/<pid>/cgroup (`…/lxc.payload.<name>`). */
 export function containerOfCgroup(text: string): string | undefined {
   return /\/lxc\.payload\.([^/\s]+)/.exec(text)?.[1];
+}
+
+/** Every host process that runs in a container, with the container's name. */
+export function readContainerPids(proc = PROC): Array<{ pid: number; container: string }> {
+  let entries: string[];
+  try {
+    entries = readdirSync(proc);
+  } catch {
+    // No /proc to list: no processes to attribute.
+    return [];
+  }
+  const found: Array<{ pid: number; container: string }> = [];
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const cgroup = readText(`${proc}/${pid}/cgroup`);
+    const container = cgroup && containerOfCgroup(cgroup);
+    if (container) found.push({ pid, container });
+  }
+  return found;
 }
 
 export function readText(path: string): string | undefined {
@@ -69,6 +89,20 @@ export function readStart(pid: number, proc = PROC): number | undefined {
   return Number.isFinite(ticks) ? (ticks * 1000) / TICKS_PER_SECOND : undefined;
 }
 
+/** CPU time a process has used, user plus system, in seconds. */
+export function readCpuSeconds(pid: number, proc = PROC): number | undefined {
+  const fields = statFields(pid, proc);
+  // utime and stime are fields 14 and 15.
+  const ticks = Number(fields?.[11]) + Number(fields?.[12]);
+  return Number.isFinite(ticks) ? ticks / TICKS_PER_SECOND : undefined;
+}
+
+/** The kernel's name of a process (`comm`, at most 15 characters). */
+export function readName(pid: number, proc = PROC): string | undefined {
+  const stat = readText(`${proc}/${pid}/stat`);
+  return stat?.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+}
+
 /** A process's parent pid (0 when it is gone). */
 export function readParentPid(pid: number, proc = PROC): number {
   const ppid = Number(statFields(pid, proc)?.[1]);
@@ -79,6 +113,14 @@ export function readUid(pid: number, proc = PROC): number | undefined {
   const status = readText(`${proc}/${pid}/status`);
   const uid = status && /^Uid:\s+(\d+)/m.exec(status)?.[1];
   return uid ? Number(uid) : undefined;
+}
+
+/** Resident memory (VmRSS) in bytes; 0 for a zombie, which has none. */
+export function readRssBytes(pid: number, proc = PROC): number | undefined {
+  const status = readText(`${proc}/${pid}/status`);
+  if (status === undefined) return undefined;
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+  return kb ? Number(kb) * 1024 : 0;
 }
 
 /** Storage-layer bytes a process read and wrote (/proc/<pid>/io; page-cache hits are not counted). */

@@ -2,7 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readIo } from '../../../../src/security/sources/proc-read.js';
+import {
+  readContainerPids,
+  readCpuSeconds,
+  readIo,
+  readName,
+  readRssBytes,
+} from '../../../../src/security/sources/proc-read.js';
+import { FixtureTree, writeFakeProcess } from '../../../helpers/fixture-tree.js';
 
 /** A fake /proc holding one process's io file. */
 let proc: string;
@@ -52,4 +59,48 @@ describe('readIo', () => {
       });
     },
   );
+});
+
+describe('the per-process readers of coi top', () => {
+  let tree: FixtureTree;
+  beforeEach(() => (tree = new FixtureTree()));
+  afterEach(() => tree.remove());
+
+  it('attributes processes to containers by their cgroup, host processes to none', () => {
+    writeFakeProcess(tree, 10, { container: 'coi-a-1', ticks: 1 });
+    writeFakeProcess(tree, 11, { ticks: 1 });
+    writeFakeProcess(tree, 12, { container: 'coi-b-2', ticks: 1 });
+    tree.write('self/stat', 'not a pid\n');
+    const found = readContainerPids(tree.root).sort((a, b) => a.pid - b.pid);
+    expect(found).toEqual([
+      { pid: 10, container: 'coi-a-1' },
+      { pid: 12, container: 'coi-b-2' },
+    ]);
+    expect(readContainerPids(join(tree.root, 'missing'))).toEqual([]);
+  });
+
+  it('adds user and system time, in seconds, whatever the command name holds', () => {
+    writeFakeProcess(tree, 20, { ticks: 250, comm: 'Web (Content) x' });
+    expect(readCpuSeconds(20, tree.root)).toBe(2.5);
+    expect(readName(20, tree.root)).toBe('Web (Content) x');
+    expect(readCpuSeconds(21, tree.root)).toBeUndefined();
+  });
+
+  it('reads resident memory, 0 for a zombie without VmRSS', () => {
+    writeFakeProcess(tree, 30, { ticks: 0, rssKb: 2048 });
+    writeFakeProcess(tree, 31, { ticks: 0 });
+    expect(readRssBytes(30, tree.root)).toBe(2048 * 1024);
+    expect(readRssBytes(31, tree.root)).toBe(0);
+    expect(readRssBytes(32, tree.root)).toBeUndefined();
+  });
+
+  it.skipIf(!existsSync('/proc/self/stat'))('reads this process as ps would', () => {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = readCpuSeconds(process.pid)!;
+    // Our own CPU time only grows between the two reads.
+    expect(seconds).toBeGreaterThanOrEqual((Number(fields[11]) + Number(fields[12])) / 100);
+    expect(readRssBytes(process.pid)).toBeGreaterThan(10 * 1024 * 1024);
+    expect(readName(process.pid)).toBe(readFileSync('/proc/self/comm', 'utf8').trim());
+  });
 });
