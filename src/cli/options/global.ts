@@ -33,6 +33,14 @@ export function passGlobalFlags(root: Command, command: Command): void {
     (o) =>
       o.attributeName() in globalOptions && root.getOptionValueSource(o.attributeName()) === 'cli',
   );
+  for (const option of given) {
+    // `coi --resume shell`: an optional value swallows the next word, here the command's name.
+    const value = root.getOptionValue(option.attributeName()) as unknown;
+    if (option.optional && typeof value === 'string' && isCommand(root, value))
+      throw usageError(
+        `${option.long} took "${value}" for its value: put it after the command (\`coi ${value} ${option.long}\`)`,
+      );
+  }
   handOn(
     command,
     given.map((o) => ({ option: o, value: root.getOptionValue(o.attributeName()) as unknown })),
@@ -55,6 +63,10 @@ function handOn(command: Command, flags: { option: Option; value: unknown }[]): 
   throw usageError(
     `${rest.map(({ option }) => option.long).join(', ')} does not apply to \`${commandPath(command)}\``,
   );
+}
+
+function isCommand(root: Command, word: string): boolean {
+  return root.commands.some((c) => c.name() === word || c.aliases().includes(word));
 }
 
 function commandPath(command: Command): string {

@@ -63,6 +63,15 @@ describe('global flags', () => {
     expect(nested.stderr).toContain('--workspace does not apply to `coi snapshot list`');
   });
 
+  it('do not let an optional value swallow the command name', async () => {
+    const r = await runMain(['--resume', 'shell']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'Error: --resume took "shell" for its value: put it after the command (`coi shell --resume`)\n',
+    );
+    expect(await flagsSeenBy(['shell'], ['--resume', 'a1b2'])).toMatchObject({ resume: 'a1b2' });
+  });
+
   it('leave the words of `coi run` alone: after its first word, all is the command', async () => {
     expect(
       await flagsSeenBy(['run'], ['run', '--slot', '4', 'grep', '-w', 'x', '--slot', '9']),
