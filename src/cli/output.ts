@@ -1,15 +1,12 @@
-import { usageError } from './errors.js';
+import { enumChoice } from './options/enum.js';
 
-export type Format = 'text' | 'json';
+export const FORMATS = ['text', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
 
 /** Resolves `--format text|json` and `--json` (which wins), rejecting anything else with exit 2. */
 export function outputFormat(opts: { format?: string; json?: boolean }): Format {
   if (opts.json) return 'json';
-  const format = opts.format ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    throw usageError(`--format: expected text or json, got "${format}"`);
-  }
-  return format;
+  return enumChoice('format', opts.format ?? 'text', FORMATS);
 }
 
 export function printJson(value: unknown): void {

@@ -26,6 +26,8 @@ import { registerTop } from './commands/top.js';
 import { registerTui } from './commands/tui.js';
 import { registerUnfreeze } from './commands/unfreeze.js';
 import { registerVersion } from './commands/version.js';
+import { addGlobalOptions, passGlobalFlags } from './options/global.js';
+import { rejectUnknownCommand } from './unknown-command.js';
 import { COI_VERSION } from './version.js';
 
 /** The `coi` command tree; each command lives in its own file under commands/. */
@@ -35,6 +37,10 @@ export function buildProgram(): Command {
     .version(`Coi (Code on Incus) ${COI_VERSION}`, '--version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  addGlobalOptions(program).hook('preSubcommand', (root, command) => {
+    rejectUnknownCommand(root, command);
+    passGlobalFlags(root, command);
+  });
   registerShell(program);
   registerRun(program);
   registerAttach(program);

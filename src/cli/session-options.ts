@@ -1,12 +1,15 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { ConfigOverrides } from '../core/config/index.js';
-import { checkSessionId, MAX_SLOTS } from '../shared/naming.js';
+import { configSchema } from '../core/config/schema.js';
+import { checkSessionId } from '../shared/naming.js';
 import type { ResumeRequest } from '../core/tools/types.js';
-import { usageError } from './errors.js';
+import { enumOption } from './options/enum.js';
+import { envOption } from './options/env.js';
+import { globalOptions } from './options/global.js';
 
 export interface SessionFlags {
   workspace?: string;
-  slot?: string;
+  slot?: number;
   persistent?: boolean;
   resume?: string | boolean;
   continue?: string | boolean;
@@ -21,23 +24,20 @@ export interface SessionFlags {
   limitProcesses?: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
 /** The flags shared by `coi shell` and `coi run`, as the Go coi documents them. */
 export function addSessionOptions(cmd: Command): Command {
+  const { tool, network } = configSchema.shape;
   return cmd
-    .option('-w, --workspace <dir>', 'workspace directory to mount at /workspace', '.')
-    .option('--slot <n>', `slot 1-${MAX_SLOTS} (0: lowest free)`)
+    .addOption(globalOptions.workspace())
+    .addOption(globalOptions.slot())
     .option('--persistent', 'keep the container after the session')
-    .option('--resume [id]', 'resume the newest (or the given) saved session of this workspace')
-    .option('--continue [id]', 'same as --resume')
-    .option('--profile <name>', 'apply a profile')
+    .addOption(globalOptions.resume())
+    .addOption(globalOptions.continue())
+    .addOption(globalOptions.profile())
     .option('--image <image>', 'image to launch (default: [container] image)')
-    .option('--tool <name>', 'agent: claude, opencode or pi')
-    .option('-e, --env <KEY=VALUE>', 'environment variable inside (repeatable)', collect, [])
-    .addOption(
-      new Option('--network <mode>', 'network mode').choices(['restricted', 'allowlist', 'open']),
-    )
+    .addOption(enumOption('--tool <name>', 'agent ([tool] name)', tool.shape.name.options))
+    .addOption(envOption('-e, --env <KEY=VALUE>', 'environment variable inside (repeatable)'))
+    .addOption(enumOption('--network <mode>', 'network mode', network.shape.mode.options))
     .option('--limit-cpu <count>', 'CPU count or set ([limits.cpu] count)')
     .option('--limit-memory <size>', 'memory limit, e.g. 2GiB ([limits.memory] limit)')
     .option(
@@ -45,15 +45,6 @@ export function addSessionOptions(cmd: Command): Command {
       'stop after this long, e.g. 2h ([limits.runtime] max_duration)',
     )
     .option('--limit-processes <n>', 'maximum processes ([limits.runtime] max_processes)');
-}
-
-export function slotFlag(flags: { slot?: string }): number | undefined {
-  if (flags.slot === undefined) return undefined;
-  const slot = Number(flags.slot);
-  if (!Number.isInteger(slot) || slot < 0 || slot > MAX_SLOTS) {
-    throw usageError(`--slot: expected 0-${MAX_SLOTS}, got "${flags.slot}"`);
-  }
-  return slot === 0 ? undefined : slot;
 }
 
 export function resumeFlag(flags: SessionFlags): ResumeRequest | undefined {

@@ -25,7 +25,10 @@ export async function resolveTargets(
     throw usageError(`name the containers to ${verb}, or use --all`);
   const containers = (await listCoiContainers(ctx.incus, ctx.prefix)).filter(filter);
   if (flags.all) {
-    if (containers.length === 0) return { targets: [], missing: [] };
+    if (containers.length === 0) {
+      process.stderr.write(`No containers to ${verb}\n`);
+      return { targets: [], missing: [] };
+    }
     const ok = await confirmOrForce(
       `${verb} ${containers.length} container(s): ${containers.map((c) => c.name).join(', ')}?`,
       flags.force,

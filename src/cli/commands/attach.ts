@@ -10,68 +10,84 @@ import { hasTmuxSession } from '../../core/session/tmux.js';
 import { sanitizeTerm } from '../../core/session/environment.js';
 import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
-import { slotFlag } from '../session-options.js';
+import { globalOptions } from '../options/global.js';
+
+interface AttachFlags {
+  workspace?: string;
+  slot?: number;
+  bash?: boolean;
+}
 
 export function registerAttach(program: Command): void {
   program
     .command('attach')
-    .description("attach to a session's tmux (no name: the only session, or a choice)")
+    .description(
+      "attach to a session's tmux (no name: the only session, or the list to choose from)",
+    )
     .argument('[container]', 'container name')
-    .option('-w, --workspace <dir>', 'workspace (with --slot)', '.')
-    .option('--slot <n>', "this workspace's slot")
+    .addOption(globalOptions.workspace('workspace (with --slot)'))
+    .addOption(globalOptions.slot("this workspace's slot"))
     .option('--bash', 'open bash instead of the tmux session')
-    .action(
-      async (
-        name: string | undefined,
-        flags: { workspace?: string; slot?: string; bash?: boolean },
-      ) => {
-        if (!process.stdin.isTTY) throw usageError('coi attach needs a terminal');
-        await withContext({ workspace: flags.workspace }, async (ctx) => {
-          const running = (await listCoiContainers(ctx.incus, ctx.prefix)).filter(
-            (c) => c.status === 'Running',
+    .action(async (name: string | undefined, flags: AttachFlags) => {
+      await withContext({ workspace: flags.workspace }, async (ctx) => {
+        const running = (await listCoiContainers(ctx.incus, ctx.prefix)).filter(
+          (c) => c.status === 'Running',
+        );
+        const target = name
+          ? running.find((c) => c.name === name)
+          : flags.slot !== undefined
+            ? running.find((c) => c.workspace === ctx.workspace && c.slot === flags.slot)
+            : await choose(running);
+        if (target === null) return;
+        if (!target) {
+          throw new CliError(
+            name
+              ? `no running coi container named ${name} (see \`coi list\`)`
+              : 'No active sessions.',
           );
-          const slot = slotFlag(flags);
-          const target = name
-            ? running.find((c) => c.name === name)
-            : slot !== undefined
-              ? running.find((c) => c.workspace === ctx.workspace && c.slot === slot)
-              : await choose(running);
-          if (!target) {
-            throw new CliError(
-              name
-                ? `no running coi container named ${name} (see \`coi list\`)`
-                : 'No active sessions.',
-            );
-          }
-          const uid = await codeUidOf(ctx.incus, target);
-          if (!flags.bash && !(await hasTmuxSession(ctx.incus, target.name, uid))) {
-            throw new CliError(
-              `${target.name} has no tmux session ${tmuxSessionName(target.name)}; use \`coi attach ${target.name} --bash\``,
-            );
-          }
-          const env = {
-            TERM: sanitizeTerm(process.env.TERM),
-            HOME: codeHome(target.codeUser),
-            USER: target.codeUser,
-          };
-          const command = flags.bash
-            ? ['bash', '-l']
-            : ['tmux', 'attach', '-t', tmuxSessionName(target.name)];
-          await attachTerminal(ctx.incus, target.name, command, { uid, env });
-        });
-      },
-    );
+        }
+        const uid = await codeUidOf(ctx.incus, target);
+        if (!flags.bash && !(await hasTmuxSession(ctx.incus, target.name, uid))) {
+          throw new CliError(
+            `${target.name} has no tmux session ${tmuxSessionName(target.name)}; use \`coi attach ${target.name} --bash\``,
+          );
+        }
+        if (!process.stdin.isTTY) {
+          throw usageError(`coi attach needs a terminal to attach to ${target.name}`);
+        }
+        const env = {
+          TERM: sanitizeTerm(process.env.TERM),
+          HOME: codeHome(target.codeUser),
+          USER: target.codeUser,
+        };
+        const command = flags.bash
+          ? ['bash', '-l']
+          : ['tmux', 'attach', '-t', tmuxSessionName(target.name)];
+        await attachTerminal(ctx.incus, target.name, command, { uid, env });
+      });
+    });
 }
 
-async function choose(running: CoiContainer[]): Promise<CoiContainer | undefined> {
+/**
+ * The only session, or none; with several, the numbered list (a terminal or not), then on a
+ * terminal the question which one. Null: listed, with nobody to ask.
+ */
+async function choose(running: CoiContainer[]): Promise<CoiContainer | undefined | null> {
   if (running.length <= 1) return running[0];
+  process.stdout.write('Active sessions:\n');
   running.forEach((c, i) =>
-    process.stderr.write(`  ${i + 1}) ${c.name}  slot ${c.slot}  ${c.workspace}\n`),
+    process.stdout.write(`  ${i + 1}. ${c.name}  (slot ${c.slot}, ${c.workspace})\n`),
   );
+  if (!process.stdin.isTTY) {
+    process.stdout.write('\nUse: coi attach <container-name>\n');
+    return null;
+  }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = Number(await rl.question(`Attach to which session [1-${running.length}]? `));
-    return running[answer - 1];
+    const answer = (await rl.question(`Attach to which session [1-${running.length}]? `)).trim();
+    const chosen = /^\d+$/.test(answer) ? running[Number(answer) - 1] : undefined;
+    if (!chosen) throw usageError(`no session "${answer}" (pick 1 to ${running.length})`);
+    return chosen;
   } finally {
     rl.close();
   }

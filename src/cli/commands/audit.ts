@@ -5,55 +5,59 @@ import type { AuditRecord } from '../../security/audit/record.js';
 import { followAudit, readAudit } from '../../security/audit/tail.js';
 import { activeAuditFile } from '../../security/audit/files.js';
 import { coiDir } from '../context.js';
-import { usageError } from '../errors.js';
+import { flagRequires } from '../options/requires.js';
 import { outputFormat } from '../output.js';
+import { addFormatOptions } from '../options/format.js';
 
 export function registerAudit(program: Command): void {
-  program
-    .command('audit')
-    .description("a container's security audit log (~/.coi/audit); no name: every container's")
-    .argument('[container]', 'container name')
-    .option('-f, --follow', 'keep printing new records as they are written')
-    .option('--format <format>', 'text or json (one record per line)', 'text')
-    .option('--json', 'same as --format json')
-    .action(
-      async (
-        name: string | undefined,
-        flags: { follow?: boolean; format?: string; json?: boolean },
-      ) => {
-        const format = outputFormat(flags);
-        const dir = join(coiDir(), 'audit');
-        if (flags.follow && !name) throw usageError('--follow needs a container name');
-        const print = (record: AuditRecord) =>
-          process.stdout.write(
-            format === 'json' ? `${JSON.stringify(record)}\n` : formatRecord(record),
-          );
-        const handlers = {
-          onRecord: print,
-          onInvalid: (where: string, problem: string) =>
-            process.stderr.write(`Warning: ${where}: not an audit record (${problem})\n`),
-        };
-        if (flags.follow) {
-          const follower = followAudit(activeAuditFile(dir, name!), {
-            ...handlers,
-            onError: (err) => process.stderr.write(`Warning: ${err.message}\n`),
-          });
-          await follower.ready;
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
-          });
-          follower.close();
-          return;
-        }
-        const containers = name
-          ? [name]
-          : [...new Set((await listAuditFiles(dir)).map((f) => f.container))];
-        if (containers.length === 0 && format === 'text')
-          process.stderr.write(`No audit records in ${dir}.\n`);
-        for (const container of containers) await readAudit(dir, container, handlers);
-      },
-    );
+  addFormatOptions(
+    program
+      .command('audit')
+      .description("a container's security audit log (~/.coi/audit); no name: every container's")
+      .argument('[container]', 'container name')
+      .option('-f, --follow', 'keep printing new records as they are written'),
+    'output: text, or json with one record per line',
+  ).action(
+    async (
+      name: string | undefined,
+      flags: { follow?: boolean; format?: string; json?: boolean },
+    ) => {
+      const format = outputFormat(flags);
+      const dir = join(coiDir(), 'audit');
+      if (flags.follow && !name) throw flagRequires('--follow', 'a container name');
+      let printed = 0;
+      const print = (record: AuditRecord) => {
+        printed++;
+        process.stdout.write(
+          format === 'json' ? `${JSON.stringify(record)}\n` : formatRecord(record),
+        );
+      };
+      const handlers = {
+        onRecord: print,
+        onInvalid: (where: string, problem: string) =>
+          process.stderr.write(`Warning: ${where}: not an audit record (${problem})\n`),
+      };
+      if (flags.follow) {
+        const follower = followAudit(activeAuditFile(dir, name!), {
+          ...handlers,
+          onError: (err) => process.stderr.write(`Warning: ${err.message}\n`),
+        });
+        await follower.ready;
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        follower.close();
+        return;
+      }
+      const containers = name
+        ? [name]
+        : [...new Set((await listAuditFiles(dir)).map((f) => f.container))];
+      for (const container of containers) await readAudit(dir, container, handlers);
+      if (printed === 0 && format === 'text')
+        process.stderr.write(`No audit records${name ? ` for ${name}` : ''} in ${dir}.\n`);
+    },
+  );
 }
 
 function formatRecord(r: AuditRecord): string {

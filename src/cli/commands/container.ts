@@ -1,5 +1,5 @@
-import { Option, type Command } from 'commander';
-import { execCapture, execStream, parseEnvPairs } from '../../core/container/exec.js';
+import type { Command } from 'commander';
+import { execCapture, execStream } from '../../core/container/exec.js';
 import {
   deleteContainer,
   isRunning,
@@ -11,6 +11,9 @@ import {
 import { withContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { printJson } from '../output.js';
+import { enumOption } from '../options/enum.js';
+import { envMap, envOption } from '../options/env.js';
+import { flagRequires } from '../options/requires.js';
 
 interface ExecFlags {
   user?: string;
@@ -21,7 +24,6 @@ interface ExecFlags {
   format?: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 function idFlag(name: string, value: string | undefined): number | undefined {
@@ -92,21 +94,18 @@ export function registerContainer(program: Command): void {
     .argument('<command...>', 'the command, after --')
     .option('--user <uid>', 'numeric user id (default 0)')
     .option('--group <gid>', 'numeric group id (default: the user id)')
-    .option('--env <KEY=VALUE>', 'environment variable (repeatable)', collect, [])
+    .addOption(envOption('--env <KEY=VALUE>', 'environment variable (repeatable)'))
     .option('--cwd <dir>', 'working directory (default /workspace when it exists)')
     .option('--capture', 'collect the output instead of streaming it')
-    .addOption(new Option('--format <format>', 'with --capture: json or raw'))
+    .addOption(enumOption('--format <format>', 'output with --capture', ['json', 'raw']))
     .action(async (name: string, command: string[], flags: ExecFlags) => {
-      if (flags.format !== undefined && !flags.capture)
-        throw usageError('--format only applies with --capture');
+      if (flags.format !== undefined && !flags.capture) throw flagRequires('--format', '--capture');
       const format = flags.format ?? 'json';
-      if (format !== 'json' && format !== 'raw')
-        throw usageError(`--format: expected json or raw, got "${format}"`);
       const user = idFlag('user', flags.user);
       const opts = {
         user,
         group: idFlag('group', flags.group) ?? user,
-        env: parseEnvPairs(flags.env),
+        env: envMap(flags.env),
         cwd: flags.cwd,
       };
       await withContext({}, async (ctx) => {
@@ -120,19 +119,17 @@ export function registerContainer(program: Command): void {
           process.exitCode = result.exit_code;
           return;
         }
-        const stdin = process.stdin.isTTY ? undefined : process.stdin;
-        try {
-          process.exitCode = await execStream(
-            ctx.incus,
-            name,
-            command,
-            { stdout: process.stdout, stderr: process.stderr, stdin },
-            opts,
-          );
-        } finally {
-          // A piped stdin would otherwise keep coi alive after the command ended.
-          stdin?.destroy();
-        }
+        process.exitCode = await execStream(
+          ctx.incus,
+          name,
+          command,
+          {
+            stdout: process.stdout,
+            stderr: process.stderr,
+            ...(process.stdin.isTTY ? {} : { stdin: process.stdin }),
+          },
+          opts,
+        );
       });
     });
 

@@ -1,33 +1,29 @@
 import type { Command } from 'commander';
-import { finished } from 'node:stream/promises';
+import { loginShellArgv, streamExec } from '../../core/container/exec.js';
 import type { ExecProcess } from '../../incus/exec.js';
 import { SessionLog } from '../../core/logs/session-log.js';
 import { endSession } from '../../core/session/end.js';
-import { parseEnvFlags } from '../../core/session/environment.js';
 import { launchSession, type Session } from '../../core/session/launch.js';
 import { withContext, type CliContext } from '../context.js';
 import { SignalCatcher } from '../signals.js';
-import { CliError, usageError } from '../errors.js';
-import {
-  addSessionOptions,
-  configOverrides,
-  slotFlag,
-  type SessionFlags,
-} from '../session-options.js';
-
-const START_ATTEMPTS = 3;
+import { envMap } from '../options/env.js';
+import { addSessionOptions, configOverrides, type SessionFlags } from '../session-options.js';
 
 export function registerRun(program: Command): void {
   addSessionOptions(
     program
       .command('run')
       .description('run a command in a fresh ephemeral container and exit with its exit code')
-      .argument('<command...>', 'the command (run by bash -lc in /workspace)'),
+      .argument(
+        '<command...>',
+        'one word: a shell command line (bash -lc); several: the exact argv, each word as given',
+      )
+      // Everything from the command's first word on is the command's, its options included.
+      .passThroughOptions(),
   ).action(async (words: string[], flags: SessionFlags) => {
-    if (words.length === 0) throw usageError('coi run: missing command');
     process.exitCode = await withContext(
       { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
-      (ctx) => runInFreshContainer(ctx, words.join(' '), flags),
+      (ctx) => runInFreshContainer(ctx, loginShellArgv(words), flags),
     );
   });
 }
@@ -39,7 +35,7 @@ export function registerRun(program: Command): void {
  */
 async function runInFreshContainer(
   ctx: CliContext,
-  command: string,
+  command: string[],
   flags: SessionFlags,
 ): Promise<number> {
   let proc: ExecProcess | undefined;
@@ -52,8 +48,8 @@ async function runInFreshContainer(
       incus: ctx.incus,
       loaded: ctx.loaded,
       workspace: ctx.workspace,
-      slot: slotFlag(flags),
-      cliEnv: parseEnvFlags(flags.env),
+      slot: flags.slot,
+      cliEnv: envMap(flags.env),
       hostEnv: process.env,
       coiDir: ctx.coiDir,
       prefix: ctx.prefix,
@@ -63,30 +59,26 @@ async function runInFreshContainer(
     if (signals.caught) return signals.exitCode();
     const live = session;
     const log = new SessionLog(ctx.coiDir, live.container);
-    const start = () =>
-      ctx.incus.exec.start(live.container, ['bash', '-lc', command], {
-        user: live.codeUid,
-        group: live.codeUid,
-        account: { name: live.codeUser, home: live.home, shell: '/bin/bash' },
-        cwd: '/workspace',
-        environment: live.env,
-      });
-    let forwarded = 0;
-    for (let attempt = 1; ; attempt++) {
-      proc = await start();
-      const code = await streamCommand(proc, log, (bytes) => (forwarded += bytes));
-      // -1 is no exit code: the daemon could not attach the command, so it never ran. Once
-      // stdin was consumed a second try would not see the same input.
-      if (code !== -1 || attempt === START_ATTEMPTS || forwarded > 0) {
-        // The command is done with its input; an open pipe must not keep coi alive.
-        process.stdin.destroy();
-        if (code === -1) {
-          throw new CliError(`the command could not be started in ${live.container}; try again`);
-        }
-        log.info(`Command exited with code ${code}`);
-        return code;
-      }
-    }
+    const code = await streamExec(
+      live.container,
+      () =>
+        ctx.incus.exec.start(live.container, command, {
+          user: live.codeUid,
+          group: live.codeUid,
+          account: { name: live.codeUser, home: live.home, shell: '/bin/bash' },
+          cwd: '/workspace',
+          environment: live.env,
+        }),
+      {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        ...(process.stdin.isTTY ? {} : { stdin: process.stdin }),
+        onOutput: (stream, chunk) => log.output(stream, chunk),
+      },
+      (started) => (proc = started),
+    );
+    log.info(`Command exited with code ${code}`);
+    return code;
   } finally {
     if (session) {
       await endSession(ctx.incus, session.container, {
@@ -96,30 +88,5 @@ async function runInFreshContainer(
       });
     }
     signals.release();
-  }
-}
-
-/** Wires the command to this terminal and the session log; resolves with its exit code. */
-async function streamCommand(
-  proc: ExecProcess,
-  log: SessionLog,
-  onInput: (bytes: number) => void,
-): Promise<number> {
-  const count = (chunk: Buffer) => onInput(chunk.length);
-  proc.stdout.pipe(process.stdout, { end: false });
-  proc.stderr.pipe(process.stderr, { end: false });
-  proc.stdout.on('data', (chunk: Buffer) => log.output('stdout', chunk));
-  proc.stderr.on('data', (chunk: Buffer) => log.output('stderr', chunk));
-  if (process.stdin.isTTY) proc.stdin.end();
-  else {
-    process.stdin.pipe(proc.stdin);
-    process.stdin.on('data', count);
-  }
-  try {
-    const [code] = await Promise.all([proc.wait(), finished(proc.stdout), finished(proc.stderr)]);
-    return code;
-  } finally {
-    process.stdin.unpipe(proc.stdin);
-    process.stdin.off('data', count);
   }
 }

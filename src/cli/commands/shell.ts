@@ -2,17 +2,17 @@ import type { Command } from 'commander';
 import { tmuxSessionName } from '../../shared/naming.js';
 import { afterAttach, attachTerminal } from '../../core/session/attach.js';
 import { endSession } from '../../core/session/end.js';
-import { parseEnvFlags } from '../../core/session/environment.js';
 import { launchSession } from '../../core/session/launch.js';
 import { withContext } from '../context.js';
 import { SignalCatcher } from '../signals.js';
 import { containersAfterReconcile } from '../powered-off.js';
 import { usageError } from '../errors.js';
+import { isKnownAlias, unknownAlias } from '../options/alias.js';
+import { envMap } from '../options/env.js';
 import {
   addSessionOptions,
   configOverrides,
   resumeFlag,
-  slotFlag,
   type SessionFlags,
 } from '../session-options.js';
 
@@ -27,15 +27,17 @@ export function registerShell(program: Command): void {
       .command('shell', { isDefault: true })
       .description(
         'start an agent in its own container and attach to its tmux session (the default command)',
-      ),
+      )
+      .argument('[alias]', 'a container alias'),
   )
     .option('--background', 'start the session detached (attach later with `coi attach`)')
     .option('--debug', 'open bash instead of the agent')
-    .action(async (flags: ShellFlags) => {
+    .action(async (alias: string | undefined, flags: ShellFlags) => {
+      if (alias !== undefined && !isKnownAlias(alias)) throw unknownAlias(alias);
+      const resume = resumeFlag(flags);
       if (!flags.background && !process.stdin.isTTY) {
         throw usageError('coi shell needs a terminal: use --background, or `coi run` for commands');
       }
-      const resume = resumeFlag(flags);
       await withContext(
         { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
         async (ctx) => {
@@ -46,9 +48,9 @@ export function registerShell(program: Command): void {
             incus: ctx.incus,
             loaded: ctx.loaded,
             workspace: ctx.workspace,
-            slot: slotFlag(flags),
+            slot: flags.slot,
             ...(resume ? { resume } : {}),
-            cliEnv: parseEnvFlags(flags.env),
+            cliEnv: envMap(flags.env),
             hostEnv: process.env,
             coiDir: ctx.coiDir,
             prefix: ctx.prefix,

@@ -68,14 +68,3 @@ const KNOWN_TERMS =
 export function sanitizeTerm(term: string | undefined): string {
   return term && KNOWN_TERMS.test(term) ? term : 'xterm-256color';
 }
-
-/** `--env K=V` flags into a map; a flag without `=` is a usage error. */
-export function parseEnvFlags(flags: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const flag of flags) {
-    const eq = flag.indexOf('=');
-    if (eq <= 0) throw new Error(`--env ${flag}: expected NAME=VALUE`);
-    env[flag.slice(0, eq)] = flag.slice(eq + 1);
-  }
-  return env;
-}

@@ -103,6 +103,6 @@ async function createInFreeSlot(
 
 function slotTaken(slot: number, name: string): LaunchError {
   return new LaunchError(
-    `slot ${slot} is taken by ${name}: attach with \`coi attach ${name}\`, pick another --slot, or use --slot 0 for the lowest free one`,
+    `slot ${slot} is taken by ${name}: attach with \`coi attach ${name}\`, pick another --slot, or leave out --slot for the lowest free one`,
   );
 }

@@ -87,10 +87,17 @@ describe('coi container', () => {
   });
 
   it('rejects bad exec usage with exit 2', async () => {
-    expect((await coi(['container', 'exec', name, '--format', 'json', '--', 'true'])).code).toBe(2);
+    expect(await coi(['container', 'exec', name, '--format', 'json', '--', 'true'])).toMatchObject({
+      code: 2,
+      stderr: 'Error: --format requires --capture\n',
+    });
     expect(
-      (await coi(['container', 'exec', name, '--capture', '--format', 'xml', '--', 'true'])).code,
-    ).toBe(2);
+      await coi(['container', 'exec', name, '--capture', '--format', 'xml', '--', 'true']),
+    ).toMatchObject({ code: 2, stderr: 'Error: invalid format "xml" (use json or raw)\n' });
+    expect(await coi(['container', 'exec', name, '--env', 'NOVALUE', '--', 'true'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('invalid env "NOVALUE"'),
+    });
     expect((await coi(['container', 'exec', name, '--user', 'code', '--', 'true'])).code).toBe(2);
     expect((await coi(['container', 'exec', name])).code).toBe(2);
   });

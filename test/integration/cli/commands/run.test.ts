@@ -22,6 +22,7 @@ COI_TEST_FIXED = "from-config"
 `;
 
 let box: CoiSandbox;
+let uniq = 0;
 
 beforeAll(() => {
   ensureBuilt();
@@ -120,6 +121,77 @@ describe('coi run', () => {
     const names = runs.map((r) => r.stdout.trim()).sort();
     expect(new Set(names).size).toBe(3);
     expect(names.every((n) => n.startsWith(`${box.prefix}${workspaceHash(ws)}-`))).toBe(true);
+  });
+});
+
+/** Several words are the exact argv; one word is a shell command line. Both run in a login shell. */
+describe('coi run: the words of the command', () => {
+  /** Runs each `coi run` of `cases` (args after `run`) in its own workspace, all at once. */
+  const runAll = (cases: string[][], opts: { input?: string } = {}) =>
+    Promise.all(
+      cases.map((args, i) =>
+        box.run(['run', ...args], { cwd: box.workspace(`words-${uniq++}-${i}`), ...opts }),
+      ),
+    );
+
+  it('passes on the exit code: after --, without it, and as a command line', async () => {
+    const [dashed, bare, line] = await runAll([
+      ['--', 'sh', '-c', 'exit 42'],
+      ['sh', '-c', 'exit 43'],
+      ['exit 44'],
+    ]);
+    expect(dashed!.code, dashed!.stderr).toBe(42);
+    expect(bare!.code, bare!.stderr).toBe(43);
+    expect(line!.code, line!.stderr).toBe(44);
+  });
+
+  it('keeps pipes, quotes and $VAR where the shell that gets them puts them', async () => {
+    const [pipe, words, literal, line] = await runAll([
+      ['--', 'sh', '-c', 'echo hello | tr a-z A-Z'],
+      ['--', 'printf', '[%s]', 'a b', "it's", '"q"', ''],
+      ['--', 'echo', '$HOME', '*', '|', 'cat'],
+      [`printf '[%s]' "a b" "$HOME" | tr a-z A-Z; echo`],
+    ]);
+    expect(pipe).toMatchObject({ code: 0, stdout: 'HELLO\n' });
+    expect(words).toMatchObject({ code: 0, stdout: `[a b][it's]["q"][]` });
+    // No shell sees an argv: $HOME, * and | are plain words.
+    expect(literal).toMatchObject({ code: 0, stdout: '$HOME * | cat\n' });
+    expect(line).toMatchObject({ code: 0, stdout: '[A B][/HOME/CODE]\n' });
+  });
+
+  it('runs a multi-line script, given as a command line or to a shell with its arguments', async () => {
+    const script = 'n=0\nfor w in a b c; do\n  n=$((n + 1))\ndone\necho "n=$n"\nexit 5';
+    const loop = 'for w in "$@"; do\n  echo "[$w]"\ndone\nexit 6';
+    const [line, argv] = await runAll([[script], ['--', 'bash', '-c', loop, 'bash', 'a b', 'c']]);
+    expect(line).toMatchObject({ code: 5, stdout: 'n=3\n' });
+    expect(argv).toMatchObject({ code: 6, stdout: '[a b]\n[c]\n' });
+  });
+
+  it('gives both forms the -e/--env variables, stdin and the login PATH', async () => {
+    const env = ['-e', 'COI_A=1', '--env', 'COI_B=x y=z'];
+    const [argv, line] = await runAll(
+      [
+        [...env, '--', 'sh', '-c', 'echo "$COI_A|$COI_B|$PATH"; cat'],
+        [...env, 'echo "$COI_A|$COI_B|$PATH"; cat'],
+      ],
+      { input: 'piped\n' },
+    );
+    expect(argv!.code, argv!.stderr).toBe(0);
+    expect(argv!.stdout).toMatch(/^1\|x y=z\|\S+\npiped\n$/);
+    expect(line!.stdout).toBe(argv!.stdout);
+  });
+
+  it('takes the global flags before the command: -w, --slot and --profile', async () => {
+    const ws = box.workspace('global-flags');
+    const profile = join(box.coiDir, 'profiles', 'greeter');
+    mkdirSync(profile, { recursive: true });
+    writeFileSync(join(profile, 'config.toml'), '[defaults.environment]\nCOI_GREETING = "hi"\n');
+    const r = await box.run(
+      ['-w', ws, '--slot', '2', '--profile', 'greeter', 'run', 'hostname; echo "$COI_GREETING"'],
+      { cwd: box.root },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${box.prefix}${workspaceHash(ws)}-2\nhi\n`);
   });
 });
 
