@@ -90,7 +90,7 @@ describe('allocate: the slot', () => {
     incus = new FakeIncus([{ name: slotName(4), status: 'Stopped' }], [BRIDGE]);
     await expect(allocateNew({ over: { slot: 4 } })).rejects.toThrow(
       new LaunchError(
-        `slot 4 is taken by ${slotName(4)}: attach with \`coi attach ${slotName(4)}\`, pick another --slot, or use --slot 0 for the lowest free one`,
+        `slot 4 is taken by ${slotName(4)}: attach with \`coi attach ${slotName(4)}\`, pick another --slot, or leave out --slot for the lowest free one`,
       ),
     );
     expect(incus.calls.filter((c) => c.startsWith('instances.create'))).toEqual([]);
