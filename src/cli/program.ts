@@ -24,6 +24,7 @@ import { registerTmux } from './commands/tmux.js';
 import { registerTui } from './commands/tui.js';
 import { registerUnfreeze } from './commands/unfreeze.js';
 import { registerVersion } from './commands/version.js';
+import { applyHelp } from './help/apply-help.js';
 import { COI_VERSION } from './version.js';
 
 /** The `coi` command tree; each command lives in its own file under commands/. */
@@ -58,5 +59,6 @@ export function buildProgram(): Command {
   registerTui(program);
   registerMonitor(program);
   registerAudit(program);
+  applyHelp(program);
   return program;
 }
