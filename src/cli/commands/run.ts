@@ -16,6 +16,8 @@ import {
 
 const START_ATTEMPTS = 3;
 
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
 export function registerRun(program: Command): void {
   addSessionOptions(
     program
@@ -58,6 +60,7 @@ async function runInFreshContainer(
       prefix: ctx.prefix,
       startTool: false,
       ephemeral: true,
+      onStep: say,
     });
     if (signals.caught) return signals.exitCode();
     const live = session;
@@ -70,6 +73,7 @@ async function runInFreshContainer(
         environment: live.env,
       });
     let forwarded = 0;
+    say(`Executing: ${command}`);
     for (let attempt = 1; ; attempt++) {
       proc = await start();
       const code = await streamCommand(proc, (bytes) => (forwarded += bytes));
@@ -81,11 +85,13 @@ async function runInFreshContainer(
         if (code === -1) {
           throw new CliError(`the command could not be started in ${live.container}; try again`);
         }
+        say(code === 0 ? '\nCommand completed successfully' : `\nCommand exited with code ${code}`);
         return code;
       }
     }
   } finally {
     if (session) {
+      say(`Cleaning up container ${session.container}...`);
       await endSession(ctx.incus, session.container, {
         coiDir: ctx.coiDir,
         save: false,

@@ -36,6 +36,7 @@ export interface LaunchRequest {
   startTool: boolean;
   /** Forces an ephemeral container whatever the config says (coi run). */
   ephemeral?: boolean;
+  /** Progress, one line each, worded as the Go coi words it where it has the same step. */
   onStep?: (message: string) => void;
 }
 
@@ -61,6 +62,7 @@ export interface Session {
  */
 export async function launchSession(req: LaunchRequest): Promise<Session> {
   const plan = planLaunch(await gatherFacts(req), req);
+  if (plan.restore) req.onStep?.(resumeLine(req.resume, plan.restore.session.session_id));
   // Host-side first (env_commands run here): a failure must not cost a container.
   const env = await launchEnvironment(req, plan);
   const { workspace, coiDir } = req;
@@ -71,7 +73,8 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
   const revert = new Reverter();
   try {
     const { container, slot, ip } = await allocate(req, plan, protectedPaths, revert);
-    req.onStep?.(`Applying the ${plan.policy.mode} network rules (${ip})`);
+    req.onStep?.(`Setting up session ${plan.sessionId}...`);
+    req.onStep?.(`Applying the ${plan.policy.mode} network rules (${ip})...`);
     await secureContainer(req.incus, securing(req, plan, guard, { container, ip }), revert);
     await startSessionContainer(req, plan, container, locks, revert);
     await prepareSession(req, plan, { container, slot, env, protectedPaths, locks });
@@ -80,6 +83,13 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
   } catch (err) {
     throw withUndoFailures(err, await revert.fail());
   }
+}
+
+/** `--resume` without an id found the newest saved session; with one, it was asked for. */
+function resumeLine(resume: ResumeRequest | undefined, sessionId: string): string {
+  return resume?.kind === 'id'
+    ? `Resuming session: ${sessionId}`
+    : `Auto-detected session: ${sessionId}`;
 }
 
 /** What security needs to secure the container, and nothing of core's. */
