@@ -14,16 +14,20 @@ export function allCommands(root: Command): Command[] {
 }
 
 /**
- * Gives every command in the tree its entry of COMMAND_HELP: the details under its description
- * (the one-liner stays what the parent's command list shows) and an Examples section at the end.
+ * Gives every command in the tree its entry of COMMAND_HELP: the details under its description in
+ * its own help (the description itself stays the one-liner that command lists and completion
+ * show) and an Examples section at the end.
  */
 export function applyHelp(program: Command): void {
   for (const cmd of allCommands(program)) {
     const help = COMMAND_HELP[commandPath(cmd)];
     if (!help) continue;
-    if (help.details) {
-      if (!cmd.summary()) cmd.summary(cmd.description());
-      cmd.description(`${cmd.description()}\n\n${help.details}`);
+    const { details } = help;
+    if (details) {
+      cmd.configureHelp({
+        ...cmd.configureHelp(),
+        commandDescription: (c) => `${c.description()}\n\n${details}`,
+      });
     }
     cmd.addHelpText('after', renderExamples(help.examples));
   }

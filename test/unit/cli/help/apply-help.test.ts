@@ -86,6 +86,9 @@ describe('--help of every command', () => {
       const cmd = commands.find((c) => commandPath(c) === path)!;
       expect(helpOf(cmd), path).toMatch(/ephemeral/i);
       expect(helpOf(cmd), path).toMatch(/persistent/i);
+      // Only its own help: command lists and shell completion keep the one-liner.
+      expect(helpOf(cmd)).toContain(COMMAND_HELP[path]!.details!.slice(0, 30));
+      expect(cmd.description()).not.toContain('\n');
     }
     // The parent's command list keeps the one-liner.
     expect(helpOf(program)).toMatch(/\n {2}shell \[options\] +start an agent/);
