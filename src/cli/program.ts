@@ -28,6 +28,7 @@ import { registerUnfreeze } from './commands/unfreeze.js';
 import { registerVersion } from './commands/version.js';
 import { addGlobalOptions, passGlobalFlags } from './options/global.js';
 import { rejectUnknownCommand } from './unknown-command.js';
+import { applyHelp } from './help/apply-help.js';
 import { COI_VERSION } from './version.js';
 
 /** The `coi` command tree; each command lives in its own file under commands/. */
@@ -68,5 +69,6 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerTop(program);
   registerLogs(program);
+  applyHelp(program);
   return program;
 }

@@ -9,30 +9,37 @@ export interface TargetFlags {
   force?: boolean;
 }
 
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
 /**
- * The containers a bulk command acts on: the names given, or `--all` (after a confirmation unless
- * `--force`). Names that are not coi containers are returned as `missing`.
+ * The containers a bulk command acts on: the names given, or `--all` (listed, then confirmed
+ * unless `--force`). Names that are not coi containers are returned as `missing`. `action` is the
+ * Go coi's word in these messages: "Kill", "Shutdown", "persist".
  */
 export async function resolveTargets(
   ctx: CliContext,
   names: string[],
   flags: TargetFlags,
-  verb: string,
+  action: string,
   filter: (c: CoiContainer) => boolean = () => true,
 ): Promise<{ targets: string[]; missing: string[] }> {
   if (names.length > 0 && flags.all) throw usageError(`give container names or --all, not both`);
-  if (names.length === 0 && !flags.all)
-    throw usageError(`name the containers to ${verb}, or use --all`);
+  if (names.length === 0 && !flags.all) {
+    throw usageError(
+      "no container names provided - use 'coi list' to see active containers, or --all for every one",
+    );
+  }
   const containers = (await listCoiContainers(ctx.incus, ctx.prefix)).filter(filter);
   if (flags.all) {
     if (containers.length === 0) {
-      process.stderr.write(`No containers to ${verb}\n`);
+      say(`No containers to ${action}`);
       return { targets: [], missing: [] };
     }
-    const ok = await confirmOrForce(
-      `${verb} ${containers.length} container(s): ${containers.map((c) => c.name).join(', ')}?`,
-      flags.force,
-    );
+    say(`Found ${containers.length} container(s):`);
+    for (const c of containers) say(`  - ${c.name}`);
+    const question = `${action[0]!.toUpperCase()}${action.slice(1)} all these containers?`;
+    const ok = await confirmOrForce(question, flags.force);
+    if (!ok) say('Cancelled.');
     return { targets: ok ? containers.map((c) => c.name) : [], missing: [] };
   }
   const known = new Set(containers.map((c) => c.name));

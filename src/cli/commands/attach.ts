@@ -42,8 +42,8 @@ export function registerAttach(program: Command): void {
         if (!target) {
           throw new CliError(
             name
-              ? `no running coi container named ${name} (see \`coi list\`)`
-              : 'No active sessions.',
+              ? `container ${name} not found or not running (see \`coi list\`)`
+              : 'No active sessions',
           );
         }
         const uid = await codeUidOf(ctx.incus, target);
@@ -63,6 +63,7 @@ export function registerAttach(program: Command): void {
         const command = flags.bash
           ? ['bash', '-l']
           : ['tmux', 'attach', '-t', tmuxSessionName(target.name)];
+        process.stderr.write(`Attaching to ${target.name}...\n`);
         await attachTerminal(ctx.incus, target.name, command, { uid, env });
       });
     });

@@ -48,7 +48,7 @@ export function registerContainer(program: Command): void {
     .action(async (image: string, name: string, flags: { ephemeral?: boolean }) => {
       await withContext({}, async (ctx) => {
         await launchContainer(ctx.incus, image, name, flags);
-        say(`Launched ${name} from ${image}`);
+        say(`Container ${name} launched from ${image}`);
       });
     });
 
@@ -59,7 +59,7 @@ export function registerContainer(program: Command): void {
     .action(async (name: string) => {
       await withContext({}, async (ctx) => {
         await startContainer(ctx.incus, name);
-        say(`Started ${name}`);
+        say(`Container ${name} started`);
       });
     });
 
@@ -71,7 +71,7 @@ export function registerContainer(program: Command): void {
     .action(async (name: string, flags: { force?: boolean }) => {
       await withContext({}, async (ctx) => {
         await stopContainer(ctx.incus, name, flags);
-        say(`Stopped ${name}`);
+        say(`Container ${name} stopped`);
       });
     });
 
@@ -83,7 +83,7 @@ export function registerContainer(program: Command): void {
     .action(async (name: string, flags: { force?: boolean }) => {
       await withContext({}, async (ctx) => {
         await deleteContainer(ctx.incus, name, flags);
-        say(`Deleted ${name}`);
+        say(`Container ${name} deleted`);
       });
     });
 
@@ -172,7 +172,7 @@ export function registerContainer(program: Command): void {
       ) => {
         await withContext({}, async (ctx) => {
           await mountDisk(ctx.incus, name, device, source, path, flags);
-          say(`Mounted ${source} at ${name}:${path} (device ${device})`);
+          say(`Disk mounted: ${source} -> ${name}:${path} (device ${device})`);
         });
       },
     );

@@ -3,12 +3,14 @@ import { parseContainerPath } from '../../core/files/container-path.js';
 import { pullPath, pushPath, type CopyResult } from '../../core/files/copy.js';
 import { withContext } from '../context.js';
 
-function report(result: CopyResult): void {
+/** `Pushed file a -> c:/p` (the Go coi's line), with what a directory copy held after it. */
+function report(verb: 'Pushed' | 'Pulled', source: string, result: CopyResult): void {
   for (const w of result.warnings) process.stderr.write(`Warning: ${w}\n`);
-  const parts = [`${result.files} file(s)`];
-  if (result.directories) parts.push(`${result.directories} directory(ies)`);
+  const kind = result.directories ? 'directory' : 'file';
+  const parts = [`${result.files} file(s)`, `${result.directories} directory(ies)`];
   if (result.symlinks) parts.push(`${result.symlinks} symlink(s)`);
-  process.stderr.write(`Copied ${parts.join(', ')} to ${result.destination}\n`);
+  const counts = result.directories ? ` (${parts.join(', ')})` : '';
+  process.stderr.write(`${verb} ${kind} ${source} -> ${result.destination}${counts}\n`);
 }
 
 export function registerFile(program: Command): void {
@@ -21,7 +23,9 @@ export function registerFile(program: Command): void {
     .option('-r, --recursive', 'copy directories')
     .action(async (local: string, target: string, flags: { recursive?: boolean }) => {
       const dest = parseContainerPath(target);
-      await withContext({}, async (ctx) => report(await pushPath(ctx.incus, local, dest, flags)));
+      await withContext({}, async (ctx) =>
+        report('Pushed', local, await pushPath(ctx.incus, local, dest, flags)),
+      );
     });
   file
     .command('pull')
@@ -31,6 +35,8 @@ export function registerFile(program: Command): void {
     .option('-r, --recursive', 'copy directories')
     .action(async (source: string, local: string, flags: { recursive?: boolean }) => {
       const src = parseContainerPath(source);
-      await withContext({}, async (ctx) => report(await pullPath(ctx.incus, src, local, flags)));
+      await withContext({}, async (ctx) =>
+        report('Pulled', source, await pullPath(ctx.incus, src, local, flags)),
+      );
     });
 }

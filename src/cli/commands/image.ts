@@ -48,7 +48,14 @@ export function registerImage(program: Command): void {
       await withContext({}, async (ctx) => {
         const images = await listImages(ctx.incus, flags);
         if (format === 'json') return printJson(images);
-        process.stdout.write(images.length ? `${table(images)}\n` : 'No images.\n');
+        const filter = flags.prefix ? ` with prefix '${flags.prefix}'` : '';
+        if (images.length === 0) return void process.stdout.write(`No images found${filter}\n`);
+        const heading = filter
+          ? `Images${filter}:`
+          : flags.all
+            ? 'All Local Images:'
+            : 'Available Images:';
+        process.stdout.write(`${heading}\n\n${table(images)}\n`);
       });
     });
 
@@ -69,7 +76,7 @@ export function registerImage(program: Command): void {
     .action(async (name: string) => {
       await withContext({}, async (ctx) => {
         const gone = await deleteImage(ctx.incus, name);
-        say(`Deleted image ${name} (${gone.fingerprint.slice(0, 12)})`);
+        say(`Image ${name} deleted (fingerprint ${gone.fingerprint.slice(0, 12)})`);
       });
     });
 
@@ -100,9 +107,10 @@ export function registerImage(program: Command): void {
         throw usageError(`--keep: expected a whole number of at least 1, got "${flags.keep}"`);
       await withContext({}, async (ctx) => {
         const deleted = await cleanupImages(ctx.incus, prefix, keep);
-        for (const d of deleted)
-          say(`Deleted ${d.aliases.join(',')} (${d.fingerprint.slice(0, 12)})`);
-        say(deleted.length ? `Deleted ${deleted.length} image(s).` : 'Nothing to clean.');
+        say('Cleanup complete:');
+        if (deleted.length === 0) return say('Nothing to clean.');
+        say(`\nDeleted ${deleted.length} old version(s):`);
+        for (const d of deleted) say(`  - ${d.aliases.join(',')} (${d.fingerprint.slice(0, 12)})`);
       });
     });
 }

@@ -5,6 +5,8 @@ import { HostLocks } from '../../core/session/host-locks.js';
 import { withContext } from '../context.js';
 import { resolveTargets, type TargetFlags } from '../targets.js';
 
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
 export function registerKill(program: Command): void {
   program
     .command('kill')
@@ -14,21 +16,24 @@ export function registerKill(program: Command): void {
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (names: string[], flags: TargetFlags) => {
       await withContext({}, async (ctx) => {
-        const { targets, missing } = await resolveTargets(ctx, names, flags, 'kill');
+        const { targets, missing } = await resolveTargets(ctx, names, flags, 'Kill');
         for (const name of targets) {
+          say(`Killing container ${name}...`);
           await endSession(ctx.incus, name, {
             coiDir: ctx.coiDir,
             save: false,
             keepPersistent: false,
           });
-          process.stderr.write(`Killed ${name}\n`);
+          say(`  ✓ Killed ${name}`);
         }
         // Already gone counts as killed; a container that is not coi's is never touched.
         const locks = new HostLocks(join(ctx.coiDir, 'locks'));
         for (const name of missing) {
           await locks.release(name);
-          process.stderr.write(`${name}: no such coi container (nothing to kill)\n`);
+          say(`  Warning: Container ${name} not found: no such coi container (nothing to kill)`);
         }
+        if (targets.length) say(`\nKilled ${targets.length} container(s)`);
+        else if (missing.length) say('\nNo containers were killed');
       });
     });
 }

@@ -4,6 +4,8 @@ import { CliError } from '../errors.js';
 import { resolveTargets, type TargetFlags } from '../targets.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
 
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
 export function registerPersist(program: Command): void {
   program
     .command('persist')
@@ -21,9 +23,14 @@ export function registerPersist(program: Command): void {
           (c) => !c.persistent || names.length > 0,
         );
         for (const name of targets) {
+          say(`Persisting container ${name}...`);
           await ctx.incus.instances.patch(name, { config: coiKeysConfig({ persistent: true }) });
-          process.stderr.write(`${name} is now persistent\n`);
+          say(`  ✓ Persisted ${name} (kept, stopped, when its session ends)`);
         }
+        for (const name of missing)
+          say(`  Warning: Container ${name} not found (not a coi container)`);
+        if (targets.length) say(`\nPersisted ${targets.length} container(s)`);
+        else if (missing.length) say('\nNo containers were persisted');
         if (missing.length) throw new CliError(`no such coi container: ${missing.join(', ')}`);
       });
     });

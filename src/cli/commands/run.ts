@@ -9,6 +9,8 @@ import { SignalCatcher } from '../signals.js';
 import { envMap } from '../options/env.js';
 import { addSessionOptions, configOverrides, type SessionFlags } from '../session-options.js';
 
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
 export function registerRun(program: Command): void {
   addSessionOptions(
     program
@@ -23,7 +25,7 @@ export function registerRun(program: Command): void {
   ).action(async (words: string[], flags: SessionFlags) => {
     process.exitCode = await withContext(
       { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
-      (ctx) => runInFreshContainer(ctx, loginShellArgv(words), flags),
+      (ctx) => runInFreshContainer(ctx, words, flags),
     );
   });
 }
@@ -35,7 +37,7 @@ export function registerRun(program: Command): void {
  */
 async function runInFreshContainer(
   ctx: CliContext,
-  command: string[],
+  words: string[],
   flags: SessionFlags,
 ): Promise<number> {
   let proc: ExecProcess | undefined;
@@ -55,10 +57,13 @@ async function runInFreshContainer(
       prefix: ctx.prefix,
       startTool: false,
       ephemeral: true,
+      onStep: say,
     });
     if (signals.caught) return signals.exitCode();
     const live = session;
     const log = new SessionLog(ctx.coiDir, live.container);
+    const command = loginShellArgv(words);
+    say(`Executing: ${words.join(' ')}`);
     const code = await streamExec(
       live.container,
       () =>
@@ -78,9 +83,11 @@ async function runInFreshContainer(
       (started) => (proc = started),
     );
     log.info(`Command exited with code ${code}`);
+    say(code === 0 ? '\nCommand completed successfully' : `\nCommand exited with code ${code}`);
     return code;
   } finally {
     if (session) {
+      say(`Cleaning up container ${session.container}...`);
       await endSession(ctx.incus, session.container, {
         coiDir: ctx.coiDir,
         save: false,

@@ -10,6 +10,12 @@ import { usageError } from '../errors.js';
 import { isKnownAlias, unknownAlias } from '../options/alias.js';
 import { envMap } from '../options/env.js';
 import {
+  CLEANING_UP,
+  KEPT_RUNNING,
+  sessionEndedLines,
+  startingSessionLines,
+} from '../session-lines.js';
+import {
   addSessionOptions,
   configOverrides,
   resumeFlag,
@@ -20,6 +26,8 @@ interface ShellFlags extends SessionFlags {
   background?: boolean;
   debug?: boolean;
 }
+
+const say = (lines: string[]) => process.stderr.write(`${lines.join('\n')}\n`);
 
 export function registerShell(program: Command): void {
   addSessionOptions(
@@ -55,7 +63,7 @@ export function registerShell(program: Command): void {
             coiDir: ctx.coiDir,
             prefix: ctx.prefix,
             startTool: !flags.debug,
-            onStep: (m) => process.stderr.write(`${m}…\n`),
+            onStep: (m) => say([m]),
           }).finally(() => signals.release());
           if (signals.caught) {
             await endSession(ctx.incus, session.container, {
@@ -66,9 +74,8 @@ export function registerShell(program: Command): void {
             process.exitCode = signals.exitCode();
             return;
           }
-          process.stderr.write(
-            `Session ${session.sessionId} in ${session.container} (slot ${session.slot}, ${session.persistent ? 'persistent' : 'ephemeral'})\n`,
-          );
+          const mode = flags.debug ? 'direct' : flags.background ? 'background' : 'interactive';
+          say(startingSessionLines(session, mode, !!resume));
           if (flags.background) return;
           const command = flags.debug
             ? ['bash', '-l']
@@ -80,30 +87,30 @@ export function registerShell(program: Command): void {
           if (!flags.debug) {
             const after = await afterAttach(ctx.incus, session.container, session.codeUid);
             if (after === 'detached') {
-              process.stderr.write(
-                `Detached. Reattach with \`coi attach ${session.container}\`.\n`,
-              );
+              say([
+                CLEANING_UP,
+                KEPT_RUNNING,
+                `Detached. Reattach with \`coi attach ${session.container}\`.`,
+              ]);
               return;
             }
             if (after === 'tmux-ended') {
-              process.stderr.write(
-                `The session's tmux ended; ${session.container} keeps running: \`coi attach ${session.container} --bash\` to enter it, \`coi shutdown ${session.container}\` to end it.\n`,
-              );
+              say([
+                CLEANING_UP,
+                KEPT_RUNNING,
+                `The session's tmux ended; ${session.container} keeps running: \`coi attach ${session.container} --bash\` to enter it, \`coi shutdown ${session.container}\` to end it.`,
+              ]);
               return;
             }
           }
+          say([CLEANING_UP]);
           const ended = await endSession(ctx.incus, session.container, {
             coiDir: ctx.coiDir,
             save: true,
             graceSeconds: ctx.loaded.config.container.shutdown_timeout,
             keepPersistent: true,
           });
-          if (ended.saved) process.stderr.write(`Session saved to ${ended.saved.dir}\n`);
-          process.stderr.write(
-            ended.deleted
-              ? `Container ${session.container} deleted.\n`
-              : `Container ${session.container} kept (persistent).\n`,
-          );
+          say(sessionEndedLines(session.container, ended));
         },
       );
     });

@@ -4,6 +4,8 @@ import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { resolveTargets, type TargetFlags } from '../targets.js';
 
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
 export function registerShutdown(program: Command): void {
   program
     .command('shutdown')
@@ -22,18 +24,24 @@ export function registerShutdown(program: Command): void {
         throw usageError(`--timeout: expected a number of seconds, got "${flags.timeout}"`);
       }
       await withContext({}, async (ctx) => {
-        const { targets, missing } = await resolveTargets(ctx, names, flags, 'shut down');
+        const { targets, missing } = await resolveTargets(ctx, names, flags, 'Shutdown');
+        const grace = timeout ?? ctx.loaded.config.container.shutdown_timeout;
         for (const name of targets) {
+          say(`Shutting down container ${name} (timeout: ${grace}s)...`);
           const ended = await endSession(ctx.incus, name, {
             coiDir: ctx.coiDir,
             save: true,
-            graceSeconds: timeout ?? ctx.loaded.config.container.shutdown_timeout,
+            graceSeconds: grace,
             keepPersistent: true,
           });
-          process.stderr.write(
-            `Shut down ${name}${ended.saved ? ` (session saved to ${ended.saved.dir})` : ''}${ended.deleted ? '' : ' (kept: persistent)'}\n`,
+          say(
+            `  ✓ Shutdown ${name}${ended.saved ? ` (session saved to ${ended.saved.dir})` : ''}${ended.deleted ? '' : ' (kept: persistent)'}`,
           );
         }
+        for (const name of missing)
+          say(`  Warning: Container ${name} not found (not a coi container)`);
+        if (targets.length) say(`\nShutdown ${targets.length} container(s)`);
+        else if (missing.length) say('\nNo containers were shutdown');
         if (missing.length) throw new CliError(`no such coi container: ${missing.join(', ')}`);
       });
     });

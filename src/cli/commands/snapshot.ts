@@ -54,7 +54,8 @@ export function registerSnapshot(program: Command): void {
           name,
           stateful: flags.stateful,
         });
-        say(`Created snapshot ${snap.name} of ${container}`);
+        const kind = flags.stateful ? 'stateful snapshot' : 'snapshot';
+        say(`Created ${kind} '${snap.name}' for container '${container}'`);
       });
     });
 
@@ -83,12 +84,16 @@ export function registerSnapshot(program: Command): void {
           );
           return;
         }
+        if (byContainer.length === 0) return say('No Coi containers found');
         const out: string[] = [];
         for (const { container, snapshots } of byContainer) {
-          out.push(`Snapshots of ${container}:`);
+          out.push(`Snapshots for ${container}:`);
           out.push(...(snapshots.length ? snapshotLines(snapshots) : ['  (none)']));
         }
-        if (byContainer.length === 0) out.push('No coi containers.');
+        if (!flags.all) {
+          const n = byContainer[0]!.snapshots.length;
+          out.push('', `Total: ${n} snapshot${n === 1 ? '' : 's'}`);
+        }
         process.stdout.write(`${out.join('\n')}\n`);
       });
     });
@@ -106,9 +111,9 @@ export function registerSnapshot(program: Command): void {
           `Restore ${container} to snapshot ${name}? Changes since are lost.`,
           flags.force,
         );
-        if (!ok) return say('Not restored.');
+        if (!ok) return say('Aborted (not restored)');
         await restoreSnapshot(ctx.incus, container, name, { stateful: flags.stateful });
-        say(`Restored ${container} to ${name}`);
+        say(`Restored container '${container}' from snapshot '${name}'`);
       });
     });
 
@@ -123,16 +128,19 @@ export function registerSnapshot(program: Command): void {
         const container = await targetContainer(ctx, flags.container);
         if (name) {
           await deleteSnapshot(ctx.incus, container, name);
-          return say(`Deleted snapshot ${name} of ${container}`);
+          return say(`Deleted snapshot '${name}' from container '${container}'`);
         }
         const snaps = await listSnapshots(ctx.incus, container);
-        if (snaps.length === 0) return say(`${container} has no snapshots.`);
+        if (snaps.length === 0) return say(`No snapshots to delete for container '${container}'`);
         const ok = await confirmOrForce(
           `Delete ${snaps.length} snapshot(s) of ${container}?`,
           flags.force,
         );
-        if (!ok) return say('Nothing deleted.');
-        for (const s of snaps) await deleteSnapshot(ctx.incus, container, s.name);
+        if (!ok) return say('Aborted (nothing deleted)');
+        for (const s of snaps) {
+          await deleteSnapshot(ctx.incus, container, s.name);
+          say(`Deleted snapshot '${s.name}'`);
+        }
         say(`Deleted ${snaps.length} snapshot(s) of ${container}`);
       });
     });

@@ -10,15 +10,19 @@ export async function unfreezeCommand(
   prefix: string,
   name: string | undefined,
 ): Promise<void> {
-  const frozen = (await listCoiContainers(incus, prefix)).filter((c) => c.status === 'Frozen');
-  const targets = name ? frozen.filter((c) => c.name === name) : frozen;
-  if (name && targets.length === 0)
-    throw new CliError(`${name} is not a frozen coi container (see \`coi list\`)`);
-  if (targets.length === 0) process.stderr.write('No frozen containers.\n');
+  const containers = await listCoiContainers(incus, prefix);
+  const named = name && containers.find((c) => c.name === name);
+  if (name && !named)
+    throw new CliError(`container ${name} not found: no such coi container (see \`coi list\`)`);
+  if (named && named.status !== 'Frozen')
+    throw new CliError(`container ${name} is not frozen (status: ${named.status})`);
+  const targets = named ? [named] : containers.filter((c) => c.status === 'Frozen');
+  if (targets.length === 0) process.stderr.write('No frozen Coi containers found\n');
   for (const c of targets) {
     await resumeContainer(incus, c.name);
-    process.stderr.write(`Resumed ${c.name}\n`);
+    process.stderr.write(`Unfroze container: ${c.name}\n`);
   }
+  if (!name && targets.length) process.stderr.write(`Unfroze ${targets.length} container(s)\n`);
 }
 
 export function registerUnfreeze(program: Command): void {

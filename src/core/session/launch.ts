@@ -37,6 +37,7 @@ export interface LaunchRequest {
   startTool: boolean;
   /** Forces an ephemeral container whatever the config says (coi run). */
   ephemeral?: boolean;
+  /** Progress, one line each, worded as the Go coi words it where it has the same step. */
   onStep?: (message: string) => void;
 }
 
@@ -71,6 +72,7 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
     },
   };
   const plan = planLaunch(await gatherFacts(req), req);
+  if (plan.restore) req.onStep?.(resumeLine(req.resume, plan.restore.session.session_id));
   // Host-side first (env_commands run here): a failure must not cost a container.
   const env = await launchEnvironment(req, plan);
   const { workspace, coiDir } = req;
@@ -82,7 +84,8 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
   try {
     const { container, slot, ip } = await allocate(req, plan, protectedPaths, revert);
     log.attach(container);
-    req.onStep?.(`Applying the ${plan.policy.mode} network rules (${ip})`);
+    req.onStep?.(`Setting up session ${plan.sessionId}...`);
+    req.onStep?.(`Applying the ${plan.policy.mode} network rules (${ip})...`);
     await secureContainer(req.incus, securing(req, plan, guard, { container, ip }), revert);
     await startSessionContainer(req, plan, container, locks, revert);
     await prepareSession(req, plan, { container, slot, env, protectedPaths, locks });
@@ -93,6 +96,13 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
     log.error(`launch failed: ${failure instanceof Error ? failure.message : String(failure)}`);
     throw failure;
   }
+}
+
+/** `--resume` without an id found the newest saved session; with one, it was asked for. */
+function resumeLine(resume: ResumeRequest | undefined, sessionId: string): string {
+  return resume?.kind === 'id'
+    ? `Resuming session: ${sessionId}`
+    : `Auto-detected session: ${sessionId}`;
 }
 
 /** What security needs to secure the container, and nothing of core's. */

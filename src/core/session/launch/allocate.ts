@@ -35,10 +35,12 @@ export async function allocate(
   revert: Reverter,
 ): Promise<Placement> {
   const { target } = plan;
-  if (target.kind === 'reuse')
+  if (target.kind === 'reuse') {
+    req.onStep?.(`Reusing stopped persistent container on slot ${target.slot}`);
     return { container: target.container, slot: target.slot, ip: target.ip };
+  }
   if (target.note) req.onStep?.(target.note);
-  return createInFreeSlot(req, plan.bridge, revert, (name, slot, ipv4Address) =>
+  return createInFreeSlot(req, plan.bridge, target.image, revert, (name, slot, ipv4Address) =>
     buildLaunchSpec({
       name,
       image: target.image,
@@ -69,12 +71,13 @@ export async function allocate(
 async function createInFreeSlot(
   req: AllocateRequest,
   bridge: string,
+  image: string,
   revert: Reverter,
   spec: (name: string, slot: number, ip: string) => InstanceCreateOptions,
 ): Promise<Placement> {
   const locks = join(req.coiDir, 'locks');
   const wait = () =>
-    req.onStep?.('Waiting for another coi launch of this workspace to pick its slot');
+    req.onStep?.('Waiting for another coi launch of this workspace to pick its slot...');
   const key = `${req.prefix}${workspaceHash(req.workspace)}`;
   return withLockFile(locks, key, { onWait: wait }, async () => {
     const taken = new Set(await req.incus.instances.names());
@@ -82,7 +85,8 @@ async function createInFreeSlot(
       const slot = req.slot ?? lowestFreeSlot(req.workspace, taken, req.prefix);
       const name = containerName(req.workspace, slot, req.prefix);
       if (req.slot !== undefined && taken.has(name)) throw slotTaken(slot, name);
-      req.onStep?.(`Creating ${name}`);
+      if (req.slot === undefined) req.onStep?.(`Auto-allocated slot ${slot}`);
+      req.onStep?.(`Launching container ${name} from image ${image}...`);
       try {
         const ip = await withFreeAddress(req.incus, bridge, locks, async (free) => {
           await (

@@ -32,7 +32,7 @@ export async function prepareSession(
   const { config } = req.loaded;
   const { container } = started;
   const step = req.onStep ?? (() => undefined);
-  step('Preparing the container');
+  step('Preparing the container...');
   await allSettledOrThrow([
     prepareContainer(incus, container, insideSetup(config, container, plan)),
     plan.lockHostPaths
@@ -44,7 +44,7 @@ export async function prepareSession(
   ]);
   if (plan.restore) {
     const { session, stateDir } = plan.restore;
-    step(`Restoring saved session ${session.session_id}`);
+    step(`Restoring saved session ${session.session_id}...`);
     const tree = incus.fileTree;
     await new SavedSessions(req.coiDir).restore(
       tree,
@@ -57,7 +57,7 @@ export async function prepareSession(
   }
   if (!req.startTool) return;
   await writeContextFiles(req, plan, started);
-  step(`Starting ${plan.tool.name} in tmux`);
+  step(`Starting ${plan.tool.name} in tmux...`);
   await startTmuxSession(incus, {
     container,
     uid: plan.codeUid,

@@ -20,8 +20,8 @@ export async function startSessionContainer(
   revert.add(() => stopContainer(req.incus, container, { force: true }));
   req.onStep?.(
     plan.target.kind === 'reuse'
-      ? `Starting persistent container ${container}`
-      : `Starting ${container}`,
+      ? `Starting persistent container ${container}...`
+      : `Starting ${container}...`,
   );
   await (await req.incus.instances.start(container)).wait();
 }

@@ -27,13 +27,19 @@ const coi = (args: string[]) => sandbox.run(args, { timeoutMs: 180_000 });
 describe('coi container', () => {
   it('launches, answers exists/running by exit status, stops and starts', async () => {
     const launched = await coi(['container', 'launch', BASE_IMAGE, name]);
-    expect(launched.stderr).toBe(`Launched ${name} from ${BASE_IMAGE}\n`);
+    expect(launched.stderr).toBe(`Container ${name} launched from ${BASE_IMAGE}\n`);
     expect(launched.code).toBe(0);
     expect((await coi(['container', 'exists', name])).code).toBe(0);
     expect((await coi(['container', 'running', name])).code).toBe(0);
-    expect((await coi(['container', 'stop', name])).code).toBe(0);
+    expect(await coi(['container', 'stop', name])).toMatchObject({
+      code: 0,
+      stderr: `Container ${name} stopped\n`,
+    });
     expect((await coi(['container', 'running', name])).code).toBe(1);
-    expect((await coi(['container', 'start', name])).code).toBe(0);
+    expect(await coi(['container', 'start', name])).toMatchObject({
+      code: 0,
+      stderr: `Container ${name} started\n`,
+    });
     expect((await coi(['container', 'running', name])).code).toBe(0);
   });
 
@@ -196,11 +202,23 @@ describe('coi image', () => {
     const images = JSON.parse(listed.stdout) as { aliases: string[]; description: string }[];
     expect(images.map((i) => i.aliases[0])).toEqual([second, first]);
     expect(images[1]!.description).toBe('first one');
+    const text = await coi(['image', 'list', '--prefix', testName('img-')]);
+    expect(text.stdout).toMatch(new RegExp(`^Images with prefix '${testName('img-')}':\n\nALIAS`));
+    expect(text.stdout).toContain(second);
+    const none = await coi(['image', 'list', '--prefix', testName('no-such-')]);
+    expect(none.stdout).toBe(`No images found with prefix '${testName('no-such-')}'\n`);
 
     const cleaned = await coi(['image', 'cleanup', testName('img-'), '--keep', '1']);
     expect(cleaned.code).toBe(0);
+    expect(cleaned.stderr).toMatch(
+      new RegExp(`^Cleanup complete:\n\nDeleted 1 old version\\(s\\):\n  - ${first} \\(`),
+    );
     expect((await coi(['image', 'exists', first])).code).toBe(1);
-    expect((await coi(['image', 'delete', second])).code).toBe(0);
+    const deleted = await coi(['image', 'delete', second]);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stderr).toMatch(
+      new RegExp(`^Image ${second} deleted \\(fingerprint \\w{12}\\)\n$`),
+    );
     expect((await coi(['image', 'exists', second])).code).toBe(1);
   });
 

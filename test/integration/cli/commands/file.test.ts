@@ -40,6 +40,9 @@ describe('coi file', () => {
     writeFileSync(join(host, 'note.txt'), 'hello\n');
     const pushed = await coi(['file', 'push', join(host, 'note.txt'), `${name}:/home/code`]);
     expect(pushed.code).toBe(0);
+    expect(pushed.stderr).toBe(
+      `Pushed file ${join(host, 'note.txt')} -> ${name}:/home/code/note.txt\n`,
+    );
     expect(await inside('cat /home/code/note.txt; stat -c %U /home/code/note.txt')).toBe(
       'hello\ncode\n',
     );
@@ -52,7 +55,11 @@ describe('coi file', () => {
     const refused = await coi(['file', 'push', tree, `${name}:/root`]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/use -r/);
-    expect((await coi(['file', 'push', '-r', tree, `${name}:/root`])).code).toBe(0);
+    const pushed = await coi(['file', 'push', '-r', tree, `${name}:/root`]);
+    expect(pushed.code).toBe(0);
+    expect(pushed.stderr).toBe(
+      `Pushed directory ${tree} -> ${name}:/root/tree (1 file(s), 2 directory(ies))\n`,
+    );
     expect(await inside('cat /root/tree/sub/a.txt')).toBe('a');
   });
 
@@ -78,8 +85,10 @@ describe('coi file', () => {
     expect(existsSync(join(dest, 'out', 'escape'))).toBe(false);
     expect(lstatSync(join(dest, 'out', 'inner')).isSymbolicLink()).toBe(true);
 
+    expect(r.stderr).toContain(`Pulled directory ${name}:/root/out -> ${join(dest, 'out')} (`);
     const file = await coi(['file', 'pull', `${name}:/root/out/d/f`, dest]);
     expect(file.code).toBe(0);
+    expect(file.stderr).toBe(`Pulled file ${name}:/root/out/d/f -> ${join(dest, 'f')}\n`);
     expect(readFileSync(join(dest, 'f'), 'utf8')).toBe('data\n');
   });
 

@@ -13,13 +13,13 @@ afterAll(async () => {
 });
 
 describe('bulk commands with nothing to act on', () => {
-  it('say so: No containers to kill / shut down / persist', async () => {
+  it('say so: No containers to Kill / Shutdown / persist', async () => {
     // A prefix no container has.
     const env = { COI_CONTAINER_PREFIX: `${box.prefix}none-` };
     const cases = [
-      [['kill', '--all'], 'No containers to kill\n'],
-      [['kill', '--all', '--force'], 'No containers to kill\n'],
-      [['shutdown', '--all', '--force'], 'No containers to shut down\n'],
+      [['kill', '--all'], 'No containers to Kill\n'],
+      [['kill', '--all', '--force'], 'No containers to Kill\n'],
+      [['shutdown', '--all', '--force'], 'No containers to Shutdown\n'],
       [['persist', '--all'], 'No containers to persist\n'],
     ] as const;
     for (const [args, said] of cases) {

@@ -39,12 +39,33 @@ afterAll(async () => {
   await incus?.close();
 });
 
+/** Each pattern matches a line of `text`, in this order (as pexpect-style automation waits). */
+function expectLinesInOrder(text: string, patterns: RegExp[]): void {
+  let from = 0;
+  for (const pattern of patterns) {
+    const at = text.slice(from).search(new RegExp(`^${pattern.source}$`, 'm'));
+    expect(at, `${pattern} after offset ${from} in:\n${text}`).toBeGreaterThanOrEqual(0);
+    from += at + 1;
+  }
+}
+
 /** Starts a background session and returns its container name. */
 async function shell(ws: string, ...args: string[]): Promise<string> {
   const r = await box.run(['shell', '--background', ...args], { cwd: ws });
   expect(r.code, r.stderr).toBe(0);
-  const name = /in (\S+) \(slot/.exec(r.stderr)?.[1];
+  const name = /^Container: (\S+)$/m.exec(r.stderr)?.[1];
   expect(name, r.stderr).toBeDefined();
+  // The Go coi's progress lines, in its order.
+  expectLinesInOrder(r.stderr, [
+    /(Auto-allocated slot|Reusing stopped persistent container on slot) \d+/,
+    /Setting up session \S+\.\.\./,
+    /Starting session\.\.\./,
+    /Session ID: \S+/,
+    new RegExp(`Container: ${name}`),
+    new RegExp(`Workspace: ${ws}`),
+    /Mode: Background \(tmux\)/,
+    new RegExp(`Created background tmux session: coi-${name}`),
+  ]);
   return name!;
 }
 
@@ -137,6 +158,12 @@ describe('coi shell', () => {
 
     const killed = await box.run(['kill', first, second], { cwd: ws });
     expect(killed.code, killed.stderr).toBe(0);
+    expectLinesInOrder(killed.stderr, [
+      new RegExp(`Killing container ${first}\\.\\.\\.`),
+      new RegExp(` {2}✓ Killed ${first}`),
+      new RegExp(` {2}✓ Killed ${second}`),
+      /Killed 2 container\(s\)/,
+    ]);
     expect(await exists(first)).toBe(false);
     expect(await exists(second)).toBe(false);
     expect(execFileSync('lsattr', ['-d', join(ws, '.git/hooks')]).toString()).not.toMatch(/^\S*i/);
@@ -151,6 +178,11 @@ describe('coi shell', () => {
 
     const down = await box.run(['shutdown', name], { cwd: ws });
     expect(down.code, down.stderr).toBe(0);
+    expectLinesInOrder(down.stderr, [
+      new RegExp(`Shutting down container ${name} \\(timeout: \\d+s\\)\\.\\.\\.`),
+      new RegExp(` {2}✓ Shutdown ${name} \\(session saved to \\S+\\)`),
+      /Shutdown 1 container\(s\)/,
+    ]);
     expect(await exists(name)).toBe(false);
     const saved = (await listJson(ws)).saved_sessions?.filter((s) => s.Workspace === ws) ?? [];
     expect(saved).toHaveLength(1);
@@ -296,6 +328,8 @@ describe('coi shell on a terminal', () => {
     }
     const name = `${box.prefix}${workspaceHash(ws)}-1`;
     expect(shellTerm.screen()).toContain(`Detached. Reattach with \`coi attach ${name}\``);
+    expect(shellTerm.screen()).toContain('Starting session...');
+    expect(shellTerm.screen()).toContain("[cleanup] Container kept running - use 'coi attach'");
     expect((await incus.instances.get(name)).value.status).toBe('Running');
 
     // The only session: attach needs no name.
@@ -324,7 +358,8 @@ describe('coi shell on a terminal', () => {
     } finally {
       term.kill();
     }
-    expect(shown()).toMatch(/Session saved to \S+/);
+    expect(shown()).toMatch(/Saving session data to \S+/);
+    expect(shown()).toContain('Session data saved successfully');
     const name = `${box.prefix}${workspaceHash(ws)}-1`;
     expect(shown()).toContain(`Container ${name} deleted.`);
     expect(await exists(name)).toBe(false);

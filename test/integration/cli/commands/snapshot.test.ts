@@ -32,7 +32,7 @@ async function ok(args: string[], env: Record<string, string> = {}) {
 describe('coi snapshot', () => {
   it('creates with an automatic name and lists it, found through the workspace', async () => {
     const created = await coi(['snapshot', 'create']);
-    expect(created.stderr).toMatch(/Created snapshot snap-\d{8}-\d{6} of /);
+    expect(created.stderr).toMatch(/Created snapshot 'snap-\d{8}-\d{6}' for container '/);
     expect(created.code).toBe(0);
     const listed = await coi(['snapshot', 'list', '--format', 'json']);
     expect(listed.code).toBe(0);

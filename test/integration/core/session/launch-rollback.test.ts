@@ -81,10 +81,12 @@ async function failingLaunch(workspace: string, overrides: ConfigOverrides = {})
   const held: Held = {};
   const onStep = (message: string) => {
     // The last name tried is the one created (a name taken meanwhile moves on to the next slot).
-    const named = /^(?:Creating|Starting persistent container) (\S+)$/.exec(message)?.[1];
+    const named = /^(?:Launching container|Starting persistent container) ([\w-]+)/.exec(
+      message,
+    )?.[1];
     if (named) containers.add((held.container = named));
-    held.ip ??= /network rules \((\S+)\)$/.exec(message)?.[1];
-    if (!/^Starting \S+ in tmux$/.test(message)) return;
+    held.ip ??= /network rules \((\S+)\)\.\.\.$/.exec(message)?.[1];
+    if (!/^Starting \S+ in tmux\.\.\.$/.test(message)) return;
     const table = execFileSync('nft', ['-j', 'list', 'table', 'inet', 'coi']).toString();
     held.atLastStep = {
       lockRecord: existsSync(join(locksDir(), `${held.container}.json`)),

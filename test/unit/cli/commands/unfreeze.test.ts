@@ -41,9 +41,26 @@ describe('coi unfreeze', () => {
     expect(incus.instances.all.get(running)?.config).toEqual(threat);
   });
 
-  it('refuses a name that is not a frozen coi container', async () => {
+  it('refuses a name that is not a frozen coi container, saying which it is', async () => {
     await expect(unfreezeCommand(fake(), PREFIX, running)).rejects.toThrow(
-      `${running} is not a frozen coi container`,
+      `container ${running} is not frozen (status: Running)`,
     );
+    await expect(unfreezeCommand(fake(), PREFIX, 'coi-t-gone')).rejects.toThrow(
+      'container coi-t-gone not found: no such coi container',
+    );
+  });
+
+  it('says what it did in the Go coi’s words', async () => {
+    const said = vi.mocked(process.stderr.write);
+    said.mockClear();
+    await unfreezeCommand(fake(), PREFIX, undefined);
+    expect(said.mock.calls.map(([line]) => line)).toEqual([
+      `Unfroze container: ${frozenByThreat}\n`,
+      `Unfroze container: ${paused}\n`,
+      'Unfroze 2 container(s)\n',
+    ]);
+    said.mockClear();
+    await unfreezeCommand(new FakeIncus([]), PREFIX, undefined);
+    expect(said.mock.calls.map(([line]) => line)).toEqual(['No frozen Coi containers found\n']);
   });
 });
