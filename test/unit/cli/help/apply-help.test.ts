@@ -91,7 +91,7 @@ describe('--help of every command', () => {
       expect(cmd.description()).not.toContain('\n');
     }
     // The parent's command list keeps the one-liner.
-    expect(helpOf(program)).toMatch(/\n {2}shell \[options\] +start an agent/);
+    expect(helpOf(program)).toMatch(/\n {2}shell \[options\] \[alias\] +start an agent/);
   });
 });
 

@@ -73,7 +73,11 @@ describe('allocate: the slot', () => {
     const created = incus.instances.all.get(slotName(2))!;
     expect(created.status).toBe('Stopped');
     expect(created.config[COI_KEYS.slot]).toBe('2');
-    expect(steps).toEqual([note, `Creating ${slotName(2)}`]);
+    expect(steps).toEqual([
+      note,
+      'Auto-allocated slot 2',
+      `Launching container ${slotName(2)} from image b...`,
+    ]);
   });
 
   it('a name another launch took meanwhile moves on to the next slot', async () => {

@@ -51,7 +51,7 @@ describe('startSessionContainer', () => {
       new Reverter(),
     );
     expect(incus.instances.all.get(NAME)!.status).toBe('Running');
-    expect(steps).toEqual([`Starting ${NAME}`]);
+    expect(steps).toEqual([`Starting ${NAME}...`]);
   });
 
   it('says when it starts a reused persistent container again', async () => {
@@ -65,7 +65,7 @@ describe('startSessionContainer', () => {
       locks,
       new Reverter(),
     );
-    expect(steps).toEqual([`Starting persistent container ${NAME}`]);
+    expect(steps).toEqual([`Starting persistent container ${NAME}...`]);
   });
 
   it('rolling back stops the container before the host paths it locked are released', async () => {
