@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { IncusNotFoundError } from '../../incus/errors.js';
 import type { IncusApi } from '../../incus/index.js';
 import { ContainerOpError } from './lifecycle.js';
+import { runOnTerminal, type TerminalIo } from './terminal.js';
 
 export interface ContainerExecOptions {
   user?: number;
@@ -90,4 +91,19 @@ function pipeTo(from: Readable, to: Writable): Promise<void> {
     from.once('end', resolve);
     from.once('error', reject);
   });
+}
+
+/**
+ * Runs a command on a pseudo-terminal connected to this one (shells, tmux, editors); `term` is
+ * its TERM unless `env` sets one.
+ */
+export async function execTerminal(
+  incus: IncusApi,
+  name: string,
+  command: string[],
+  opts: ContainerExecOptions & { term?: string } = {},
+  io: TerminalIo = {},
+): Promise<number> {
+  const exec = await execOptions(incus, name, opts);
+  return runOnTerminal(incus, name, command, { ...exec, term: opts.term }, io);
 }
