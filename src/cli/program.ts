@@ -16,6 +16,7 @@ import { registerMonitor } from './commands/monitor.js';
 import { registerPersist } from './commands/persist.js';
 import { registerProfile } from './commands/profile.js';
 import { registerRun } from './commands/run.js';
+import { registerSchema } from './commands/schema.js';
 import { registerSetup } from './commands/setup.js';
 import { registerShell } from './commands/shell.js';
 import { registerShutdown } from './commands/shutdown.js';
@@ -23,6 +24,7 @@ import { registerSnapshot } from './commands/snapshot.js';
 import { registerTmux } from './commands/tmux.js';
 import { registerTui } from './commands/tui.js';
 import { registerUnfreeze } from './commands/unfreeze.js';
+import { registerValidate } from './commands/validate.js';
 import { registerVersion } from './commands/version.js';
 import { COI_VERSION } from './version.js';
 
@@ -58,5 +60,7 @@ export function buildProgram(): Command {
   registerTui(program);
   registerMonitor(program);
   registerAudit(program);
+  registerSchema(program);
+  registerValidate(program);
   return program;
 }
