@@ -2,9 +2,8 @@ import type { Image } from '../../incus/image-types.js';
 
 export const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
-/** Incus's zero time (or nothing) means the event never happened. */
-const when = (timestamp: string) =>
-  !timestamp || timestamp.startsWith('0001-01-01') ? 'never' : timestamp;
+/** Incus's zero time means the event never happened. */
+const when = (timestamp: string) => (timestamp.startsWith('0001-01-01') ? 'never' : timestamp);
 const yesNo = (flag: boolean) => (flag ? 'yes' : 'no');
 
 /** `coi image info`: what `incus image info` shows. */

@@ -4,13 +4,11 @@ import { formatTable } from '../table.js';
 
 /** The global addresses of one family, each with its interface: `10.0.3.15 (eth0)`. */
 function addresses(instance: InstanceFull, family: NetworkAddress['family']): string[] {
-  return Object.entries(instance.state?.network ?? {})
-    .filter(([nic]) => nic !== 'lo')
-    .flatMap(([nic, net]) =>
-      net.addresses
-        .filter((a) => a.family === family && a.scope === 'global')
-        .map((a) => `${a.address} (${nic})`),
-    );
+  return Object.entries(instance.state?.network ?? {}).flatMap(([nic, net]) =>
+    net.addresses
+      .filter((a) => a.family === family && a.scope === 'global')
+      .map((a) => `${a.address} (${nic})`),
+  );
 }
 
 /** `coi container list`: the columns of `incus list`. */
