@@ -49,7 +49,9 @@ export function printEntries(entries: EffectiveEntry[], format: 'text' | 'json')
 }
 
 export function registerProfile(program: Command): void {
-  const profile = program.command('profile').description('list, show, create and delete profiles');
+  const profile = program
+    .command('profile')
+    .description('list, show, create, edit and delete profiles');
 
   formatFlags(profile.command('list').description('list the profiles')).action(
     (flags: { format?: string; json?: boolean }) => {
