@@ -17,6 +17,7 @@ import { registerMonitor } from './commands/monitor.js';
 import { registerPersist } from './commands/persist.js';
 import { registerProfile } from './commands/profile.js';
 import { registerRun } from './commands/run.js';
+import { registerSchema } from './commands/schema.js';
 import { registerSetup } from './commands/setup.js';
 import { registerShell } from './commands/shell.js';
 import { registerShutdown } from './commands/shutdown.js';
@@ -25,6 +26,7 @@ import { registerTmux } from './commands/tmux.js';
 import { registerTop } from './commands/top.js';
 import { registerTui } from './commands/tui.js';
 import { registerUnfreeze } from './commands/unfreeze.js';
+import { registerValidate } from './commands/validate.js';
 import { registerVersion } from './commands/version.js';
 import { addGlobalOptions, passGlobalFlags } from './options/global.js';
 import { rejectUnknownCommand } from './unknown-command.js';
@@ -69,6 +71,8 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerTop(program);
   registerLogs(program);
+  registerSchema(program);
+  registerValidate(program);
   applyHelp(program);
   return program;
 }

@@ -1,6 +1,7 @@
 import { ask } from '../../src/security/monitor/singleton.js';
 import { monitorPaths } from '../../src/security/monitor/paths.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import pty from 'node-pty';
 import {
   chmodSync,
   chownSync,
@@ -38,6 +39,15 @@ export interface CoiOptions {
   timeoutMs?: number;
   /** Called with everything printed so far on stdout, e.g. to signal the CLI at a given point. */
   onStdout?: (stdout: string, child: ChildProcess) => void;
+}
+
+export interface CoiTerminal {
+  term: pty.IPty;
+  /** The exit code once the CLI ended. */
+  exited: Promise<number>;
+  /** Resolves once the screen output matches; throws after 30 s. */
+  seen(pattern: RegExp): Promise<void>;
+  screen(): string;
 }
 
 /** A temp HOME with a ~/.coi/config.toml, and workspaces under a temp dir. */
@@ -79,6 +89,30 @@ export class CoiSandbox {
         ...opts.env,
       },
     });
+  }
+
+  /** The CLI on a real pseudo-terminal, as a user at a terminal runs it. */
+  terminal(args: string[], cwd: string): CoiTerminal {
+    const term = pty.spawn(process.execPath, [BIN, ...args], {
+      name: 'xterm-256color',
+      cols: 120,
+      rows: 40,
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: this.home, COI_CONTAINER_PREFIX: this.prefix },
+    });
+    let screen = '';
+    term.onData((d) => (screen += d));
+    const exited = new Promise<number>((resolve) =>
+      term.onExit(({ exitCode }) => resolve(exitCode)),
+    );
+    const seen = async (pattern: RegExp) => {
+      const deadline = Date.now() + 30_000;
+      while (!pattern.test(screen)) {
+        if (Date.now() > deadline) throw new Error(`never saw ${pattern}; screen:\n${screen}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    return { term, exited, seen, screen: () => screen };
   }
 
   /** Unlocks whatever a failed test left immutable, stops its monitor daemon, removes everything. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { execCapture, execStream } from '../../core/container/exec.js';
+import { execCapture, execStream, execTerminal } from '../../core/container/exec.js';
+import { instanceInfo, listInstances } from '../../core/container/inspect.js';
 import {
   deleteContainer,
   isRunning,
@@ -10,10 +11,16 @@ import {
 } from '../../core/container/lifecycle.js';
 import { withContext } from '../context.js';
 import { usageError } from '../errors.js';
-import { printJson } from '../output.js';
+import { outputFormat, printJson } from '../output.js';
 import { enumOption } from '../options/enum.js';
 import { envMap, envOption } from '../options/env.js';
 import { flagRequires } from '../options/requires.js';
+import { instanceInfoText, instanceTable } from '../views/instance-text.js';
+
+interface LaunchFlags {
+  ephemeral?: boolean;
+  storage?: string;
+}
 
 interface ExecFlags {
   user?: string;
@@ -22,6 +29,7 @@ interface ExecFlags {
   cwd?: string;
   capture?: boolean;
   format?: string;
+  tty?: boolean;
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -45,7 +53,11 @@ export function registerContainer(program: Command): void {
     .argument('<image>', 'image alias or fingerprint')
     .argument('<name>', 'container name')
     .option('--ephemeral', 'delete the container when it stops')
-    .action(async (image: string, name: string, flags: { ephemeral?: boolean }) => {
+    .option(
+      '-s, --storage <pool>',
+      'storage pool of the root disk (default: the default profile’s)',
+    )
+    .action(async (image: string, name: string, flags: LaunchFlags) => {
       await withContext({}, async (ctx) => {
         await launchContainer(ctx.incus, image, name, flags);
         say(`Container ${name} launched from ${image}`);
@@ -98,8 +110,13 @@ export function registerContainer(program: Command): void {
     .option('--cwd <dir>', 'working directory (default /workspace when it exists)')
     .option('--capture', 'collect the output instead of streaming it')
     .addOption(enumOption('--format <format>', 'output with --capture', ['json', 'raw']))
+    .option('-t, --tty', 'run it on a pseudo-terminal (shells, tmux, editors; not with --capture)')
     .action(async (name: string, command: string[], flags: ExecFlags) => {
       if (flags.format !== undefined && !flags.capture) throw flagRequires('--format', '--capture');
+      if (flags.tty && flags.capture)
+        throw usageError(
+          '--tty and --capture are mutually exclusive (a terminal merges the output)',
+        );
       const format = flags.format ?? 'json';
       const user = idFlag('user', flags.user);
       const opts = {
@@ -109,6 +126,13 @@ export function registerContainer(program: Command): void {
         cwd: flags.cwd,
       };
       await withContext({}, async (ctx) => {
+        if (flags.tty) {
+          process.exitCode = await execTerminal(ctx.incus, name, command, {
+            ...opts,
+            term: process.env.TERM,
+          });
+          return;
+        }
         if (flags.capture) {
           const result = await execCapture(ctx.incus, name, command, opts);
           if (format === 'json') printJson(result);
@@ -162,13 +186,14 @@ export function registerContainer(program: Command): void {
     .argument('<path>', 'path inside the container')
     .option('--shift', 'idmapped mount (default)', true)
     .option('--no-shift', 'plain mount without id shifting')
+    .option('--readonly', 'the container may read but not write it')
     .action(
       async (
         name: string,
         device: string,
         source: string,
         path: string,
-        flags: { shift: boolean },
+        flags: { shift: boolean; readonly?: boolean },
       ) => {
         await withContext({}, async (ctx) => {
           await mountDisk(ctx.incus, name, device, source, path, flags);
@@ -176,4 +201,35 @@ export function registerContainer(program: Command): void {
         });
       },
     );
+
+  container
+    .command('list')
+    .description('list every container of the Incus project (coi’s or not), as `incus list`')
+    .option('--format <format>', 'text or json (the Incus instances with state)', 'text')
+    .option('--json', 'same as --format json')
+    .action(async (flags: { format?: string; json?: boolean }) => {
+      const format = outputFormat(flags);
+      await withContext({}, async (ctx) => {
+        const instances = await listInstances(ctx.incus);
+        if (format === 'json') return printJson(instances);
+        process.stdout.write(
+          instances.length ? `${instanceTable(instances)}\n` : 'No containers found.\n',
+        );
+      });
+    });
+
+  container
+    .command('info')
+    .description('details of one container: status, resources, network, snapshots')
+    .argument('<name>', 'container name')
+    .option('--format <format>', 'text or json (the Incus instance with state)', 'text')
+    .option('--json', 'same as --format json')
+    .action(async (name: string, flags: { format?: string; json?: boolean }) => {
+      const format = outputFormat(flags);
+      await withContext({}, async (ctx) => {
+        const instance = await instanceInfo(ctx.incus, name);
+        if (format === 'json') return printJson(instance);
+        process.stdout.write(`${instanceInfoText(instance)}\n`);
+      });
+    });
 }

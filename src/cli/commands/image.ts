@@ -3,6 +3,7 @@ import {
   cleanupImages,
   deleteImage,
   findImage,
+  imageInfo,
   listImages,
   publishContainer,
   type ImageSummary,
@@ -10,27 +11,27 @@ import {
 import { withContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
+import { formatTable } from '../table.js';
+import { imageInfoText, mebibytes } from '../views/image-text.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
+interface PublishFlags {
+  description?: string;
+  compression?: string;
+}
+
 function table(images: ImageSummary[]): string {
-  const rows = images.map((i) => [
-    i.aliases.join(',') || '-',
-    i.fingerprint.slice(0, 12),
-    `${(i.size / 2 ** 20).toFixed(1)} MiB`,
-    i.created_at.slice(0, 19).replace('T', ' '),
-    i.description,
-  ]);
-  const head = ['ALIAS', 'FINGERPRINT', 'SIZE', 'CREATED', 'DESCRIPTION'];
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  return [head, ...rows]
-    .map((r) =>
-      r
-        .map((cell, c) => cell.padEnd(widths[c]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatTable(
+    ['ALIAS', 'FINGERPRINT', 'SIZE', 'CREATED', 'DESCRIPTION'],
+    images.map((i) => [
+      i.aliases.join(',') || '-',
+      i.fingerprint.slice(0, 12),
+      mebibytes(i.size),
+      i.created_at.slice(0, 19).replace('T', ' '),
+      i.description,
+    ]),
+  );
 }
 
 export function registerImage(program: Command): void {
@@ -86,13 +87,32 @@ export function registerImage(program: Command): void {
     .argument('<container>', 'container name')
     .argument('<alias>', 'alias of the new image')
     .option('--description <text>', 'image description')
-    .action(async (container: string, alias: string, flags: { description?: string }) => {
+    .option(
+      '--compression <algorithm>',
+      'an Incus compression algorithm such as none, gzip, xz or zstd (default: [container.build] compression, else the server’s)',
+    )
+    .action(async (container: string, alias: string, flags: PublishFlags) => {
       await withContext({}, async (ctx) => {
         const published = await publishContainer(ctx.incus, container, alias, {
           description: flags.description,
-          compression: ctx.loaded.config.container.build.compression,
+          compression: flags.compression ?? ctx.loaded.config.container.build.compression,
         });
         say(`Published ${container} as ${alias} (${published.fingerprint.slice(0, 12)})`);
+      });
+    });
+
+  image
+    .command('info')
+    .description('details of one image: size, timestamps, properties, aliases')
+    .argument('<name>', 'alias or fingerprint')
+    .option('--format <format>', 'text or json (the Incus image)', 'text')
+    .option('--json', 'same as --format json')
+    .action(async (name: string, flags: { format?: string; json?: boolean }) => {
+      const format = outputFormat(flags);
+      await withContext({}, async (ctx) => {
+        const image = await imageInfo(ctx.incus, name);
+        if (format === 'json') return printJson(image);
+        process.stdout.write(`${imageInfoText(image)}\n`);
       });
     });
 

@@ -2,14 +2,33 @@ import type { Command } from 'commander';
 import type { EffectiveEntry } from '../../core/config/index.js';
 import {
   createProfile,
+  deletableProfile,
   deleteProfile,
   profileEntries,
   profileSummaries,
 } from '../../core/profile/admin.js';
+import { editProfile } from '../../core/profile/edit.js';
+import type { ProfileScope } from '../../core/profile/scope.js';
+import { createMainConfig } from '../../core/profile/starter-config.js';
+import { confirmOrForce } from '../confirm.js';
 import { workspacePath } from '../context.js';
+import { userEditor } from '../editor.js';
+import { usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
+import { formatTable } from '../table.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+interface ScopeFlags {
+  user?: boolean;
+  project?: boolean;
+}
+
+function scopeOf(flags: ScopeFlags): ProfileScope | undefined {
+  if (flags.user && flags.project)
+    throw usageError('--user and --project are mutually exclusive: a profile lives in one place');
+  return flags.project ? 'project' : flags.user ? 'user' : undefined;
+}
+
 const formatFlags = (cmd: Command) =>
   cmd.option('--format <format>', 'text or json', 'text').option('--json', 'same as --format json');
 
@@ -30,7 +49,9 @@ export function printEntries(entries: EffectiveEntry[], format: 'text' | 'json')
 }
 
 export function registerProfile(program: Command): void {
-  const profile = program.command('profile').description('list, show, create and delete profiles');
+  const profile = program
+    .command('profile')
+    .description('list, show, create, edit and delete profiles');
 
   formatFlags(profile.command('list').description('list the profiles')).action(
     (flags: { format?: string; json?: boolean }) => {
@@ -43,15 +64,7 @@ export function registerProfile(program: Command): void {
         s.persistent === null ? '-' : String(s.persistent),
         s.source,
       ]);
-      const head = ['NAME', 'IMAGE', 'PERSISTENT', 'SOURCE'];
-      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      for (const r of [head, ...rows])
-        process.stdout.write(
-          `${r
-            .map((c, i) => c.padEnd(widths[i]!))
-            .join('  ')
-            .trimEnd()}\n`,
-        );
+      process.stdout.write(`${formatTable(['NAME', 'IMAGE', 'PERSISTENT', 'SOURCE'], rows)}\n`);
       for (const s of summaries) if (s.error) say(`Warning: profile ${s.name}: ${s.error}`);
     },
   );
@@ -69,20 +82,68 @@ export function registerProfile(program: Command): void {
 
   profile
     .command('create')
-    .description('create ~/.coi/profiles/NAME/config.toml')
+    .description(
+      'create a profile’s config.toml; NAME "default" writes a commented starter main config instead',
+    )
     .argument('<name>', 'profile name')
     .option('--inherits <parent>', 'profile to build on')
-    .action(async (name: string, flags: { inherits?: string }) => {
-      const file = await createProfile(name, { workspace: workspacePath(undefined) }, flags);
+    .option('--user', 'in ~/.coi/ (the default)')
+    .option('--project', 'in the workspace’s ./.coi/ (untrusted, like its config)')
+    .action(async (name: string, flags: ScopeFlags & { inherits?: string }) => {
+      const scope = scopeOf(flags);
+      const ctx = { workspace: workspacePath(undefined) };
+      if (name === 'default') {
+        if (flags.inherits)
+          throw usageError(
+            '--inherits does not apply to "default": it writes the main config, which inherits from nothing',
+          );
+        const file = await createMainConfig(ctx, scope ?? 'user');
+        say(`Created main config at ${file}`);
+        say('It overrides nothing yet — uncomment and edit lines to customize.');
+        return;
+      }
+      const file = await createProfile(name, ctx, { inherits: flags.inherits, scope });
       say(`Created profile ${name}: ${file}`);
     });
 
   profile
-    .command('delete')
-    .description('delete a user profile')
+    .command('edit')
+    .description(
+      'open a profile’s config.toml in $VISUAL, $EDITOR or vi; it is replaced only when the edit is valid',
+    )
     .argument('<name>', 'profile name')
     .action(async (name: string) => {
-      const dir = await deleteProfile(name, { workspace: workspacePath(undefined) });
-      say(`Deleted profile ${name} (${dir})`);
+      const outcome = await editProfile(
+        name,
+        { workspace: workspacePath(undefined) },
+        userEditor(),
+        (draft) => say(`Continuing the edit kept in ${draft}`),
+      );
+      say(
+        outcome.status === 'updated'
+          ? `Updated profile ${name}: ${outcome.file}`
+          : `Profile ${name} unchanged.`,
+      );
+    });
+
+  profile
+    .command('delete')
+    .description('delete a user profile (--project: a workspace one); asks first unless --force')
+    .argument('<name>', 'profile name')
+    .option('-f, --force', 'do not ask for confirmation')
+    .option('--user', 'the one in ~/.coi/profiles/ (the default)')
+    .option('--project', 'the one in the workspace’s ./.coi/profiles/')
+    .action(async (name: string, flags: ScopeFlags & { force?: boolean }) => {
+      const target = deletableProfile(
+        name,
+        { workspace: workspacePath(undefined) },
+        scopeOf(flags),
+      );
+      if (!(await confirmOrForce(`Delete profile ${name} (${target.dir})?`, flags.force))) {
+        say('Aborted.');
+        return;
+      }
+      await deleteProfile(target);
+      say(`Deleted profile ${name} (${target.dir})`);
     });
 }

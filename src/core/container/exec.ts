@@ -4,6 +4,7 @@ import type { ExecProcess } from '../../incus/exec.js';
 import { IncusNotFoundError } from '../../incus/errors.js';
 import type { IncusApi } from '../../incus/index.js';
 import { ContainerOpError } from './lifecycle.js';
+import { runOnTerminal, type TerminalIo } from './terminal.js';
 
 export interface ContainerExecOptions {
   user?: number;
@@ -137,4 +138,19 @@ export async function execStream(
 ): Promise<number> {
   const options = await execOptions(incus, name, opts);
   return streamExec(name, () => incus.exec.start(name, command, options), io);
+}
+
+/**
+ * Runs a command on a pseudo-terminal connected to this one (shells, tmux, editors); `term` is
+ * its TERM unless `env` sets one.
+ */
+export async function execTerminal(
+  incus: IncusApi,
+  name: string,
+  command: string[],
+  opts: ContainerExecOptions & { term?: string } = {},
+  io: TerminalIo = {},
+): Promise<number> {
+  const exec = await execOptions(incus, name, opts);
+  return runOnTerminal(incus, name, command, { ...exec, term: opts.term }, io);
 }

@@ -1,5 +1,5 @@
 import { IncusNotFoundError } from '../../incus/errors.js';
-import type { ImageSource } from '../../incus/instance-types.js';
+import type { DeviceMap, ImageSource } from '../../incus/instance-types.js';
 import type { IncusApi } from '../../incus/interfaces.js';
 import { forceDelete } from './force-delete.js';
 import { resumeContainer } from './resume.js';
@@ -22,18 +22,38 @@ export async function localImageSource(incus: IncusApi, image: string): Promise<
   );
 }
 
-/** Create, then start (with the start log's reason on failure; a failed start is deleted). */
+/** A root disk on `pool`, which must exist. */
+async function rootDiskOn(incus: IncusApi, pool: string): Promise<DeviceMap> {
+  if (!(await incus.storagePools.find(pool))) {
+    const names = (await incus.storagePools.list()).map((p) => p.name);
+    throw new ContainerOpError(
+      `--storage: storage pool "${pool}" does not exist (existing: ${names.join(', ') || 'none'})`,
+    );
+  }
+  return { root: { type: 'disk', path: '/', pool } };
+}
+
+/**
+ * Create, then start (with the start log's reason on failure; a failed start is deleted).
+ * `storage` puts the root disk on that pool instead of the default profile's ("" or none: that one).
+ */
 export async function launchContainer(
   incus: IncusApi,
   image: string,
   name: string,
-  opts: { ephemeral?: boolean } = {},
+  opts: { ephemeral?: boolean; storage?: string } = {},
 ): Promise<void> {
+  const devices = opts.storage ? await rootDiskOn(incus, opts.storage) : {};
   const source = await localImageSource(incus, image);
   if (await incus.instances.exists(name))
     throw new ContainerOpError(`a container named "${name}" already exists`);
   await (
-    await incus.instances.create({ name, image: source, ephemeral: opts.ephemeral ?? false })
+    await incus.instances.create({
+      name,
+      image: source,
+      ephemeral: opts.ephemeral ?? false,
+      devices,
+    })
   ).wait({ timeoutMs: 600_000 });
   try {
     await startExplained(incus, name);
@@ -110,14 +130,20 @@ export async function mountDisk(
   device: string,
   source: string,
   path: string,
-  opts: { shift: boolean },
+  opts: { shift: boolean; readonly?: boolean },
 ): Promise<void> {
   await status(incus, name);
   if (!path.startsWith('/'))
     throw new ContainerOpError(`mount path "${path}" must be absolute (inside the container)`);
   await incus.instances.patch(name, {
     devices: {
-      [device]: { type: 'disk', source, path, ...(opts.shift ? { shift: 'true' } : {}) },
+      [device]: {
+        type: 'disk',
+        source,
+        path,
+        ...(opts.shift ? { shift: 'true' } : {}),
+        ...(opts.readonly ? { readonly: 'true' } : {}),
+      },
     },
   });
 }

@@ -50,10 +50,16 @@ export async function findImage(incus: IncusApi, name: string): Promise<Image | 
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-export async function deleteImage(incus: IncusApi, name: string): Promise<ImageSummary> {
+/** The image behind an alias or fingerprint, as Incus reports it; an error when there is none. */
+export async function imageInfo(incus: IncusApi, name: string): Promise<Image> {
   const image = await findImage(incus, name);
   if (!image)
     throw new ImageOpError(`no image "${name}" on this host (\`coi image list --all\` shows them)`);
+  return image;
+}
+
+export async function deleteImage(incus: IncusApi, name: string): Promise<ImageSummary> {
+  const image = await imageInfo(incus, name);
   await (await incus.images.delete(image.fingerprint)).wait({ timeoutMs: 300_000 });
   return summary(image);
 }

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import {
   ConfigError,
   effectiveEntries,
@@ -13,6 +11,7 @@ import {
 import { displayPath } from '../config/paths.js';
 import { PROFILE_NAME } from '../config/schema.js';
 import { CoiError } from '../../shared/errors.js';
+import { homeOf, profileFile, type ProfileContext, type ProfileScope } from './scope.js';
 
 export class ProfileAdminError extends CoiError {}
 
@@ -27,13 +26,6 @@ export interface ProfileSummary {
   /** Set when the profile does not load. */
   error?: string;
 }
-
-export interface ProfileContext {
-  workspace: string;
-  home?: string;
-}
-
-const homeOf = (ctx: ProfileContext) => resolve(ctx.home ?? homedir());
 
 /**
  * Every profile with the image and persistence it results in. `default` is the built-in
@@ -83,11 +75,14 @@ export function profileEntries(name: string, ctx: ProfileContext): EffectiveEntr
   return effectiveEntries(loaded.config, loaded.origins);
 }
 
-/** Creates `~/.coi/profiles/<name>/config.toml`, optionally inheriting from another profile. */
+/**
+ * Creates `config.toml` of a new profile in `~/.coi/profiles/<name>/` (scope user, the default)
+ * or `./.coi/profiles/<name>/` (project), optionally inheriting from another profile.
+ */
 export async function createProfile(
   name: string,
   ctx: ProfileContext,
-  opts: { inherits?: string } = {},
+  opts: { inherits?: string; scope?: ProfileScope } = {},
 ): Promise<string> {
   if (!PROFILE_NAME.test(name))
     throw new ProfileAdminError(
@@ -105,7 +100,7 @@ export async function createProfile(
       `--inherits: no profile "${opts.inherits}" (existing: ${existing.map((p) => p.name).join(', ') || 'none'})`,
     );
   }
-  const file = join(home, '.coi', 'profiles', name, 'config.toml');
+  const file = profileFile(name, opts.scope ?? 'user', ctx);
   await mkdir(dirname(file), { recursive: true });
   const lines = [
     `# coi profile "${name}": any key of config.toml; unset keys come from the layers below.`,
@@ -122,21 +117,32 @@ export async function createProfile(
   return file;
 }
 
-/** Deletes a user profile's directory; workspace profiles belong to the workspace. */
-export async function deleteProfile(name: string, ctx: ProfileContext): Promise<string> {
+/**
+ * The profile `delete` would remove, after checking it may go: not the built-in one, not one
+ * others inherit from. Without `scope` only a user profile is taken: a workspace's profiles are
+ * usually committed with it, so deleting one takes `project`.
+ */
+export function deletableProfile(
+  name: string,
+  ctx: ProfileContext,
+  scope?: ProfileScope,
+): ProfileLocation {
   if (name === 'default')
     throw new ProfileAdminError('"default" is built in and cannot be deleted', 'usage');
   const home = homeOf(ctx);
-  const found = listProfiles({ home, workspace: ctx.workspace }).filter((p) => p.name === name);
-  const user = found.find((p) => p.scope === 'user');
-  if (!user) {
+  const all = listProfiles({ home, workspace: ctx.workspace });
+  const found = all.filter((p) => p.name === name);
+  const wanted = scope === 'project' ? 'workspace' : 'user';
+  const target = found.find((p) => p.scope === wanted);
+  if (!target) {
+    const elsewhere = found[0];
     throw new ProfileAdminError(
-      found.length
-        ? `profile "${name}" lives in the workspace (${found[0]!.dir}); remove that directory yourself`
+      elsewhere
+        ? `profile "${name}" is not a ${scope ?? 'user'} profile: it lives in ${displayPath(elsewhere.dir, home)} (${elsewhere.scope === 'workspace' ? '--project' : '--user'} deletes it)`
         : `no profile "${name}" (\`coi profile list\` shows them)`,
     );
   }
-  const dependants = listProfiles({ home, workspace: ctx.workspace }).filter((p) => {
+  const dependants = all.filter((p) => {
     const s = summarize(p.name, p.scope, '', ctx);
     return p.name !== name && s.inherits.includes(name);
   });
@@ -144,7 +150,11 @@ export async function deleteProfile(name: string, ctx: ProfileContext): Promise<
     throw new ProfileAdminError(
       `profile "${name}" is inherited by ${dependants.map((p) => p.name).join(', ')}; change those first`,
     );
-  if (!existsSync(user.dir)) return user.dir;
-  await rm(user.dir, { recursive: true });
-  return user.dir;
+  return target;
+}
+
+/** Deletes a profile's directory (see `deletableProfile`); returns it. */
+export async function deleteProfile(profile: ProfileLocation): Promise<string> {
+  await rm(profile.dir, { recursive: true, force: true });
+  return profile.dir;
 }

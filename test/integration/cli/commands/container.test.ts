@@ -1,13 +1,16 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
 import {
   BASE_IMAGE,
   deleteTestContainer,
+  incus,
   launchTestContainer,
   testName,
 } from '../../../helpers/testbed.js';
+import { InstancesApi } from '../../../../src/incus/instances.js';
+import { ImagesApi } from '../../../../src/incus/images.js';
 
 let sandbox: CoiSandbox;
 const name = testName('ctl');
@@ -108,6 +111,83 @@ describe('coi container', () => {
     expect((await coi(['container', 'exec', name])).code).toBe(2);
   });
 
+  it('lists every container and shows one, as text or as the Incus objects', async () => {
+    const json = await coi(['container', 'list', '--json']);
+    expect(json.code).toBe(0);
+    const listed = (
+      JSON.parse(json.stdout) as { name: string; status: string; state: unknown }[]
+    ).find((i) => i.name === name);
+    expect(listed).toMatchObject({ status: 'Running', state: { status: 'Running' } });
+    const text = await coi(['container', 'list']);
+    expect(text.stdout).toMatch(/^NAME +STATE +IPV4 +IPV6 +TYPE +SNAPSHOTS\n/);
+    expect(text.stdout).toMatch(
+      new RegExp(`\\n${name} +RUNNING +(\\d+\\.\\d+\\.\\d+\\.\\d+ \\(eth0\\)|-) +`),
+    );
+
+    const info = await coi(['container', 'info', name, '--format', 'json']);
+    expect(info.code).toBe(0);
+    const { state } = JSON.parse(info.stdout) as { state: { pid: number; processes: number } };
+    expect(state.pid).toBeGreaterThan(0);
+    const infoText = await coi(['container', 'info', name]);
+    expect(infoText.stdout).toMatch(
+      new RegExp(`^Name: ${name}\nStatus: RUNNING\nType: container\n`),
+    );
+    expect(infoText.stdout).toContain(`PID: ${state.pid}`);
+    expect(infoText.stdout).toMatch(/\n {4}eth0: up, host veth\w+/);
+
+    expect((await coi(['container', 'list', '--format', 'yaml'])).code).toBe(2);
+    const ghost = await coi(['container', 'info', testName('ghost'), '--json']);
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr).toMatch(/does not exist \(`coi container list` shows them\)/);
+  });
+
+  it('execs on a pseudo-terminal with -t: a tty inside, keystrokes from this terminal', async () => {
+    const tty = await coi(['container', 'exec', name, '-t', '--', 'sh', '-c', 'tty; exit 5']);
+    expect(tty.code).toBe(5);
+    expect(tty.stdout).toMatch(/^\/dev\/pts\/\d+\r\n$/);
+    const both = await coi(['container', 'exec', name, '-t', '--capture', '--', 'true']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--tty and --capture are mutually exclusive');
+
+    const onTerminal = sandbox.terminal(
+      ['container', 'exec', name, '--tty', '--', 'sh', '-c', 'read x; echo "got-$x"; exit 3'],
+      sandbox.root,
+    );
+    try {
+      // Raw mode: the pty inside echoes the keystrokes, not coi's terminal.
+      onTerminal.term.write('hello\r');
+      await onTerminal.seen(/got-hello/);
+      expect(await onTerminal.exited).toBe(3);
+    } finally {
+      onTerminal.term.kill();
+    }
+  });
+
+  it('mounts a host directory read-only with --readonly', async () => {
+    const dir = sandbox.workspace('ro', 0);
+    // Writable for anyone: only the mount itself can make it read-only inside.
+    chmodSync(dir, 0o777);
+    writeFileSync(join(dir, 'seen.txt'), 'read me');
+    const mounted = await coi([
+      'container',
+      'mount',
+      name,
+      'ro',
+      dir,
+      '/mnt/ro',
+      '--no-shift',
+      '--readonly',
+    ]);
+    expect(mounted.code).toBe(0);
+    const device = (await new InstancesApi(incus()).get(name)).value.devices.ro;
+    expect(device).toMatchObject({ source: dir, path: '/mnt/ro', readonly: 'true' });
+    const read = await coi(['container', 'exec', name, '--', 'cat', '/mnt/ro/seen.txt']);
+    expect(read.stdout).toBe('read me');
+    const write = await coi(['container', 'exec', name, '--', 'touch', '/mnt/ro/new']);
+    expect(write.code).not.toBe(0);
+    expect(write.stderr).toContain('Read-only file system');
+  });
+
   it('mounts a host directory', async () => {
     const dir = sandbox.workspace('mnt', 0);
     writeFileSync(join(dir, 'seen.txt'), 'from host');
@@ -124,6 +204,31 @@ describe('coi container', () => {
     expect(refused.stderr).toMatch(/is running: stop it first or use --force/);
     expect((await coi(['container', 'delete', name, '--force'])).code).toBe(0);
     expect((await coi(['container', 'exists', name])).code).toBe(1);
+  });
+
+  it('launches with the root disk on the pool --storage names, and refuses an unknown pool', async () => {
+    const pooled = testName('pooled');
+    try {
+      const launched = await coi([
+        'container',
+        'launch',
+        BASE_IMAGE,
+        pooled,
+        '--storage',
+        'default',
+      ]);
+      expect(launched.code).toBe(0);
+      const { devices } = (await new InstancesApi(incus()).get(pooled)).value;
+      expect(devices.root).toEqual({ type: 'disk', path: '/', pool: 'default' });
+    } finally {
+      await deleteTestContainer(pooled);
+    }
+    const unknown = await coi(['container', 'launch', BASE_IMAGE, pooled, '-s', 'no-such-pool']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /storage pool "no-such-pool" does not exist \(existing: .*default/,
+    );
+    expect((await coi(['container', 'exists', pooled])).code).toBe(1);
   });
 
   it('fails clearly on a missing container or image', async () => {
@@ -198,6 +303,21 @@ describe('coi image', () => {
     });
     expect((await coi(['image', 'publish', changed, second])).code).toBe(0);
 
+    const info = await coi(['image', 'info', first, '--json']);
+    expect(info.code).toBe(0);
+    const image = JSON.parse(info.stdout) as {
+      fingerprint: string;
+      aliases: { name: string }[];
+      properties: Record<string, string>;
+    };
+    expect(image.aliases.map((a) => a.name)).toEqual([first]);
+    expect(image.properties.description).toBe('first one');
+    const infoText = await coi(['image', 'info', image.fingerprint.slice(0, 12)]);
+    expect(infoText.stdout).toMatch(
+      new RegExp(`^Fingerprint: ${image.fingerprint}\nSize: [\\d.]+ MiB\n`),
+    );
+    expect(infoText.stdout).toContain(`Aliases:\n    - ${first} (first one)\n`);
+
     const listed = await coi(['image', 'list', '--prefix', testName('img-'), '--json']);
     const images = JSON.parse(listed.stdout) as { aliases: string[]; description: string }[];
     expect(images.map((i) => i.aliases[0])).toEqual([second, first]);
@@ -222,6 +342,32 @@ describe('coi image', () => {
     expect((await coi(['image', 'exists', second])).code).toBe(1);
   });
 
+  it('publishes with the compression --compression names instead of the configured one', async () => {
+    const source = await launchTestContainer('img-zip', { start: false });
+    const plain = testName('img-plain');
+    const zipped = testName('img-gzip');
+    const bogusAlias = testName('img-x');
+    try {
+      // The sandbox's config says compression = "none".
+      expect((await coi(['image', 'publish', source, plain])).code).toBe(0);
+      expect((await coi(['image', 'publish', source, zipped, '--compression', 'gzip'])).code).toBe(
+        0,
+      );
+      const images = new ImagesApi(incus());
+      const [none, gzip] = await Promise.all([
+        images.findByAlias(plain),
+        images.findByAlias(zipped),
+      ]);
+      expect(gzip!.size).toBeLessThan(none!.size * 0.8);
+      const bogus = await coi(['image', 'publish', source, bogusAlias, '--compression', 'bogus']);
+      expect(bogus.code).toBe(1);
+      expect(bogus.stderr).toMatch(/bogus/);
+    } finally {
+      for (const alias of [plain, zipped, bogusAlias]) await coi(['image', 'delete', alias]);
+      await deleteTestContainer(source);
+    }
+  }, 300_000);
+
   it('fails clearly on missing images and bad arguments', async () => {
     const missing = await coi(['image', 'delete', testName('nope')]);
     expect(missing.code).toBe(1);
@@ -230,5 +376,9 @@ describe('coi image', () => {
     expect((await coi(['image', 'cleanup', testName('x')])).code).toBe(2);
     expect((await coi(['image', 'list', '--format', 'table'])).code).toBe(2);
     expect((await coi(['image', 'publish', testName('ghost'), testName('x')])).code).toBe(1);
+    const info = await coi(['image', 'info', testName('nope')]);
+    expect(info.code).toBe(1);
+    expect(info.stderr).toMatch(/no image ".*nope" on this host/);
+    expect((await coi(['image', 'info', BASE_IMAGE, '--format', 'xml'])).code).toBe(2);
   });
 });

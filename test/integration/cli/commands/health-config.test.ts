@@ -128,13 +128,13 @@ describe('coi profile and coi config', () => {
     const inherited = await coi(['profile', 'delete', 'base']);
     expect(inherited.code).toBe(1);
     expect(inherited.stderr).toMatch(/inherited by child/);
-    expect((await coi(['profile', 'delete', 'child'])).code).toBe(0);
-    expect((await coi(['profile', 'delete', 'base'])).code).toBe(0);
+    expect((await coi(['profile', 'delete', 'child', '--force'])).code).toBe(0);
+    expect((await coi(['profile', 'delete', 'base', '--force'])).code).toBe(0);
   });
 
   it('rejects bad profile requests', async () => {
     expect((await coi(['profile', 'create', 'bad name'])).code).toBe(2);
-    expect((await coi(['profile', 'create', 'default'])).code).toBe(2);
+    expect((await coi(['profile', 'create', 'default', '--inherits', 'base'])).code).toBe(2);
     expect((await coi(['profile', 'create', 'orphan', '--inherits', 'ghost'])).code).toBe(1);
     expect((await coi(['profile', 'delete', 'ghost'])).code).toBe(1);
     const show = await coi(['profile', 'show', 'ghost']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startContainer } from '../../../../src/core/container/lifecycle.js';
+import { mountDisk, startContainer } from '../../../../src/core/container/lifecycle.js';
 import { FakeIncus } from '../../../helpers/fake-incus.js';
 
 describe('startContainer', () => {
@@ -27,5 +27,32 @@ describe('startContainer', () => {
     await expect(startContainer(new FakeIncus(), 'gone')).rejects.toThrow(
       'container "gone" does not exist',
     );
+  });
+});
+
+describe('mountDisk', () => {
+  it('adds a disk device, read-only when asked, idmapped unless told not to', async () => {
+    const incus = new FakeIncus([{ name: 'box' }]);
+    await mountDisk(incus, 'box', 'data', '/srv/data', '/mnt/data', {
+      shift: true,
+      readonly: true,
+    });
+    await mountDisk(incus, 'box', 'rw', '/srv/rw', '/mnt/rw', { shift: false });
+    expect(incus.instances.all.get('box')?.devices).toEqual({
+      data: {
+        type: 'disk',
+        source: '/srv/data',
+        path: '/mnt/data',
+        shift: 'true',
+        readonly: 'true',
+      },
+      rw: { type: 'disk', source: '/srv/rw', path: '/mnt/rw' },
+    });
+  });
+
+  it('refuses a relative path inside the container', async () => {
+    await expect(
+      mountDisk(new FakeIncus([{ name: 'box' }]), 'box', 'd', '/srv', 'mnt', { shift: true }),
+    ).rejects.toThrow('mount path "mnt" must be absolute');
   });
 });

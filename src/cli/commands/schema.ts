@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { profileJsonSchema } from '../../core/profile/json-schema.js';
+import { printJson } from '../output.js';
+
+export function registerSchema(program: Command): void {
+  const schema = program
+    .command('schema')
+    .description('print JSON Schemas of coi’s file formats, for editors and other tools');
+
+  schema
+    .command('profile')
+    .description('print the JSON Schema (2020-12) of a profile’s config.toml; reads no config')
+    .action(() => printJson(profileJsonSchema()));
+}
