@@ -99,7 +99,7 @@ async function target(
   policy: NetworkPolicy,
 ): Promise<ProbeReport['tried']> {
   const blocked = blockedTarget(policy);
-  if ('none' in blocked || blocked.kind === 'documentation') return blocked as ProbeReport['tried'];
+  if ('none' in blocked || blocked.kind === 'documentation') return blocked;
   const [network, leases, used] = await Promise.all([
     incus.networks.get(bridge),
     incus.networks.leases(bridge),
