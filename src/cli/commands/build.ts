@@ -1,12 +1,20 @@
 import { truncateSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { listProfiles, loadConfig, type LoadedConfig } from '../../core/config/index.js';
+import {
+  profilesToBuild,
+  summaryLines,
+  type BuildOutcome,
+  type ProfileBuildEntry,
+} from '../../core/image/build-all.js';
 import { buildCustomImage } from '../../core/image/build-custom.js';
 import { buildDefaultImage } from '../../core/image/build-default.js';
 import { DEFAULT_IMAGE_ALIAS } from '../../core/image/default-recipe.js';
 import { terminalProgress } from '../../core/progress.js';
 import { withContext, type CliContext } from '../context.js';
-import { CliError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -27,19 +35,29 @@ interface BuildFlags {
   force?: boolean;
   profile?: string;
   alias?: string;
+  all?: boolean;
 }
 
-async function buildProfileImage(ctx: CliContext, flags: BuildFlags): Promise<void> {
-  const { config } = ctx.loaded;
-  const build = config.container.build;
-  const alias = config.container.image;
+interface Built {
+  alias: string;
+  built: boolean;
+  logPath: string;
+}
+
+/** The image of a profile's `[container.build]`, under the profile's `[container] image`. */
+async function buildProfileImage(
+  ctx: CliContext,
+  profile: string,
+  loaded: LoadedConfig,
+  force: boolean | undefined,
+): Promise<Built> {
+  const build = loaded.config.container.build;
+  const alias = loaded.config.container.image;
   if (!build.script && !build.commands?.length)
-    throw new CliError(
-      `profile ${flags.profile} has no [container.build] script or commands to build`,
-    );
+    throw new CliError(`profile ${profile} has no [container.build] script or commands to build`);
   if (alias === DEFAULT_IMAGE_ALIAS)
     throw new CliError(
-      `profile ${flags.profile} would overwrite ${DEFAULT_IMAGE_ALIAS}: set its [container] image to a name of its own`,
+      `profile ${profile} would overwrite ${DEFAULT_IMAGE_ALIAS}: set its [container] image to a name of its own`,
     );
   const logPath = buildLog(ctx, alias);
   const result = await buildCustomImage({
@@ -52,44 +70,133 @@ async function buildProfileImage(ctx: CliContext, flags: BuildFlags): Promise<vo
     ...(build.commands ? { commands: build.commands } : {}),
     prefix: ctx.prefix,
     compression: build.compression,
-    force: flags.force,
+    force,
   });
-  say(
-    result.built ? `Built ${alias}. Log: ${logPath}` : `${alias} exists; kept (--force rebuilds).`,
-  );
+  return { alias, built: result.built, logPath };
+}
+
+interface DefaultBuilt extends Built {
+  fingerprint: string;
+  seconds: number;
+  /** The recipe an existing image was built from, when it is not the current one. */
+  stale?: string;
+  recipe: string;
+}
+
+/** coi-default (or `--alias`) from the built-in recipe; kept when it exists unless forced. */
+async function buildDefault(ctx: CliContext, flags: BuildFlags): Promise<DefaultBuilt> {
+  const alias = flags.alias ?? DEFAULT_IMAGE_ALIAS;
+  const logPath = buildLog(ctx, alias);
+  const started = Date.now();
+  const result = await buildDefaultImage({
+    incus: ctx.incus,
+    progress: terminalProgress(),
+    logPath,
+    alias,
+    force: flags.force,
+    compression: ctx.loaded.config.container.build.compression,
+  });
+  const seconds = Math.round((Date.now() - started) / 1000);
+  return { ...result, alias, logPath, seconds };
+}
+
+function reportDefault(result: DefaultBuilt): void {
+  const id = result.fingerprint.slice(0, 12);
+  if (result.built) {
+    say(`Built ${result.alias} (${id}) in ${result.seconds} s. Log: ${result.logPath}`);
+    return;
+  }
+  say(`${result.alias} exists (${id}); kept (--force rebuilds).`);
+  if (result.stale)
+    say(`Note: it was built from recipe ${result.stale}; the current recipe is ${result.recipe}.`);
+}
+
+/** Every profile the workspace sees, loaded (or why not). */
+function loadProfiles(ctx: CliContext): (ProfileBuildEntry & { loaded?: LoadedConfig })[] {
+  const names = [
+    ...new Set(listProfiles({ home: homedir(), workspace: ctx.workspace }).map((p) => p.name)),
+  ];
+  return names.map((name) => {
+    try {
+      const loaded = loadConfig({ cwd: ctx.workspace, profile: name });
+      const { script, commands } = loaded.config.container.build;
+      return { name, hasBuild: !!script || !!commands?.length, loaded };
+    } catch (err) {
+      return { name, error: (err as Error).message.split('\n')[0] ?? '' };
+    }
+  });
+}
+
+/** coi-default first, then each profile with a build, by name; one failure does not stop the rest. */
+async function buildAll(ctx: CliContext, flags: BuildFlags): Promise<void> {
+  const outcomes: BuildOutcome[] = [];
+  const failures: string[] = [];
+  const attempt = async (name: string, image: string | undefined, build: () => Promise<Built>) => {
+    if (image) say(`\n[${name}] Building image '${image}'...`);
+    try {
+      const { built, alias } = await build();
+      say(
+        built
+          ? `[${name}] Image '${alias}' built successfully.`
+          : `[${name}] Image '${alias}' already exists (use --force to rebuild).`,
+      );
+      outcomes.push(built ? 'built' : 'skipped');
+    } catch (err) {
+      const reason = (err as Error).message;
+      say(`${image ? '' : '\n'}[${name}] Failed: ${reason}`);
+      failures.push(`  profile '${name}': ${reason.split('\n')[0]}`);
+      outcomes.push('failed');
+    }
+  };
+  await attempt('default', flags.alias ?? DEFAULT_IMAGE_ALIAS, () => buildDefault(ctx, flags));
+  for (const entry of profilesToBuild(loadProfiles(ctx))) {
+    const { loaded } = entry;
+    await attempt(entry.name, loaded?.config.container.image, async () => {
+      if (!loaded) throw new CliError('error' in entry ? entry.error : 'does not load');
+      return buildProfileImage(ctx, entry.name, loaded, flags.force);
+    });
+  }
+  summaryLines(outcomes).forEach((line) => say(line));
+  if (failures.length)
+    throw new CliError(`${failures.length} build(s) failed:\n${failures.join('\n')}`);
 }
 
 export function registerBuild(program: Command): void {
   const build = program
     .command('build')
-    .description('build the coi-default image (offline Debian base + agents), or a profile’s image')
+    .description(
+      'build the coi-default image (offline Debian base + agents), a profile’s image, or all of them',
+    )
     .option('-f, --force', 'rebuild even if the image exists')
     .option('--profile <name>', 'build the image of this profile’s [container.build]')
+    .option(
+      '-a, --all',
+      'build coi-default, then every profile with a [container.build] (user and workspace profiles), by name',
+    )
     .option('--alias <name>', `image alias to build (default ${DEFAULT_IMAGE_ALIAS})`)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  coi build',
+        '  coi build --force',
+        '  coi build --profile rust-dev',
+        '  coi build --all',
+      ].join('\n'),
+    )
     .action(async (flags: BuildFlags) => {
+      if (flags.all && flags.profile)
+        throw usageError('--all and --profile are mutually exclusive: --all builds every profile');
       await withContext(flags.profile ? { profile: flags.profile } : {}, async (ctx) => {
-        if (flags.profile) return buildProfileImage(ctx, flags);
-        const alias = flags.alias ?? DEFAULT_IMAGE_ALIAS;
-        const logPath = buildLog(ctx, alias);
-        const started = Date.now();
-        const result = await buildDefaultImage({
-          incus: ctx.incus,
-          progress: terminalProgress(),
-          logPath,
-          alias,
-          force: flags.force,
-          compression: ctx.loaded.config.container.build.compression,
-        });
-        if (!result.built) {
-          say(`${alias} exists (${result.fingerprint.slice(0, 12)}); kept (--force rebuilds).`);
-          if (result.stale)
-            say(
-              `Note: it was built from recipe ${result.stale}; the current recipe is ${result.recipe}.`,
-            );
-          return;
-        }
-        const seconds = Math.round((Date.now() - started) / 1000);
-        say(`Built ${alias} (${result.fingerprint.slice(0, 12)}) in ${seconds} s. Log: ${logPath}`);
+        if (flags.all) return buildAll(ctx, flags);
+        if (!flags.profile) return reportDefault(await buildDefault(ctx, flags));
+        const result = await buildProfileImage(ctx, flags.profile, ctx.loaded, flags.force);
+        say(
+          result.built
+            ? `Built ${result.alias}. Log: ${result.logPath}`
+            : `${result.alias} exists; kept (--force rebuilds).`,
+        );
       });
     });
 
@@ -100,6 +207,15 @@ export function registerBuild(program: Command): void {
     .requiredOption('--script <file>', 'shell script to run as root')
     .option('--base <image>', 'image to start from', DEFAULT_IMAGE_ALIAS)
     .option('-f, --force', 'rebuild even if the image exists')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  coi build custom my-image --script ./setup.sh',
+        '  coi build custom rust-dev --script ./rust.sh --base coi-default --force',
+      ].join('\n'),
+    )
     .action(async (name: string, flags: { script: string; base: string; force?: boolean }) => {
       await withContext({}, async (ctx) => {
         const logPath = buildLog(ctx, name);

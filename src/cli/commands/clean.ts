@@ -1,67 +1,97 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
-import { reconcileNetwork } from '../../core/session/network.js';
-import { HostLocks } from '../../core/session/host-locks.js';
+import { cleanLeftovers, deleteContainers } from '../../core/clean/apply.js';
+import { describeLeftovers, describePlan, describePools } from '../../core/clean/describe.js';
+import { gatherClean } from '../../core/clean/gather.js';
+import { cleanScope, planSize, type CleanFlags } from '../../core/clean/plan.js';
+import { listCoiContainers } from '../../core/container/list.js';
 import { SavedSessions } from '../../core/session/saved-sessions.js';
-import { endSession } from '../../core/session/end.js';
 import { confirmOrForce } from '../confirm.js';
 import { withContext } from '../context.js';
 import { containersAfterReconcile } from '../powered-off.js';
-import { profileTargets } from '../../shared/profile-devices.js';
 
-interface CleanFlags {
+interface Flags extends CleanFlags {
   force?: boolean;
-  sessions?: boolean;
-  orphans?: boolean;
+  dryRun?: boolean;
 }
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
 
 export function registerClean(program: Command): void {
   program
     .command('clean')
     .description(
-      'delete stopped coi containers; --sessions: saved sessions; --orphans: leftovers of dead containers',
+      'delete stopped coi containers, and the leftovers of containers that are gone (host path ' +
+        'locks, firewall rules, veths); --sessions: also saved sessions; --orphans: only the ' +
+        'leftovers; --pools: only coi containers in storage pools no profile uses; --all: everything',
     )
+    .option('-a, --all', 'stopped containers, saved sessions, leftovers and unreferenced pools')
     .option('-f, --force', 'do not ask for confirmation')
-    .option('--sessions', 'delete all saved sessions')
+    .option('--sessions', 'also delete all saved sessions')
     .option(
       '--orphans',
-      'only remove leftovers (host locks, firewall rules) of containers that are gone',
+      'only remove leftovers (host locks, firewall rules, veths) of containers that are gone',
     )
-    .action(async (flags: CleanFlags) => {
+    .option(
+      '--pools',
+      'only delete coi containers in storage pools no config or profile seen from here refers to (the pools stay)',
+    )
+    .option('--dry-run', 'list what would be removed and change nothing')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  coi clean                      # stopped containers and leftovers',
+        '  coi clean --orphans --dry-run  # what leftovers there are',
+        '  coi clean --pools              # containers in pools no profile uses',
+        '  coi clean --all --force        # everything, without asking',
+      ].join('\n'),
+    )
+    .action(async (flags: Flags) => {
+      const scope = cleanScope(flags);
       await withContext({}, async (ctx) => {
-        const containers = await containersAfterReconcile(ctx);
-        let cleaned = 0;
-        // Any instance counts as alive here, whatever its prefix: its locks are not stale.
-        const live = new Set(await ctx.incus.instances.names());
-        const locks = new HostLocks(join(ctx.coiDir, 'locks'));
-        for (const name of await locks.containers()) {
-          if (!live.has(name)) cleaned += (await locks.release(name)) > 0 ? 1 : 0;
+        // A dry run must not end the sessions of powered-off containers either.
+        const containers = flags.dryRun
+          ? await listCoiContainers(ctx.incus, ctx.prefix)
+          : await containersAfterReconcile(ctx);
+        const plan = await gatherClean(ctx.incus, containers, scope, {
+          coiDir: ctx.coiDir,
+          workspace: ctx.workspace,
+        });
+        for (const warning of plan.warnings) say(`Warning: ${warning}`);
+        if (flags.dryRun) {
+          process.stdout.write(
+            planSize(plan)
+              ? `${describePlan(plan).join('\n')}\n\n[Dry run] No changes made.\n`
+              : 'Nothing to clean.\n',
+          );
+          return;
         }
-        const { bridge } = profileTargets((await ctx.incus.profiles.get('default')).devices);
-        if (bridge) cleaned += (await reconcileNetwork(ctx.incus, bridge)).length;
-        if (!flags.orphans) {
-          const stopped = containers.filter((c) => c.status === 'Stopped');
-          if (
-            stopped.length &&
-            (await confirmOrForce(
-              `Delete ${stopped.length} stopped container(s): ${stopped.map((c) => c.name).join(', ')}?`,
-              flags.force,
-            ))
-          ) {
-            for (const c of stopped) {
-              await endSession(ctx.incus, c.name, {
-                coiDir: ctx.coiDir,
-                save: false,
-                keepPersistent: false,
-              });
-              cleaned++;
-            }
-          }
-          if (flags.sessions && (await confirmOrForce('Delete all saved sessions?', flags.force))) {
-            cleaned += await new SavedSessions(ctx.coiDir).removeAll();
-          }
-        }
-        process.stderr.write(cleaned ? `✓ Cleaned ${cleaned} item(s)\n` : 'Nothing to clean.\n');
+        // Every question first: a refusal (no terminal, no --force) leaves everything as it was.
+        const deleteStopped =
+          plan.stopped.length > 0 &&
+          (await confirmOrForce(
+            `Delete ${plan.stopped.length} stopped container(s): ${plan.stopped.join(', ')}?`,
+            flags.force,
+          ));
+        const deleteSessions =
+          plan.sessions.length > 0 &&
+          (await confirmOrForce(
+            `Delete all ${plan.sessions.length} saved session(s)?`,
+            flags.force,
+          ));
+        describePools(plan.pools).forEach((line) => say(line));
+        const deletePooled =
+          plan.pools.length > 0 && (await confirmOrForce('Delete these containers?', flags.force));
+
+        const opts = { coiDir: ctx.coiDir, say };
+        describeLeftovers(plan).forEach((line) => say(line));
+        let cleaned = await cleanLeftovers(ctx.incus, plan, opts);
+        if (deleteStopped) cleaned += await deleteContainers(ctx.incus, plan.stopped, opts);
+        if (deleteSessions) cleaned += await new SavedSessions(ctx.coiDir).removeAll();
+        const pooled = plan.pools.flatMap((p) => p.containers);
+        if (deletePooled) cleaned += await deleteContainers(ctx.incus, pooled, opts);
+        say(cleaned ? `✓ Cleaned ${cleaned} item(s)` : 'Nothing to clean.');
       });
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { applyFixes } from '../../core/health/fix.js';
+import { applyFixes, configuredImage, planFixes, renderFixPlan } from '../../core/health/fix.js';
 import { renderHealth } from '../../core/health/render.js';
 import { healthExitCode, runHealth } from '../../core/health/run.js';
 import { containerPrefix } from '../../shared/naming.js';
@@ -13,13 +13,15 @@ interface Flags {
   json?: boolean;
   verbose?: boolean;
   fix?: boolean;
+  dryRun?: boolean;
 }
 
 export function registerHealth(program: Command): void {
   program
     .command('health')
     .description(
-      'check the host, Incus, network, storage and config (exit 0 healthy, 1 degraded, 2 unhealthy)',
+      'check the host, Incus, network (with a probe container), monitoring, storage and config ' +
+        '(exit 0 healthy, 1 degraded, 2 unhealthy)',
     )
     .option('--format <format>', 'text or json', 'text')
     .option('--json', 'same as --format json')
@@ -28,10 +30,24 @@ export function registerHealth(program: Command): void {
       '--fix',
       'apply the safe fixes (start Incus, pool, bridge, images, as `coi setup`), then check again',
     )
+    .option('--dry-run', 'with --fix: print what would be fixed and change nothing')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  coi health',
+        '  coi health --json',
+        '  coi health -v',
+        '  coi health --fix --dry-run',
+      ].join('\n'),
+    )
     .action(async (flags: Flags) => {
       const format = outputFormat(flags);
       if (flags.fix && format === 'json')
         throw usageError('--fix cannot be combined with json output');
+      if (flags.dryRun && !flags.fix)
+        throw usageError('--dry-run requires --fix (it shows what --fix would do)');
       const opts = {
         workspace: workspacePath(undefined),
         coiDir: coiDir(),
@@ -40,12 +56,20 @@ export function registerHealth(program: Command): void {
       };
       let report = await runHealth(opts);
       if (flags.fix && report.status !== 'healthy') {
+        const plan = renderFixPlan(planFixes(report, configuredImage(opts.workspace)));
+        if (flags.dryRun) {
+          process.stdout.write(renderHealth(report, flags.verbose));
+          process.stdout.write(`\nFix plan (--dry-run: nothing changed):\n${plan.join('\n')}\n`);
+          process.exitCode = healthExitCode(report.status);
+          return;
+        }
         process.stderr.write(renderHealth(report, flags.verbose));
+        process.stderr.write(`\nFix plan:\n${plan.join('\n')}\n`);
         process.stderr.write('\nApplying fixes (this may build images and take minutes)…\n');
         const done = await applyFixes(report, { ...opts, progress: terminalProgress() });
         process.stderr.write(
           done.length
-            ? `Fixed:\n${done.map((d) => `  ${d}`).join('\n')}\n\n`
+            ? `Fixed:\n${done.map((d) => `  [DONE] ${d}`).join('\n')}\n\n`
             : 'Nothing to fix automatically.\n\n',
         );
         report = await runHealth(opts);

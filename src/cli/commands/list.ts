@@ -1,20 +1,52 @@
 import type { Command } from 'commander';
+import {
+  containersHeading,
+  LIST_STATUSES,
+  statusFilter,
+  withStatus,
+} from '../../core/container/status-filter.js';
 import { SavedSessions } from '../../core/session/saved-sessions.js';
 import { withContext } from '../context.js';
 import { outputFormat, printJson } from '../output.js';
 import { containersAfterReconcile } from '../powered-off.js';
 
+interface ListFlags {
+  all?: boolean;
+  format?: string;
+  json?: boolean;
+  status?: string;
+  running?: boolean;
+  stopped?: boolean;
+}
+
 export function registerList(program: Command): void {
   program
     .command('list')
-    .description('list coi containers (--all: also saved sessions)')
+    .description(
+      'list coi containers (--all: also saved sessions); status filters narrow the containers only',
+    )
     .option('-a, --all', 'include saved sessions')
     .option('--format <format>', 'text or json', 'text')
     .option('--json', 'same as --format json')
-    .action(async (flags: { all?: boolean; format?: string; json?: boolean }) => {
+    .option('--status <status>', `only containers in this status: ${LIST_STATUSES.join(', ')}`)
+    .option('--running', 'only running containers (same as --status running)')
+    .option('--stopped', 'only stopped containers (same as --status stopped)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  coi list',
+        '  coi list --all',
+        '  coi list --running --json',
+        '  coi list --status frozen',
+      ].join('\n'),
+    )
+    .action(async (flags: ListFlags) => {
       const format = outputFormat(flags);
+      const status = statusFilter(flags);
       await withContext({}, async (ctx) => {
-        const containers = await containersAfterReconcile(ctx);
+        const containers = withStatus(await containersAfterReconcile(ctx), status);
         const sessions = flags.all ? await new SavedSessions(ctx.coiDir).list() : [];
         if (format === 'json') {
           printJson({
@@ -26,6 +58,9 @@ export function registerList(program: Command): void {
               persistent: c.persistent,
               ipv4: c.ipv4,
               pool: c.pool,
+              // Upstream's shape; coi has no aliases or published ports yet.
+              alias: '',
+              published_ports: [],
               workspace: c.workspace,
               slot: c.slot,
               tool: c.tool,
@@ -43,7 +78,7 @@ export function registerList(program: Command): void {
           });
           return;
         }
-        const out: string[] = ['Active Containers:'];
+        const out: string[] = [containersHeading(status)];
         if (containers.length === 0) out.push('  (none)');
         for (const c of containers) {
           out.push(

@@ -14,6 +14,7 @@ export const configChecks: HealthCheck[] = [
           )
         : ok('valid');
     },
+    manualFix: () => 'fix the file named above (`coi config validate` shows every problem)',
   },
   {
     key: 'network_mode',
@@ -24,6 +25,7 @@ export const configChecks: HealthCheck[] = [
       const mode = env.config.loaded.config.network.mode;
       return mode === 'open' ? warn('open: containers can reach anything the host can') : ok(mode);
     },
+    manualFix: () => 'set [network] mode = "restricted" (or "allowlist") in ~/.coi/config.toml',
   },
   {
     key: 'tool',

@@ -1,12 +1,16 @@
 import { resolveSocketPath, socketWritable } from '../../incus/socket.js';
 import { fail, ok, warn, withIncus, type HealthCheck, type HealthEnv } from './types.js';
+import { olderThan } from './version.js';
 
 const MIN_INCUS: [number, number] = [6, 0];
 const IMAGE_OLD_DAYS = 30;
 
-function versionBelow(version: string, min: [number, number]): boolean {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  return major < min[0] || (major === min[0] && minor < min[1]);
+/** An image older than a month misses a month of agent and package updates. */
+export function imageAgeVerdict(alias: string, createdAt: string, now = Date.now()) {
+  const days = Math.floor((now - Date.parse(createdAt)) / 86_400_000);
+  return days > IMAGE_OLD_DAYS
+    ? warn(`${alias} is ${days} days old; \`coi build --force\` refreshes it`, { days })
+    : ok(`${days} day(s) old`, { days });
 }
 
 export const incusChecks: HealthCheck[] = [
@@ -18,7 +22,7 @@ export const incusChecks: HealthCheck[] = [
       if (!env.server)
         return fail(`not reachable: ${env.incusError ?? '?'}; \`coi health --fix\` starts it`);
       const version = env.server.environment?.server_version ?? '?';
-      if (versionBelow(version, MIN_INCUS))
+      if (olderThan(version.split('.').map(Number), MIN_INCUS))
         return fail(
           `version ${version} is too old; coi needs Incus ${MIN_INCUS.join('.')} or later`,
         );
@@ -39,6 +43,8 @@ export const incusChecks: HealthCheck[] = [
         ? ok('trusted by the daemon')
         : fail(`${socket} is not usable; run as root or join the incus-admin group`);
     },
+    manualFix: () =>
+      'add yourself to the incus-admin group (`sudo usermod -aG incus-admin $USER`), then log in again',
   },
   {
     key: 'image',
@@ -52,6 +58,10 @@ export const incusChecks: HealthCheck[] = [
           ? ok(`${alias} (${image.fingerprint.slice(0, 12)})`)
           : fail(`image "${alias}" is missing; run \`coi build\``);
       }),
+    manualFix: (r) =>
+      r.message.includes('coi-default')
+        ? undefined
+        : 'build it: `coi build --profile <profile>` or `coi build --all`',
   },
   {
     key: 'image_age',
@@ -61,12 +71,12 @@ export const incusChecks: HealthCheck[] = [
       withIncus(env, async (incus) => {
         const alias = configuredImage(env);
         const image = await incus.images.findByAlias(alias);
-        if (!image) return warn(`no image "${alias}" to age`);
-        const days = Math.floor((Date.now() - Date.parse(image.created_at)) / 86_400_000);
-        return days > IMAGE_OLD_DAYS
-          ? warn(`${alias} is ${days} days old; \`coi build --force\` refreshes it`, { days })
-          : ok(`${days} day(s) old`, { days });
+        return image
+          ? imageAgeVerdict(alias, image.created_at)
+          : warn(`no image "${alias}" to age`);
       }),
+    manualFix: (r) =>
+      r.status === 'warning' && r.details ? 'rebuild the image: `coi build --force`' : undefined,
   },
   {
     key: 'privileged_profile',
@@ -81,6 +91,7 @@ export const incusChecks: HealthCheck[] = [
             )
           : ok('containers are unprivileged');
       }),
+    manualFix: () => 'unset it: `incus profile unset default security.privileged`',
   },
   {
     key: 'security_posture',
@@ -103,6 +114,7 @@ export const incusChecks: HealthCheck[] = [
           ? warn(`the default profile overrides ${overrides.join(', ')}`, details)
           : ok('unprivileged, default seccomp and AppArmor policy', details);
       }),
+    manualFix: () => 'review the raw.* keys of the default profile: `incus profile show default`',
   },
 ];
 

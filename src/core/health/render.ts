@@ -5,6 +5,7 @@ const TITLES: Record<Category, string> = {
   system: 'SYSTEM',
   critical: 'CRITICAL',
   networking: 'NETWORKING',
+  monitoring: 'MONITORING',
   storage: 'STORAGE',
   configuration: 'CONFIGURATION',
   status: 'STATUS',

@@ -3,7 +3,10 @@ import { IncusError } from '../../incus/errors.js';
 import { loadConfig } from '../config/index.js';
 import { configChecks } from './config-checks.js';
 import { incusChecks } from './incus-checks.js';
+import { loginChecks } from './login-checks.js';
+import { monitoringChecks } from './monitoring-checks.js';
 import { networkChecks } from './network-checks.js';
+import { probeChecks } from './probe-checks.js';
 import { statusChecks } from './status-checks.js';
 import { storageChecks } from './storage-checks.js';
 import { systemChecks } from './system-checks.js';
@@ -20,8 +23,11 @@ export const healthChecks: HealthCheck[] = [
   ...systemChecks,
   ...incusChecks,
   ...networkChecks,
+  ...probeChecks,
+  ...monitoringChecks,
   ...storageChecks,
   ...configChecks,
+  ...loginChecks,
   ...statusChecks,
 ];
 

@@ -54,5 +54,6 @@ export const statusChecks: HealthCheck[] = [
             })
           : ok('none');
       }),
+    manualFix: () => 'run `coi clean --orphans` (`--dry-run` first to see what goes)',
   },
 ];

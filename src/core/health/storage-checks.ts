@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { defaultProfileTargets } from '../host/resources.js';
 import { fail, ok, warn, withIncus, type HealthCheck, type HealthEnv } from './types.js';
@@ -7,8 +8,7 @@ const GiB = 2 ** 30;
 
 /** A directory is fine when it is writable, or missing under a writable parent. */
 function writableDir(path: string) {
-  let probe = path;
-  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  const probe = existingDir(path);
   try {
     accessSync(probe, constants.W_OK);
     return probe === path ? ok(`${path} is writable`) : ok(`${path} will be created`);
@@ -30,6 +30,22 @@ export function poolVerdict(driver: string, used: number, total: number) {
   return ok(`${driver}: ${text}`, details);
 }
 
+/** The nearest existing directory at or above `path`. */
+function existingDir(path: string): string {
+  let probe = path;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  return probe;
+}
+
+/** Free space where coi keeps sessions, logs and build trees: agents stall on a full disk. */
+export function diskVerdict(path: string, free: number, total: number) {
+  const text = `${(free / GiB).toFixed(1)} GiB free of ${(total / GiB).toFixed(1)} GiB on ${path}`;
+  const details = { path, free_bytes: free, total_bytes: total };
+  if (free < GiB) return fail(text, details);
+  if (free < 5 * GiB) return warn(`${text} (under 5 GiB)`, details);
+  return ok(text, details);
+}
+
 const sessionsDir = (env: HealthEnv) =>
   'loaded' in env.config
     ? env.config.loaded.config.paths.sessions_dir
@@ -49,6 +65,20 @@ export const storageChecks: HealthCheck[] = [
     run: (env) => writableDir(sessionsDir(env)),
   },
   {
+    key: 'disk_space',
+    name: 'Disk space',
+    category: 'storage',
+    run: async (env) => {
+      const path = existingDir(env.coiDir);
+      const fs = await statfs(path);
+      return diskVerdict(path, fs.bavail * fs.bsize, fs.blocks * fs.bsize);
+    },
+    manualFix: (r) =>
+      r.status === 'ok'
+        ? undefined
+        : `free disk space on ${String(r.details?.path)} (old logs in ~/.coi/logs, \`coi clean --sessions\`)`,
+  },
+  {
     key: 'incus_storage_pools',
     name: 'Storage pool',
     category: 'storage',
@@ -65,5 +95,7 @@ export const storageChecks: HealthCheck[] = [
         const verdict = poolVerdict(pool.driver, space.used, space.total);
         return { ...verdict, message: `${name} ${verdict.message}` };
       }),
+    // Without details the pool is missing, which the set-up creates.
+    manualFix: (r) => (r.details ? 'free space in the pool, or give it more' : undefined),
   },
 ];

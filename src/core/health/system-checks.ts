@@ -1,6 +1,7 @@
 import { release } from 'node:os';
 import { readOsRelease } from '../host/platform.js';
 import { ok, warn, type HealthCheck } from './types.js';
+import { olderThan } from './version.js';
 
 const MIN_KERNEL: [number, number] = [5, 15];
 
@@ -28,12 +29,12 @@ export const systemChecks: HealthCheck[] = [
       const text = release();
       const v = kernelVersion(text);
       if (!v) return warn(`${text}: version not recognised`);
-      const older = v[0] < MIN_KERNEL[0] || (v[0] === MIN_KERNEL[0] && v[1] < MIN_KERNEL[1]);
-      return older
+      return olderThan(v, MIN_KERNEL)
         ? warn(
             `${text}: older than ${MIN_KERNEL.join('.')}; idmapped mounts and nesting may not work`,
           )
         : ok(text);
     },
+    manualFix: () => 'upgrade the kernel to 5.15 or later',
   },
 ];

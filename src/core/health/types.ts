@@ -5,7 +5,7 @@ import type { LoadedConfig } from '../config/index.js';
 export type CheckStatus = 'ok' | 'warning' | 'failed';
 
 export type Category =
-  'system' | 'critical' | 'networking' | 'storage' | 'configuration' | 'status';
+  'system' | 'critical' | 'networking' | 'monitoring' | 'storage' | 'configuration' | 'status';
 
 export interface CheckResult {
   name: string;
@@ -22,6 +22,8 @@ export interface HealthCheck {
   /** Only with --verbose. */
   verbose?: boolean;
   run(env: HealthEnv): Promise<Omit<CheckResult, 'name'>> | Omit<CheckResult, 'name'>;
+  /** What the user can do about a warning or failure that `--fix` does not mend. */
+  manualFix?: (result: CheckResult) => string | undefined;
 }
 
 /** What the checks look at, gathered once. */

@@ -1,10 +1,20 @@
 import type { IncusApi } from '../../incus/index.js';
 import type { Instance } from '../../incus/instance-types.js';
 import { DEFAULT_RESOLVER_PORT } from '../../security/dns/resolver.js';
-import { instanceAddresses, NetworkGuard } from '../../security/network/index.js';
+import {
+  applyBatch,
+  instanceAddresses,
+  listCoiTable,
+  NetworkGuard,
+} from '../../security/network/index.js';
 import { bridgeGateway, instanceBridge, pinnedAddresses } from '../../shared/instance-network.js';
 import { profileTargets } from '../../shared/profile-devices.js';
-import type { HostNetwork } from '../../security/nft/index.js';
+import {
+  parseTableListing,
+  planReconcile,
+  renderRemoval,
+  type HostNetwork,
+} from '../../security/nft/index.js';
 
 /** The bridge's host side: gateway address and where coi's allowlist resolver listens. */
 async function hostNetwork(incus: IncusApi, bridge: string): Promise<HostNetwork> {
@@ -44,8 +54,26 @@ export async function releaseNetwork(
   for (const ip of addresses) await guard.release(ip);
 }
 
-/** Removes the rules of every container that is gone (`coi clean --orphans`). */
-export async function reconcileNetwork(incus: IncusApi, bridge: string): Promise<string[]> {
-  const guard = new NetworkGuard(await hostNetwork(incus, bridge));
-  return guard.reconcile(await instanceAddresses(incus));
+/**
+ * Addresses that own objects in coi's nft table (chains, sets, map elements) although no instance
+ * holds or pins them: leftovers of containers that are gone (`coi clean`).
+ */
+export async function firewallOrphans(incus: Pick<IncusApi, 'instances'>): Promise<string[]> {
+  const listing = await listCoiTable();
+  if (listing === undefined) return [];
+  return planReconcile(parseTableListing(listing), await instanceAddresses(incus)).stale;
+}
+
+/**
+ * Removes the objects of those addresses, in one batch, that are still orphaned (a launch may have
+ * taken one since they were listed). Returns the addresses removed.
+ */
+export async function removeFirewallOrphans(
+  incus: Pick<IncusApi, 'instances'>,
+  addresses: string[],
+): Promise<string[]> {
+  const still = new Set(await firewallOrphans(incus));
+  const removed = addresses.filter((ip) => still.has(ip));
+  await applyBatch(removed.map(renderRemoval).join(''));
+  return removed;
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultImageRecipe, RECIPE_PROPERTY } from '../../../../src/core/image/default-recipe.js';
@@ -139,5 +139,59 @@ describe('coi build (coi-default, offline path)', () => {
       expect(out.code, `${command}: ${out.stderr}`).toBe(0);
       expect(`${out.stdout}${out.stderr}`, command).toMatch(expected);
     }
+  }, 1_800_000);
+});
+
+describe('coi build --all', () => {
+  it('builds coi-default first (cached), then the profiles with a build by name, and sums up', async () => {
+    const box = new CoiSandbox('[container.build]\ncompression = "none"\n');
+    const alpha = testName('all-alpha');
+    const zeta = testName('all-zeta');
+    const profile = (name: string, config: string) => {
+      mkdirSync(join(box.coiDir, 'profiles', name), { recursive: true });
+      writeFileSync(join(box.coiDir, 'profiles', name, 'config.toml'), config);
+    };
+    const built = (image: string, marker: string) =>
+      `[container]\nimage = "${image}"\n[container.build]\nbase = "${BASE_IMAGE}"\n` +
+      `commands = ["echo ${marker} > /etc/coi-all-marker"]\n`;
+    try {
+      profile('zeta', built(zeta, 'zeta'));
+      profile('alpha', built(alpha, 'alpha'));
+      profile('plain', '[container]\npersistent = true\n');
+      profile('broken', '[network]\nmode = "sideways"\n');
+      const all = ['build', '--all', '--alias', CACHED_DEFAULT];
+      const r = await box.run(all, { timeoutMs: 1_500_000 });
+      expect(r.code, r.stderr).toBe(1);
+      const order = ['[default]', '[alpha]', '[broken]', '[zeta]'].map((tag) =>
+        r.stderr.indexOf(tag),
+      );
+      expect(
+        order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)),
+        r.stderr,
+      ).toBe(true);
+      expect(r.stderr).not.toContain('[plain]');
+      expect(r.stderr).toContain(`[default] Image '${CACHED_DEFAULT}' already exists`);
+      expect(r.stderr).toContain(`[alpha] Image '${alpha}' built successfully.`);
+      expect(r.stderr).toContain(`[zeta] Image '${zeta}' built successfully.`);
+      expect(r.stderr).toMatch(/\[broken\] Failed: .*network\.mode/);
+      expect(r.stderr).toContain(
+        '--- Build summary ---\n  Built:   2\n  Skipped: 1\n  Failed:  1\n',
+      );
+      expect(r.stderr).toMatch(/1 build\(s\) failed:\n {2}profile 'broken': /);
+      expect((await images().findByAlias(zeta))?.fingerprint).toBeTruthy();
+
+      writeFileSync(join(box.coiDir, 'profiles', 'broken', 'config.toml'), '');
+      const again = await box.run(all, { timeoutMs: 600_000 });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain('  Built:   0\n  Skipped: 3\n  Failed:  0\n');
+
+      const both = await box.run(['build', '--all', '--profile', 'alpha']);
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/--all and --profile are mutually exclusive/);
+    } finally {
+      for (const alias of [alpha, zeta]) await box.run(['image', 'delete', alias]);
+      await box.remove();
+    }
+    expect(await buildContainers()).toEqual([]);
   }, 1_800_000);
 });

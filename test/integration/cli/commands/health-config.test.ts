@@ -1,8 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImagesApi } from '../../../../src/incus/images.js';
+import { ensureMonitorDaemon } from '../../../../src/security/monitor/ensure.js';
+import { ask } from '../../../../src/security/monitor/singleton.js';
+import { workspaceHash } from '../../../../src/shared/naming.js';
 import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
-import { BASE_IMAGE } from '../../../helpers/testbed.js';
+import {
+  BASE_IMAGE,
+  deleteTestContainer,
+  incus,
+  launchTestContainer,
+} from '../../../helpers/testbed.js';
 
 let sandbox: CoiSandbox;
 
@@ -50,9 +59,30 @@ describe('coi health', () => {
       'active_containers',
       'saved_sessions',
       'orphaned_resources',
+      'container_connectivity',
+      'network_restriction',
+      'disk_space',
+      'monitoring_daemon',
+      'tool_login',
     ])
       expect(report.checks[key]?.status, key).toMatch(/^(ok|warning|failed)$/);
     expect(report.checks.incus!.status).toBe('ok');
+    expect(report.checks.container_connectivity).toMatchObject({
+      status: 'ok',
+      message: expect.stringMatching(/^a probe container at [\d.]+ reached the gateway /),
+    });
+    // Restricted: a free address of the bridge, reached through the gateway, is refused by coi.
+    expect(report.checks.network_restriction).toMatchObject({
+      status: 'ok',
+      message: expect.stringMatching(
+        /^a probe container was refused [\d.]+ \(private networks are blocked\)$/,
+      ),
+    });
+    expect(report.checks.disk_space!.message).toMatch(/GiB free of .* GiB on /);
+    expect(report.checks.tool_login).toMatchObject({
+      status: 'warning',
+      message: 'claude: not logged in on this host (~/.claude/.credentials.json missing)',
+    });
     expect(report.checks.incus_storage_pools!.message).toMatch(/btrfs/);
     expect(report.checks.config).toMatchObject({ status: 'ok', message: 'valid' });
     const { total, passed, warnings, failed } = report.summary;
@@ -62,10 +92,32 @@ describe('coi health', () => {
   it('prints [OK]/[WARN]/[FAIL] lines and a summary as text', async () => {
     const r = await coi(['health', '--verbose']);
     expect(r.stdout).toMatch(/\[OK\] {3}Incus {13}: running, version 6\./);
+    expect(r.stdout).toMatch(/\n {11}version: "6\./);
+    expect(r.stdout).toMatch(/\nMONITORING:\n {2}\[(OK|WARN|FAIL)\] +Monitor daemon {4}: /);
     expect(r.stdout).toMatch(/STATUS: (HEALTHY|DEGRADED|UNHEALTHY)\n/);
     expect(r.stdout).toMatch(/checks (passed|failed)/);
     expect((await coi(['health', '--format', 'yaml'])).code).toBe(2);
     expect((await coi(['health', '--fix', '--json'])).code).toBe(2);
+    const dry = await coi(['health', '--dry-run']);
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toMatch(/--dry-run requires --fix/);
+  });
+
+  it('--fix --dry-run prints the plan and changes nothing', async () => {
+    const r = await coi(['health', '--fix', '--dry-run']);
+    // coi-default is not built on the test bed: the plan builds it, the dry run does not.
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/STATUS: UNHEALTHY\n/);
+    expect(r.stdout).toContain(
+      '\nFix plan (--dry-run: nothing changed):\n  [PLAN]   set up the host',
+    );
+    expect(r.stdout).toContain('  [PLAN]   Default image: build coi-default (takes minutes)\n');
+    expect(r.stdout).toContain(
+      '  [MANUAL] Agent login: log in on the host: run `claude` and /login',
+    );
+    expect(r.stdout).not.toMatch(/\n {11}version: /);
+    expect(r.stderr).not.toMatch(/Applying fixes/);
+    expect(await new ImagesApi(incus()).findByAlias('coi-default')).toBeUndefined();
   });
 
   it('still runs with a broken config and reports it as failed', async () => {
@@ -92,6 +144,74 @@ describe('coi health', () => {
       expect(r.code).toBe(r.stdout.includes('STATUS: UNHEALTHY') ? 2 : 1);
     } finally {
       await open.remove();
+    }
+  });
+});
+
+describe('coi health probes, login and monitor daemon', () => {
+  const checksOf = async (box: CoiSandbox) =>
+    (JSON.parse((await box.run(['health', '--json'])).stdout) as Report).checks;
+
+  it('allowlist: a documentation address is refused; a login is seen, never shown', async () => {
+    const box = new CoiSandbox(
+      '[network]\nmode = "allowlist"\nallowed_domains = ["10.1.2.3"]\nallow_local_network_access = true\n',
+    );
+    try {
+      mkdirSync(join(box.home, '.claude'), { recursive: true });
+      writeFileSync(join(box.home, '.claude', '.credentials.json'), '{"token":"SECRET-VALUE-42"}');
+      const r = await box.run(['health', '--json']);
+      const checks = (JSON.parse(r.stdout) as Report).checks;
+      expect(checks.network_restriction).toMatchObject({
+        status: 'ok',
+        message: 'a probe container was refused 192.0.2.1 (it is not on the allowlist)',
+      });
+      expect(checks.tool_login).toMatchObject({
+        status: 'ok',
+        message: 'claude: logged in (~/.claude/.credentials.json)',
+      });
+      expect(r.stdout + r.stderr).not.toContain('SECRET-VALUE-42');
+    } finally {
+      await box.remove();
+    }
+  });
+
+  it('open mode has nothing to verify', async () => {
+    const box = new CoiSandbox('[network]\nmode = "open"\n');
+    try {
+      expect((await checksOf(box)).network_restriction).toMatchObject({
+        status: 'warning',
+        message: 'nothing to verify: open mode: nothing is restricted',
+      });
+    } finally {
+      await box.remove();
+    }
+  });
+
+  it('fails a running monitored session without a daemon and reports a running one', async () => {
+    const box = new CoiSandbox('[monitoring]\nenabled = true\n');
+    const name = await launchTestContainer(`${workspaceHash(box.root)}-1`);
+    try {
+      expect((await checksOf(box)).monitoring_daemon).toMatchObject({
+        status: 'failed',
+        message: `not running: 1 container(s) run unwatched (${name})`,
+      });
+      await deleteTestContainer(name);
+      await ensureMonitorDaemon({
+        coiDir: box.coiDir,
+        env: { ...process.env, HOME: box.home, COI_CONTAINER_PREFIX: box.prefix },
+      });
+      const status = JSON.parse(
+        (await ask(join(box.coiDir, 'monitor', 'monitor.sock'), 'status'))!,
+      ) as {
+        pid: number;
+      };
+      expect((await checksOf(box)).monitoring_daemon).toMatchObject({
+        status: 'ok',
+        message: `pid ${status.pid}, watching 0 container(s), 0 alert(s) so far`,
+      });
+    } finally {
+      await deleteTestContainer(name);
+      await box.remove();
     }
   });
 });

@@ -1,0 +1,80 @@
+import type { MonitorStatus } from '../../security/monitor/daemon.js';
+import { monitorPaths } from '../../security/monitor/paths.js';
+import { ask } from '../../security/monitor/singleton.js';
+import { listCoiContainers } from '../container/list.js';
+import { fail, ok, warn, withIncus, type HealthCheck } from './types.js';
+
+export interface MonitorFacts {
+  /** `[monitoring] enabled`; undefined when the config does not load. */
+  enabled: boolean | undefined;
+  /** The daemon's answer to `status`, undefined when none answers. */
+  status: MonitorStatus | undefined;
+  /** Running coi containers launched with monitoring on. */
+  monitored: string[];
+}
+
+/**
+ * The daemon starts with the first monitored session and watches every running coi container: not
+ * running is fine while there is nothing to watch, a failure when something runs unwatched.
+ */
+export function monitorVerdict({ enabled, status, monitored }: MonitorFacts) {
+  if (enabled === false && monitored.length === 0)
+    return ok('off ([monitoring] enabled = false): sessions are not watched for attacks');
+  if (!status)
+    return monitored.length
+      ? fail(
+          `not running: ${monitored.length} container(s) run unwatched (${monitored.join(', ')})`,
+          {
+            unwatched: monitored,
+          },
+        )
+      : ok('not running; it starts with the first monitored session');
+  const watched = new Set(status.containers);
+  const unwatched = monitored.filter((name) => !watched.has(name));
+  const details = { pid: status.pid, watching: status.containers, alerts: status.alerts };
+  return unwatched.length
+    ? warn(`pid ${status.pid} does not watch ${unwatched.join(', ')} (yet)`, {
+        ...details,
+        unwatched,
+      })
+    : ok(
+        `pid ${status.pid}, watching ${status.containers.length} container(s), ${status.alerts} alert(s) so far`,
+        details,
+      );
+}
+
+function parseStatus(reply: string | undefined): MonitorStatus | undefined {
+  if (reply === undefined) return undefined;
+  try {
+    return JSON.parse(reply) as MonitorStatus;
+  } catch {
+    // Something answers on the socket, but not a coi daemon of this version.
+    return undefined;
+  }
+}
+
+export const monitoringChecks: HealthCheck[] = [
+  {
+    key: 'monitoring_daemon',
+    name: 'Monitor daemon',
+    category: 'monitoring',
+    run: (env) =>
+      withIncus(env, async (incus) => {
+        const [reply, containers] = await Promise.all([
+          ask(monitorPaths(env.coiDir).socket, 'status'),
+          listCoiContainers(incus, env.prefix),
+        ]);
+        return monitorVerdict({
+          enabled: 'loaded' in env.config ? env.config.loaded.config.monitoring.enabled : undefined,
+          status: parseStatus(reply),
+          monitored: containers
+            .filter((c) => c.status === 'Running' && c.monitored)
+            .map((c) => c.name),
+        });
+      }),
+    manualFix: (r) =>
+      r.status === 'failed'
+        ? 'start it: `coi monitor --daemon &` (or end and restart the unwatched sessions)'
+        : undefined,
+  },
+];
