@@ -174,17 +174,6 @@ export function registerBuild(program: Command): void {
       'build coi-default, then every profile with a [container.build] (user and workspace profiles), by name',
     )
     .option('--alias <name>', `image alias to build (default ${DEFAULT_IMAGE_ALIAS})`)
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Examples:',
-        '  coi build',
-        '  coi build --force',
-        '  coi build --profile rust-dev',
-        '  coi build --all',
-      ].join('\n'),
-    )
     .action(async (flags: BuildFlags) => {
       if (flags.all && flags.profile)
         throw usageError('--all and --profile are mutually exclusive: --all builds every profile');
@@ -207,15 +196,6 @@ export function registerBuild(program: Command): void {
     .requiredOption('--script <file>', 'shell script to run as root')
     .option('--base <image>', 'image to start from', DEFAULT_IMAGE_ALIAS)
     .option('-f, --force', 'rebuild even if the image exists')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Examples:',
-        '  coi build custom my-image --script ./setup.sh',
-        '  coi build custom rust-dev --script ./rust.sh --base coi-default --force',
-      ].join('\n'),
-    )
     .action(async (name: string, flags: { script: string; base: string; force?: boolean }) => {
       await withContext({}, async (ctx) => {
         const logPath = buildLog(ctx, name);

@@ -36,17 +36,6 @@ export function registerClean(program: Command): void {
       'only delete coi containers in storage pools no config or profile seen from here refers to (the pools stay)',
     )
     .option('--dry-run', 'list what would be removed and change nothing')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Examples:',
-        '  coi clean                      # stopped containers and leftovers',
-        '  coi clean --orphans --dry-run  # what leftovers there are',
-        '  coi clean --pools              # containers in pools no profile uses',
-        '  coi clean --all --force        # everything, without asking',
-      ].join('\n'),
-    )
     .action(async (flags: Flags) => {
       const scope = cleanScope(flags);
       await withContext({}, async (ctx) => {

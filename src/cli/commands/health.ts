@@ -31,17 +31,6 @@ export function registerHealth(program: Command): void {
       'apply the safe fixes (start Incus, pool, bridge, images, as `coi setup`), then check again',
     )
     .option('--dry-run', 'with --fix: print what would be fixed and change nothing')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Examples:',
-        '  coi health',
-        '  coi health --json',
-        '  coi health -v',
-        '  coi health --fix --dry-run',
-      ].join('\n'),
-    )
     .action(async (flags: Flags) => {
       const format = outputFormat(flags);
       if (flags.fix && format === 'json')

@@ -31,17 +31,6 @@ export function registerList(program: Command): void {
     .option('--status <status>', `only containers in this status: ${LIST_STATUSES.join(', ')}`)
     .option('--running', 'only running containers (same as --status running)')
     .option('--stopped', 'only stopped containers (same as --status stopped)')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Examples:',
-        '  coi list',
-        '  coi list --all',
-        '  coi list --running --json',
-        '  coi list --status frozen',
-      ].join('\n'),
-    )
     .action(async (flags: ListFlags) => {
       const format = outputFormat(flags);
       const status = statusFilter(flags);

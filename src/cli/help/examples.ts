@@ -71,6 +71,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['coi list', 'coi containers with status, address, image, workspace'],
       ['coi list --all', 'also the saved sessions'],
       ['coi list --json', '{"active_containers": [...]} for scripts'],
+      ['coi list --running', 'only the running ones (also --stopped, --status frozen)'],
     ],
   },
   'coi shutdown': {
@@ -94,6 +95,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['coi clean', 'delete stopped coi containers (asks first)'],
       ['coi clean --sessions --force', 'also every saved session, without asking'],
       ['coi clean --orphans', 'only leftovers of containers that are gone'],
+      ['coi clean --all --dry-run', 'list everything that would go, change nothing'],
     ],
   },
   'coi persist': {
@@ -323,7 +325,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['coi health', '[OK]/[WARN]/[FAIL] per check; exit 0, 1 or 2'],
       ['coi health --verbose', 'with each check’s details'],
       ['coi health --json', 'for scripts and monitoring'],
-      ['coi health --fix', 'repair what it can, then check again'],
+      ['coi health --fix --dry-run', 'what --fix would do, without doing it'],
     ],
   },
   'coi profile': {
@@ -419,7 +421,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['coi build', 'coi-default, unless it exists'],
       ['coi build --force', 'build it again'],
       ['coi build --profile rust', 'the image of a profile’s [container.build]'],
-      ['coi build custom my-image --script setup.sh', 'your own image'],
+      ['coi build --all', 'coi-default, then every profile’s image'],
     ],
   },
   'coi build custom': {
