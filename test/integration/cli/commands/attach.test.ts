@@ -32,7 +32,7 @@ describe('coi attach without a terminal', () => {
   it('says there is no session, then lists several, and needs a terminal only to attach', async () => {
     const none = await coi(['attach']);
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain('No active sessions.');
+    expect(none.stderr).toContain('No active sessions');
 
     const ws = box.workspace('two');
     const started = await Promise.all(
@@ -62,6 +62,6 @@ describe('coi attach without a terminal', () => {
 
     const missing = await coi(['attach', `${prefix}00000000-1`]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`no running coi container named ${prefix}00000000-1`);
+    expect(missing.stderr).toContain(`container ${prefix}00000000-1 not found or not running`);
   });
 });

@@ -39,8 +39,10 @@ describe('coi logs', () => {
     const lines = named.stdout.split('\n');
     expect(lines).toContain('hello from run');
     expect(lines).toContain('[ERR] oops');
-    expect(named.stdout).toMatch(new RegExp(`^${STAMP} Creating ${name}$`, 'm'));
-    expect(named.stdout).toMatch(new RegExp(`^${STAMP} Starting ${name}$`, 'm'));
+    expect(named.stdout).toMatch(
+      new RegExp(`^${STAMP} Launching container ${name} from image \\S+\\.\\.\\.$`, 'm'),
+    );
+    expect(named.stdout).toMatch(new RegExp(`^${STAMP} Starting ${name}\\.\\.\\.$`, 'm'));
     expect(named.stdout).toMatch(new RegExp(`^${STAMP} Command exited with code 3$`, 'm'));
     expect(named.stdout).toMatch(new RegExp(`^${STAMP} Session ended: container deleted$`, 'm'));
     // The stdout log first, then the stderr log.
@@ -87,7 +89,9 @@ describe('coi logs', () => {
     expect(run.code, run.stderr).toBe(0);
     const r = await follower;
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^${STAMP} Creating ${later}$`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(`^${STAMP} Launching container ${later} from image \\S+\\.\\.\\.$`, 'm'),
+    );
     expect(r.stdout).toContain('appeared\n');
   });
 

@@ -118,6 +118,6 @@ describe('coi validate profile', () => {
   it('rejects an unknown format with exit 2', async () => {
     const r = await coi(['validate', 'profile', file('f.toml', GOOD), '--format', 'yaml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--format: expected text or json, got "yaml"');
+    expect(r.stderr).toContain('invalid format "yaml" (use text or json)');
   });
 });
