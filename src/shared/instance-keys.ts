@@ -14,6 +14,13 @@ export interface RecordedAllowlistDomain {
 /** Who froze a container: the threat responder, or nobody recorded. */
 export type FrozenBy = 'threat' | '';
 
+/**
+ * What launched a container: a coi session (`coi shell`, `coi run`, the control room), or nothing
+ * recorded (`coi container launch`, an older coi). Only a session's container is ended by its
+ * supervision when it powers itself off.
+ */
+export type LaunchedBy = 'session' | '';
+
 export interface CoiKeys {
   workspace: string;
   /** 0 when not recorded. */
@@ -30,6 +37,7 @@ export interface CoiKeys {
   /** The allowlisted names, in allowlist mode. */
   allowlist: RecordedAllowlistDomain[] | undefined;
   frozenBy: FrozenBy;
+  launchedBy: LaunchedBy;
 }
 
 export const COI_KEYS = {
@@ -44,6 +52,7 @@ export const COI_KEYS = {
   monitored: 'user.coi.monitored',
   allowlist: 'user.coi.allowlist',
   frozenBy: 'user.coi.frozen_by',
+  launchedBy: 'user.coi.launched_by',
 } as const satisfies Record<keyof CoiKeys, string>;
 
 export const DEFAULT_CODE_USER = 'code';
@@ -69,6 +78,7 @@ export function readCoiKeys(config: Record<string, string> | undefined): CoiKeys
     monitored: c[COI_KEYS.monitored] !== 'false',
     allowlist: networkMode === 'allowlist' ? parseAllowlist(c[COI_KEYS.allowlist]) : undefined,
     frozenBy: c[COI_KEYS.frozenBy] === 'threat' ? 'threat' : '',
+    launchedBy: c[COI_KEYS.launchedBy] === 'session' ? 'session' : '',
   };
 }
 
@@ -94,6 +104,14 @@ export function coiKeysConfig(keys: Partial<CoiKeys>): Record<string, string> {
     out[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return out;
+}
+
+/**
+ * A container coi launched as an ephemeral session (and nobody made persistent since): the
+ * session's supervision saves and deletes it when it powers itself off.
+ */
+export function isEphemeralSession(keys: Pick<CoiKeys, 'launchedBy' | 'persistent'>): boolean {
+  return keys.launchedBy === 'session' && !keys.persistent;
 }
 
 /** The home directory of a container's code user. */

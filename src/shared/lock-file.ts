@@ -50,7 +50,8 @@ export async function withLockFile<T>(
   }
 }
 
-async function ownerAlive(path: string): Promise<boolean> {
+/** Whether the process whose pid a lock-like file holds still runs (an empty, fresh file: yes). */
+export async function ownerAlive(path: string): Promise<boolean> {
   const pid = Number(await readFile(path, 'utf8').catch(() => ''));
   if (!Number.isInteger(pid) || pid <= 0) {
     // Empty: the owner is between creating and writing the file, or died right there.

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { errorFromEnvelope } from '../../src/incus/errors.js';
 import type { EventListener, StreamState } from '../../src/incus/events.js';
-import type { LifecycleAction, LifecycleEvent } from '../../src/incus/event-types.js';
+import type {
+  EventRequestor,
+  LifecycleAction,
+  LifecycleEvent,
+} from '../../src/incus/event-types.js';
 import type { RunOptions, RunResult } from '../../src/incus/exec-types.js';
 import type {
   Instance,
@@ -72,6 +76,11 @@ export class FakeIncus implements IncusApi {
     return Promise.resolve();
   }
 
+  /** `poweroff` inside: Stopped, and a shutdown nobody asked the API for (not a logged call). */
+  powerOffInside(name: string): void {
+    this.store.powerOffInside(name);
+  }
+
   /** Logs each call made through it; the fake's calls to itself go around it, unlogged. */
   private recorded<T extends object>(service: string, target: T): T {
     return new Proxy(target, {
@@ -140,6 +149,9 @@ const NAME_TAKEN = 'UNIQUE constraint failed: instances.project_id, instances.na
 
 type InstanceFields = Omit<InstancePut, 'architecture' | 'stateful'> & Pick<Instance, 'type'>;
 
+/** Who asks, for every change made through the fake's API (as Incus reports a local client). */
+const API_REQUESTOR: EventRequestor = { username: 'root', protocol: 'unix', address: '@' };
+
 export class FakeEvents implements EventsService {
   state: StreamState = 'idle';
   private readonly listeners = new Set<EventListener>();
@@ -160,14 +172,21 @@ export class FakeEvents implements EventsService {
     for (const listener of [...this.stateListeners]) listener(state);
   }
 
-  /** Delivered on a later microtask, never inside the call that caused it (as from the stream). */
-  lifecycle(action: LifecycleAction, source: string): void {
+  /**
+   * Delivered on a later microtask, never inside the call that caused it (as from the stream).
+   * The requestor is the API client's, or null for what the instance did itself.
+   */
+  lifecycle(
+    action: LifecycleAction,
+    source: string,
+    requestor: EventRequestor | null = API_REQUESTOR,
+  ): void {
     const event: LifecycleEvent = {
       type: 'lifecycle',
       timestamp: new Date().toISOString(),
       location: 'none',
       project: 'default',
-      metadata: { action, source, project: 'default', requestor: null, context: null },
+      metadata: { action, source, project: 'default', requestor, context: null },
     };
     queueMicrotask(() => {
       for (const listener of [...this.listeners]) listener(event);
@@ -325,6 +344,14 @@ export class FakeInstances implements InstancesService {
   find(name: string): Promise<Instance> {
     const instance = this.all.get(name);
     return instance ? Promise.resolve(instance) : refused('Instance not found', 404);
+  }
+
+  powerOffInside(name: string): void {
+    const instance = this.all.get(name)!;
+    instance.config['volatile.last_state.power'] = 'STOPPED';
+    instance.status = 'Stopped';
+    instance.status_code = STATUS_CODES.Stopped!;
+    this.events.lifecycle('instance-shutdown', instanceSource(name), null);
   }
 
   seed({ name, status = 'Running', config = {}, snapshots = [] }: SeededInstance): void {

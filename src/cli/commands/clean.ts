@@ -6,7 +6,8 @@ import { SavedSessions } from '../../core/session/saved-sessions.js';
 import { endSession } from '../../core/session/end.js';
 import { confirmOrForce } from '../confirm.js';
 import { withContext } from '../context.js';
-import { containersAfterReconcile } from '../powered-off.js';
+import { endLeftoverSessions } from '../powered-off.js';
+import { listCoiContainers } from '../../core/container/list.js';
 import { profileTargets } from '../../shared/profile-devices.js';
 
 interface CleanFlags {
@@ -29,7 +30,7 @@ export function registerClean(program: Command): void {
     )
     .action(async (flags: CleanFlags) => {
       await withContext({}, async (ctx) => {
-        const containers = await containersAfterReconcile(ctx);
+        const containers = await listCoiContainers(ctx.incus, ctx.prefix);
         let cleaned = 0;
         // Any instance counts as alive here, whatever its prefix: its locks are not stale.
         const live = new Set(await ctx.incus.instances.names());
@@ -40,7 +41,9 @@ export function registerClean(program: Command): void {
         const { bridge } = profileTargets((await ctx.incus.profiles.get('default')).devices);
         if (bridge) cleaned += (await reconcileNetwork(ctx.incus, bridge)).length;
         if (!flags.orphans) {
-          const stopped = containers.filter((c) => c.status === 'Stopped');
+          const { ended, left } = await endLeftoverSessions(ctx, containers, flags.force);
+          cleaned += ended;
+          const stopped = left.filter((c) => c.status === 'Stopped');
           if (
             stopped.length &&
             (await confirmOrForce(

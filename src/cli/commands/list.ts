@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { listCoiContainers } from '../../core/container/list.js';
 import { SavedSessions } from '../../core/session/saved-sessions.js';
 import { withContext } from '../context.js';
 import { outputFormat, printJson } from '../output.js';
-import { containersAfterReconcile } from '../powered-off.js';
 
 export function registerList(program: Command): void {
   program
@@ -14,7 +14,7 @@ export function registerList(program: Command): void {
     .action(async (flags: { all?: boolean; format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
       await withContext({}, async (ctx) => {
-        const containers = await containersAfterReconcile(ctx);
+        const containers = await listCoiContainers(ctx.incus, ctx.prefix);
         const sessions = flags.all ? await new SavedSessions(ctx.coiDir).list() : [];
         if (format === 'json') {
           printJson({

@@ -58,6 +58,7 @@ async function runInFreshContainer(
       prefix: ctx.prefix,
       startTool: false,
       ephemeral: true,
+      attended: true,
     });
     if (signals.caught) return signals.exitCode();
     const live = session;

@@ -6,7 +6,6 @@ import { parseEnvFlags } from '../../core/session/environment.js';
 import { launchSession } from '../../core/session/launch.js';
 import { withContext } from '../context.js';
 import { SignalCatcher } from '../signals.js';
-import { containersAfterReconcile } from '../powered-off.js';
 import { usageError } from '../errors.js';
 import {
   addSessionOptions,
@@ -39,8 +38,6 @@ export function registerShell(program: Command): void {
       await withContext(
         { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
         async (ctx) => {
-          // Powered-off ephemeral sessions are saved first: --resume may want the newest one.
-          await containersAfterReconcile(ctx);
           const signals = new SignalCatcher();
           const session = await launchSession({
             incus: ctx.incus,
@@ -53,6 +50,7 @@ export function registerShell(program: Command): void {
             coiDir: ctx.coiDir,
             prefix: ctx.prefix,
             startTool: !flags.debug,
+            attended: !flags.background,
             onStep: (m) => process.stderr.write(`${m}…\n`),
           }).finally(() => signals.release());
           if (signals.caught) {

@@ -5,6 +5,7 @@ import { secureContainer, type SecureContainerInput } from '../../security/secur
 import { Reverter, withUndoFailures } from '../../shared/revert.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { ResumeRequest, ToolAdapter } from '../tools/types.js';
+import { sessionClaims } from './claim.js';
 import { HostLocks } from './host-locks.js';
 import { allocate } from './launch/allocate.js';
 import { gatherFacts } from './launch/facts.js';
@@ -36,6 +37,12 @@ export interface LaunchRequest {
   startTool: boolean;
   /** Forces an ephemeral container whatever the config says (coi run). */
   ephemeral?: boolean;
+  /**
+   * This process waits on the session and ends it itself (`coi shell` attached, `coi run`): its
+   * claim on the container lasts until it exits, so the supervisor leaves a poweroff to it.
+   * Otherwise the claim covers the launch only.
+   */
+  attended?: boolean;
   onStep?: (message: string) => void;
 }
 
@@ -71,11 +78,14 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
   const revert = new Reverter();
   try {
     const { container, slot, ip } = await allocate(req, plan, protectedPaths, revert);
+    const unclaim = await sessionClaims(coiDir).claim(container);
+    revert.add(unclaim);
     req.onStep?.(`Applying the ${plan.policy.mode} network rules (${ip})`);
     await secureContainer(req.incus, securing(req, plan, guard, { container, ip }), revert);
     await startSessionContainer(req, plan, container, locks, revert);
     await prepareSession(req, plan, { container, slot, env, protectedPaths, locks });
     revert.success();
+    if (!req.attended) unclaim();
     return session(req, plan, { container, slot, env });
   } catch (err) {
     throw withUndoFailures(err, await revert.fail());
