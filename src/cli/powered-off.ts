@@ -1,20 +1,20 @@
 import type { CoiContainer } from '../shared/coi-container.js';
-import { endStoppedSession, isLeftoverSession } from '../core/session/reconcile.js';
+import { endStoppedSession, leftoverSessions } from '../core/session/reconcile.js';
 import { confirmOrForce } from './confirm.js';
 import type { CliContext } from './context.js';
 
 /**
  * `coi clean`: offers to end the ephemeral sessions found stopped that nobody ended (their
  * supervisor was not running): each is saved, then deleted, reported on stderr. Returns how many
- * were ended, and the containers left to clean otherwise (one left to the live process that
- * waits on it is not).
+ * were ended, and the containers left to clean otherwise (not one that a live process claimed
+ * meanwhile).
  */
 export async function endLeftoverSessions(
   ctx: CliContext,
   containers: CoiContainer[],
   force: boolean | undefined,
 ): Promise<{ ended: number; left: CoiContainer[] }> {
-  const leftovers = containers.filter(isLeftoverSession).map((c) => c.name);
+  const leftovers = (await leftoverSessions(containers, ctx.coiDir)).map((c) => c.name);
   if (
     !leftovers.length ||
     !(await confirmOrForce(
@@ -30,10 +30,8 @@ export async function endLeftoverSessions(
     try {
       const result = await endStoppedSession(ctx.incus, name, ctx.coiDir);
       handled.add(name);
-      if (!result) {
-        process.stderr.write(`${name} is left to the coi process that waits on it\n`);
-        continue;
-      }
+      // Claimed since it was listed: its new owner ends it.
+      if (typeof result === 'string') continue;
       ended++;
       if (result.saved) process.stderr.write(`Session saved to ${result.saved.dir}\n`);
       process.stderr.write(`Container ${name} deleted.\n`);

@@ -50,14 +50,18 @@ export async function withLockFile<T>(
   }
 }
 
-/** Whether the process whose pid a lock-like file holds still runs (an empty, fresh file: yes). */
-export async function ownerAlive(path: string): Promise<boolean> {
+async function ownerAlive(path: string): Promise<boolean> {
   const pid = Number(await readFile(path, 'utf8').catch(() => ''));
   if (!Number.isInteger(pid) || pid <= 0) {
     // Empty: the owner is between creating and writing the file, or died right there.
     const age = Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? 0);
     return age < 5_000;
   }
+  return pidAlive(pid);
+}
+
+/** Whether process `pid` runs (one of another user's counts). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

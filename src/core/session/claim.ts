@@ -1,42 +1,78 @@
-import { rmSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ownerAlive } from '../../shared/lock-file.js';
+import { pidAlive } from '../../shared/lock-file.js';
 
 /**
- * Which process waits on a session and ends it itself (`coi shell` attached, `coi run`, and every
- * launch while it runs), kept as `~/.coi/claims/<container>.pid`: the supervisor leaves a session
- * that powered itself off to that process. A claim ends when it is released or its process exits;
- * the claim of a killed process is stale (its pid is dead) and does not count.
+ * Whose session a container is, on this host: `~/.coi/claims/<container>.pid` says this coi
+ * home launched it, and holds the pid of the process that waits on it and ends it itself
+ * (`coi shell` attached, `coi run`, any launch while it runs), or `detached` once none does.
+ *
+ * - `attended`: a live process waits on it; the supervisor leaves a poweroff to that process.
+ * - `detached`: nobody waits (a background session, a process that exited or was killed);
+ *   its supervisor ends it.
+ * - `unknown`: not launched from this coi home (another user's, an older coi's); left alone.
  */
+export type ClaimState = 'attended' | 'detached' | 'unknown';
+
+/** What a released claim holds instead of a pid. */
+const DETACHED = 'detached';
+
+export interface Claim {
+  /** This process no longer waits on the session (also done when it exits). */
+  release(): void;
+  /** The session is gone: forget it (a launch undone). */
+  drop(): Promise<void>;
+}
+
 export class SessionClaims {
   constructor(private readonly dir: string) {}
 
-  /** Claims the container for this process; returns the release (also run when it exits). */
-  async claim(container: string): Promise<() => void> {
+  async claim(container: string): Promise<Claim> {
     await mkdir(this.dir, { recursive: true });
     const path = this.path(container);
-    await writeFile(path, String(process.pid));
+    const mine = String(process.pid);
+    await writeFile(path, mine);
     const release = () => {
       process.off('exit', release);
-      rmSync(path, { force: true });
+      // Only a claim still ours: the session may have been forgotten or claimed anew meanwhile.
+      if (readIfThere(path) === mine) writeFileSync(path, DETACHED);
     };
     process.once('exit', release);
-    return release;
+    return {
+      release,
+      drop: async () => {
+        process.off('exit', release);
+        await this.forget(container);
+      },
+    };
   }
 
-  /** A live process waits on the container. */
-  held(container: string): Promise<boolean> {
-    return ownerAlive(this.path(container));
+  async state(container: string): Promise<ClaimState> {
+    // Missing: no session of this coi home.
+    const text = await readFile(this.path(container), 'utf8').catch(() => undefined);
+    if (text === undefined) return 'unknown';
+    // Empty: its process is between creating the file and writing its pid.
+    if (text === '') return 'attended';
+    const pid = Number(text);
+    return Number.isInteger(pid) && pid > 0 && pidAlive(pid) ? 'attended' : 'detached';
   }
 
-  /** Forgets a stale claim. */
-  async drop(container: string): Promise<void> {
+  async forget(container: string): Promise<void> {
     await rm(this.path(container), { force: true });
   }
 
   private path(container: string): string {
     return join(this.dir, `${container}.pid`);
+  }
+}
+
+function readIfThere(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    // Gone: nothing to release.
+    return undefined;
   }
 }
 

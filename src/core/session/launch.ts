@@ -39,8 +39,8 @@ export interface LaunchRequest {
   ephemeral?: boolean;
   /**
    * This process waits on the session and ends it itself (`coi shell` attached, `coi run`): its
-   * claim on the container lasts until it exits, so the supervisor leaves a poweroff to it.
-   * Otherwise the claim covers the launch only.
+   * claim on the container (see SessionClaims) lasts until it exits, so the supervisor leaves a
+   * poweroff to it. Otherwise the claim covers the launch only.
    */
   attended?: boolean;
   onStep?: (message: string) => void;
@@ -78,14 +78,14 @@ export async function launchSession(req: LaunchRequest): Promise<Session> {
   const revert = new Reverter();
   try {
     const { container, slot, ip } = await allocate(req, plan, protectedPaths, revert);
-    const unclaim = await sessionClaims(coiDir).claim(container);
-    revert.add(unclaim);
+    const claim = await sessionClaims(coiDir).claim(container);
+    revert.add(() => claim.drop());
     req.onStep?.(`Applying the ${plan.policy.mode} network rules (${ip})`);
     await secureContainer(req.incus, securing(req, plan, guard, { container, ip }), revert);
     await startSessionContainer(req, plan, container, locks, revert);
     await prepareSession(req, plan, { container, slot, env, protectedPaths, locks });
     revert.success();
-    if (!req.attended) unclaim();
+    if (!req.attended) claim.release();
     return session(req, plan, { container, slot, env });
   } catch (err) {
     throw withUndoFailures(err, await revert.fail());

@@ -8,7 +8,8 @@ import type { HostLocks } from './host-locks.js';
 
 /**
  * An ephemeral session found stopped after it ran (`volatile.last_state.power` is STOPPED, so not
- * one being created), with nobody left to end it: what `coi clean` offers to save and delete.
+ * one being created): `coi clean` offers to save and delete it when it is one of this coi home's
+ * and nobody waits on it (see leftoverSessions).
  */
 export function isLeftoverSession(
   c: Pick<CoiContainer, 'status' | 'launchedBy' | 'persistent' | 'instance'>,
@@ -20,20 +21,33 @@ export function isLeftoverSession(
   );
 }
 
+/** The leftover sessions among `containers` that this coi home launched and nobody waits on. */
+export async function leftoverSessions(
+  containers: CoiContainer[],
+  coiDir: string,
+): Promise<CoiContainer[]> {
+  const claims = sessionClaims(coiDir);
+  const states = await Promise.all(containers.map((c) => claims.state(c.name)));
+  return containers.filter((c, i) => isLeftoverSession(c) && states[i] === 'detached');
+}
+
 /**
  * Ends the session of a stopped ephemeral container: the tool's state is saved (the container
- * started again briefly to read it), then the container is deleted. A session a live process
- * waits on (see SessionClaims) is left to it: undefined then.
+ * started again briefly to read it), then the container is deleted. Only a session of this coi
+ * home that nobody waits on (see SessionClaims); otherwise it is left alone, and the claim's
+ * state says why.
  */
 export async function endStoppedSession(
   incus: IncusApi,
   container: string,
   coiDir: string,
-): Promise<EndResult | undefined> {
+): Promise<EndResult | 'attended' | 'unknown'> {
   const claims = sessionClaims(coiDir);
-  if (await claims.held(container)) return undefined;
-  await claims.drop(container);
-  return endSession(incus, container, { coiDir, save: true, keepPersistent: false });
+  const state = await claims.state(container);
+  if (state !== 'detached') return state;
+  const ended = await endSession(incus, container, { coiDir, save: true, keepPersistent: false });
+  await claims.forget(container);
+  return ended;
 }
 
 /** Releases the host locks of containers that are gone or stopped; returns their names. */

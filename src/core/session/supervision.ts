@@ -1,12 +1,14 @@
 import type { IncusApi } from '../../incus/index.js';
 import type { SupervisionHooks } from '../../security/monitor/supervisor.js';
+import { sessionClaims } from './claim.js';
 import { hostLocks } from './host-locks.js';
 import { endStoppedSession, releaseStaleLocks } from './reconcile.js';
 
 /**
- * What the supervisor (the monitor daemon) does for this user's sessions: ends an ephemeral one
- * that powered itself off (saved, then deleted) unless its launching process still waits on it,
- * and releases a container's host locks the moment it stops or is deleted, whoever did it.
+ * What the supervisor (the monitor daemon) does for the sessions of this coi home: ends an
+ * ephemeral one that powered itself off (saved, then deleted) unless its launching process still
+ * waits on it, and releases a container's host locks the moment it stops or is deleted, whoever
+ * did it.
  */
 export function sessionSupervision(
   incus: IncusApi,
@@ -14,17 +16,21 @@ export function sessionSupervision(
   log: (message: string) => void,
 ): SupervisionHooks {
   const locks = hostLocks(coiDir);
+  const claims = sessionClaims(coiDir);
   return {
     async sessionEnded(container) {
       const ended = await endStoppedSession(incus, container, coiDir);
       log(
-        ended
-          ? `${container} powered itself off: ${ended.saved ? `session saved to ${ended.saved.dir}, ` : ''}container deleted`
-          : `${container} powered itself off: left to the coi process that waits on it`,
+        ended === 'attended'
+          ? `${container} powered itself off: left to the coi process that waits on it`
+          : ended === 'unknown'
+            ? `${container} powered itself off: not a session of this coi home, left alone`
+            : `${container} powered itself off: ${ended.saved ? `session saved to ${ended.saved.dir}, ` : ''}container deleted`,
       );
     },
-    async containerDown(container) {
+    async containerDown(container, how) {
       if ((await locks.release(container)) > 0) log(`released the host locks of ${container}`);
+      if (how === 'deleted') await claims.forget(container);
     },
     async resync() {
       for (const container of await releaseStaleLocks(incus, locks))

@@ -16,7 +16,7 @@ export interface SupervisionHooks {
   /** An ephemeral session's container powered itself off: save the session, delete it. */
   sessionEnded(container: string): Promise<void>;
   /** A coi container stopped or was deleted, whoever did it: release what it held on the host. */
-  containerDown(container: string): Promise<void>;
+  containerDown(container: string, how: 'stopped' | 'deleted'): Promise<void>;
   /** Events may have been missed (start-up, a reconnect): the same for containers gone meanwhile. */
   resync(): Promise<void>;
 }
@@ -58,10 +58,10 @@ export class SessionSupervisor {
     if (event.type === 'gap') return this.resync();
     const change = coiLifecycle(event, this.opts.prefix);
     if (!change || (change.kind !== 'stopped' && change.kind !== 'deleted')) return;
-    const { name } = change;
-    if (change.kind === 'deleted') this.failed.delete(name);
+    const { name, kind } = change;
+    if (kind === 'deleted') this.failed.delete(name);
     const inside = endedFromInside(event);
-    this.queue(name, () => this.handle(name, inside));
+    this.queue(name, () => this.handle(name, kind, inside));
   }
 
   resync(): void {
@@ -77,10 +77,10 @@ export class SessionSupervisor {
     while (this.queues.size > 0) await Promise.all(this.queues.values());
   }
 
-  private async handle(name: string, inside: boolean): Promise<void> {
+  private async handle(name: string, how: 'stopped' | 'deleted', inside: boolean): Promise<void> {
     const { hooks, log } = this.opts;
     await hooks
-      .containerDown(name)
+      .containerDown(name, how)
       .catch((err: Error) =>
         log(`${name} went down; releasing its host state failed: ${err.message}`),
       );

@@ -8,6 +8,7 @@ import { hostLocks } from '../../../../src/core/session/host-locks.js';
 import {
   endStoppedSession,
   isLeftoverSession,
+  leftoverSessions,
   releaseStaleLocks,
 } from '../../../../src/core/session/reconcile.js';
 import { toCoiContainer } from '../../../../src/shared/coi-container.js';
@@ -51,32 +52,49 @@ describe('isLeftoverSession', () => {
   });
 });
 
-describe('endStoppedSession', () => {
-  it('deletes the container when nobody waits on it, and forgets a stale claim', async () => {
+describe('leftoverSessions', () => {
+  it('are the stopped ephemeral sessions of this coi home that nobody waits on', async () => {
     const dir = coiDir();
-    const incus = new FakeIncus([
-      { name: NAME, status: 'Stopped', config: { ...SESSION, ...RAN } },
-    ]);
+    const stopped = await container('Stopped', { ...SESSION, ...RAN });
+    expect(await leftoverSessions([stopped], dir)).toEqual([]);
+    const claim = await sessionClaims(dir).claim(NAME);
+    expect(await leftoverSessions([stopped], dir)).toEqual([]);
+    claim.release();
+    expect((await leftoverSessions([stopped], dir)).map((c) => c.name)).toEqual([NAME]);
+  });
+});
+
+describe('endStoppedSession', () => {
+  const stoppedSession = () =>
+    new FakeIncus([{ name: NAME, status: 'Stopped', config: { ...SESSION, ...RAN } }]);
+
+  it('deletes a detached session (its launcher killed) and forgets it', async () => {
+    const dir = coiDir();
+    const incus = stoppedSession();
     mkdirSync(join(dir, 'claims'));
     writeFileSync(join(dir, 'claims', `${NAME}.pid`), String(spawnSync('true').pid));
     const ended = await endStoppedSession(incus, NAME, dir);
     expect(ended).toMatchObject({ existed: true, deleted: true });
     expect(await incus.instances.exists(NAME)).toBe(false);
-    expect(await sessionClaims(dir).held(NAME)).toBe(false);
+    expect(await sessionClaims(dir).state(NAME)).toBe('unknown');
   });
 
   it('leaves a session to the live process that waits on it', async () => {
     const dir = coiDir();
-    const incus = new FakeIncus([
-      { name: NAME, status: 'Stopped', config: { ...SESSION, ...RAN } },
-    ]);
-    const release = await sessionClaims(dir).claim(NAME);
+    const incus = stoppedSession();
+    const claim = await sessionClaims(dir).claim(NAME);
     try {
-      expect(await endStoppedSession(incus, NAME, dir)).toBeUndefined();
+      expect(await endStoppedSession(incus, NAME, dir)).toBe('attended');
       expect(await incus.instances.exists(NAME)).toBe(true);
     } finally {
-      release();
+      claim.release();
     }
+  });
+
+  it('never ends a session another coi home launched', async () => {
+    const incus = stoppedSession();
+    expect(await endStoppedSession(incus, NAME, coiDir())).toBe('unknown');
+    expect(await incus.instances.exists(NAME)).toBe(true);
   });
 });
 

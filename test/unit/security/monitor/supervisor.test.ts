@@ -76,7 +76,7 @@ function supervised(hooks: Partial<SupervisionHooks> = {}) {
     log: (m) => logs.push(m),
     hooks: {
       sessionEnded: async (name) => void done.push(`ended ${name}`),
-      containerDown: async (name) => void done.push(`down ${name}`),
+      containerDown: async (name, how) => void done.push(`${how} ${name}`),
       resync: async () => void done.push('resync'),
       ...hooks,
     },
@@ -95,14 +95,14 @@ describe('SessionSupervisor', () => {
     const { incus, done, settle } = supervised();
     incus.powerOffInside(EPHEMERAL);
     await settle();
-    expect(done).toEqual([`down ${EPHEMERAL}`, `ended ${EPHEMERAL}`]);
+    expect(done).toEqual([`stopped ${EPHEMERAL}`, `ended ${EPHEMERAL}`]);
   });
 
   it('leaves a session stopped through the API: only its locks go', async () => {
     const { incus, done, settle } = supervised();
     await (await incus.instances.stop(EPHEMERAL)).wait();
     await settle();
-    expect(done).toEqual([`down ${EPHEMERAL}`]);
+    expect(done).toEqual([`stopped ${EPHEMERAL}`]);
     expect(incus.instances.all.get(EPHEMERAL)?.status).toBe('Stopped');
   });
 
@@ -111,7 +111,7 @@ describe('SessionSupervisor', () => {
     incus.powerOffInside(PERSISTENT);
     incus.powerOffInside(LAUNCHED);
     await settle();
-    expect(done).toEqual([`down ${PERSISTENT}`, `down ${LAUNCHED}`]);
+    expect(done).toEqual([`stopped ${PERSISTENT}`, `stopped ${LAUNCHED}`]);
   });
 
   it('releases the locks of a container deleted by anyone, and ignores other containers', async () => {
@@ -120,15 +120,15 @@ describe('SessionSupervisor', () => {
     incus.powerOffInside('web-1');
     await settle();
     // The forced stop, then the deletion; nothing of web-1.
-    expect(done).toEqual([`down ${EPHEMERAL}`, `down ${EPHEMERAL}`]);
+    expect(done).toEqual([`stopped ${EPHEMERAL}`, `deleted ${EPHEMERAL}`]);
   });
 
   it('does not end a session started again before it got to it', async () => {
     let open = () => undefined as void;
     const gate = new Promise<void>((resolve) => (open = resolve));
     const { incus, done, settle } = supervised({
-      containerDown: async (name) => {
-        done.push(`down ${name}`);
+      containerDown: async (name, how) => {
+        done.push(`${how} ${name}`);
         await gate;
       },
     });
@@ -137,7 +137,7 @@ describe('SessionSupervisor', () => {
     await (await incus.instances.start(EPHEMERAL)).wait();
     open();
     await settle();
-    expect(done).toEqual([`down ${EPHEMERAL}`]);
+    expect(done).toEqual([`stopped ${EPHEMERAL}`]);
   });
 
   it('asks for a resync on a gap in the event stream', async () => {
@@ -171,10 +171,10 @@ describe('SessionSupervisor', () => {
     let open = () => undefined as void;
     const gate = new Promise<void>((resolve) => (open = resolve));
     const { incus, settle } = supervised({
-      containerDown: async (name) => {
-        order.push(`down ${name} start`);
+      containerDown: async (name, how) => {
+        order.push(`${how} ${name} start`);
         if (order.length === 1) await gate;
-        order.push(`down ${name} end`);
+        order.push(`${how} ${name} end`);
       },
       sessionEnded: async (name) => void order.push(`ended ${name}`),
     });
@@ -186,10 +186,10 @@ describe('SessionSupervisor', () => {
     await settle();
     // The deletion's work waits for the poweroff's; the session was deleted meanwhile: not ended.
     expect(order).toEqual([
-      `down ${EPHEMERAL} start`,
-      `down ${EPHEMERAL} end`,
-      `down ${EPHEMERAL} start`,
-      `down ${EPHEMERAL} end`,
+      `stopped ${EPHEMERAL} start`,
+      `stopped ${EPHEMERAL} end`,
+      `deleted ${EPHEMERAL} start`,
+      `deleted ${EPHEMERAL} end`,
     ]);
   });
 });
