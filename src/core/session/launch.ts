@@ -104,7 +104,7 @@ function securing(
     ...placed,
     policy: plan.policy,
     ...(plan.canaries ? { canaries: { home: plan.home, uid: plan.codeUid } } : {}),
-    ...(plan.monitorDaemon ? { monitor: { coiDir: req.coiDir } } : {}),
+    ...(plan.monitorDaemon ? { monitor: { coiDir: req.coiDir, prefix: req.prefix } } : {}),
   };
 }
 
