@@ -20,13 +20,13 @@ export function sessionSupervision(
   return {
     async sessionEnded(container) {
       const ended = await endStoppedSession(incus, container, coiDir);
+      if (ended === 'attended') return 'waited-on';
       log(
-        ended === 'attended'
-          ? `${container} powered itself off: left to the coi process that waits on it`
-          : ended === 'unknown'
-            ? `${container} powered itself off: not a session of this coi home, left alone`
-            : `${container} powered itself off: ${ended.saved ? `session saved to ${ended.saved.dir}, ` : ''}container deleted`,
+        ended === 'unknown'
+          ? `${container} powered itself off: not a session of this coi home, left alone`
+          : `${container} powered itself off: ${ended.saved ? `session saved to ${ended.saved.dir}, ` : ''}container deleted`,
       );
+      return 'done';
     },
     async containerDown(container, how) {
       if ((await locks.release(container)) > 0) log(`released the host locks of ${container}`);

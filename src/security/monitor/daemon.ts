@@ -158,7 +158,7 @@ export class MonitorDaemon {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     // A session being saved and deleted is finished first.
-    await this.supervisor?.idle();
+    await this.supervisor?.stop();
     this.scanner.stop();
     this.kmsg?.stop();
     this.watches.stopAll();

@@ -13,8 +13,12 @@ import { coiLifecycle } from './coi-lifecycle.js';
  * monitor daemon's command wires core's session handling in; security never imports it).
  */
 export interface SupervisionHooks {
-  /** An ephemeral session's container powered itself off: save the session, delete it. */
-  sessionEnded(container: string): Promise<void>;
+  /**
+   * An ephemeral session's container powered itself off: save the session, delete it. `waited-on`
+   * when a live process still waits on it and ends it itself: asked again until that is done (the
+   * container is gone or runs again), or the process went away without doing it.
+   */
+  sessionEnded(container: string): Promise<'done' | 'waited-on'>;
   /** A coi container stopped or was deleted, whoever did it: release what it held on the host. */
   containerDown(container: string, how: 'stopped' | 'deleted'): Promise<void>;
   /** Events may have been missed (start-up, a reconnect): the same for containers gone meanwhile. */
@@ -35,11 +39,15 @@ export function endsWithItsSession(instance: Pick<Instance, 'status' | 'config'>
   return instance.status === 'Stopped' && isEphemeralSession(readCoiKeys(instance.config));
 }
 
+const RECHECK_MS = 1000;
+
 export interface SupervisorOptions {
   incus: Pick<IncusApi, 'instances'>;
   prefix: string;
   hooks: SupervisionHooks;
   log: (message: string) => void;
+  /** How long to wait before asking again about a session a process waits on (ms). */
+  recheckMs?: number;
 }
 
 /**
@@ -51,6 +59,8 @@ export class SessionSupervisor {
   private readonly queues = new Map<string, Promise<void>>();
   /** Sessions that could not be ended: left to `coi clean` rather than retried at every stop. */
   private readonly failed = new Set<string>();
+  private readonly rechecks = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(private readonly opts: SupervisorOptions) {}
 
@@ -72,9 +82,17 @@ export class SessionSupervisor {
     );
   }
 
-  /** Resolves once the work of every event received so far is done. */
+  /** Resolves once the work of every event received so far is done (rechecks aside). */
   async idle(): Promise<void> {
     while (this.queues.size > 0) await Promise.all(this.queues.values());
+  }
+
+  /** No more rechecks; resolves once the work in progress is done. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.rechecks.values()) clearTimeout(timer);
+    this.rechecks.clear();
+    await this.idle();
   }
 
   private async handle(name: string, how: 'stopped' | 'deleted', inside: boolean): Promise<void> {
@@ -84,9 +102,22 @@ export class SessionSupervisor {
       .catch((err: Error) =>
         log(`${name} went down; releasing its host state failed: ${err.message}`),
       );
-    if (!inside || this.failed.has(name) || !(await this.sessionToEnd(name))) return;
+    // A recheck already pending asks again anyway.
+    if (inside && !this.rechecks.has(name)) await this.endSession(name, true);
+  }
+
+  private async endSession(name: string, first: boolean): Promise<void> {
+    const { hooks, log } = this.opts;
+    if (this.failed.has(name) || !(await this.sessionToEnd(name))) return;
     try {
-      await hooks.sessionEnded(name);
+      if ((await hooks.sessionEnded(name)) === 'done' || this.stopped) return;
+      if (first) log(`${name} powered itself off: left to the coi process that waits on it`);
+      const timer = setTimeout(() => {
+        this.rechecks.delete(name);
+        this.queue(name, () => this.endSession(name, false));
+      }, this.opts.recheckMs ?? RECHECK_MS);
+      timer.unref();
+      this.rechecks.set(name, timer);
     } catch (err) {
       this.failed.add(name);
       log(

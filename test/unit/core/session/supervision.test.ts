@@ -47,7 +47,23 @@ describe('sessionSupervision', () => {
     const logs: string[] = [];
     const incus = new FakeIncus([{ name: NAME, status: 'Stopped', config: SESSION }]);
     (await sessionClaims(dir).claim(NAME)).release();
-    await sessionSupervision(incus, dir, (m) => logs.push(m)).sessionEnded(NAME);
+    expect(await sessionSupervision(incus, dir, (m) => logs.push(m)).sessionEnded(NAME)).toBe(
+      'done',
+    );
+    expect(await incus.instances.exists(NAME)).toBe(false);
+    expect(logs).toEqual([`${NAME} powered itself off: container deleted`]);
+  });
+
+  it('leaves a session its live process waits on to it, to be asked again', async () => {
+    const dir = coiDir();
+    const logs: string[] = [];
+    const incus = new FakeIncus([{ name: NAME, status: 'Stopped', config: SESSION }]);
+    const claim = await sessionClaims(dir).claim(NAME);
+    const hooks = sessionSupervision(incus, dir, (m) => logs.push(m));
+    expect(await hooks.sessionEnded(NAME)).toBe('waited-on');
+    expect(await incus.instances.exists(NAME)).toBe(true);
+    claim.release();
+    expect(await hooks.sessionEnded(NAME)).toBe('done');
     expect(await incus.instances.exists(NAME)).toBe(false);
     expect(logs).toEqual([`${NAME} powered itself off: container deleted`]);
   });

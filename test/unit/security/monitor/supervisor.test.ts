@@ -60,8 +60,16 @@ describe('endsWithItsSession', () => {
   });
 });
 
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 /** A supervisor on a fake with three coi containers, recording what it asks the hooks to do. */
-function supervised(hooks: Partial<SupervisionHooks> = {}) {
+function supervised(hooks: Partial<SupervisionHooks> = {}, recheckMs = 5) {
   const incus = new FakeIncus([
     { name: EPHEMERAL, config: { ...SESSION } },
     { name: PERSISTENT, config: { ...SESSION, 'user.coi.persistent': 'true' } },
@@ -74,8 +82,12 @@ function supervised(hooks: Partial<SupervisionHooks> = {}) {
     incus,
     prefix: PREFIX,
     log: (m) => logs.push(m),
+    recheckMs,
     hooks: {
-      sessionEnded: async (name) => void done.push(`ended ${name}`),
+      sessionEnded: async (name) => {
+        done.push(`ended ${name}`);
+        return 'done';
+      },
       containerDown: async (name, how) => void done.push(`${how} ${name}`),
       resync: async () => void done.push('resync'),
       ...hooks,
@@ -140,6 +152,56 @@ describe('SessionSupervisor', () => {
     expect(done).toEqual([`stopped ${EPHEMERAL}`]);
   });
 
+  it('asks again about a session a live process waits on, until that process is gone', async () => {
+    const answers: Array<'waited-on' | 'done'> = ['waited-on', 'waited-on', 'done'];
+    const asked: string[] = [];
+    const { incus, supervisor, logs, settle } = supervised({
+      sessionEnded: async (name) => {
+        asked.push(name);
+        return answers.shift()!;
+      },
+    });
+    incus.powerOffInside(EPHEMERAL);
+    await settle();
+    await until(() => asked.length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await supervisor.stop();
+    expect(asked).toEqual([EPHEMERAL, EPHEMERAL, EPHEMERAL]);
+    expect(logs).toEqual([
+      `${EPHEMERAL} powered itself off: left to the coi process that waits on it`,
+    ]);
+  });
+
+  it('stops asking once the process that waits on it deleted it', async () => {
+    let asked = 0;
+    const { incus, supervisor, settle } = supervised({
+      sessionEnded: async () => {
+        asked += 1;
+        return 'waited-on';
+      },
+    });
+    incus.powerOffInside(EPHEMERAL);
+    await settle();
+    await (await incus.instances.delete(EPHEMERAL)).wait();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await supervisor.stop();
+    expect(asked).toBe(1);
+  });
+
+  it('a second poweroff while it waits does not start a second round of questions', async () => {
+    const { incus, supervisor, logs, settle } = supervised(
+      { sessionEnded: async () => 'waited-on' },
+      60_000,
+    );
+    incus.powerOffInside(EPHEMERAL);
+    await settle();
+    await (await incus.instances.start(EPHEMERAL)).wait();
+    incus.powerOffInside(EPHEMERAL);
+    await settle();
+    await supervisor.stop();
+    expect(logs).toHaveLength(1);
+  });
+
   it('asks for a resync on a gap in the event stream', async () => {
     const { supervisor, done, settle } = supervised();
     supervisor.onEvent({ type: 'gap', since: 'a', until: 'b', reason: 'reconnect' });
@@ -176,7 +238,10 @@ describe('SessionSupervisor', () => {
         if (order.length === 1) await gate;
         order.push(`${how} ${name} end`);
       },
-      sessionEnded: async (name) => void order.push(`ended ${name}`),
+      sessionEnded: async (name) => {
+        order.push(`ended ${name}`);
+        return 'done';
+      },
     });
     incus.powerOffInside(EPHEMERAL);
     await new Promise((resolve) => setImmediate(resolve));
