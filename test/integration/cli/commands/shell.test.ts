@@ -51,8 +51,12 @@ async function shell(ws: string, ...args: string[]): Promise<string> {
   return name!;
 }
 
+/** Runs a command as the code user; asked again when Incus could not start it (exit code -1). */
 async function asCode(container: string, command: string[]) {
-  return incus.exec.run(container, command, { user: 1000, group: 1000 });
+  for (let attempt = 1; ; attempt++) {
+    const r = await incus.exec.run(container, command, { user: 1000, group: 1000 });
+    if (r.exitCode !== -1 || attempt === 3) return r;
+  }
 }
 
 async function typeLine(container: string, text: string): Promise<void> {
