@@ -1,22 +1,45 @@
-import { listCoiContainers } from '../core/container/list.js';
 import type { CoiContainer } from '../shared/coi-container.js';
-import { reconcilePoweredOff } from '../core/session/reconcile.js';
+import { endStoppedSession, leftoverSessions } from '../core/session/reconcile.js';
+import { confirmOrForce } from './confirm.js';
 import type { CliContext } from './context.js';
 
 /**
- * Lists the coi containers after ending the sessions of ephemeral ones that powered themselves
- * off (saved, then deleted), reporting each on stderr. Returns what is left.
+ * `coi clean`: offers to end the ephemeral sessions found stopped that nobody ended (their
+ * supervisor was not running): each is saved, then deleted, reported on stderr. Returns how many
+ * were ended, and the containers left to clean otherwise (not one that a live process claimed
+ * meanwhile).
  */
-export async function containersAfterReconcile(ctx: CliContext): Promise<CoiContainer[]> {
-  const containers = await listCoiContainers(ctx.incus, ctx.prefix);
-  const ended = await reconcilePoweredOff(ctx.incus, containers, ctx.coiDir);
-  for (const r of ended) {
-    process.stderr.write(
-      r.error
-        ? `Warning: ${r.container} powered off but its session could not be ended: ${r.error.message}\n`
-        : `${r.container} had powered off: ${r.result?.saved ? `session saved to ${r.result.saved.dir}, ` : ''}container deleted\n`,
-    );
+export async function endLeftoverSessions(
+  ctx: CliContext,
+  containers: CoiContainer[],
+  force: boolean | undefined,
+): Promise<{ ended: number; left: CoiContainer[] }> {
+  const leftovers = (await leftoverSessions(containers, ctx.coiDir)).map((c) => c.name);
+  if (
+    !leftovers.length ||
+    !(await confirmOrForce(
+      `Save and delete ${leftovers.length} stopped ephemeral session(s): ${leftovers.join(', ')}?`,
+      force,
+    ))
+  ) {
+    return { ended: 0, left: containers };
   }
-  const gone = new Set(ended.filter((r) => !r.error).map((r) => r.container));
-  return containers.filter((c) => !gone.has(c.name));
+  const handled = new Set<string>();
+  let ended = 0;
+  for (const name of leftovers) {
+    try {
+      const result = await endStoppedSession(ctx.incus, name, ctx.coiDir);
+      handled.add(name);
+      // Claimed since it was listed: its new owner ends it.
+      if (typeof result === 'string') continue;
+      ended++;
+      if (result.saved) process.stderr.write(`Session saved to ${result.saved.dir}\n`);
+      process.stderr.write(`Container ${name} deleted.\n`);
+    } catch (err) {
+      process.stderr.write(
+        `Warning: the session of ${name} could not be ended: ${(err as Error).message}\n`,
+      );
+    }
+  }
+  return { ended, left: containers.filter((c) => !handled.has(c.name)) };
 }

@@ -14,8 +14,11 @@ export interface SecureContainerInput {
   policy: NetworkPolicy;
   /** Plant the canaries in this home, owned by `uid` (monitoring on, a fresh container). */
   canaries?: { home: string; uid: number };
-  /** Make sure the monitor daemon runs: it watches every container and serves allowlist DNS. */
-  monitor?: { coiDir: string };
+  /**
+   * Make sure the monitor daemon of this coi home runs: it watches every container with the
+   * prefix, serves allowlist DNS and supervises the sessions.
+   */
+  monitor?: { coiDir: string; prefix: string };
 }
 
 /**
@@ -35,5 +38,5 @@ export async function secureContainer(
   await guard.apply(ip);
   if (input.canaries)
     await plantCanaries(incus, container, input.canaries.home, input.canaries.uid);
-  if (input.monitor) await ensureMonitorDaemon({ coiDir: input.monitor.coiDir });
+  if (input.monitor) await ensureMonitorDaemon(input.monitor);
 }

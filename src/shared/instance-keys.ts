@@ -14,6 +14,13 @@ export interface RecordedAllowlistDomain {
 /** Who froze a container: the threat responder, or nobody recorded. */
 export type FrozenBy = 'threat' | '';
 
+/**
+ * What launched a container: a coi session (`coi shell`, `coi run`, the control room), or nothing
+ * recorded (`coi container launch`, an older coi). Only a session's container is ended by its
+ * supervision when it powers itself off.
+ */
+export type LaunchedBy = 'session' | '';
+
 export interface CoiKeys {
   workspace: string;
   /** 0 when not recorded. */
@@ -32,6 +39,7 @@ export interface CoiKeys {
   frozenBy: FrozenBy;
   /** A short name for the container (`user.coi.alias`, what the Go coi's `[container] alias` sets); '' when none. */
   alias: string;
+  launchedBy: LaunchedBy;
 }
 
 export const COI_KEYS = {
@@ -47,6 +55,7 @@ export const COI_KEYS = {
   allowlist: 'user.coi.allowlist',
   frozenBy: 'user.coi.frozen_by',
   alias: 'user.coi.alias',
+  launchedBy: 'user.coi.launched_by',
 } as const satisfies Record<keyof CoiKeys, string>;
 
 export const DEFAULT_CODE_USER = 'code';
@@ -73,6 +82,7 @@ export function readCoiKeys(config: Record<string, string> | undefined): CoiKeys
     allowlist: networkMode === 'allowlist' ? parseAllowlist(c[COI_KEYS.allowlist]) : undefined,
     frozenBy: c[COI_KEYS.frozenBy] === 'threat' ? 'threat' : '',
     alias: c[COI_KEYS.alias] ?? '',
+    launchedBy: c[COI_KEYS.launchedBy] === 'session' ? 'session' : '',
   };
 }
 
@@ -98,6 +108,14 @@ export function coiKeysConfig(keys: Partial<CoiKeys>): Record<string, string> {
     out[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return out;
+}
+
+/**
+ * A container coi launched as an ephemeral session (and nobody made persistent since): the
+ * session's supervision saves and deletes it when it powers itself off.
+ */
+export function isEphemeralSession(keys: Pick<CoiKeys, 'launchedBy' | 'persistent'>): boolean {
+  return keys.launchedBy === 'session' && !keys.persistent;
 }
 
 /** The home directory of a container's code user. */

@@ -57,6 +57,11 @@ async function ownerAlive(path: string): Promise<boolean> {
     const age = Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? 0);
     return age < 5_000;
   }
+  return pidAlive(pid);
+}
+
+/** Whether process `pid` runs (one of another user's counts). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { errorFromEnvelope, IncusError } from '../../src/incus/errors.js';
 import type { EventListener, StreamState } from '../../src/incus/events.js';
-import type { IncusEvent, LifecycleAction } from '../../src/incus/event-types.js';
+import type {
+  EventRequestor,
+  IncusEvent,
+  LifecycleAction,
+  LifecycleEvent,
+} from '../../src/incus/event-types.js';
 import type { RunOptions, RunResult } from '../../src/incus/exec-types.js';
 import type { FileStat, PullOptions, PushOptions } from '../../src/incus/file-types.js';
 import type {
@@ -97,6 +102,11 @@ export class FakeIncus implements IncusApi {
     return Promise.resolve();
   }
 
+  /** `poweroff` inside: Stopped, and a shutdown nobody asked the API for (not a logged call). */
+  powerOffInside(name: string): void {
+    this.store.powerOffInside(name);
+  }
+
   /** Logs each call made through it; the fake's calls to itself go around it, unlogged. */
   private recorded<T extends object>(service: string, target: T): T {
     return new Proxy(target, {
@@ -170,6 +180,9 @@ const NAME_TAKEN = 'UNIQUE constraint failed: instances.project_id, instances.na
 
 type InstanceFields = Omit<InstancePut, 'architecture' | 'stateful'> & Pick<Instance, 'type'>;
 
+/** Who asks, for every change made through the fake's API (as Incus reports a local client). */
+const API_REQUESTOR: EventRequestor = { username: 'root', protocol: 'unix', address: '@' };
+
 export class FakeEvents implements EventsService {
   state: StreamState = 'idle';
   /** Set while disconnected: when the stream broke. */
@@ -206,16 +219,24 @@ export class FakeEvents implements EventsService {
     this.deliver({ type: 'gap', since, until: new Date().toISOString(), reason: 'disconnected' });
   }
 
-  /** Delivered on a later microtask, never inside the call that caused it (as from the stream). */
-  lifecycle(action: LifecycleAction, source: string): void {
+  /**
+   * Delivered on a later microtask, never inside the call that caused it (as from the stream).
+   * The requestor is the API client's, or null for what the instance did itself.
+   */
+  lifecycle(
+    action: LifecycleAction,
+    source: string,
+    requestor: EventRequestor | null = API_REQUESTOR,
+  ): void {
     if (this.lostSince !== undefined) return;
-    this.deliver({
+    const event: LifecycleEvent = {
       type: 'lifecycle',
       timestamp: new Date().toISOString(),
       location: 'none',
       project: 'default',
-      metadata: { action, source, project: 'default', requestor: null, context: null },
-    });
+      metadata: { action, source, project: 'default', requestor, context: null },
+    };
+    this.deliver(event);
   }
 
   private deliver(event: IncusEvent): void {
@@ -380,6 +401,14 @@ export class FakeInstances implements InstancesService {
   find(name: string): Promise<Instance> {
     const instance = this.all.get(name);
     return instance ? Promise.resolve(instance) : refused('Instance not found', 404);
+  }
+
+  powerOffInside(name: string): void {
+    const instance = this.all.get(name)!;
+    instance.config['volatile.last_state.power'] = 'STOPPED';
+    instance.status = 'Stopped';
+    instance.status_code = STATUS_CODES.Stopped!;
+    this.events.lifecycle('instance-shutdown', instanceSource(name), null);
   }
 
   seed({

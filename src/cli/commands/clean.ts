@@ -7,7 +7,7 @@ import { listCoiContainers } from '../../core/container/list.js';
 import { SavedSessions } from '../../core/session/saved-sessions.js';
 import { confirmOrForce } from '../confirm.js';
 import { withContext } from '../context.js';
-import { containersAfterReconcile } from '../powered-off.js';
+import { endLeftoverSessions } from '../powered-off.js';
 
 interface Flags extends CleanFlags {
   force?: boolean;
@@ -39,10 +39,12 @@ export function registerClean(program: Command): void {
     .action(async (flags: Flags) => {
       const scope = cleanScope(flags);
       await withContext({}, async (ctx) => {
-        // A dry run must not end the sessions of powered-off containers either.
-        const containers = flags.dryRun
-          ? await listCoiContainers(ctx.incus, ctx.prefix)
-          : await containersAfterReconcile(ctx);
+        const listed = await listCoiContainers(ctx.incus, ctx.prefix);
+        // Stopped ephemeral sessions are offered first (saved, then deleted); never in a dry run.
+        const { ended, left: containers } =
+          flags.dryRun || flags.orphans
+            ? { ended: 0, left: listed }
+            : await endLeftoverSessions(ctx, listed, flags.force);
         const plan = await gatherClean(ctx.incus, containers, scope, {
           coiDir: ctx.coiDir,
           workspace: ctx.workspace,
@@ -75,7 +77,7 @@ export function registerClean(program: Command): void {
 
         const opts = { coiDir: ctx.coiDir, say };
         describeLeftovers(plan).forEach((line) => say(line));
-        let cleaned = await cleanLeftovers(ctx.incus, plan, opts);
+        let cleaned = ended + (await cleanLeftovers(ctx.incus, plan, opts));
         if (deleteStopped) cleaned += await deleteContainers(ctx.incus, plan.stopped, opts);
         if (deleteSessions) cleaned += await new SavedSessions(ctx.coiDir).removeAll();
         const pooled = plan.pools.flatMap((p) => p.containers);

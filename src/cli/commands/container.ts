@@ -9,6 +9,7 @@ import {
   startContainer,
   stopContainer,
 } from '../../core/container/lifecycle.js';
+import { hostLocks } from '../../core/session/host-locks.js';
 import { withContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
@@ -91,10 +92,11 @@ export function registerContainer(program: Command): void {
     .command('delete')
     .argument('<name>', 'container name')
     .option('-f, --force', 'stop it first if it runs')
-    .description('delete a container')
+    .description('delete a container (and release the host paths a coi session of it locked)')
     .action(async (name: string, flags: { force?: boolean }) => {
       await withContext({}, async (ctx) => {
         await deleteContainer(ctx.incus, name, flags);
+        await hostLocks(ctx.coiDir).release(name);
         say(`Container ${name} deleted`);
       });
     });

@@ -5,10 +5,10 @@ import {
   statusFilter,
   withStatus,
 } from '../../core/container/status-filter.js';
+import { listCoiContainers } from '../../core/container/list.js';
 import { SavedSessions } from '../../core/session/saved-sessions.js';
 import { withContext } from '../context.js';
 import { outputFormat, printJson } from '../output.js';
-import { containersAfterReconcile } from '../powered-off.js';
 
 interface ListFlags {
   all?: boolean;
@@ -35,7 +35,7 @@ export function registerList(program: Command): void {
       const format = outputFormat(flags);
       const status = statusFilter(flags);
       await withContext({}, async (ctx) => {
-        const containers = withStatus(await containersAfterReconcile(ctx), status);
+        const containers = withStatus(await listCoiContainers(ctx.incus, ctx.prefix), status);
         const sessions = flags.all ? await new SavedSessions(ctx.coiDir).list() : [];
         if (format === 'json') {
           printJson({

@@ -6,6 +6,7 @@ import { listCoiContainers } from '../../core/container/list.js';
 import { containerPrefix, parseContainerName } from '../../shared/naming.js';
 import { Incus } from '../../incus/index.js';
 import { defaultHostNetwork } from '../../core/session/network.js';
+import { sessionSupervision } from '../../core/session/supervision.js';
 import { MonitorDaemon, type MonitorStatus } from '../../security/monitor/daemon.js';
 import { monitorPaths } from '../../security/monitor/paths.js';
 import { monitorSettings } from '../../core/policy/monitor-settings.js';
@@ -80,9 +81,13 @@ async function daemonStatus(coiDir: string): Promise<MonitorStatus | null> {
   return reply ? (JSON.parse(reply) as MonitorStatus) : null;
 }
 
-/** `coi monitor --daemon`: user-level config, every coi container, until SIGTERM/SIGINT. */
+/**
+ * `coi monitor --daemon`: user-level config, every coi container, until SIGTERM/SIGINT; also the
+ * supervisor of this user's sessions.
+ */
 async function runDaemon(): Promise<void> {
   const home = homedir();
+  const coiDir = join(home, '.coi');
   const { config } = loadConfig({ cwd: home });
   const incus = Incus.local({ project: config.incus.project });
   const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
@@ -102,13 +107,14 @@ async function runDaemon(): Promise<void> {
     });
   const daemon = new MonitorDaemon({
     incus,
-    coiDir: join(home, '.coi'),
+    coiDir,
     prefix: containerPrefix(),
     settings: monitorSettings(config),
     // coi's nft log rules are always in; reading them is one blocking read, so always on.
     network: true,
     ...(allowlistDns ? { allowlistDns } : {}),
     releaseNetwork: guard && ((ip) => guard.release(ip)),
+    supervision: sessionSupervision(incus, coiDir, log),
     log,
   });
   reportTo.daemon = daemon;

@@ -58,6 +58,7 @@ async function runInFreshContainer(
       startTool: false,
       ephemeral: true,
       onStep: say,
+      attended: true,
     });
     if (signals.caught) return signals.exitCode();
     const live = session;

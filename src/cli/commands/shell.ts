@@ -5,7 +5,6 @@ import { endSession } from '../../core/session/end.js';
 import { launchSession } from '../../core/session/launch.js';
 import { withContext } from '../context.js';
 import { SignalCatcher } from '../signals.js';
-import { containersAfterReconcile } from '../powered-off.js';
 import { usageError } from '../errors.js';
 import { isKnownAlias, unknownAlias } from '../options/alias.js';
 import { envMap } from '../options/env.js';
@@ -49,8 +48,6 @@ export function registerShell(program: Command): void {
       await withContext(
         { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
         async (ctx) => {
-          // Powered-off ephemeral sessions are saved first: --resume may want the newest one.
-          await containersAfterReconcile(ctx);
           const signals = new SignalCatcher();
           const session = await launchSession({
             incus: ctx.incus,
@@ -63,6 +60,7 @@ export function registerShell(program: Command): void {
             coiDir: ctx.coiDir,
             prefix: ctx.prefix,
             startTool: !flags.debug,
+            attended: !flags.background,
             onStep: (m) => say([m]),
           }).finally(() => signals.release());
           if (signals.caught) {

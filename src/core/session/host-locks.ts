@@ -4,8 +4,9 @@ import { lockPaths, unlockPaths } from './protected-paths.js';
 
 /**
  * Which host paths a container's session locked with `chattr +i`, kept on the host
- * (`~/.coi/locks/<container>.json`) so whoever ends the session — or `coi clean` after a crash —
- * can unlock them. Several sessions of one workspace share its paths: a path stays locked while
+ * (`~/.coi/locks/<container>.json`) so whoever ends the session — the supervisor when the
+ * container stops or is deleted, `coi container delete`, or `coi clean` after a crash — can
+ * unlock them. Several sessions of one workspace share its paths: a path stays locked while
  * any other container's record still lists it.
  */
 export class HostLocks {
@@ -45,4 +46,8 @@ export class HostLocks {
       () => [],
     );
   }
+}
+
+export function hostLocks(coiDir: string): HostLocks {
+  return new HostLocks(join(coiDir, 'locks'));
 }

@@ -51,6 +51,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       profile: input.profile ?? '',
       networkMode: config.network.mode,
       monitored: config.monitoring.enabled,
+      launchedBy: 'session',
       ...(config.network.mode === 'allowlist'
         ? { allowlist: parseAllowlist(config.network.allowed_domains).domains }
         : {}),

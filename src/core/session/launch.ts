@@ -6,6 +6,7 @@ import { Reverter, withUndoFailures } from '../../shared/revert.js';
 import type { LoadedConfig } from '../config/index.js';
 import { SessionLog } from '../logs/session-log.js';
 import type { ResumeRequest, ToolAdapter } from '../tools/types.js';
+import { sessionClaims } from './claim.js';
 import { HostLocks } from './host-locks.js';
 import { allocate } from './launch/allocate.js';
 import { gatherFacts } from './launch/facts.js';
@@ -38,6 +39,12 @@ export interface LaunchRequest {
   /** Forces an ephemeral container whatever the config says (coi run). */
   ephemeral?: boolean;
   /** Progress, one line each, worded as the Go coi words it where it has the same step. */
+  /**
+   * This process waits on the session and ends it itself (`coi shell` attached, `coi run`): its
+   * claim on the container (see SessionClaims) lasts until it exits, so the supervisor leaves a
+   * poweroff to it. Otherwise the claim covers the launch only.
+   */
+  attended?: boolean;
   onStep?: (message: string) => void;
 }
 
@@ -84,12 +91,15 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
   try {
     const { container, slot, ip } = await allocate(req, plan, protectedPaths, revert);
     log.attach(container);
+    const claim = await sessionClaims(coiDir).claim(container);
+    revert.add(() => claim.drop());
     req.onStep?.(`Setting up session ${plan.sessionId}...`);
     req.onStep?.(`Applying the ${plan.policy.mode} network rules (${ip})...`);
     await secureContainer(req.incus, securing(req, plan, guard, { container, ip }), revert);
     await startSessionContainer(req, plan, container, locks, revert);
     await prepareSession(req, plan, { container, slot, env, protectedPaths, locks });
     revert.success();
+    if (!req.attended) claim.release();
     return session(req, plan, { container, slot, env });
   } catch (err) {
     const failure = withUndoFailures(err, await revert.fail());
@@ -117,7 +127,7 @@ function securing(
     ...placed,
     policy: plan.policy,
     ...(plan.canaries ? { canaries: { home: plan.home, uid: plan.codeUid } } : {}),
-    ...(plan.monitorDaemon ? { monitor: { coiDir: req.coiDir } } : {}),
+    ...(plan.monitorDaemon ? { monitor: { coiDir: req.coiDir, prefix: req.prefix } } : {}),
   };
 }
 

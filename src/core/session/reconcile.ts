@@ -1,41 +1,74 @@
+import { IncusNotFoundError } from '../../incus/errors.js';
 import type { IncusApi } from '../../incus/index.js';
 import type { CoiContainer } from '../../shared/coi-container.js';
+import { isEphemeralSession } from '../../shared/instance-keys.js';
+import { sessionClaims } from './claim.js';
 import { endSession, type EndResult } from './end.js';
+import type { HostLocks } from './host-locks.js';
 
-export interface Reconciled {
-  container: string;
-  result?: EndResult;
-  error?: Error;
+/**
+ * An ephemeral session found stopped after it ran (`volatile.last_state.power` is STOPPED, so not
+ * one being created): `coi clean` offers to save and delete it when it is one of this coi home's
+ * and nobody waits on it (see leftoverSessions).
+ */
+export function isLeftoverSession(
+  c: Pick<CoiContainer, 'status' | 'launchedBy' | 'persistent' | 'instance'>,
+): boolean {
+  return (
+    c.status === 'Stopped' &&
+    isEphemeralSession(c) &&
+    c.instance.config?.['volatile.last_state.power'] === 'STOPPED'
+  );
+}
+
+/** The leftover sessions among `containers` that this coi home launched and nobody waits on. */
+export async function leftoverSessions(
+  containers: CoiContainer[],
+  coiDir: string,
+): Promise<CoiContainer[]> {
+  const claims = sessionClaims(coiDir);
+  const states = await Promise.all(containers.map((c) => claims.state(c.name)));
+  return containers.filter((c, i) => isLeftoverSession(c) && states[i] === 'detached');
 }
 
 /**
- * An ephemeral container that powered itself off (`sudo poweroff` inside, max_duration) has
- * nobody left to end its session. Incus keeps it (it is created non-ephemeral precisely so its
- * state can still be read), and the next `coi shell`, `coi list` or `coi clean` ends it here:
- * the tool's state is saved, then the container is deleted. Only containers that ran and then
- * stopped qualify (`volatile.last_state.power` is STOPPED), never one that is still being created.
+ * Ends the session of a stopped ephemeral container: the tool's state is saved (the container
+ * started again briefly to read it), then the container is deleted. Only a session of this coi
+ * home that nobody waits on (see SessionClaims); otherwise it is left alone, and the claim's
+ * state says why.
  */
-export async function reconcilePoweredOff(
+export async function endStoppedSession(
   incus: IncusApi,
-  containers: CoiContainer[],
+  container: string,
   coiDir: string,
-): Promise<Reconciled[]> {
-  const done: Reconciled[] = [];
-  for (const c of containers.filter(isPoweredOffEphemeral)) {
-    try {
-      const result = await endSession(incus, c.name, { coiDir, save: true, keepPersistent: false });
-      done.push({ container: c.name, result });
-    } catch (err) {
-      done.push({ container: c.name, error: err as Error });
-    }
-  }
-  return done;
+): Promise<EndResult | 'attended' | 'unknown'> {
+  const claims = sessionClaims(coiDir);
+  const state = await claims.state(container);
+  if (state !== 'detached') return state;
+  const ended = await endSession(incus, container, { coiDir, save: true, keepPersistent: false });
+  await claims.forget(container);
+  return ended;
 }
 
-function isPoweredOffEphemeral(c: Pick<CoiContainer, 'status' | 'persistent' | 'instance'>) {
-  return (
-    c.status === 'Stopped' &&
-    !c.persistent &&
-    c.instance.config?.['volatile.last_state.power'] === 'STOPPED'
-  );
+/** Releases the host locks of containers that are gone or stopped; returns their names. */
+export async function releaseStaleLocks(
+  incus: Pick<IncusApi, 'instances'>,
+  locks: HostLocks,
+): Promise<string[]> {
+  const released: string[] = [];
+  for (const name of await locks.containers()) {
+    if (!(await isDown(incus, name))) continue;
+    await locks.release(name);
+    released.push(name);
+  }
+  return released;
+}
+
+async function isDown(incus: Pick<IncusApi, 'instances'>, name: string): Promise<boolean> {
+  try {
+    return (await incus.instances.get(name)).value.status === 'Stopped';
+  } catch (err) {
+    if (err instanceof IncusNotFoundError) return true;
+    throw err;
+  }
 }

@@ -18,6 +18,7 @@ import { listenSingleton } from './singleton.js';
 import { AllowlistRegistration, type AllowlistResolver } from './allowlist-registration.js';
 import { coiLifecycle } from './coi-lifecycle.js';
 import { KernelLogRouter } from './kernel-log-router.js';
+import { SessionSupervisor, type SupervisionHooks } from './supervisor.js';
 import { WatchRegistry } from './watch-registry.js';
 
 export interface MonitorDaemonOptions {
@@ -31,6 +32,8 @@ export interface MonitorDaemonOptions {
   allowlistDns?: AllowlistResolver;
   /** Removes a container's network rules before a kill (NetworkGuard.release by its IPv4). */
   releaseNetwork?: (ip: string) => Promise<void>;
+  /** Supervise coi's sessions (their host locks, ephemeral ones powering themselves off). */
+  supervision?: SupervisionHooks;
   /** Messages about the daemon itself (the log file of `coi monitor --daemon`). */
   log?: (message: string) => void;
   /** Process scan period (ms). */
@@ -54,7 +57,8 @@ export interface MonitorStatus {
  * The host's one monitor process: it watches every running coi container (found through Incus
  * events, attached on start, detached on stop or delete) with one process scanner, per-container
  * canary and I/O watches and, when enabled, the kernel log of the network rules; every finding
- * goes to the responder.
+ * goes to the responder. With `supervision` it is also the supervisor of the sessions whose
+ * launching process is gone (see SessionSupervisor).
  */
 export class MonitorDaemon {
   readonly responder: Responder;
@@ -62,6 +66,7 @@ export class MonitorDaemon {
   private readonly allowlist: AllowlistRegistration;
   private readonly kernelLog: KernelLogRouter;
   private readonly scanner: ProcessScanner;
+  private readonly supervisor?: SessionSupervisor;
   private kmsg?: KmsgNetworkSource;
   private server?: Server;
   private unsubscribe?: () => void;
@@ -103,6 +108,14 @@ export class MonitorDaemon {
       onAttachError: (name, err) => this.log(`cannot watch ${name}: ${err.message}`),
     });
     this.allowlist = new AllowlistRegistration(opts.allowlistDns);
+    if (opts.supervision) {
+      this.supervisor = new SessionSupervisor({
+        incus: opts.incus,
+        prefix: opts.prefix,
+        hooks: opts.supervision,
+        log: this.log,
+      });
+    }
     this.kernelLog = new KernelLogRouter({
       containerOf: (ip) => this.watches.containerOf(ip),
       refreshAddresses: () => this.watches.refreshAddresses(),
@@ -136,12 +149,15 @@ export class MonitorDaemon {
     this.unsubscribe = this.opts.incus.events.subscribe((event) => this.onEvent(event));
     if (this.opts.network) await this.startKmsg();
     await this.resync();
+    this.supervisor?.resync();
     this.scanner.start();
     return true;
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
+    // A session being saved and deleted is finished first.
+    await this.supervisor?.stop();
     this.scanner.stop();
     this.kmsg?.stop();
     this.watches.stopAll();
@@ -184,6 +200,7 @@ export class MonitorDaemon {
   }
 
   private onEvent(event: IncusEvent): void {
+    this.supervisor?.onEvent(event);
     if (event.type === 'gap') {
       void this.resync();
       return;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorPaths } from './paths.js';
 import { ask } from './singleton.js';
@@ -10,7 +10,10 @@ import { ask } from './singleton.js';
 const COI_BIN = fileURLToPath(new URL('../../../bin/coi.js', import.meta.url));
 
 export interface EnsureMonitorOptions {
+  /** The coi home (`$HOME/.coi`) whose daemon it is: the daemon's HOME is its parent. */
   coiDir?: string;
+  /** The container prefix it watches (default: COI_CONTAINER_PREFIX of its environment). */
+  prefix?: string;
   /** Environment of the daemon (default: this process's, so COI_CONTAINER_PREFIX carries over). */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
@@ -30,7 +33,11 @@ export async function ensureMonitorDaemon(opts: EnsureMonitorOptions = {}): Prom
     const child = spawn(process.execPath, [COI_BIN, 'monitor', '--daemon'], {
       detached: true,
       stdio: ['ignore', log, log],
-      env: opts.env ?? process.env,
+      env: {
+        ...(opts.env ?? process.env),
+        ...(opts.coiDir ? { HOME: dirname(opts.coiDir) } : {}),
+        ...(opts.prefix ? { COI_CONTAINER_PREFIX: opts.prefix } : {}),
+      },
     });
     child.unref();
   } finally {

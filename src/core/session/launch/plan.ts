@@ -57,7 +57,11 @@ export interface LaunchPlan {
   lockHostPaths: boolean;
   /** Plant canaries: monitoring is on and the container is new. */
   canaries: boolean;
-  /** The monitor daemon must run (monitoring, or the allowlist's DNS resolver). */
+  /**
+   * The monitor daemon must run: monitoring, the allowlist's DNS resolver, or the session's
+   * supervision (host locks to release when the container goes, whoever removes it; an ephemeral
+   * session to save and delete when it powers itself off).
+   */
   monitorDaemon: boolean;
   /** The host's ssh-agent socket, forwarded when `[ssh] forward_agent` is on and one runs. */
   sshAgentSocket?: string;
@@ -85,6 +89,9 @@ export function planLaunch(facts: LaunchFacts, req: PlanRequest): LaunchPlan {
   const targets = profileTargets(facts.profile.devices);
   const bridge = targets.bridge ?? 'incusbr0';
   const sshAgentSocket = config.ssh.forward_agent ? req.hostEnv.SSH_AUTH_SOCK : undefined;
+  const protectedPaths = protectedPathList(config);
+  const lockHostPaths = config.security.host_immutable;
+  const supervised = (lockHostPaths && protectedPaths.length > 0) || !persistent;
   return {
     persistent,
     tool: tool.adapter,
@@ -102,22 +109,24 @@ export function planLaunch(facts: LaunchFacts, req: PlanRequest): LaunchPlan {
       ? reuseTarget(reusable)
       : createTarget(facts.image, config.container.storage_pool || targets.pool || 'default'),
     bridge: reusable ? (instanceBridge(reusable.instance) ?? bridge) : bridge,
-    ...monitoring(config, !reusable),
+    ...monitoring(config, !reusable, supervised),
     policy: policyFromConfig(config),
-    protectedPaths: protectedPathList(config),
-    lockHostPaths: config.security.host_immutable,
+    protectedPaths,
+    lockHostPaths,
     ...(sshAgentSocket ? { sshAgentSocket } : {}),
   };
 }
 
+/** `supervised`: the session has host locks or is ephemeral (see LaunchPlan.monitorDaemon). */
 function monitoring(
   config: Config,
   fresh: boolean,
+  supervised: boolean,
 ): Pick<LaunchPlan, 'canaries' | 'monitorDaemon'> {
   const enabled = config.monitoring.enabled;
   return {
     canaries: enabled && fresh,
-    monitorDaemon: enabled || config.network.mode === 'allowlist',
+    monitorDaemon: enabled || config.network.mode === 'allowlist' || supervised,
   };
 }
 

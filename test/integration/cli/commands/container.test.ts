@@ -231,6 +231,29 @@ describe('coi container', () => {
     expect((await coi(['container', 'exists', pooled])).code).toBe(1);
   });
 
+  it('`coi list` changes nothing: a stopped coi-named container of `container launch` stays', async () => {
+    const coiNamed = `${sandbox.prefix}0badc0de-1`;
+    try {
+      expect((await coi(['container', 'launch', BASE_IMAGE, coiNamed])).code).toBe(0);
+      expect((await coi(['container', 'stop', coiNamed])).code).toBe(0);
+      for (const args of [['list'], ['list', '--all', '--format', 'json']]) {
+        const listed = await coi(args);
+        expect(listed.code, listed.stderr).toBe(0);
+        expect(listed.stdout).toContain(coiNamed);
+        expect(listed.stderr).toBe('');
+      }
+      const json = JSON.parse((await coi(['list', '--format', 'json'])).stdout) as {
+        active_containers: { name: string; status: string }[];
+      };
+      expect(json.active_containers).toContainEqual(
+        expect.objectContaining({ name: coiNamed, status: 'Stopped' }),
+      );
+      expect((await coi(['container', 'exists', coiNamed])).code).toBe(0);
+    } finally {
+      await deleteTestContainer(coiNamed);
+    }
+  });
+
   it('fails clearly on a missing container or image', async () => {
     const ghost = testName('ghost');
     const exec = await coi(['container', 'exec', ghost, '--', 'true']);

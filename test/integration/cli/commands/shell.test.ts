@@ -5,8 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Incus } from '../../../../src/incus/index.js';
 import { tmuxSessionName, workspaceHash } from '../../../../src/shared/naming.js';
 import pty from 'node-pty';
+import { forceDelete } from '../../../../src/core/container/force-delete.js';
+import { monitorPaths } from '../../../../src/security/monitor/paths.js';
+import { ask } from '../../../../src/security/monitor/singleton.js';
 import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
-import { launchTestContainer, deleteTestContainer } from '../../../helpers/testbed.js';
+import { BASE_IMAGE, launchTestContainer, deleteTestContainer } from '../../../helpers/testbed.js';
 
 /**
  * `coi shell --background` sessions with the stand-in agent (it speaks Claude Code's flags and
@@ -69,8 +72,12 @@ async function shell(ws: string, ...args: string[]): Promise<string> {
   return name!;
 }
 
+/** Runs a command as the code user; asked again when Incus could not start it (exit code -1). */
 async function asCode(container: string, command: string[]) {
-  return incus.exec.run(container, command, { user: 1000, group: 1000 });
+  for (let attempt = 1; ; attempt++) {
+    const r = await incus.exec.run(container, command, { user: 1000, group: 1000 });
+    if (r.exitCode !== -1 || attempt === 3) return r;
+  }
 }
 
 async function typeLine(container: string, text: string): Promise<void> {
@@ -106,6 +113,27 @@ async function paneShows(container: string, pattern: RegExp, timeoutMs = 15_000)
 
 async function exists(name: string): Promise<boolean> {
   return incus.instances.exists(name);
+}
+
+async function status(name: string): Promise<string> {
+  return (await incus.instances.get(name)).value.status;
+}
+
+/** The host-side immutable bit (`chattr +i`) of a path. */
+function immutable(path: string): boolean {
+  return /^\S*i/.test(execFileSync('lsattr', ['-d', path]).toString());
+}
+
+async function until(done: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) {
+      const log = monitorPaths(box.coiDir).log;
+      const daemon = existsSync(log) ? readFileSync(log, 'utf8') : '(no daemon log)';
+      throw new Error(`timed out waiting for ${what}; the daemon's log:\n${daemon}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 interface ListJson {
@@ -207,33 +235,79 @@ describe('coi shell', () => {
     await box.run(['kill', again]);
   });
 
-  it('ends the session of a container that powered itself off: saved, then deleted', async () => {
-    const ws = box.workspace('poweroff');
-    const name = await shell(ws);
-    await paneShows(name, /standin: started/);
-    await typeLine(name, 'before-poweroff');
-    await paneShows(name, /standin: got before-poweroff/);
-    await asCode(name, ['sudo', 'poweroff']);
-    const deadline = Date.now() + 30_000;
-    const off = async () => {
-      const { value } = await incus.instances.get(name);
-      return value.status === 'Stopped' && value.config['volatile.last_state.power'] === 'STOPPED';
-    };
-    while (!(await off())) {
-      if (Date.now() > deadline) throw new Error(`${name} did not power off`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+  it(
+    'the supervisor saves and deletes a detached session that powered itself off, nothing else',
+    { timeout: 300_000 },
+    async () => {
+      const ws = box.workspace('poweroff');
+      const name = await shell(ws);
+      const wsStopped = box.workspace('api-stopped');
+      const stopped = await shell(wsStopped);
+      // Named like a session's container, but `coi container launch` made it: no session keys.
+      const plain = `${box.prefix}0badc0d1-1`;
+      try {
+        expect((await box.run(['container', 'launch', BASE_IMAGE, plain])).code).toBe(0);
+        await paneShows(stopped, /standin: started/);
+        await typeLine(stopped, 'kept-state');
+        await paneShows(stopped, /standin: got kept-state/);
+        // Stopped through the API: the session is kept, only its host locks go.
+        expect(immutable(join(wsStopped, '.git/hooks'))).toBe(true);
+        expect((await box.run(['container', 'stop', stopped])).code).toBe(0);
+        await until(
+          () => !immutable(join(wsStopped, '.git/hooks')),
+          'the stopped session unlocked',
+        );
+        // Powered off from inside, but not a session.
+        await incus.exec.run(plain, ['poweroff']).catch(() => undefined);
+        await until(async () => (await status(plain)) === 'Stopped', `${plain} powered off`);
 
-    const list = await box.run(['list'], { cwd: ws });
-    expect(list.code, list.stderr).toBe(0);
-    expect(list.stderr).toContain(`${name} had powered off: session saved`);
-    expect(list.stdout).not.toContain(name);
-    expect(await exists(name)).toBe(false);
-    const saved = (await listJson(ws)).saved_sessions?.filter((s) => s.Workspace === ws) ?? [];
-    expect(saved).toHaveLength(1);
-    const state = join(box.coiDir, 'sessions-claude', saved[0]!.ID, '.claude', 'standin-state');
-    expect(readFileSync(state, 'utf8')).toBe('before-poweroff\n');
-  });
+        await paneShows(name, /standin: started/);
+        await typeLine(name, 'before-poweroff');
+        await paneShows(name, /standin: got before-poweroff/);
+        await asCode(name, ['sudo', 'poweroff']);
+        // Nobody runs a coi command: the supervisor ends the session on its own.
+        await until(async () => !(await exists(name)), `the supervisor to end ${name}`);
+        const saved = (await listJson(ws)).saved_sessions?.filter((s) => s.Workspace === ws) ?? [];
+        expect(saved).toHaveLength(1);
+        const state = join(box.coiDir, 'sessions-claude', saved[0]!.ID, '.claude', 'standin-state');
+        expect(readFileSync(state, 'utf8')).toBe('before-poweroff\n');
+        expect(readFileSync(monitorPaths(box.coiDir).log, 'utf8')).toMatch(
+          new RegExp(`${name} powered itself off: session saved to \\S+, container deleted`),
+        );
+
+        // Whatever else stopped stays, and listing changes nothing.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        for (let i = 0; i < 2; i++) {
+          const list = await box.run(['list'], { cwd: ws });
+          expect(list.code, list.stderr).toBe(0);
+          expect(list.stdout).toContain(stopped);
+          expect(list.stdout).toContain(plain);
+        }
+        expect(await status(stopped)).toBe('Stopped');
+        expect(await status(plain)).toBe('Stopped');
+
+        // `coi clean` offers the session found stopped, and asks first.
+        const refused = await box.run(['clean'], { cwd: ws });
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toContain(
+          `Save and delete 1 stopped ephemeral session(s): ${stopped}?`,
+        );
+        expect(await exists(stopped)).toBe(true);
+        const cleaned = await box.run(['clean', '--force'], { cwd: ws });
+        expect(cleaned.code, cleaned.stderr).toBe(0);
+        expect(cleaned.stderr).toMatch(/Session saved to \S+/);
+        expect(cleaned.stderr).toContain(`Container ${stopped} deleted.`);
+        expect(await exists(stopped)).toBe(false);
+        const kept = (await listJson(wsStopped)).saved_sessions?.filter(
+          (s) => s.Workspace === wsStopped,
+        );
+        expect(kept).toHaveLength(1);
+      } finally {
+        await deleteTestContainer(plain);
+        await box.run(['kill', stopped, '--force']);
+      }
+    },
+  );
 
   it('keeps a persistent container and reuses it on the next shell', async () => {
     const ws = box.workspace('persistent');
@@ -363,6 +437,69 @@ describe('coi shell on a terminal', () => {
     const name = `${box.prefix}${workspaceHash(ws)}-1`;
     expect(shown()).toContain(`Container ${name} deleted.`);
     expect(await exists(name)).toBe(false);
+  });
+});
+
+/** A `coi shell` at a terminal, SIGKILLed once its agent runs: its session goes on unattended. */
+async function killedShell(ws: string): Promise<string> {
+  const { term, exited, seen } = onTerminal(['shell'], ws);
+  try {
+    await seen(/standin: started/);
+    process.kill(term.pid, 'SIGKILL');
+    await exited;
+  } finally {
+    term.kill();
+  }
+  const name = `${box.prefix}${workspaceHash(ws)}-1`;
+  expect(await status(name)).toBe('Running');
+  return name;
+}
+
+async function stopDaemon(): Promise<void> {
+  const socket = monitorPaths(box.coiDir).socket;
+  const reply = await ask(socket, 'status');
+  if (reply) process.kill((JSON.parse(reply) as { pid: number }).pid, 'SIGTERM');
+  await until(async () => (await ask(socket, 'ping', 200)) === undefined, 'the daemon to stop');
+}
+
+describe('a session whose `coi shell` was killed', () => {
+  it('`coi container delete --force` releases its host locks itself', async () => {
+    const ws = box.workspace('killed-delete');
+    const name = await killedShell(ws);
+    const hooks = join(ws, '.git/hooks');
+    expect(immutable(hooks)).toBe(true);
+    // No supervisor: the command alone must do it.
+    await stopDaemon();
+    const r = await box.run(['container', 'delete', '--force', name]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await exists(name)).toBe(false);
+    expect(immutable(hooks)).toBe(false);
+    expect(existsSync(join(box.coiDir, 'locks', `${name}.json`))).toBe(false);
+  });
+
+  it('the supervisor releases its host locks when it is deleted through the Incus API', async () => {
+    const ws = box.workspace('killed-api');
+    const name = await killedShell(ws);
+    const hooks = join(ws, '.git/hooks');
+    expect(immutable(hooks)).toBe(true);
+    // What `incus delete --force` does: a forced stop, then the DELETE.
+    await (await forceDelete(incus, name)).wait();
+    await until(() => !immutable(hooks), `the host locks of ${name} released`, 15_000);
+    expect(existsSync(join(box.coiDir, 'locks', `${name}.json`))).toBe(false);
+  });
+
+  it('the supervisor saves and deletes it when it powers itself off', async () => {
+    const ws = box.workspace('killed-poweroff');
+    const name = await killedShell(ws);
+    await typeLine(name, 'unattended');
+    await paneShows(name, /standin: got unattended/);
+    await asCode(name, ['sudo', 'poweroff']);
+    await until(async () => !(await exists(name)), `the supervisor to end ${name}`);
+    expect(immutable(join(ws, '.git/hooks'))).toBe(false);
+    const saved = (await listJson(ws)).saved_sessions?.filter((s) => s.Workspace === ws) ?? [];
+    expect(saved).toHaveLength(1);
+    const state = join(box.coiDir, 'sessions-claude', saved[0]!.ID, '.claude', 'standin-state');
+    expect(readFileSync(state, 'utf8')).toBe('unattended\n');
   });
 });
 

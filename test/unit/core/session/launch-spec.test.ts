@@ -42,6 +42,8 @@ describe('launch spec', () => {
       'user.coi.session_id': 'sid-1',
       'user.coi.code_user': 'code',
       'user.coi.profile': 'work',
+      // What the supervision checks before it ends a session that powered itself off.
+      'user.coi.launched_by': 'session',
       'security.nesting': 'true',
       'security.guestapi': 'false',
     });

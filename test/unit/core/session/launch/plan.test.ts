@@ -274,14 +274,23 @@ describe('planLaunch: resume', () => {
 });
 
 describe('planLaunch: security', () => {
-  it('the monitor daemon runs for monitoring or for the allowlist resolver', () => {
-    const off = { monitoring: { enabled: false } };
-    expect(planLaunch(facts(), request(off)).monitorDaemon).toBe(false);
-    expect(
-      planLaunch(facts(), request({ ...off, network: { mode: 'allowlist' } })).monitorDaemon,
-    ).toBe(true);
-    expect(planLaunch(facts(), request({ monitoring: { enabled: true } })).monitorDaemon).toBe(
-      true,
+  it('the monitor daemon runs for monitoring, the allowlist resolver or supervision', () => {
+    // A persistent session without host locks or monitoring needs no daemon.
+    const off = {
+      monitoring: { enabled: false },
+      container: { persistent: true },
+      security: { host_immutable: false },
+    };
+    const daemon = (overrides: ConfigOverrides) =>
+      planLaunch(facts(), request(overrides)).monitorDaemon;
+    expect(daemon(off)).toBe(false);
+    expect(daemon({ ...off, network: { mode: 'allowlist' } })).toBe(true);
+    expect(daemon({ ...off, monitoring: { enabled: true } })).toBe(true);
+    // Supervision: host locks to release, or an ephemeral session to end when it powers off.
+    expect(daemon({ ...off, security: { host_immutable: true } })).toBe(true);
+    expect(daemon({ ...off, container: { persistent: false } })).toBe(true);
+    expect(daemon({ ...off, security: { host_immutable: true, disable_protection: true } })).toBe(
+      false,
     );
   });
 
