@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Incus } from '../../../../src/incus/index.js';
 import { tmuxSessionName, workspaceHash } from '../../../../src/shared/naming.js';
-import pty from 'node-pty';
 import { forceDelete } from '../../../../src/core/container/force-delete.js';
 import { monitorPaths } from '../../../../src/security/monitor/paths.js';
 import { ask } from '../../../../src/security/monitor/singleton.js';
@@ -15,8 +14,6 @@ import { BASE_IMAGE, launchTestContainer, deleteTestContainer } from '../../../h
  * `coi shell --background` sessions with the stand-in agent (it speaks Claude Code's flags and
  * keeps its state in ~/.claude), driven through tmux inside the container as the code user.
  */
-
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 
 const CONFIG = `
 [tool]
@@ -367,32 +364,10 @@ describe('coi shell', () => {
   });
 });
 
-/** The CLI on a real pty, as a user at a terminal runs it. */
-function onTerminal(args: string[], cwd: string) {
-  const term = pty.spawn(process.execPath, [join(ROOT, 'bin', 'coi.js'), ...args], {
-    name: 'xterm-256color',
-    cols: 120,
-    rows: 40,
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: box.home, COI_CONTAINER_PREFIX: box.prefix },
-  });
-  let screen = '';
-  term.onData((d) => (screen += d));
-  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
-  const seen = async (pattern: RegExp) => {
-    const deadline = Date.now() + 30_000;
-    while (!pattern.test(screen)) {
-      if (Date.now() > deadline) throw new Error(`never saw ${pattern}; screen:\n${screen}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
-  return { term, exited, seen, screen: () => screen };
-}
-
 describe('coi shell on a terminal', () => {
   it('detaches with Ctrl-b d, and `coi attach` finds the session again', async () => {
     const ws = box.workspace('detach');
-    const shellTerm = onTerminal(['shell'], ws);
+    const shellTerm = box.terminal(['shell'], ws);
     try {
       await shellTerm.seen(/standin: started/);
       shellTerm.term.write('\x02d');
@@ -407,7 +382,7 @@ describe('coi shell on a terminal', () => {
     expect((await incus.instances.get(name)).value.status).toBe('Running');
 
     // The only session: attach needs no name.
-    const attach = onTerminal(['attach'], ws);
+    const attach = box.terminal(['attach'], ws);
     try {
       await attach.seen(/standin: started/);
       attach.term.write('\x02d');
@@ -420,7 +395,7 @@ describe('coi shell on a terminal', () => {
 
   it('attaches to the agent; `sudo poweroff` inside ends the session: saved, deleted', async () => {
     const ws = box.workspace('interactive');
-    const { term, exited, seen, screen: shown } = onTerminal(['shell'], ws);
+    const { term, exited, seen, screen: shown } = box.terminal(['shell'], ws);
     try {
       await seen(/standin: started/);
       term.write('hello\r');
@@ -442,7 +417,7 @@ describe('coi shell on a terminal', () => {
 
 /** A `coi shell` at a terminal, SIGKILLed once its agent runs: its session goes on unattended. */
 async function killedShell(ws: string): Promise<string> {
-  const { term, exited, seen } = onTerminal(['shell'], ws);
+  const { term, exited, seen } = box.terminal(['shell'], ws);
   try {
     await seen(/standin: started/);
     process.kill(term.pid, 'SIGKILL');
