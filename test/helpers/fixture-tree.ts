@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,20 @@ export class FixtureTree {
   remove(): void {
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** A fresh fake /proc and cgroup tree for each test of the file, removed after it. */
+export function perTestProcAndCgroup(): { proc: FixtureTree; cgroup: FixtureTree } {
+  const trees = {} as { proc: FixtureTree; cgroup: FixtureTree };
+  beforeEach(() => {
+    trees.proc = new FixtureTree();
+    trees.cgroup = new FixtureTree();
+  });
+  afterEach(() => {
+    trees.proc.remove();
+    trees.cgroup.remove();
+  });
+  return trees;
 }
 
 export interface FakeProcess {

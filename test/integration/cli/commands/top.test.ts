@@ -9,6 +9,7 @@ import {
   deleteTestContainer,
   launchTestContainer,
 } from '../../../helpers/testbed.js';
+import type { ContainerTopRow, ProcessTopRow } from '../../../../src/core/top/rows.js';
 
 /**
  * `coi top` on a real container kept busy from the inside (`yes`, a UDP stream to the bridge
@@ -41,24 +42,6 @@ afterAll(async () => {
   await box?.remove();
 });
 
-interface ContainerRow {
-  name: string;
-  alias?: string;
-  workspace?: string;
-  cpu_percent: number;
-  memory_mb: number;
-  net_tx_mb_per_sec: number;
-}
-
-interface ProcessRow {
-  container: string;
-  pid: number;
-  user: string;
-  cpu_percent: number;
-  memory_mb: number;
-  command: string;
-}
-
 /** utime + stime of a host process, in seconds. */
 function cpuSecondsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -76,7 +59,7 @@ describe('coi top', () => {
     const r = await box.run(['top', '--json', '-i', '1']);
     const counted = (await incusCpu()) - before;
     expect(r.code, r.stderr).toBe(0);
-    const row = (JSON.parse(r.stdout) as ContainerRow[]).find((x) => x.name === name);
+    const row = (JSON.parse(r.stdout) as ContainerTopRow[]).find((x) => x.name === name);
     expect(row).toMatchObject({ alias: 'toptest', workspace: WORKSPACE });
     expect(row!.cpu_percent).toBeGreaterThan(5);
     expect(row!.cpu_percent / 100).toBeLessThanOrEqual(counted + 0.01);
@@ -87,7 +70,7 @@ describe('coi top', () => {
   it("lists the container's processes under their host pids, found by alias", async () => {
     const first = await box.run(['top', 'toptest', '--json', '-i', '0.2']);
     expect(first.code, first.stderr).toBe(0);
-    const pid = (JSON.parse(first.stdout) as ProcessRow[]).find((p) => p.command === 'yes')?.pid;
+    const pid = (JSON.parse(first.stdout) as ProcessTopRow[]).find((p) => p.command === 'yes')?.pid;
     expect(pid, first.stdout).toBeDefined();
     // The pid is the host's: its /proc entry is that process, in that container's cgroup.
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toBe('yes\0');
@@ -97,7 +80,7 @@ describe('coi top', () => {
     const r = await box.run(['top', 'toptest', '--json', '-i', '1']);
     const counted = cpuSecondsOf(pid!) - before;
     expect(r.code, r.stderr).toBe(0);
-    const rows = JSON.parse(r.stdout) as ProcessRow[];
+    const rows = JSON.parse(r.stdout) as ProcessTopRow[];
     const yes = rows.find((p) => p.pid === pid)!;
     expect(yes).toMatchObject({ container: name, command: 'yes' });
     expect(yes.cpu_percent).toBeGreaterThan(5);

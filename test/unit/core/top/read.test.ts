@@ -1,23 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readContainer, readProcesses } from '../../../../src/core/top/read.js';
-import { FixtureTree, writeFakeProcess } from '../../../helpers/fixture-tree.js';
+import { perTestProcAndCgroup, writeFakeProcess } from '../../../helpers/fixture-tree.js';
 
-let proc: FixtureTree;
-let cgroup: FixtureTree;
-beforeEach(() => {
-  proc = new FixtureTree();
-  cgroup = new FixtureTree();
-});
-afterEach(() => {
-  proc.remove();
-  cgroup.remove();
-});
+const trees = perTestProcAndCgroup();
 
 describe('readContainer', () => {
   it("reads the cgroup, and the network through the container's init process", () => {
-    cgroup.write('lxc.payload.coi-a-1/cpu.stat', 'usage_usec 1000000\n');
-    proc.write('77/net/dev', 'h1\nh2\n  eth0: 10 0 0 0 0 0 0 0 20 0 0 0 0 0 0 0\n');
-    const paths = { proc: proc.root, cgroupRoot: cgroup.root };
+    trees.cgroup.write('lxc.payload.coi-a-1/cpu.stat', 'usage_usec 1000000\n');
+    trees.proc.write('77/net/dev', 'h1\nh2\n  eth0: 10 0 0 0 0 0 0 0 20 0 0 0 0 0 0 0\n');
+    const paths = { proc: trees.proc.root, cgroupRoot: trees.cgroup.root };
     expect(readContainer('coi-a-1', 77, paths)).toEqual({
       usage: { cpuSeconds: 1, memoryBytes: 0 },
       net: { rxBytes: 10, txBytes: 20 },
@@ -29,20 +20,20 @@ describe('readContainer', () => {
 
 describe('readProcesses', () => {
   beforeEach(() => {
-    writeFakeProcess(proc, 10, {
+    writeFakeProcess(trees.proc, 10, {
       container: 'coi-a-1',
       ticks: 150,
       rssKb: 4,
       uid: 1001000,
       argv: ['node', 'server.js'],
     });
-    writeFakeProcess(proc, 11, { container: 'coi-a-1', ticks: 1, comm: 'defunct' });
-    writeFakeProcess(proc, 12, { container: 'coi-b-1', ticks: 1, argv: ['other'] });
-    writeFakeProcess(proc, 13, { ticks: 1, argv: ['host'] });
+    writeFakeProcess(trees.proc, 11, { container: 'coi-a-1', ticks: 1, comm: 'defunct' });
+    writeFakeProcess(trees.proc, 12, { container: 'coi-b-1', ticks: 1, argv: ['other'] });
+    writeFakeProcess(trees.proc, 13, { ticks: 1, argv: ['host'] });
   });
 
   it('the first reading only takes CPU time, of the wanted containers', () => {
-    const found = readProcesses(new Set(['coi-a-1']), false, { proc: proc.root });
+    const found = readProcesses(new Set(['coi-a-1']), false, { proc: trees.proc.root });
     expect(found.sort((a, b) => a.pid - b.pid)).toEqual([
       { container: 'coi-a-1', pid: 10, cpuSeconds: 1.5, rssBytes: 0, command: '' },
       { container: 'coi-a-1', pid: 11, cpuSeconds: 0.01, rssBytes: 0, command: '' },
@@ -50,7 +41,7 @@ describe('readProcesses', () => {
   });
 
   it('the second also memory, owner and command (the name when argv is empty)', () => {
-    const found = readProcesses(new Set(['coi-a-1']), true, { proc: proc.root });
+    const found = readProcesses(new Set(['coi-a-1']), true, { proc: trees.proc.root });
     expect(found.sort((a, b) => a.pid - b.pid)).toEqual([
       {
         container: 'coi-a-1',

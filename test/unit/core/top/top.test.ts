@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseTopOptions, type TopFlags } from '../../../../src/core/top/options.js';
 import { runningByNameOrAlias, topPass } from '../../../../src/core/top/top.js';
 import { toCoiContainer } from '../../../../src/shared/coi-container.js';
 import { containerName } from '../../../../src/shared/naming.js';
 import { FakeIncus } from '../../../helpers/fake-incus.js';
-import { FixtureTree, writeFakeProcess } from '../../../helpers/fixture-tree.js';
+import { perTestProcAndCgroup, writeFakeProcess } from '../../../helpers/fixture-tree.js';
 
 /**
  * One pass of `coi top` over a fake Incus and fixture /proc and cgroup trees; the "sleep" between
@@ -16,16 +16,7 @@ const busy = containerName('/home/u/busy', 1, PREFIX);
 const idle = containerName('/home/u/idle', 1, PREFIX);
 const stopped = containerName('/home/u/old', 1, PREFIX);
 
-let proc: FixtureTree;
-let cgroup: FixtureTree;
-beforeEach(() => {
-  proc = new FixtureTree();
-  cgroup = new FixtureTree();
-});
-afterEach(() => {
-  proc.remove();
-  cgroup.remove();
-});
+const trees = perTestProcAndCgroup();
 
 const incus = () =>
   new FakeIncus([
@@ -35,9 +26,9 @@ const incus = () =>
   ]);
 
 function cgroupAt(name: string, cpuUsec: number, memory: number): void {
-  cgroup.write(`lxc.payload.${name}/cpu.stat`, `usage_usec ${cpuUsec}\n`);
-  cgroup.write(`lxc.payload.${name}/memory.current`, `${memory}\n`);
-  cgroup.write(`lxc.payload.${name}/memory.max`, 'max\n');
+  trees.cgroup.write(`lxc.payload.${name}/cpu.stat`, `usage_usec ${cpuUsec}\n`);
+  trees.cgroup.write(`lxc.payload.${name}/memory.current`, `${memory}\n`);
+  trees.cgroup.write(`lxc.payload.${name}/memory.max`, 'max\n');
 }
 
 async function pass(name: string | undefined, flags: TopFlags, advance: () => void) {
@@ -47,8 +38,8 @@ async function pass(name: string | undefined, flags: TopFlags, advance: () => vo
       incus: incus(),
       prefix: PREFIX,
       home: '/home/u',
-      proc: proc.root,
-      cgroupRoot: cgroup.root,
+      proc: trees.proc.root,
+      cgroupRoot: trees.cgroup.root,
       sleep: () => Promise.resolve(advance()),
     },
     opts,
@@ -90,17 +81,17 @@ describe('coi top, one pass', () => {
   });
 
   it("shows a container's processes by host pid, found by its alias", async () => {
-    writeFakeProcess(proc, 4242, {
+    writeFakeProcess(trees.proc, 4242, {
       container: busy,
       ticks: 0,
       rssKb: 1536,
       uid: 1001000,
       argv: ['yes'],
     });
-    writeFakeProcess(proc, 4300, { container: idle, ticks: 0, argv: ['sleep', '1000'] });
-    writeFakeProcess(proc, 999, { ticks: 0, argv: ['host-only'] });
+    writeFakeProcess(trees.proc, 4300, { container: idle, ticks: 0, argv: ['sleep', '1000'] });
+    writeFakeProcess(trees.proc, 999, { ticks: 0, argv: ['host-only'] });
     const text = await pass('api', {}, () =>
-      writeFakeProcess(proc, 4242, {
+      writeFakeProcess(trees.proc, 4242, {
         container: busy,
         ticks: 10_000,
         rssKb: 1536,
@@ -117,8 +108,8 @@ describe('coi top, one pass', () => {
   });
 
   it('--procs covers every running container, with a CONTAINER column', async () => {
-    writeFakeProcess(proc, 4242, { container: busy, ticks: 0, argv: ['yes'] });
-    writeFakeProcess(proc, 4300, { container: idle, ticks: 0, argv: ['sleep', '1000'] });
+    writeFakeProcess(trees.proc, 4242, { container: busy, ticks: 0, argv: ['yes'] });
+    writeFakeProcess(trees.proc, 4300, { container: idle, ticks: 0, argv: ['sleep', '1000'] });
     const rows = JSON.parse(await pass(undefined, { procs: true, json: true }, () => {})) as Array<{
       container: string;
       pid: number;
