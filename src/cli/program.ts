@@ -23,6 +23,7 @@ import { registerShell } from './commands/shell.js';
 import { registerShutdown } from './commands/shutdown.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerTmux } from './commands/tmux.js';
+import { registerTool } from './commands/tool.js';
 import { registerTop } from './commands/top.js';
 import { registerTui } from './commands/tui.js';
 import { registerUnfreeze } from './commands/unfreeze.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   });
   registerShell(program);
   registerRun(program);
+  registerTool(program);
   registerAttach(program);
   registerList(program);
   registerShutdown(program);

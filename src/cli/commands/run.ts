@@ -2,44 +2,95 @@ import type { Command } from 'commander';
 import { loginShellArgv, streamExec } from '../../core/container/exec.js';
 import type { ExecProcess } from '../../incus/exec.js';
 import { SessionLog } from '../../core/logs/session-log.js';
+import { coiRunScript } from '../../core/session/coi-run.js';
 import { endSession } from '../../core/session/end.js';
 import { launchSession, type Session } from '../../core/session/launch.js';
+import { headlessCommand } from '../../core/tools/command.js';
+import { readPrompt } from '../../core/tools/prompts.js';
+import { toolAdapter } from '../../core/tools/registry.js';
+import { codeHome } from '../../shared/instance-keys.js';
 import { withContext, type CliContext } from '../context.js';
 import { SignalCatcher } from '../signals.js';
 import { envMap } from '../options/env.js';
 import { addSessionOptions, configOverrides, type SessionFlags } from '../session-options.js';
+import { runTarget, type PromptFlags, type RunTarget } from './run-target.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+type RunFlags = SessionFlags & PromptFlags;
 
 export function registerRun(program: Command): void {
   addSessionOptions(
     program
       .command('run')
-      .description('run a command in a fresh ephemeral container and exit with its exit code')
+      .description(
+        'run a command (or the agent with a prompt) in a container and exit with its exit code',
+      )
       .argument(
-        '<command...>',
-        'one word: a shell command line (bash -lc); several: the exact argv, each word as given',
+        '[command...]',
+        'one word: a shell command line (bash -lc); several: the exact argv, each word as given; none: ./coi-run',
+      )
+      .option('--prompt <text>', 'run the agent headless (print mode) with this prompt')
+      .option('--prompt-file <path>', 'run the agent headless with the prompt in this file')
+      .option(
+        '--prompt-name <name>',
+        'run the agent headless with a named prompt ([prompts] or ~/.coi/prompts/NAME.md)',
       )
       // Everything from the command's first word on is the command's, its options included.
       .passThroughOptions(),
-  ).action(async (words: string[], flags: SessionFlags) => {
+  ).action(async (words: string[], flags: RunFlags) => {
+    const target = runTarget(words, flags);
     process.exitCode = await withContext(
       { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
-      (ctx) => runInFreshContainer(ctx, words, flags),
+      async (ctx) => runInContainer(ctx, await execution(ctx, target), flags),
     );
   });
 }
 
+/** The argv to run as the code user in /workspace, what to say first, and what it needs. */
+interface Execution {
+  argv: string[];
+  announce: string;
+  /** The agent runs: its context and settings files are written first. */
+  agent: boolean;
+}
+
+/** Decided before any container is made: a bad prompt or ./coi-run costs nothing. */
+async function execution(ctx: CliContext, target: RunTarget): Promise<Execution> {
+  if (target.kind === 'command') {
+    return {
+      argv: loginShellArgv(target.words),
+      announce: `Executing: ${target.words.join(' ')}`,
+      agent: false,
+    };
+  }
+  if (target.kind === 'script') {
+    const script = await coiRunScript(ctx.workspace);
+    return {
+      argv: loginShellArgv([shellQuote(script)]),
+      announce: `Executing: ${script}`,
+      agent: false,
+    };
+  }
+  const { config } = ctx.loaded;
+  const prompt = await readPrompt(target.source, config, ctx.coiDir);
+  const tool = toolAdapter(config.tool.name, config.tool.binary);
+  const argv = headlessCommand(config, { tool, home: codeHome(config.incus.code_user) }, prompt);
+  return {
+    argv: loginShellArgv(argv),
+    announce: `Running ${tool.adapter.name} headless`,
+    agent: true,
+  };
+}
+
 /**
- * Launches, runs, always deletes. A signal while the container is being made is remembered (the
- * launch finishes, the command is skipped, the container deleted); during the command it is
+ * Launches (or starts the stopped persistent container again), runs, then deletes the container,
+ * or stops it when it is persistent. A signal while the container is being made is remembered
+ * (the launch finishes, the command is skipped, the container ended); during the command it is
  * passed on to it. Either way the exit code is the command's, or 128+N for signal N.
  */
-async function runInFreshContainer(
-  ctx: CliContext,
-  words: string[],
-  flags: SessionFlags,
-): Promise<number> {
+async function runInContainer(ctx: CliContext, run: Execution, flags: RunFlags): Promise<number> {
   let proc: ExecProcess | undefined;
   const signals = new SignalCatcher();
   // A signal racing the command's own exit cannot be delivered, and needs not be.
@@ -56,19 +107,18 @@ async function runInFreshContainer(
       coiDir: ctx.coiDir,
       prefix: ctx.prefix,
       startTool: false,
-      ephemeral: true,
+      toolFiles: run.agent,
       onStep: say,
       attended: true,
     });
     if (signals.caught) return signals.exitCode();
     const live = session;
     const log = new SessionLog(ctx.coiDir, live.container);
-    const command = loginShellArgv(words);
-    say(`Executing: ${words.join(' ')}`);
+    say(run.announce);
     const code = await streamExec(
       live.container,
       () =>
-        ctx.incus.exec.start(live.container, command, {
+        ctx.incus.exec.start(live.container, run.argv, {
           user: live.codeUid,
           group: live.codeUid,
           account: { name: live.codeUser, home: live.home, shell: '/bin/bash' },
@@ -88,11 +138,15 @@ async function runInFreshContainer(
     return code;
   } finally {
     if (session) {
-      say(`Cleaning up container ${session.container}...`);
+      say(
+        session.persistent
+          ? `Stopping persistent container ${session.container} (kept for the next run)...`
+          : `Cleaning up container ${session.container}...`,
+      );
       await endSession(ctx.incus, session.container, {
         coiDir: ctx.coiDir,
         save: false,
-        keepPersistent: false,
+        keepPersistent: true,
       });
     }
     signals.release();

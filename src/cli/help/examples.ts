@@ -47,15 +47,22 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   },
   'coi run': {
     details:
-      'The container is ephemeral even where --persistent or [container] persistent say ' +
-      'otherwise: made for this command, deleted when it ends, nothing saved. One word is a shell command line (pipes, quotes and $VARS work); ' +
-      'several words are run as they are, one argument each. coi exits with the command’s exit ' +
-      'code (128+N when signal N ended it).',
+      'The container is ephemeral (made for this run, deleted when it ends, nothing saved) unless ' +
+      '--persistent or [container] persistent = true: then the stopped persistent container of ' +
+      'the slot is started again and stopped, not deleted, afterwards. One word is a shell command ' +
+      'line (pipes, quotes and $VARS work); several words are run as they are, one argument each; ' +
+      'no command runs the executable ./coi-run at the workspace root. coi exits with the ' +
+      'command’s exit code (128+N when signal N ended it).\n' +
+      '--prompt TEXT, --prompt-file PATH or --prompt-name NAME (one of them, and no command) run ' +
+      'the configured agent headless in its print mode (claude -p, codex exec, opencode run, ' +
+      'pi/omp -p, aider --message) and exit with its exit code. Named prompts come from ' +
+      '[prompts] NAME = "…" in the config, else ~/.coi/prompts/NAME.md. A prompt needs ' +
+      '[tool] permission_mode = "bypass": nobody is there to answer the agent’s questions.',
     examples: [
       ['coi run "npm test"', 'a shell command line'],
       ['coi run -- sh -c "exit 42"', 'exact arguments; coi exits 42'],
-      ['coi run -e CI=1 -- make check', 'with an environment variable'],
-      ['coi run --network open -- npm ci', 'this run with open network'],
+      ['coi run --prompt "fix the failing test"', 'the agent headless; coi exits with its code'],
+      ['coi run', 'the workspace’s executable ./coi-run'],
     ],
   },
   'coi attach': {
@@ -273,6 +280,26 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: [
       ['coi tmux capture coi-abc12345-1', 'the visible screen'],
       ['coi tmux capture coi-abc12345-1 | tail -n 5', 'its last lines'],
+    ],
+  },
+  'coi tool': {
+    examples: [
+      ['coi tool spec --prompt-file task.md --json', 'argv and environment, as JSON'],
+      ['coi tool spec -c coi-abc12345-1 --prompt-file task.md', 'for that container'],
+    ],
+  },
+  'coi tool spec': {
+    details:
+      'Nothing runs: it prints what `coi run --prompt-file` would run in that (running) session ' +
+      'container — the argv with the prompt in it, the environment, the uid and the working ' +
+      'directory — for another program to start with `incus exec`. --resume-latest and ' +
+      '--resume-id continue a conversation of the agent in that container.',
+    examples: [
+      ['coi tool spec --prompt-file task.md --json', 'for this workspace’s container, as JSON'],
+      [
+        'coi tool spec -c coi-abc12345-1 --prompt-file task.md --resume-latest',
+        'continue the newest conversation',
+      ],
     ],
   },
   'coi image': {

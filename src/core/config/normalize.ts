@@ -50,6 +50,9 @@ export function normalizeLayer<T extends ConfigLayer>(
       if (value !== undefined) data.paths[key] = expandHome(value, ctx.home);
     }
   }
+  if (data.tool?.context_file !== undefined) {
+    data.tool.context_file = expandHome(data.tool.context_file, ctx.home);
+  }
   for (const mount of data.mounts?.default ?? []) {
     mount.host = absolutePath(mount.host, ctx.workspace, ctx.home);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOOL_NAMES } from '../tools/registry.js';
 
 /**
  * The shape of coi's configuration. `configSchema` describes the effective (fully merged) config;
@@ -29,6 +30,9 @@ const containerPath = z
   .string()
   .refine((v) => v.startsWith('/'), 'an absolute path inside the container');
 const nonNegative = z.int().min(0);
+const setting = z.string().min(1).optional();
+/** A `[prompts]` name, also a file name below ~/.coi/prompts/. */
+export const PROMPT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
 const priority = z.int().min(0).max(10);
 
 const allowedDomain = z.string().superRefine((value, ctx) => {
@@ -96,11 +100,26 @@ export const configSchema = z.strictObject({
     }),
   }),
   tool: z.strictObject({
-    name: z.enum(['claude', 'opencode', 'pi']),
+    name: z.enum(TOOL_NAMES),
     binary: z.string().min(1).optional(),
     permission_mode: z.enum(['bypass', 'interactive']),
     auto_context: z.boolean(),
+    /** A host markdown file used as the sandbox context instead of coi's own text. */
+    context_file: homeOrAbsolute.optional(),
+    claude: z.strictObject({
+      model: setting,
+      effort_level: z.enum(['low', 'medium', 'high', 'xhigh', 'max', 'auto']).optional(),
+    }),
+    codex: z.strictObject({
+      model: setting,
+      reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']).optional(),
+    }),
   }),
+  /** Named prompts for `coi run --prompt-name NAME`. */
+  prompts: z.record(
+    z.string().regex(PROMPT_NAME, 'a prompt name ([a-zA-Z0-9._-], up to 64 characters)'),
+    z.string().min(1),
+  ),
   paths: z.strictObject({
     sessions_dir: homeOrAbsolute,
     storage_dir: homeOrAbsolute,

@@ -37,6 +37,8 @@ const RULES: Rule[] = [
   { key: 'security.protected_paths', weakens: any, why: 'replace the protected paths' },
   { key: 'git.writable_hooks', weakens: is(true), why: 'make git hooks writable' },
   { key: 'defaults.env_commands', weakens: any, why: 'run commands on the host' },
+  { key: 'tool.context_file', weakens: any, why: "read a host file into the agent's context" },
+  { key: 'prompts', weakens: any, why: 'define named prompts (they would run with full power)' },
   {
     key: 'defaults.forward_env',
     weakens: (value) => Array.isArray(value) && value.length > 0,

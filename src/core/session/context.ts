@@ -8,10 +8,19 @@ export interface SandboxContextInput {
   persistent: boolean;
   /** The profile's CONTEXT.md, appended under its own heading. */
   profileContext?: string;
+  /** `[tool] context_file`: the user's own text instead of coi's notes. */
+  text?: string;
 }
 
 /** `~/SANDBOX_CONTEXT.md`: what the agent should know about the machine it runs in. */
 export function sandboxContext(input: SandboxContextInput): string {
+  const lines = input.text !== undefined ? [input.text.trimEnd()] : builtIn(input);
+  if (input.profileContext?.trim())
+    lines.push('', '## Profile context', '', input.profileContext.trim());
+  return `${lines.join('\n')}\n`;
+}
+
+function builtIn(input: SandboxContextInput): string[] {
   const { config } = input;
   const network = {
     restricted:
@@ -19,7 +28,7 @@ export function sandboxContext(input: SandboxContextInput): string {
     allowlist: `allowlist: only these hosts are reachable: ${config.network.allowed_domains.join(', ')}`,
     open: 'open: no network filtering (still monitored)',
   }[config.network.mode];
-  const lines = [
+  return [
     '# Sandbox context',
     '',
     "You are running inside a coi sandbox: an isolated Incus system container, not the user's machine.",
@@ -33,7 +42,4 @@ export function sandboxContext(input: SandboxContextInput): string {
     '- Security monitoring may pause or stop this container on suspicious activity (reverse shells, secret scanning, metadata access, exfiltration).',
     '- `sudo poweroff` (or `close`) ends the session.',
   ];
-  if (input.profileContext?.trim())
-    lines.push('', '## Profile context', '', input.profileContext.trim());
-  return `${lines.join('\n')}\n`;
 }

@@ -33,9 +33,11 @@ export interface LaunchRequest {
   prefix: string;
   /**
    * Start the tool in tmux (coi shell), or leave the container ready for a command (coi run):
-   * then no context files are written.
+   * then no context files are written unless `toolFiles` asks for them.
    */
   startTool: boolean;
+  /** Write the tool's context and settings files without starting it (a headless prompt). */
+  toolFiles?: boolean;
   /** Forces an ephemeral container whatever the config says (coi run). */
   ephemeral?: boolean;
   /** Progress, one line each, worded as the Go coi words it where it has the same step. */

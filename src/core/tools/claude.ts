@@ -6,12 +6,21 @@ export const claude: ToolAdapter = {
   name: 'claude',
   defaultBinary: 'claude',
   stateDir: '.claude',
-  command(binary, { permissionMode, resume }) {
+  printMode: true,
+  command(binary, { permissionMode, resume, prompt }) {
     const argv = [binary];
     if (permissionMode === 'bypass') argv.push('--dangerously-skip-permissions');
     if (resume?.kind === 'latest') argv.push('--continue');
     if (resume?.kind === 'id') argv.push('--resume', resume.id);
+    if (prompt !== undefined) argv.push('-p', prompt);
     return argv;
+  },
+  // The environment rather than flags, so that an `incus exec` of another orchestrator gets them too.
+  environment({ model, effort }) {
+    return {
+      ...(model ? { ANTHROPIC_MODEL: model } : {}),
+      ...(effort ? { CLAUDE_CODE_EFFORT_LEVEL: effort } : {}),
+    };
   },
   homeFiles({ context }, current) {
     const path = '.claude/CLAUDE.md';

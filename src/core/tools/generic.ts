@@ -6,6 +6,7 @@ export function genericTool(binary: string): ToolAdapter {
     name: binary.split('/').pop() ?? binary,
     defaultBinary: binary,
     stateDir: undefined,
+    printMode: false,
     command: (bin) => [bin],
     homeFiles: () => [],
   };

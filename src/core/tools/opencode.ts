@@ -22,10 +22,13 @@ export const opencode: ToolAdapter = {
   name: 'opencode',
   defaultBinary: 'opencode',
   stateDir: '.local/share/opencode',
-  command(binary, { resume }) {
-    const argv = [binary];
+  printMode: true,
+  command(binary, { resume, prompt }) {
+    // `opencode run PROMPT` answers without its terminal UI and exits.
+    const argv = prompt === undefined ? [binary] : [binary, 'run'];
     if (resume?.kind === 'latest') argv.push('--continue');
     if (resume?.kind === 'id') argv.push('--session', resume.id);
+    if (prompt !== undefined) argv.push(prompt);
     return argv;
   },
   homeFiles({ context, permissionMode }, current) {

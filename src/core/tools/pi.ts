@@ -1,21 +1,33 @@
 import { withManagedBlock } from './managed-block.js';
 import type { ToolAdapter } from './types.js';
 
-/** pi: state under `~/.pi/agent`; `APPEND_SYSTEM.md` there is appended to its system prompt. */
-export const pi: ToolAdapter = {
-  name: 'pi',
-  defaultBinary: 'pi',
-  stateDir: '.pi/agent',
-  command(binary, { resume }) {
-    const argv = [binary];
-    if (resume?.kind === 'latest') argv.push('--continue');
-    if (resume?.kind === 'id') argv.push('--session', resume.id);
-    return argv;
-  },
-  homeFiles({ context }, current) {
-    const path = '.pi/agent/APPEND_SYSTEM.md';
-    return context === undefined
-      ? []
-      : [{ path, content: withManagedBlock(current(path), context) }];
-  },
-};
+/**
+ * pi and its fork omp (oh-my-pi) share their CLI: state under `~/.<dir>/agent`, whose
+ * `APPEND_SYSTEM.md` is appended to the system prompt; `-p` answers one prompt and exits. Neither
+ * asks permission for its tools, so there is no bypass flag.
+ */
+function piFamily(name: string, dir: string): ToolAdapter {
+  const stateDir = `${dir}/agent`;
+  return {
+    name,
+    defaultBinary: name,
+    stateDir,
+    printMode: true,
+    command(binary, { resume, prompt }) {
+      const argv = [binary];
+      if (resume?.kind === 'latest') argv.push('--continue');
+      if (resume?.kind === 'id') argv.push('--session', resume.id);
+      if (prompt !== undefined) argv.push('-p', prompt);
+      return argv;
+    },
+    homeFiles({ context }, current) {
+      const path = `${stateDir}/APPEND_SYSTEM.md`;
+      return context === undefined
+        ? []
+        : [{ path, content: withManagedBlock(current(path), context) }];
+    },
+  };
+}
+
+export const pi = piFamily('pi', '.pi');
+export const omp = piFamily('omp', '.omp');

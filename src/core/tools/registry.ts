@@ -1,13 +1,15 @@
+import { aider } from './aider.js';
 import { claude } from './claude.js';
+import { codex } from './codex.js';
 import { genericTool } from './generic.js';
 import { opencode } from './opencode.js';
-import { pi } from './pi.js';
+import { omp, pi } from './pi.js';
 import type { ToolAdapter } from './types.js';
 
-const TOOL_NAMES = ['claude', 'opencode', 'pi'] as const;
+export const TOOL_NAMES = ['claude', 'codex', 'opencode', 'pi', 'omp', 'aider'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
-const adapters: Record<ToolName, ToolAdapter> = { claude, opencode, pi };
+const adapters: Record<ToolName, ToolAdapter> = { claude, codex, opencode, pi, omp, aider };
 
 /**
  * The adapter for `[tool] name`; a known tool keeps its adapter with another `binary` (a wrapper or

@@ -8,7 +8,10 @@ describe('shell and run flags are validated before anything else', () => {
     [['shell', '--slot', '0'], 'invalid slot "0"'],
     [['shell', '--slot', '11'], 'invalid slot "11"'],
     [['shell', '--network', 'wide'], 'invalid network "wide" (use restricted, allowlist or open)'],
-    [['shell', '--tool', 'vim'], 'invalid tool "vim" (use claude, opencode or pi)'],
+    [
+      ['shell', '--tool', 'vim'],
+      'invalid tool "vim" (use claude, codex, opencode, pi, omp or aider)',
+    ],
     [['shell', '-e', 'NOVALUE'], 'invalid env "NOVALUE"'],
     [['shell', '--resume', '../x'], '--resume: "../x" is not a session id'],
     [['run', '--slot', '0', 'true'], 'invalid slot "0"'],

@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../../config/index.js';
 import { sandboxContext } from '../context.js';
 import { readHomeFile, writeHomeFiles } from '../inside.js';
 import type { LaunchRequest } from '../launch.js';
+import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
 
 /** `~/SANDBOX_CONTEXT.md` and the tool's native context and settings files. */
@@ -21,6 +22,7 @@ export async function writeContextFiles(
         container,
         persistent: plan.persistent,
         profileContext: await profileContext(req.loaded),
+        ...(config.tool.context_file ? { text: await contextFile(config.tool.context_file) } : {}),
       })
     : undefined;
   const homeOpts = { context, permissionMode: config.tool.permission_mode };
@@ -36,6 +38,16 @@ export async function writeContextFiles(
     ...(context ? [{ path: 'SANDBOX_CONTEXT.md', content: context }] : []),
     ...plan.tool.homeFiles(homeOpts, (path) => current.get(path)),
   ]);
+}
+
+async function contextFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new LaunchError(
+      `[tool] context_file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): fix the path or remove the key`,
+    );
+  }
 }
 
 async function profileContext(loaded: LoadedConfig): Promise<string | undefined> {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { allSettledOrThrow } from '../../../shared/revert.js';
+import { agentCommand } from '../../tools/command.js';
 import type { HostLocks } from '../host-locks.js';
 import { prepareContainer } from '../inside.js';
 import type { LaunchRequest } from '../launch.js';
@@ -55,8 +56,9 @@ export async function prepareSession(
       plan.codeUid,
     );
   }
-  if (!req.startTool) return;
+  if (!req.startTool && !req.toolFiles) return;
   await writeContextFiles(req, plan, started);
+  if (!req.startTool) return;
   step(`Starting ${plan.tool.name} in tmux...`);
   await startTmuxSession(incus, {
     container,
@@ -64,8 +66,9 @@ export async function prepareSession(
     home: plan.home,
     user: plan.codeUser,
     env: started.env,
-    command: plan.tool.command(plan.binary, {
-      permissionMode: config.tool.permission_mode,
+    command: agentCommand(config, {
+      tool: { adapter: plan.tool, binary: plan.binary },
+      home: plan.home,
       ...(req.resume ? { resume: req.resume } : {}),
     }),
   });

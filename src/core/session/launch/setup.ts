@@ -1,17 +1,21 @@
 import type { Config } from '../../config/index.js';
+import { toolEnvironment } from '../../tools/settings.js';
 import { sessionEnvironment } from '../environment.js';
 import type { InsideSetup } from '../inside.js';
 import type { LaunchRequest } from '../launch.js';
 import { hostTimezone } from '../timezone.js';
 import type { LaunchPlan } from './plan.js';
 
-/** The session's environment; env_commands run on the host now. */
-export function launchEnvironment(
-  req: Pick<LaunchRequest, 'loaded' | 'hostEnv' | 'cliEnv'>,
-  plan: LaunchPlan,
+/**
+ * The session's environment; env_commands run on the host now. The tool's settings
+ * (`[tool.claude] model` → ANTHROPIC_MODEL, …) come first, so that the user's own variables win.
+ */
+export async function launchEnvironment(
+  req: Pick<LaunchRequest, 'hostEnv' | 'cliEnv'> & { loaded: { config: Config } },
+  plan: Pick<LaunchPlan, 'codeUser' | 'sshAgentSocket' | 'tool'>,
 ): Promise<Record<string, string>> {
   const { config } = req.loaded;
-  return sessionEnvironment({
+  const env = await sessionEnvironment({
     config,
     hostEnv: req.hostEnv,
     codeUser: plan.codeUser,
@@ -19,6 +23,7 @@ export function launchEnvironment(
     sshAgent: plan.sshAgentSocket !== undefined,
     timezone: sessionTimezone(config),
   });
+  return { ...toolEnvironment(config, plan.tool), ...env };
 }
 
 /** The root-side set-up; a reused persistent container only needs to become ready again. */

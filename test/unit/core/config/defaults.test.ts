@@ -38,6 +38,13 @@ describe('built-in defaults (assets/config.default.toml)', () => {
       '.vscode',
     ]);
     expect(config.paths.sessions_dir).toBe(`${host.home}/.coi/sessions`);
-    expect(config.tool).toEqual({ name: 'claude', permission_mode: 'bypass', auto_context: true });
+    expect(config.tool).toEqual({
+      name: 'claude',
+      permission_mode: 'bypass',
+      auto_context: true,
+      claude: {},
+      codex: {},
+    });
+    expect(config.prompts).toEqual({});
   });
 });

@@ -94,9 +94,10 @@ describe('tool registry', () => {
   });
 
   it('uses the generic adapter for an unknown tool with a binary', () => {
-    const { adapter } = toolAdapter('aider', 'aider');
+    const { adapter } = toolAdapter('goose', 'goose');
     expect(adapter.stateDir).toBeUndefined();
-    expect(adapter.command('aider', { permissionMode: 'bypass' })).toEqual(['aider']);
+    expect(adapter.printMode).toBe(false);
+    expect(adapter.command('goose', { permissionMode: 'bypass' })).toEqual(['goose']);
   });
 
   it('refuses an unknown tool without a binary', () => {
