@@ -44,4 +44,14 @@ describe('sandbox context', () => {
     });
     expect(text).toContain('Protected paths are read-only: none.');
   });
+
+  it('uses the text of [tool] context_file instead of its own, still with the profile context', () => {
+    const text = sandboxContext({
+      ...base,
+      config: config(),
+      text: '# Mine\n\nBe careful.\n\n',
+      profileContext: 'Use pnpm.',
+    });
+    expect(text).toBe('# Mine\n\nBe careful.\n\n## Profile context\n\nUse pnpm.\n');
+  });
 });
