@@ -3,6 +3,9 @@ import { CoiError } from '../../shared/errors.js';
 import { toolSettings } from './settings.js';
 import type { ResumeRequest, ToolAdapter } from './types.js';
 
+/** Linux's limit on one argument (MAX_ARG_STRLEN), less a page for the rest of the argv. */
+const MAX_PROMPT_BYTES = 128 * 1024 - 4096;
+
 export interface AgentLaunch {
   tool: { adapter: ToolAdapter; binary: string };
   /** The code user's home in the container. */
@@ -39,6 +42,13 @@ export function headlessCommand(config: Config, launch: AgentLaunch, prompt: str
     throw new CoiError(
       `a prompt runs the agent unattended, which needs [tool] permission_mode = "bypass" (it is "${config.tool.permission_mode}"): set it in ~/.coi/config.toml or .coi/config.toml`,
       'config',
+    );
+  }
+  const bytes = Buffer.byteLength(prompt);
+  if (bytes > MAX_PROMPT_BYTES) {
+    throw new CoiError(
+      `the prompt is ${bytes} bytes; the agent gets it as one argument, which Linux limits to ${MAX_PROMPT_BYTES} bytes: shorten it, or put the long part in a workspace file the prompt names`,
+      'usage',
     );
   }
   return agentCommand(config, launch, prompt);

@@ -48,4 +48,14 @@ describe('the agent command from the config', () => {
       /goose has no print mode/,
     );
   });
+
+  it('refuses a prompt longer than one argv string may be (exit 2)', () => {
+    const tool = toolAdapter('claude');
+    expect(headlessCommand(config(), { tool, home }, 'x'.repeat(120_000)).at(-1)).toHaveLength(
+      120_000,
+    );
+    expect(() => headlessCommand(config(), { tool, home }, 'x'.repeat(130_000))).toThrow(
+      /the prompt is 130000 bytes/,
+    );
+  });
 });
