@@ -26,7 +26,9 @@ const shellQuote = (s: string) =>
   /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function registerTool(program: Command): void {
-  const tool = program.command('tool').description('how the configured agent starts headless in a container, for orchestrators');
+  const tool = program
+    .command('tool')
+    .description('how the configured agent starts headless in a container, for orchestrators');
   addFormatOptions(
     tool
       .command('spec')
