@@ -42,7 +42,9 @@ export function registerTool(program: Command): void {
       .requiredOption('--prompt-file <path>', 'the prompt, read from this host file')
       .option('--resume-latest', 'continue the agent’s newest conversation in the container')
       .option('--resume-id <id>', 'continue this conversation of the agent')
-      .addOption(globalOptions.workspace()),
+      .addOption(
+        globalOptions.workspace('workspace whose container is meant (without --container)'),
+      ),
   ).action(async (flags: SpecFlags) => {
     const format = outputFormat(flags);
     const resume = resumeOf(flags);
