@@ -1,3 +1,5 @@
+import { claudeManagedSettings } from './claude-settings.js';
+import { claudeHostFiles } from './host-files.js';
 import { withManagedBlock } from './managed-block.js';
 import type { ToolAdapter } from './types.js';
 
@@ -6,6 +8,8 @@ export const claude: ToolAdapter = {
   name: 'claude',
   defaultBinary: 'claude',
   stateDir: '.claude',
+  hostFiles: claudeHostFiles,
+  systemFiles: claudeManagedSettings,
   command(binary, { permissionMode, resume }) {
     const argv = [binary];
     if (permissionMode === 'bypass') argv.push('--dangerously-skip-permissions');

@@ -1,18 +1,9 @@
+import { opencodeHostFiles } from './host-files.js';
+import { parseJsonObject } from './json-object.js';
 import type { ToolAdapter } from './types.js';
 
 const CONFIG = '.config/opencode/opencode.json';
 const CONTEXT_REF = '~/SANDBOX_CONTEXT.md';
-
-function parseConfig(raw: string | undefined): Record<string, unknown> {
-  if (!raw) return {};
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    // Not JSON (opencode would not read it either): start from an empty config.
-    return {};
-  }
-}
 
 /**
  * opencode: state under `~/.local/share/opencode`; context through the `instructions` list of its
@@ -22,6 +13,7 @@ export const opencode: ToolAdapter = {
   name: 'opencode',
   defaultBinary: 'opencode',
   stateDir: '.local/share/opencode',
+  hostFiles: opencodeHostFiles,
   command(binary, { resume }) {
     const argv = [binary];
     if (resume?.kind === 'latest') argv.push('--continue');
@@ -29,7 +21,7 @@ export const opencode: ToolAdapter = {
     return argv;
   },
   homeFiles({ context, permissionMode }, current) {
-    const config = parseConfig(current(CONFIG));
+    const config = parseJsonObject(current(CONFIG));
     const instructions = Array.isArray(config.instructions)
       ? [...(config.instructions as unknown[])]
       : [];

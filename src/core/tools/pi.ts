@@ -1,4 +1,5 @@
 import { withManagedBlock } from './managed-block.js';
+import { piHostFiles } from './host-files.js';
 import type { ToolAdapter } from './types.js';
 
 /** pi: state under `~/.pi/agent`; `APPEND_SYSTEM.md` there is appended to its system prompt. */
@@ -6,6 +7,7 @@ export const pi: ToolAdapter = {
   name: 'pi',
   defaultBinary: 'pi',
   stateDir: '.pi/agent',
+  hostFiles: piHostFiles,
   command(binary, { resume }) {
     const argv = [binary];
     if (resume?.kind === 'latest') argv.push('--continue');

@@ -6,6 +6,7 @@ import type { LaunchRequest } from '../launch.js';
 import { SavedSessions } from '../saved-sessions.js';
 import { startTmuxSession } from '../tmux.js';
 import { writeContextFiles } from './context-files.js';
+import { copyInHostFiles } from './host-files.js';
 import type { LaunchPlan } from './plan.js';
 import { insideSetup } from './setup.js';
 
@@ -55,6 +56,8 @@ export async function prepareSession(
       plan.codeUid,
     );
   }
+  step(`Copying the ${plan.tool.name} login and settings...`);
+  await copyInHostFiles(req, plan, container);
   if (!req.startTool) return;
   await writeContextFiles(req, plan, started);
   step(`Starting ${plan.tool.name} in tmux...`);

@@ -78,14 +78,19 @@ describe('prepareSession', () => {
     const [root, tmux] = ran;
     expect(root!.opts.user).toBeUndefined();
     expect(root!.argv[2]).toContain(`hostname ${NAME}`);
-    // The context files went in between the two.
+    // The settings merged with coi's (~/.claude/settings.json, ~/.claude.json, the managed policy)
+    // and the context files went in between the two.
     const execs = incus.calls.filter((c) => c.startsWith('exec.run') || c.startsWith('files.push'));
     expect(execs).toEqual([
       `exec.run ${NAME}`,
       `files.push ${NAME}`,
       `files.push ${NAME}`,
+      `files.push ${NAME}`,
+      `files.push ${NAME}`,
+      `files.push ${NAME}`,
       `exec.run ${NAME}`,
     ]);
+    expect(file('/etc/claude-code/managed-settings.json')).toMatchObject({ uid: 0, mode: 0o644 });
     expect(tmux!.opts).toMatchObject({
       user: plan.codeUid,
       group: plan.codeUid,
