@@ -1,10 +1,10 @@
-import { chmod, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { IncusApi } from '../../../incus/index.js';
 import { sha256 } from './copy-in.js';
 import type { WriteBackRecord } from './write-back-records.js';
 
-const MAX_LOGIN_BYTES = 1 << 20;
+const MAX_LOGIN_BYTES = 16 << 20;
 
 /**
  * Writes back the logins the agent rotated inside: a copy that changed since it was copied in and
@@ -26,9 +26,11 @@ export async function writeBackLogins(
       maxBytes: MAX_LOGIN_BYTES,
     });
     if (sha256(bytes) === record.sha256) continue;
-    const host = await stat(record.host).catch(() => undefined);
-    if (!host?.isFile() || !(incusTimeMs(inside.modified) > host.mtimeMs)) continue;
-    await replaceAtomically(record.host, bytes, host.mode & 0o777);
+    // A symlinked login (kept with the dotfiles) stays a symlink: its target is replaced.
+    const target = await realpath(record.host).catch(() => undefined);
+    const host = target === undefined ? undefined : await stat(target);
+    if (!target || !host?.isFile() || !(incusTimeMs(inside.modified) > host.mtimeMs)) continue;
+    await replaceAtomically(target, bytes, host.mode & 0o777);
     written.push(record.host);
   }
   return written;

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
+  lstatSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -66,6 +68,14 @@ describe('writeBackLogins', () => {
     expect(readFileSync(host)).toEqual(ROTATED);
     expect(statSync(host).mode & 0o777).toBe(0o640);
     expect(readdirSync(dir)).toEqual(['.credentials.json']);
+  });
+
+  it('keeps a symlinked host login a symlink, replacing its target', async () => {
+    const link = join(dir, 'link.json');
+    symlinkSync(host, link);
+    expect(await writeBackLogins(incus, NAME, [{ ...record(), host: link }])).toEqual([link]);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(host)).toEqual(ROTATED);
   });
 
   it('leaves the host alone when nothing changed inside', async () => {
