@@ -1,6 +1,5 @@
-import { posix } from 'node:path';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { CredentialBundle } from '../../config/index.js';
 import type { HostFile, PermissionMode, ToolAdapter } from '../../tools/types.js';
 
