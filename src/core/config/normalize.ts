@@ -59,6 +59,11 @@ export function normalizeLayer<T extends ConfigLayer>(
   for (const socket of data.sockets ?? []) {
     socket.host = absolutePath(socket.host, ctx.workspace, ctx.home);
   }
+  for (const bundle of data.credentials ?? []) {
+    const toAbsolute = (host: string) => absolutePath(host, ctx.workspace, ctx.home);
+    bundle.host =
+      typeof bundle.host === 'string' ? toAbsolute(bundle.host) : bundle.host.map(toAbsolute);
+  }
   const build = data.container?.build;
   if (build?.script !== undefined) build.script = absolutePath(build.script, ctx.base, ctx.home);
 

@@ -80,6 +80,25 @@ const socketSchema = z.strictObject({
   env: envName.optional(),
 });
 
+const hostPath = z.string().min(1);
+
+/**
+ * Host files or directories copied into the session's home at every start (trusted files only).
+ * One host path goes to `container`; several go into the `container` directory by their names.
+ */
+const credentialSchema = z.strictObject({
+  host: z.union([hostPath, z.array(hostPath).min(1)]),
+  /** Absolute, or `~/…` for the code user's home. */
+  container: homeOrAbsolute,
+  /** Octal permission bits of the copied files. */
+  mode: z
+    .string()
+    .regex(/^0?[0-7]{3}$/, 'octal permission bits such as "0600"')
+    .default('0600'),
+  /** Write a file changed inside back to the host when the session ends (a rotated token). */
+  write_back: z.boolean().default(false),
+});
+
 export const configSchema = z.strictObject({
   defaults: z.strictObject({
     forward_env: z.array(envName),
@@ -208,11 +227,13 @@ export const configSchema = z.strictObject({
     default: z.array(mountSchema),
   }),
   sockets: z.array(socketSchema),
+  credentials: z.array(credentialSchema),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type Mount = z.infer<typeof mountSchema>;
 export type SocketForward = z.infer<typeof socketSchema>;
+export type CredentialBundle = z.infer<typeof credentialSchema>;
 
 /** Environment maps: merged key by key across layers, where "" removes the key. */
 export const MAP_KEYS = ['defaults.environment', 'defaults.env_commands'] as const;

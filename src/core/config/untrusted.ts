@@ -49,6 +49,11 @@ const RULES: Rule[] = [
     weakens: (value) => Array.isArray(value) && value.length > 0,
     why: 'forward host sockets',
   },
+  {
+    key: 'credentials',
+    weakens: (value) => Array.isArray(value) && value.length > 0,
+    why: 'copy host credentials into the session',
+  },
   { key: 'paths', weakens: any, why: 'choose where coi writes on the host' },
   { key: 'incus', weakens: any, why: 'change the Incus project, group or container user' },
   { key: 'monitoring.enabled', weakens: is(false), why: 'turn off monitoring' },

@@ -1,22 +1,36 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { CredentialBundle } from '../config/index.js';
+import { displayPath } from '../config/paths.js';
+import { toolAdapter } from '../tools/registry.js';
+import type { HostFile } from '../tools/types.js';
 import { ok, warn, type HealthCheck } from './types.js';
 
-/** Where each agent keeps its login on the host (relative to the home), and what replaces one. */
-const LOGINS: Record<string, { files: string[]; env: string[]; login: string }> = {
+/** What replaces a login file for each agent, and how to log in on the host. */
+const LOGINS: Record<string, { env: string[]; login: string }> = {
   claude: {
-    files: ['.claude/.credentials.json'],
     env: ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN'],
     login: 'run `claude` and /login',
   },
-  opencode: {
-    files: ['.local/share/opencode/auth.json'],
-    env: [],
-    login: 'run `opencode auth login`',
+  codex: { env: ['OPENAI_API_KEY'], login: 'run `codex login`' },
+  opencode: { env: [], login: 'run `opencode auth login`' },
+  pi: { env: [], login: 'run `pi` and /login' },
+  omp: { env: [], login: 'run `omp` and /login' },
+  aider: {
+    env: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'],
+    login: 'put an API key in ~/.aider.conf.yml or forward it with [defaults] forward_env',
   },
-  pi: { files: ['.pi/agent/auth.json'], env: [], login: 'run `pi` and /login' },
 };
+
+function hostFilesOf(tool: string): readonly HostFile[] {
+  try {
+    return toolAdapter(tool).adapter.hostFiles ?? [];
+  } catch {
+    // An unknown tool: the config check reports it; there is nothing to copy.
+    return [];
+  }
+}
 
 export interface LoginFacts {
   tool: string;
@@ -26,10 +40,12 @@ export interface LoginFacts {
   expected: string[];
   /** Forwarded environment variables that carry a key instead (names only). */
   forwarded: string[];
+  /** Every host file of the tool (logins and settings) found: each session gets a copy. */
+  copied: string[];
 }
 
 /** Presence only: the files are never opened, so nothing of their content can be shown. */
-export function loginVerdict(facts: LoginFacts, login: string) {
+export function loginVerdict(facts: Omit<LoginFacts, 'copied'>, login: string) {
   const details = { tool: facts.tool, files: facts.expected, login };
   if (facts.found.length)
     return ok(`${facts.tool}: logged in (${facts.found.join(', ')})`, details);
@@ -42,8 +58,14 @@ export function loginVerdict(facts: LoginFacts, login: string) {
   );
 }
 
-function loginFacts(tool: string, forwardEnv: readonly string[], home = homedir()): LoginFacts {
-  const known = LOGINS[tool] ?? { files: [], env: [] };
+/** Presence only (a non-empty file): nothing is opened, so no content can be shown. */
+export function loginFacts(
+  tool: string,
+  forwardEnv: readonly string[],
+  home = homedir(),
+  env: NodeJS.ProcessEnv = process.env,
+): LoginFacts {
+  const files = hostFilesOf(tool);
   const present = (rel: string) => {
     try {
       return statSync(join(home, rel)).size > 0;
@@ -52,11 +74,14 @@ function loginFacts(tool: string, forwardEnv: readonly string[], home = homedir(
       return false;
     }
   };
+  const shown = (f: HostFile) => `~/${f.path}`;
+  const logins = files.filter((f) => f.writeBack);
   return {
     tool,
-    expected: known.files.map((f) => `~/${f}`),
-    found: known.files.filter(present).map((f) => `~/${f}`),
-    forwarded: known.env.filter((name) => forwardEnv.includes(name) && !!process.env[name]),
+    expected: logins.map(shown),
+    found: logins.filter((f) => present(f.path)).map(shown),
+    forwarded: (LOGINS[tool]?.env ?? []).filter((name) => forwardEnv.includes(name) && !!env[name]),
+    copied: files.filter((f) => present(f.path)).map(shown),
   };
 }
 
@@ -68,7 +93,7 @@ export const loginChecks: HealthCheck[] = [
     run: (env) => {
       if (!('loaded' in env.config)) return warn('unknown: the configuration does not load');
       const { tool, defaults } = env.config.loaded.config;
-      const facts = loginFacts(tool.name, defaults.forward_env);
+      const facts = loginFacts(tool.name, defaults.forward_env, env.home);
       return loginVerdict(facts, LOGINS[tool.name]?.login ?? '');
     },
     manualFix: (r) =>
@@ -76,4 +101,42 @@ export const loginChecks: HealthCheck[] = [
         ? `log in on the host: ${String(r.details.login)}`
         : undefined,
   },
+  {
+    key: 'host_files',
+    name: 'Host files',
+    category: 'configuration',
+    run: (env) => {
+      if (!('loaded' in env.config)) return warn('unknown: the configuration does not load');
+      const { tool, defaults, credentials } = env.config.loaded.config;
+      const home = env.home ?? homedir();
+      return hostFilesVerdict(loginFacts(tool.name, defaults.forward_env, home), credentials, home);
+    },
+  },
 ];
+
+/**
+ * What each session gets copied from the host: the tool's files found (presence only) and the
+ * `[[credentials]]` bundles, warning about bundle paths that are missing.
+ */
+export function hostFilesVerdict(
+  facts: Pick<LoginFacts, 'tool' | 'copied'>,
+  bundles: readonly CredentialBundle[],
+  home: string,
+) {
+  const hosts = bundles.flatMap((b) => (typeof b.host === 'string' ? [b.host] : b.host));
+  const missing = hosts.filter((host) => !existsSync(host)).map((h) => displayPath(h, home));
+  const found = hosts.filter((host) => existsSync(host)).map((h) => displayPath(h, home));
+  const parts = [
+    facts.copied.length
+      ? `${facts.tool}: ${facts.copied.join(', ')}`
+      : `${facts.tool}: none found (sessions start without its login and settings)`,
+    ...(found.length ? [`[[credentials]]: ${found.join(', ')}`] : []),
+  ];
+  const details = { tool: facts.tool, copied: facts.copied, credentials: found };
+  const message = `copied into each session: ${parts.join('; ')}`;
+  if (missing.length === 0) return ok(message, details);
+  return warn(`${message}; [[credentials]] host paths missing: ${missing.join(', ')}`, {
+    ...details,
+    missing,
+  });
+}

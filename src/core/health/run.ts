@@ -54,7 +54,12 @@ export async function runHealth(opts: HealthOptions): Promise<HealthReport> {
   }
   const project = 'loaded' in config ? config.loaded.config.incus.project : undefined;
   const incus = Incus.local(project ? { project } : {});
-  const env: HealthEnv = { config, coiDir: opts.coiDir, prefix: opts.prefix };
+  const env: HealthEnv = {
+    config,
+    coiDir: opts.coiDir,
+    prefix: opts.prefix,
+    ...(opts.home ? { home: opts.home } : {}),
+  };
   try {
     try {
       env.server = await incus.server.get();

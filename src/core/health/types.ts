@@ -36,6 +36,8 @@ export interface HealthEnv {
   config: { loaded: LoadedConfig } | { error: string };
   coiDir: string;
   prefix: string;
+  /** The host user's home (default: this process's). */
+  home?: string;
 }
 
 export type OverallStatus = 'healthy' | 'degraded' | 'unhealthy';

@@ -6,6 +6,8 @@ import { resumeContainer } from '../container/resume.js';
 import { SessionLog } from '../logs/session-log.js';
 import { toolAdapter } from '../tools/registry.js';
 import { HostLocks } from './host-locks.js';
+import { writeBackLogins } from './host-copies/write-back.js';
+import { writeBackRecords } from './host-copies/write-back-records.js';
 import { releaseNetwork } from './network.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
 import { codeHome, readCoiKeys, type CoiKeys } from '../../shared/instance-keys.js';
@@ -44,6 +46,7 @@ export async function endSession(
   } catch (err) {
     if (!(err instanceof IncusNotFoundError)) throw err;
     await locks.release(container);
+    await writeBackRecords(opts.coiDir).forget(container);
     return { existed: false, deleted: false };
   }
   const keys = readCoiKeys(instance.config);
@@ -66,11 +69,19 @@ export async function endSession(
   }
   const keep = keys.persistent && opts.keepPersistent;
   await stop(incus, container, opts.graceSeconds);
-  if (!keep) await deleteIfThere(incus, container);
+  const log = new SessionLog(opts.coiDir, container);
+  const written = await writeBack(incus, container, opts.coiDir).catch((err: Error) => {
+    log.error(`writing the rotated logins back to the host failed: ${err.message}`);
+    return [];
+  });
+  if (!keep) {
+    await deleteIfThere(incus, container);
+    await writeBackRecords(opts.coiDir).forget(container);
+  }
   await releaseNetwork(incus, instance);
   await locks.release(container);
-  new SessionLog(opts.coiDir, container).info(
-    `Session ended: ${saved ? `saved to ${saved.dir}, ` : ''}container ${keep ? 'kept (stopped)' : 'deleted'}`,
+  log.info(
+    `Session ended: ${saved ? `saved to ${saved.dir}, ` : ''}${written.length ? `logins written back to ${written.join(', ')}, ` : ''}container ${keep ? 'kept (stopped)' : 'deleted'}`,
   );
   return { existed: true, ...(saved ? { saved } : {}), deleted: !keep };
 }
@@ -103,6 +114,18 @@ async function saveState(
     home,
     adapter.stateDir,
   );
+}
+
+/**
+ * The logins the agent rotated inside, written back to the host (after the stop, so nothing
+ * changes them meanwhile). Never from a container the threat responder froze or is killing.
+ */
+async function writeBack(incus: IncusApi, container: string, coiDir: string): Promise<string[]> {
+  const records = await writeBackRecords(coiDir).load(container);
+  if (records.length === 0) return [];
+  const { value } = await incus.instances.get(container).catch(() => ({ value: undefined }));
+  if (!value || readCoiKeys(value.config).frozenBy === 'threat') return [];
+  return writeBackLogins(incus, container, records);
 }
 
 /** Deletes a container; one that another coi process deleted meanwhile is fine. */

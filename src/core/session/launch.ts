@@ -30,6 +30,8 @@ export interface LaunchRequest {
   hostEnv: NodeJS.ProcessEnv;
   /** ~/.coi */
   coiDir: string;
+  /** The host user's home, whose agent logins are copied in (default: this process's home). */
+  hostHome?: string;
   prefix: string;
   /**
    * Start the tool in tmux (coi shell), or leave the container ready for a command (coi run):

@@ -2,6 +2,7 @@ import type { IncusApi } from '../../incus/index.js';
 import type { SupervisionHooks } from '../../security/monitor/supervisor.js';
 import { sessionClaims } from './claim.js';
 import { hostLocks } from './host-locks.js';
+import { writeBackRecords } from './host-copies/write-back-records.js';
 import { endStoppedSession, releaseStaleLocks } from './reconcile.js';
 
 /**
@@ -30,7 +31,11 @@ export function sessionSupervision(
     },
     async containerDown(container, how) {
       if ((await locks.release(container)) > 0) log(`released the host locks of ${container}`);
-      if (how === 'deleted') await claims.forget(container);
+      // A container deleted without its session ending (a threat kill) writes nothing back.
+      if (how === 'deleted') {
+        await claims.forget(container);
+        await writeBackRecords(coiDir).forget(container);
+      }
     },
     async resync() {
       for (const container of await releaseStaleLocks(incus, locks))

@@ -1,3 +1,4 @@
+import { aiderHostFiles } from './host-files.js';
 import { withManagedBlock } from './managed-block.js';
 import type { ToolAdapter } from './types.js';
 
@@ -13,6 +14,7 @@ export const aider: ToolAdapter = {
   defaultBinary: 'aider',
   stateDir: '.aider',
   printMode: true,
+  hostFiles: aiderHostFiles,
   command(binary, { permissionMode, resume, prompt, home, withContext }) {
     const argv = [binary];
     if (permissionMode === 'bypass') argv.push('--yes-always');

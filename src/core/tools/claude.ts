@@ -1,3 +1,5 @@
+import { claudeManagedSettings } from './claude-settings.js';
+import { claudeHostFiles } from './host-files.js';
 import { withManagedBlock } from './managed-block.js';
 import type { ToolAdapter } from './types.js';
 
@@ -7,6 +9,8 @@ export const claude: ToolAdapter = {
   defaultBinary: 'claude',
   stateDir: '.claude',
   printMode: true,
+  hostFiles: claudeHostFiles,
+  systemFiles: claudeManagedSettings,
   command(binary, { permissionMode, resume, prompt }) {
     const argv = [binary];
     if (permissionMode === 'bypass') argv.push('--dangerously-skip-permissions');

@@ -1,4 +1,5 @@
 import { withManagedBlock } from './managed-block.js';
+import { codexHostFiles } from './host-files.js';
 import type { CommandOptions, ToolAdapter } from './types.js';
 
 /** The flags `codex`, `codex resume` and `codex exec` all take. */
@@ -25,6 +26,7 @@ export const codex: ToolAdapter = {
   defaultBinary: 'codex',
   stateDir: '.codex',
   printMode: true,
+  hostFiles: codexHostFiles,
   command(binary, opts) {
     if (opts.prompt === undefined)
       return [binary, ...resumeArgs(opts.resume), ...sessionFlags(opts)];

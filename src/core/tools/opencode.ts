@@ -1,18 +1,9 @@
+import { opencodeHostFiles } from './host-files.js';
+import { parseJsonObject } from './json-object.js';
 import type { ToolAdapter } from './types.js';
 
 const CONFIG = '.config/opencode/opencode.json';
 const CONTEXT_REF = '~/SANDBOX_CONTEXT.md';
-
-function parseConfig(raw: string | undefined): Record<string, unknown> {
-  if (!raw) return {};
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    // Not JSON (opencode would not read it either): start from an empty config.
-    return {};
-  }
-}
 
 /**
  * opencode: state under `~/.local/share/opencode`; context through the `instructions` list of its
@@ -23,6 +14,7 @@ export const opencode: ToolAdapter = {
   defaultBinary: 'opencode',
   stateDir: '.local/share/opencode',
   printMode: true,
+  hostFiles: opencodeHostFiles,
   command(binary, { resume, prompt }) {
     // `opencode run PROMPT` answers without its terminal UI and exits.
     const argv = prompt === undefined ? [binary] : [binary, 'run'];
@@ -32,7 +24,7 @@ export const opencode: ToolAdapter = {
     return argv;
   },
   homeFiles({ context, permissionMode }, current) {
-    const config = parseConfig(current(CONFIG));
+    const config = parseJsonObject(current(CONFIG));
     const instructions = Array.isArray(config.instructions)
       ? [...(config.instructions as unknown[])]
       : [];

@@ -1,18 +1,20 @@
 import { withManagedBlock } from './managed-block.js';
-import type { ToolAdapter } from './types.js';
+import { ompHostFiles, piHostFiles } from './host-files.js';
+import type { HostFile, ToolAdapter } from './types.js';
 
 /**
  * pi and its fork omp (oh-my-pi) share their CLI: state under `~/.<dir>/agent`, whose
  * `APPEND_SYSTEM.md` is appended to the system prompt; `-p` answers one prompt and exits. Neither
  * asks permission for its tools, so there is no bypass flag.
  */
-function piFamily(name: string, dir: string): ToolAdapter {
+function piFamily(name: string, dir: string, hostFiles: readonly HostFile[]): ToolAdapter {
   const stateDir = `${dir}/agent`;
   return {
     name,
     defaultBinary: name,
     stateDir,
     printMode: true,
+    hostFiles,
     command(binary, { resume, prompt }) {
       const argv = [binary];
       if (resume?.kind === 'latest') argv.push('--continue');
@@ -29,5 +31,5 @@ function piFamily(name: string, dir: string): ToolAdapter {
   };
 }
 
-export const pi = piFamily('pi', '.pi');
-export const omp = piFamily('omp', '.omp');
+export const pi = piFamily('pi', '.pi', piHostFiles);
+export const omp = piFamily('omp', '.omp', ompHostFiles);

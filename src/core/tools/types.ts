@@ -28,6 +28,36 @@ export interface HomeFile {
   content: string;
 }
 
+/**
+ * A file of the host user's home that a session needs (a login, the tool's settings), copied into
+ * the container's home at every start, never mounted: the same path relative to both homes.
+ */
+export interface HostFile {
+  path: string;
+  /** Holds a secret: mode 0600 inside (others 0644). */
+  secret?: boolean;
+  /**
+   * A login the tool rotates (OAuth refresh): written back to the host when the session ends and
+   * the copy inside changed and is newer than the host's.
+   */
+  writeBack?: boolean;
+  /**
+   * What the container gets, made from the host's content (undefined when the host has none; then
+   * from what the container holds, e.g. a restored session); undefined writes nothing. Without it
+   * the host's bytes are copied as they are.
+   */
+  merge?: (
+    content: string | undefined,
+    opts: { permissionMode: PermissionMode },
+  ) => string | undefined;
+}
+
+/** A root-owned file outside the home (e.g. a managed policy the agent cannot change). */
+export interface SystemFile {
+  path: string;
+  content: string;
+}
+
 export interface HomeFilesOptions {
   context: string | undefined;
   permissionMode: PermissionMode;
@@ -53,4 +83,8 @@ export interface ToolAdapter {
    * file holds now (undefined when absent), so user content in it is kept.
    */
   homeFiles(opts: HomeFilesOptions, current: (path: string) => string | undefined): HomeFile[];
+  /** The host files a session needs, copied in at start (and on --resume, over the saved state). */
+  readonly hostFiles?: readonly HostFile[];
+  /** Root-owned files (mode 0644) written at start. */
+  systemFiles?(opts: { permissionMode: PermissionMode }): SystemFile[];
 }

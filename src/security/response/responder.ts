@@ -116,6 +116,11 @@ export class Responder {
 
   private async freeze(container: string): Promise<void> {
     await this.stopProcesses(container);
+    await this.markThreat(container);
+  }
+
+  /** Marks the container as the responder's: the control room shows it, nothing is written back. */
+  private async markThreat(container: string): Promise<void> {
     await this.opts.incus.instances.patch(container, {
       config: coiKeysConfig({ frozenBy: 'threat' }),
     });
@@ -138,6 +143,8 @@ export class Responder {
     const { instances } = this.opts.incus;
     try {
       await this.stopProcesses(container).catch(() => undefined);
+      // Whoever ends its session meanwhile (the attached `coi shell`) must not trust what is in it.
+      await this.markThreat(container).catch(() => undefined);
       await this.opts.releaseNetwork?.(container);
       await (await instances.stop(container, { force: true })).wait();
       if (this.opts.forensicsOnKill) await this.keepForensicCopy(container);

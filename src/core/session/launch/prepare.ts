@@ -7,6 +7,7 @@ import type { LaunchRequest } from '../launch.js';
 import { SavedSessions } from '../saved-sessions.js';
 import { startTmuxSession } from '../tmux.js';
 import { writeContextFiles } from './context-files.js';
+import { copyInHostFiles } from './host-files.js';
 import type { LaunchPlan } from './plan.js';
 import { insideSetup } from './setup.js';
 
@@ -56,6 +57,8 @@ export async function prepareSession(
       plan.codeUid,
     );
   }
+  step(`Copying the ${plan.tool.name} login and settings...`);
+  await copyInHostFiles(req, plan, container);
   if (!req.startTool && !req.toolFiles) return;
   await writeContextFiles(req, plan, started);
   if (!req.startTool) return;

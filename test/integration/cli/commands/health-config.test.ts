@@ -64,6 +64,7 @@ describe('coi health', () => {
       'disk_space',
       'monitoring_daemon',
       'tool_login',
+      'host_files',
     ])
       expect(report.checks[key]?.status, key).toMatch(/^(ok|warning|failed)$/);
     expect(report.checks.incus!.status).toBe('ok');
@@ -168,6 +169,10 @@ describe('coi health probes, login and monitor daemon', () => {
       expect(checks.tool_login).toMatchObject({
         status: 'ok',
         message: 'claude: logged in (~/.claude/.credentials.json)',
+      });
+      expect(checks.host_files).toMatchObject({
+        status: 'ok',
+        message: 'copied into each session: claude: ~/.claude/.credentials.json',
       });
       expect(r.stdout + r.stderr).not.toContain('SECRET-VALUE-42');
     } finally {

@@ -153,6 +153,52 @@ describe('workspace config is untrusted', () => {
     expect(config.incus.code_uid).toBe(1000);
   });
 
+  it('refuses [[credentials]] from the workspace, naming the file and key; the user file keeps its own', () => {
+    const host = makeHost();
+    host.write(
+      `${host.home}/.coi/config.toml`,
+      '[[credentials]]\nhost = "~/.aws"\ncontainer = "~/.aws"\n',
+    );
+    const file = host.write(
+      WORKSPACE_FILE(host.workspace),
+      '[[credentials]]\nhost = "~/.ssh/id_ed25519"\ncontainer = "/tmp/key"\nwrite_back = true\n',
+    );
+    const { config, warnings } = host.load();
+    expect(warnings).toEqual([
+      {
+        file,
+        key: 'credentials',
+        message:
+          `${file}: credentials = […] ignored: a workspace file cannot copy host credentials into the session; ` +
+          'set it in ~/.coi/config.toml if you trust this workspace',
+      },
+    ]);
+    expect(config.credentials).toEqual([
+      { host: join(host.home, '.aws'), container: '~/.aws', mode: '0600', write_back: false },
+    ]);
+  });
+
+  it('reads [[credentials]] from trusted files: several host paths, mode and write_back', () => {
+    const host = makeHost();
+    host.write(
+      `${host.home}/.coi/config.toml`,
+      '[[credentials]]\nhost = ["~/k/a.key", "/srv/b.key"]\ncontainer = "/etc/keys"\nmode = "0640"\nwrite_back = true\n',
+    );
+    expect(host.load().config.credentials).toEqual([
+      {
+        host: [join(host.home, 'k/a.key'), '/srv/b.key'],
+        container: '/etc/keys',
+        mode: '0640',
+        write_back: true,
+      },
+    ]);
+    host.write(
+      `${host.home}/.coi/config.toml`,
+      '[[credentials]]\nhost = "~/.aws"\ncontainer = "aws"\nmode = "rw"\n',
+    );
+    expect(host.loadError()).toMatch(/credentials\[0\]\.container[\s\S]*credentials\[0\]\.mode/);
+  });
+
   it('shows files under home with ~', () => {
     const host = makeHost();
     const workspace = join(host.home, 'src/app');

@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { loginVerdict } from '../../../../src/core/health/login-checks.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  hostFilesVerdict,
+  loginFacts,
+  loginVerdict,
+} from '../../../../src/core/health/login-checks.js';
 
 const claude = { tool: 'claude', expected: ['~/.claude/.credentials.json'] };
 
@@ -23,6 +30,60 @@ describe('agent login verdict', () => {
         files: ['~/.claude/.credentials.json'],
         login: 'run `claude`',
       },
+    });
+  });
+});
+
+describe('host files a session gets', () => {
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'coi-login-'));
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  const put = (rel: string, content = 'x') => {
+    mkdirSync(join(home, rel, '..'), { recursive: true });
+    writeFileSync(join(home, rel), content);
+  };
+
+  it("finds the tool's login and settings by presence, from its declaration", () => {
+    put('.claude/.credentials.json', '{"token":"SECRET"}');
+    put('.claude/settings.json');
+    put('.claude/CLAUDE.md', '');
+    expect(loginFacts('claude', [], home, {})).toEqual({
+      tool: 'claude',
+      expected: ['~/.claude/.credentials.json'],
+      found: ['~/.claude/.credentials.json'],
+      forwarded: [],
+      copied: ['~/.claude/.credentials.json', '~/.claude/settings.json'],
+    });
+    put('.codex/auth.json');
+    expect(loginFacts('codex', ['OPENAI_API_KEY'], home, { OPENAI_API_KEY: 'k' })).toMatchObject({
+      found: ['~/.codex/auth.json'],
+      forwarded: ['OPENAI_API_KEY'],
+    });
+  });
+
+  it('says what is copied, never a value, and warns about missing bundle paths', () => {
+    put('.aws/credentials');
+    const bundle = (host: string | string[]) => ({
+      host,
+      container: '~/x',
+      mode: '0600',
+      write_back: false,
+    });
+    const facts = { tool: 'pi', copied: ['~/.pi/agent/auth.json'] };
+    expect(hostFilesVerdict(facts, [bundle(join(home, '.aws'))], home)).toMatchObject({
+      status: 'ok',
+      message: 'copied into each session: pi: ~/.pi/agent/auth.json; [[credentials]]: ~/.aws',
+    });
+    expect(
+      hostFilesVerdict({ tool: 'pi', copied: [] }, [bundle([join(home, '.aws'), '/nope'])], home),
+    ).toMatchObject({
+      status: 'warning',
+      message:
+        'copied into each session: pi: none found (sessions start without its login and settings); ' +
+        '[[credentials]]: ~/.aws; [[credentials]] host paths missing: /nope',
     });
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sessionClaims } from '../../../../src/core/session/claim.js';
 import { hostLocks } from '../../../../src/core/session/host-locks.js';
+import { writeBackRecords } from '../../../../src/core/session/host-copies/write-back-records.js';
 import { sessionSupervision } from '../../../../src/core/session/supervision.js';
 import { containerName } from '../../../../src/shared/naming.js';
 import { FakeIncus } from '../../../helpers/fake-incus.js';
@@ -40,6 +41,23 @@ describe('sessionSupervision', () => {
 
     await hooks.containerDown(NAME, 'deleted');
     expect(await sessionClaims(dir).state(NAME)).toBe('unknown');
+  });
+
+  it('forgets the logins a deleted container could have written back (a threat kill ends nothing)', async () => {
+    const dir = coiDir();
+    const records = writeBackRecords(dir);
+    const login = {
+      host: '/h/.claude/.credentials.json',
+      container: '/c',
+      mode: 0o600,
+      sha256: 'x',
+    };
+    await records.save(NAME, [login]);
+    const hooks = sessionSupervision(new FakeIncus(), dir, () => undefined);
+    await hooks.containerDown(NAME, 'stopped');
+    expect(await records.load(NAME)).toEqual([login]);
+    await hooks.containerDown(NAME, 'deleted');
+    expect(await records.load(NAME)).toEqual([]);
   });
 
   it('ends a detached session that powered itself off and says so', async () => {

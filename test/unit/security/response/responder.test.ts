@@ -109,6 +109,17 @@ describe('Responder', () => {
     expect((await auditOf(CONTAINER)).map((r) => r.action)).toEqual(['killed']);
   });
 
+  it("marks a container it kills as the responder's before stopping it (nothing is written back)", async () => {
+    const marks: (string | undefined)[] = [];
+    await responder({
+      releaseNetwork: (container) => {
+        marks.push(incus.instances.all.get(container)?.config[COI_KEYS.frozenBy]);
+        return Promise.resolve();
+      },
+    }).handle(detection('critical'));
+    expect(marks).toEqual(['threat']);
+  });
+
   it('keeps no forensic copy when forensics_on_kill is off', async () => {
     const record = await responder({ forensicsOnKill: false }).handle(detection('critical'));
     expect(record?.action).toBe('killed');

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { ConfigOverrides } from '../../../../../src/core/config/index.js';
 import type { LaunchRequest } from '../../../../../src/core/session/launch.js';
 import type { LaunchFacts } from '../../../../../src/core/session/launch/facts.js';
@@ -46,6 +47,8 @@ export function launchRequest(
     cliEnv: {},
     hostEnv: {},
     coiDir,
+    // A host home with no agent logins: nothing of the real one is read.
+    hostHome: join(coiDir, 'host-home'),
     prefix: PREFIX,
     startTool: true,
     ...over,

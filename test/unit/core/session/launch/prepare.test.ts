@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConfigOverrides } from '../../../../../src/core/config/index.js';
 import { HostLocks } from '../../../../../src/core/session/host-locks.js';
+import { writeBackRecords } from '../../../../../src/core/session/host-copies/write-back-records.js';
 import { SessionSetupError } from '../../../../../src/core/session/inside.js';
 import type { LaunchRequest } from '../../../../../src/core/session/launch.js';
 import { planLaunch } from '../../../../../src/core/session/launch/plan.js';
@@ -78,14 +79,19 @@ describe('prepareSession', () => {
     const [root, tmux] = ran;
     expect(root!.opts.user).toBeUndefined();
     expect(root!.argv[2]).toContain(`hostname ${NAME}`);
-    // The context files went in between the two.
+    // The settings merged with coi's (~/.claude/settings.json, ~/.claude.json, the managed policy)
+    // and the context files went in between the two.
     const execs = incus.calls.filter((c) => c.startsWith('exec.run') || c.startsWith('files.push'));
     expect(execs).toEqual([
       `exec.run ${NAME}`,
       `files.push ${NAME}`,
       `files.push ${NAME}`,
+      `files.push ${NAME}`,
+      `files.push ${NAME}`,
+      `files.push ${NAME}`,
       `exec.run ${NAME}`,
     ]);
+    expect(file('/etc/claude-code/managed-settings.json')).toMatchObject({ uid: 0, mode: 0o644 });
     expect(tmux!.opts).toMatchObject({
       user: plan.codeUid,
       group: plan.codeUid,
@@ -104,6 +110,21 @@ describe('prepareSession', () => {
     const notes = file('/home/code/.claude/CLAUDE.md')!.content.toString();
     expect(notes.startsWith(USER_NOTES.trimEnd())).toBe(true);
     expect(notes).toContain('# Sandbox context');
+  });
+
+  it("copies the host's login in, even for coi run, and records it for the write-back", async () => {
+    const hostHome = join(coiDir, 'host-home');
+    mkdirSync(join(hostHome, '.claude'), { recursive: true });
+    writeFileSync(join(hostHome, '.claude/.credentials.json'), '{"token":"t"}');
+    const { plan } = await prepare({ over: { startTool: false, hostHome } });
+    expect(file('/home/code/.claude/.credentials.json')).toMatchObject({
+      uid: plan.codeUid,
+      mode: 0o600,
+      content: Buffer.from('{"token":"t"}'),
+    });
+    expect(await writeBackRecords(coiDir).load(NAME)).toMatchObject([
+      { host: join(hostHome, '.claude/.credentials.json'), mode: 0o600 },
+    ]);
   });
 
   it('coi run only sets the container up: no context files, no tmux', async () => {

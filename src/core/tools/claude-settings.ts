@@ -1,0 +1,76 @@
+import { jsonText, parseJsonObject } from './json-object.js';
+import type { PermissionMode, SystemFile } from './types.js';
+
+/**
+ * What of the host's `~/.claude.json` the CLI needs to start without onboarding: the onboarding
+ * and bypass-mode answers and the account's identity. Never the project history or anything else
+ * the host keeps there.
+ */
+const CLAUDE_JSON_KEYS = [
+  'hasCompletedOnboarding',
+  'lastOnboardingVersion',
+  'bypassPermissionsModeAccepted',
+  'oauthAccount',
+  'userID',
+  'primaryApiKey',
+  'customApiKeyResponses',
+  'theme',
+] as const;
+
+/** `~/.claude.json` reduced to CLAUDE_JSON_KEYS, onboarding done (and bypass accepted in bypass mode). */
+export function reduceClaudeJson(
+  content: string | undefined,
+  { permissionMode }: { permissionMode: PermissionMode },
+): string {
+  const host = parseJsonObject(content);
+  const kept = Object.fromEntries(
+    CLAUDE_JSON_KEYS.filter((key) => host[key] !== undefined).map((key) => [key, host[key]]),
+  );
+  return jsonText({
+    ...kept,
+    hasCompletedOnboarding: true,
+    ...(permissionMode === 'bypass' ? { bypassPermissionsModeAccepted: true } : {}),
+  });
+}
+
+/** coi's sandbox settings, as `~/.claude/settings.json` and the managed policy state them. */
+function sandboxSettings(permissionMode: PermissionMode): Record<string, unknown> {
+  return permissionMode === 'bypass'
+    ? { skipDangerousModePermissionPrompt: true, permissions: { defaultMode: 'bypassPermissions' } }
+    : { permissions: { disableBypassPermissionsMode: 'disable' } };
+}
+
+/**
+ * The user's `~/.claude/settings.json` with coi's sandbox settings merged in (key by key, the
+ * user's permission rules kept); without one, coi's alone.
+ */
+export function mergeClaudeSettings(
+  content: string | undefined,
+  { permissionMode }: { permissionMode: PermissionMode },
+): string {
+  const user = parseJsonObject(content);
+  const coi = sandboxSettings(permissionMode);
+  const permissions = {
+    ...(isTable(user.permissions) ? user.permissions : {}),
+    ...(coi.permissions as Record<string, unknown>),
+  };
+  return jsonText({ ...user, ...coi, permissions });
+}
+
+export const CLAUDE_MANAGED_SETTINGS = '/etc/claude-code/managed-settings.json';
+
+/**
+ * The managed policy, root-owned so the agent cannot change it: it wins over every settings file
+ * the agent can write (bypass stays without its prompt, or stays off in interactive mode).
+ */
+export function claudeManagedSettings({
+  permissionMode,
+}: {
+  permissionMode: PermissionMode;
+}): SystemFile[] {
+  return [{ path: CLAUDE_MANAGED_SETTINGS, content: jsonText(sandboxSettings(permissionMode)) }];
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { planHostCopies } from '../../../../../src/core/session/host-copies/plan.js';
+import { claude } from '../../../../../src/core/tools/claude.js';
+import { genericTool } from '../../../../../src/core/tools/generic.js';
+
+const base = { permissionMode: 'bypass' as const, hostHome: '/h/me', home: '/home/code' };
+
+describe('planHostCopies', () => {
+  it("puts the tool's files at the same place in the code user's home, secrets 0600", () => {
+    const copies = planHostCopies({ ...base, tool: claude, bundles: [] });
+    expect(copies.map((c) => [c.host, c.container, c.mode.toString(8), c.writeBack])).toEqual([
+      ['/h/me/.claude/.credentials.json', '/home/code/.claude/.credentials.json', '600', true],
+      ['/h/me/.claude/settings.json', '/home/code/.claude/settings.json', '644', false],
+      ['/h/me/.claude/settings.local.json', '/home/code/.claude/settings.local.json', '644', false],
+      ['/h/me/.claude/CLAUDE.md', '/home/code/.claude/CLAUDE.md', '644', false],
+      ['/h/me/.claude.json', '/home/code/.claude.json', '600', false],
+    ]);
+    // The merge is bound to the permission mode.
+    const settings = copies.find((c) => c.host.endsWith('settings.json'))!;
+    expect(JSON.parse(settings.merge!(undefined)!).skipDangerousModePermissionPrompt).toBe(true);
+  });
+
+  it('adds each [[credentials]] bundle: ~ is the code user home, several hosts go into a directory', () => {
+    const copies = planHostCopies({
+      ...base,
+      tool: genericTool('agent'),
+      bundles: [
+        { host: '/h/me/.aws', container: '~/.aws', mode: '0600', write_back: false },
+        {
+          host: ['/h/me/keys/ollama.key', '/h/me/keys/other.key'],
+          container: '/etc/keys',
+          mode: '640',
+          write_back: true,
+        },
+      ],
+    });
+    expect(copies).toEqual([
+      {
+        host: '/h/me/.aws',
+        container: '/home/code/.aws',
+        mode: 0o600,
+        writeBack: false,
+        origin: '[[credentials]] #1',
+      },
+      {
+        host: '/h/me/keys/ollama.key',
+        container: '/etc/keys/ollama.key',
+        mode: 0o640,
+        writeBack: true,
+        origin: '[[credentials]] #2',
+      },
+      {
+        host: '/h/me/keys/other.key',
+        container: '/etc/keys/other.key',
+        mode: 0o640,
+        writeBack: true,
+        origin: '[[credentials]] #2',
+      },
+    ]);
+  });
+});
