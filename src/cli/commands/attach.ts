@@ -3,11 +3,9 @@ import { createInterface } from 'node:readline/promises';
 import { codeUidOf } from '../../core/container/code-uid.js';
 import { listCoiContainers } from '../../core/container/list.js';
 import type { CoiContainer } from '../../shared/coi-container.js';
-import { codeHome } from '../../shared/instance-keys.js';
 import { tmuxSessionName } from '../../shared/naming.js';
-import { attachTerminal } from '../../core/session/attach.js';
+import { attachTerminal, enteringEnv } from '../../core/session/attach.js';
 import { hasTmuxSession } from '../../core/session/tmux.js';
-import { sanitizeTerm } from '../../core/session/environment.js';
 import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { globalOptions } from '../options/global.js';
@@ -55,11 +53,7 @@ export function registerAttach(program: Command): void {
         if (!process.stdin.isTTY) {
           throw usageError(`coi attach needs a terminal to attach to ${target.name}`);
         }
-        const env = {
-          TERM: sanitizeTerm(process.env.TERM),
-          HOME: codeHome(target.codeUser),
-          USER: target.codeUser,
-        };
+        const env = enteringEnv(target.codeUser);
         const command = flags.bash
           ? ['bash', '-l']
           : ['tmux', 'attach', '-t', tmuxSessionName(target.name)];

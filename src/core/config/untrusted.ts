@@ -37,6 +37,17 @@ const RULES: Rule[] = [
   { key: 'security.protected_paths', weakens: any, why: 'replace the protected paths' },
   { key: 'git.writable_hooks', weakens: is(true), why: 'make git hooks writable' },
   { key: 'defaults.env_commands', weakens: any, why: 'run commands on the host' },
+  { key: 'defaults.profile', weakens: any, why: 'choose the profile sessions start with' },
+  {
+    key: 'container.session_name',
+    weakens: any,
+    why: "take another session's identity (containers and saved sessions)",
+  },
+  {
+    key: 'tool.pre_launch',
+    weakens: (value) => (Array.isArray(value) ? value.length > 0 : true),
+    why: 'run commands before the agent starts',
+  },
   {
     key: 'defaults.forward_env',
     weakens: (value) => Array.isArray(value) && value.length > 0,

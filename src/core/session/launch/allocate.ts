@@ -40,7 +40,7 @@ export async function allocate(
     return { container: target.container, slot: target.slot, ip: target.ip };
   }
   if (target.note) req.onStep?.(target.note);
-  return createInFreeSlot(req, plan.bridge, target.image, revert, (name, slot, ipv4Address) =>
+  return createInFreeSlot(req, plan, target.image, revert, (name, slot, ipv4Address) =>
     buildLaunchSpec({
       name,
       image: target.image,
@@ -70,7 +70,7 @@ export async function allocate(
  */
 async function createInFreeSlot(
   req: AllocateRequest,
-  bridge: string,
+  { bridge, identity }: Pick<LaunchPlan, 'bridge' | 'identity'>,
   image: string,
   revert: Reverter,
   spec: (name: string, slot: number, ip: string) => InstanceCreateOptions,
@@ -78,12 +78,12 @@ async function createInFreeSlot(
   const locks = join(req.coiDir, 'locks');
   const wait = () =>
     req.onStep?.('Waiting for another coi launch of this workspace to pick its slot...');
-  const key = `${req.prefix}${workspaceHash(req.workspace)}`;
+  const key = `${req.prefix}${workspaceHash(identity)}`;
   return withLockFile(locks, key, { onWait: wait }, async () => {
     const taken = new Set(await req.incus.instances.names());
     for (;;) {
-      const slot = req.slot ?? lowestFreeSlot(req.workspace, taken, req.prefix);
-      const name = containerName(req.workspace, slot, req.prefix);
+      const slot = req.slot ?? lowestFreeSlot(identity, taken, req.prefix);
+      const name = containerName(identity, slot, req.prefix);
       if (req.slot !== undefined && taken.has(name)) throw slotTaken(slot, name);
       if (req.slot === undefined) req.onStep?.(`Auto-allocated slot ${slot}`);
       req.onStep?.(`Launching container ${name} from image ${image}...`);

@@ -38,6 +38,15 @@ describe('built-in defaults (assets/config.default.toml)', () => {
       '.vscode',
     ]);
     expect(config.paths.sessions_dir).toBe(`${host.home}/.coi/sessions`);
-    expect(config.tool).toEqual({ name: 'claude', permission_mode: 'bypass', auto_context: true });
+    expect(config.tool).toEqual({
+      name: 'claude',
+      permission_mode: 'bypass',
+      auto_context: true,
+      pre_launch: [],
+    });
+    expect(config.shell).toEqual({ use_tmux: true });
+    expect(config.container.alias).toBeUndefined();
+    expect(config.container.session_name).toBeUndefined();
+    expect(config.defaults.profile).toBeUndefined();
   });
 });
