@@ -41,9 +41,11 @@ export function registerShell(program: Command): void {
     .option('--background', 'start the session detached (attach later with `coi attach`)')
     .option('--debug', 'open bash instead of the agent')
     .option('--container <name>', 'enter this existing container as it is (no new session)')
-    .action(async (alias: string | undefined, flags: ShellFlags) => {
-      if (flags.container !== undefined) refuseWithContainer(alias, flags);
-      else if (alias !== undefined && flags.workspace !== undefined) {
+    .action(async (alias: string | undefined, flags: ShellFlags, command: Command) => {
+      // --workspace has a default ("."): only one given on the command line counts here.
+      const workspaceGiven = command.getOptionValueSource('workspace') === 'cli';
+      if (flags.container !== undefined) refuseWithContainer(alias, flags, workspaceGiven);
+      else if (alias !== undefined && workspaceGiven) {
         throw usageError(`give an alias or --workspace, not both ("${alias}" names a workspace)`);
       }
       const target = alias !== undefined && !flags.container ? aliasTarget(alias) : undefined;
@@ -59,7 +61,7 @@ export function registerShell(program: Command): void {
       const profile = flags.profile ?? target?.entry.profile;
       await withContext(
         {
-          workspace: target?.entry.workspace ?? flags.workspace,
+          workspace: target ? target.entry.workspace : flags.workspace,
           ...(profile ? { profile } : {}),
           defaultProfile: true,
           overrides: configOverrides(flags),
@@ -127,10 +129,14 @@ export function registerShell(program: Command): void {
 }
 
 /** `--container` enters a container as it is: flags that choose or make one do not apply. */
-function refuseWithContainer(alias: string | undefined, flags: ShellFlags): void {
+function refuseWithContainer(
+  alias: string | undefined,
+  flags: ShellFlags,
+  workspaceGiven: boolean,
+): void {
   const conflicts = [
     alias !== undefined ? `the alias "${alias}"` : undefined,
-    flags.workspace !== undefined ? '--workspace' : undefined,
+    workspaceGiven ? '--workspace' : undefined,
     flags.slot !== undefined ? '--slot' : undefined,
     flags.resume !== undefined || flags.continue !== undefined ? '--resume/--continue' : undefined,
     flags.persistent ? '--persistent' : undefined,
