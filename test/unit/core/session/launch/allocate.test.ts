@@ -9,7 +9,7 @@ import { allocate } from '../../../../../src/core/session/launch/allocate.js';
 import { LaunchError } from '../../../../../src/core/session/launch/launch-error.js';
 import { planLaunch } from '../../../../../src/core/session/launch/plan.js';
 import { COI_KEYS } from '../../../../../src/shared/instance-keys.js';
-import { containerName } from '../../../../../src/shared/naming.js';
+import { containerName, sessionIdentity } from '../../../../../src/shared/naming.js';
 import { Reverter } from '../../../../../src/shared/revert.js';
 import { FakeIncus, type SeededInstance } from '../../../../helpers/fake-incus.js';
 import { PREFIX, WORKSPACE, facts, launchRequest } from './fixtures.js';
@@ -137,6 +137,22 @@ describe('allocate: the slot', () => {
     await revert.fail();
     expect(incus.instances.all.has(name)).toBe(true);
     expect(incus.calls.filter((c) => c.startsWith('instances.create'))).toEqual([]);
+  });
+});
+
+describe('allocate: session_name and alias', () => {
+  it('names the container by [container] session_name instead of the workspace path, recording the alias', async () => {
+    const named = (slot: number) =>
+      containerName(sessionIdentity(WORKSPACE, 'shared'), slot, PREFIX);
+    incus = new FakeIncus([{ name: named(1) }, { name: slotName(2) }], [BRIDGE]);
+    const { placed } = await allocateNew({
+      overrides: { container: { session_name: 'shared', alias: 'proj' } },
+    });
+    expect(placed).toMatchObject({ container: named(2), slot: 2 });
+    expect(named(2)).not.toBe(slotName(2));
+    const created = incus.instances.all.get(named(2))!;
+    expect(created.config[COI_KEYS.alias]).toBe('proj');
+    expect(created.config[COI_KEYS.workspace]).toBe(WORKSPACE);
   });
 });
 
