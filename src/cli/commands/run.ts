@@ -24,7 +24,12 @@ export function registerRun(program: Command): void {
       .passThroughOptions(),
   ).action(async (words: string[], flags: SessionFlags) => {
     process.exitCode = await withContext(
-      { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
+      {
+        workspace: flags.workspace,
+        profile: flags.profile,
+        defaultProfile: true,
+        overrides: configOverrides(flags),
+      },
       (ctx) => runInFreshContainer(ctx, words, flags),
     );
   });

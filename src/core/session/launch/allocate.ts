@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { IncusConflictError } from '../../../incus/errors.js';
-import type { InstanceCreateOptions } from '../../../incus/instance-types.js';
+import type { DeviceMap, InstanceCreateOptions } from '../../../incus/instance-types.js';
+import { coiKeysConfig } from '../../../shared/instance-keys.js';
 import { withFreeAddress } from '../../../security/network/index.js';
 import { withLockFile } from '../../../shared/lock-file.js';
 import { containerName, lowestFreeSlot, workspaceHash } from '../../../shared/naming.js';
@@ -37,6 +38,7 @@ export async function allocate(
   const { target } = plan;
   if (target.kind === 'reuse') {
     req.onStep?.(`Reusing stopped persistent container on slot ${target.slot}`);
+    await followWorkspace(req, target.container);
     return { container: target.container, slot: target.slot, ip: target.ip };
   }
   if (target.note) req.onStep?.(target.note);
@@ -61,6 +63,29 @@ export async function allocate(
       ...(plan.sshAgentSocket ? { sshAgentSocket: plan.sshAgentSocket } : {}),
     }),
   );
+}
+
+/**
+ * A container of a `session_name` is one identity across checkouts: reused from another
+ * checkout, its workspace mount (and the protected paths over it) move to this one.
+ */
+async function followWorkspace(req: AllocateRequest, container: string): Promise<void> {
+  const { value } = await req.incus.instances.get(container);
+  const previous = value.devices.workspace?.source;
+  if (previous === undefined || previous === req.workspace) return;
+  const moved: DeviceMap = {};
+  for (const [name, device] of Object.entries(value.devices)) {
+    const source = device.source;
+    if (name !== 'workspace' && !name.startsWith('protect-')) continue;
+    if (source === undefined || !(source === previous || source.startsWith(`${previous}/`)))
+      continue;
+    moved[name] = { ...device, source: `${req.workspace}${source.slice(previous.length)}` };
+  }
+  req.onStep?.(`Mounting ${req.workspace} as /workspace (it was ${previous})`);
+  await req.incus.instances.patch(container, {
+    devices: moved,
+    config: coiKeysConfig({ workspace: req.workspace }),
+  });
 }
 
 /**

@@ -156,6 +156,47 @@ describe('allocate: session_name and alias', () => {
   });
 });
 
+describe('allocate: a session_name reused from another checkout', () => {
+  it('moves the workspace mount and its protected paths to this checkout', async () => {
+    const name = containerName(sessionIdentity(WORKSPACE, 'shared'), 1, PREFIX);
+    const old = '/old/checkout';
+    incus = new FakeIncus([
+      {
+        name,
+        status: 'Stopped',
+        config: { [COI_KEYS.persistent]: 'true', [COI_KEYS.workspace]: old },
+        devices: {
+          eth0: { type: 'nic', network: 'oldbr0', 'ipv4.address': '10.0.0.9' },
+          workspace: { type: 'disk', source: old, path: '/workspace', shift: 'true' },
+          'protect-0': { type: 'disk', source: `${old}/.git/hooks`, path: '/workspace/.git/hooks' },
+          'mount-0': { type: 'disk', source: `${old}/data`, path: '/data' },
+        },
+      },
+    ]);
+    const steps: string[] = [];
+    const req = launchRequest(
+      incus,
+      coiDir,
+      { container: { persistent: true, session_name: 'shared' } },
+      { onStep: (s) => steps.push(s) },
+    );
+    const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
+    expect((await allocate(req, plan, [], new Reverter())).container).toBe(name);
+    const { devices, config } = incus.instances.all.get(name)!;
+    expect(devices.workspace).toEqual({
+      type: 'disk',
+      source: WORKSPACE,
+      path: '/workspace',
+      shift: 'true',
+    });
+    expect(devices['protect-0']?.source).toBe(`${WORKSPACE}/.git/hooks`);
+    // A configured mount is not the workspace's: left as it is.
+    expect(devices['mount-0']?.source).toBe(`${old}/data`);
+    expect(config[COI_KEYS.workspace]).toBe(WORKSPACE);
+    expect(steps).toContain(`Mounting ${WORKSPACE} as /workspace (it was ${old})`);
+  });
+});
+
 describe('allocate: the address', () => {
   it('pins the highest address of the bridge subnet that no instance pins and no lease holds', async () => {
     const elsewhere: SeededInstance = {
