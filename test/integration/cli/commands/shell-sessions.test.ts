@@ -176,6 +176,31 @@ describe('[container] alias', () => {
   });
 });
 
+describe('[container] session_name', () => {
+  it('gives two checkouts one identity: the persistent container follows to the other checkout', async () => {
+    const one = box.workspace('named-one');
+    const two = box.workspace('named-two');
+    const file = join(box.root, 'named.toml');
+    writeFileSync(file, '[container]\nsession_name = "h4-shared"\npersistent = true\n');
+    const env = { COI_CONFIG: file };
+    const first = await box.run(['shell', '--background'], { cwd: one, env });
+    expect(first.code, first.stderr).toBe(0);
+    const name = /^Container: (\S+)$/m.exec(first.stderr)![1]!;
+    expect(name).toBe(containerName('session-name:h4-shared', 1, box.prefix));
+    await asCode(name, ['touch', '/home/code/kept-home']);
+    expect((await box.run(['shutdown', name], { cwd: one })).code).toBe(0);
+
+    writeFileSync(join(two, 'only-in-two'), 'two\n');
+    const second = await box.run(['shell', '--background'], { cwd: two, env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain(`Container: ${name}`);
+    expect(second.stderr).toContain(`Mounting ${two} as /workspace (it was ${one})`);
+    expect((await asCode(name, ['cat', '/workspace/only-in-two'])).stdout.toString()).toBe('two\n');
+    expect((await asCode(name, ['test', '-e', '/home/code/kept-home'])).exitCode).toBe(0);
+    await box.run(['kill', name, '--force']);
+  });
+});
+
 describe('[shell] use_tmux = false', () => {
   it('runs the agent on the terminal directly; the session ends with it', async () => {
     const ws = box.workspace('direct');
