@@ -1,8 +1,10 @@
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { IncusApi } from '../../incus/index.js';
 import { loadConfig } from '../config/index.js';
 import { DEFAULT_BUILD_ESTIMATE } from '../image/build-default.js';
 import { DEFAULT_IMAGE_ALIAS } from '../image/default-recipe.js';
+import { baseImageAlias, baseImageRecipe } from '../image/recipe.js';
+import { toolAdapter } from '../tools/registry.js';
 import { endSession } from '../session/end.js';
 import { launchSession } from '../session/launch.js';
 import { AckStore } from './acks.js';
@@ -17,6 +19,13 @@ export interface SlotImage {
   buildable: boolean;
   /** How long building it takes. */
   estimate: string;
+}
+
+/** The base image carries `binary` (a name on PATH or a path) as one of its recipe's files. */
+function baseImageHas(binary: string): boolean {
+  return Object.values(baseImageRecipe.files).some(
+    (file) => file.path === binary || posix.basename(file.path) === binary,
+  );
 }
 
 function missingImageText(image: SlotImage): string {
@@ -93,11 +102,18 @@ export class RoomActions extends ContainerActions {
    * coi-default would launch the base image, which has no agent (`claude: command not found`).
    */
   async slotImage(workspace: string): Promise<SlotImage> {
-    const { image } = loadConfig({ cwd: workspace, defaultProfile: true }).config.container;
-    const missing = !(await this.opts.incus.images.exists(image));
+    const { config } = loadConfig({ cwd: workspace, defaultProfile: true });
+    const { image } = config.container;
+    const { images } = this.opts.incus;
+    const binary = toolAdapter(config.tool.name, config.tool.binary).binary;
+    // The base image stands in for a missing coi-default; it only has the test stand-in agent.
+    const standIn =
+      image === DEFAULT_IMAGE_ALIAS &&
+      baseImageHas(binary) &&
+      (await images.exists(baseImageAlias()));
     return {
       image,
-      missing,
+      missing: !standIn && !(await images.exists(image)),
       buildable: image === DEFAULT_IMAGE_ALIAS,
       estimate: DEFAULT_BUILD_ESTIMATE,
     };

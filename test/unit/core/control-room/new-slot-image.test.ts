@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RoomActions } from '../../../../src/core/control-room/actions.js';
+import { baseImageAlias } from '../../../../src/core/image/recipe.js';
 import { FakeIncus } from '../../../helpers/fake-incus.js';
 
 let home: string;
@@ -42,10 +43,17 @@ describe('control room: the image of a new slot', () => {
   });
 
   it('never launches a slot without it (the base image has no agent): no container is made', async () => {
-    const { incus, room: actions } = room(['coi-base-bookworm-20269b09']);
+    const { incus, room: actions } = room([baseImageAlias()]);
     await expect(actions.newSlot(home)).rejects.toThrow(
       'coi-default is not built, so a new slot would have no agent: build it first',
     );
     expect(incus.calls.filter((c) => c.startsWith('instances.create'))).toEqual([]);
+  });
+
+  it('lets the base image stand in when the configured binary is its stand-in agent (the test bed)', async () => {
+    mkdirSync(join(home, '.coi'), { recursive: true });
+    writeFileSync(join(home, '.coi/config.toml'), '[tool]\nbinary = "coi-standin"\n');
+    expect((await room([baseImageAlias()]).room.slotImage(home)).missing).toBe(false);
+    expect((await room([]).room.slotImage(home)).missing).toBe(true);
   });
 });
