@@ -75,6 +75,8 @@ const NO_ACTIONS = {
   kill: async () => {},
   snapshot: async () => 'snap',
   newSlot: async () => 'slot',
+  slotImage: async () => ({ image: 'coi-default', missing: false, buildable: true, estimate: '' }),
+  buildImage: async () => 'coi-default',
   shutdown: async () => {},
   ack: async () => {},
 };

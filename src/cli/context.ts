@@ -16,6 +16,8 @@ export interface CliContext {
 export interface ContextOptions {
   workspace?: string;
   profile?: string;
+  /** Without `profile`, use `[defaults] profile` (session commands). */
+  defaultProfile?: boolean;
   overrides?: ConfigOverrides;
 }
 
@@ -34,6 +36,7 @@ function cliContext(opts: ContextOptions = {}): CliContext {
   const loaded = loadConfig({
     cwd: workspace,
     ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.defaultProfile ? { defaultProfile: true } : {}),
     ...(opts.overrides ? { overrides: opts.overrides } : {}),
   });
   for (const w of loaded.warnings) process.stderr.write(`Warning: ${w.message}\n`);

@@ -3,8 +3,9 @@ import { resolve } from 'node:path';
 import { CoiError, type ErrorKind } from './errors.js';
 
 /**
- * Names shared with the Go coi: a workspace owns up to ten containers `<prefix><hash8>-<slot>`,
- * where hash8 is the first 8 hex digits of SHA-256 over the absolute workspace path.
+ * Names shared with the Go coi: a session identity owns up to ten containers
+ * `<prefix><hash8>-<slot>`, where hash8 is the first 8 hex digits of SHA-256 over the identity:
+ * the absolute workspace path, or `session-name:<name>` with `[container] session_name`.
  */
 
 const DEFAULT_CONTAINER_PREFIX = 'coi-';
@@ -29,9 +30,23 @@ export function containerPrefix(env: NodeJS.ProcessEnv = process.env): string {
   return prefix;
 }
 
+const SESSION_NAME_IDENTITY = 'session-name:';
+
+/**
+ * What a session's containers are keyed on: its `session_name` (namespaced so that it never
+ * equals a path) when set, else the workspace. Every `workspace` parameter below takes either.
+ */
+export function sessionIdentity(workspace: string, sessionName?: string): string {
+  return sessionName ? `${SESSION_NAME_IDENTITY}${sessionName}` : resolve(workspace);
+}
+
 /** The absolute path is hashed as given: symlinks are deliberately not resolved. */
 export function workspaceHash(workspace: string): string {
-  return createHash('sha256').update(resolve(workspace)).digest('hex').slice(0, 8);
+  return createHash('sha256').update(identityKey(workspace)).digest('hex').slice(0, 8);
+}
+
+function identityKey(workspace: string): string {
+  return workspace.startsWith(SESSION_NAME_IDENTITY) ? workspace : resolve(workspace);
 }
 
 export function containerName(workspace: string, slot: number, prefix: string): string {
@@ -70,7 +85,7 @@ export function lowestFreeSlot(
   }
   for (let slot = 1; slot <= MAX_SLOTS; slot++) if (!taken.has(slot)) return slot;
   throw new NoFreeSlotError(
-    `all ${MAX_SLOTS} slots for ${resolve(workspace)} are in use ` +
+    `all ${MAX_SLOTS} slots for ${identityKey(workspace)} are in use ` +
       `(${prefix}${hash}-1 … -${MAX_SLOTS}); stop or delete one of them and try again`,
   );
 }

@@ -3,11 +3,9 @@ import { createInterface } from 'node:readline/promises';
 import { codeUidOf } from '../../core/container/code-uid.js';
 import { listCoiContainers } from '../../core/container/list.js';
 import type { CoiContainer } from '../../shared/coi-container.js';
-import { codeHome } from '../../shared/instance-keys.js';
 import { tmuxSessionName } from '../../shared/naming.js';
-import { attachTerminal } from '../../core/session/attach.js';
+import { attachTerminal, enteringEnv } from '../../core/session/attach.js';
 import { hasTmuxSession } from '../../core/session/tmux.js';
-import { sanitizeTerm } from '../../core/session/environment.js';
 import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { globalOptions } from '../options/global.js';
@@ -24,7 +22,7 @@ export function registerAttach(program: Command): void {
     .description(
       "attach to a session's tmux (no name: the only session, or the list to choose from)",
     )
-    .argument('[container]', 'container name')
+    .argument('[container]', 'container name, or alias ([container] alias; ALIAS-N for slot N)')
     .addOption(globalOptions.workspace('workspace (with --slot)'))
     .addOption(globalOptions.slot("this workspace's slot"))
     .option('--bash', 'open bash instead of the tmux session')
@@ -34,7 +32,7 @@ export function registerAttach(program: Command): void {
           (c) => c.status === 'Running',
         );
         const target = name
-          ? running.find((c) => c.name === name)
+          ? byNameOrAlias(running, name)
           : flags.slot !== undefined
             ? running.find((c) => c.workspace === ctx.workspace && c.slot === flags.slot)
             : await choose(running);
@@ -42,7 +40,7 @@ export function registerAttach(program: Command): void {
         if (!target) {
           throw new CliError(
             name
-              ? `container ${name} not found or not running (see \`coi list\`)`
+              ? `container ${name} not found or not running (see \`coi list\`: a container name or its alias)`
               : 'No active sessions',
           );
         }
@@ -55,11 +53,7 @@ export function registerAttach(program: Command): void {
         if (!process.stdin.isTTY) {
           throw usageError(`coi attach needs a terminal to attach to ${target.name}`);
         }
-        const env = {
-          TERM: sanitizeTerm(process.env.TERM),
-          HOME: codeHome(target.codeUser),
-          USER: target.codeUser,
-        };
+        const env = enteringEnv(target.codeUser);
         const command = flags.bash
           ? ['bash', '-l']
           : ['tmux', 'attach', '-t', tmuxSessionName(target.name)];
@@ -67,6 +61,27 @@ export function registerAttach(program: Command): void {
         await attachTerminal(ctx.incus, target.name, command, { uid, env });
       });
     });
+}
+
+/**
+ * The running container of that name, else of that alias (`ALIAS-N`: its slot N); an alias of
+ * several running slots must say which.
+ */
+function byNameOrAlias(running: CoiContainer[], name: string): CoiContainer | undefined {
+  const exact = running.find((c) => c.name === name);
+  if (exact) return exact;
+  const aliased = running.filter((c) => c.alias === name);
+  if (aliased.length > 1) {
+    throw usageError(
+      `alias ${name} has ${aliased.length} running slots (${aliased.map((c) => c.name).join(', ')}): ` +
+        `pick one with ${aliased.map((c) => `${name}-${c.slot}`).join(' or ')}`,
+    );
+  }
+  if (aliased[0]) return aliased[0];
+  const slotted = /^(.+)-(\d+)$/.exec(name);
+  return slotted
+    ? running.find((c) => c.alias === slotted[1] && c.slot === Number(slotted[2]))
+    : undefined;
 }
 
 /**

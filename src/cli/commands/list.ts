@@ -47,8 +47,8 @@ export function registerList(program: Command): void {
               persistent: c.persistent,
               ipv4: c.ipv4,
               pool: c.pool,
-              // Upstream's shape; coi has no aliases or published ports yet.
-              alias: '',
+              // Upstream's shape; coi has no published ports yet.
+              alias: c.alias,
               published_ports: [],
               workspace: c.workspace,
               slot: c.slot,
@@ -72,6 +72,7 @@ export function registerList(program: Command): void {
         for (const c of containers) {
           out.push(
             `  ${c.name} (${c.persistent ? 'persistent' : 'ephemeral'})`,
+            ...(c.alias ? [`    Alias: ${c.alias}`] : []),
             `    Status: ${c.status}`,
             `    IPv4: ${c.ipv4 || '-'}`,
             `    Created: ${c.createdAt}`,

@@ -42,7 +42,12 @@ export function registerRun(program: Command): void {
   ).action(async (words: string[], flags: RunFlags) => {
     const target = runTarget(words, flags);
     process.exitCode = await withContext(
-      { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
+      {
+        workspace: flags.workspace,
+        profile: flags.profile,
+        defaultProfile: true,
+        overrides: configOverrides(flags),
+      },
       async (ctx) => runInContainer(ctx, await execution(ctx, target), flags),
     );
   });

@@ -6,17 +6,23 @@ export function registerSetup(program: Command): void {
   program
     .command('setup')
     .description(
-      'install and start what coi needs on this host (idempotent): Incus, pool, bridge, base image',
+      'install and start what coi needs on this host (idempotent): Incus, pool, bridge, base image, ' +
+        'and coi-default (the agents’ image) when it is missing',
     )
     .option(
       '--test',
       'test bed: bridge NAT off and a guard table that keeps container traffic on the machine',
     )
-    .option('--no-image', 'skip building the base image')
-    .action(async (opts: { test?: boolean; image: boolean }) => {
+    .option('--no-image', 'skip building the base image (and coi-default)')
+    .option(
+      '--no-default-image',
+      'skip building coi-default (also skipped with --test: the test bed has its own image)',
+    )
+    .action(async (opts: { test?: boolean; image: boolean; defaultImage: boolean }) => {
       const report = await setupHost({
         test: !!opts.test,
         image: opts.image,
+        defaultImage: opts.defaultImage && !opts.test,
         progress: terminalProgress(),
       });
       const warnings = report.steps.filter((s) => s.status === 'warn').length;

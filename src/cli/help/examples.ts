@@ -37,12 +37,16 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   'coi shell': {
-    details: `Bare \`coi\` is \`coi shell\`.\n\n${EPHEMERAL_AND_PERSISTENT}`,
+    details:
+      `Bare \`coi\` is \`coi shell\`. When the workspace's slot 1 (or --slot N) already runs a ` +
+      'session, `coi shell` attaches to it instead of starting another; with `[shell] use_tmux = ' +
+      'false` the agent runs on this terminal directly and the session ends with it.' +
+      `\n\n${EPHEMERAL_AND_PERSISTENT}`,
     examples: [
-      ['coi shell', 'the agent in its container, attached to its tmux'],
-      ['coi shell --background', 'start detached; `coi attach` later'],
+      ['coi shell', 'the agent in its container, attached to its tmux (or back to it)'],
+      ['coi shell myproject', 'the workspace of `[container] alias = "myproject"`, from anywhere'],
+      ['coi shell --container coi-abc12345-1', 'enter that existing container as it is'],
       ['coi shell --resume', 'continue the newest saved session of this workspace'],
-      ['coi shell --persistent --slot 2', 'slot 2, kept after the session'],
     ],
   },
   'coi run': {
@@ -68,9 +72,9 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   'coi attach': {
     examples: [
       ['coi attach', 'the only session, or pick one from a list'],
-      ['coi attach coi-abc12345-1', 'that container’s session'],
+      ['coi attach coi-abc12345-1 --bash', 'a bash instead of that container’s tmux session'],
+      ['coi attach myproject-2', 'slot 2 of the alias myproject'],
       ['coi attach --slot 2', 'slot 2 of this workspace'],
-      ['coi attach coi-abc12345-1 --bash', 'a bash instead of the tmux session'],
     ],
   },
   'coi list': {

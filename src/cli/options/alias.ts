@@ -1,15 +1,27 @@
+import { AliasRegistry, type AliasTarget } from '../../core/session/aliases.js';
+import { coiDir } from '../context.js';
 import { usageError } from '../errors.js';
 
-/**
- * Whether `word` names a container alias (`coi shell ALIAS`, `coi ALIAS`). coi has no alias
- * registry yet, so no word does; the registry's lookup goes here.
- */
-export function isKnownAlias(_word: string): boolean {
-  return false;
+const registry = () => new AliasRegistry(coiDir());
+
+/** Whether `word` names a registered container alias (`coi shell ALIAS`, `coi ALIAS`). */
+export function isKnownAlias(word: string): boolean {
+  try {
+    return registry().resolve(word) !== undefined;
+  } catch {
+    // An unreadable registry knows no alias here; `coi shell ALIAS` reports it.
+    return false;
+  }
 }
 
-export function unknownAlias(word: string) {
-  return usageError(
-    `unknown alias "${word}": no container alias is registered (see \`coi --help\` for the commands)`,
+/** The workspace (and slot) `coi shell ALIAS` launches, or a usage error naming the aliases. */
+export function aliasTarget(word: string): AliasTarget {
+  const reg = registry();
+  const target = reg.resolve(word);
+  if (target) return target;
+  const known = Object.keys(reg.entries()).sort();
+  throw usageError(
+    `unknown alias "${word}": ${known.length ? `the registered container aliases are ${known.join(', ')}` : 'no container alias is registered yet'} ` +
+      '(a session of a workspace whose config sets `[container] alias` registers it; see `coi --help` for the commands)',
   );
 }

@@ -50,7 +50,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
     ink = render(
       <App
         store={store}
-        actions={tuiActions(room, terminal)}
+        actions={tuiActions(room, terminal, ctx)}
         passthrough={terminal.passthrough}
         terminal={terminal}
       />,

@@ -1,9 +1,17 @@
 import type { RoomActions } from '../../core/control-room/actions.js';
+import { buildRoomImage } from '../../core/control-room/build-image.js';
 import type { TerminalController, TuiActions } from '../../ui/index.js';
+import type { CliContext } from '../context.js';
 
 /** The dashboard's actions: container actions from core, attach through the terminal pane. */
-export function tuiActions(room: RoomActions, terminal: TerminalController): TuiActions {
+export function tuiActions(
+  room: RoomActions,
+  terminal: TerminalController,
+  ctx: Pick<CliContext, 'incus' | 'coiDir'>,
+): TuiActions {
   return {
+    slotImage: (workspace) => room.slotImage(workspace),
+    buildImage: (onProgress) => buildRoomImage(ctx.incus, ctx.coiDir, onProgress),
     attach: (name) => terminal.attach(name),
     pause: (name) => room.pause(name),
     resume: (name) => room.resume(name),

@@ -29,6 +29,11 @@ export interface LoadConfigOptions {
   etcDir?: string;
   /** Profile selected on the command line. */
   profile?: string;
+  /**
+   * Without `profile`, select `[defaults] profile` (session commands only, so that a misspelt
+   * default profile does not break `coi list` and friends).
+   */
+  defaultProfile?: boolean;
   /** Config keys set by command-line flags; applied last. */
   overrides?: ConfigOverrides;
   /** Built-in defaults; tests may point elsewhere. */
@@ -83,8 +88,10 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   if (env.COI_CONFIG) file('env', resolve(workspace, env.COI_CONFIG), true, true);
 
   let profile: LoadedProfile | undefined;
-  if (options.profile !== undefined) {
-    const loaded = profileLayers(options.profile, ctx);
+  const profileName =
+    options.profile ?? (options.defaultProfile ? defaultProfileName(layers) : undefined);
+  if (profileName !== undefined) {
+    const loaded = profileLayers(profileName, ctx);
     if (loaded.result) {
       layers.push(...loaded.result.layers);
       warnings.push(...loaded.result.warnings);
@@ -111,6 +118,12 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const crossIssues = crossCheck(config, origins);
   if (crossIssues.length > 0) throw new ConfigError(crossIssues);
   return { config, warnings, origins, ...(profile ? { profile } : {}) };
+}
+
+/** `[defaults] profile` of the last layer that sets it (workspace files cannot: sanitized). */
+function defaultProfileName(layers: Layer[]): string | undefined {
+  return layers.findLast((layer) => layer.data.defaults?.profile !== undefined)?.data.defaults
+    ?.profile;
 }
 
 /** Rules between keys, reported against the file that set the deciding key. */

@@ -30,9 +30,14 @@ const containerPath = z
   .string()
   .refine((v) => v.startsWith('/'), 'an absolute path inside the container');
 const nonNegative = z.int().min(0);
+/** `[container] alias` as the Go coi accepts it. */
+export const ALIAS_PATTERN = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
+export const PROFILE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
+/** `[container] session_name`: the same rule as profile names and session ids. */
+const SESSION_NAME = PROFILE_NAME;
 const setting = z.string().min(1).optional();
 /** A `[prompts]` name, also a file name below ~/.coi/prompts/. */
-export const PROMPT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
+export const PROMPT_NAME = PROFILE_NAME;
 const priority = z.int().min(0).max(10);
 
 const allowedDomain = z.string().superRefine((value, ctx) => {
@@ -104,6 +109,8 @@ export const configSchema = z.strictObject({
     forward_env: z.array(envName),
     environment: envMap,
     env_commands: envMap,
+    /** Profile used when the command line names none (trusted files only). */
+    profile: z.string().regex(PROFILE_NAME, 'a profile name').optional(),
   }),
   container: z.strictObject({
     image: z.string().min(1),
@@ -111,6 +118,16 @@ export const configSchema = z.strictObject({
     storage_pool: z.string(),
     shutdown_timeout: nonNegative,
     ready_timeout: z.int().min(1),
+    /** A short name for this workspace's sessions: `coi shell NAME` from any directory. */
+    alias: z
+      .string()
+      .regex(ALIAS_PATTERN, 'a letter, then letters, digits, "-" or "_" (at most 64)')
+      .optional(),
+    /** Replaces the workspace path as the session's identity (trusted files only). */
+    session_name: z
+      .string()
+      .regex(SESSION_NAME, 'letters, digits, ".", "_" and "-", starting with a letter or digit')
+      .optional(),
     build: z.strictObject({
       base: z.string().min(1).optional(),
       script: z.string().min(1).optional(),
@@ -133,6 +150,15 @@ export const configSchema = z.strictObject({
       model: setting,
       reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']).optional(),
     }),
+    /**
+     * Commands run inside the container (code user, /workspace) before the agent starts; one
+     * string or a list (trusted files only).
+     */
+    pre_launch: z.union([z.string().min(1), z.array(z.string().min(1))]),
+  }),
+  shell: z.strictObject({
+    /** false: the agent runs attached to this terminal directly, without tmux. */
+    use_tmux: z.boolean(),
   }),
   /** Named prompts for `coi run --prompt-name NAME`. */
   prompts: z.record(
@@ -269,8 +295,6 @@ const layerObject = partialConfig.extend({
     .extend({ image: z.string().min(1).optional(), persistent: z.boolean().optional() })
     .optional(),
 });
-
-export const PROFILE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
 
 const profileObject = layerObject.extend({
   inherits: z.string().regex(PROFILE_NAME, 'a profile name').optional(),

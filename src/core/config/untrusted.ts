@@ -39,6 +39,17 @@ const RULES: Rule[] = [
   { key: 'defaults.env_commands', weakens: any, why: 'run commands on the host' },
   { key: 'tool.context_file', weakens: any, why: "read a host file into the agent's context" },
   { key: 'prompts', weakens: any, why: 'define named prompts (they would run with full power)' },
+  { key: 'defaults.profile', weakens: any, why: 'choose the profile sessions start with' },
+  {
+    key: 'container.session_name',
+    weakens: any,
+    why: "take another session's identity (containers and saved sessions)",
+  },
+  {
+    key: 'tool.pre_launch',
+    weakens: (value) => (Array.isArray(value) ? value.length > 0 : true),
+    why: 'run commands before the agent starts',
+  },
   {
     key: 'defaults.forward_env',
     weakens: (value) => Array.isArray(value) && value.length > 0,

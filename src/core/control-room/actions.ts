@@ -1,12 +1,38 @@
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { IncusApi } from '../../incus/index.js';
 import { loadConfig } from '../config/index.js';
+import { DEFAULT_BUILD_ESTIMATE } from '../image/build-default.js';
+import { DEFAULT_IMAGE_ALIAS } from '../image/default-recipe.js';
+import { baseImageAlias, baseImageRecipe } from '../image/recipe.js';
+import { toolAdapter } from '../tools/registry.js';
 import { endSession } from '../session/end.js';
 import { launchSession } from '../session/launch.js';
 import { AckStore } from './acks.js';
 import { readCoiKeys } from '../../shared/instance-keys.js';
 import { resumeContainer, type ResumeIncus } from '../container/resume.js';
 import { createSnapshot, type SnapshotCreateIncus } from '../snapshot/snapshots.js';
+
+export interface SlotImage {
+  image: string;
+  missing: boolean;
+  /** coi-default: the control room can build it. */
+  buildable: boolean;
+  /** How long building it takes. */
+  estimate: string;
+}
+
+/** The base image carries `binary` (a name on PATH or a path) as one of its recipe's files. */
+function baseImageHas(binary: string): boolean {
+  return Object.values(baseImageRecipe.files).some(
+    (file) => file.path === binary || posix.basename(file.path) === binary,
+  );
+}
+
+function missingImageText(image: SlotImage): string {
+  return image.buildable
+    ? `${image.image} is not built, so a new slot would have no agent: build it first (\`coi build\`, ${image.estimate})`
+    : `image ${image.image} does not exist: build it with \`coi build\` or set another [container] image`;
+}
 
 export interface RoomActionsOptions {
   incus: IncusApi;
@@ -71,9 +97,36 @@ export class RoomActions extends ContainerActions {
     });
   }
 
-  /** Launches the workspace's configured tool in its lowest free slot, detached. */
+  /**
+   * The image a new slot of the workspace starts from, and whether it is missing: a missing
+   * coi-default would launch the base image, which has no agent (`claude: command not found`).
+   */
+  async slotImage(workspace: string): Promise<SlotImage> {
+    const { config } = loadConfig({ cwd: workspace, defaultProfile: true });
+    const { image } = config.container;
+    const { images } = this.opts.incus;
+    const binary = toolAdapter(config.tool.name, config.tool.binary).binary;
+    // The base image stands in for a missing coi-default; it only has the test stand-in agent.
+    const standIn =
+      image === DEFAULT_IMAGE_ALIAS &&
+      baseImageHas(binary) &&
+      (await images.exists(baseImageAlias()));
+    return {
+      image,
+      missing: !standIn && !(await images.exists(image)),
+      buildable: image === DEFAULT_IMAGE_ALIAS,
+      estimate: DEFAULT_BUILD_ESTIMATE,
+    };
+  }
+
+  /**
+   * Launches the workspace's configured tool in its lowest free slot, detached; never from a
+   * stand-in image without the agent.
+   */
   async newSlot(workspace: string): Promise<string> {
-    const loaded = loadConfig({ cwd: workspace });
+    const image = await this.slotImage(workspace);
+    if (image.missing) throw new Error(missingImageText(image));
+    const loaded = loadConfig({ cwd: workspace, defaultProfile: true });
     const session = await launchSession({
       incus: this.opts.incus,
       loaded,

@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { IncusClient } from '../../incus/client.js';
 import { NetworksApi } from '../../incus/networks.js';
+import { Incus } from '../../incus/index.js';
 import { buildBaseImage } from '../image/builder.js';
+import { buildDefaultImage, DEFAULT_BUILD_ESTIMATE } from '../image/build-default.js';
+import { DEFAULT_IMAGE_ALIAS } from '../image/default-recipe.js';
 import type { Progress } from '../progress.js';
 import { bridgeGateway } from '../../shared/instance-network.js';
 import { BRIDGE_NAME } from './bridge.js';
@@ -25,6 +28,11 @@ export interface HostSetupOptions {
   client?: IncusClient;
   /** Build the base image when missing (default on). */
   image?: boolean;
+  /**
+   * Also build coi-default, the image with the agents, when missing (default off; `coi setup`
+   * turns it on, so that a first start ends at a working agent). Later runs only check it.
+   */
+  defaultImage?: boolean;
 }
 
 export interface HostSetupReport {
@@ -33,6 +41,7 @@ export interface HostSetupReport {
   bridge: string;
   gateway: string;
   baseImage?: string;
+  defaultImage?: string;
 }
 
 /**
@@ -97,6 +106,39 @@ export async function setupHost(opts: HostSetupOptions): Promise<HostSetupReport
       message: `${built.alias} (${built.fingerprint.slice(0, 12)})`,
     });
   }
+  const defaultImage =
+    opts.image !== false && opts.defaultImage
+      ? await ensureDefaultImage(client, opts, report)
+      : undefined;
   if (!opts.client) await client.close();
-  return { steps, bridge, gateway, baseImage };
+  return { steps, bridge, gateway, baseImage, ...(defaultImage ? { defaultImage } : {}) };
+}
+
+/** coi-default as it is, or built now (saying first how long that takes). */
+async function ensureDefaultImage(
+  client: IncusClient,
+  opts: HostSetupOptions,
+  report: (step: StepResult) => void,
+): Promise<string> {
+  // Not closed here: the client belongs to setupHost.
+  const incus = new Incus(client);
+  if (!(await incus.images.exists(DEFAULT_IMAGE_ALIAS))) {
+    opts.progress.info(
+      `${DEFAULT_IMAGE_ALIAS}, the image the agents run in, is not built yet: building it now ` +
+        `(${DEFAULT_BUILD_ESTIMATE}; only this once, later starts just check it)`,
+    );
+  }
+  const built = await buildDefaultImage({
+    incus,
+    progress: opts.progress,
+    logPath: `${SETUP_LOG_DIR}/default-image-build.log`,
+  });
+  report({
+    name: 'default image',
+    status: built.built ? 'done' : 'ok',
+    message:
+      `${built.alias} (${built.fingerprint.slice(0, 12)})` +
+      (built.stale ? `; built from an older recipe: \`coi build --force\` rebuilds it` : ''),
+  });
+  return built.alias;
 }

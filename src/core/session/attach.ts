@@ -1,5 +1,7 @@
 import type { IncusApi } from '../../incus/index.js';
+import { codeHome } from '../../shared/instance-keys.js';
 import { runOnTerminal, type TerminalIo } from '../container/terminal.js';
+import { sanitizeTerm } from './environment.js';
 import { probeTmuxSession } from './tmux.js';
 
 export interface AttachOptions extends TerminalIo {
@@ -27,6 +29,11 @@ export function attachTerminal(
     },
     opts,
   );
+}
+
+/** The environment of a terminal entering a running container as its code user. */
+export function enteringEnv(codeUser: string, term = process.env.TERM): Record<string, string> {
+  return { TERM: sanitizeTerm(term), HOME: codeHome(codeUser), USER: codeUser };
 }
 
 export type AfterAttach = 'detached' | 'tmux-ended' | 'stopped';

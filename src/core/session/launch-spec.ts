@@ -52,6 +52,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       networkMode: config.network.mode,
       monitored: config.monitoring.enabled,
       launchedBy: 'session',
+      ...(config.container.alias ? { alias: config.container.alias } : {}),
       ...(config.network.mode === 'allowlist'
         ? { allowlist: parseAllowlist(config.network.allowed_domains).domains }
         : {}),

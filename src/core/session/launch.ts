@@ -6,12 +6,13 @@ import { Reverter, withUndoFailures } from '../../shared/revert.js';
 import type { LoadedConfig } from '../config/index.js';
 import { SessionLog } from '../logs/session-log.js';
 import type { ResumeRequest, ToolAdapter } from '../tools/types.js';
+import { AliasRegistry } from './aliases.js';
 import { sessionClaims } from './claim.js';
 import { HostLocks } from './host-locks.js';
 import { allocate } from './launch/allocate.js';
 import { gatherFacts } from './launch/facts.js';
 import { planLaunch, type LaunchPlan } from './launch/plan.js';
-import { prepareSession } from './launch/prepare.js';
+import { prepareSession, toolCommand } from './launch/prepare.js';
 import { launchEnvironment } from './launch/setup.js';
 import { startSessionContainer } from './launch/start.js';
 import { openGuard } from './network.js';
@@ -40,6 +41,11 @@ export interface LaunchRequest {
   startTool: boolean;
   /** Write the tool's context and settings files without starting it (a headless prompt). */
   toolFiles?: boolean;
+  /**
+   * The caller runs the tool on its own terminal (`[shell] use_tmux = false`): no tmux session is
+   * started, and `Session.command` is what to run.
+   */
+  direct?: boolean;
   /** Forces an ephemeral container whatever the config says (coi run). */
   ephemeral?: boolean;
   /** Progress, one line each, worded as the Go coi words it where it has the same step. */
@@ -65,6 +71,8 @@ export interface Session {
   env: Record<string, string>;
   /** True when an existing persistent container was started again. */
   reused: boolean;
+  /** The agent's argv (what tmux runs, or what a direct session runs itself). */
+  command: string[];
 }
 
 /**
@@ -83,6 +91,8 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
     },
   };
   const plan = planLaunch(await gatherFacts(req), req);
+  const alias = req.loaded.config.container.alias;
+  if (alias) new AliasRegistry(req.coiDir).register(alias, req.workspace, req.loaded.profile?.name);
   if (plan.restore) req.onStep?.(resumeLine(req.resume, plan.restore.session.session_id));
   // Host-side first (env_commands run here): a failure must not cost a container.
   const env = await launchEnvironment(req, plan);
@@ -101,7 +111,7 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
     req.onStep?.(`Applying the ${plan.policy.mode} network rules (${ip})...`);
     await secureContainer(req.incus, securing(req, plan, guard, { container, ip }), revert);
     await startSessionContainer(req, plan, container, locks, revert);
-    await prepareSession(req, plan, { container, slot, env, protectedPaths, locks });
+    await prepareSession(req, plan, { container, slot, env, protectedPaths, locks, log });
     revert.success();
     if (!req.attended) claim.release();
     return session(req, plan, { container, slot, env });
@@ -150,5 +160,6 @@ function session(
     codeUser: plan.codeUser,
     home: plan.home,
     reused: plan.target.kind === 'reuse',
+    command: toolCommand(req, plan),
   };
 }

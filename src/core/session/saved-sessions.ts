@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { FileTreeService } from '../../incus/interfaces.js';
-import { checkSessionId, isValidSessionId } from '../../shared/naming.js';
+import { checkSessionId, isValidSessionId, workspaceHash } from '../../shared/naming.js';
 
 /** `metadata.json` of a saved session, as Go coi writes it. */
 export interface SessionMetadata {
@@ -65,8 +65,14 @@ export class SavedSessions {
     });
   }
 
-  /** Saved sessions of a tool (or all tools), newest first, optionally of one workspace only. */
-  async list(opts: { tool?: string; workspace?: string } = {}): Promise<SavedSession[]> {
+  /**
+   * Saved sessions of a tool (or all tools), newest first, optionally of one workspace only, or
+   * of one `session_name` identity (its hash is in the container's name), whichever checkout.
+   */
+  async list(
+    opts: { tool?: string; workspace?: string; identity?: string } = {},
+  ): Promise<SavedSession[]> {
+    const hash = opts.identity !== undefined ? workspaceHash(opts.identity) : undefined;
     // Directories not made yet (nothing saved so far) hold no sessions.
     const tools = opts.tool
       ? [opts.tool]
@@ -88,6 +94,7 @@ export class SavedSessions {
         // session that cannot be resumed, so not listed.
         if (typeof meta?.session_id !== 'string' || !isValidSessionId(meta.session_id)) continue;
         if (opts.workspace && meta.workspace !== opts.workspace) continue;
+        if (hash && /([a-f0-9]{8})-\d+$/.exec(meta.container_name ?? '')?.[1] !== hash) continue;
         sessions.push({ ...meta, tool: meta.tool ?? tool, dir });
       }
     }

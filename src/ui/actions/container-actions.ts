@@ -2,6 +2,7 @@ import { flaggedInstances } from '../state/alert-selectors.js';
 import type { TuiStore } from '../state/store.js';
 import type { SlotInstance } from '../state/types.js';
 import { deriveView, selectedAlert, selectedWorkspace, targetInstance } from '../state/view.js';
+import type { SlotImageInfo } from './tui-actions.js';
 import type { PreparedAction } from '../keys/command.js';
 import type { CommandContext } from '../keys/context.js';
 import { runAction, runBulk } from './run-action.js';
@@ -144,12 +145,60 @@ export function newSlot(ctx: CommandContext): void {
     });
     return;
   }
-  void runAction(ctx.store, {
+  void startSlot(ctx, workspace);
+}
+
+/** A new slot, unless its image is missing: then the status line says so and how to build it. */
+async function startSlot(ctx: CommandContext, workspace: string): Promise<void> {
+  let image: SlotImageInfo;
+  try {
+    image = await ctx.actions.slotImage(workspace);
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    ctx.store
+      .getState()
+      .setStatus({ tone: 'error', text: `New slot in ${workspace} failed: ${text}` });
+    return;
+  }
+  if (image.missing) {
+    ctx.store.getState().setStatus({
+      tone: 'error',
+      text: image.buildable
+        ? `${image.image} is not built, so a new slot would have no agent: press B to build it (${image.estimate})`
+        : `Image ${image.image} does not exist: build it with \`coi build\` or set another [container] image`,
+    });
+    return;
+  }
+  await runAction(ctx.store, {
     doing: `Starting a new slot in ${workspace}…`,
     call: () => ctx.actions.newSlot(workspace),
     done: (name) => `Started ${name} in ${workspace}`,
     failed: `New slot in ${workspace} failed`,
   });
+}
+
+/** Builds the agents' image on this host, asked first: it takes minutes. */
+export function buildImage(ctx: CommandContext): PreparedAction {
+  return {
+    consequence: {
+      title: 'Build the agents’ image?',
+      lines: [
+        'coi-default (the image new slots start from, with the agents) is built on this host.',
+        'That takes minutes; the control room stays usable and the status line shows progress.',
+      ],
+      confirmLabel: 'Build',
+    },
+    run: () =>
+      void runAction(ctx.store, {
+        doing: 'Building coi-default…',
+        call: () =>
+          ctx.actions.buildImage((line) =>
+            ctx.store.getState().setStatus({ tone: 'info', text: `Building coi-default: ${line}` }),
+          ),
+        done: (image) => `Built ${image}: press n for a new slot`,
+        failed: 'Building coi-default failed',
+      }),
+  };
 }
 
 function ackIds(state: TuiStore, ids: string[], label: string, ctx: CommandContext): void {

@@ -1,3 +1,13 @@
+/** The image a new slot of a workspace would start from. */
+export interface SlotImageInfo {
+  image: string;
+  missing: boolean;
+  /** The control room can build it (coi-default). */
+  buildable: boolean;
+  /** How long building it takes, e.g. "about 10 minutes". */
+  estimate: string;
+}
+
 /**
  * What the dashboard can ask the outside world to do. The UI never talks to Incus; the caller
  * implements this over core. Every method resolves when done or rejects with a message the status
@@ -13,6 +23,10 @@ export interface TuiActions {
   snapshot(name: string): Promise<string>;
   /** Resolves with the new container's name. */
   newSlot(workspace: string): Promise<string>;
+  /** Asked before a new slot: a slot from a missing image is never launched. */
+  slotImage(workspace: string): Promise<SlotImageInfo>;
+  /** Builds the agents' image (coi-default), reporting progress lines; resolves to its name. */
+  buildImage(onProgress: (line: string) => void): Promise<string>;
   shutdown(name: string): Promise<void>;
   ack(alertId: string): Promise<void>;
 }

@@ -229,6 +229,18 @@ export const COMMANDS: readonly Command[] = [
     run: act.newSlot,
   },
   {
+    id: 'build-image',
+    keys: ['B'],
+    keyLabel: 'B',
+    title: 'build image',
+    help: 'Build agents’ image (asks)',
+    mode: 'dashboard',
+    scope: 'global',
+    visible: false,
+    dangerous: true,
+    prepare: act.buildImage,
+  },
+  {
     id: 'shutdown',
     keys: ['D'],
     keyLabel: 'D',

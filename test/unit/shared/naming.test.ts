@@ -12,6 +12,7 @@ import {
   newSessionId,
   NoFreeSlotError,
   parseContainerName,
+  sessionIdentity,
   tmuxSessionName,
   workspaceHash,
 } from '../../../src/shared/naming.js';
@@ -109,5 +110,17 @@ describe('naming', () => {
     expect(() => checkSessionId('', 'user.coi.session_id')).toThrow(
       expect.objectContaining({ kind: 'failure' }),
     );
+  });
+
+  it('hashes `session-name:<name>` instead of the path when [container] session_name is set', () => {
+    expect(sessionIdentity('/a/checkout')).toBe('/a/checkout');
+    expect(sessionIdentity('/a/checkout', 'web')).toBe('session-name:web');
+    const named = sessionIdentity('/a/checkout', 'web');
+    expect(workspaceHash(named)).toBe(shellHash('session-name:web'));
+    expect(containerName(named, 2, 'coi-')).toBe(`coi-${shellHash('session-name:web')}-2`);
+    expect(containerName(sessionIdentity('/b/other', 'web'), 2, 'coi-')).toBe(
+      containerName(named, 2, 'coi-'),
+    );
+    expect(lowestFreeSlot(named, [containerName(named, 1, 'coi-')], 'coi-')).toBe(2);
   });
 });

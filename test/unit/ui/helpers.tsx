@@ -71,6 +71,8 @@ export type Call = [method: keyof TuiActions, arg: string];
 /** Records every call; methods listed in `failing` reject with that message. */
 export function recordingActions(failing: Partial<Record<keyof TuiActions, string>> = {}) {
   const calls: Call[] = [];
+  /** The image new slots start from; a test may make it missing. */
+  const image = { image: 'coi-default', missing: false };
   const record =
     <T,>(method: keyof TuiActions, result: T) =>
     async (arg: string): Promise<T> => {
@@ -88,8 +90,16 @@ export function recordingActions(failing: Partial<Record<keyof TuiActions, strin
     newSlot: record('newSlot', 'coi-new-3'),
     shutdown: record('shutdown', undefined),
     ack: record('ack', undefined),
+    // Asked before every new slot, so not recorded: `image.missing` says what it answers.
+    slotImage: async () => ({ ...image, buildable: true, estimate: 'about 10 minutes' }),
+    buildImage: async (onProgress) => {
+      calls.push(['buildImage', image.image]);
+      onProgress('Installing the agents 50%');
+      image.missing = false;
+      return image.image;
+    },
   };
-  return { actions, calls };
+  return { actions, calls, image };
 }
 
 /** Lets React commit and Ink re-arm its input handling (a macrotask after each input). */

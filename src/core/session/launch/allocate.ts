@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { IncusConflictError } from '../../../incus/errors.js';
-import type { InstanceCreateOptions } from '../../../incus/instance-types.js';
+import type { DeviceMap, InstanceCreateOptions } from '../../../incus/instance-types.js';
+import { coiKeysConfig } from '../../../shared/instance-keys.js';
 import { withFreeAddress } from '../../../security/network/index.js';
 import { withLockFile } from '../../../shared/lock-file.js';
 import { containerName, lowestFreeSlot, workspaceHash } from '../../../shared/naming.js';
@@ -37,10 +38,11 @@ export async function allocate(
   const { target } = plan;
   if (target.kind === 'reuse') {
     req.onStep?.(`Reusing stopped persistent container on slot ${target.slot}`);
+    await followWorkspace(req, target.container);
     return { container: target.container, slot: target.slot, ip: target.ip };
   }
   if (target.note) req.onStep?.(target.note);
-  return createInFreeSlot(req, plan.bridge, target.image, revert, (name, slot, ipv4Address) =>
+  return createInFreeSlot(req, plan, target.image, revert, (name, slot, ipv4Address) =>
     buildLaunchSpec({
       name,
       image: target.image,
@@ -64,13 +66,36 @@ export async function allocate(
 }
 
 /**
+ * A container of a `session_name` is one identity across checkouts: reused from another
+ * checkout, its workspace mount (and the protected paths over it) move to this one.
+ */
+async function followWorkspace(req: AllocateRequest, container: string): Promise<void> {
+  const { value } = await req.incus.instances.get(container);
+  const previous = value.devices.workspace?.source;
+  if (previous === undefined || previous === req.workspace) return;
+  const moved: DeviceMap = {};
+  for (const [name, device] of Object.entries(value.devices)) {
+    const source = device.source;
+    if (name !== 'workspace' && !name.startsWith('protect-')) continue;
+    if (source === undefined || !(source === previous || source.startsWith(`${previous}/`)))
+      continue;
+    moved[name] = { ...device, source: `${req.workspace}${source.slice(previous.length)}` };
+  }
+  req.onStep?.(`Mounting ${req.workspace} as /workspace (it was ${previous})`);
+  await req.incus.instances.patch(container, {
+    devices: moved,
+    config: coiKeysConfig({ workspace: req.workspace }),
+  });
+}
+
+/**
  * Creates the container in the requested slot, or the lowest free one. Launches of one workspace
  * on this host pick their slots one at a time (see withLockFile), from a fresh list of names; a
  * name taken anyway (another host, another user) moves on to the next slot.
  */
 async function createInFreeSlot(
   req: AllocateRequest,
-  bridge: string,
+  { bridge, identity }: Pick<LaunchPlan, 'bridge' | 'identity'>,
   image: string,
   revert: Reverter,
   spec: (name: string, slot: number, ip: string) => InstanceCreateOptions,
@@ -78,12 +103,12 @@ async function createInFreeSlot(
   const locks = join(req.coiDir, 'locks');
   const wait = () =>
     req.onStep?.('Waiting for another coi launch of this workspace to pick its slot...');
-  const key = `${req.prefix}${workspaceHash(req.workspace)}`;
+  const key = `${req.prefix}${workspaceHash(identity)}`;
   return withLockFile(locks, key, { onWait: wait }, async () => {
     const taken = new Set(await req.incus.instances.names());
     for (;;) {
-      const slot = req.slot ?? lowestFreeSlot(req.workspace, taken, req.prefix);
-      const name = containerName(req.workspace, slot, req.prefix);
+      const slot = req.slot ?? lowestFreeSlot(identity, taken, req.prefix);
+      const name = containerName(identity, slot, req.prefix);
       if (req.slot !== undefined && taken.has(name)) throw slotTaken(slot, name);
       if (req.slot === undefined) req.onStep?.(`Auto-allocated slot ${slot}`);
       req.onStep?.(`Launching container ${name} from image ${image}...`);

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { IncusApi } from '../../../incus/index.js';
 import type { Instance } from '../../../incus/instance-types.js';
 import type { Profile } from '../../../incus/profiles.js';
-import { newSessionId } from '../../../shared/naming.js';
+import { newSessionId, sessionIdentity } from '../../../shared/naming.js';
 import { baseImageAlias } from '../../image/recipe.js';
 import { toolAdapter } from '../../tools/registry.js';
 import type { ToolAdapter } from '../../tools/types.js';
@@ -51,7 +51,7 @@ export async function gatherFacts(req: FactsRequest): Promise<LaunchFacts> {
     incus.server.get(),
     incus.profiles.get('default'),
     imageChoice(incus, req.image ?? config.container.image, req.image !== undefined),
-    req.resume ? new SavedSessions(req.coiDir).list({ tool: tool.adapter.name, workspace }) : [],
+    req.resume ? savedOf(req, tool.adapter.name) : [],
   ]);
   return {
     tool,
@@ -63,6 +63,15 @@ export async function gatherFacts(req: FactsRequest): Promise<LaunchFacts> {
     savedSessions,
     newSessionId: newSessionId(),
   };
+}
+
+/** The saved sessions `--resume` picks from: this workspace's, or its session_name's. */
+function savedOf(req: FactsRequest, tool: string): Promise<SavedSession[]> {
+  const name = req.loaded.config.container.session_name;
+  const saved = new SavedSessions(req.coiDir);
+  return name
+    ? saved.list({ tool, identity: sessionIdentity(req.workspace, name) })
+    : saved.list({ tool, workspace: req.workspace });
 }
 
 /** The configured image, or the offline base image when the default one was never built. */

@@ -2,7 +2,7 @@ import type { Instance } from '../../../incus/instance-types.js';
 import type { NetworkPolicy } from '../../../security/nft/index.js';
 import { codeHome, readCoiKeys } from '../../../shared/instance-keys.js';
 import { instanceBridge, pinnedAddresses } from '../../../shared/instance-network.js';
-import { parseContainerName, workspaceHash } from '../../../shared/naming.js';
+import { parseContainerName, sessionIdentity, workspaceHash } from '../../../shared/naming.js';
 import { profileTargets } from '../../../shared/profile-devices.js';
 import type { Config } from '../../config/index.js';
 import { policyFromConfig } from '../../policy/network-policy.js';
@@ -34,6 +34,8 @@ export interface CreateTarget {
 
 /** What a launch will do, decided from the config, the request and the facts; no I/O. */
 export interface LaunchPlan {
+  /** What the containers are named by: the workspace, or `[container] session_name`. */
+  identity: string;
   persistent: boolean;
   tool: ToolAdapter;
   binary: string;
@@ -84,7 +86,8 @@ export function planLaunch(facts: LaunchFacts, req: PlanRequest): LaunchPlan {
     idmapped,
   });
   const resumed = req.resume && pickResume(facts.savedSessions, req.resume, tool.adapter, req);
-  const reusable = persistent ? findReusable(facts.instances, req) : undefined;
+  const identity = sessionIdentity(req.workspace, config.container.session_name);
+  const reusable = persistent ? findReusable(facts.instances, { ...req, identity }) : undefined;
   refusePrivileged(reusable ? reusable.instance.expanded_config : facts.profile.config, 'default');
   const targets = profileTargets(facts.profile.devices);
   const bridge = targets.bridge ?? 'incusbr0';
@@ -93,6 +96,7 @@ export function planLaunch(facts: LaunchFacts, req: PlanRequest): LaunchPlan {
   const lockHostPaths = config.security.host_immutable;
   const supervised = (lockHostPaths && protectedPaths.length > 0) || !persistent;
   return {
+    identity,
     persistent,
     tool: tool.adapter,
     binary: tool.binary,
@@ -171,12 +175,12 @@ function reuseTarget({ name, slot, instance }: Reusable): ReuseTarget {
   return { kind: 'reuse', container: name, slot, ip };
 }
 
-/** A stopped persistent container of this workspace to start again (lowest slot first). */
+/** A stopped persistent container of this identity to start again (lowest slot first). */
 function findReusable(
   instances: Instance[],
-  req: Pick<PlanRequest, 'workspace' | 'prefix' | 'slot'>,
+  req: Pick<PlanRequest, 'prefix' | 'slot'> & { identity: string },
 ): Reusable | undefined {
-  const hash = workspaceHash(req.workspace);
+  const hash = workspaceHash(req.identity);
   return instances
     .map((instance) => ({ instance, parsed: parseContainerName(instance.name, req.prefix) }))
     .filter(

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { SessionLog } from '../../logs/session-log.js';
 import { allSettledOrThrow } from '../../../shared/revert.js';
 import { agentCommand } from '../../tools/command.js';
 import type { HostLocks } from '../host-locks.js';
@@ -9,6 +10,7 @@ import { startTmuxSession } from '../tmux.js';
 import { writeContextFiles } from './context-files.js';
 import { copyInHostFiles } from './host-files.js';
 import type { LaunchPlan } from './plan.js';
+import { runPreLaunch } from './pre-launch.js';
 import { insideSetup } from './setup.js';
 
 /** A started session container and what its preparation needs from the earlier steps. */
@@ -19,11 +21,23 @@ export interface Started {
   /** Protected paths relative to the workspace, as materialised. */
   protectedPaths: string[];
   locks: HostLocks;
+  /** The session's log: `[tool] pre_launch` output goes there. */
+  log?: SessionLog;
+}
+
+/** The agent's argv as the session starts it (in tmux, or on the caller's terminal). */
+export function toolCommand(req: Pick<LaunchRequest, 'loaded' | 'resume'>, plan: LaunchPlan) {
+  return agentCommand(req.loaded.config, {
+    tool: { adapter: plan.tool, binary: plan.binary },
+    home: plan.home,
+    ...(req.resume ? { resume: req.resume } : {}),
+  });
 }
 
 /**
  * The root-side set-up with the host paths locked meanwhile, the saved session restored, then for
- * `coi shell` the context files and the tool in tmux.
+ * `coi shell` the context files, `[tool] pre_launch` and the tool in tmux (unless the caller
+ * runs it on its own terminal: `direct`).
  */
 export async function prepareSession(
   req: LaunchRequest,
@@ -61,7 +75,18 @@ export async function prepareSession(
   await copyInHostFiles(req, plan, container);
   if (!req.startTool && !req.toolFiles) return;
   await writeContextFiles(req, plan, started);
-  if (!req.startTool) return;
+  await runPreLaunch(
+    {
+      incus,
+      container,
+      commands: config.tool.pre_launch,
+      env: started.env,
+      ...(started.log ? { log: started.log } : {}),
+      onStep: step,
+    },
+    plan,
+  );
+  if (!req.startTool || req.direct) return;
   step(`Starting ${plan.tool.name} in tmux...`);
   await startTmuxSession(incus, {
     container,
@@ -69,10 +94,6 @@ export async function prepareSession(
     home: plan.home,
     user: plan.codeUser,
     env: started.env,
-    command: agentCommand(config, {
-      tool: { adapter: plan.tool, binary: plan.binary },
-      home: plan.home,
-      ...(req.resume ? { resume: req.resume } : {}),
-    }),
+    command: toolCommand(req, plan),
   });
 }

@@ -42,9 +42,14 @@ describe('built-in defaults (assets/config.default.toml)', () => {
       name: 'claude',
       permission_mode: 'bypass',
       auto_context: true,
+      pre_launch: [],
       claude: {},
       codex: {},
     });
     expect(config.prompts).toEqual({});
+    expect(config.shell).toEqual({ use_tmux: true });
+    expect(config.container.alias).toBeUndefined();
+    expect(config.container.session_name).toBeUndefined();
+    expect(config.defaults.profile).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { containerName, sessionIdentity } from '../../../../src/shared/naming.js';
 import { SavedSessions } from '../../../../src/core/session/saved-sessions.js';
 import type { FileTreeApi } from '../../../../src/incus/file-tree.js';
 
@@ -74,5 +75,34 @@ describe('SavedSessions', () => {
     const sessions = new SavedSessions(coiDir);
     expect((await sessions.list()).map((s) => s.session_id)).toEqual(['good']);
     expect(await sessions.find('../x')).toBeUndefined();
+  });
+
+  it('lists a session_name’s sessions from every checkout, by the hash in their container name', async () => {
+    const named = sessionIdentity('/any', 'shared');
+    const at = (n: number) => `2026-01-0${n}T00:00:00Z`;
+    writeSaved('a', {
+      ...meta('a'),
+      workspace: '/one',
+      container_name: containerName(named, 1, 'coi-'),
+      saved_at: at(1),
+    });
+    writeSaved('b', {
+      ...meta('b'),
+      workspace: '/two',
+      container_name: containerName(named, 2, 'coi-t-'),
+      saved_at: at(2),
+    });
+    writeSaved('c', {
+      ...meta('c'),
+      workspace: '/one',
+      container_name: containerName('/one', 1, 'coi-'),
+      saved_at: at(3),
+    });
+    const sessions = new SavedSessions(coiDir);
+    expect((await sessions.list({ identity: named })).map((s) => s.session_id)).toEqual(['b', 'a']);
+    expect((await sessions.list({ workspace: '/one' })).map((s) => s.session_id)).toEqual([
+      'c',
+      'a',
+    ]);
   });
 });

@@ -45,6 +45,7 @@ const CASES: Case[] = [
   { id: 'kill', stack: 'dashboard', match: ['K'], noMatch: ['k', 'ctrl-k', 'X'] },
   { id: 'snapshot', stack: 'dashboard', match: ['S'], noMatch: ['s'] },
   { id: 'new-slot', stack: 'dashboard', match: ['n'], noMatch: ['N'] },
+  { id: 'build-image', stack: 'dashboard', match: ['B'], noMatch: ['b', 'ctrl-b'] },
   { id: 'shutdown', stack: 'dashboard', match: ['D'], noMatch: ['d', 'ctrl-d'] },
   { id: 'ack', stack: 'dashboard', match: ['A'], noMatch: ['a'] },
   { id: 'pause-flagged', stack: 'dashboard', match: ['P'], noMatch: ['p'] },
@@ -127,9 +128,10 @@ describe('key matchers', () => {
 });
 
 describe('dangerous commands', () => {
-  test('are exactly the ones that destroy, stop or act on many containers', () => {
+  test('are exactly the ones that destroy, stop, act on many containers or take minutes', () => {
     expect(COMMANDS.filter((c) => c.dangerous).map((c) => c.id)).toEqual([
       'kill',
+      'build-image',
       'shutdown',
       'pause-flagged',
       'kill-flagged',

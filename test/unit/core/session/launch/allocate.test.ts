@@ -9,7 +9,7 @@ import { allocate } from '../../../../../src/core/session/launch/allocate.js';
 import { LaunchError } from '../../../../../src/core/session/launch/launch-error.js';
 import { planLaunch } from '../../../../../src/core/session/launch/plan.js';
 import { COI_KEYS } from '../../../../../src/shared/instance-keys.js';
-import { containerName } from '../../../../../src/shared/naming.js';
+import { containerName, sessionIdentity } from '../../../../../src/shared/naming.js';
 import { Reverter } from '../../../../../src/shared/revert.js';
 import { FakeIncus, type SeededInstance } from '../../../../helpers/fake-incus.js';
 import { PREFIX, WORKSPACE, facts, launchRequest } from './fixtures.js';
@@ -137,6 +137,63 @@ describe('allocate: the slot', () => {
     await revert.fail();
     expect(incus.instances.all.has(name)).toBe(true);
     expect(incus.calls.filter((c) => c.startsWith('instances.create'))).toEqual([]);
+  });
+});
+
+describe('allocate: session_name and alias', () => {
+  it('names the container by [container] session_name instead of the workspace path, recording the alias', async () => {
+    const named = (slot: number) =>
+      containerName(sessionIdentity(WORKSPACE, 'shared'), slot, PREFIX);
+    incus = new FakeIncus([{ name: named(1) }, { name: slotName(2) }], [BRIDGE]);
+    const { placed } = await allocateNew({
+      overrides: { container: { session_name: 'shared', alias: 'proj' } },
+    });
+    expect(placed).toMatchObject({ container: named(2), slot: 2 });
+    expect(named(2)).not.toBe(slotName(2));
+    const created = incus.instances.all.get(named(2))!;
+    expect(created.config[COI_KEYS.alias]).toBe('proj');
+    expect(created.config[COI_KEYS.workspace]).toBe(WORKSPACE);
+  });
+});
+
+describe('allocate: a session_name reused from another checkout', () => {
+  it('moves the workspace mount and its protected paths to this checkout', async () => {
+    const name = containerName(sessionIdentity(WORKSPACE, 'shared'), 1, PREFIX);
+    const old = '/old/checkout';
+    incus = new FakeIncus([
+      {
+        name,
+        status: 'Stopped',
+        config: { [COI_KEYS.persistent]: 'true', [COI_KEYS.workspace]: old },
+        devices: {
+          eth0: { type: 'nic', network: 'oldbr0', 'ipv4.address': '10.0.0.9' },
+          workspace: { type: 'disk', source: old, path: '/workspace', shift: 'true' },
+          'protect-0': { type: 'disk', source: `${old}/.git/hooks`, path: '/workspace/.git/hooks' },
+          'mount-0': { type: 'disk', source: `${old}/data`, path: '/data' },
+        },
+      },
+    ]);
+    const steps: string[] = [];
+    const req = launchRequest(
+      incus,
+      coiDir,
+      { container: { persistent: true, session_name: 'shared' } },
+      { onStep: (s) => steps.push(s) },
+    );
+    const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
+    expect((await allocate(req, plan, [], new Reverter())).container).toBe(name);
+    const { devices, config } = incus.instances.all.get(name)!;
+    expect(devices.workspace).toEqual({
+      type: 'disk',
+      source: WORKSPACE,
+      path: '/workspace',
+      shift: 'true',
+    });
+    expect(devices['protect-0']?.source).toBe(`${WORKSPACE}/.git/hooks`);
+    // A configured mount is not the workspace's: left as it is.
+    expect(devices['mount-0']?.source).toBe(`${old}/data`);
+    expect(config[COI_KEYS.workspace]).toBe(WORKSPACE);
+    expect(steps).toContain(`Mounting ${WORKSPACE} as /workspace (it was ${old})`);
   });
 });
 
