@@ -7,6 +7,7 @@ import { containerName, lowestFreeSlot, workspaceHash } from '../../../shared/na
 import type { Reverter } from '../../../shared/revert.js';
 import type { LaunchRequest } from '../launch.js';
 import { buildLaunchSpec } from '../launch-spec.js';
+import { idmappedMountpoint } from './idmapped-workspace.js';
 import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
 import { forceDelete } from '../../container/force-delete.js';
@@ -54,7 +55,11 @@ export async function allocate(
       pool: target.pool,
       bridge: plan.bridge,
       ipv4Address,
-      idmappedMounts: plan.idmapped,
+      mapping: plan.mapping,
+      workspaceSource:
+        plan.mapping.kind === 'owner-to-code'
+          ? idmappedMountpoint(req.coiDir, name)
+          : req.workspace,
       hostUid: plan.owner.uid,
       codeUid: plan.codeUid,
       protectedPaths,
