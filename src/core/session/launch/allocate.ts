@@ -7,7 +7,11 @@ import { containerName, lowestFreeSlot, workspaceHash } from '../../../shared/na
 import type { Reverter } from '../../../shared/revert.js';
 import type { LaunchRequest } from '../launch.js';
 import { buildLaunchSpec } from '../launch-spec.js';
-import { idmappedMountpoint } from './idmapped-workspace.js';
+import {
+  detachIdmappedWorkspace,
+  idmappedMountpoint,
+  makeMountpoint,
+} from './idmapped-workspace.js';
 import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
 import { forceDelete } from '../../container/force-delete.js';
@@ -41,7 +45,15 @@ export async function allocate(
     return { container: target.container, slot: target.slot, ip: target.ip };
   }
   if (target.note) req.onStep?.(target.note);
-  return createInFreeSlot(req, plan.bridge, target.image, revert, (name, slot, ipv4Address) =>
+  const idmapped = plan.mapping.kind === 'owner-to-code';
+  const workspaceSource = async (name: string) => {
+    if (!idmapped) return req.workspace;
+    const mountpoint = idmappedMountpoint(req.coiDir, name);
+    await makeMountpoint(mountpoint);
+    revert.add(() => detachIdmappedWorkspace(mountpoint));
+    return mountpoint;
+  };
+  return createInFreeSlot(req, plan.bridge, target.image, revert, async (name, slot, ipv4Address) =>
     buildLaunchSpec({
       name,
       image: target.image,
@@ -56,10 +68,7 @@ export async function allocate(
       bridge: plan.bridge,
       ipv4Address,
       mapping: plan.mapping,
-      workspaceSource:
-        plan.mapping.kind === 'owner-to-code'
-          ? idmappedMountpoint(req.coiDir, name)
-          : req.workspace,
+      workspaceSource: await workspaceSource(name),
       hostUid: plan.owner.uid,
       codeUid: plan.codeUid,
       protectedPaths,
@@ -78,7 +87,7 @@ async function createInFreeSlot(
   bridge: string,
   image: string,
   revert: Reverter,
-  spec: (name: string, slot: number, ip: string) => InstanceCreateOptions,
+  spec: (name: string, slot: number, ip: string) => Promise<InstanceCreateOptions>,
 ): Promise<Placement> {
   const locks = join(req.coiDir, 'locks');
   const wait = () =>
@@ -95,7 +104,7 @@ async function createInFreeSlot(
       try {
         const ip = await withFreeAddress(req.incus, bridge, locks, async (free) => {
           await (
-            await req.incus.instances.create({ ...spec(name, slot, free), start: false })
+            await req.incus.instances.create({ ...(await spec(name, slot, free)), start: false })
           ).wait();
           revert.add(async () => (await forceDelete(req.incus, name)).wait());
           return free;

@@ -19,6 +19,11 @@ export function idmappedMountpoint(coiDir: string, container: string): string {
   return join(coiDir, 'idmapped', container);
 }
 
+/** Incus wants a disk's source to exist when the device is created: an empty directory. */
+export async function makeMountpoint(mountpoint: string): Promise<void> {
+  await mkdir(mountpoint, { recursive: true, mode: 0o700 });
+}
+
 interface IdmapEntry {
   Isuid: boolean;
   Isgid: boolean;
@@ -66,7 +71,7 @@ export async function mountIdmappedWorkspace(
     );
   }
   await detachIdmappedWorkspace(ws.mountpoint);
-  await mkdir(ws.mountpoint, { recursive: true, mode: 0o700 });
+  await makeMountpoint(ws.mountpoint);
   try {
     await withUserNamespace(`${ws.owner.uid} ${uid} 1\n`, `${ws.owner.gid} ${gid} 1\n`, (ns) =>
       run('perl', ['-e', IDMAP_MOUNT, ns, ws.workspace, ws.mountpoint]),
