@@ -67,7 +67,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
   };
   if (mapping.kind === 'raw-idmap') instanceConfig['raw.idmap'] = mapping.rawIdmap;
 
-  // Extra mounts shift whenever the kernel can, whatever the workspace needs.
+  // Other mounts shift whenever the kernel can, whatever the workspace needs.
   const shift = mapping.kind !== 'raw-idmap';
   const workspaceShift = mapping.kind === 'shift';
   const disk = (source: string, path: string, readonly: boolean, shiftIt: boolean) => ({
@@ -89,13 +89,14 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
     },
     workspace: disk(input.workspaceSource, '/workspace', false, workspaceShift),
   };
-  // Sources inside the workspace's own (possibly idmapped) mount, so their owners map alike.
+  // Read-only, so shifted like other mounts even when the workspace is coi's own idmapped mount
+  // (whose subpaths do not exist yet when Incus validates the devices).
   input.protectedPaths.forEach((rel, i) => {
     devices[`protect-${i}`] = disk(
-      posix.join(input.workspaceSource, rel),
+      posix.join(input.workspace, rel),
       posix.join('/workspace', rel),
       true,
-      workspaceShift,
+      shift,
     );
   });
   config.mounts.default.forEach((mount, i) => {

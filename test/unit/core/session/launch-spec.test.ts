@@ -88,7 +88,7 @@ describe('launch spec', () => {
     expect(plain.devices?.['mount-0']?.shift).toBeUndefined();
   });
 
-  it('binds coi’s idmapped mount of the workspace unshifted, other mounts still shifted', () => {
+  it('binds coi’s idmapped mount of the workspace unshifted, protected paths and mounts shifted', () => {
     const { devices, config: cfg } = buildLaunchSpec(
       input({
         mapping: { kind: 'owner-to-code' },
@@ -105,9 +105,10 @@ describe('launch spec', () => {
     });
     expect(devices?.['protect-0']).toEqual({
       type: 'disk',
-      source: '/root/.coi/idmapped/coi-abcdef12-1/.git/hooks',
+      source: '/home/dev/project/.git/hooks',
       path: '/workspace/.git/hooks',
       readonly: 'true',
+      shift: 'true',
     });
     expect(devices?.['mount-0']?.shift).toBe('true');
     expect(cfg?.['raw.idmap']).toBeUndefined();
