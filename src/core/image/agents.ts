@@ -8,8 +8,10 @@ export const BUILD_AGENTS = {
   opencode: { packages: ['opencode-ai'], binary: 'opencode' },
   pi: { packages: ['@mariozechner/pi-coding-agent'], binary: 'pi' },
   codex: { packages: ['@openai/codex'], binary: 'codex' },
-  // oh-my-pi runs on Bun (its engines: bun >= 1.3.14), which npm ships as well.
-  omp: { packages: ['bun', '@oh-my-pi/pi-coding-agent'], binary: 'omp' },
+  // oh-my-pi runs on Bun (its engines: bun >= 1.3.14), which npm ships as well. Pinned: each
+  // release needs its sibling @oh-my-pi packages at exactly its version, and registries (and
+  // mirrors) that lack one of them fail the whole install; 18.2.3 is complete and checked.
+  omp: { packages: ['bun', '@oh-my-pi/pi-coding-agent@18.2.3'], binary: 'omp' },
 } as const satisfies Record<string, { packages: readonly string[]; binary: string }>;
 
 export type BuildAgent = keyof typeof BUILD_AGENTS;

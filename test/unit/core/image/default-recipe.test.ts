@@ -33,7 +33,7 @@ describe('coi-default recipe and [container.build] agents', () => {
       '@anthropic-ai/claude-code',
       '@openai/codex',
       'bun',
-      '@oh-my-pi/pi-coding-agent',
+      '@oh-my-pi/pi-coding-agent@18.2.3',
     ]);
     expect(recipeHash(defaultImageRecipeFor([...['claude', 'opencode', 'pi'], 'codex']))).not.toBe(
       recipeHash(defaultImageRecipeFor()),
