@@ -8,9 +8,10 @@ import type { Reverter } from '../../../shared/revert.js';
 import type { LaunchRequest } from '../launch.js';
 import { buildLaunchSpec } from '../launch-spec.js';
 import {
-  detachIdmappedWorkspace,
   idmappedMountpoint,
   makeMountpoint,
+  pruneMountpoints,
+  removeMountpoint,
 } from './idmapped-workspace.js';
 import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
@@ -46,11 +47,12 @@ export async function allocate(
   }
   if (target.note) req.onStep?.(target.note);
   const idmapped = plan.mapping.kind === 'owner-to-code';
+  if (idmapped) await pruneMountpoints(req.coiDir, new Set(await req.incus.instances.names()));
   const workspaceSource = async (name: string) => {
     if (!idmapped) return req.workspace;
     const mountpoint = idmappedMountpoint(req.coiDir, name);
     await makeMountpoint(mountpoint);
-    revert.add(() => detachIdmappedWorkspace(mountpoint));
+    revert.add(() => removeMountpoint(mountpoint));
     return mountpoint;
   };
   return createInFreeSlot(req, plan.bridge, target.image, revert, async (name, slot, ipv4Address) =>

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncusApi } from '../../../incus/index.js';
 import { CommandError, run } from '../../../shared/run.js';
@@ -9,9 +9,10 @@ import { LaunchError } from './launch-error.js';
 /**
  * The `owner-to-code` mapping (see workspace-mapping.ts): coi idmaps the workspace on the host
  * and the container's workspace device binds that mount. The mount exists only while the
- * container starts: the container keeps its own copy, and the host's is detached and its
- * directory removed at once, so a container started by anything but coi fails (missing source)
- * instead of seeing an empty directory.
+ * container starts: the container keeps its own copy and the host's is detached at once. The
+ * empty directory stays while the container does, since Incus validates the device's source
+ * whenever it touches the stopped container (file access, saving a session); a start by anything
+ * but coi sees an empty /workspace, never the workspace unmapped.
  */
 
 /** Where the idmapped mount of a container's workspace is made while it starts. */
@@ -22,6 +23,23 @@ export function idmappedMountpoint(coiDir: string, container: string): string {
 /** Incus wants a disk's source to exist when the device is created: an empty directory. */
 export async function makeMountpoint(mountpoint: string): Promise<void> {
   await mkdir(mountpoint, { recursive: true, mode: 0o700 });
+}
+
+/** How old a mountpoint of a container that no longer exists must be to go (not one being made). */
+const PRUNE_AFTER_MS = 10 * 60_000;
+
+/** Removes the (empty) mountpoints of containers that are gone. */
+export async function pruneMountpoints(coiDir: string, live: ReadonlySet<string>): Promise<void> {
+  const dir = join(coiDir, 'idmapped');
+  const entries = await readdir(dir).catch(() => []);
+  for (const name of entries.filter((n) => !live.has(n))) {
+    const path = join(dir, name);
+    const old = await stat(path).then(
+      (st) => Date.now() - st.mtimeMs > PRUNE_AFTER_MS,
+      () => false,
+    );
+    if (old) await removeMountpoint(path);
+  }
 }
 
 interface IdmapEntry {
@@ -77,18 +95,22 @@ export async function mountIdmappedWorkspace(
       run('perl', ['-e', IDMAP_MOUNT, ns, ws.workspace, ws.mountpoint]),
     );
   } catch (err) {
-    await rmdir(ws.mountpoint).catch(() => undefined);
     throw new LaunchError(
       `could not idmap ${ws.workspace} onto the code user (needs root, util-linux unshare, perl and Linux 5.12+): ${err instanceof Error ? err.message : String(err)}`,
     );
   }
 }
 
-/** Detaches the host's copy of the mount (the container keeps its own) and removes its directory. */
+/** Detaches the host's copy of the mount (the container keeps its own); the directory stays. */
 export async function detachIdmappedWorkspace(mountpoint: string): Promise<void> {
   await run('umount', ['--lazy', mountpoint]).catch((err: unknown) => {
     if (!(err instanceof CommandError)) throw err;
   });
+}
+
+/** Detaches the mount and removes its (then empty) directory. */
+export async function removeMountpoint(mountpoint: string): Promise<void> {
+  await detachIdmappedWorkspace(mountpoint);
   await rmdir(mountpoint).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
   });

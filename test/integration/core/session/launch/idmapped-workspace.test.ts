@@ -1,8 +1,8 @@
 import {
   chownSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -23,7 +23,7 @@ import { launchTestContainer } from '../../../../helpers/testbed.js';
 /**
  * coi's own idmapped mount of a workspace, in a container with a map of its own
  * (`security.idmap.isolated`): the owner, root or a six-digit uid, is the code user (1000) inside,
- * both ways, and the host's copy of the mount is gone once the container runs.
+ * both ways, and the host's copy of the mount is detached once the container runs.
  */
 
 let incus: Incus;
@@ -63,7 +63,8 @@ describe('mountIdmappedWorkspace', () => {
       } finally {
         await detachIdmappedWorkspace(mountpoint);
       }
-      expect(existsSync(mountpoint)).toBe(false);
+      // Detached: the host's directory is empty again, the container keeps its mount.
+      expect(readdirSync(mountpoint)).toEqual([]);
 
       const r = await incus.exec.run(
         name,
@@ -79,6 +80,10 @@ describe('mountIdmappedWorkspace', () => {
       expect(readFileSync(join(workspace, 'host-file'), 'utf8')).toBe('host\ninside\n');
       const made = statSync(join(workspace, 'made'));
       expect([made.uid, made.gid]).toEqual([owner, owner]);
+
+      // Stopped, its files are still reachable (what saving a session does): the source exists.
+      await (await incus.instances.stop(name, { force: true })).wait();
+      expect((await incus.files.pull(name, '/etc/debian_version')).length).toBeGreaterThan(0);
     });
   }
 });

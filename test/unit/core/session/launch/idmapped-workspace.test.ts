@@ -1,7 +1,11 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   hostIdOf,
   idmappedMountpoint,
+  pruneMountpoints,
 } from '../../../../../src/core/session/launch/idmapped-workspace.js';
 
 const DEFAULT_MAP = JSON.stringify([
@@ -38,5 +42,23 @@ describe('idmappedMountpoint', () => {
     expect(idmappedMountpoint('/root/.coi', 'coi-abcdef12-1')).toBe(
       '/root/.coi/idmapped/coi-abcdef12-1',
     );
+  });
+});
+
+describe('pruneMountpoints', () => {
+  it('removes the old mountpoints of containers that are gone, never a live or a new one', async () => {
+    const coiDir = mkdtempSync(join(tmpdir(), 'coi-prune-'));
+    try {
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      for (const name of ['gone', 'live', 'new'])
+        mkdirSync(idmappedMountpoint(coiDir, name), { recursive: true });
+      for (const name of ['gone', 'live'])
+        utimesSync(idmappedMountpoint(coiDir, name), hourAgo, hourAgo);
+      await pruneMountpoints(coiDir, new Set(['live']));
+      expect(readdirSync(join(coiDir, 'idmapped')).sort()).toEqual(['live', 'new']);
+      await pruneMountpoints(join(coiDir, 'nothing-here'), new Set());
+    } finally {
+      rmSync(coiDir, { recursive: true, force: true });
+    }
   });
 });
