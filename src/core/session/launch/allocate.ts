@@ -47,10 +47,10 @@ export async function allocate(
   }
   if (target.note) req.onStep?.(target.note);
   const idmapped = plan.mapping.kind === 'owner-to-code';
-  if (idmapped) await pruneMountpoints(req.coiDir, new Set(await req.incus.instances.names()));
+  if (idmapped) await pruneMountpoints(new Set(await req.incus.instances.names()));
   const workspaceSource = async (name: string) => {
     if (!idmapped) return req.workspace;
-    const mountpoint = idmappedMountpoint(req.coiDir, name);
+    const mountpoint = idmappedMountpoint(name);
     await makeMountpoint(mountpoint);
     revert.add(() => removeMountpoint(mountpoint));
     return mountpoint;

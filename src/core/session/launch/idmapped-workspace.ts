@@ -8,16 +8,22 @@ import { LaunchError } from './launch-error.js';
 
 /**
  * The `owner-to-code` mapping (see workspace-mapping.ts): coi idmaps the workspace on the host
- * and the container's workspace device binds that mount. The mount exists only while the
- * container starts: the container keeps its own copy and the host's is detached at once. The
- * empty directory stays while the container does, since Incus validates the device's source
- * whenever it touches the stopped container (file access, saving a session); a start by anything
- * but coi sees an empty /workspace, never the workspace unmapped.
+ * and the container's workspace device binds that mount. coi makes it before each start of the
+ * container and leaves it while the container exists, since Incus starts the stopped container
+ * on other paths too (saving a session); the mounts of containers that are gone are detached by
+ * the next launch that needs one. After a host reboot the directory is empty, and a start other
+ * than coi's fails (the protected paths have nothing to mount on): never the workspace unmapped.
  */
 
-/** Where the idmapped mount of a container's workspace is made while it starts. */
-export function idmappedMountpoint(coiDir: string, container: string): string {
-  return join(coiDir, 'idmapped', container);
+/**
+ * Where coi mounts the workspaces it idmaps: on the host's tmpfs, as their mounts do not outlive a
+ * reboot, and outside ~/.coi, where an `rm -rf` would reach into the workspaces through them.
+ */
+export const IDMAPPED_DIR = '/run/coi/idmapped';
+
+/** The mountpoint of a container's idmapped workspace. */
+export function idmappedMountpoint(container: string, dir = IDMAPPED_DIR): string {
+  return join(dir, container);
 }
 
 /** Incus wants a disk's source to exist when the device is created: an empty directory. */
@@ -25,12 +31,14 @@ export async function makeMountpoint(mountpoint: string): Promise<void> {
   await mkdir(mountpoint, { recursive: true, mode: 0o700 });
 }
 
-/** How old a mountpoint of a container that no longer exists must be to go (not one being made). */
+/** How old the mountpoint of a container that does not exist must be to go (not one being made). */
 const PRUNE_AFTER_MS = 10 * 60_000;
 
-/** Removes the (empty) mountpoints of containers that are gone. */
-export async function pruneMountpoints(coiDir: string, live: ReadonlySet<string>): Promise<void> {
-  const dir = join(coiDir, 'idmapped');
+/** Detaches and removes the mountpoints of containers that are gone. */
+export async function pruneMountpoints(
+  live: ReadonlySet<string>,
+  dir = IDMAPPED_DIR,
+): Promise<void> {
   const entries = await readdir(dir).catch(() => []);
   for (const name of entries.filter((n) => !live.has(n))) {
     const path = join(dir, name);
@@ -101,11 +109,18 @@ export async function mountIdmappedWorkspace(
   }
 }
 
-/** Detaches the host's copy of the mount (the container keeps its own); the directory stays. */
+/** Detaches the host's mount (a running container keeps its own); the directory stays. */
 export async function detachIdmappedWorkspace(mountpoint: string): Promise<void> {
-  await run('umount', ['--lazy', mountpoint]).catch((err: unknown) => {
-    if (!(err instanceof CommandError)) throw err;
-  });
+  // Mounts left stacked by interrupted launches go too; umount fails once none is left.
+  for (let mounted = true; mounted;) {
+    mounted = await run('umount', ['--lazy', mountpoint]).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof CommandError) return false;
+        throw err;
+      },
+    );
+  }
 }
 
 /** Detaches the mount and removes its (then empty) directory. */

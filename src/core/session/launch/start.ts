@@ -15,7 +15,7 @@ import type { LaunchPlan } from './plan.js';
  * (registered earlier) go, so nothing that confines it is undone while it still runs.
  */
 export async function startSessionContainer(
-  req: Pick<LaunchRequest, 'incus' | 'onStep' | 'coiDir' | 'workspace'>,
+  req: Pick<LaunchRequest, 'incus' | 'onStep' | 'workspace'>,
   plan: LaunchPlan,
   container: string,
   locks: HostLocks,
@@ -32,7 +32,7 @@ export async function startSessionContainer(
     await (await req.incus.instances.start(container)).wait();
     return;
   }
-  const mountpoint = idmappedMountpoint(req.coiDir, container);
+  const mountpoint = idmappedMountpoint(container);
   const { workspace } = req;
   await mountIdmappedWorkspace(req.incus, container, {
     workspace,
@@ -40,9 +40,9 @@ export async function startSessionContainer(
     owner: plan.owner,
     codeUid: plan.codeUid,
   });
-  try {
-    await (await req.incus.instances.start(container)).wait();
-  } finally {
+  // The mount stays while the container exists (see idmapped-workspace.ts).
+  await (await req.incus.instances.start(container)).wait().catch(async (err: unknown) => {
     await detachIdmappedWorkspace(mountpoint);
-  }
+    throw err;
+  });
 }

@@ -92,7 +92,7 @@ describe('launch spec', () => {
     const { devices, config: cfg } = buildLaunchSpec(
       input({
         mapping: { kind: 'owner-to-code' },
-        workspaceSource: '/root/.coi/idmapped/coi-abcdef12-1',
+        workspaceSource: '/run/coi/idmapped/coi-abcdef12-1',
         config: config({
           mounts: { default: [{ host: '/srv/x', container: '/x', readonly: false }] },
         }),
@@ -100,7 +100,7 @@ describe('launch spec', () => {
     );
     expect(devices?.workspace).toEqual({
       type: 'disk',
-      source: '/root/.coi/idmapped/coi-abcdef12-1',
+      source: '/run/coi/idmapped/coi-abcdef12-1',
       path: '/workspace',
     });
     expect(devices?.['protect-0']).toEqual({

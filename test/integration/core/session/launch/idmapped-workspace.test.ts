@@ -1,8 +1,8 @@
 import {
   chownSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  detachIdmappedWorkspace,
   idmappedMountpoint,
   makeMountpoint,
   mountIdmappedWorkspace,
+  removeMountpoint,
 } from '../../../../../src/core/session/launch/idmapped-workspace.js';
 import { Incus } from '../../../../../src/incus/index.js';
 import { launchTestContainer } from '../../../../helpers/testbed.js';
@@ -23,7 +23,7 @@ import { launchTestContainer } from '../../../../helpers/testbed.js';
 /**
  * coi's own idmapped mount of a workspace, in a container with a map of its own
  * (`security.idmap.isolated`): the owner, root or a six-digit uid, is the code user (1000) inside,
- * both ways, and the host's copy of the mount is detached once the container runs.
+ * both ways, also when Incus alone starts it again.
  */
 
 let incus: Incus;
@@ -43,7 +43,7 @@ describe('mountIdmappedWorkspace', () => {
   for (const owner of [0, 123456]) {
     it(`maps a workspace owned by ${owner} onto the code user of an isolated container`, async () => {
       const workspace = join(root, `ws-${owner}`);
-      const mountpoint = idmappedMountpoint(join(root, 'coi'), `c-${owner}`);
+      const mountpoint = idmappedMountpoint(`c-${owner}`, join(root, 'idmapped'));
       writeFileSync(join(mkdirOwned(workspace, owner), 'host-file'), 'host\n', { mode: 0o644 });
       chownSync(join(workspace, 'host-file'), owner, owner);
       await makeMountpoint(mountpoint);
@@ -58,13 +58,7 @@ describe('mountIdmappedWorkspace', () => {
         owner: { uid: owner, gid: owner },
         codeUid: 1000,
       });
-      try {
-        await (await incus.instances.start(name)).wait();
-      } finally {
-        await detachIdmappedWorkspace(mountpoint);
-      }
-      // Detached: the host's directory is empty again, the container keeps its mount.
-      expect(readdirSync(mountpoint)).toEqual([]);
+      await (await incus.instances.start(name)).wait();
 
       const r = await incus.exec.run(
         name,
@@ -81,9 +75,18 @@ describe('mountIdmappedWorkspace', () => {
       const made = statSync(join(workspace, 'made'));
       expect([made.uid, made.gid]).toEqual([owner, owner]);
 
-      // Stopped, its files are still reachable (what saving a session does): the source exists.
+      // Stopped and started again by Incus alone (as saving a session does), it keeps the map.
       await (await incus.instances.stop(name, { force: true })).wait();
-      expect((await incus.files.pull(name, '/etc/debian_version')).length).toBeGreaterThan(0);
+      await (await incus.instances.start(name)).wait();
+      const again = await incus.exec.run(name, ['stat', '-c', '%u', '/workspace/made'], {
+        user: 1000,
+        group: 1000,
+      });
+      expect(again.stdout.toString()).toBe('1000\n');
+
+      await (await incus.instances.stop(name, { force: true })).wait();
+      await removeMountpoint(mountpoint);
+      expect(existsSync(mountpoint)).toBe(false);
     });
   }
 });

@@ -38,27 +38,25 @@ describe('hostIdOf', () => {
 });
 
 describe('idmappedMountpoint', () => {
-  it('is per container under ~/.coi', () => {
-    expect(idmappedMountpoint('/root/.coi', 'coi-abcdef12-1')).toBe(
-      '/root/.coi/idmapped/coi-abcdef12-1',
-    );
+  it('is per container on the host’s tmpfs, outside ~/.coi', () => {
+    expect(idmappedMountpoint('coi-abcdef12-1')).toBe('/run/coi/idmapped/coi-abcdef12-1');
   });
 });
 
 describe('pruneMountpoints', () => {
   it('removes the old mountpoints of containers that are gone, never a live or a new one', async () => {
-    const coiDir = mkdtempSync(join(tmpdir(), 'coi-prune-'));
+    const dir = mkdtempSync(join(tmpdir(), 'coi-prune-'));
     try {
       const hourAgo = new Date(Date.now() - 3_600_000);
       for (const name of ['gone', 'live', 'new'])
-        mkdirSync(idmappedMountpoint(coiDir, name), { recursive: true });
+        mkdirSync(idmappedMountpoint(name, dir), { recursive: true });
       for (const name of ['gone', 'live'])
-        utimesSync(idmappedMountpoint(coiDir, name), hourAgo, hourAgo);
-      await pruneMountpoints(coiDir, new Set(['live']));
-      expect(readdirSync(join(coiDir, 'idmapped')).sort()).toEqual(['live', 'new']);
-      await pruneMountpoints(join(coiDir, 'nothing-here'), new Set());
+        utimesSync(idmappedMountpoint(name, dir), hourAgo, hourAgo);
+      await pruneMountpoints(new Set(['live']), dir);
+      expect(readdirSync(dir).sort()).toEqual(['live', 'new']);
+      await pruneMountpoints(new Set(), join(dir, 'nothing-here'));
     } finally {
-      rmSync(coiDir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
