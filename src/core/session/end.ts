@@ -6,6 +6,7 @@ import { resumeContainer } from '../container/resume.js';
 import { SessionLog } from '../logs/session-log.js';
 import { toolAdapter } from '../tools/registry.js';
 import { HostLocks } from './host-locks.js';
+import { idmappedMountpoint, removeMountpoint } from './launch/idmapped-workspace.js';
 import { releaseNetwork } from './network.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
 import { codeHome, readCoiKeys, type CoiKeys } from '../../shared/instance-keys.js';
@@ -67,6 +68,9 @@ export async function endSession(
   const keep = keys.persistent && opts.keepPersistent;
   await stop(incus, container, opts.graceSeconds);
   if (!keep) await deleteIfThere(incus, container);
+  const mountpoint = idmappedMountpoint(container);
+  if (!keep && instance.devices.workspace?.source === mountpoint)
+    await removeMountpoint(mountpoint);
   await releaseNetwork(incus, instance);
   await locks.release(container);
   new SessionLog(opts.coiDir, container).info(

@@ -1,6 +1,8 @@
-import { chownSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idmappedMountpoint } from '../../../../src/core/session/launch/idmapped-workspace.js';
+import { workspaceHash } from '../../../../src/shared/naming.js';
 import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
 
 /**
@@ -56,6 +58,8 @@ describe('workspace owner and code user', () => {
         expect([st.uid, st.gid]).toEqual([owner, owner]);
       }
       expect(statSync(hostFile).uid).toBe(owner);
+      // The session is over: no idmapped mount of the workspace is left on the host.
+      expect(existsSync(idmappedMountpoint(`${box.prefix}${workspaceHash(ws)}-1`))).toBe(false);
     });
   }
 });
