@@ -10,8 +10,9 @@ import { LaunchError } from './launch-error.js';
  * The `owner-to-code` mapping (see workspace-mapping.ts): coi idmaps the workspace on the host
  * and the container's workspace device binds that mount. coi makes it before each start of the
  * container and leaves it while the container exists, since Incus starts the stopped container
- * on other paths too (saving a session); the mounts of containers that are gone are detached by
- * the next launch that needs one. After a host reboot the directory is empty, and a start other
+ * on other paths too (saving a session). Ending the session removes it with the container; the
+ * mounts of containers deleted otherwise go at the next launch that needs one. After a host
+ * reboot the directory is empty, and a start other
  * than coi's fails (the protected paths have nothing to mount on): never the workspace unmapped.
  */
 
