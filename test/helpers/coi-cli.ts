@@ -71,11 +71,11 @@ export class CoiSandbox {
     return writeFile(join(this.coiDir, 'config.toml'), config);
   }
 
-  /** A fresh workspace directory owned by `uid` (the host user the code user is mapped to). */
-  workspace(name: string, uid = 1000): string {
+  /** A fresh workspace directory, owned by whoever runs the tests unless `uid` is given. */
+  workspace(name: string, uid?: number): string {
     const dir = join(this.root, name);
     mkdirSync(dir);
-    chownSync(dir, uid, uid);
+    if (uid !== undefined) chownSync(dir, uid, uid);
     return dir;
   }
 

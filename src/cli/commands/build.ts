@@ -95,6 +95,10 @@ async function buildDefault(ctx: CliContext, flags: BuildFlags): Promise<Default
     alias,
     force: flags.force,
     compression: ctx.loaded.config.container.build.compression,
+    ...(ctx.loaded.config.container.build.agents
+      ? { agents: ctx.loaded.config.container.build.agents }
+      : {}),
+    prefix: ctx.prefix,
   });
   const seconds = Math.round((Date.now() - started) / 1000);
   return { ...result, alias, logPath, seconds };

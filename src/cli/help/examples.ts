@@ -450,7 +450,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   'coi build': {
     examples: [
       ['coi build', 'coi-default, unless it exists'],
-      ['coi build --force', 'build it again'],
+      ['coi build --force', 'build it again (e.g. after changing [container.build] agents)'],
       ['coi build --profile rust', 'the image of a profile’s [container.build]'],
       ['coi build --all', 'coi-default, then every profile’s image'],
     ],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentExpectation, isBuildAgent } from '../image/agents.js';
 import { TOOL_NAMES } from '../tools/registry.js';
 
 /**
@@ -51,6 +52,10 @@ const allowedDomain = z.string().superRefine((value, ctx) => {
         'a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :port[,port…]',
     });
   }
+});
+
+const buildAgent = z.string().superRefine((name, ctx) => {
+  if (!isBuildAgent(name)) ctx.addIssue({ code: 'custom', message: agentExpectation(name) });
 });
 
 const protectedPath = z
@@ -133,6 +138,7 @@ export const configSchema = z.strictObject({
       script: z.string().min(1).optional(),
       commands: z.array(z.string()).optional(),
       compression: z.string().min(1).optional(),
+      agents: z.array(buildAgent).optional(),
     }),
   }),
   tool: z.strictObject({

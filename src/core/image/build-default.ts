@@ -1,7 +1,9 @@
 import type { Incus } from '../../incus/index.js';
 import type { Progress } from '../progress.js';
+import { checkAgentBinaries } from './agent-check.js';
+import { selectedAgents } from './agents.js';
 import { buildRootfsImage, type BuildResult } from './builder.js';
-import { defaultImageRecipe, DEFAULT_IMAGE_ALIAS, RECIPE_PROPERTY } from './default-recipe.js';
+import { defaultImageRecipeFor, DEFAULT_IMAGE_ALIAS, RECIPE_PROPERTY } from './default-recipe.js';
 import { recipeHash } from './recipe.js';
 
 /**
@@ -19,6 +21,10 @@ export interface DefaultBuildOptions {
   force?: boolean;
   compression?: string;
   workRoot?: string;
+  /** `[container.build] agents`; unset: the default set. */
+  agents?: readonly string[];
+  /** Prefix of the throw-away container the agents are checked in (default `coi-`). */
+  prefix?: string;
 }
 
 export interface DefaultBuildResult extends BuildResult {
@@ -33,6 +39,8 @@ export interface DefaultBuildResult extends BuildResult {
  */
 export async function buildDefaultImage(opts: DefaultBuildOptions): Promise<DefaultBuildResult> {
   const alias = opts.alias ?? DEFAULT_IMAGE_ALIAS;
+  const agents = selectedAgents(opts.agents);
+  const defaultImageRecipe = defaultImageRecipeFor(agents);
   const recipe = recipeHash(defaultImageRecipe);
   const existing = await opts.incus.images.findByAlias(alias);
   if (existing && !opts.force) {
@@ -50,10 +58,15 @@ export async function buildDefaultImage(opts: DefaultBuildOptions): Promise<Defa
     progress: opts.progress,
     recipe: defaultImageRecipe,
     alias,
-    description: `coi default image (${defaultImageRecipe.suite}, recipe ${recipe})`,
+    description: `coi default image (${defaultImageRecipe.suite}, recipe ${recipe}, agents: ${agents.join(', ') || 'none'})`,
     logPath: opts.logPath,
     compression: opts.compression,
     properties: { [RECIPE_PROPERTY]: recipe },
+    verify: (fingerprint) =>
+      checkAgentBinaries(opts.incus, { fingerprint }, agents, {
+        prefix: opts.prefix ?? 'coi-',
+        progress: opts.progress,
+      }),
     ...(opts.workRoot ? { workRoot: opts.workRoot } : {}),
   });
   // The replaced image goes once nothing points at it any more (containers keep their copy).

@@ -74,6 +74,11 @@ export interface BuildRootfsImageOptions {
   compression?: string;
   /** Extra image properties. */
   properties?: Record<string, string>;
+  /**
+   * Checks the imported image before the alias moves to it; a failure deletes it and fails the
+   * build, so the previous image stays.
+   */
+  verify?: (fingerprint: string) => Promise<void>;
 }
 
 /**
@@ -166,7 +171,16 @@ export async function buildRootfsImage(opts: BuildRootfsImageOptions): Promise<B
     });
     const done = await op.wait({ timeoutMs: 1_200_000 });
     const fingerprint = String(done.metadata?.fingerprint ?? '');
-    // The alias moves only once the new image is in: a failed build keeps the previous one.
+    if (opts.verify) {
+      try {
+        await opts.verify(fingerprint);
+      } catch (err) {
+        await (await images.delete(fingerprint)).wait({ timeoutMs: 300_000 });
+        throw err;
+      }
+    }
+    // The alias moves only once the new image is in (and checked): a failed build keeps the
+    // previous one.
     if (await images.findByAlias(alias)) await images.deleteAlias(alias);
     await images.createAlias(alias, fingerprint, opts.description);
     progress.done(`Image ${alias} ready (${fingerprint.slice(0, 12)})`);

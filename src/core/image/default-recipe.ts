@@ -1,3 +1,4 @@
+import { BUILD_AGENTS, selectedAgents } from './agents.js';
 import { baseImageRecipe, type ImageRecipe } from './recipe.js';
 
 /** The image `coi shell` starts by default. */
@@ -9,12 +10,22 @@ function nodeBinaryPackage(arch: string = process.arch): string {
 }
 
 /**
- * coi-default: the offline Debian base plus the agents' tool chain. Debian 12 has Node.js 18 only,
- * so the official Node.js 20 binary comes from npm (`node-linux-<arch>`) and shadows it in
- * /usr/local/bin; the agent CLIs come from npm too, installed by the host (containers have no
- * way to the registry).
+ * coi-default with the agents of `[container.build] agents` (unset: the default set): the offline
+ * Debian base plus the agents' tool chain. Debian 12 has Node.js 18 only, so the official Node.js
+ * 20 binary comes from npm (`node-linux-<arch>`) and shadows it in /usr/local/bin; the agent CLIs
+ * come from npm too, installed by the host (containers have no way to the registry).
  */
-export const defaultImageRecipe: ImageRecipe = {
+export function defaultImageRecipeFor(agents?: readonly string[]): ImageRecipe {
+  return {
+    ...toolChain,
+    npmPackages: [
+      nodeBinaryPackage(),
+      ...selectedAgents(agents).flatMap((name) => BUILD_AGENTS[name].packages),
+    ],
+  };
+}
+
+const toolChain: ImageRecipe = {
   ...baseImageRecipe,
   aptPackages: [
     'build-essential',
@@ -30,12 +41,6 @@ export const defaultImageRecipe: ImageRecipe = {
     'vim-tiny',
     'wget',
   ],
-  npmPackages: [
-    nodeBinaryPackage(),
-    '@anthropic-ai/claude-code',
-    'opencode-ai',
-    '@mariozechner/pi-coding-agent',
-  ],
   files: {
     ...baseImageRecipe.files,
     'coi-poweroff': { path: '/usr/local/bin/close', mode: 0o755 },
@@ -48,6 +53,9 @@ export const defaultImageRecipe: ImageRecipe = {
     'install -o code -g code -m 0644 /etc/coi/SANDBOX_CONTEXT.md /home/code/SANDBOX_CONTEXT.md',
   ].join('\n'),
 };
+
+/** coi-default with the default agents (its hash names what the cached images were built from). */
+export const defaultImageRecipe: ImageRecipe = defaultImageRecipeFor();
 
 /** Image property that records which recipe built an image. */
 export const RECIPE_PROPERTY = 'coi.recipe';

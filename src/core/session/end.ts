@@ -8,6 +8,7 @@ import { toolAdapter } from '../tools/registry.js';
 import { HostLocks } from './host-locks.js';
 import { writeBackLogins } from './host-copies/write-back.js';
 import { writeBackRecords } from './host-copies/write-back-records.js';
+import { idmappedMountpoint, removeMountpoint } from './launch/idmapped-workspace.js';
 import { releaseNetwork } from './network.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
 import { codeHome, readCoiKeys, type CoiKeys } from '../../shared/instance-keys.js';
@@ -78,6 +79,9 @@ export async function endSession(
     await deleteIfThere(incus, container);
     await writeBackRecords(opts.coiDir).forget(container);
   }
+  const mountpoint = idmappedMountpoint(container);
+  if (!keep && instance.devices.workspace?.source === mountpoint)
+    await removeMountpoint(mountpoint);
   await releaseNetwork(incus, instance);
   await locks.release(container);
   log.info(

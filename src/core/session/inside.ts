@@ -105,19 +105,6 @@ export async function prepareContainer(
   );
 }
 
-/**
- * The uid the code user gets inside. With an idmapped workspace mount host uids appear as they
- * are, so the code user takes the workspace owner's uid; with `raw.idmap` the owner is mapped onto
- * the configured uid instead. A root-owned workspace keeps the configured uid.
- */
-export function effectiveCodeUid(opts: {
-  hostUid: number;
-  codeUid: number;
-  idmapped: boolean;
-}): number {
-  return opts.idmapped && opts.hostUid !== 0 ? opts.hostUid : opts.codeUid;
-}
-
 /** Reads a file of the code user's home, undefined when it does not exist. */
 export async function readHomeFile(
   incus: IncusApi,

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import { parseAllowlist } from '../../security/nft/policy.js';
 import type { ConfigMap, DeviceMap, InstanceCreateOptions } from '../../incus/instance-types.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
+import type { WorkspaceMapping } from './workspace-mapping.js';
 
 /** Everything that decides how a session's container is created; pure input, no I/O. */
 export interface LaunchSpecInput {
@@ -22,11 +23,13 @@ export interface LaunchSpecInput {
   bridge: string;
   /** The address pinned on eth0: coi's nft rules are keyed by it, so it is known before start. */
   ipv4Address: string;
-  /** Kernel and Incus can idmap mounts (`shift=true`). */
-  idmappedMounts: boolean;
-  /** Owner of the workspace on the host, mapped to the code user inside. */
+  /** How the workspace owner becomes the code user inside (see decideWorkspaceMapping). */
+  mapping: WorkspaceMapping;
+  /** What the workspace device binds: the workspace, or coi's idmapped mount of it. */
+  workspaceSource: string;
+  /** Owner of the workspace on the host: forwarded sockets are dialled as this uid. */
   hostUid: number;
-  /** The code user's uid inside (see effectiveCodeUid): owner of forwarded sockets. */
+  /** The code user's uid inside (see decideWorkspaceMapping): owner of forwarded sockets. */
   codeUid: number;
   /** Protected paths relative to the workspace, already materialised on the host. */
   protectedPaths: string[];
@@ -39,7 +42,7 @@ export const SSH_AGENT_GUEST_SOCKET = '/run/ssh-agent.sock';
 /** The container's config and devices, ready for `POST /1.0/instances`. */
 export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
   const { config } = input;
-  const shift = input.idmappedMounts && !config.incus.disable_shift;
+  const { mapping } = input;
   const instanceConfig: ConfigMap = {
     ...coiKeysConfig({
       workspace: input.workspace,
@@ -63,12 +66,12 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
     'security.syscalls.intercept.setxattr': 'true',
     ...limitKeys(config),
   };
-  // Without idmapped mounts the workspace owner is mapped onto the code user; never host root.
-  if (!shift && input.hostUid !== 0) {
-    instanceConfig['raw.idmap'] = `both ${input.hostUid} ${config.incus.code_uid}`;
-  }
+  if (mapping.kind === 'raw-idmap') instanceConfig['raw.idmap'] = mapping.rawIdmap;
 
-  const disk = (source: string, path: string, readonly: boolean, shiftIt = shift) => ({
+  // Other mounts shift whenever the kernel can, whatever the workspace needs.
+  const shift = mapping.kind !== 'raw-idmap';
+  const workspaceShift = mapping.kind === 'shift';
+  const disk = (source: string, path: string, readonly: boolean, shiftIt: boolean) => ({
     type: 'disk',
     source,
     path,
@@ -85,13 +88,16 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       'security.ipv4_filtering': 'true',
       'security.mac_filtering': 'true',
     },
-    workspace: disk(input.workspace, '/workspace', false),
+    workspace: disk(input.workspaceSource, '/workspace', false, workspaceShift),
   };
+  // Read-only, so shifted like other mounts even when the workspace is coi's own idmapped mount
+  // (whose subpaths do not exist yet when Incus validates the devices).
   input.protectedPaths.forEach((rel, i) => {
     devices[`protect-${i}`] = disk(
       posix.join(input.workspace, rel),
       posix.join('/workspace', rel),
       true,
+      shift,
     );
   });
   config.mounts.default.forEach((mount, i) => {

@@ -8,6 +8,12 @@ import { containerName, lowestFreeSlot, workspaceHash } from '../../../shared/na
 import type { Reverter } from '../../../shared/revert.js';
 import type { LaunchRequest } from '../launch.js';
 import { buildLaunchSpec } from '../launch-spec.js';
+import {
+  idmappedMountpoint,
+  makeMountpoint,
+  pruneMountpoints,
+  removeMountpoint,
+} from './idmapped-workspace.js';
 import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
 import { forceDelete } from '../../container/force-delete.js';
@@ -42,7 +48,16 @@ export async function allocate(
     return { container: target.container, slot: target.slot, ip: target.ip };
   }
   if (target.note) req.onStep?.(target.note);
-  return createInFreeSlot(req, plan, target.image, revert, (name, slot, ipv4Address) =>
+  const idmapped = plan.mapping.kind === 'owner-to-code';
+  if (idmapped) await pruneMountpoints(new Set(await req.incus.instances.names()));
+  const workspaceSource = async (name: string) => {
+    if (!idmapped) return req.workspace;
+    const mountpoint = idmappedMountpoint(name);
+    await makeMountpoint(mountpoint);
+    revert.add(() => removeMountpoint(mountpoint));
+    return mountpoint;
+  };
+  return createInFreeSlot(req, plan, target.image, revert, async (name, slot, ipv4Address) =>
     buildLaunchSpec({
       name,
       image: target.image,
@@ -56,7 +71,8 @@ export async function allocate(
       pool: target.pool,
       bridge: plan.bridge,
       ipv4Address,
-      idmappedMounts: plan.idmapped,
+      mapping: plan.mapping,
+      workspaceSource: await workspaceSource(name),
       hostUid: plan.owner.uid,
       codeUid: plan.codeUid,
       protectedPaths,
@@ -98,7 +114,7 @@ async function createInFreeSlot(
   { bridge, identity }: Pick<LaunchPlan, 'bridge' | 'identity'>,
   image: string,
   revert: Reverter,
-  spec: (name: string, slot: number, ip: string) => InstanceCreateOptions,
+  spec: (name: string, slot: number, ip: string) => Promise<InstanceCreateOptions>,
 ): Promise<Placement> {
   const locks = join(req.coiDir, 'locks');
   const wait = () =>
@@ -115,7 +131,7 @@ async function createInFreeSlot(
       try {
         const ip = await withFreeAddress(req.incus, bridge, locks, async (free) => {
           await (
-            await req.incus.instances.create({ ...spec(name, slot, free), start: false })
+            await req.incus.instances.create({ ...(await spec(name, slot, free)), start: false })
           ).wait();
           revert.add(async () => (await forceDelete(req.incus, name)).wait());
           return free;

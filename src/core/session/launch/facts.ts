@@ -25,6 +25,8 @@ export interface LaunchFacts {
   instances: Instance[];
   /** The kernel can idmap mounts. */
   idmappedMounts: boolean;
+  /** coi runs as host root (it can make mounts). */
+  hostRoot: boolean;
   /** The default Incus profile: where containers go, and config it forces on them. */
   profile: Pick<Profile, 'config' | 'devices'>;
   image: ImageChoice;
@@ -58,6 +60,7 @@ export async function gatherFacts(req: FactsRequest): Promise<LaunchFacts> {
     owner: owner?.isDirectory() ? { uid: owner.uid, gid: owner.gid } : undefined,
     instances,
     idmappedMounts: server.environment?.kernel_features?.idmapped_mounts === 'true',
+    hostRoot: process.geteuid?.() === 0,
     profile,
     image,
     savedSessions,

@@ -7,9 +7,9 @@ import { profileTargets } from '../../../shared/profile-devices.js';
 import type { Config } from '../../config/index.js';
 import { policyFromConfig } from '../../policy/network-policy.js';
 import type { ResumeRequest, ToolAdapter } from '../../tools/types.js';
-import { effectiveCodeUid } from '../inside.js';
 import type { LaunchRequest } from '../launch.js';
 import { protectedPathList } from '../protected-paths.js';
+import { decideWorkspaceMapping, type WorkspaceMapping } from '../workspace-mapping.js';
 import type { SavedSession } from '../saved-sessions.js';
 import type { ImageChoice, LaunchFacts } from './facts.js';
 import { LaunchError } from './launch-error.js';
@@ -42,8 +42,8 @@ export interface LaunchPlan {
   codeUid: number;
   codeUser: string;
   home: string;
-  /** The workspace is mounted idmapped (the kernel can, and shifting is not disabled). */
-  idmapped: boolean;
+  /** How the workspace owner becomes the code user inside. */
+  mapping: WorkspaceMapping;
   /** The workspace's owner on the host. */
   owner: { uid: number; gid: number };
   sessionId: string;
@@ -79,11 +79,13 @@ export function planLaunch(facts: LaunchFacts, req: PlanRequest): LaunchPlan {
   const { owner, tool } = facts;
   if (!owner) throw new LaunchError(`workspace ${req.workspace} is not a directory`);
   const persistent = req.ephemeral ? false : config.container.persistent;
-  const idmapped = facts.idmappedMounts && !config.incus.disable_shift;
-  const codeUid = effectiveCodeUid({
-    hostUid: owner.uid,
+  const { mapping, codeUid } = decideWorkspaceMapping({
+    workspace: req.workspace,
+    owner,
     codeUid: config.incus.code_uid,
-    idmapped,
+    idmappedMounts: facts.idmappedMounts,
+    disableShift: config.incus.disable_shift,
+    hostRoot: facts.hostRoot,
   });
   const resumed = req.resume && pickResume(facts.savedSessions, req.resume, tool.adapter, req);
   const identity = sessionIdentity(req.workspace, config.container.session_name);
@@ -103,7 +105,7 @@ export function planLaunch(facts: LaunchFacts, req: PlanRequest): LaunchPlan {
     codeUid,
     codeUser: config.incus.code_user,
     home: codeHome(config.incus.code_user),
-    idmapped,
+    mapping,
     owner,
     sessionId: resumed ? resumed.session_id : facts.newSessionId,
     ...(resumed && tool.adapter.stateDir

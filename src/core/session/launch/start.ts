@@ -2,6 +2,11 @@ import type { Reverter } from '../../../shared/revert.js';
 import { stopContainer } from '../../container/lifecycle.js';
 import type { HostLocks } from '../host-locks.js';
 import type { LaunchRequest } from '../launch.js';
+import {
+  detachIdmappedWorkspace,
+  idmappedMountpoint,
+  mountIdmappedWorkspace,
+} from './idmapped-workspace.js';
 import type { LaunchPlan } from './plan.js';
 
 /**
@@ -10,7 +15,7 @@ import type { LaunchPlan } from './plan.js';
  * (registered earlier) go, so nothing that confines it is undone while it still runs.
  */
 export async function startSessionContainer(
-  req: Pick<LaunchRequest, 'incus' | 'onStep'>,
+  req: Pick<LaunchRequest, 'incus' | 'onStep' | 'workspace'>,
   plan: LaunchPlan,
   container: string,
   locks: HostLocks,
@@ -23,5 +28,21 @@ export async function startSessionContainer(
       ? `Starting persistent container ${container}...`
       : `Starting ${container}...`,
   );
-  await (await req.incus.instances.start(container)).wait();
+  if (plan.mapping.kind !== 'owner-to-code') {
+    await (await req.incus.instances.start(container)).wait();
+    return;
+  }
+  const mountpoint = idmappedMountpoint(container);
+  const { workspace } = req;
+  await mountIdmappedWorkspace(req.incus, container, {
+    workspace,
+    mountpoint,
+    owner: plan.owner,
+    codeUid: plan.codeUid,
+  });
+  // The mount stays while the container exists (see idmapped-workspace.ts).
+  await (await req.incus.instances.start(container)).wait().catch(async (err: unknown) => {
+    await detachIdmappedWorkspace(mountpoint);
+    throw err;
+  });
 }

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  containerSetupScript,
-  effectiveCodeUid,
-  type InsideSetup,
-} from '../../../../src/core/session/inside.js';
+import { containerSetupScript, type InsideSetup } from '../../../../src/core/session/inside.js';
 
 const setup = (extra: Partial<InsideSetup> = {}): InsideSetup => ({
   hostname: 'coi-abcdef12-1',
@@ -58,13 +54,5 @@ describe('in-container set-up script', () => {
     expect(containerSetupScript(setup({ maxDuration: '2h', stopGraceful: false }))).toContain(
       'systemctl poweroff --force',
     );
-  });
-});
-
-describe('code uid', () => {
-  it('follows the workspace owner with idmapped mounts, the configured uid otherwise', () => {
-    expect(effectiveCodeUid({ hostUid: 1500, codeUid: 1000, idmapped: true })).toBe(1500);
-    expect(effectiveCodeUid({ hostUid: 1500, codeUid: 1000, idmapped: false })).toBe(1000);
-    expect(effectiveCodeUid({ hostUid: 0, codeUid: 1000, idmapped: true })).toBe(1000);
   });
 });

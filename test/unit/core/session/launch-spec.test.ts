@@ -15,7 +15,8 @@ function input(extra: Partial<LaunchSpecInput> = {}): LaunchSpecInput {
     pool: 'default',
     bridge: 'incusbr0',
     ipv4Address: '10.99.0.250',
-    idmappedMounts: true,
+    mapping: { kind: 'shift' },
+    workspaceSource: '/home/dev/project',
     hostUid: 1000,
     codeUid: 1000,
     protectedPaths: ['.git/hooks', '.git/config'],
@@ -72,16 +73,45 @@ describe('launch spec', () => {
     expect(cfg?.['raw.idmap']).toBeUndefined();
   });
 
-  it('falls back to raw.idmap without idmapped mounts, never mapping host root', () => {
-    const plain = buildLaunchSpec(input({ idmappedMounts: false, hostUid: 1500 }));
+  it('sets the raw.idmap of that mapping, and shifts neither the workspace nor other mounts', () => {
+    const plain = buildLaunchSpec(
+      input({
+        mapping: { kind: 'raw-idmap', rawIdmap: 'both 1500 1000' },
+        config: config({
+          mounts: { default: [{ host: '/srv/x', container: '/x', readonly: false }] },
+        }),
+      }),
+    );
     expect(plain.config?.['raw.idmap']).toBe('both 1500 1000');
     expect(plain.devices?.workspace?.shift).toBeUndefined();
-    const disabled = buildLaunchSpec(
-      input({ config: config({ incus: { disable_shift: true } }), hostUid: 1000 }),
+    expect(plain.devices?.['protect-0']?.shift).toBeUndefined();
+    expect(plain.devices?.['mount-0']?.shift).toBeUndefined();
+  });
+
+  it('binds coi’s idmapped mount of the workspace unshifted, protected paths and mounts shifted', () => {
+    const { devices, config: cfg } = buildLaunchSpec(
+      input({
+        mapping: { kind: 'owner-to-code' },
+        workspaceSource: '/run/coi/idmapped/coi-abcdef12-1',
+        config: config({
+          mounts: { default: [{ host: '/srv/x', container: '/x', readonly: false }] },
+        }),
+      }),
     );
-    expect(disabled.config?.['raw.idmap']).toBe('both 1000 1000');
-    const root = buildLaunchSpec(input({ idmappedMounts: false, hostUid: 0 }));
-    expect(root.config?.['raw.idmap']).toBeUndefined();
+    expect(devices?.workspace).toEqual({
+      type: 'disk',
+      source: '/run/coi/idmapped/coi-abcdef12-1',
+      path: '/workspace',
+    });
+    expect(devices?.['protect-0']).toEqual({
+      type: 'disk',
+      source: '/home/dev/project/.git/hooks',
+      path: '/workspace/.git/hooks',
+      readonly: 'true',
+      shift: 'true',
+    });
+    expect(devices?.['mount-0']?.shift).toBe('true');
+    expect(cfg?.['raw.idmap']).toBeUndefined();
   });
 
   it('maps limits to Incus keys', () => {

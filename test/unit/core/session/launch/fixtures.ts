@@ -25,6 +25,7 @@ export function facts(over: Partial<LaunchFacts> = {}): LaunchFacts {
     owner: { uid: 1234, gid: 1234 },
     instances: [],
     idmappedMounts: true,
+    hostRoot: true,
     profile: PROFILE,
     image: { image: 'coi-default' },
     savedSessions: [],

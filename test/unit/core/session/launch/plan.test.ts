@@ -193,7 +193,7 @@ describe('planLaunch: code user', () => {
   it('with idmapped mounts the code user takes the workspace owner’s uid', () => {
     const plan = planLaunch(facts(), request({ incus: { code_uid: 1000, code_user: 'dev' } }));
     expect(plan).toMatchObject({
-      idmapped: true,
+      mapping: { kind: 'shift' },
       codeUid: 1234,
       codeUser: 'dev',
       home: '/home/dev',
@@ -205,20 +205,23 @@ describe('planLaunch: code user', () => {
       facts({ idmappedMounts: false }),
       request({ incus: { code_uid: 1000 } }),
     );
-    expect(plan).toMatchObject({ idmapped: false, codeUid: 1000 });
+    expect(plan).toMatchObject({
+      mapping: { kind: 'raw-idmap', rawIdmap: 'both 1234 1000' },
+      codeUid: 1000,
+    });
   });
 
   it('disable_shift turns idmapping off even when the kernel can', () => {
     const plan = planLaunch(facts(), request({ incus: { code_uid: 1000, disable_shift: true } }));
-    expect(plan).toMatchObject({ idmapped: false, codeUid: 1000 });
+    expect(plan).toMatchObject({ mapping: { kind: 'raw-idmap' }, codeUid: 1000 });
   });
 
-  it('a root-owned workspace keeps the configured uid', () => {
+  it('a root-owned workspace is mapped onto the configured uid by coi’s own idmapped mount', () => {
     const plan = planLaunch(
       facts({ owner: { uid: 0, gid: 0 } }),
       request({ incus: { code_uid: 1000 } }),
     );
-    expect(plan.codeUid).toBe(1000);
+    expect(plan).toMatchObject({ mapping: { kind: 'owner-to-code' }, codeUid: 1000 });
   });
 });
 

@@ -44,7 +44,7 @@ describe('startSessionContainer', () => {
   it('starts a new container, saying so', async () => {
     const steps: string[] = [];
     await startSessionContainer(
-      { incus, onStep: (s) => steps.push(s) },
+      { incus, workspace: WORKSPACE, onStep: (s) => steps.push(s) },
       await plan(false),
       NAME,
       locks,
@@ -59,7 +59,7 @@ describe('startSessionContainer', () => {
     const reuse = await plan(true);
     expect(reuse.target.kind).toBe('reuse');
     await startSessionContainer(
-      { incus, onStep: (s) => steps.push(s) },
+      { incus, workspace: WORKSPACE, onStep: (s) => steps.push(s) },
       reuse,
       NAME,
       locks,
@@ -75,7 +75,13 @@ describe('startSessionContainer', () => {
       statusAtRelease.push(incus.instances.all.get(container)!.status);
       return Promise.resolve(0);
     });
-    await startSessionContainer({ incus }, await plan(false), NAME, locks, revert);
+    await startSessionContainer(
+      { incus, workspace: WORKSPACE },
+      await plan(false),
+      NAME,
+      locks,
+      revert,
+    );
     expect(await revert.fail()).toEqual([]);
     expect(statusAtRelease).toEqual(['Stopped']);
   });
@@ -86,7 +92,13 @@ describe('startSessionContainer', () => {
     vi.spyOn(incus.instances, 'start').mockRejectedValueOnce(failed);
     const release = vi.spyOn(locks, 'release');
     await expect(
-      startSessionContainer({ incus }, await plan(false), NAME, locks, revert),
+      startSessionContainer(
+        { incus, workspace: WORKSPACE },
+        await plan(false),
+        NAME,
+        locks,
+        revert,
+      ),
     ).rejects.toBe(failed);
     expect(await revert.fail()).toEqual([]);
     expect(release).toHaveBeenCalledWith(NAME);
