@@ -11,6 +11,9 @@ import { addSessionOptions, configOverrides, type SessionFlags } from '../sessio
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
+/** `coi run`'s exit code when the security monitor killed its container, as for a SIGKILL. */
+export const THREAT_KILL_EXIT_CODE = 137;
+
 export function registerRun(program: Command): void {
   addSessionOptions(
     program
@@ -33,7 +36,8 @@ export function registerRun(program: Command): void {
 /**
  * Launches, runs, always deletes. A signal while the container is being made is remembered (the
  * launch finishes, the command is skipped, the container deleted); during the command it is
- * passed on to it. Either way the exit code is the command's, or 128+N for signal N.
+ * passed on to it. Either way the exit code is the command's, or 128+N for signal N; 137 with one
+ * line naming the alert when the security monitor killed the container.
  */
 async function runInFreshContainer(
   ctx: CliContext,
@@ -44,9 +48,9 @@ async function runInFreshContainer(
   const signals = new SignalCatcher();
   // A signal racing the command's own exit cannot be delivered, and needs not be.
   signals.onSignal((signal) => void proc?.signal(signal).catch(() => undefined));
-  let session: Session | undefined;
+  const startedAtMs = Date.now();
   try {
-    session = await launchSession({
+    const session = await launchSession({
       incus: ctx.incus,
       loaded: ctx.loaded,
       workspace: ctx.workspace,
@@ -60,41 +64,62 @@ async function runInFreshContainer(
       onStep: say,
       attended: true,
     });
-    if (signals.caught) return signals.exitCode();
-    const live = session;
-    const log = new SessionLog(ctx.coiDir, live.container);
-    const command = loginShellArgv(words);
-    say(`Executing: ${words.join(' ')}`);
-    const code = await streamExec(
-      live.container,
-      () =>
-        ctx.incus.exec.start(live.container, command, {
-          user: live.codeUid,
-          group: live.codeUid,
-          account: { name: live.codeUser, home: live.home, shell: '/bin/bash' },
-          cwd: '/workspace',
-          environment: live.env,
-        }),
-      {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        ...(process.stdin.isTTY ? {} : { stdin: process.stdin }),
-        onOutput: (stream, chunk) => log.output(stream, chunk),
-      },
-      (started) => (proc = started),
-    );
-    log.info(`Command exited with code ${code}`);
-    say(code === 0 ? '\nCommand completed successfully' : `\nCommand exited with code ${code}`);
-    return code;
-  } finally {
-    if (session) {
-      say(`Cleaning up container ${session.container}...`);
-      await endSession(ctx.incus, session.container, {
-        coiDir: ctx.coiDir,
-        save: false,
-        keepPersistent: false,
-      });
+    // The container is cleaned up whatever the command did; a threat kill explains a failed exec.
+    const ran = signals.caught
+      ? { code: signals.exitCode() }
+      : await runCommand(ctx, session, words, (started) => (proc = started)).then(
+          (code) => ({ code }),
+          (error: unknown) => ({ error }),
+        );
+    say(`Cleaning up container ${session.container}...`);
+    const ended = await endSession(ctx.incus, session.container, {
+      coiDir: ctx.coiDir,
+      save: false,
+      keepPersistent: false,
+      startedAtMs,
+    });
+    if (ended.threatKill) {
+      say(
+        `coi: the security monitor killed ${session.container}: ${ended.threatKill} (details: coi audit ${session.container})`,
+      );
+      return THREAT_KILL_EXIT_CODE;
     }
+    if ('error' in ran) throw ran.error;
+    return ran.code;
+  } finally {
     signals.release();
   }
+}
+
+/** Runs the command in the session's container, streaming its output; its exit code. */
+async function runCommand(
+  ctx: CliContext,
+  live: Session,
+  words: string[],
+  onStarted: (proc: ExecProcess) => void,
+): Promise<number> {
+  const log = new SessionLog(ctx.coiDir, live.container);
+  const command = loginShellArgv(words);
+  say(`Executing: ${words.join(' ')}`);
+  const code = await streamExec(
+    live.container,
+    () =>
+      ctx.incus.exec.start(live.container, command, {
+        user: live.codeUid,
+        group: live.codeUid,
+        account: { name: live.codeUser, home: live.home, shell: '/bin/bash' },
+        cwd: '/workspace',
+        environment: live.env,
+      }),
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      ...(process.stdin.isTTY ? {} : { stdin: process.stdin }),
+      onOutput: (stream, chunk) => log.output(stream, chunk),
+    },
+    onStarted,
+  );
+  log.info(`Command exited with code ${code}`);
+  say(code === 0 ? '\nCommand completed successfully' : `\nCommand exited with code ${code}`);
+  return code;
 }

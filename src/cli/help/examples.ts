@@ -50,7 +50,8 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'The container is ephemeral even where --persistent or [container] persistent say ' +
       'otherwise: made for this command, deleted when it ends, nothing saved. One word is a shell command line (pipes, quotes and $VARS work); ' +
       'several words are run as they are, one argument each. coi exits with the command’s exit ' +
-      'code (128+N when signal N ended it).',
+      'code (128+N when signal N ended it), or 137 with one line naming the alert when the ' +
+      'security monitor killed the container as a threat.',
     examples: [
       ['coi run "npm test"', 'a shell command line'],
       ['coi run -- sh -c "exit 42"', 'exact arguments; coi exits 42'],
