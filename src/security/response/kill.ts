@@ -118,7 +118,22 @@ async function keepForensicCopy(opts: KillOptions, container: string): Promise<s
       description: `coi forensic copy of ${container}`,
     })
   ).wait();
+  await unpinAddresses(opts.incus, name);
   return name;
+}
+
+/**
+ * Drops the copied NIC's pinned IPv4: the address belongs to the killed container and is free
+ * again once it is gone (nor may the copy's keep its network rules alive).
+ */
+async function unpinAddresses(incus: Pick<IncusApi, 'instances'>, name: string): Promise<void> {
+  const { value } = await incus.instances.get(name);
+  const devices = Object.fromEntries(
+    Object.entries(value.devices)
+      .filter(([, d]) => d.type === 'nic' && d['ipv4.address'])
+      .map(([key, { ['ipv4.address']: _pinned, ...rest }]) => [key, rest]),
+  );
+  if (Object.keys(devices).length > 0) await incus.instances.patch(name, { devices });
 }
 
 /** Deletes an old forensic copy; one started by hand (to inspect it) is force-stopped first. */

@@ -31,7 +31,7 @@ function killRecord(title: string) {
     category: 'process',
     title,
     description: 'a shell on a socket',
-    evidence: { process: { pid: 1, command: 'sh' } },
+    evidence: { process: { pid: 1, command: 'sh', pattern: 'stdio-socket', indicators: [] } },
     action: 'killed',
     detection_latency_ms: 40,
   });

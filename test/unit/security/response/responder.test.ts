@@ -129,6 +129,15 @@ describe('Responder', () => {
     ]);
   });
 
+  it('leaves the killed container its address: the copy pins none', async () => {
+    const nic = { type: 'nic', network: 'coibr0', name: 'eth0' };
+    await incus.instances.patch(CONTAINER, {
+      devices: { eth0: { ...nic, 'ipv4.address': '10.99.0.5' } },
+    });
+    const record = await responder().handle(detection('critical'));
+    expect(incus.instances.all.get(record!.forensic_copy!)!.devices).toEqual({ eth0: nic });
+  });
+
   it('still kills when a concurrent delete breaks the copy, and records the copy failure', async () => {
     vi.spyOn(incus.instances, 'copy').mockImplementation(async () => {
       incus.instances.all.delete(CONTAINER);
