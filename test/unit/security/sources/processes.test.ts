@@ -53,6 +53,7 @@ function scanner(watched = ['coi-ab12cd34-1']) {
     watched: (name) => watched.includes(name),
     onCommand: (sighting) => commands.push(sighting),
     onStdioSocket: (sighting, alert) => stdio.push({ sighting, alert }),
+    onRelay: (sighting, alert) => stdio.push({ sighting, alert }),
   });
   return { s, commands, stdio };
 }
