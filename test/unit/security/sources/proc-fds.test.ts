@@ -24,6 +24,7 @@ afterEach(() => {
 describe('readFds', () => {
   it('tells a pipe read end from its write end, and sees the same pipe in both processes', async () => {
     const sh = spawn('sh', ['-c', 'sleep 5 | sleep 5'], { stdio: 'ignore' });
+    let pids: number[] = [];
     try {
       const children = async (): Promise<number[]> => {
         for (;;) {
@@ -33,7 +34,8 @@ describe('readFds', () => {
           await new Promise((resolve) => setTimeout(resolve, 10));
         }
       };
-      const [writer, reader] = (await children()).sort((a, b) => a - b);
+      pids = (await children()).sort((a, b) => a - b);
+      const [writer, reader] = pids;
       const out = readFds(writer!).find((f) => f.fd === 1)!;
       const into = readFds(reader!).find((f) => f.fd === 0)!;
       expect(out).toMatchObject({
@@ -43,7 +45,7 @@ describe('readFds', () => {
       });
       expect(into).toEqual({ fd: 0, channel: out.channel, read: true, write: false });
     } finally {
-      execFileSync('pkill', ['-P', String(sh.pid)]);
+      for (const pid of pids) process.kill(pid);
       sh.kill();
     }
   });
