@@ -5,6 +5,7 @@ import {
   type RelayInput,
   type RelayProcess,
 } from '../../../../src/security/detectors/reverse-shell-relay.js';
+import type { Alert } from '../../../../src/security/alert.js';
 import type { FdEntry } from '../../../../src/security/sources/proc-fds.js';
 import type { SocketState } from '../../../../src/security/sources/proc-net-parse.js';
 
@@ -39,6 +40,10 @@ function row(inode: number, local: string, remote: string, state: SocketState = 
   const ep = (s: string) => ({ address: s.split(':')[0]!, port: Number(s.split(':')[1]) });
   return { udp: false, socket: { local: ep(local), remote: ep(remote), state, uid: 0, inode } };
 }
+function processOf(alert: Alert | undefined) {
+  return alert && 'process' in alert.evidence ? alert.evidence.process : undefined;
+}
+
 /** An outbound connection to an attacker at 10.0.0.1:4444. */
 const OUT = row(100, '10.0.0.5:40000', '10.0.0.1:4444');
 
@@ -76,14 +81,14 @@ describe('classifyRelay', () => {
       title: 'Reverse shell detected',
       evidence: { process: { pid: 10, pattern: 'pipe-relay', class: 'relay' } },
     });
-    expect(alert!.evidence.process!.indicators).toContain('10.0.0.1:4444');
+    expect(processOf(alert)!.indicators).toContain('10.0.0.1:4444');
     expect(alert!.description).toContain('11 (python3 relay.py)');
   });
 
   it('catches a shell on a pty whose master the connection holder keeps', () => {
     const sh = { argv: ['/bin/sh'], fds: [terminal(0, 3), terminal(1, 3), terminal(2, 3)] };
     const relay = { pid: 11, command: 'python3 -c pty', fds: [socket(3, 100), master(5, 3)] };
-    expect(classifyRelay(input(sh, [relay]))?.evidence.process).toMatchObject({
+    expect(processOf(classifyRelay(input(sh, [relay])))).toMatchObject({
       pattern: 'pty-relay',
     });
   });
@@ -100,7 +105,7 @@ describe('classifyRelay', () => {
       fds: [reads(0, 'pipe:2'), writes(1, 'fifo:5:9'), socket(3, 100)],
     };
     const alert = classifyRelay(input(PIPED_SH, [cat, nc]));
-    expect(alert?.evidence.process).toMatchObject({ pattern: 'fifo-relay' });
+    expect(processOf(alert)).toMatchObject({ pattern: 'fifo-relay' });
     expect(alert!.description).toMatch(/11 \(cat \/tmp\/f\) ← 12 \(nc 10\.0\.0\.1 4444\)/);
   });
 
@@ -108,7 +113,7 @@ describe('classifyRelay', () => {
     const sh = { argv: ['sh'], fds: [reads(0, 'pipe:1'), terminal(1, 0), terminal(2, 0)] };
     const nc = { pid: 11, command: 'nc -l -p 4444', fds: [socket(3, 200), writes(1, 'pipe:1')] };
     const listening = row(200, '0.0.0.0:4444', '0.0.0.0:0', 'LISTEN');
-    expect(classifyRelay(input(sh, [nc], [listening]))?.evidence.process).toMatchObject({
+    expect(processOf(classifyRelay(input(sh, [nc], [listening])))).toMatchObject({
       pattern: 'bind-shell',
       class: 'bind_shell',
     });
@@ -118,7 +123,7 @@ describe('classifyRelay', () => {
     const listening = row(200, '0.0.0.0:4444', '0.0.0.0:0', 'LISTEN');
     const accepted = row(100, '10.0.0.5:4444', '10.0.0.1:51000');
     expect(
-      classifyRelay(input(PIPED_SH, [PY_RELAY], [listening, accepted]))?.evidence.process,
+      processOf(classifyRelay(input(PIPED_SH, [PY_RELAY], [listening, accepted]))),
     ).toMatchObject({ pattern: 'bind-shell' });
   });
 
