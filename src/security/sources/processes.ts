@@ -69,6 +69,12 @@ interface Tracked {
 }
 
 const YOUNG_MS = 1000;
+/**
+ * A relayed shell is fed from its first moments (the relay connects first, or within
+ * milliseconds): only a shell's first 10 s are checked, so long-lived interactive shells do not
+ * cost a read of the container's whole fd table every `settledMs`.
+ */
+const RELAY_WINDOW_MS = 10_000;
 const LIST_AT_LEAST_MS = 1000;
 /** A process this old when first examined predates the watch: its earlier I/O is not counted. */
 const BASELINE_AGE_MS = 3000;
@@ -211,7 +217,7 @@ export class ProcessScanner {
       this.opts.onCommand(sighting);
     }
     const fds = readStdio(pid, this.proc);
-    if (!entry.relayReported) {
+    if (!entry.relayReported && age < RELAY_WINDOW_MS) {
       const relay = this.relays.check(entry.container!, { pid, command, argv, stdin: fds[0] }, () =>
         this.pidsOf(entry.container!),
       );
