@@ -40,6 +40,11 @@ export interface CoiKeys {
   /** A short name for the container (`user.coi.alias`, what the Go coi's `[container] alias` sets); '' when none. */
   alias: string;
   launchedBy: LaunchedBy;
+  /**
+   * The title of the alert the threat responder is killing the container for; set before anything
+   * else it does, so a session ending meanwhile leaves the deletion to it. '' when none.
+   */
+  threatKill: string;
 }
 
 export const COI_KEYS = {
@@ -56,6 +61,7 @@ export const COI_KEYS = {
   frozenBy: 'user.coi.frozen_by',
   alias: 'user.coi.alias',
   launchedBy: 'user.coi.launched_by',
+  threatKill: 'user.coi.threat_kill',
 } as const satisfies Record<keyof CoiKeys, string>;
 
 export const DEFAULT_CODE_USER = 'code';
@@ -83,6 +89,7 @@ export function readCoiKeys(config: Record<string, string> | undefined): CoiKeys
     frozenBy: c[COI_KEYS.frozenBy] === 'threat' ? 'threat' : '',
     alias: c[COI_KEYS.alias] ?? '',
     launchedBy: c[COI_KEYS.launchedBy] === 'session' ? 'session' : '',
+    threatKill: c[COI_KEYS.threatKill] ?? '',
   };
 }
 

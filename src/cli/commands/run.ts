@@ -20,6 +20,9 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 type RunFlags = SessionFlags & PromptFlags;
 
+/** `coi run`'s exit code when the security monitor killed its container, as for a SIGKILL. */
+export const THREAT_KILL_EXIT_CODE = 137;
+
 export function registerRun(program: Command): void {
   addSessionOptions(
     program
@@ -93,16 +96,17 @@ async function execution(ctx: CliContext, target: RunTarget): Promise<Execution>
  * Launches (or starts the stopped persistent container again), runs, then deletes the container,
  * or stops it when it is persistent. A signal while the container is being made is remembered
  * (the launch finishes, the command is skipped, the container ended); during the command it is
- * passed on to it. Either way the exit code is the command's, or 128+N for signal N.
+ * passed on to it. Either way the exit code is the command's, or 128+N for signal N; 137 with one
+ * line naming the alert when the security monitor killed the container.
  */
 async function runInContainer(ctx: CliContext, run: Execution, flags: RunFlags): Promise<number> {
   let proc: ExecProcess | undefined;
   const signals = new SignalCatcher();
   // A signal racing the command's own exit cannot be delivered, and needs not be.
   signals.onSignal((signal) => void proc?.signal(signal).catch(() => undefined));
-  let session: Session | undefined;
+  const startedAtMs = Date.now();
   try {
-    session = await launchSession({
+    const session = await launchSession({
       incus: ctx.incus,
       loaded: ctx.loaded,
       workspace: ctx.workspace,
@@ -116,44 +120,65 @@ async function runInContainer(ctx: CliContext, run: Execution, flags: RunFlags):
       onStep: say,
       attended: true,
     });
-    if (signals.caught) return signals.exitCode();
-    const live = session;
-    const log = new SessionLog(ctx.coiDir, live.container);
-    say(run.announce);
-    const code = await streamExec(
-      live.container,
-      () =>
-        ctx.incus.exec.start(live.container, run.argv, {
-          user: live.codeUid,
-          group: live.codeUid,
-          account: { name: live.codeUser, home: live.home, shell: '/bin/bash' },
-          cwd: '/workspace',
-          environment: live.env,
-        }),
-      {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        ...(process.stdin.isTTY ? {} : { stdin: process.stdin }),
-        onOutput: (stream, chunk) => log.output(stream, chunk),
-      },
-      (started) => (proc = started),
+    // The container is ended whatever the command did; a threat kill explains a failed exec.
+    const ran = signals.caught
+      ? { code: signals.exitCode() }
+      : await runCommand(ctx, session, run, (started) => (proc = started)).then(
+          (code) => ({ code }),
+          (error: unknown) => ({ error }),
+        );
+    say(
+      session.persistent
+        ? `Stopping persistent container ${session.container} (kept for the next run)...`
+        : `Cleaning up container ${session.container}...`,
     );
-    log.info(`Command exited with code ${code}`);
-    say(code === 0 ? '\nCommand completed successfully' : `\nCommand exited with code ${code}`);
-    return code;
-  } finally {
-    if (session) {
+    const ended = await endSession(ctx.incus, session.container, {
+      coiDir: ctx.coiDir,
+      save: false,
+      keepPersistent: true,
+      startedAtMs,
+    });
+    if (ended.threatKill) {
       say(
-        session.persistent
-          ? `Stopping persistent container ${session.container} (kept for the next run)...`
-          : `Cleaning up container ${session.container}...`,
+        `coi: the security monitor killed ${session.container}: ${ended.threatKill} (details: coi audit ${session.container})`,
       );
-      await endSession(ctx.incus, session.container, {
-        coiDir: ctx.coiDir,
-        save: false,
-        keepPersistent: true,
-      });
+      return THREAT_KILL_EXIT_CODE;
     }
+    if ('error' in ran) throw ran.error;
+    return ran.code;
+  } finally {
     signals.release();
   }
+}
+
+/** Runs the command in the session's container, streaming its output; its exit code. */
+async function runCommand(
+  ctx: CliContext,
+  live: Session,
+  run: Execution,
+  onStarted: (proc: ExecProcess) => void,
+): Promise<number> {
+  const log = new SessionLog(ctx.coiDir, live.container);
+  say(run.announce);
+  const code = await streamExec(
+    live.container,
+    () =>
+      ctx.incus.exec.start(live.container, run.argv, {
+        user: live.codeUid,
+        group: live.codeUid,
+        account: { name: live.codeUser, home: live.home, shell: '/bin/bash' },
+        cwd: '/workspace',
+        environment: live.env,
+      }),
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      ...(process.stdin.isTTY ? {} : { stdin: process.stdin }),
+      onOutput: (stream, chunk) => log.output(stream, chunk),
+    },
+    onStarted,
+  );
+  log.info(`Command exited with code ${code}`);
+  say(code === 0 ? '\nCommand completed successfully' : `\nCommand exited with code ${code}`);
+  return code;
 }

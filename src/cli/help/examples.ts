@@ -56,7 +56,8 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'the slot is started again and stopped, not deleted, afterwards. One word is a shell command ' +
       'line (pipes, quotes and $VARS work); several words are run as they are, one argument each; ' +
       'no command runs the executable ./coi-run at the workspace root. coi exits with the ' +
-      'command’s exit code (128+N when signal N ended it).\n' +
+      'command’s exit code (128+N when signal N ended it), or 137 with one line naming the alert ' +
+      'when the security monitor killed the container as a threat.\n' +
       '--prompt TEXT, --prompt-file PATH or --prompt-name NAME (one of them, and no command) run ' +
       'the configured agent headless in its print mode (claude -p, codex exec, opencode run, ' +
       'pi/omp -p, aider --message) and exit with its exit code. Named prompts come from ' +

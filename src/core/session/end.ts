@@ -11,6 +11,7 @@ import { writeBackRecords } from './host-copies/write-back-records.js';
 import { idmappedMountpoint, removeMountpoint } from './launch/idmapped-workspace.js';
 import { releaseNetwork } from './network.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
+import { threatKillRecorded, waitUntilGone } from './threat-kill.js';
 import { codeHome, readCoiKeys, type CoiKeys } from '../../shared/instance-keys.js';
 import { CoiError } from '../../shared/errors.js';
 
@@ -22,18 +23,28 @@ export interface EndOptions {
   graceSeconds?: number;
   /** Keep a persistent container (stopped) instead of deleting it. */
   keepPersistent: boolean;
+  /**
+   * When the session began: a container found gone already is looked up in the audit log for a
+   * threat kill since then (`coi run` reports one).
+   */
+  startedAtMs?: number;
 }
 
 export interface EndResult {
   existed: boolean;
   saved?: SavedSession;
   deleted: boolean;
+  /** The container was killed as a threat: the alert's title. */
+  threatKill?: string;
 }
 
 /**
  * Ends a session: saves the tool's state to ~/.coi/sessions-<tool>/<id>/ (starting a powered-off
  * container again briefly to read it: copying a tree needs `find` inside), stops the container,
- * deletes it unless it is persistent and kept, and unlocks the host paths it locked.
+ * deletes it unless it is persistent and kept, and unlocks the host paths it locked. A container
+ * the threat responder is killing (`user.coi.threat_kill`) is left to it: nothing is saved, the
+ * session waits until the responder deleted it (bounded; then deletes it itself) and releases the
+ * rest.
  */
 export async function endSession(
   incus: IncusApi,
@@ -48,11 +59,25 @@ export async function endSession(
     if (!(err instanceof IncusNotFoundError)) throw err;
     await locks.release(container);
     await writeBackRecords(opts.coiDir).forget(container);
-    return { existed: false, deleted: false };
+    const threatKill =
+      opts.startedAtMs === undefined
+        ? undefined
+        : await threatKillRecorded(opts.coiDir, container, opts.startedAtMs);
+    return { existed: false, deleted: false, ...(threatKill ? { threatKill } : {}) };
   }
   const keys = readCoiKeys(instance.config);
+  const threatKill = keys.threatKill ? { threatKill: keys.threatKill } : {};
+  if (keys.threatKill && (await waitUntilGone(incus, container))) {
+    await releaseNetwork(incus, instance);
+    await locks.release(container);
+    await writeBackRecords(opts.coiDir).forget(container);
+    new SessionLog(opts.coiDir, container).info(
+      `Session ended: container killed by the security monitor (${keys.threatKill})`,
+    );
+    return { existed: true, deleted: true, ...threatKill };
+  }
   let saved: SavedSession | undefined;
-  if (opts.save && keys.sessionId && keys.tool) {
+  if (opts.save && keys.sessionId && keys.tool && !keys.threatKill) {
     try {
       saved = await saveState(incus, container, instance.status, keys, opts.coiDir);
     } catch (err) {
@@ -87,7 +112,7 @@ export async function endSession(
   log.info(
     `Session ended: ${saved ? `saved to ${saved.dir}, ` : ''}${written.length ? `logins written back to ${written.join(', ')}, ` : ''}container ${keep ? 'kept (stopped)' : 'deleted'}`,
   );
-  return { existed: true, ...(saved ? { saved } : {}), deleted: !keep };
+  return { existed: true, ...(saved ? { saved } : {}), deleted: !keep, ...threatKill };
 }
 
 export class SessionSaveError extends CoiError {}
@@ -128,7 +153,8 @@ async function writeBack(incus: IncusApi, container: string, coiDir: string): Pr
   const records = await writeBackRecords(coiDir).load(container);
   if (records.length === 0) return [];
   const { value } = await incus.instances.get(container).catch(() => ({ value: undefined }));
-  if (!value || readCoiKeys(value.config).frozenBy === 'threat') return [];
+  const keys = value && readCoiKeys(value.config);
+  if (!keys || keys.frozenBy === 'threat' || keys.threatKill) return [];
   return writeBackLogins(incus, container, records);
 }
 

@@ -17,6 +17,10 @@ export type AuditRecord = {
   action: ResponseAction;
   /** From the event (packet logged, process seen) to the alert. */
   detection_latency_ms: number;
+  /** A kill with forensics on: the copy's name, or `failed: <why>` (the kill went on regardless). */
+  forensic_copy?: string;
+  /** Steps of the response after containment that failed (`<step>: <why>`). */
+  response_errors?: string[];
 };
 
 const EVIDENCE_KINDS = ['process', 'network', 'dns', 'filesystem', 'sensitive_file'] as const;
@@ -39,6 +43,8 @@ const recordSchema = z.object({
   ),
   action: z.enum(['logged', 'alerted', 'paused', 'killed', 'deduplicated']),
   detection_latency_ms: z.number().min(0),
+  forensic_copy: z.string().optional(),
+  response_errors: z.array(z.string()).optional(),
 });
 
 /** A line as written: one JSON object and a newline, fields in a fixed order. */
@@ -55,6 +61,8 @@ export function serializeRecord(record: AuditRecord): string {
     evidence: record.evidence,
     action: record.action,
     detection_latency_ms: record.detection_latency_ms,
+    ...(record.forensic_copy === undefined ? {} : { forensic_copy: record.forensic_copy }),
+    ...(record.response_errors?.length ? { response_errors: record.response_errors } : {}),
   };
   return `${JSON.stringify(ordered)}\n`;
 }

@@ -96,7 +96,8 @@ export class ContainerWatch {
     this.emit(worst, sighting.ageMs);
   }
 
-  onStdioSocket(sighting: ProcessSighting, alert: Alert): void {
+  /** A behavioural reverse-shell finding (stdio on a socket, a relay, a bind shell). */
+  onReverseShell(sighting: ProcessSighting, alert: Alert): void {
     this.emit(alert, sighting.ageMs);
   }
 

@@ -126,7 +126,8 @@ export class MonitorDaemon {
       intervalMs: opts.scanIntervalMs,
       watched: (name) => this.watches.has(name),
       onCommand: (s) => this.watches.get(s.container)?.onCommand(s),
-      onStdioSocket: (s, alert) => this.watches.get(s.container)?.onStdioSocket(s, alert),
+      onStdioSocket: (s, alert) => this.watches.get(s.container)?.onReverseShell(s, alert),
+      onRelay: (s, alert) => this.watches.get(s.container)?.onReverseShell(s, alert),
     });
   }
 

@@ -1,18 +1,10 @@
-import { parseContainerName } from '../../shared/naming.js';
-import { IncusAlreadyFrozenError, IncusNotFoundError, type IncusApi } from '../../incus/index.js';
+import type { IncusApi } from '../../incus/index.js';
 import type { Alert } from '../alert.js';
 import type { AuditWriter } from '../audit/writer.js';
 import type { AuditRecord } from '../audit/record.js';
 import { freezeCgroup } from './freeze-cgroup.js';
-import {
-  AlertFolder,
-  decideAction,
-  forensicCopyName,
-  parseForensicCopyName,
-  planForensicPrune,
-  type ResponseAction,
-  type ResponsePolicy,
-} from './policy.js';
+import { freeze, killContainer, type KillOutcome } from './kill.js';
+import { AlertFolder, decideAction, type ResponseAction, type ResponsePolicy } from './policy.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
 
 /** One detector finding about one container, as the responder receives it. */
@@ -41,10 +33,11 @@ export interface ResponderOptions {
 
 /**
  * Carries out the responder policy through Incus: high → freeze (marked `user.coi.frozen_by=threat`
- * for the control room), critical → kill: freeze at once, release the network rules, force-stop,
- * keep a forensic copy (at most 3 per workspace), delete. Every alert not folded into an earlier
- * one is appended to the audit log, on disk before it is reported. Alerts of one container are
- * handled one after the other, so a critical right after a high still kills.
+ * for the control room), critical → kill (see killContainer: contain, keep a forensic copy, at
+ * most 3 per workspace, delete). Every alert not folded into an earlier one is appended to the
+ * audit log, on disk before it is reported; a kill's record says what really happened (`killed`
+ * when the container is gone, whatever failed on the way in its own fields). Alerts of one
+ * container are handled one after the other, so a critical right after a high still kills.
  */
 export class Responder {
   private readonly folder = new AlertFolder();
@@ -92,12 +85,17 @@ export class Responder {
     if (decided === 'paused' || decided === 'killed') this.opts.beforeAction?.(detection, decided);
     let action = decided;
     let failure = '';
-    try {
-      if (decided === 'paused') await this.freeze(container);
-      if (decided === 'killed') action = await this.kill(container);
-    } catch (err) {
-      action = decided === 'killed' && this.paused.has(container) ? 'paused' : 'alerted';
-      failure = ` (${decided === 'killed' ? 'kill' : 'freeze'} failed: ${(err as Error).message})`;
+    let kill: KillOutcome | undefined;
+    if (decided === 'paused')
+      await this.freeze(container).catch((err: Error) => {
+        action = 'alerted';
+        failure = ` (freeze failed: ${err.message})`;
+      });
+    if (decided === 'killed') {
+      kill = await this.kill(container, alert.title);
+      action = kill.gone ? 'killed' : kill.contained ? 'paused' : 'alerted';
+      if (!kill.gone)
+        failure = ` (kill failed: ${kill.errors.join('; ') || 'the container is still there'})`;
     }
     const record = await this.opts.audit.append({
       container,
@@ -109,79 +107,28 @@ export class Responder {
       evidence: alert.evidence,
       action,
       detection_latency_ms: Math.round(detection.latencyMs),
+      ...(kill?.forensicCopy === undefined ? {} : { forensic_copy: kill.forensicCopy }),
+      ...(kill?.errors.length ? { response_errors: kill.errors } : {}),
     });
     this.opts.notify?.(record);
     return record;
   }
 
   private async freeze(container: string): Promise<void> {
-    await this.stopProcesses(container);
-    await this.markThreat(container);
-  }
-
-  /** Marks the container as the responder's: the control room shows it, nothing is written back. */
-  private async markThreat(container: string): Promise<void> {
+    freezeCgroup(container);
+    await freeze(this.opts.incus, container);
+    this.paused.add(container);
     await this.opts.incus.instances.patch(container, {
       config: coiKeysConfig({ frozenBy: 'threat' }),
     });
   }
 
-  /** Freezes the container; one that is frozen already is fine. */
-  private async stopProcesses(container: string): Promise<void> {
-    freezeCgroup(container);
-    try {
-      await (await this.opts.incus.instances.freeze(container)).wait();
-    } catch (err) {
-      if (!(err instanceof IncusAlreadyFrozenError)) throw err;
-    }
-    this.paused.add(container);
-  }
-
-  /** Returns `killed`, or `paused` when the container was contained but could not be deleted. */
-  private async kill(container: string): Promise<ResponseAction> {
+  private async kill(container: string, reason: string): Promise<KillOutcome> {
     this.killed.add(container);
-    const { instances } = this.opts.incus;
-    try {
-      await this.stopProcesses(container).catch(() => undefined);
-      // Whoever ends its session meanwhile (the attached `coi shell`) must not trust what is in it.
-      await this.markThreat(container).catch(() => undefined);
-      await this.opts.releaseNetwork?.(container);
-      await (await instances.stop(container, { force: true })).wait();
-      if (this.opts.forensicsOnKill) await this.keepForensicCopy(container);
-      await (await instances.delete(container)).wait();
-      return 'killed';
-    } catch (err) {
-      if (err instanceof IncusNotFoundError) return 'killed';
-      this.killed.delete(container);
-      throw err;
-    }
-  }
-
-  private async keepForensicCopy(container: string): Promise<void> {
-    const parsed = parseContainerName(container, this.opts.prefix);
-    if (!parsed) return;
-    const { instances } = this.opts.incus;
-    const copies = (await instances.names()).flatMap((name) => {
-      const copy = parseForensicCopyName(name, this.opts.prefix);
-      return copy ? [{ name, workspace: copy.hash, createdAtMs: copy.createdAtMs }] : [];
-    });
-    for (const name of planForensicPrune(copies, parsed.hash)) await this.deleteCopy(name);
-    const name = forensicCopyName(this.opts.prefix, parsed, Date.now());
-    await (
-      await instances.copy({
-        name,
-        source: container,
-        instanceOnly: true,
-        description: `coi forensic copy of ${container}`,
-      })
-    ).wait();
-  }
-
-  /** Deletes an old forensic copy; one started by hand (to inspect it) is force-stopped first. */
-  private async deleteCopy(name: string): Promise<void> {
-    const { instances } = this.opts.incus;
-    const { value } = await instances.get(name);
-    if (value.status !== 'Stopped') await (await instances.stop(name, { force: true })).wait();
-    await (await instances.delete(name)).wait();
+    const outcome = await killContainer(this.opts, container, reason);
+    if (outcome.contained) this.paused.add(container);
+    // Still there: a later alert may try again.
+    if (!outcome.gone) this.killed.delete(container);
+    return outcome;
   }
 }

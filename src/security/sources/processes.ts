@@ -14,6 +14,7 @@ import {
   readText,
   uptimeMs,
 } from './proc-read.js';
+import { RelayScan } from './relay-scan.js';
 
 /**
  * Finds the processes of watched containers from the host: a readdir of /proc on each tick where
@@ -45,6 +46,8 @@ export interface ProcessScannerOptions {
   onCommand(sighting: ProcessSighting): void;
   /** A process with stdin/stdout/stderr on a connected socket (a `stdio-socket` alert). */
   onStdioSocket(sighting: ProcessSighting, alert: Alert): void;
+  /** A shell fed by a socket holder through pipes, fifos or a pty (a relay or bind shell). */
+  onRelay(sighting: ProcessSighting, alert: Alert): void;
   intervalMs?: number;
   settledMs?: number;
   proc?: string;
@@ -61,9 +64,17 @@ interface Tracked {
   reported: Set<number>;
   /** I/O counters at the last examination. */
   io?: IoCounters;
+  /** A relay alert was raised for this process. */
+  relayReported?: boolean;
 }
 
 const YOUNG_MS = 1000;
+/**
+ * A relayed shell is fed from its first moments (the relay connects first, or within
+ * milliseconds): only a shell's first 10 s are checked, so long-lived interactive shells do not
+ * cost a read of the container's whole fd table every `settledMs`.
+ */
+const RELAY_WINDOW_MS = 10_000;
 const LIST_AT_LEAST_MS = 1000;
 /** A process this old when first examined predates the watch: its earlier I/O is not counted. */
 const BASELINE_AGE_MS = 3000;
@@ -75,6 +86,7 @@ export class ProcessScanner {
   private lastPid?: string;
   private listedAt = -Infinity;
   private readonly io = new Map<string, IoCounters>();
+  private readonly relays: RelayScan;
   private timer?: NodeJS.Timeout;
   private readonly proc: string;
   private readonly intervalMs: number;
@@ -86,6 +98,7 @@ export class ProcessScanner {
     this.proc = opts.proc ?? PROC;
     this.intervalMs = opts.intervalMs ?? 100;
     this.settledMs = opts.settledMs ?? 2000;
+    this.relays = new RelayScan(this.proc);
   }
 
   start(): void {
@@ -116,6 +129,7 @@ export class ProcessScanner {
       this.lastPid = lastPid;
       this.listedAt = now;
     }
+    this.relays.clear();
     for (const [pid, entry] of this.inContainers)
       if (now >= entry.nextCheckMs && this.opts.watched(entry.container!))
         this.examine(pid, entry, now);
@@ -203,6 +217,15 @@ export class ProcessScanner {
       this.opts.onCommand(sighting);
     }
     const fds = readStdio(pid, this.proc);
+    if (!entry.relayReported && age < RELAY_WINDOW_MS) {
+      const relay = this.relays.check(entry.container!, { pid, command, argv, stdin: fds[0] }, () =>
+        this.pidsOf(entry.container!),
+      );
+      if (relay) {
+        entry.relayReported = true;
+        this.opts.onRelay(sighting, relay);
+      }
+    }
     const inodes = Object.values(fds)
       .map((target) => socketInode(target))
       .filter((inode): inode is number => inode !== undefined && !entry.reported.has(inode));
@@ -211,5 +234,9 @@ export class ProcessScanner {
     if (!alert) return;
     for (const inode of inodes) entry.reported.add(inode);
     this.opts.onStdioSocket(sighting, alert);
+  }
+
+  private *pidsOf(container: string): Iterable<number> {
+    for (const [pid, entry] of this.inContainers) if (entry.container === container) yield pid;
   }
 }

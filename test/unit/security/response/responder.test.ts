@@ -105,19 +105,76 @@ describe('Responder', () => {
       status: 'Stopped',
       description: `coi forensic copy of ${CONTAINER}`,
     });
-    expect(record?.action).toBe('killed');
+    expect(record).toMatchObject({ action: 'killed', forensic_copy: copies[0] });
     expect((await auditOf(CONTAINER)).map((r) => r.action)).toEqual(['killed']);
+  });
+
+  it('marks the kill before anything else and copies the container while it is frozen', async () => {
+    const seen: string[] = [];
+    const { instances } = incus;
+    const patch = instances.patch.bind(instances);
+    vi.spyOn(instances, 'patch').mockImplementation((name, p) => {
+      seen.push(`patch ${JSON.stringify(p.config)}`);
+      return patch(name, p);
+    });
+    const copy = instances.copy.bind(instances);
+    vi.spyOn(instances, 'copy').mockImplementation((opts) => {
+      seen.push(`copy of ${instances.all.get(opts.source)!.status}`);
+      return copy(opts);
+    });
+    await responder().handle(detection('critical'));
+    expect(seen).toEqual([
+      `patch ${JSON.stringify({ [COI_KEYS.threatKill]: 'Metadata endpoint access' })}`,
+      'copy of Frozen',
+    ]);
+  });
+
+  it('leaves the killed container its address: the copy pins none', async () => {
+    const nic = { type: 'nic', network: 'coibr0', name: 'eth0' };
+    await incus.instances.patch(CONTAINER, {
+      devices: { eth0: { ...nic, 'ipv4.address': '10.99.0.5' } },
+    });
+    const record = await responder().handle(detection('critical'));
+    expect(incus.instances.all.get(record!.forensic_copy!)!.devices).toEqual({ eth0: nic });
+  });
+
+  it('still kills when a concurrent delete breaks the copy, and records the copy failure', async () => {
+    vi.spyOn(incus.instances, 'copy').mockImplementation(async () => {
+      incus.instances.all.delete(CONTAINER);
+      throw new Error('Create instance from copy: Instance storage pool not found');
+    });
+    const record = await responder().handle(detection('critical'));
+    expect(record).toMatchObject({
+      action: 'killed',
+      description: 'a connection to the cloud metadata endpoint',
+      forensic_copy: 'failed: Create instance from copy: Instance storage pool not found',
+    });
+    expect(record?.response_errors).toBeUndefined();
+    expect(await auditOf(CONTAINER)).toEqual([record]);
+  });
+
+  it('records a kill that left the container in place as paused, with what failed', async () => {
+    vi.spyOn(incus.instances, 'delete').mockRejectedValue(new Error('disk on fire'));
+    const record = await responder({ forensicsOnKill: false }).handle(detection('critical'));
+    expect(record).toMatchObject({
+      action: 'paused',
+      description:
+        'a connection to the cloud metadata endpoint (kill failed: delete: disk on fire)',
+      response_errors: ['delete: disk on fire'],
+    });
+    expect(record?.forensic_copy).toBeUndefined();
+    expect(incus.instances.all.has(CONTAINER)).toBe(true);
   });
 
   it("marks a container it kills as the responder's before stopping it (nothing is written back)", async () => {
     const marks: (string | undefined)[] = [];
     await responder({
       releaseNetwork: (container) => {
-        marks.push(incus.instances.all.get(container)?.config[COI_KEYS.frozenBy]);
+        marks.push(incus.instances.all.get(container)?.config[COI_KEYS.threatKill]);
         return Promise.resolve();
       },
     }).handle(detection('critical'));
-    expect(marks).toEqual(['threat']);
+    expect(marks).toEqual(['Metadata endpoint access']);
   });
 
   it('keeps no forensic copy when forensics_on_kill is off', async () => {

@@ -53,6 +53,7 @@ function scanner(watched = ['coi-ab12cd34-1']) {
     watched: (name) => watched.includes(name),
     onCommand: (sighting) => commands.push(sighting),
     onStdioSocket: (sighting, alert) => stdio.push({ sighting, alert }),
+    onRelay: (sighting, alert) => stdio.push({ sighting, alert }),
   });
   return { s, commands, stdio };
 }
@@ -65,6 +66,33 @@ describe('cgroup attribution', () => {
     expect(containerOfCgroup('0::/lxc.monitor.c1\n')).toBeUndefined();
   });
 });
+
+/** sh reading and writing pipes that `python3 relay.py`, holding a connection, feeds and drains. */
+function pipeRelay(startSec?: number): void {
+  /** Points fd `fd` of `dir` at `target`, opened with `flags` (octal, as in fdinfo). */
+  const fd = (dir: string, n: number, target: string, flags = '02') => {
+    rmSync(join(dir, 'fd', String(n)), { force: true });
+    symlinkSync(target, join(dir, 'fd', String(n)));
+    mkdirSync(join(dir, 'fdinfo'), { recursive: true });
+    writeFileSync(join(dir, 'fdinfo', String(n)), `pos:\t0\nflags:\t${flags}\n`);
+  };
+  const sh = fakeProcess(100, {
+    cgroup: CONTAINER_CGROUP,
+    argv: ['sh'],
+    ...(startSec === undefined ? {} : { startSec }),
+  });
+  fd(sh, 0, 'pipe:[7]', '00');
+  fd(sh, 1, 'pipe:[8]', '01');
+  const relay = fakeProcess(101, { cgroup: CONTAINER_CGROUP, argv: ['python3', 'relay.py'] });
+  fd(relay, 3, 'socket:[2222]');
+  fd(relay, 4, 'pipe:[7]', '01');
+  fd(relay, 5, 'pipe:[8]', '00');
+  writeFileSync(
+    join(sh, 'net', 'tcp'),
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
+      '   1: 0500630A:A8CA 0100630A:115C 01 00000000:00000000 00:00000000 00000000  1000        0 2222 1 0 20 4 30 10 -1\n',
+  );
+}
 
 describe('ProcessScanner', () => {
   it("reports watched containers' processes once, and again when the command line changes", () => {
@@ -103,6 +131,26 @@ describe('ProcessScanner', () => {
       level: 'critical',
       evidence: { process: { pattern: 'stdio-socket' } },
     });
+  });
+
+  it('flags a shell fed through pipes by a process holding a connection, once', () => {
+    pipeRelay();
+    const { s, stdio } = scanner();
+    s.scan();
+    s.scan();
+    expect(stdio.map((r) => [r.sighting.pid, r.alert.evidence])).toEqual([
+      [
+        100,
+        expect.objectContaining({ process: expect.objectContaining({ pattern: 'pipe-relay' }) }),
+      ],
+    ]);
+  });
+
+  it('leaves a shell alone that was running for a while before it was looked at', () => {
+    pipeRelay(10);
+    const { s, stdio } = scanner();
+    s.scan();
+    expect(stdio).toEqual([]);
   });
 
   it("adds up the container's storage I/O, not what old processes did before the watch", () => {

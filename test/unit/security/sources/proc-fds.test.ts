@@ -1,0 +1,74 @@
+import {
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFds } from '../../../../src/security/sources/proc-fds.js';
+
+/** Against this host's real /proc: pipes and fifos are what the kernel says they are. */
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+describe('readFds', () => {
+  it('tells a pipe read end from its write end, and sees the same pipe in both processes', async () => {
+    const sh = spawn('sh', ['-c', 'sleep 5 | sleep 5'], { stdio: 'ignore' });
+    let pids: number[] = [];
+    try {
+      const children = async (): Promise<number[]> => {
+        for (;;) {
+          const text = readFileSync(`/proc/${sh.pid}/task/${sh.pid}/children`, 'utf8').trim();
+          const pids = text.split(' ').filter(Boolean).map(Number);
+          if (pids.length === 2) return pids;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      pids = (await children()).sort((a, b) => a - b);
+      const [writer, reader] = pids;
+      const out = readFds(writer!).find((f) => f.fd === 1)!;
+      const into = readFds(reader!).find((f) => f.fd === 0)!;
+      expect(out).toMatchObject({
+        channel: expect.stringMatching(/^pipe:\d+$/),
+        read: false,
+        write: true,
+      });
+      expect(into).toEqual({ fd: 0, channel: out.channel, read: true, write: false });
+    } finally {
+      for (const pid of pids) process.kill(pid);
+      sh.kill();
+    }
+  });
+
+  it('names a fifo by device and inode, with its open mode', () => {
+    dir = mkdtempSync(join(tmpdir(), 'coi-fds-'));
+    const fifo = join(dir, 'f');
+    execFileSync('mkfifo', [fifo]);
+    const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+    try {
+      const { dev, ino } = statSync(fifo);
+      expect(readFds(process.pid).find((f) => f.fd === fd)).toEqual({
+        fd,
+        channel: `fifo:${dev}:${ino}`,
+        read: true,
+        write: true,
+      });
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('is empty for a process that is gone', () => {
+    expect(readFds(2 ** 22 + 1)).toEqual([]);
+  });
+});
