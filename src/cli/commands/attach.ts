@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { codeUidOf } from '../../core/container/code-uid.js';
-import { listCoiContainers } from '../../core/container/list.js';
 import type { CoiContainer } from '../../shared/coi-container.js';
-import { codeHome } from '../../shared/instance-keys.js';
 import { tmuxSessionName } from '../../shared/naming.js';
-import { attachTerminal } from '../../core/session/attach.js';
-import { hasTmuxSession } from '../../core/session/tmux.js';
-import { sanitizeTerm } from '../../core/session/environment.js';
 import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { globalOptions } from '../options/global.js';
@@ -29,6 +23,15 @@ export function registerAttach(program: Command): void {
     .addOption(globalOptions.slot("this workspace's slot"))
     .option('--bash', 'open bash instead of the tmux session')
     .action(async (name: string | undefined, flags: AttachFlags) => {
+      const [{ codeUidOf }, { listCoiContainers }, { attachTerminal }, tmux, environment, keys] =
+        await Promise.all([
+          import('../../core/container/code-uid.js'),
+          import('../../core/container/list.js'),
+          import('../../core/session/attach.js'),
+          import('../../core/session/tmux.js'),
+          import('../../core/session/environment.js'),
+          import('../../shared/instance-keys.js'),
+        ]);
       await withContext({ workspace: flags.workspace }, async (ctx) => {
         const running = (await listCoiContainers(ctx.incus, ctx.prefix)).filter(
           (c) => c.status === 'Running',
@@ -47,7 +50,7 @@ export function registerAttach(program: Command): void {
           );
         }
         const uid = await codeUidOf(ctx.incus, target);
-        if (!flags.bash && !(await hasTmuxSession(ctx.incus, target.name, uid))) {
+        if (!flags.bash && !(await tmux.hasTmuxSession(ctx.incus, target.name, uid))) {
           throw new CliError(
             `${target.name} has no tmux session ${tmuxSessionName(target.name)}; use \`coi attach ${target.name} --bash\``,
           );
@@ -56,8 +59,8 @@ export function registerAttach(program: Command): void {
           throw usageError(`coi attach needs a terminal to attach to ${target.name}`);
         }
         const env = {
-          TERM: sanitizeTerm(process.env.TERM),
-          HOME: codeHome(target.codeUser),
+          TERM: environment.sanitizeTerm(process.env.TERM),
+          HOME: keys.codeHome(target.codeUser),
           USER: target.codeUser,
         };
         const command = flags.bash

@@ -5,8 +5,6 @@ import {
   statusFilter,
   withStatus,
 } from '../../core/container/status-filter.js';
-import { listCoiContainers } from '../../core/container/list.js';
-import { SavedSessions } from '../../core/session/saved-sessions.js';
 import { withContext } from '../context.js';
 import { outputFormat, printJson } from '../output.js';
 
@@ -34,6 +32,10 @@ export function registerList(program: Command): void {
     .action(async (flags: ListFlags) => {
       const format = outputFormat(flags);
       const status = statusFilter(flags);
+      const [{ listCoiContainers }, { SavedSessions }] = await Promise.all([
+        import('../../core/container/list.js'),
+        import('../../core/session/saved-sessions.js'),
+      ]);
       await withContext({}, async (ctx) => {
         const containers = withStatus(await listCoiContainers(ctx.incus, ctx.prefix), status);
         const sessions = flags.all ? await new SavedSessions(ctx.coiDir).list() : [];

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import { loginShellArgv, streamExec } from '../../core/container/exec.js';
 import type { ExecProcess } from '../../incus/exec.js';
-import { SessionLog } from '../../core/logs/session-log.js';
-import { endSession } from '../../core/session/end.js';
-import { launchSession, type Session } from '../../core/session/launch.js';
+import type { Session } from '../../core/session/launch.js';
 import { withContext, type CliContext } from '../context.js';
-import { SignalCatcher } from '../signals.js';
 import { envMap } from '../options/env.js';
 import { addSessionOptions, configOverrides, type SessionFlags } from '../session-options.js';
 
@@ -40,6 +36,19 @@ async function runInFreshContainer(
   words: string[],
   flags: SessionFlags,
 ): Promise<number> {
+  const [
+    { loginShellArgv, streamExec },
+    { SessionLog },
+    { endSession },
+    { launchSession },
+    { SignalCatcher },
+  ] = await Promise.all([
+    import('../../core/container/exec.js'),
+    import('../../core/logs/session-log.js'),
+    import('../../core/session/end.js'),
+    import('../../core/session/launch.js'),
+    import('../signals.js'),
+  ]);
   let proc: ExecProcess | undefined;
   const signals = new SignalCatcher();
   // A signal racing the command's own exit cannot be delivered, and needs not be.

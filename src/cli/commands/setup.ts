@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { setupHost } from '../../core/host/setup.js';
-import { terminalProgress } from '../../core/progress.js';
 
 export function registerSetup(program: Command): void {
   program
@@ -14,6 +12,10 @@ export function registerSetup(program: Command): void {
     )
     .option('--no-image', 'skip building the base image')
     .action(async (opts: { test?: boolean; image: boolean }) => {
+      const [{ setupHost }, { terminalProgress }] = await Promise.all([
+        import('../../core/host/setup.js'),
+        import('../../core/progress.js'),
+      ]);
       const report = await setupHost({
         test: !!opts.test,
         image: opts.image,

@@ -1,19 +1,9 @@
 import type { Command } from 'commander';
 import { tmuxSessionName } from '../../shared/naming.js';
-import { afterAttach, attachTerminal } from '../../core/session/attach.js';
-import { endSession } from '../../core/session/end.js';
-import { launchSession } from '../../core/session/launch.js';
 import { withContext } from '../context.js';
-import { SignalCatcher } from '../signals.js';
 import { usageError } from '../errors.js';
 import { isKnownAlias, unknownAlias } from '../options/alias.js';
 import { envMap } from '../options/env.js';
-import {
-  CLEANING_UP,
-  KEPT_RUNNING,
-  sessionEndedLines,
-  startingSessionLines,
-} from '../session-lines.js';
 import {
   addSessionOptions,
   configOverrides,
@@ -48,6 +38,19 @@ export function registerShell(program: Command): void {
       await withContext(
         { workspace: flags.workspace, profile: flags.profile, overrides: configOverrides(flags) },
         async (ctx) => {
+          const [
+            { afterAttach, attachTerminal },
+            { endSession },
+            { launchSession },
+            { SignalCatcher },
+            { CLEANING_UP, KEPT_RUNNING, sessionEndedLines, startingSessionLines },
+          ] = await Promise.all([
+            import('../../core/session/attach.js'),
+            import('../../core/session/end.js'),
+            import('../../core/session/launch.js'),
+            import('../signals.js'),
+            import('../session-lines.js'),
+          ]);
           const signals = new SignalCatcher();
           const session = await launchSession({
             incus: ctx.incus,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NETWORK_MODES, TOOL_NAMES } from './choices.js';
 
 /**
  * The shape of coi's configuration. `configSchema` describes the effective (fully merged) config;
@@ -96,7 +97,7 @@ export const configSchema = z.strictObject({
     }),
   }),
   tool: z.strictObject({
-    name: z.enum(['claude', 'opencode', 'pi']),
+    name: z.enum(TOOL_NAMES),
     binary: z.string().min(1).optional(),
     permission_mode: z.enum(['bypass', 'interactive']),
     auto_context: z.boolean(),
@@ -117,7 +118,7 @@ export const configSchema = z.strictObject({
     disable_shift: z.boolean(),
   }),
   network: z.strictObject({
-    mode: z.enum(['restricted', 'allowlist', 'open']),
+    mode: z.enum(NETWORK_MODES),
     allowed_domains: z.array(allowedDomain),
     refresh_interval_minutes: nonNegative,
     allow_local_network_access: z.boolean(),
