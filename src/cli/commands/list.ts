@@ -5,7 +5,7 @@ import {
   statusFilter,
   withStatus,
 } from '../../core/container/status-filter.js';
-import { withContext } from '../context.js';
+import { withListingContext } from '../listing-context.js';
 import { outputFormat, printJson } from '../output.js';
 
 interface ListFlags {
@@ -36,7 +36,7 @@ export function registerList(program: Command): void {
         import('../../core/container/list.js'),
         import('../../core/session/saved-sessions.js'),
       ]);
-      await withContext({}, async (ctx) => {
+      await withListingContext(async (ctx) => {
         const containers = withStatus(await listCoiContainers(ctx.incus, ctx.prefix), status);
         const sessions = flags.all ? await new SavedSessions(ctx.coiDir).list() : [];
         if (format === 'json') {
