@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createInterface } from 'node:readline/promises';
 import type { CoiContainer } from '../../shared/coi-container.js';
 import { tmuxSessionName } from '../../shared/naming.js';
 import { withContext } from '../context.js';
@@ -86,6 +85,7 @@ async function choose(running: CoiContainer[]): Promise<CoiContainer | undefined
     process.stdout.write('\nUse: coi attach <container-name>\n');
     return null;
   }
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = (await rl.question(`Attach to which session [1-${running.length}]? `)).trim();

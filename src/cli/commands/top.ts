@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TopFlags, TopOptions } from '../../core/top/options.js';
 import type { TopContext } from '../../core/top/top.js';
 import { withContext } from '../context.js';
@@ -34,9 +33,10 @@ export function registerTop(program: Command): void {
 
 /** Redraws until SIGINT or SIGTERM, which also cut short the sampling under way. */
 async function watch(top: TopContext, opts: TopOptions): Promise<void> {
-  const [{ topPass }, { formatClock }] = await Promise.all([
+  const [{ topPass }, { formatClock }, { setTimeout: sleep }] = await Promise.all([
     import('../../core/top/top.js'),
     import('../../ui/format/units.js'),
+    import('node:timers/promises'),
   ]);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
