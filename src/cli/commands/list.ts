@@ -32,12 +32,12 @@ export function registerList(program: Command): void {
     .action(async (flags: ListFlags) => {
       const format = outputFormat(flags);
       const status = statusFilter(flags);
-      const [{ listCoiContainers }, { SavedSessions }] = await Promise.all([
+      const [{ quickListCoiContainers }, { SavedSessions }] = await Promise.all([
         import('../../core/container/list.js'),
         import('../../core/session/saved-sessions.js'),
       ]);
       await withListingContext(async (ctx) => {
-        const containers = withStatus(await listCoiContainers(ctx.incus, ctx.prefix), status);
+        const containers = withStatus(await quickListCoiContainers(ctx.incus, ctx.prefix), status);
         const sessions = flags.all ? await new SavedSessions(ctx.coiDir).list() : [];
         if (format === 'json') {
           printJson({
