@@ -1,5 +1,6 @@
 // CLI start-up, in one run: `coi version` and `coi list` with 10 (stopped) coi containers, as
 // child processes, against `node -e 0` (Node's own start-up) — the target is within 1.5x of it.
+// `import 'commander'` alone (an ES module and commander, nothing of coi's) shows the floor.
 // Run with `npm run bench cli` or `npx tsx bench/cli.ts` (needs a built dist/ and the Incus daemon).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +27,11 @@ function median(samples: number[]): number {
 /** Wall time of one child process, in ms; it must exit 0. */
 function timedChild(args: string[], env: NodeJS.ProcessEnv): number {
   const start = performance.now();
-  const r = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const ms = performance.now() - start;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr.toString()}`);
   return ms;
@@ -51,10 +56,16 @@ export async function run(): Promise<void> {
   );
   const commands = {
     node: ['-e', '0'],
+    commander: ['--input-type=module', '-e', "import 'commander';"],
     version: [BIN, 'version'],
     list: [BIN, 'list'],
   };
-  const samples: Record<keyof typeof commands, number[]> = { node: [], version: [], list: [] };
+  const samples: Record<keyof typeof commands, number[]> = {
+    node: [],
+    commander: [],
+    version: [],
+    list: [],
+  };
   try {
     const config = coiKeysConfig({ workspace, persistent: true });
     await Promise.all(
@@ -83,10 +94,11 @@ export async function run(): Promise<void> {
   const node = median(samples.node);
   const line = (label: string, ms: number) =>
     console.log(
-      `${label.padEnd(34)} median ${ms.toFixed(0).padStart(5)} ms  ${(ms / node).toFixed(2)}x node`,
+      `${label.padEnd(40)} median ${ms.toFixed(0).padStart(5)} ms  ${(ms / node).toFixed(2)}x node`,
     );
   console.log(`${ROUNDS} rounds, medians; ratio against \`node -e 0\` (target: ${TARGET}x)`);
   line('node -e 0', node);
+  line("node: import 'commander' (the floor)", median(samples.commander));
   line('coi version', median(samples.version));
   line(`coi list (${CONTAINERS} stopped containers)`, median(samples.list));
 }
