@@ -49,7 +49,9 @@ export async function run(): Promise<void> {
   mkdirSync(workspace);
   writeFileSync(join(home, '.coi', 'config.toml'), '');
   const env = { ...process.env, HOME: home, COI_CONTAINER_PREFIX: prefix };
-  const client = IncusClient.local();
+  // A client each for making and removing: the daemon drops a connection idle for the minute
+  // the measuring takes.
+  const maker = IncusClient.local();
   const names = Array.from(
     { length: CONTAINERS },
     (_, i) => `${prefix}${workspaceHash(workspace)}-${i + 1}`,
@@ -69,7 +71,7 @@ export async function run(): Promise<void> {
   try {
     const config = coiKeysConfig({ workspace, persistent: true });
     await Promise.all(
-      names.map((name) => launchBenchContainer(client, name, { start: false, config })),
+      names.map((name) => launchBenchContainer(maker, name, { start: false, config })),
     );
     const listed = spawnSync(process.execPath, [BIN, 'list', '--json'], { env, encoding: 'utf8' });
     const count = (JSON.parse(listed.stdout) as { active_containers: unknown[] }).active_containers
@@ -84,10 +86,12 @@ export async function run(): Promise<void> {
       }
     }
   } finally {
+    await maker.close();
+    const remover = IncusClient.local();
     await Promise.all(
-      names.map((name) => removeBenchContainer(client, name).catch(() => undefined)),
+      names.map((name) => removeBenchContainer(remover, name).catch(() => undefined)),
     );
-    await client.close();
+    await remover.close();
     rmSync(root, { recursive: true, force: true });
   }
 
