@@ -3,12 +3,17 @@ import { InstancesApi } from '../src/incus/instances.js';
 import { forceDelete } from '../src/core/container/force-delete.js';
 import { baseImageAlias } from '../src/core/image/recipe.js';
 
-/** A running container from the base image for a bench (named with the test prefix). */
-export async function launchBenchContainer(client: IncusClient, name: string): Promise<void> {
+/** A container from the base image for a bench (named with the test prefix), running by default. */
+export async function launchBenchContainer(
+  client: IncusClient,
+  name: string,
+  opts: { start?: boolean; config?: Record<string, string> } = {},
+): Promise<void> {
   const op = await new InstancesApi(client).create({
     name,
     image: { alias: baseImageAlias() },
-    start: true,
+    config: opts.config ?? {},
+    start: opts.start ?? true,
   });
   await op.wait({ timeoutMs: 120_000 });
 }

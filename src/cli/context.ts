@@ -1,8 +1,8 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadConfig, type ConfigOverrides, type LoadedConfig } from '../core/config/index.js';
+import type { ConfigOverrides, LoadedConfig } from '../core/config/index.js';
+import type { Incus } from '../incus/index.js';
 import { containerPrefix } from '../shared/naming.js';
-import { Incus } from '../incus/index.js';
 
 /** What every command needs: the workspace, the effective config, the prefix and an Incus client. */
 export interface CliContext {
@@ -31,7 +31,12 @@ export function coiDir(): string {
 }
 
 /** Loads config (printing the warnings of untrusted files) and opens the local Incus. */
-function cliContext(opts: ContextOptions = {}): CliContext {
+async function cliContext(opts: ContextOptions = {}): Promise<CliContext> {
+  // Loaded here, not at the top: commands that never reach Incus skip zod, TOML and the client.
+  const [{ loadConfig }, { Incus }] = await Promise.all([
+    import('../core/config/index.js'),
+    import('../incus/index.js'),
+  ]);
   const workspace = workspacePath(opts.workspace);
   const loaded = loadConfig({
     cwd: workspace,
@@ -49,7 +54,7 @@ export async function withContext<T>(
   opts: ContextOptions,
   body: (ctx: CliContext) => Promise<T>,
 ): Promise<T> {
-  const ctx = cliContext(opts);
+  const ctx = await cliContext(opts);
   try {
     return await body(ctx);
   } finally {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ConfigOverrides } from '../core/config/index.js';
-import { configSchema } from '../core/config/schema.js';
+import { NETWORK_MODES, TOOL_NAMES } from '../core/config/choices.js';
 import { checkSessionId } from '../shared/naming.js';
 import type { ResumeRequest } from '../core/tools/types.js';
 import { enumOption } from './options/enum.js';
@@ -26,7 +26,6 @@ export interface SessionFlags {
 
 /** The flags shared by `coi shell` and `coi run`, as the Go coi documents them. */
 export function addSessionOptions(cmd: Command): Command {
-  const { tool, network } = configSchema.shape;
   return cmd
     .addOption(globalOptions.workspace())
     .addOption(globalOptions.slot())
@@ -35,9 +34,9 @@ export function addSessionOptions(cmd: Command): Command {
     .addOption(globalOptions.continue())
     .addOption(globalOptions.profile())
     .option('--image <image>', 'image to launch (default: [container] image)')
-    .addOption(enumOption('--tool <name>', 'agent ([tool] name)', tool.shape.name.options))
+    .addOption(enumOption('--tool <name>', 'agent ([tool] name)', TOOL_NAMES))
     .addOption(envOption('-e, --env <KEY=VALUE>', 'environment variable inside (repeatable)'))
-    .addOption(enumOption('--network <mode>', 'network mode', network.shape.mode.options))
+    .addOption(enumOption('--network <mode>', 'network mode', NETWORK_MODES))
     .option('--limit-cpu <count>', 'CPU count or set ([limits.cpu] count)')
     .option('--limit-memory <size>', 'memory limit, e.g. 2GiB ([limits.memory] limit)')
     .option(

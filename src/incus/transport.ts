@@ -1,7 +1,16 @@
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
-import WebSocket, { type ClientOptions } from 'ws';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
+import type WebSocket from 'ws';
+import type { ClientOptions } from 'ws';
 import { IncusUnavailableError } from './errors.js';
+
+// undici and ws take ~100 ms to load: required when a transport first needs them, so that a
+// command that never talks to Incus (or only through LightUnixTransport) does not pay for them.
+const require = createRequire(import.meta.url);
+const undici = () => require('undici') as typeof Undici;
+const webSocketClass = () => require('ws') as typeof WebSocket;
 
 export interface TransportRequest {
   method: string;
@@ -40,6 +49,12 @@ const unreachableCodes = new Set([
   'EPIPE',
 ]);
 
+/** The daemon could not be reached: IncusUnavailableError; any other failure as it is. */
+export function unreachableAs(endpoint: string, err: unknown): unknown {
+  const cause = connectionCause(err);
+  return cause.code ? new IncusUnavailableError(endpoint, cause.message) : err;
+}
+
 function connectionCause(err: unknown): { code?: string; message: string } {
   let cur: unknown = err;
   for (let depth = 0; cur && depth < 4; depth++) {
@@ -61,7 +76,7 @@ abstract class UndiciTransport implements Transport {
 
   async request(req: TransportRequest): Promise<TransportResponse> {
     try {
-      const res = await request(this.origin + req.path, {
+      const res = await undici().request(this.origin + req.path, {
         dispatcher: this.agent,
         method: req.method as Dispatcher.HttpMethod,
         headers: req.headers,
@@ -70,14 +85,13 @@ abstract class UndiciTransport implements Transport {
       });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
-      const cause = connectionCause(err);
-      if (cause.code) throw new IncusUnavailableError(this.endpoint, cause.message);
-      throw err;
+      throw unreachableAs(this.endpoint, err);
     }
   }
 
   websocket(path: string, protocols?: string[]): WebSocket {
-    return new WebSocket(this.wsUrl(path), protocols, this.wsOptions());
+    const WebSocketClass = webSocketClass();
+    return new WebSocketClass(this.wsUrl(path), protocols, this.wsOptions());
   }
 
   async close(): Promise<void> {
@@ -86,11 +100,12 @@ abstract class UndiciTransport implements Transport {
 }
 
 export class UnixTransport extends UndiciTransport {
-  protected readonly agent: Agent;
+  protected readonly agent: Undici.Agent;
   protected readonly origin = 'http://incus';
 
   constructor(readonly socketPath: string) {
     super();
+    const { Agent } = undici();
     this.agent = new Agent({
       connect: { socketPath },
       keepAliveTimeout: 30_000,
@@ -120,7 +135,7 @@ export interface TlsCredentials {
 }
 
 export class TlsTransport extends UndiciTransport {
-  protected readonly agent: Agent;
+  protected readonly agent: Undici.Agent;
   protected readonly origin: string;
 
   constructor(
@@ -129,6 +144,7 @@ export class TlsTransport extends UndiciTransport {
   ) {
     super();
     this.origin = url.replace(/\/+$/, '');
+    const { Agent } = undici();
     this.agent = new Agent({
       connect: {
         cert: creds.cert,

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { CoiError, type ErrorKind } from './errors.js';
 
@@ -30,6 +31,9 @@ export function containerPrefix(env: NodeJS.ProcessEnv = process.env): string {
   return prefix;
 }
 
+// node:crypto takes ~8 ms to load and every command loads this module: required on first use.
+const crypto = () => createRequire(import.meta.url)('node:crypto') as typeof Crypto;
+
 const SESSION_NAME_IDENTITY = 'session-name:';
 
 /**
@@ -42,7 +46,7 @@ export function sessionIdentity(workspace: string, sessionName?: string): string
 
 /** The absolute path is hashed as given: symlinks are deliberately not resolved. */
 export function workspaceHash(workspace: string): string {
-  return createHash('sha256').update(identityKey(workspace)).digest('hex').slice(0, 8);
+  return crypto().createHash('sha256').update(identityKey(workspace)).digest('hex').slice(0, 8);
 }
 
 function identityKey(workspace: string): string {
@@ -95,7 +99,7 @@ export function tmuxSessionName(container: string): string {
 }
 
 export function newSessionId(): string {
-  return randomUUID();
+  return crypto().randomUUID();
 }
 
 export function isValidSessionId(id: string): boolean {

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
-import { createInterface } from 'node:readline/promises';
-import { codeUidOf } from '../../core/container/code-uid.js';
-import { listCoiContainers } from '../../core/container/list.js';
 import type { CoiContainer } from '../../shared/coi-container.js';
 import { tmuxSessionName } from '../../shared/naming.js';
-import { attachTerminal, enteringEnv } from '../../core/session/attach.js';
-import { hasTmuxSession } from '../../core/session/tmux.js';
 import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { globalOptions } from '../options/global.js';
@@ -27,6 +22,13 @@ export function registerAttach(program: Command): void {
     .addOption(globalOptions.slot("this workspace's slot"))
     .option('--bash', 'open bash instead of the tmux session')
     .action(async (name: string | undefined, flags: AttachFlags) => {
+      const [{ codeUidOf }, { listCoiContainers }, { attachTerminal, enteringEnv }, tmux] =
+        await Promise.all([
+          import('../../core/container/code-uid.js'),
+          import('../../core/container/list.js'),
+          import('../../core/session/attach.js'),
+          import('../../core/session/tmux.js'),
+        ]);
       await withContext({ workspace: flags.workspace }, async (ctx) => {
         const running = (await listCoiContainers(ctx.incus, ctx.prefix)).filter(
           (c) => c.status === 'Running',
@@ -45,7 +47,7 @@ export function registerAttach(program: Command): void {
           );
         }
         const uid = await codeUidOf(ctx.incus, target);
-        if (!flags.bash && !(await hasTmuxSession(ctx.incus, target.name, uid))) {
+        if (!flags.bash && !(await tmux.hasTmuxSession(ctx.incus, target.name, uid))) {
           throw new CliError(
             `${target.name} has no tmux session ${tmuxSessionName(target.name)}; use \`coi attach ${target.name} --bash\``,
           );
@@ -98,6 +100,7 @@ async function choose(running: CoiContainer[]): Promise<CoiContainer | undefined
     process.stdout.write('\nUse: coi attach <container-name>\n');
     return null;
   }
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = (await rl.question(`Attach to which session [1-${running.length}]? `)).trim();

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { listAuditFiles } from '../../security/audit/files.js';
 import type { AuditRecord } from '../../security/audit/record.js';
-import { followAudit, readAudit } from '../../security/audit/tail.js';
-import { activeAuditFile } from '../../security/audit/files.js';
 import { coiDir } from '../context.js';
 import { flagRequires } from '../options/requires.js';
 import { outputFormat } from '../output.js';
@@ -23,6 +20,10 @@ export function registerAudit(program: Command): void {
       flags: { follow?: boolean; format?: string; json?: boolean },
     ) => {
       const format = outputFormat(flags);
+      const [{ activeAuditFile, listAuditFiles }, { followAudit, readAudit }] = await Promise.all([
+        import('../../security/audit/files.js'),
+        import('../../security/audit/tail.js'),
+      ]);
       const dir = join(coiDir(), 'audit');
       if (flags.follow && !name) throw flagRequires('--follow', 'a container name');
       let printed = 0;

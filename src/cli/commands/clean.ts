@@ -1,13 +1,6 @@
 import type { Command } from 'commander';
-import { cleanLeftovers, deleteContainers } from '../../core/clean/apply.js';
-import { describeLeftovers, describePlan, describePools } from '../../core/clean/describe.js';
-import { gatherClean } from '../../core/clean/gather.js';
-import { cleanScope, planSize, type CleanFlags } from '../../core/clean/plan.js';
-import { listCoiContainers } from '../../core/container/list.js';
-import { SavedSessions } from '../../core/session/saved-sessions.js';
-import { confirmOrForce } from '../confirm.js';
+import type { CleanFlags } from '../../core/clean/plan.js';
 import { withContext } from '../context.js';
-import { endLeftoverSessions } from '../powered-off.js';
 
 interface Flags extends CleanFlags {
   force?: boolean;
@@ -37,6 +30,25 @@ export function registerClean(program: Command): void {
     )
     .option('--dry-run', 'list what would be removed and change nothing')
     .action(async (flags: Flags) => {
+      const [
+        { cleanLeftovers, deleteContainers },
+        { describeLeftovers, describePlan, describePools },
+        { gatherClean },
+        { cleanScope, planSize },
+        { listCoiContainers },
+        { SavedSessions },
+        { endLeftoverSessions },
+        { confirmOrForce },
+      ] = await Promise.all([
+        import('../../core/clean/apply.js'),
+        import('../../core/clean/describe.js'),
+        import('../../core/clean/gather.js'),
+        import('../../core/clean/plan.js'),
+        import('../../core/container/list.js'),
+        import('../../core/session/saved-sessions.js'),
+        import('../powered-off.js'),
+        import('../confirm.js'),
+      ]);
       const scope = cleanScope(flags);
       await withContext({}, async (ctx) => {
         const listed = await listCoiContainers(ctx.incus, ctx.prefix);

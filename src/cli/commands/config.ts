@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import { effectiveEntries, formatIssue, loadConfig } from '../../core/config/index.js';
-import { ConfigError, type ConfigIssue } from '../../core/config/errors.js';
-import { validateConfigFile } from '../../core/profile/validate-file.js';
+import type { ConfigIssue } from '../../core/config/errors.js';
 import { workspacePath } from '../context.js';
 import { outputFormat, printJson } from '../output.js';
-import { printEntries } from './profile.js';
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description('inspect and validate the configuration');
@@ -15,8 +12,12 @@ export function registerConfig(program: Command): void {
     .option('--profile <name>', 'apply a profile')
     .option('--format <format>', 'text or json', 'text')
     .option('--json', 'same as --format json')
-    .action((flags: { profile?: string; format?: string; json?: boolean }) => {
+    .action(async (flags: { profile?: string; format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
+      const [{ effectiveEntries, loadConfig }, { printEntries }] = await Promise.all([
+        import('../../core/config/index.js'),
+        import('../views/config-entries.js'),
+      ]);
       const loaded = loadConfig({
         cwd: workspacePath(undefined),
         ...(flags.profile ? { profile: flags.profile } : {}),
@@ -31,8 +32,14 @@ export function registerConfig(program: Command): void {
     .argument('[file]', 'a config.toml or profile file')
     .option('--format <format>', 'text or json', 'text')
     .option('--json', 'same as --format json')
-    .action((file: string | undefined, flags: { format?: string; json?: boolean }) => {
+    .action(async (file: string | undefined, flags: { format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
+      const [{ formatIssue, loadConfig }, { ConfigError }, { validateConfigFile }] =
+        await Promise.all([
+          import('../../core/config/index.js'),
+          import('../../core/config/errors.js'),
+          import('../../core/profile/validate-file.js'),
+        ]);
       const cwd = workspacePath(undefined);
       let issues: ConfigIssue[];
       if (file) issues = validateConfigFile(file, cwd);

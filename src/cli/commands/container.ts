@@ -1,22 +1,10 @@
 import type { Command } from 'commander';
-import { execCapture, execStream, execTerminal } from '../../core/container/exec.js';
-import { instanceInfo, listInstances } from '../../core/container/inspect.js';
-import {
-  deleteContainer,
-  isRunning,
-  launchContainer,
-  mountDisk,
-  startContainer,
-  stopContainer,
-} from '../../core/container/lifecycle.js';
-import { hostLocks } from '../../core/session/host-locks.js';
 import { withContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
 import { enumOption } from '../options/enum.js';
 import { envMap, envOption } from '../options/env.js';
 import { flagRequires } from '../options/requires.js';
-import { instanceInfoText, instanceTable } from '../views/instance-text.js';
 
 interface LaunchFlags {
   ephemeral?: boolean;
@@ -59,6 +47,7 @@ export function registerContainer(program: Command): void {
       'storage pool of the root disk (default: the default profile’s)',
     )
     .action(async (image: string, name: string, flags: LaunchFlags) => {
+      const { launchContainer } = await import('../../core/container/lifecycle.js');
       await withContext({}, async (ctx) => {
         await launchContainer(ctx.incus, image, name, flags);
         say(`Container ${name} launched from ${image}`);
@@ -70,6 +59,7 @@ export function registerContainer(program: Command): void {
     .argument('<name>', 'container name')
     .description('start a stopped container')
     .action(async (name: string) => {
+      const { startContainer } = await import('../../core/container/lifecycle.js');
       await withContext({}, async (ctx) => {
         await startContainer(ctx.incus, name);
         say(`Container ${name} started`);
@@ -82,6 +72,7 @@ export function registerContainer(program: Command): void {
     .option('-f, --force', 'kill instead of a clean shutdown')
     .description('stop a container')
     .action(async (name: string, flags: { force?: boolean }) => {
+      const { stopContainer } = await import('../../core/container/lifecycle.js');
       await withContext({}, async (ctx) => {
         await stopContainer(ctx.incus, name, flags);
         say(`Container ${name} stopped`);
@@ -94,6 +85,10 @@ export function registerContainer(program: Command): void {
     .option('-f, --force', 'stop it first if it runs')
     .description('delete a container (and release the host paths a coi session of it locked)')
     .action(async (name: string, flags: { force?: boolean }) => {
+      const [{ deleteContainer }, { hostLocks }] = await Promise.all([
+        import('../../core/container/lifecycle.js'),
+        import('../../core/session/host-locks.js'),
+      ]);
       await withContext({}, async (ctx) => {
         await deleteContainer(ctx.incus, name, flags);
         await hostLocks(ctx.coiDir).release(name);
@@ -127,6 +122,8 @@ export function registerContainer(program: Command): void {
         env: envMap(flags.env),
         cwd: flags.cwd,
       };
+      const { execCapture, execStream, execTerminal } =
+        await import('../../core/container/exec.js');
       await withContext({}, async (ctx) => {
         if (flags.tty) {
           process.exitCode = await execTerminal(ctx.incus, name, command, {
@@ -174,6 +171,7 @@ export function registerContainer(program: Command): void {
     .argument('<name>', 'container name')
     .description('exit 0 when the container runs, 1 when not')
     .action(async (name: string) => {
+      const { isRunning } = await import('../../core/container/lifecycle.js');
       await withContext({}, async (ctx) => {
         process.exitCode = (await isRunning(ctx.incus, name)) ? 0 : 1;
       });
@@ -197,6 +195,7 @@ export function registerContainer(program: Command): void {
         path: string,
         flags: { shift: boolean; readonly?: boolean },
       ) => {
+        const { mountDisk } = await import('../../core/container/lifecycle.js');
         await withContext({}, async (ctx) => {
           await mountDisk(ctx.incus, name, device, source, path, flags);
           say(`Disk mounted: ${source} -> ${name}:${path} (device ${device})`);
@@ -211,6 +210,10 @@ export function registerContainer(program: Command): void {
     .option('--json', 'same as --format json')
     .action(async (flags: { format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
+      const [{ listInstances }, { instanceTable }] = await Promise.all([
+        import('../../core/container/inspect.js'),
+        import('../views/instance-text.js'),
+      ]);
       await withContext({}, async (ctx) => {
         const instances = await listInstances(ctx.incus);
         if (format === 'json') return printJson(instances);
@@ -228,6 +231,10 @@ export function registerContainer(program: Command): void {
     .option('--json', 'same as --format json')
     .action(async (name: string, flags: { format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
+      const [{ instanceInfo }, { instanceInfoText }] = await Promise.all([
+        import('../../core/container/inspect.js'),
+        import('../views/instance-text.js'),
+      ]);
       await withContext({}, async (ctx) => {
         const instance = await instanceInfo(ctx.incus, name);
         if (format === 'json') return printJson(instance);

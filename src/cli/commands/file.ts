@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { parseContainerPath } from '../../core/files/container-path.js';
-import { pullPath, pushPath, type CopyResult } from '../../core/files/copy.js';
+import type { CopyResult } from '../../core/files/copy.js';
 import { withContext } from '../context.js';
 
 /** `Pushed file a -> c:/p` (the Go coi's line), with what a directory copy held after it. */
@@ -22,6 +21,10 @@ export function registerFile(program: Command): void {
     .argument('<target>', 'CONTAINER:/path (an existing directory receives it inside)')
     .option('-r, --recursive', 'copy directories')
     .action(async (local: string, target: string, flags: { recursive?: boolean }) => {
+      const [{ parseContainerPath }, { pushPath }] = await Promise.all([
+        import('../../core/files/container-path.js'),
+        import('../../core/files/copy.js'),
+      ]);
       const dest = parseContainerPath(target);
       await withContext({}, async (ctx) =>
         report('Pushed', local, await pushPath(ctx.incus, local, dest, flags)),
@@ -34,6 +37,10 @@ export function registerFile(program: Command): void {
     .argument('<local>', 'host path (an existing directory receives it inside)')
     .option('-r, --recursive', 'copy directories')
     .action(async (source: string, local: string, flags: { recursive?: boolean }) => {
+      const [{ parseContainerPath }, { pullPath }] = await Promise.all([
+        import('../../core/files/container-path.js'),
+        import('../../core/files/copy.js'),
+      ]);
       const src = parseContainerPath(source);
       await withContext({}, async (ctx) =>
         report('Pulled', source, await pullPath(ctx.incus, src, local, flags)),

@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { applyFixes, configuredImage, planFixes, renderFixPlan } from '../../core/health/fix.js';
-import { renderHealth } from '../../core/health/render.js';
-import { healthExitCode, runHealth } from '../../core/health/run.js';
 import { containerPrefix } from '../../shared/naming.js';
-import { terminalProgress } from '../../core/progress.js';
 import { coiDir, workspacePath } from '../context.js';
 import { usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
@@ -37,6 +33,17 @@ export function registerHealth(program: Command): void {
         throw usageError('--fix cannot be combined with json output');
       if (flags.dryRun && !flags.fix)
         throw usageError('--dry-run requires --fix (it shows what --fix would do)');
+      const [
+        { applyFixes, configuredImage, planFixes, renderFixPlan },
+        { renderHealth },
+        { healthExitCode, runHealth },
+        { terminalProgress },
+      ] = await Promise.all([
+        import('../../core/health/fix.js'),
+        import('../../core/health/render.js'),
+        import('../../core/health/run.js'),
+        import('../../core/progress.js'),
+      ]);
       const opts = {
         workspace: workspacePath(undefined),
         coiDir: coiDir(),

@@ -1,37 +1,14 @@
 import type { Command } from 'commander';
-import {
-  cleanupImages,
-  deleteImage,
-  findImage,
-  imageInfo,
-  listImages,
-  publishContainer,
-  type ImageSummary,
-} from '../../core/image/catalog.js';
 import { withContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
-import { formatTable } from '../table.js';
-import { imageInfoText, mebibytes } from '../views/image-text.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+const catalog = () => import('../../core/image/catalog.js');
 
 interface PublishFlags {
   description?: string;
   compression?: string;
-}
-
-function table(images: ImageSummary[]): string {
-  return formatTable(
-    ['ALIAS', 'FINGERPRINT', 'SIZE', 'CREATED', 'DESCRIPTION'],
-    images.map((i) => [
-      i.aliases.join(',') || '-',
-      i.fingerprint.slice(0, 12),
-      mebibytes(i.size),
-      i.created_at.slice(0, 19).replace('T', ' '),
-      i.description,
-    ]),
-  );
 }
 
 export function registerImage(program: Command): void {
@@ -46,6 +23,10 @@ export function registerImage(program: Command): void {
     .option('--json', 'same as --format json')
     .action(async (flags: { all?: boolean; prefix?: string; format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
+      const [{ listImages }, { imageTable }] = await Promise.all([
+        catalog(),
+        import('../views/image-text.js'),
+      ]);
       await withContext({}, async (ctx) => {
         const images = await listImages(ctx.incus, flags);
         if (format === 'json') return printJson(images);
@@ -56,7 +37,7 @@ export function registerImage(program: Command): void {
           : flags.all
             ? 'All Local Images:'
             : 'Available Images:';
-        process.stdout.write(`${heading}\n\n${table(images)}\n`);
+        process.stdout.write(`${heading}\n\n${imageTable(images)}\n`);
       });
     });
 
@@ -65,6 +46,7 @@ export function registerImage(program: Command): void {
     .description('exit 0 when the image (alias or fingerprint) exists, 1 when not')
     .argument('<name>', 'alias or fingerprint')
     .action(async (name: string) => {
+      const { findImage } = await catalog();
       await withContext({}, async (ctx) => {
         process.exitCode = (await findImage(ctx.incus, name)) ? 0 : 1;
       });
@@ -75,6 +57,7 @@ export function registerImage(program: Command): void {
     .description('delete an image')
     .argument('<name>', 'alias or fingerprint')
     .action(async (name: string) => {
+      const { deleteImage } = await catalog();
       await withContext({}, async (ctx) => {
         const gone = await deleteImage(ctx.incus, name);
         say(`Image ${name} deleted (fingerprint ${gone.fingerprint.slice(0, 12)})`);
@@ -92,6 +75,7 @@ export function registerImage(program: Command): void {
       'an Incus compression algorithm such as none, gzip, xz or zstd (default: [container.build] compression, else the server’s)',
     )
     .action(async (container: string, alias: string, flags: PublishFlags) => {
+      const { publishContainer } = await catalog();
       await withContext({}, async (ctx) => {
         const published = await publishContainer(ctx.incus, container, alias, {
           description: flags.description,
@@ -109,6 +93,10 @@ export function registerImage(program: Command): void {
     .option('--json', 'same as --format json')
     .action(async (name: string, flags: { format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
+      const [{ imageInfo }, { imageInfoText }] = await Promise.all([
+        catalog(),
+        import('../views/image-text.js'),
+      ]);
       await withContext({}, async (ctx) => {
         const image = await imageInfo(ctx.incus, name);
         if (format === 'json') return printJson(image);
@@ -125,6 +113,7 @@ export function registerImage(program: Command): void {
       const keep = Number(flags.keep);
       if (!/^\d+$/.test(flags.keep) || keep < 1)
         throw usageError(`--keep: expected a whole number of at least 1, got "${flags.keep}"`);
+      const { cleanupImages } = await catalog();
       await withContext({}, async (ctx) => {
         const deleted = await cleanupImages(ctx.incus, prefix, keep);
         say('Cleanup complete:');

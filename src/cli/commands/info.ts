@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { findSavedSession } from '../../core/session/info.js';
 import { checkSessionId } from '../../shared/naming.js';
 import { coiDir, workspacePath } from '../context.js';
 import { outputFormat, printJson } from '../output.js';
@@ -13,6 +12,7 @@ export function registerInfo(program: Command): void {
     .option('--json', 'same as --format json')
     .action(async (id: string | undefined, flags: { format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
+      const { findSavedSession } = await import('../../core/session/info.js');
       const s = await findSavedSession(
         coiDir(),
         workspacePath(undefined),

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { endSession } from '../../core/session/end.js';
-import { HostLocks } from '../../core/session/host-locks.js';
 import { withContext } from '../context.js';
-import { resolveTargets, type TargetFlags } from '../targets.js';
+import type { TargetFlags } from '../targets.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -15,6 +13,11 @@ export function registerKill(program: Command): void {
     .option('-a, --all', 'every coi container')
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (names: string[], flags: TargetFlags) => {
+      const [{ endSession }, { HostLocks }, { resolveTargets }] = await Promise.all([
+        import('../../core/session/end.js'),
+        import('../../core/session/host-locks.js'),
+        import('../targets.js'),
+      ]);
       await withContext({}, async (ctx) => {
         const { targets, missing } = await resolveTargets(ctx, names, flags, 'Kill');
         for (const name of targets) {

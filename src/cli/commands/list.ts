@@ -5,9 +5,7 @@ import {
   statusFilter,
   withStatus,
 } from '../../core/container/status-filter.js';
-import { listCoiContainers } from '../../core/container/list.js';
-import { SavedSessions } from '../../core/session/saved-sessions.js';
-import { withContext } from '../context.js';
+import { withListingContext } from '../listing-context.js';
 import { outputFormat, printJson } from '../output.js';
 
 interface ListFlags {
@@ -34,8 +32,12 @@ export function registerList(program: Command): void {
     .action(async (flags: ListFlags) => {
       const format = outputFormat(flags);
       const status = statusFilter(flags);
-      await withContext({}, async (ctx) => {
-        const containers = withStatus(await listCoiContainers(ctx.incus, ctx.prefix), status);
+      const [{ quickListCoiContainers }, { SavedSessions }] = await Promise.all([
+        import('../../core/container/list.js'),
+        import('../../core/session/saved-sessions.js'),
+      ]);
+      await withListingContext(async (ctx) => {
+        const containers = withStatus(await quickListCoiContainers(ctx.incus, ctx.prefix), status);
         const sessions = flags.all ? await new SavedSessions(ctx.coiDir).list() : [];
         if (format === 'json') {
           printJson({

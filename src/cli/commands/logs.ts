@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { followSessionLogs } from '../../core/logs/follow.js';
-import { sessionLogPaths, type SessionLogPaths } from '../../core/logs/paths.js';
-import { readSessionLogs } from '../../core/logs/read.js';
-import { logsContainer } from '../../core/logs/target.js';
+import type { SessionLogPaths } from '../../core/logs/paths.js';
 import { withContext } from '../context.js';
 import { CliError } from '../errors.js';
 
@@ -16,6 +13,11 @@ export function registerLogs(program: Command): void {
     .argument('[container]', 'container name (its logs outlive an ephemeral container)')
     .option('-f, --follow', 'keep printing new lines as they are written, until Ctrl+C')
     .action(async (name: string | undefined, flags: { follow?: boolean }) => {
+      const [{ sessionLogPaths }, { readSessionLogs }, { logsContainer }] = await Promise.all([
+        import('../../core/logs/paths.js'),
+        import('../../core/logs/read.js'),
+        import('../../core/logs/target.js'),
+      ]);
       await withContext({}, async (ctx) => {
         const container = await logsContainer(ctx.incus, {
           arg: name,
@@ -37,6 +39,7 @@ export function registerLogs(program: Command): void {
 }
 
 async function follow(paths: SessionLogPaths): Promise<void> {
+  const { followSessionLogs } = await import('../../core/logs/follow.js');
   process.stderr.write('[logs] tailing logs (Ctrl+C to stop)\n');
   const follower = followSessionLogs(paths, (text) => process.stdout.write(text));
   await new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { withContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { resolveTargets, type TargetFlags } from '../targets.js';
+import type { TargetFlags } from '../targets.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -14,6 +14,7 @@ export function registerPersist(program: Command): void {
     .option('-a, --all', 'every ephemeral coi container')
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (names: string[], flags: TargetFlags) => {
+      const { resolveTargets } = await import('../targets.js');
       await withContext({}, async (ctx) => {
         const { targets, missing } = await resolveTargets(
           ctx,

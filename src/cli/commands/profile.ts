@@ -1,21 +1,8 @@
 import type { Command } from 'commander';
-import type { EffectiveEntry } from '../../core/config/index.js';
-import {
-  createProfile,
-  deletableProfile,
-  deleteProfile,
-  profileEntries,
-  profileSummaries,
-} from '../../core/profile/admin.js';
-import { editProfile } from '../../core/profile/edit.js';
 import type { ProfileScope } from '../../core/profile/scope.js';
-import { createMainConfig } from '../../core/profile/starter-config.js';
-import { confirmOrForce } from '../confirm.js';
 import { workspacePath } from '../context.js';
-import { userEditor } from '../editor.js';
 import { usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
-import { formatTable } from '../table.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 interface ScopeFlags {
@@ -32,30 +19,18 @@ function scopeOf(flags: ScopeFlags): ProfileScope | undefined {
 const formatFlags = (cmd: Command) =>
   cmd.option('--format <format>', 'text or json', 'text').option('--json', 'same as --format json');
 
-/** `key = value   # source` lines, or JSON entries with their origin. */
-export function printEntries(entries: EffectiveEntry[], format: 'text' | 'json'): void {
-  if (format === 'json') {
-    printJson(
-      entries.map((e) => ({ key: e.key, value: e.value, source: e.origin?.source ?? null })),
-    );
-    return;
-  }
-  const shown = entries.map((e) => [
-    `${e.key} = ${JSON.stringify(e.value)}`,
-    e.origin?.source ?? 'unset',
-  ]);
-  const width = Math.min(70, Math.max(...shown.map(([l]) => l!.length)));
-  process.stdout.write(shown.map(([l, s]) => `${l!.padEnd(width)}  # ${s}`).join('\n') + '\n');
-}
-
 export function registerProfile(program: Command): void {
   const profile = program
     .command('profile')
     .description('list, show, create, edit and delete profiles');
 
   formatFlags(profile.command('list').description('list the profiles')).action(
-    (flags: { format?: string; json?: boolean }) => {
+    async (flags: { format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
+      const [{ profileSummaries }, { formatTable }] = await Promise.all([
+        import('../../core/profile/admin.js'),
+        import('../table.js'),
+      ]);
       const summaries = profileSummaries({ workspace: workspacePath(undefined) });
       if (format === 'json') return printJson(summaries);
       const rows = summaries.map((s) => [
@@ -75,8 +50,12 @@ export function registerProfile(program: Command): void {
       .alias('info')
       .description('the effective config of a profile and where each value comes from')
       .argument('<name>', 'profile name (default: the built-in one)'),
-  ).action((name: string, flags: { format?: string; json?: boolean }) => {
+  ).action(async (name: string, flags: { format?: string; json?: boolean }) => {
     const format = outputFormat(flags);
+    const [{ profileEntries }, { printEntries }] = await Promise.all([
+      import('../../core/profile/admin.js'),
+      import('../views/config-entries.js'),
+    ]);
     printEntries(profileEntries(name, { workspace: workspacePath(undefined) }), format);
   });
 
@@ -91,6 +70,10 @@ export function registerProfile(program: Command): void {
     .option('--project', 'in the workspace’s ./.coi/ (untrusted, like its config)')
     .action(async (name: string, flags: ScopeFlags & { inherits?: string }) => {
       const scope = scopeOf(flags);
+      const [{ createProfile }, { createMainConfig }] = await Promise.all([
+        import('../../core/profile/admin.js'),
+        import('../../core/profile/starter-config.js'),
+      ]);
       const ctx = { workspace: workspacePath(undefined) };
       if (name === 'default') {
         if (flags.inherits)
@@ -113,6 +96,10 @@ export function registerProfile(program: Command): void {
     )
     .argument('<name>', 'profile name')
     .action(async (name: string) => {
+      const [{ editProfile }, { userEditor }] = await Promise.all([
+        import('../../core/profile/edit.js'),
+        import('../editor.js'),
+      ]);
       const outcome = await editProfile(
         name,
         { workspace: workspacePath(undefined) },
@@ -134,6 +121,10 @@ export function registerProfile(program: Command): void {
     .option('--user', 'the one in ~/.coi/profiles/ (the default)')
     .option('--project', 'the one in the workspace’s ./.coi/profiles/')
     .action(async (name: string, flags: ScopeFlags & { force?: boolean }) => {
+      const [{ deletableProfile, deleteProfile }, { confirmOrForce }] = await Promise.all([
+        import('../../core/profile/admin.js'),
+        import('../confirm.js'),
+      ]);
       const target = deletableProfile(
         name,
         { workspace: workspacePath(undefined) },

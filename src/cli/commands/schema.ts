@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { profileJsonSchema } from '../../core/profile/json-schema.js';
 import { printJson } from '../output.js';
 
 export function registerSchema(program: Command): void {
@@ -10,5 +9,8 @@ export function registerSchema(program: Command): void {
   schema
     .command('profile')
     .description('print the JSON Schema (2020-12) of a profile’s config.toml; reads no config')
-    .action(() => printJson(profileJsonSchema()));
+    .action(async () => {
+      const { profileJsonSchema } = await import('../../core/profile/json-schema.js');
+      printJson(profileJsonSchema());
+    });
 }

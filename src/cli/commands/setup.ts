@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { setupHost } from '../../core/host/setup.js';
-import { terminalProgress } from '../../core/progress.js';
 
 export function registerSetup(program: Command): void {
   program
@@ -19,6 +17,10 @@ export function registerSetup(program: Command): void {
       'skip building coi-default (also skipped with --test: the test bed has its own image)',
     )
     .action(async (opts: { test?: boolean; image: boolean; defaultImage: boolean }) => {
+      const [{ setupHost }, { terminalProgress }] = await Promise.all([
+        import('../../core/host/setup.js'),
+        import('../../core/progress.js'),
+      ]);
       const report = await setupHost({
         test: !!opts.test,
         image: opts.image,

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { endSession } from '../../core/session/end.js';
 import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
-import { resolveTargets, type TargetFlags } from '../targets.js';
+import type { TargetFlags } from '../targets.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -23,6 +22,10 @@ export function registerShutdown(program: Command): void {
       if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0)) {
         throw usageError(`--timeout: expected a number of seconds, got "${flags.timeout}"`);
       }
+      const [{ endSession }, { resolveTargets }] = await Promise.all([
+        import('../../core/session/end.js'),
+        import('../targets.js'),
+      ]);
       await withContext({}, async (ctx) => {
         const { targets, missing } = await resolveTargets(ctx, names, flags, 'Shutdown');
         const grace = timeout ?? ctx.loaded.config.container.shutdown_timeout;

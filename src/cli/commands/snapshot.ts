@@ -1,15 +1,5 @@
 import type { Command } from 'commander';
-import { listCoiContainers } from '../../core/container/list.js';
-import {
-  createSnapshot,
-  deleteSnapshot,
-  listSnapshots,
-  restoreSnapshot,
-  snapshotInfo,
-  type SnapshotInfo,
-} from '../../core/snapshot/snapshots.js';
-import { confirmOrForce } from '../confirm.js';
-import { targetContainer } from '../container-option.js';
+import type { SnapshotInfo } from '../../core/snapshot/snapshots.js';
 import { withContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
@@ -24,6 +14,13 @@ interface Flags {
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+/** The snapshot operations, the container resolution and the question, loaded when one runs. */
+const load = () =>
+  Promise.all([
+    import('../../core/snapshot/snapshots.js'),
+    import('../container-option.js'),
+    import('../confirm.js'),
+  ]);
 
 function sizeText(bytes: number): string {
   return bytes < 0 ? '-' : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -48,6 +45,7 @@ export function registerSnapshot(program: Command): void {
     .argument('[name]', 'snapshot name')
     .option('--stateful', 'include process state (needs CRIU on the host)')
     .action(async (name: string | undefined, flags: Flags) => {
+      const [{ createSnapshot }, { targetContainer }] = await load();
       await withContext({}, async (ctx) => {
         const container = await targetContainer(ctx, flags.container);
         const snap = await createSnapshot(ctx.incus, container, {
@@ -66,6 +64,10 @@ export function registerSnapshot(program: Command): void {
     .option('--json', 'same as --format json')
     .action(async (flags: Flags) => {
       const format = outputFormat(flags);
+      const [[{ listSnapshots }, { targetContainer }], { listCoiContainers }] = await Promise.all([
+        load(),
+        import('../../core/container/list.js'),
+      ]);
       await withContext({}, async (ctx) => {
         const containers = flags.all
           ? (await listCoiContainers(ctx.incus, ctx.prefix)).map((c) => c.name)
@@ -104,6 +106,8 @@ export function registerSnapshot(program: Command): void {
     .option('-f, --force', 'do not ask for confirmation')
     .option('--stateful', 'restore process state too')
     .action(async (name: string, flags: Flags) => {
+      const [{ restoreSnapshot, snapshotInfo }, { targetContainer }, { confirmOrForce }] =
+        await load();
       await withContext({}, async (ctx) => {
         const container = await targetContainer(ctx, flags.container);
         await snapshotInfo(ctx.incus, container, name);
@@ -124,6 +128,8 @@ export function registerSnapshot(program: Command): void {
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (name: string | undefined, flags: Flags) => {
       if (!name === !flags.all) throw usageError('give a snapshot name or --all (not both)');
+      const [{ deleteSnapshot, listSnapshots }, { targetContainer }, { confirmOrForce }] =
+        await load();
       await withContext({}, async (ctx) => {
         const container = await targetContainer(ctx, flags.container);
         if (name) {
@@ -152,6 +158,7 @@ export function registerSnapshot(program: Command): void {
     .option('--json', 'same as --format json')
     .action(async (name: string, flags: Flags) => {
       const format = outputFormat(flags);
+      const [{ snapshotInfo }, { targetContainer }] = await load();
       await withContext({}, async (ctx) => {
         const container = await targetContainer(ctx, flags.container);
         const info = await snapshotInfo(ctx.incus, container, name);

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import {
-  captureSession,
-  listTmuxSessions,
-  sendToSession,
-} from '../../core/session/tmux-control.js';
 import { withContext } from '../context.js';
 import { outputFormat, printJson } from '../output.js';
+
+const tmuxControl = () => import('../../core/session/tmux-control.js');
 
 export function registerTmux(program: Command): void {
   const tmux = program
@@ -18,6 +15,7 @@ export function registerTmux(program: Command): void {
     .option('--json', 'same as --format json')
     .action(async (flags: { format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
+      const { listTmuxSessions } = await tmuxControl();
       await withContext({}, async (ctx) => {
         const sessions = await listTmuxSessions(ctx.incus, ctx.prefix);
         if (format === 'json') return printJson(sessions);
@@ -34,6 +32,7 @@ export function registerTmux(program: Command): void {
     .argument('<container>', 'container name')
     .argument('<text>', 'text to type')
     .action(async (container: string, text: string) => {
+      const { sendToSession } = await tmuxControl();
       await withContext({}, (ctx) => sendToSession(ctx.incus, container, text));
     });
   tmux
@@ -41,6 +40,7 @@ export function registerTmux(program: Command): void {
     .description('print what the session shows')
     .argument('<container>', 'container name')
     .action(async (container: string) => {
+      const { captureSession } = await tmuxControl();
       await withContext({}, async (ctx) => {
         process.stdout.write(await captureSession(ctx.incus, container));
       });

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { parseTopOptions, type TopFlags, type TopOptions } from '../../core/top/options.js';
-import { topPass, type TopContext } from '../../core/top/top.js';
-import { formatClock } from '../../ui/format/units.js';
+import type { TopFlags, TopOptions } from '../../core/top/options.js';
+import type { TopContext } from '../../core/top/top.js';
 import { withContext } from '../context.js';
 
 export function registerTop(program: Command): void {
@@ -20,6 +18,10 @@ export function registerTop(program: Command): void {
     .option('--json', 'print JSON')
     .option('--watch <seconds>', 'redraw every N seconds until Ctrl+C (0: once)', '0')
     .action(async (name: string | undefined, flags: TopFlags) => {
+      const [{ parseTopOptions }, { topPass }] = await Promise.all([
+        import('../../core/top/options.js'),
+        import('../../core/top/top.js'),
+      ]);
       const opts = parseTopOptions(name, flags);
       await withContext({}, async (ctx) => {
         const top = { incus: ctx.incus, prefix: ctx.prefix, home: homedir() };
@@ -31,6 +33,11 @@ export function registerTop(program: Command): void {
 
 /** Redraws until SIGINT or SIGTERM, which also cut short the sampling under way. */
 async function watch(top: TopContext, opts: TopOptions): Promise<void> {
+  const [{ topPass }, { formatClock }, { setTimeout: sleep }] = await Promise.all([
+    import('../../core/top/top.js'),
+    import('../../ui/format/units.js'),
+    import('node:timers/promises'),
+  ]);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { listCoiContainers, type ListIncus } from '../../core/container/list.js';
-import { resumeContainer, type ResumeIncus } from '../../core/container/resume.js';
+import type { ListIncus } from '../../core/container/list.js';
+import type { ResumeIncus } from '../../core/container/resume.js';
 import { withContext } from '../context.js';
 import { CliError } from '../errors.js';
 
@@ -10,6 +10,10 @@ export async function unfreezeCommand(
   prefix: string,
   name: string | undefined,
 ): Promise<void> {
+  const [{ listCoiContainers }, { resumeContainer }] = await Promise.all([
+    import('../../core/container/list.js'),
+    import('../../core/container/resume.js'),
+  ]);
   const containers = await listCoiContainers(incus, prefix);
   const named = name && containers.find((c) => c.name === name);
   if (name && !named)

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { validationReport } from '../../core/profile/validation-report.js';
-import { validateConfigFile } from '../../core/profile/validate-file.js';
 import { outputFormat, printJson } from '../output.js';
 
 export function registerValidate(program: Command): void {
@@ -14,8 +12,12 @@ export function registerValidate(program: Command): void {
     .argument('<path>', 'the config.toml to check')
     .option('--format <format>', 'text or json ({valid, errors: [{path, message}]})', 'text')
     .option('--json', 'same as --format json')
-    .action((path: string, flags: { format?: string; json?: boolean }) => {
+    .action(async (path: string, flags: { format?: string; json?: boolean }) => {
       const format = outputFormat(flags);
+      const [{ validationReport }, { validateConfigFile }] = await Promise.all([
+        import('../../core/profile/validation-report.js'),
+        import('../../core/profile/validate-file.js'),
+      ]);
       const report = validationReport(validateConfigFile(path, process.cwd()));
       if (!report.valid) process.exitCode = 1;
       if (format === 'json') return printJson(report);

@@ -1,4 +1,6 @@
+import type { ImageSummary } from '../../core/image/catalog.js';
 import type { Image } from '../../incus/image-types.js';
+import { formatTable } from '../table.js';
 
 export const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
@@ -30,4 +32,18 @@ export function imageInfoText(image: Image): string {
     'Profiles:',
     ...(image.profiles ?? []).map((p) => `    - ${p}`),
   ].join('\n');
+}
+
+/** `coi image list`: one row per image. */
+export function imageTable(images: ImageSummary[]): string {
+  return formatTable(
+    ['ALIAS', 'FINGERPRINT', 'SIZE', 'CREATED', 'DESCRIPTION'],
+    images.map((i) => [
+      i.aliases.join(',') || '-',
+      i.fingerprint.slice(0, 12),
+      mebibytes(i.size),
+      i.created_at.slice(0, 19).replace('T', ' '),
+      i.description,
+    ]),
+  );
 }

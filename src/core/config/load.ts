@@ -1,6 +1,5 @@
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { ConfigError, issuesFromZod, type ConfigIssue, type ConfigWarning } from './errors.js';
 import {
   layerFromData,
@@ -13,12 +12,10 @@ import { mergeLayers, type Origins } from './merge.js';
 import { displayPath } from './paths.js';
 import { profileLayers, type LoadedProfile } from './profiles.js';
 import { configSchema, layerSchema, type Config, type ConfigOverrides } from './schema.js';
+import { DEFAULT_CONFIG_FILE, layerFiles } from './sources.js';
 import { sanitizeUntrusted } from './untrusted.js';
 
-/** assets/ sits three levels above both src/core/config/ (tsx) and dist/core/config/ (tsc). */
-export const DEFAULT_CONFIG_FILE = fileURLToPath(
-  new URL('../../../assets/config.default.toml', import.meta.url),
-);
+export { DEFAULT_CONFIG_FILE };
 
 export interface LoadConfigOptions {
   /** The workspace: its .coi/config.toml and .coi/profiles are read (untrusted). */
@@ -81,11 +78,8 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   if (builtIn.layer) layers.push(builtIn.layer);
   else issues.push(...builtIn.issues);
 
-  file('system', join(options.etcDir ?? '/etc/coi', 'config.toml'), true);
-  file('user', join(home, '.config', 'coi', 'config.toml'), true);
-  file('user', join(home, '.coi', 'config.toml'), true);
-  file('workspace', join(workspace, '.coi', 'config.toml'), false);
-  if (env.COI_CONFIG) file('env', resolve(workspace, env.COI_CONFIG), true, true);
+  for (const f of layerFiles({ home, workspace, env, etcDir: options.etcDir }))
+    file(f.kind, f.path, f.trusted, f.required);
 
   let profile: LoadedProfile | undefined;
   const profileName =

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { agentExpectation, isBuildAgent } from '../image/agents.js';
-import { TOOL_NAMES } from '../tools/registry.js';
+import { NETWORK_MODES, TOOL_NAMES } from './choices.js';
 
 /**
  * The shape of coi's configuration. `configSchema` describes the effective (fully merged) config;
@@ -187,7 +187,7 @@ export const configSchema = z.strictObject({
     disable_shift: z.boolean(),
   }),
   network: z.strictObject({
-    mode: z.enum(['restricted', 'allowlist', 'open']),
+    mode: z.enum(NETWORK_MODES),
     allowed_domains: z.array(allowedDomain),
     refresh_interval_minutes: nonNegative,
     allow_local_network_access: z.boolean(),

@@ -1,8 +1,7 @@
 import { BUILD_AGENTS, selectedAgents } from './agents.js';
 import { baseImageRecipe, type ImageRecipe } from './recipe.js';
 
-/** The image `coi shell` starts by default. */
-export const DEFAULT_IMAGE_ALIAS = 'coi-default';
+export { DEFAULT_IMAGE_ALIAS } from './default-alias.js';
 
 /** npm's name for the platform package of the official Node.js binaries. */
 function nodeBinaryPackage(arch: string = process.arch): string {

@@ -1,3 +1,4 @@
+import { TOOL_NAMES } from '../config/choices.js';
 import { aider } from './aider.js';
 import { claude } from './claude.js';
 import { codex } from './codex.js';
@@ -6,7 +7,6 @@ import { opencode } from './opencode.js';
 import { omp, pi } from './pi.js';
 import type { ToolAdapter } from './types.js';
 
-export const TOOL_NAMES = ['claude', 'codex', 'opencode', 'pi', 'omp', 'aider'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 const adapters: Record<ToolName, ToolAdapter> = { claude, codex, opencode, pi, omp, aider };

@@ -1,0 +1,6 @@
+// The enumerations the CLI's flags offer, apart from the zod schema so that defining the flags
+// does not load zod (the schema builds its enums from these).
+
+export const TOOL_NAMES = ['claude', 'codex', 'opencode', 'pi', 'omp', 'aider'] as const;
+
+export const NETWORK_MODES = ['restricted', 'allowlist', 'open'] as const;

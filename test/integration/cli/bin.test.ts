@@ -1,0 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../../helpers/coi-cli.js';
+
+const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'coi.js');
+
+beforeAll(() => ensureBuilt());
+
+describe('bin/coi.js', () => {
+  it('ends quietly when the reader of its output goes away (`coi --help | head -1`)', () => {
+    // `true` reads nothing and exits at once: every write of the help meets a closed pipe.
+    for (const reader of ['true', 'head -1']) {
+      const r = spawnSync(
+        'bash',
+        ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" --help | ${reader}`],
+        { encoding: 'utf8' },
+      );
+      expect(r.stderr, reader).toBe('');
+      expect(r.status, reader).toBe(0);
+    }
+  });
+});

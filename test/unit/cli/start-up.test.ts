@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+/** What start-up must not load: the control room's stack, the config schema, the full client. */
+const HEAVY = ['ink', 'react', 'node-pty', '@xterm/headless', 'zod', 'undici', 'ws'];
+
+/** The packages a fresh `node` loads to run `script` (ESM, from the repository root). */
+function packagesLoaded(script: string, env: NodeJS.ProcessEnv = {}): string[] {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './test/helpers/loaded-modules.ts',
+      '--input-type=module',
+      '-e',
+      script,
+    ],
+    { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' },
+  );
+  const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '));
+  expect(line, r.stderr).toBeDefined();
+  const urls = JSON.parse(line!.slice('LOADED '.length)) as string[];
+  const packages = urls.flatMap((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []);
+  // tsx, which runs the TypeScript here, brings esbuild.
+  return [...new Set(packages)].filter((p) => !/^(tsx|esbuild|@esbuild\/.*)$/.test(p));
+}
+
+describe('CLI start-up', () => {
+  it('defines every command without loading what only their actions use', () => {
+    const loaded = packagesLoaded(
+      "const { buildProgram } = await import('./src/cli/program.ts'); buildProgram();",
+    );
+    expect(loaded).toContain('commander');
+    expect(loaded.filter((p) => HEAVY.includes(p) || p === 'smol-toml')).toEqual([]);
+  });
+
+  it('runs `coi version` on commander alone', () => {
+    const loaded = packagesLoaded(
+      "const { main } = await import('./src/cli/main.ts'); await main(['node', 'coi', 'version']);",
+    );
+    expect(loaded).toEqual(['commander']);
+  });
+
+  it('reaches Incus for `coi list` without zod, undici or ws', () => {
+    const loaded = packagesLoaded(
+      "const { main } = await import('./src/cli/main.ts'); await main(['node', 'coi', 'list']);",
+      { INCUS_SOCKET: join(ROOT, 'no-such-socket'), HOME: join(ROOT, 'no-such-home') },
+    );
+    expect(loaded).toContain('smol-toml');
+    expect(loaded.filter((p) => HEAVY.includes(p))).toEqual([]);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../../src/core/config/errors.js';
+import { incusProject } from '../../../../src/core/config/incus-project.js';
+import { makeHost, type Host } from './fixture.js';
+
+const project = (name: string) => `[incus]\nproject = "${name}"\n`;
+
+function both(host: Host, env: Record<string, string> = {}) {
+  const opts = { cwd: host.workspace, home: host.home, etcDir: host.etc, env };
+  return Promise.all([incusProject(opts), host.load({ env }).config.incus.project]);
+}
+
+describe('incusProject', () => {
+  it('is what loadConfig makes of [incus] project, layer over layer', async () => {
+    const host = makeHost();
+    expect(await both(host)).toEqual(['default', 'default']);
+    host.write('etc/coi/config.toml', project('from-etc'));
+    expect(await both(host)).toEqual(['from-etc', 'from-etc']);
+    host.write('home/.config/coi/config.toml', project('from-xdg'));
+    expect(await both(host)).toEqual(['from-xdg', 'from-xdg']);
+    host.write('home/.coi/config.toml', `${project('from-home')}[container]\nimage = "x"\n`);
+    expect(await both(host)).toEqual(['from-home', 'from-home']);
+    // The workspace's own file may not choose the project.
+    host.write('work/project/.coi/config.toml', project('from-workspace'));
+    expect(await both(host)).toEqual(['from-home', 'from-home']);
+    const file = host.write('elsewhere.toml', project('from-env'));
+    expect(await both(host, { COI_CONFIG: file })).toEqual(['from-env', 'from-env']);
+  });
+
+  it('reports a file it cannot read the project from as a ConfigError naming the file', async () => {
+    const host = makeHost();
+    const opts = { cwd: host.workspace, home: host.home, etcDir: host.etc, env: {} };
+    host.write('home/.coi/config.toml', '[incus\nproject = 1\n');
+    await expect(incusProject(opts)).rejects.toThrow(ConfigError);
+    await expect(incusProject(opts)).rejects.toThrow('~/.coi/config.toml');
+    host.write('home/.coi/config.toml', '[incus]\nproject = 1\n');
+    await expect(incusProject(opts)).rejects.toThrow(/incus\.project/);
+    const missing = { ...opts, env: { COI_CONFIG: `${host.root}/nope.toml` } };
+    await expect(incusProject(missing)).rejects.toThrow(ConfigError);
+  });
+});
