@@ -10,6 +10,7 @@ const setup = (extra: Partial<InsideSetup> = {}): InsideSetup => ({
   codeUser: 'code',
   codeUid: 1000,
   imageUid: 1000,
+  gitGuards: { protectedBranches: [] },
   stopGraceful: true,
   readyTimeoutSeconds: 30,
   ...extra,
