@@ -36,6 +36,14 @@ const RULES: Rule[] = [
   { key: 'security.host_immutable', weakens: is(false), why: 'turn off host immutability' },
   { key: 'security.protected_paths', weakens: any, why: 'replace the protected paths' },
   { key: 'git.writable_hooks', weakens: is(true), why: 'make git hooks writable' },
+  { key: 'git.protected_branches', weakens: any, why: 'choose the protected branches' },
+  { key: 'git.readonly', weakens: is(false), why: 'unpin the git identity' },
+  { key: 'git.strip_attribution', weakens: any, why: 'choose whether attribution is stripped' },
+  {
+    key: 'git.strip_attribution_patterns',
+    weakens: any,
+    why: 'choose which commit message lines are removed',
+  },
   { key: 'defaults.env_commands', weakens: any, why: 'run commands on the host' },
   {
     key: 'defaults.forward_env',
