@@ -51,6 +51,15 @@ describe('in-container set-up script', () => {
     expect(script).toContain(`ln -sf '/usr/share/zoneinfo/Europe/Berlin' /etc/localtime`);
   });
 
+  it('installs the git guards for the code user, after the identity', () => {
+    const script = containerSetupScript(
+      setup({ gitName: 'Jane', gitGuards: { protectedBranches: ['main'], lockedIdentity: {} } }),
+    );
+    const hooksPath = script.indexOf('git config --system core.hooksPath /etc/coi/git-hooks');
+    expect(hooksPath).toBeGreaterThan(script.indexOf('git config --system user.name'));
+    expect(script).toContain('mount --bind /etc/coi/gitconfig /home/code/.gitconfig');
+  });
+
   it('arms the runtime limit after systemd is up', () => {
     const graceful = containerSetupScript(setup({ maxDuration: '2h' }));
     expect(graceful).toMatch(
