@@ -65,6 +65,12 @@ const protectedPath = z
     'a path relative to the workspace, without ".."',
   );
 
+const oneLine = z.string().regex(/^[^\n\r]+$/, 'a non-empty single line');
+/** Branch names as git spells them; the hooks match them literally. */
+const branchName = z
+  .string()
+  .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'a branch name such as "main" or "release/1.x"');
+
 const timezoneName = z.string().refine((name) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
@@ -245,8 +251,13 @@ export const configSchema = z.strictObject({
   }),
   git: z.strictObject({
     writable_hooks: z.boolean(),
-    name: z.string().min(1).optional(),
-    email: z.string().min(1).optional(),
+    name: oneLine.optional(),
+    email: oneLine.optional(),
+    seed_host_identity: z.boolean(),
+    readonly: z.boolean(),
+    strip_attribution: z.boolean(),
+    strip_attribution_patterns: z.array(oneLine),
+    protected_branches: z.array(branchName),
   }),
   ssh: z.strictObject({
     forward_agent: z.boolean(),

@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import { SSH_AGENT_GUEST_SOCKET } from './launch-spec.js';
 import { codeHome } from '../../shared/instance-keys.js';
 import { CoiError } from '../../shared/errors.js';
+import { gitIdentityEnv, type GitIdentity } from './git-guards.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -17,11 +18,13 @@ export interface SessionEnvInput {
   cliEnv: Record<string, string>;
   sshAgent: boolean;
   timezone: string | undefined;
+  /** `[git] readonly`: the identity pinned in the GIT_AUTHOR_ and GIT_COMMITTER_ variables. */
+  gitIdentity?: GitIdentity;
 }
 
 /**
  * The session's environment. Nothing of the host leaks in unless configured: forward_env names,
- * [defaults.environment], env_commands (run on the host now), then --env.
+ * [defaults.environment], env_commands (run on the host now), the pinned git identity, then --env.
  */
 export async function sessionEnvironment(input: SessionEnvInput): Promise<Record<string, string>> {
   const { config, hostEnv } = input;
@@ -45,6 +48,7 @@ export async function sessionEnvironment(input: SessionEnvInput): Promise<Record
   for (const [name, command] of Object.entries(config.defaults.env_commands)) {
     env[name] = await runEnvCommand(name, command);
   }
+  if (input.gitIdentity) Object.assign(env, gitIdentityEnv(input.gitIdentity));
   Object.assign(env, input.cliEnv);
   for (const [k, v] of Object.entries(env)) if (v === '') delete env[k];
   return env;

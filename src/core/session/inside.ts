@@ -1,6 +1,8 @@
 import type { IncusApi } from '../../incus/index.js';
 import type { HomeFile } from '../tools/types.js';
 import { CoiError } from '../../shared/errors.js';
+import { shellQuote as quote } from '../../shared/shell-quote.js';
+import { gitGuardsScript, type GitGuards } from './git-guards.js';
 
 export class SessionSetupError extends CoiError {}
 
@@ -14,6 +16,7 @@ export interface InsideSetup {
   imageUid: number;
   gitName?: string;
   gitEmail?: string;
+  gitGuards: GitGuards;
   timezone?: string;
   /** `[limits.runtime] max_duration` with auto_stop: power off after this long. */
   maxDuration?: string;
@@ -22,8 +25,6 @@ export interface InsideSetup {
 }
 
 const ATTACH_RETRIES = 3;
-
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * The whole root-side preparation as one shell script, so it costs one exec: host name, the code
@@ -50,6 +51,7 @@ export function containerSetupScript(setup: InsideSetup): string {
   lines.push('git config --system user.useConfigOnly true');
   if (setup.gitName) lines.push(`git config --system user.name ${quote(setup.gitName)}`);
   if (setup.gitEmail) lines.push(`git config --system user.email ${quote(setup.gitEmail)}`);
+  lines.push(...gitGuardsScript(setup.gitGuards, `/home/${setup.codeUser}`));
   if (setup.timezone) {
     const zone = quote(`/usr/share/zoneinfo/${setup.timezone}`);
     lines.push(

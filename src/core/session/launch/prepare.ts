@@ -50,7 +50,7 @@ export async function prepareSession(
   const step = req.onStep ?? (() => undefined);
   step('Preparing the container...');
   await allSettledOrThrow([
-    prepareContainer(incus, container, insideSetup(config, container, plan)),
+    prepareContainer(incus, container, insideSetup(config, container, plan, req.hostEnv)),
     plan.lockHostPaths
       ? started.locks.lock(
           container,

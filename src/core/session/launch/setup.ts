@@ -1,6 +1,8 @@
 import type { Config } from '../../config/index.js';
 import { toolEnvironment } from '../../tools/settings.js';
 import { sessionEnvironment } from '../environment.js';
+import type { GitGuards } from '../git-guards.js';
+import { sessionGitIdentity } from '../host-git-identity.js';
 import type { InsideSetup } from '../inside.js';
 import type { LaunchRequest } from '../launch.js';
 import { hostTimezone } from '../timezone.js';
@@ -22,21 +24,29 @@ export async function launchEnvironment(
     cliEnv: req.cliEnv,
     sshAgent: plan.sshAgentSocket !== undefined,
     timezone: sessionTimezone(config),
+    ...(config.git.readonly ? { gitIdentity: sessionGitIdentity(config, req.hostEnv) } : {}),
   });
   return { ...toolEnvironment(config, plan.tool), ...env };
 }
 
 /** The root-side set-up; a reused persistent container only needs to become ready again. */
-export function insideSetup(config: Config, container: string, plan: LaunchPlan): InsideSetup {
+export function insideSetup(
+  config: Config,
+  container: string,
+  plan: LaunchPlan,
+  hostEnv: NodeJS.ProcessEnv,
+): InsideSetup {
   const { runtime } = config.limits;
   const timezone = sessionTimezone(config);
+  const identity = sessionGitIdentity(config, hostEnv);
   return {
     hostname: container,
     codeUser: plan.codeUser,
     codeUid: plan.codeUid,
     imageUid: plan.target.kind === 'create' ? config.incus.code_uid : plan.codeUid,
-    ...(config.git.name ? { gitName: config.git.name } : {}),
-    ...(config.git.email ? { gitEmail: config.git.email } : {}),
+    ...(identity.name ? { gitName: identity.name } : {}),
+    ...(identity.email ? { gitEmail: identity.email } : {}),
+    gitGuards: gitGuards(config, identity),
     ...(timezone ? { timezone } : {}),
     ...(runtime.max_duration && runtime.auto_stop ? { maxDuration: runtime.max_duration } : {}),
     stopGraceful: runtime.stop_graceful,
@@ -47,4 +57,13 @@ export function insideSetup(config: Config, container: string, plan: LaunchPlan)
 function sessionTimezone(config: Config): string | undefined {
   if (config.timezone.mode === 'host') return hostTimezone();
   return config.timezone.mode === 'utc' ? 'Etc/UTC' : config.timezone.name;
+}
+
+function gitGuards(config: Config, identity: GitGuards['lockedIdentity']): GitGuards {
+  const { git } = config;
+  return {
+    protectedBranches: git.protected_branches,
+    ...(git.strip_attribution ? { attributionPatterns: git.strip_attribution_patterns } : {}),
+    ...(git.readonly ? { lockedIdentity: identity } : {}),
+  };
 }

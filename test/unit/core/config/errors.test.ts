@@ -143,4 +143,15 @@ describe('config errors', () => {
     const error = userConfigError('[defaults]\nimage = "a"\n[container]\nimage = "b"\n');
     expect(error.issues[0]).toMatchObject({ key: 'defaults.image', got: '"a"' });
   });
+
+  it('[git] guard keys name the file and key path', () => {
+    const error = userConfigError(
+      '[git]\nprotected_branches = ["main", "-rf"]\nstrip_attribution_patterns = ["a\\nb"]\nreadonly = "yes"\n',
+    );
+    expect(error.message.split('\n')).toEqual([
+      '~/.coi/config.toml: git.readonly: expected true or false; got "yes"',
+      '~/.coi/config.toml: git.strip_attribution_patterns[0]: expected a non-empty single line; got "a\\nb"',
+      '~/.coi/config.toml: git.protected_branches[1]: expected a branch name such as "main" or "release/1.x"; got "-rf"',
+    ]);
+  });
 });

@@ -208,4 +208,31 @@ describe('workspace config is untrusted', () => {
       /^~\/src\/app\/\.coi\/config\.toml: security\.host_immutable = false ignored/,
     );
   });
+
+  it('keeps the git guards as the trusted files set them', () => {
+    const host = makeHost();
+    host.write(
+      WORKSPACE_FILE(host.workspace),
+      [
+        '[git]',
+        'protected_branches = []',
+        'readonly = false',
+        'strip_attribution = false',
+        'strip_attribution_patterns = ["^Signed-off-by:"]',
+      ].join('\n'),
+    );
+    const { config, warnings } = host.load();
+    expect(warnings.map((w) => w.key)).toEqual([
+      'git.protected_branches',
+      'git.readonly',
+      'git.strip_attribution',
+      'git.strip_attribution_patterns',
+    ]);
+    expect(config.git).toMatchObject({
+      protected_branches: ['main', 'master'],
+      readonly: false,
+      strip_attribution: true,
+    });
+    expect(config.git.strip_attribution_patterns).toHaveLength(3);
+  });
 });

@@ -96,4 +96,16 @@ describe('TERM', () => {
     expect(sanitizeTerm(undefined)).toBe('xterm-256color');
     expect(sanitizeTerm('dumb')).toBe('xterm-256color');
   });
+
+  it('pins the git identity before --env, which still wins', async () => {
+    const gitIdentity = { name: 'Jane Doe', email: 'jane@example.com' };
+    const e = await env({}, { gitIdentity, cliEnv: { GIT_AUTHOR_NAME: 'From Flag' } });
+    expect(e).toMatchObject({
+      GIT_AUTHOR_NAME: 'From Flag',
+      GIT_COMMITTER_NAME: 'Jane Doe',
+      GIT_AUTHOR_EMAIL: 'jane@example.com',
+      GIT_COMMITTER_EMAIL: 'jane@example.com',
+    });
+    expect(Object.keys(await env()).filter((k) => k.startsWith('GIT_'))).toEqual([]);
+  });
 });

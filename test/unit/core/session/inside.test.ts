@@ -6,6 +6,7 @@ const setup = (extra: Partial<InsideSetup> = {}): InsideSetup => ({
   codeUser: 'code',
   codeUid: 1000,
   imageUid: 1000,
+  gitGuards: { protectedBranches: [] },
   stopGraceful: true,
   readyTimeoutSeconds: 30,
   ...extra,
@@ -44,6 +45,15 @@ describe('in-container set-up script', () => {
     expect(script).toContain(`git config --system user.name 'Jane O'\\''Neil'`);
     expect(script).toContain(`git config --system user.email 'jane@example.com'`);
     expect(script).toContain(`ln -sf '/usr/share/zoneinfo/Europe/Berlin' /etc/localtime`);
+  });
+
+  it('installs the git guards for the code user, after the identity', () => {
+    const script = containerSetupScript(
+      setup({ gitName: 'Jane', gitGuards: { protectedBranches: ['main'], lockedIdentity: {} } }),
+    );
+    const hooksPath = script.indexOf('git config --system core.hooksPath /etc/coi/git-hooks');
+    expect(hooksPath).toBeGreaterThan(script.indexOf('git config --system user.name'));
+    expect(script).toContain('mount --bind /etc/coi/gitconfig /home/code/.gitconfig');
   });
 
   it('arms the runtime limit after systemd is up', () => {
