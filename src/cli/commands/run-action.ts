@@ -14,9 +14,9 @@ import { envMap } from '../options/env.js';
 import { configOverrides } from '../session-options.js';
 import type { RunFlags } from './run.js';
 import { runTarget, type RunTarget } from './run-target.js';
+import { shellQuote } from '../../shared/shell-quote.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** `coi run`'s exit code when the security monitor killed its container, as for a SIGKILL. */
 export const THREAT_KILL_EXIT_CODE = 137;

@@ -1,5 +1,6 @@
 import type { IncusApi } from '../../incus/index.js';
 import { tmuxSessionName } from '../../shared/naming.js';
+import { shellQuote } from '../../shared/shell-quote.js';
 
 export interface TmuxStart {
   container: string;
@@ -10,8 +11,6 @@ export interface TmuxStart {
   /** The tool's argv; when it exits the pane drops to bash. */
   command: string[];
 }
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Starts the detached tmux session `coi-<container>` as the code user: tmux → bash → tool, and
