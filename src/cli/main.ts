@@ -2,12 +2,12 @@ import { CommanderError } from 'commander';
 import { IncusError } from '../incus/errors.js';
 import { CoiError } from '../shared/errors.js';
 import { exitCodeFor } from './errors.js';
-import { buildProgram } from './program.js';
+import { programFor } from './program.js';
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage or configuration error. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await programFor(argv);
     await program.parseAsync(argv);
     // Commands that pass on another program's exit code (run, exec) set process.exitCode.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
