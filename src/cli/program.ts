@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { commandWord } from './command-word.js';
 import { addGlobalOptions, passGlobalFlags } from './options/global.js';
 import { rejectUnknownCommand } from './unknown-command.js';
-import { applyHelp } from './help/apply-help.js';
 import { COI_VERSION } from './version.js';
 
 type Register = (program: Command) => void;
@@ -69,9 +68,11 @@ export async function buildProgram(): Promise<Command> {
  * did-you-mean.
  */
 export async function programFor(argv: readonly string[]): Promise<Command> {
-  const word = commandWord(argv.slice(2), (w) => commandNamed(w) !== undefined);
+  const args = argv.slice(2);
+  const word = commandWord(args, (w) => commandNamed(w) !== undefined);
   const name = word === undefined ? undefined : commandNamed(word);
-  return name && !NEEDS_ALL.includes(name) ? programWith([name]) : buildProgram();
+  const help = args.some((a) => a === '-h' || a === '--help');
+  return name && !help && !NEEDS_ALL.includes(name) ? programWith([name]) : buildProgram();
 }
 
 async function programWith(names: readonly CommandName[]): Promise<Command> {
@@ -81,11 +82,16 @@ async function programWith(names: readonly CommandName[]): Promise<Command> {
     .version(`Coi (Code on Incus) ${COI_VERSION}`, '--version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  addGlobalOptions(program).hook('preSubcommand', (root, command) => {
-    rejectUnknownCommand(root, command);
+  addGlobalOptions(program).hook('preSubcommand', async (root, command) => {
+    await rejectUnknownCommand(root, command);
     passGlobalFlags(root, command);
   });
   for (const register of registers) register(program);
-  applyHelp(program);
+  // A leaf command shows its help for --help only, which takes the whole tree; a group shows it
+  // when called without its subcommand too.
+  if (program.commands.some((c) => c.commands.length > 0) || names.length > 1) {
+    const { applyHelp } = await import('./help/apply-help.js');
+    applyHelp(program);
+  }
   return program;
 }
