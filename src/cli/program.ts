@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { commandWord } from './command-word.js';
 import { addGlobalOptions, passGlobalFlags } from './options/global.js';
-import { rejectUnknownCommand } from './unknown-command.js';
 import { COI_VERSION } from './version.js';
 
 type Register = (program: Command) => void;
@@ -83,7 +82,9 @@ async function programWith(names: readonly CommandName[]): Promise<Command> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   addGlobalOptions(program).hook('preSubcommand', async (root, command) => {
-    await rejectUnknownCommand(root, command);
+    // A tree of one command was defined because the first word named it.
+    if (names.length > 1)
+      (await import('./unknown-command.js')).rejectUnknownCommand(root, command);
     passGlobalFlags(root, command);
   });
   for (const register of registers) register(program);
