@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildProgram, programFor } from '../../../src/cli/program.js';
+import { buildProgram, commandNamed, programFor } from '../../../src/cli/program.js';
 
-const ALL = (await buildProgram()).commands.map((c) => c.name());
+const TREE = (await buildProgram()).commands;
+const ALL = TREE.map((c) => c.name());
 const defined = async (...args: string[]) =>
   (await programFor(['node', 'coi', ...args])).commands.map((c) => c.name());
 
@@ -18,5 +19,11 @@ describe('the tree a run defines', () => {
       expect(await defined(...args), args.join(' ')).toEqual(ALL);
     expect(await defined('completion', 'bash')).toEqual(ALL);
     expect(await defined('--resume', 'shell')).toEqual(ALL);
+  });
+
+  it('knows every command of the tree by its name and its aliases', () => {
+    for (const c of TREE)
+      for (const word of [c.name(), ...c.aliases()])
+        expect(commandNamed(word), word).toBe(c.name());
   });
 });
