@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { completionScript } from '../../../src/cli/completion-script.js';
 import { buildProgram } from '../../../src/cli/program.js';
 
+const program = await buildProgram();
+
 function bashComplete(words: string[]): string[] {
-  const script = completionScript(buildProgram(), 'bash');
+  const script = completionScript(program, 'bash');
   const line = words.map((w) => `'${w}'`).join(' ');
   const out = execFileSync('bash', [
     '-c',
@@ -23,7 +25,6 @@ describe('coi completion', () => {
   });
 
   it('lists every top-level command for zsh and fish', () => {
-    const program = buildProgram();
     const zsh = completionScript(program, 'zsh');
     const fish = completionScript(program, 'fish');
     for (const cmd of program.commands.map((c) => c.name())) {

@@ -11,8 +11,8 @@ function pathOf(cmd: Command): string {
 }
 
 describe('the command tree', () => {
-  it('gives every command with --format text|json a --json too', () => {
-    const textOrJson = allCommands(buildProgram()).filter((c) =>
+  it('gives every command with --format text|json a --json too', async () => {
+    const textOrJson = allCommands(await buildProgram()).filter((c) =>
       c.options.some(
         (o) => o.long === '--format' && /\btext\b/.test(`${o.description} ${o.argChoices}`),
       ),

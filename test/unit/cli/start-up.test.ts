@@ -6,8 +6,8 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 /** What start-up must not load: the control room's stack, the config schema, the full client. */
 const HEAVY = ['ink', 'react', 'node-pty', '@xterm/headless', 'zod', 'undici', 'ws'];
 
-/** The packages a fresh `node` loads to run `script` (ESM, from the repository root). */
-function packagesLoaded(script: string, env: NodeJS.ProcessEnv = {}): string[] {
+/** The URLs (and CommonJS paths) of the modules a fresh `node` loads to run `script` (ESM). */
+function modulesLoaded(script: string, env: NodeJS.ProcessEnv = {}): string[] {
   const r = spawnSync(
     process.execPath,
     [
@@ -23,16 +23,32 @@ function packagesLoaded(script: string, env: NodeJS.ProcessEnv = {}): string[] {
   );
   const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '));
   expect(line, r.stderr).toBeDefined();
-  const urls = JSON.parse(line!.slice('LOADED '.length)) as string[];
-  const packages = urls.flatMap((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []);
+  return JSON.parse(line!.slice('LOADED '.length)) as string[];
+}
+
+/** The packages a fresh `node` loads to run `script` (ESM, from the repository root). */
+function packagesLoaded(script: string, env: NodeJS.ProcessEnv = {}): string[] {
+  const packages = modulesLoaded(script, env).flatMap(
+    (u) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? [],
+  );
   // tsx, which runs the TypeScript here, brings esbuild.
   return [...new Set(packages)].filter((p) => !/^(tsx|esbuild|@esbuild\/.*)$/.test(p));
 }
 
+/** The command definition modules (src/cli/commands/*.ts) `coi ARGS` loads. */
+function commandModulesLoaded(args: string[], env: NodeJS.ProcessEnv = {}): string[] {
+  const script = `const { main } = await import('./src/cli/main.ts'); await main(${JSON.stringify(['node', 'coi', ...args])});`;
+  return modulesLoaded(script, env)
+    .flatMap((u) => /\/src\/cli\/commands\/([^/]+)\.ts$/.exec(u)?.[1] ?? [])
+    .sort();
+}
+
+const NO_INCUS = { INCUS_SOCKET: join(ROOT, 'no-such-socket'), HOME: join(ROOT, 'no-such-home') };
+
 describe('CLI start-up', () => {
   it('defines every command without loading what only their actions use', () => {
     const loaded = packagesLoaded(
-      "const { buildProgram } = await import('./src/cli/program.ts'); buildProgram();",
+      "const { buildProgram } = await import('./src/cli/program.ts'); (await buildProgram());",
     );
     expect(loaded).toContain('commander');
     expect(loaded.filter((p) => HEAVY.includes(p) || p === 'smol-toml')).toEqual([]);
@@ -48,9 +64,20 @@ describe('CLI start-up', () => {
   it('reaches Incus for `coi list` without zod, undici or ws', () => {
     const loaded = packagesLoaded(
       "const { main } = await import('./src/cli/main.ts'); await main(['node', 'coi', 'list']);",
-      { INCUS_SOCKET: join(ROOT, 'no-such-socket'), HOME: join(ROOT, 'no-such-home') },
+      NO_INCUS,
     );
     expect(loaded).toContain('smol-toml');
     expect(loaded.filter((p) => HEAVY.includes(p))).toEqual([]);
+  });
+
+  it('defines only the command its first word names, after global flags too', () => {
+    expect(commandModulesLoaded(['version'])).toEqual(['version']);
+    expect(commandModulesLoaded(['list'], NO_INCUS)).toEqual(['list']);
+    expect(commandModulesLoaded(['-w', '/tmp', '--slot=2', 'version'])).toEqual(['version']);
+  });
+
+  it('defines every command for help and for a word that is no command', () => {
+    expect(commandModulesLoaded(['--help']).length).toBeGreaterThan(25);
+    expect(commandModulesLoaded(['lst']).length).toBeGreaterThan(25);
   });
 });

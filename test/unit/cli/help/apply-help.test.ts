@@ -43,7 +43,7 @@ function coiWords(line: string): string[] {
  * throw, as they would for a user.
  */
 async function commandRunBy(words: string[]): Promise<string> {
-  const program = buildProgram();
+  const program = await buildProgram();
   let ran: Command | undefined;
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();
@@ -62,8 +62,9 @@ function helpOf(cmd: Command): string {
   return out;
 }
 
+const program = await buildProgram();
+
 describe('--help of every command', () => {
-  const program = buildProgram();
   const commands = visible(program);
 
   it.each(commands.map((c) => [commandPath(c), c] as const))(
@@ -96,7 +97,7 @@ describe('--help of every command', () => {
 });
 
 describe('every example is a real invocation', () => {
-  const inTree = new Set(allCommands(buildProgram()).map(commandPath));
+  const inTree = new Set(allCommands(program).map(commandPath));
   const examples = Object.entries(COMMAND_HELP).flatMap(([path, help]) =>
     help.examples.map(([run]) => [path, run] as const),
   );

@@ -50,8 +50,8 @@ function row(program: Command, listed: Listed): string {
 const byName = (list: Listed[]) => [...list].sort((a, b) => a.names[0]!.localeCompare(b.names[0]!));
 
 describe('README command list', () => {
-  it('is what `coi --help` lists: the same commands, aliases and subcommands', () => {
-    const program = buildProgram();
+  it('is what `coi --help` lists: the same commands, aliases and subcommands', async () => {
+    const program = await buildProgram();
     const inHelp = helpCommands(program);
     const inReadme = readmeCommands(readFileSync(README, 'utf8'));
     const expected = byName(inHelp);

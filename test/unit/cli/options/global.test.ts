@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../../../src/cli/program.js';
+import { programFor } from '../../../../src/cli/program.js';
 import { runMain } from '../../../helpers/run-main.js';
 
-/** The real command tree with one command's action replaced by a recorder of its flags. */
+/** The tree `coi ARGS` runs with, one command's action replaced by a recorder of its flags. */
 async function flagsSeenBy(path: string[], args: string[]): Promise<Record<string, unknown>> {
-  const program = buildProgram();
+  const program = await programFor(['node', 'coi', ...args]);
   let command: Command = program;
   for (const name of path) command = command.commands.find((c) => c.name() === name)!;
   let seen: Record<string, unknown> | undefined;
