@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { IncusConflictError } from '../../../incus/errors.js';
 import type { DeviceMap, InstanceCreateOptions } from '../../../incus/instance-types.js';
-import { coiKeysConfig } from '../../../shared/instance-keys.js';
+import { coiKeysConfig, readCoiKeys } from '../../../shared/instance-keys.js';
 import { withFreeAddress } from '../../../security/network/index.js';
 import { withLockFile } from '../../../shared/lock-file.js';
 import { containerName, lowestFreeSlot, workspaceHash } from '../../../shared/naming.js';
@@ -83,11 +83,12 @@ export async function allocate(
 
 /**
  * A container of a `session_name` is one identity across checkouts: reused from another
- * checkout, its workspace mount (and the protected paths over it) move to this one.
+ * checkout, its workspace mount (and the protected paths over it) move to this one. coi's own
+ * idmapped mount keeps its mountpoint: the start mounts this checkout there.
  */
 async function followWorkspace(req: AllocateRequest, container: string): Promise<void> {
   const { value } = await req.incus.instances.get(container);
-  const previous = value.devices.workspace?.source;
+  const previous = readCoiKeys(value.config).workspace ?? value.devices.workspace?.source;
   if (previous === undefined || previous === req.workspace) return;
   const moved: DeviceMap = {};
   for (const [name, device] of Object.entries(value.devices)) {

@@ -86,7 +86,7 @@ describe('coi validate profile', () => {
     expect(text.stderr).toBe(
       [
         'Profile validation failed:',
-        '  /tool/nmae: expected a key of [tool] (name, binary, permission_mode, auto_context); got unknown key "nmae"; did you mean "tool.name"?',
+        '  /tool/nmae: expected a key of [tool] (name, binary, permission_mode, auto_context, context_file, claude, codex, pre_launch); got unknown key "nmae"; did you mean "tool.name"?',
         '  /network/mode: expected one of restricted, allowlist, open; got "sideways"',
         '',
       ].join('\n'),
