@@ -14,6 +14,7 @@ import {
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { TEST_PREFIX } from './testbed.js';
 
 /**
@@ -150,6 +151,23 @@ export function runCoi(args: string[], opts: CoiOptions = {}): Promise<CoiResult
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
+  });
+}
+
+/**
+ * One sandbox for a test file: made (dist/ built first) before its tests, its containers killed
+ * and its files removed after them. `onReady` hands it to the file.
+ */
+export function sandboxForFile(config: string, onReady: (box: CoiSandbox) => void): void {
+  let box: CoiSandbox | undefined;
+  beforeAll(() => {
+    ensureBuilt();
+    box = new CoiSandbox(config);
+    onReady(box);
+  });
+  afterAll(async () => {
+    await box?.run(['kill', '--all', '--force']);
+    await box?.remove();
   });
 }
 

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workspaceHash } from '../../../../src/shared/naming.js';
-import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
+import { CoiSandbox, sandboxForFile } from '../../../helpers/coi-cli.js';
 import { incus } from '../../../helpers/testbed.js';
 
 /** `coi run` without a command (./coi-run), its refusals, and persistent containers reused. */
@@ -15,15 +15,7 @@ binary = "coi-standin"
 
 let box: CoiSandbox;
 
-beforeAll(() => {
-  ensureBuilt();
-  box = new CoiSandbox(CONFIG);
-});
-
-afterAll(async () => {
-  await box?.run(['kill', '--all', '--force']);
-  await box?.remove();
-});
+sandboxForFile(CONFIG, (b) => (box = b));
 
 async function containersOf(workspace: string): Promise<string[]> {
   const names = (await incus().get<string[]>('/1.0/instances')).map((u) => u.split('/').pop()!);

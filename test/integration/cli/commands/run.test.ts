@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workspaceHash } from '../../../../src/shared/naming.js';
 import { hostTimezone } from '../../../../src/core/session/timezone.js';
-import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
+import { CoiSandbox, sandboxForFile } from '../../../helpers/coi-cli.js';
 import { incus } from '../../../helpers/testbed.js';
 
 /** `coi run` and the CLI's exit codes, through the real CLI on real containers. */
@@ -24,15 +24,7 @@ COI_TEST_FIXED = "from-config"
 let box: CoiSandbox;
 let uniq = 0;
 
-beforeAll(() => {
-  ensureBuilt();
-  box = new CoiSandbox(CONFIG);
-});
-
-afterAll(async () => {
-  await box?.run(['kill', '--all', '--force']);
-  await box?.remove();
-});
+sandboxForFile(CONFIG, (b) => (box = b));
 
 /** Names of the live containers of a workspace (any prefix-matching slot). */
 async function containersOf(workspace: string): Promise<string[]> {

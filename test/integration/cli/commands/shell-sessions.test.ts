@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Incus } from '../../../../src/incus/index.js';
 import { containerName, tmuxSessionName, workspaceHash } from '../../../../src/shared/naming.js';
-import { CoiSandbox, ensureBuilt, type CoiTerminal } from '../../../helpers/coi-cli.js';
+import type { CoiSandbox } from '../../../helpers/coi-cli.js';
+import { sandboxForFile, type CoiTerminal } from '../../../helpers/coi-cli.js';
 
 /**
  * Sessions that behave like the agent's own: `coi shell` comes back to a running session,
@@ -26,15 +27,11 @@ shutdown_timeout = 5
 let box: CoiSandbox;
 let incus: Incus;
 
+sandboxForFile(CONFIG, (b) => (box = b));
 beforeAll(() => {
-  ensureBuilt();
-  box = new CoiSandbox(CONFIG);
   incus = Incus.local();
 });
-
 afterAll(async () => {
-  await box?.run(['kill', '--all', '--force']);
-  await box?.remove();
   await incus?.close();
 });
 

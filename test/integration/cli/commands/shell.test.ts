@@ -7,7 +7,8 @@ import { tmuxSessionName, workspaceHash } from '../../../../src/shared/naming.js
 import { forceDelete } from '../../../../src/core/container/force-delete.js';
 import { monitorPaths } from '../../../../src/security/monitor/paths.js';
 import { ask } from '../../../../src/security/monitor/singleton.js';
-import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
+import type { CoiSandbox } from '../../../helpers/coi-cli.js';
+import { sandboxForFile } from '../../../helpers/coi-cli.js';
 import { BASE_IMAGE, launchTestContainer, deleteTestContainer } from '../../../helpers/testbed.js';
 
 /**
@@ -27,15 +28,11 @@ shutdown_timeout = 10
 let box: CoiSandbox;
 let incus: Incus;
 
+sandboxForFile(CONFIG, (b) => (box = b));
 beforeAll(() => {
-  ensureBuilt();
-  box = new CoiSandbox(CONFIG);
   incus = Incus.local();
 });
-
 afterAll(async () => {
-  await box?.run(['kill', '--all', '--force']);
-  await box?.remove();
   await incus?.close();
 });
 

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
+import { describe, expect, it } from 'vitest';
+import type { CoiSandbox } from '../../../helpers/coi-cli.js';
+import { sandboxForFile } from '../../../helpers/coi-cli.js';
 
 /**
  * `coi tool spec`: the argv and environment of a headless agent in a running session container,
@@ -32,15 +33,7 @@ interface Spec {
 
 let box: CoiSandbox;
 
-beforeAll(() => {
-  ensureBuilt();
-  box = new CoiSandbox(CONFIG);
-});
-
-afterAll(async () => {
-  await box?.run(['kill', '--all', '--force']);
-  await box?.remove();
-});
+sandboxForFile(CONFIG, (b) => (box = b));
 
 describe('coi tool spec', () => {
   it('prints what starts the agent headless, and that works when executed', async () => {

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
+import { describe, expect, it } from 'vitest';
+import type { CoiSandbox } from '../../../helpers/coi-cli.js';
+import { sandboxForFile } from '../../../helpers/coi-cli.js';
 
 /**
  * The git guards in a real container, as the code user: one session runs every probe and prints
@@ -56,15 +57,7 @@ echo "user=$(id -un)"
 
 let box: CoiSandbox;
 
-beforeAll(() => {
-  ensureBuilt();
-  box = new CoiSandbox(CONFIG);
-});
-
-afterAll(async () => {
-  await box?.run(['kill', '--all', '--force']);
-  await box?.remove();
-});
+sandboxForFile(CONFIG, (b) => (box = b));
 
 function parse(stdout: string): Record<string, string> {
   return Object.fromEntries(

@@ -1,9 +1,10 @@
 import { chownSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { idmappedMountpoint } from '../../../../src/core/session/launch/idmapped-workspace.js';
 import { workspaceHash } from '../../../../src/shared/naming.js';
-import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
+import type { CoiSandbox } from '../../../helpers/coi-cli.js';
+import { sandboxForFile } from '../../../helpers/coi-cli.js';
 
 /**
  * Whoever owns the workspace, the agent can write it (`coi run` on real containers): a file the
@@ -21,15 +22,7 @@ enabled = false
 
 let box: CoiSandbox;
 
-beforeAll(() => {
-  ensureBuilt();
-  box = new CoiSandbox(CONFIG);
-});
-
-afterAll(async () => {
-  await box?.run(['kill', '--all', '--force']);
-  await box?.remove();
-});
+sandboxForFile(CONFIG, (b) => (box = b));
 
 describe('workspace owner and code user', () => {
   // 0: root on a VM or CI host; 1000: the image's code user; 4242: anyone else.
