@@ -9,7 +9,7 @@ import {
   type ProfileBuildEntry,
 } from '../../core/image/build-all.js';
 import { buildCustomImage } from '../../core/image/build-custom.js';
-import { buildDefaultImage } from '../../core/image/build-default.js';
+import { buildDefaultImage, defaultBuildSettings } from '../../core/image/build-default.js';
 import { DEFAULT_IMAGE_ALIAS } from '../../core/image/default-recipe.js';
 import { terminalProgress } from '../../core/progress.js';
 import { withContext, type CliContext } from '../context.js';
@@ -87,10 +87,7 @@ async function buildDefault(ctx: CliContext, flags: BuildFlags): Promise<Default
     logPath,
     alias,
     force: flags.force,
-    compression: ctx.loaded.config.container.build.compression,
-    ...(ctx.loaded.config.container.build.agents
-      ? { agents: ctx.loaded.config.container.build.agents }
-      : {}),
+    ...defaultBuildSettings(ctx.loaded.config),
     prefix: ctx.prefix,
   });
   const seconds = Math.round((Date.now() - started) / 1000);

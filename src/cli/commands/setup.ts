@@ -17,14 +17,22 @@ export function registerSetup(program: Command): void {
       'skip building coi-default (also skipped with --test: the test bed has its own image)',
     )
     .action(async (opts: { test?: boolean; image: boolean; defaultImage: boolean }) => {
-      const [{ setupHost }, { terminalProgress }] = await Promise.all([
-        import('../../core/host/setup.js'),
-        import('../../core/progress.js'),
-      ]);
+      const [{ setupHost }, { terminalProgress }, { loadConfig }, { defaultBuildSettings }] =
+        await Promise.all([
+          import('../../core/host/setup.js'),
+          import('../../core/progress.js'),
+          import('../../core/config/index.js'),
+          import('../../core/image/build-default.js'),
+        ]);
+      const defaultImage = opts.defaultImage && opts.image && !opts.test;
       const report = await setupHost({
         test: !!opts.test,
         image: opts.image,
-        defaultImage: opts.defaultImage && !opts.test,
+        defaultImage,
+        // The user's [container.build] (agents, compression) decides how coi-default is built.
+        ...(defaultImage
+          ? { defaultImageBuild: defaultBuildSettings(loadConfig({ cwd: process.cwd() }).config) }
+          : {}),
         progress: terminalProgress(),
       });
       const warnings = report.steps.filter((s) => s.status === 'warn').length;

@@ -1,5 +1,6 @@
 import type { RoomActions } from '../../core/control-room/actions.js';
 import { buildRoomImage } from '../../core/control-room/build-image.js';
+import { defaultBuildSettings } from '../../core/image/build-default.js';
 import type { TerminalController, TuiActions } from '../../ui/index.js';
 import type { CliContext } from '../context.js';
 
@@ -7,11 +8,12 @@ import type { CliContext } from '../context.js';
 export function tuiActions(
   room: RoomActions,
   terminal: TerminalController,
-  ctx: Pick<CliContext, 'incus' | 'coiDir'>,
+  ctx: Pick<CliContext, 'incus' | 'coiDir' | 'loaded'>,
 ): TuiActions {
   return {
     slotImage: (workspace) => room.slotImage(workspace),
-    buildImage: (onProgress) => buildRoomImage(ctx.incus, ctx.coiDir, onProgress),
+    buildImage: (onProgress) =>
+      buildRoomImage(ctx.incus, ctx.coiDir, defaultBuildSettings(ctx.loaded.config), onProgress),
     attach: (name) => terminal.attach(name),
     pause: (name) => room.pause(name),
     resume: (name) => room.resume(name),

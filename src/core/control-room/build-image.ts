@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Incus } from '../../incus/index.js';
-import { buildDefaultImage } from '../image/build-default.js';
+import { buildDefaultImage, type DefaultBuildSettings } from '../image/build-default.js';
 import { DEFAULT_IMAGE_ALIAS } from '../image/default-recipe.js';
 import type { Progress } from '../progress.js';
 
@@ -11,9 +11,11 @@ import type { Progress } from '../progress.js';
 export async function buildRoomImage(
   incus: Incus,
   coiDir: string,
+  settings: DefaultBuildSettings,
   onProgress: (line: string) => void,
 ): Promise<string> {
   const built = await buildDefaultImage({
+    ...settings,
     incus,
     progress: lineProgress(onProgress),
     logPath: join(coiDir, 'logs', `build-${DEFAULT_IMAGE_ALIAS}.log`),

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { Incus } from '../../incus/index.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, type Config } from '../config/index.js';
 import { setupHost } from '../host/setup.js';
-import { buildDefaultImage } from '../image/build-default.js';
+import { buildDefaultImage, defaultBuildSettings } from '../image/build-default.js';
 import { DEFAULT_IMAGE_ALIAS } from '../image/default-recipe.js';
 import type { Progress } from '../progress.js';
 import { healthChecks } from './run.js';
@@ -28,11 +28,15 @@ const SETUP_STEP =
 
 /** The image the workspace's config names; the default when the config does not load. */
 export function configuredImage(workspace: string): string {
+  return configured(workspace)?.container.image ?? DEFAULT_IMAGE_ALIAS;
+}
+
+function configured(workspace: string): Config | undefined {
   try {
-    return loadConfig({ cwd: workspace }).config.container.image;
+    return loadConfig({ cwd: workspace }).config;
   } catch {
-    // a broken config is reported by the config check; fall back to the default image
-    return DEFAULT_IMAGE_ALIAS;
+    // a broken config is reported by the config check; fall back to the defaults
+    return undefined;
   }
 }
 
@@ -78,11 +82,13 @@ export async function applyFixes(report: HealthReport, opts: FixOptions): Promis
   done.push(
     ...setup.steps.filter((s) => s.status === 'done').map((s) => `${s.name}: ${s.message}`),
   );
-  const image = configuredImage(opts.workspace);
+  const config = configured(opts.workspace);
+  const image = config?.container.image ?? DEFAULT_IMAGE_ALIAS;
   if (report.checks.image?.status === 'failed' && image === DEFAULT_IMAGE_ALIAS) {
     const incus = Incus.local();
     try {
       const built = await buildDefaultImage({
+        ...(config ? defaultBuildSettings(config) : {}),
         incus,
         progress: opts.progress,
         logPath: join(opts.coiDir, 'logs', `build-${DEFAULT_IMAGE_ALIAS}.log`),

@@ -3,7 +3,11 @@ import { IncusClient } from '../../incus/client.js';
 import { NetworksApi } from '../../incus/networks.js';
 import { Incus } from '../../incus/index.js';
 import { buildBaseImage } from '../image/builder.js';
-import { buildDefaultImage, DEFAULT_BUILD_ESTIMATE } from '../image/build-default.js';
+import {
+  buildDefaultImage,
+  DEFAULT_BUILD_ESTIMATE,
+  type DefaultBuildSettings,
+} from '../image/build-default.js';
 import { DEFAULT_IMAGE_ALIAS } from '../image/default-recipe.js';
 import type { Progress } from '../progress.js';
 import { bridgeGateway } from '../../shared/instance-network.js';
@@ -33,6 +37,8 @@ export interface HostSetupOptions {
    * turns it on, so that a first start ends at a working agent). Later runs only check it.
    */
   defaultImage?: boolean;
+  /** How coi-default is built (`[container.build]`). */
+  defaultImageBuild?: DefaultBuildSettings;
 }
 
 export interface HostSetupReport {
@@ -129,6 +135,7 @@ async function ensureDefaultImage(
     );
   }
   const built = await buildDefaultImage({
+    ...opts.defaultImageBuild,
     incus,
     progress: opts.progress,
     logPath: `${SETUP_LOG_DIR}/default-image-build.log`,

@@ -1,4 +1,5 @@
 import type { Incus } from '../../incus/index.js';
+import type { Config } from '../config/index.js';
 import type { Progress } from '../progress.js';
 import { checkAgentBinaries } from './agent-check.js';
 import { selectedAgents } from './agents.js';
@@ -25,6 +26,14 @@ export interface DefaultBuildOptions {
   agents?: readonly string[];
   /** Prefix of the throw-away container the agents are checked in (default `coi-`). */
   prefix?: string;
+}
+
+/** What the config says about building coi-default: every way of building it honours it. */
+export type DefaultBuildSettings = Pick<DefaultBuildOptions, 'compression' | 'agents'>;
+
+export function defaultBuildSettings(config: Config): DefaultBuildSettings {
+  const { compression, agents } = config.container.build;
+  return { compression, ...(agents ? { agents } : {}) };
 }
 
 export interface DefaultBuildResult extends BuildResult {
