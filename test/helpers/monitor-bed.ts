@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/core/config/index.js';
 import { containerName, workspaceHash } from '../../src/shared/naming.js';
 import { Incus } from '../../src/incus/index.js';
@@ -156,4 +157,26 @@ export async function attackerListener(
 export async function closeListener(l: { server: Server; sockets: Socket[] }): Promise<void> {
   for (const s of l.sockets) s.destroy();
   await new Promise<void>((resolve) => l.server.close(() => resolve()));
+}
+
+/** A gateway port for the attacker's listener: any will do, shells are caught by what they are. */
+export const attackerPort = (): number => 40_000 + Math.floor(Math.random() * 10_000);
+
+/**
+ * One started monitor bed and an attacker listener on `port` for a test file, both closed after
+ * its tests. `onReady` hands the bed to the file.
+ */
+export function monitorBedForFile(port: number, onReady: (bed: MonitorBed) => void): void {
+  let bed: MonitorBed | undefined;
+  let listener: Awaited<ReturnType<typeof attackerListener>> | undefined;
+  beforeAll(async () => {
+    bed = new MonitorBed();
+    await bed.start();
+    onReady(bed);
+    listener = await attackerListener(port);
+  });
+  afterAll(async () => {
+    if (listener) await closeListener(listener);
+    await bed?.close();
+  });
 }

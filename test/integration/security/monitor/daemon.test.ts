@@ -6,12 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plantCanaries } from '../../../../src/security/sources/canaries.js';
 import { GATEWAY, TEST_PREFIX } from '../../../helpers/testbed.js';
-import {
-  IO_BOOT_GRACE_MS,
-  MonitorBed,
-  attackerListener,
-  closeListener,
-} from '../../../helpers/monitor-bed.js';
+import type { MonitorBed } from '../../../helpers/monitor-bed.js';
+import { IO_BOOT_GRACE_MS, attackerPort, monitorBedForFile } from '../../../helpers/monitor-bed.js';
 
 /**
  * The host monitor against attacks actually performed inside real containers: each test launches
@@ -20,20 +16,8 @@ import {
  */
 
 let bed: MonitorBed;
-let listener: Awaited<ReturnType<typeof attackerListener>>;
-/** Any port: these shells are caught by what they are, not where they connect. */
-const PORT = 40_000 + Math.floor(Math.random() * 10_000);
-
-beforeAll(async () => {
-  bed = new MonitorBed();
-  await bed.start();
-  listener = await attackerListener(PORT);
-});
-
-afterAll(async () => {
-  if (listener) await closeListener(listener);
-  await bed?.close();
-});
+const PORT = attackerPort();
+monitorBedForFile(PORT, (b) => (bed = b));
 
 /** The forensic copies the responder made for a workspace; deleted by the bed at the end. */
 async function forensicCopies(hash: string): Promise<string[]> {

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../../src/security/audit/record.js';
 import { GATEWAY, TEST_PREFIX } from '../../../helpers/testbed.js';
-import { MonitorBed, attackerListener, closeListener } from '../../../helpers/monitor-bed.js';
+import type { MonitorBed } from '../../../helpers/monitor-bed.js';
+import { attackerPort, monitorBedForFile } from '../../../helpers/monitor-bed.js';
 
 /**
  * Reverse shells that relay through pipes, fifos and ptys, and bind shells, performed in real
@@ -11,19 +12,8 @@ import { MonitorBed, attackerListener, closeListener } from '../../../helpers/mo
  */
 
 let bed: MonitorBed;
-let listener: Awaited<ReturnType<typeof attackerListener>>;
-const PORT = 40_000 + Math.floor(Math.random() * 10_000);
-
-beforeAll(async () => {
-  bed = new MonitorBed();
-  await bed.start();
-  listener = await attackerListener(PORT);
-});
-
-afterAll(async () => {
-  if (listener) await closeListener(listener);
-  await bed?.close();
-});
+const PORT = attackerPort();
+monitorBedForFile(PORT, (b) => (bed = b));
 
 /** What pty.spawn does (the image's python3-minimal has no pty module): sh on a pty, relayed. */
 const PTY_RELAY = `import os, select, socket
