@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CoiSandbox } from '../../../helpers/coi-cli.js';
 import { sandboxForFile } from '../../../helpers/coi-cli.js';
+import type { HeadlessSpec } from '../../../../src/core/session/headless-spec.js';
 
 /**
  * `coi tool spec`: the argv and environment of a headless agent in a running session container,
@@ -21,15 +22,6 @@ effort_level = "high"
 [defaults.environment]
 COI_TEST_FIXED = "from-config"
 `;
-
-interface Spec {
-  container: string;
-  user: number;
-  group: number;
-  cwd: string;
-  command: string[];
-  env: Record<string, string>;
-}
 
 let box: CoiSandbox;
 
@@ -59,7 +51,7 @@ describe('coi tool spec', () => {
       { cwd: ws },
     );
     expect(r.code, r.stderr).toBe(0);
-    const spec = JSON.parse(r.stdout) as Spec;
+    const spec = JSON.parse(r.stdout) as HeadlessSpec;
     expect(spec).toMatchObject({ container, user: 1500, group: 1500, cwd: '/workspace' });
     expect(spec.command).toEqual([
       'coi-standin',
