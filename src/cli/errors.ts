@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { CommanderError } from './commander.js';
 import { CoiError, type ErrorKind } from '../shared/errors.js';
 
 /** An error of the command line itself; a failure unless said otherwise. */

@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { CommanderError } from './commander.js';
 import { CoiError } from '../shared/errors.js';
 import { exitCodeFor } from './errors.js';
 import { programFor } from './program.js';

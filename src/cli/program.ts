@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command } from './commander.js';
 import { commandWord } from './command-word.js';
 import { addGlobalOptions, passGlobalFlags } from './options/global.js';
 import { COI_VERSION } from './version.js';

@@ -1,4 +1,4 @@
-import { Argument, type Command } from 'commander';
+import { Argument, type Command } from '../commander.js';
 import { COMPLETION_SHELLS, completionScript, type CompletionShell } from '../completion-script.js';
 
 export function registerCompletion(program: Command): void {

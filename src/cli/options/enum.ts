@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { Option } from '../commander.js';
 import { usageError } from '../errors.js';
 
 /** `a`, `a or b`, `a, b or c`. */

@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { Option } from '../commander.js';
 import { usageError } from '../errors.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

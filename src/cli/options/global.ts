@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import { usageError } from '../errors.js';
 import { slotOption } from './slot.js';
 

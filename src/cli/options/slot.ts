@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { Option } from '../commander.js';
 import { MAX_SLOTS } from '../../shared/naming.js';
 import { usageError } from '../errors.js';
 

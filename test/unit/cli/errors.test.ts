@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { CommanderError } from '../../../src/cli/commander.js';
 import { describe, expect, it } from 'vitest';
 import { CliError, exitCodeFor, usageError } from '../../../src/cli/errors.js';
 import { ConfigError } from '../../../src/core/config/errors.js';

@@ -61,6 +61,26 @@ describe('LightUnixTransport', () => {
     });
   });
 
+  it('reads a chunked answer, as the daemon sends its longer ones', async () => {
+    const socket = tempSocket();
+    const big = 'x'.repeat(200_000);
+    const server: Server = createServer((_req, res) => {
+      res.write(
+        JSON.stringify({ type: 'sync', status_code: 200, metadata: { big } }).slice(0, 100),
+      );
+      setTimeout(
+        () =>
+          res.end(JSON.stringify({ type: 'sync', status_code: 200, metadata: { big } }).slice(100)),
+        20,
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const client = new IncusClient(new LightUnixTransport(socket));
+    cleanups.push(() => client.close());
+    expect(await client.get('/1.0/instances')).toEqual({ big });
+  });
+
   it('says the daemon is unreachable when nothing listens on the socket', async () => {
     const socket = tempSocket();
     const client = new IncusClient(new LightUnixTransport(socket));

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command } from '../../../../src/cli/commander.js';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../../../src/cli/errors.js';
 import { envMap, envOption } from '../../../../src/cli/options/env.js';
