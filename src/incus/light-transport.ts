@@ -84,7 +84,9 @@ function exchange(socketPath: string, req: TransportRequest): Promise<Http1Respo
     const abort = () => socket.destroy(req.signal?.reason as Error);
     req.signal?.addEventListener('abort', abort, { once: true });
     socket.on('close', () => req.signal?.removeEventListener('abort', abort));
-    socket.on('connect', () => socket.write(body ? Buffer.concat([Buffer.from(head), body]) : head));
+    socket.on('connect', () =>
+      socket.write(body ? Buffer.concat([Buffer.from(head), body]) : head),
+    );
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       settle(false);
