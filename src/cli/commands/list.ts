@@ -32,13 +32,10 @@ export function registerList(program: Command): void {
     .action(async (flags: ListFlags) => {
       const format = outputFormat(flags);
       const status = statusFilter(flags);
-      const [{ quickListCoiContainers }, { SavedSessions }] = await Promise.all([
-        import('../../core/container/list.js'),
-        import('../../core/session/saved-sessions.js'),
-      ]);
+      const { quickListCoiContainers } = await import('../../core/container/list.js');
       await withListingContext(async (ctx) => {
         const containers = withStatus(await quickListCoiContainers(ctx.incus, ctx.prefix), status);
-        const sessions = flags.all ? await new SavedSessions(ctx.coiDir).list() : [];
+        const sessions = flags.all ? await savedSessions(ctx.coiDir) : [];
         if (format === 'json') {
           printJson({
             active_containers: containers.map((c) => ({
@@ -92,4 +89,9 @@ export function registerList(program: Command): void {
         process.stdout.write(`${out.join('\n')}\n`);
       });
     });
+}
+
+async function savedSessions(coiDir: string) {
+  const { SavedSessions } = await import('../../core/session/saved-sessions.js');
+  return new SavedSessions(coiDir).list();
 }
