@@ -23,7 +23,7 @@ export interface FixStep {
 }
 
 const SETUP_STEP =
-  'set up the host where something is missing: packages, Incus daemon, storage pool, bridge, ' +
+  'set up the host where something is missing: packages, Incus daemon, kernel limits, storage pool, bridge, ' +
   'default profile, base image (as `coi setup`)';
 
 /** The image the workspace's config names; the default when the config does not load. */

@@ -1,5 +1,6 @@
 import { release } from 'node:os';
 import { readOsRelease } from '../host/platform.js';
+import { lowSysctls, SYSCTL_FILE } from '../host/sysctl.js';
 import { ok, warn, type HealthCheck } from './types.js';
 import { olderThan } from './version.js';
 
@@ -36,5 +37,20 @@ export const systemChecks: HealthCheck[] = [
         : ok(text);
     },
     manualFix: () => 'upgrade the kernel to 5.15 or later',
+  },
+  {
+    key: 'kernel_limits',
+    name: 'Kernel limits',
+    category: 'system',
+    run: () => {
+      const low = lowSysctls();
+      if (low.length === 0) return ok("Incus's recommended limits for many containers in place");
+      return warn(
+        `${low.map((s) => `${s.key} = ${s.current} (Incus recommends ${s.value})`).join(', ')}: ` +
+          'with many containers systemd fails to boot ("Too many open files"); ' +
+          `\`coi health --fix\` or \`coi setup\` raises them and keeps them in ${SYSCTL_FILE}`,
+        { low },
+      );
+    },
   },
 ];

@@ -15,6 +15,7 @@ import { BRIDGE_NAME } from './bridge.js';
 import { ensureDaemon } from './daemon.js';
 import { FORWARD_GUARD_TABLE, installForwardGuard } from '../../security/nft/forward-guard.js';
 import { ensurePackages, requiredPackages } from './packages.js';
+import { ensureSysctls } from './sysctl.js';
 import {
   defaultProfileTargets,
   ensureBridge,
@@ -51,7 +52,7 @@ export interface HostSetupReport {
 }
 
 /**
- * Brings a host to a working coi state, idempotently: packages, daemon, storage pool, bridge,
+ * Brings a host to a working coi state, idempotently: packages, daemon, kernel limits, storage pool, bridge,
  * default profile, (test mode) guard table, base image. Each step only acts when something is
  * missing, so running it again is cheap.
  */
@@ -80,6 +81,7 @@ export async function setupHost(opts: HostSetupOptions): Promise<HostSetupReport
     message: `Incus ${daemon.server.environment?.server_version ?? '?'} at ${client.endpoint}${daemon.started === 'already-running' ? '' : ` (started via ${daemon.started})`}`,
   });
 
+  report(ensureSysctls());
   const targets = await defaultProfileTargets(client);
   const pool = await ensureStoragePool(client, targets.pool);
   report(pool);

@@ -3,6 +3,7 @@ import type { HomeFile } from '../tools/types.js';
 import { CoiError } from '../../shared/errors.js';
 import { shellQuote as quote } from '../../shared/shell-quote.js';
 import { gitGuardsScript, type GitGuards } from './git-guards.js';
+import { lowSysctls, sysctlCommand } from '../host/sysctl.js';
 
 export class SessionSetupError extends CoiError {}
 
@@ -70,7 +71,8 @@ export function containerSetupScript(setup: InsideSetup): string {
   // next exec ("Failed to retrieve PID of executing child process"): wait for that too.
   lines.push(
     'until state=$(systemctl is-system-running 2>/dev/null); [ "$state" = running ] || [ "$state" = degraded ]; do',
-    '  late && { echo "systemd is ${state:-not answering}" >&2; exit 3; }',
+    // The boot's own complaint about a host limit, for the error (see bootLimitHint).
+    '  late && { echo "systemd is ${state:-not answering}" >&2; journalctl -b -q --no-pager 2>/dev/null | grep -m 3 -E "Too many open files|inotify" >&2; exit 3; }',
     '  sleep 0.05',
     'done',
   );
@@ -102,8 +104,23 @@ export async function prepareContainer(
   const detail = result.stderr.toString().trim() || result.stdout.toString().trim();
   throw new SessionSetupError(
     result.exitCode === 3
-      ? `${name} was not ready within ${setup.readyTimeoutSeconds}s (${detail}); raise [container] ready_timeout or check the image`
+      ? `${name} was not ready within ${setup.readyTimeoutSeconds}s (${detail}); ${bootLimitHint(detail) ?? 'raise [container] ready_timeout or check the image'}`
       : `preparing ${name} failed (exit ${result.exitCode}): ${detail}`,
+  );
+}
+
+/**
+ * What to do when the boot ran out of a host limit: systemd in each container takes inotify
+ * instances, and a stock host's 128 stops the ~20th container from booting.
+ */
+export function bootLimitHint(detail: string, low = lowSysctls()): string | undefined {
+  if (!/Too many open files|inotify/i.test(detail)) return undefined;
+  const limits = low.filter((s) => s.key.startsWith('fs.inotify.'));
+  const shown = limits.map((s) => `${s.key} = ${s.current}`).join(', ');
+  return (
+    `the host ran out of inotify instances${shown ? ` (${shown})` : ''}: run \`coi setup\`, ` +
+    `which raises Incus's recommended kernel limits` +
+    (limits.length ? `, or \`${sysctlCommand(limits)}\`` : '')
   );
 }
 

@@ -41,6 +41,7 @@ describe('coi health', () => {
     for (const key of [
       'os',
       'kernel_version',
+      'kernel_limits',
       'incus',
       'permissions',
       'image',

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { containerSetupScript, type InsideSetup } from '../../../../src/core/session/inside.js';
+import {
+  bootLimitHint,
+  containerSetupScript,
+  type InsideSetup,
+} from '../../../../src/core/session/inside.js';
 
 const setup = (extra: Partial<InsideSetup> = {}): InsideSetup => ({
   hostname: 'coi-abcdef12-1',
@@ -64,5 +68,23 @@ describe('in-container set-up script', () => {
     expect(containerSetupScript(setup({ maxDuration: '2h', stopGraceful: false }))).toContain(
       'systemctl poweroff --force',
     );
+  });
+});
+
+describe('bootLimitHint', () => {
+  const low = [{ key: 'fs.inotify.max_user_instances', value: 1048576, current: 128 }];
+
+  it("names the host's inotify limit and the fix when the boot ran out of it", () => {
+    const hint = bootLimitHint(
+      'systemd is starting\nsystemd[1]: Failed to create inotify object: Too many open files',
+      low,
+    );
+    expect(hint).toContain('fs.inotify.max_user_instances = 128');
+    expect(hint).toContain('`coi setup`');
+    expect(hint).toContain('`sudo sysctl -w fs.inotify.max_user_instances=1048576`');
+  });
+
+  it('says nothing for a boot that failed for another reason', () => {
+    expect(bootLimitHint('eth0 has no IPv4 address', low)).toBeUndefined();
   });
 });
