@@ -5,7 +5,7 @@ import { TITLES, type Alert } from '../alert.js';
  * caller: "Process count spike detected" (critical) once the count passes
  * `process_count_threshold`, "Process spawn rate spike detected" (high, so the container is
  * frozen while it is looked at) when the count grows faster than `process_spawn_rate_threshold`
- * processes per second. Growth, not starts, is measured: a test runner starting hundreds of
+ * processes within a second. Growth, not starts, is measured: a test runner starting hundreds of
  * short processes adds few at a time, a fork bomb only adds. A threshold of 0 turns that check off.
  */
 
@@ -14,22 +14,25 @@ export interface ProcessThresholds {
   growthPerSec: number;
 }
 
+/** Growth is measured over this much time, so a parallel build's burst of starts stays below it. */
+export const GROWTH_WINDOW_MS = 1000;
+
 export class ProcessCountDetector {
-  private last?: { count: number; atMs: number };
+  private samples: Array<{ count: number; atMs: number }> = [];
 
   constructor(private readonly thresholds: ProcessThresholds) {}
 
-  /** The first sample is the baseline for growth; the count is checked from the first sample. */
+  /** Growth is the count now less the lowest count sampled within the last second. */
   observe(count: number, nowMs: number): Alert[] {
-    const last = this.last;
-    this.last = { count, atMs: nowMs };
-    const seconds = last && nowMs > last.atMs ? (nowMs - last.atMs) / 1000 : 0;
-    const growth = seconds > 0 ? Math.max(0, count - last!.count) / seconds : 0;
+    this.samples = this.samples.filter((s) => s.atMs > nowMs - GROWTH_WINDOW_MS && s.atMs <= nowMs);
+    const lowest = Math.min(count, ...this.samples.map((s) => s.count));
+    this.samples.push({ count, atMs: nowMs });
+    const growth = count - lowest;
     const t = this.thresholds;
     const evidence = {
       process_count: {
         count,
-        growth_per_sec: Math.round(growth),
+        growth_per_sec: growth,
         count_threshold: t.count,
         growth_threshold_per_sec: t.growthPerSec,
       },
@@ -49,14 +52,10 @@ export class ProcessCountDetector {
         category: 'process',
         title: TITLES.spawnRate,
         description:
-          `Container's process count grew by ${count - last!.count} in ${round(seconds)} s ` +
-          `(${Math.round(growth)}/s; limit ${t.growthPerSec}/s): possible fork bomb`,
+          `Container's process count grew by ${growth} within a second to ${count} ` +
+          `(limit ${t.growthPerSec}/s): possible fork bomb`,
         evidence,
       });
     return alerts;
   }
-}
-
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
 }
