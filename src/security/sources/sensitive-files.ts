@@ -8,7 +8,8 @@ import { sensitivePathPattern } from '../detectors/sensitive-file.js';
  * the host: one `inotifywait -m` on their directories through /proc/<init pid>/root. Directories
  * are watched rather than files because account tools replace files by renaming (a watch on the
  * old inode would go quiet); `--include` keeps the rest of /etc (ld.so.cache, opened by every
- * exec) out of this process.
+ * exec) out of this process. Reads are seen as ACCESS, not OPEN: an open does not say whether it
+ * is for reading or writing.
  */
 
 export interface FileTouch {
@@ -33,7 +34,7 @@ export class SensitiveFileWatcher {
       'inotifywait',
       [
         '-m',
-        ...['open', 'modify', 'close_write', 'moved_to', 'create'].flatMap((e) => ['-e', e]),
+        ...['access', 'modify', 'close_write', 'moved_to', 'create'].flatMap((e) => ['-e', e]),
         '--include',
         sensitivePathPattern(root, home),
         '--format',

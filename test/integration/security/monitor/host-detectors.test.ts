@@ -69,7 +69,9 @@ describe('per-workspace thresholds', () => {
       join(profileDir, 'config.toml'),
       '[monitoring]\nprocess_count_threshold = 40\nprocess_spawn_rate_threshold = 0\n',
     );
-    const { config } = loadConfig({ cwd: bed.home, home: bed.home, env: {}, profile: 'strict' });
+    const cwd = join(bed.home, 'workspace');
+    mkdirSync(cwd);
+    const { config } = loadConfig({ cwd, home: bed.home, env: {}, profile: 'strict' });
     expect(bed.settings.process.count).toBe(0);
     const c = await bed.launch(
       'ws-threshold',
