@@ -13,7 +13,16 @@ export function levelRank(level: AlertLevel): number {
 }
 
 export type AlertCategory =
-  'process' | 'network' | 'filesystem' | 'environment' | 'credential_access';
+  'process' | 'network' | 'filesystem' | 'environment' | 'credential_access' | 'persistence';
+
+export const ALERT_CATEGORIES: readonly AlertCategory[] = [
+  'process',
+  'network',
+  'filesystem',
+  'environment',
+  'credential_access',
+  'persistence',
+];
 
 export type ProcessEvidence = {
   pid?: number;
@@ -51,6 +60,24 @@ export type IoEvidence = {
   duration_sec: number;
 };
 
+/** The container's process count from its cgroup, against the count and growth thresholds. */
+export type ProcessCountEvidence = {
+  count: number;
+  /** Net processes added per second since the previous sample. */
+  growth_per_sec: number;
+  count_threshold: number;
+  growth_threshold_per_sec: number;
+};
+
+/** A filesystem of the container (its root disk or /tmp) nearly full, seen from the host. */
+export type DiskEvidence = {
+  /** The mount point inside the container. */
+  path: string;
+  used_percent: number;
+  free_mb: number;
+  threshold_percent: number;
+};
+
 /** A watched file (a credential canary) was touched. The kernel does not say by whom. */
 export type SensitiveFileEvidence = {
   /** The path inside the container. */
@@ -65,7 +92,9 @@ export type Evidence =
   | { network: NetworkEvidence }
   | { dns: DnsEvidence }
   | { filesystem: IoEvidence }
-  | { sensitive_file: SensitiveFileEvidence };
+  | { sensitive_file: SensitiveFileEvidence }
+  | { process_count: ProcessCountEvidence }
+  | { disk: DiskEvidence };
 
 export type Alert = {
   level: AlertLevel;
@@ -92,6 +121,11 @@ export const TITLES = {
   largeRead: 'Large workspace read detected',
   largeWrite: 'Large workspace write detected',
   canary: 'Credential canary accessed',
+  processCount: 'Process count spike detected',
+  spawnRate: 'Process spawn rate spike detected',
+  rootEscalation: 'Process privilege escalation to root detected',
+  sensitiveRead: 'Sensitive file read',
+  sensitiveWrite: 'Sensitive file modified',
 } as const;
 
 /** The part of the evidence that tells two alerts with the same title apart (for deduplication). */
@@ -106,5 +140,7 @@ export function evidenceSummary(evidence: Evidence): string {
   }
   if ('dns' in evidence) return evidence.dns.domain;
   if ('sensitive_file' in evidence) return evidence.sensitive_file.path;
+  if ('process_count' in evidence) return 'process_count';
+  if ('disk' in evidence) return evidence.disk.path;
   return evidence.filesystem.direction;
 }

@@ -21,6 +21,29 @@ export type FrozenBy = 'threat' | '';
  */
 export type LaunchedBy = 'session' | '';
 
+/**
+ * The `[monitoring]` thresholds of the launch's effective config (user, trusted workspace and
+ * profile layers), which the monitor daemon applies to this container instead of its own.
+ */
+export interface RecordedMonitoring {
+  process_count_threshold?: number;
+  process_spawn_rate_threshold?: number;
+  file_read_threshold_mb?: number;
+  file_read_rate_mb_per_sec?: number;
+  file_write_threshold_mb?: number;
+  file_write_rate_mb_per_sec?: number;
+  reverse_shell_one_liners?: 'critical' | 'warn' | 'off';
+}
+
+const RECORDED_NUMBERS = [
+  'process_count_threshold',
+  'process_spawn_rate_threshold',
+  'file_read_threshold_mb',
+  'file_read_rate_mb_per_sec',
+  'file_write_threshold_mb',
+  'file_write_rate_mb_per_sec',
+] as const;
+
 export interface CoiKeys {
   workspace: string;
   /** 0 when not recorded. */
@@ -45,6 +68,8 @@ export interface CoiKeys {
    * else it does, so a session ending meanwhile leaves the deletion to it. '' when none.
    */
   threatKill: string;
+  /** Undefined when not recorded (containers of an older coi, `coi container launch`). */
+  monitoring: RecordedMonitoring | undefined;
 }
 
 export const COI_KEYS = {
@@ -62,6 +87,7 @@ export const COI_KEYS = {
   alias: 'user.coi.alias',
   launchedBy: 'user.coi.launched_by',
   threatKill: 'user.coi.threat_kill',
+  monitoring: 'user.coi.monitoring',
 } as const satisfies Record<keyof CoiKeys, string>;
 
 export const DEFAULT_CODE_USER = 'code';
@@ -90,7 +116,30 @@ export function readCoiKeys(config: Record<string, string> | undefined): CoiKeys
     alias: c[COI_KEYS.alias] ?? '',
     launchedBy: c[COI_KEYS.launchedBy] === 'session' ? 'session' : '',
     threatKill: c[COI_KEYS.threatKill] ?? '',
+    monitoring: parseMonitoring(c[COI_KEYS.monitoring]),
   };
+}
+
+/** The recorded thresholds; entries of the wrong type (a hand edit) are left out. */
+function parseMonitoring(text: string | undefined): RecordedMonitoring | undefined {
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object') return undefined;
+  const raw = parsed as Record<string, unknown>;
+  const out: RecordedMonitoring = {};
+  for (const key of RECORDED_NUMBERS) {
+    const value = raw[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) out[key] = value;
+  }
+  const oneLiners = raw.reverse_shell_one_liners;
+  if (oneLiners === 'critical' || oneLiners === 'warn' || oneLiners === 'off')
+    out.reverse_shell_one_liners = oneLiners;
+  return out;
 }
 
 function parseAllowlist(text: string | undefined): RecordedAllowlistDomain[] | undefined {

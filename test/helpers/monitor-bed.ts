@@ -63,13 +63,19 @@ export class MonitorBed {
     rmSync(this.home, { recursive: true, force: true });
   }
 
-  /** A running coi-named container for the fake workspace `/monitor-test/<label>`, watched. */
-  async launch(label: string): Promise<{ name: string; workspace: string; hash: string }> {
+  /**
+   * A running coi-named container for the fake workspace `/monitor-test/<label>`, watched;
+   * `config` adds instance keys (what a launch records, e.g. `user.coi.monitoring`).
+   */
+  async launch(
+    label: string,
+    config: Record<string, string> = {},
+  ): Promise<{ name: string; workspace: string; hash: string }> {
     const workspace = `/monitor-test/${label}`;
     const name = containerName(workspace, 1, TEST_PREFIX);
     this.launched.add(name);
     await launchTestContainer(name.slice(TEST_PREFIX.length), {
-      config: { 'user.coi.workspace': workspace, 'user.coi.code_user': 'code' },
+      config: { 'user.coi.workspace': workspace, 'user.coi.code_user': 'code', ...config },
     });
     await this.daemon.watchOf(name);
     // Attacks need the network up: wait for the DHCP address.

@@ -211,6 +211,7 @@ export const configSchema = z.strictObject({
     file_write_threshold_mb: z.number().min(0),
     file_write_rate_mb_per_sec: z.number().min(0),
     process_count_threshold: nonNegative,
+    process_spawn_rate_threshold: nonNegative,
     audit_log_retention_days: nonNegative,
     nft: z.strictObject({
       enabled: z.boolean(),

@@ -84,6 +84,18 @@ const RULES: Rule[] = [
     weakens: (value) => value !== 'critical',
     why: 'lower the reverse-shell severity',
   },
+  ...[
+    'process_count_threshold',
+    'process_spawn_rate_threshold',
+    'file_read_threshold_mb',
+    'file_read_rate_mb_per_sec',
+    'file_write_threshold_mb',
+    'file_write_rate_mb_per_sec',
+  ].map((name) => ({
+    key: `monitoring.${name}`,
+    weakens: any,
+    why: 'change the monitoring thresholds',
+  })),
   { key: 'monitoring.nft.enabled', weakens: is(false), why: 'turn off network monitoring' },
   { key: 'monitoring.nft.log_dns_queries', weakens: is(false), why: 'turn off DNS logging' },
 ];

@@ -1,4 +1,5 @@
 import type { MonitorSettings } from '../../security/monitor/settings.js';
+import type { RecordedMonitoring } from '../../shared/instance-keys.js';
 import type { Config } from '../config/index.js';
 
 /** The monitor daemon's settings from the `[monitoring]` section of the effective config. */
@@ -14,8 +15,23 @@ export function monitorSettings(config: Config): MonitorSettings {
       writeMb: m.file_write_threshold_mb,
       writeRateMbPerSec: m.file_write_rate_mb_per_sec,
     },
+    process: { count: m.process_count_threshold, growthPerSec: m.process_spawn_rate_threshold },
     dnsQueryThreshold: m.nft.dns_query_threshold,
     retentionDays: m.audit_log_retention_days,
     codeUid: config.incus.code_uid,
+  };
+}
+
+/** The thresholds a launch records on its container for the monitor daemon to apply. */
+export function recordedMonitoring(config: Config): RecordedMonitoring {
+  const m = config.monitoring;
+  return {
+    process_count_threshold: m.process_count_threshold,
+    process_spawn_rate_threshold: m.process_spawn_rate_threshold,
+    file_read_threshold_mb: m.file_read_threshold_mb,
+    file_read_rate_mb_per_sec: m.file_read_rate_mb_per_sec,
+    file_write_threshold_mb: m.file_write_threshold_mb,
+    file_write_rate_mb_per_sec: m.file_write_rate_mb_per_sec,
+    reverse_shell_one_liners: m.reverse_shell_one_liners,
   };
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import { parseAllowlist } from '../../security/nft/policy.js';
 import type { ConfigMap, DeviceMap, InstanceCreateOptions } from '../../incus/instance-types.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
+import { recordedMonitoring } from '../policy/monitor-settings.js';
 import type { WorkspaceMapping } from './workspace-mapping.js';
 
 /** Everything that decides how a session's container is created; pure input, no I/O. */
@@ -54,6 +55,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       profile: input.profile ?? '',
       networkMode: config.network.mode,
       monitored: config.monitoring.enabled,
+      monitoring: recordedMonitoring(config),
       launchedBy: 'session',
       ...(config.container.alias ? { alias: config.container.alias } : {}),
       ...(config.network.mode === 'allowlist'

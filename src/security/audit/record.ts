@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { ALERT_LEVELS, type AlertCategory, type AlertLevel, type Evidence } from '../alert.js';
+import {
+  ALERT_CATEGORIES,
+  ALERT_LEVELS,
+  type AlertCategory,
+  type AlertLevel,
+  type Evidence,
+} from '../alert.js';
 import type { ResponseAction } from '../response/policy.js';
 
 /** One line of ~/.coi/audit/<container>.jsonl. */
@@ -23,7 +29,15 @@ export type AuditRecord = {
   response_errors?: string[];
 };
 
-const EVIDENCE_KINDS = ['process', 'network', 'dns', 'filesystem', 'sensitive_file'] as const;
+const EVIDENCE_KINDS = [
+  'process',
+  'network',
+  'dns',
+  'filesystem',
+  'sensitive_file',
+  'process_count',
+  'disk',
+] as const;
 
 const recordSchema = z.object({
   id: z.string().min(1),
@@ -31,7 +45,7 @@ const recordSchema = z.object({
   container: z.string().min(1),
   workspace: z.string(),
   level: z.enum(ALERT_LEVELS as [AlertLevel, ...AlertLevel[]]),
-  category: z.enum(['process', 'network', 'filesystem', 'environment', 'credential_access']),
+  category: z.enum(ALERT_CATEGORIES as [AlertCategory, ...AlertCategory[]]),
   title: z.string(),
   description: z.string(),
   evidence: z.record(z.string(), z.record(z.string(), z.unknown())).refine(

@@ -1,13 +1,28 @@
 import { TITLES, levelRank, type Alert } from '../alert.js';
 import { classifyCommandLine } from '../detectors/command-line.js';
+import { DiskPressureDetector } from '../detectors/disk-pressure.js';
 import { IoVolumeDetector } from '../detectors/io-volume.js';
+import { ProcessCountDetector } from '../detectors/process-count.js';
+import { classifyRootEscalation } from '../detectors/root-escalation.js';
+import {
+  classifySensitiveAccess,
+  isAccountProgram,
+  sensitiveDirectories,
+} from '../detectors/sensitive-file.js';
 import { shellScript } from '../detectors/shell-script.js';
 import type { Detection } from '../response/responder.js';
 import { CanaryWatcher, canaryPaths, type CanaryTouch } from '../sources/canaries.js';
+import { readCgroupPids } from '../sources/cgroup-pids.js';
+import { readCgroupProcs } from '../sources/cgroup-procs.js';
+import { readDiskUsage } from '../sources/disk-usage.js';
 import type { IoCounters } from '../sources/io-stat-parse.js';
 import { largerCounters, readCgroupIo } from '../sources/io-counters.js';
+import { readExe, readUidMap, readUids, type UidRange } from '../sources/proc-credentials.js';
+import { readChain } from '../sources/process-chain.js';
 import { readStart, uptimeMs } from '../sources/proc-read.js';
 import type { ProcessSighting } from '../sources/processes.js';
+import { SensitiveFileWatcher, type FileTouch } from '../sources/sensitive-files.js';
+import { PresentPathsWatch } from './present-paths-watch.js';
 import type { MonitorSettings } from './settings.js';
 import { ProcessTreeAlerts } from './process-tree-alerts.js';
 
@@ -35,22 +50,29 @@ export interface ContainerWatchOptions {
    */
   ioBootGraceMs?: number;
   canaryRetryMs?: number;
+  /** How often the process count is sampled (fork bombs). */
+  processIntervalMs?: number;
+  /** How often the root disk and /tmp are measured. */
+  diskIntervalMs?: number;
 }
 
 export const IO_BOOT_GRACE_MS = 20_000;
 
 /**
  * Everything watched per container besides its processes (which one scanner finds for all):
- * the credential canaries, and the I/O volume sampled every `ioIntervalMs`. It also turns the
- * scanner's sightings of this container into command-line alerts.
+ * the credential canaries and sensitive files, the I/O volume sampled every `ioIntervalMs`, the
+ * process count and the disks. It also turns the scanner's sightings of this container into
+ * command-line and privilege alerts. `opts.settings` are this container's (containerSettings).
  */
 export class ContainerWatch {
   private readonly io: IoVolumeDetector;
+  private readonly processCount: ProcessCountDetector;
+  private readonly disks = new DiskPressureDetector();
   private cgroupBase?: IoCounters;
-  private ioTimer?: NodeJS.Timeout;
-  private canaryTimer?: NodeJS.Timeout;
-  private canaries?: CanaryWatcher;
-  private watchedCanaries: string[] = [];
+  private uidMap: UidRange[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly canaries: PresentPathsWatch;
+  private readonly sensitiveFiles: PresentPathsWatch;
   private readonly commandAlerts = new ProcessTreeAlerts();
 
   constructor(
@@ -58,26 +80,66 @@ export class ContainerWatch {
     private readonly opts: ContainerWatchOptions,
   ) {
     this.io = new IoVolumeDetector(opts.settings.io);
+    this.processCount = new ProcessCountDetector(opts.settings.process);
+    const { initPid, home } = container;
+    const retryMs = opts.canaryRetryMs ?? 5000;
+    const all = canaryPaths(home);
+    this.canaries = new PresentPathsWatch({
+      all,
+      present: () => CanaryWatcher.present(initPid, all),
+      watch: (paths) =>
+        new CanaryWatcher(initPid, paths, (touch) => this.onCanary(touch), opts.onProblem),
+      onProblem: opts.onProblem,
+      retryMs,
+    });
+    const dirs = sensitiveDirectories(home);
+    this.sensitiveFiles = new PresentPathsWatch({
+      all: dirs,
+      present: () => SensitiveFileWatcher.present(initPid, dirs),
+      watch: (paths) =>
+        new SensitiveFileWatcher(initPid, paths, home, (touch) => this.onSensitiveFile(touch)),
+      onProblem: opts.onProblem,
+      retryMs,
+    });
+  }
+
+  /** The settings this container is watched with. */
+  get settings(): MonitorSettings {
+    return this.opts.settings;
   }
 
   start(): void {
     this.cgroupBase = readCgroupIo(this.container.name);
-    this.sampleIo();
-    this.ioTimer = setInterval(() => this.sampleIo(), this.opts.ioIntervalMs ?? 2000);
-    this.ioTimer.unref();
-    this.watchCanaries();
+    this.uidMap = readUidMap(this.container.initPid);
+    this.every(this.opts.ioIntervalMs ?? 2000, () => this.sampleIo());
+    this.every(this.opts.processIntervalMs ?? 250, () => this.sampleProcessCount());
+    this.every(this.opts.diskIntervalMs ?? 30_000, () => this.sampleDisks());
+    this.canaries.start();
+    this.sensitiveFiles.start();
   }
 
   stop(): void {
-    clearInterval(this.ioTimer);
-    clearTimeout(this.canaryTimer);
-    this.canaries?.stop();
+    for (const timer of this.timers) clearInterval(timer);
+    this.canaries.stop();
+    this.sensitiveFiles.stop();
   }
 
   /** Resolves when the canaries present now are watched (for tests and the bench). */
-  async canariesReady(): Promise<string[]> {
-    await this.canaries?.ready;
-    return this.watchedCanaries;
+  canariesReady(): Promise<string[]> {
+    return this.canaries.ready();
+  }
+
+  /** Resolves when the sensitive directories present now are watched. */
+  sensitiveFilesReady(): Promise<string[]> {
+    return this.sensitiveFiles.ready();
+  }
+
+  /** Runs `sample` now and every `ms`. */
+  private every(ms: number, sample: () => void): void {
+    sample();
+    const timer = setInterval(sample, ms);
+    timer.unref();
+    this.timers.push(timer);
   }
 
   /** The command line, and a shell's `-c` script on its own; the most severe finding counts. */
@@ -91,9 +153,20 @@ export class ContainerWatch {
         : classifyCommandLine({ pid: sighting.pid, command: script }, options),
     ].filter((a): a is Alert => a !== undefined);
     const worst = alerts.sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
+    this.checkPrivilege(sighting);
     if (!worst) return;
     if (this.commandAlerts.sameAsParent(sighting.pid, sighting.ppid, worst.title)) return;
     this.emit(worst, sighting.ageMs);
+  }
+
+  /** A process become root: only root processes cost the walk up their parents. */
+  private checkPrivilege(sighting: ProcessSighting): void {
+    const uids = readUids(sighting.pid);
+    const root = this.uidMap.find((r) => r.inside === 0)?.outside ?? 0;
+    if (uids?.effective !== root) return;
+    const chain = readChain(sighting.pid, this.container.initPid, this.uidMap);
+    const alert = classifyRootEscalation(chain, this.opts.settings.codeUid);
+    if (alert) this.emit(alert, sighting.ageMs);
   }
 
   /** A behavioural reverse-shell finding (stdio on a socket, a relay, a bind shell). */
@@ -124,28 +197,22 @@ export class ContainerWatch {
     for (const alert of alerts) this.emit(alert, 0);
   }
 
-  /**
-   * Watches the canaries that exist; while some are missing (planted after the container started,
-   * or never), looks again every `canaryRetryMs` and restarts the watcher with the new set.
-   */
-  private watchCanaries(): void {
-    const all = canaryPaths(this.container.home);
-    const present = CanaryWatcher.present(this.container.initPid, all);
-    if (present.length > this.watchedCanaries.length) {
-      this.canaries?.stop();
-      this.watchedCanaries = present;
-      this.canaries = new CanaryWatcher(
-        this.container.initPid,
-        present,
-        (touch) => this.onCanary(touch),
-        this.opts.onProblem,
-      );
-      this.canaries.ready.catch((err: Error) => this.opts.onProblem(err.message));
-    }
-    if (present.length < all.length) {
-      this.canaryTimer = setTimeout(() => this.watchCanaries(), this.opts.canaryRetryMs ?? 5000);
-      this.canaryTimer.unref();
-    }
+  private sampleProcessCount(): void {
+    const count = readCgroupPids(this.container.name);
+    if (count === undefined) return;
+    for (const alert of this.processCount.observe(count, Date.now())) this.emit(alert, 0);
+  }
+
+  private sampleDisks(): void {
+    for (const alert of this.disks.observe(readDiskUsage(this.container.initPid)))
+      this.emit(alert, 0);
+  }
+
+  private onSensitiveFile(touch: FileTouch): void {
+    const alert = classifySensitiveAccess(touch.path, touch.events, this.container.home, () =>
+      readCgroupProcs(this.container.name).some((pid) => isAccountProgram(readExe(pid))),
+    );
+    if (alert) this.emit(alert, 0);
   }
 
   private onCanary(touch: CanaryTouch): void {

@@ -13,7 +13,7 @@ import { ProcessScanner } from '../sources/processes.js';
 import { ContainerWatch } from './container-watch.js';
 import { tmuxNotice } from './notify.js';
 import { monitorPaths } from './paths.js';
-import type { MonitorSettings } from './settings.js';
+import { containerSettings, type MonitorSettings } from './settings.js';
 import { listenSingleton } from './singleton.js';
 import { AllowlistRegistration, type AllowlistResolver } from './allowlist-registration.js';
 import { coiLifecycle } from './coi-lifecycle.js';
@@ -40,6 +40,7 @@ export interface MonitorDaemonOptions {
   scanIntervalMs?: number;
   ioIntervalMs?: number;
   ioBootGraceMs?: number;
+  diskIntervalMs?: number;
 }
 
 export interface MonitorStatus {
@@ -255,12 +256,13 @@ export class MonitorDaemon {
         ipv4: coi.pinnedIpv4 || coi.ipv4,
       },
       {
-        settings: this.opts.settings,
+        settings: containerSettings(this.opts.settings, coi.monitoring),
         processIo: () => this.scanner.ioTotal(name),
         detect: (d) => this.detect(d),
         onProblem: (message) => this.log(`${name}: ${message}`),
         ioIntervalMs: this.opts.ioIntervalMs,
         ioBootGraceMs: this.opts.ioBootGraceMs,
+        diskIntervalMs: this.opts.diskIntervalMs,
       },
     );
     this.watches.add(watch, coi.networkMode === 'open');

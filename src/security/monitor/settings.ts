@@ -1,5 +1,7 @@
 import type { CommandLineOptions } from '../detectors/command-line.js';
 import type { IoThresholds } from '../detectors/io-volume.js';
+import type { ProcessThresholds } from '../detectors/process-count.js';
+import type { RecordedMonitoring } from '../../shared/instance-keys.js';
 import type { ResponsePolicy } from '../response/policy.js';
 
 /** The `[monitoring]` settings the monitor daemon works with. */
@@ -8,8 +10,35 @@ export interface MonitorSettings {
   forensicsOnKill: boolean;
   commandLine: CommandLineOptions;
   io: IoThresholds;
+  process: ProcessThresholds;
   dnsQueryThreshold: number;
   retentionDays: number;
   /** The code user's uid in containers, for terminal notices in its tmux session. */
   codeUid: number;
+}
+
+/** The daemon's settings with the thresholds a container's launch recorded in their place. */
+export function containerSettings(
+  base: MonitorSettings,
+  recorded: RecordedMonitoring | undefined,
+): MonitorSettings {
+  if (!recorded) return base;
+  const r = recorded;
+  return {
+    ...base,
+    commandLine: {
+      ...base.commandLine,
+      oneLiners: r.reverse_shell_one_liners ?? base.commandLine.oneLiners,
+    },
+    io: {
+      readMb: r.file_read_threshold_mb ?? base.io.readMb,
+      readRateMbPerSec: r.file_read_rate_mb_per_sec ?? base.io.readRateMbPerSec,
+      writeMb: r.file_write_threshold_mb ?? base.io.writeMb,
+      writeRateMbPerSec: r.file_write_rate_mb_per_sec ?? base.io.writeRateMbPerSec,
+    },
+    process: {
+      count: r.process_count_threshold ?? base.process.count,
+      growthPerSec: r.process_spawn_rate_threshold ?? base.process.growthPerSec,
+    },
+  };
 }

@@ -73,6 +73,22 @@ describe('workspace config is untrusted', () => {
     expect(config.monitoring.auto_kill_on_critical).toBe(true);
   });
 
+  it('leaves monitoring thresholds to trusted files', () => {
+    const host = makeHost();
+    host.write(
+      WORKSPACE_FILE(host.workspace),
+      '[monitoring]\nprocess_count_threshold = 5\nfile_read_threshold_mb = 100000\n',
+    );
+    const { config, warnings } = host.load();
+    expect(warnings.map((w) => w.key)).toEqual([
+      'monitoring.process_count_threshold',
+      'monitoring.file_read_threshold_mb',
+    ]);
+    expect(warnings[0]!.message).toContain('cannot change the monitoring thresholds');
+    expect(config.monitoring.process_count_threshold).toBe(0);
+    expect(config.monitoring.file_read_threshold_mb).toBe(50);
+  });
+
   it('accepts settings that tighten protection', () => {
     const host = makeHost();
     host.write(join(host.home, '.coi/config.toml'), '[network]\nmode = "open"\n');

@@ -54,6 +54,19 @@ describe('launch spec', () => {
     expect(spec.image).toEqual({ alias: 'coi-default' });
   });
 
+  it("records the config's monitoring thresholds for the monitor daemon", () => {
+    const spec = buildLaunchSpec(input());
+    expect(JSON.parse(spec.config?.['user.coi.monitoring'] ?? '{}')).toEqual({
+      process_count_threshold: 0,
+      process_spawn_rate_threshold: 100,
+      file_read_threshold_mb: 50,
+      file_read_rate_mb_per_sec: 10,
+      file_write_threshold_mb: 50,
+      file_write_rate_mb_per_sec: 10,
+      reverse_shell_one_liners: 'critical',
+    });
+  });
+
   it('mounts the workspace idmapped at /workspace and protected paths read-only over it', () => {
     const { devices, config: cfg } = buildLaunchSpec(input());
     expect(devices?.workspace).toEqual({

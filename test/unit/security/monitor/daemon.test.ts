@@ -44,6 +44,7 @@ const SETTINGS: MonitorSettings = {
   forensicsOnKill: false,
   commandLine: { oneLiners: 'critical' },
   io: { readMb: 1024, readRateMbPerSec: 100, writeMb: 1024, writeRateMbPerSec: 100 },
+  process: { count: 0, growthPerSec: 0 },
   dnsQueryThreshold: 0,
   retentionDays: 30,
   codeUid: 1000,

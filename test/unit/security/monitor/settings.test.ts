@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import {
+  containerSettings,
+  type MonitorSettings,
+} from '../../../../src/security/monitor/settings.js';
+import { coiKeysConfig, readCoiKeys } from '../../../../src/shared/instance-keys.js';
+
+const BASE: MonitorSettings = {
+  policy: { autoPauseOnHigh: true, autoKillOnCritical: true },
+  forensicsOnKill: true,
+  commandLine: { oneLiners: 'critical' },
+  io: { readMb: 50, readRateMbPerSec: 10, writeMb: 50, writeRateMbPerSec: 10 },
+  process: { count: 0, growthPerSec: 100 },
+  dnsQueryThreshold: 100,
+  retentionDays: 30,
+  codeUid: 1000,
+};
+
+describe('per-container monitoring settings', () => {
+  it('round-trips the thresholds a launch records and applies them over the daemon’s', () => {
+    const config = coiKeysConfig({
+      monitoring: { process_count_threshold: 40, file_write_threshold_mb: 500 },
+    });
+    expect(config['user.coi.monitoring']).toBeDefined();
+    const recorded = readCoiKeys(config).monitoring;
+    const s = containerSettings(BASE, recorded);
+    expect(s.process).toEqual({ count: 40, growthPerSec: 100 });
+    expect(s.io).toEqual({ ...BASE.io, writeMb: 500 });
+    expect(s.policy).toBe(BASE.policy);
+  });
+
+  it('keeps the daemon’s settings for containers that recorded none or nonsense', () => {
+    expect(containerSettings(BASE, readCoiKeys({}).monitoring)).toBe(BASE);
+    const bad = readCoiKeys({
+      'user.coi.monitoring': '{"process_count_threshold":"9","file_read_threshold_mb":-1}',
+    });
+    expect(bad.monitoring).toEqual({});
+    expect(readCoiKeys({ 'user.coi.monitoring': 'not json' }).monitoring).toBe(undefined);
+  });
+});
