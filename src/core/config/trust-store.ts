@@ -31,7 +31,7 @@ export function readApprovals(home: string): Approvals {
     doc = parse(text);
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
-    throw damaged(home, error.message.split('\n')[0]!);
+    throw damaged(home, error.message.split('\n')[0]!.replace(/^Invalid TOML document: /, ''));
   }
   const approvals = doc.approvals ?? {};
   if (typeof approvals !== 'object' || Array.isArray(approvals))
