@@ -32,6 +32,14 @@ describe('coi trust, untrust, trust --list', () => {
       ),
     );
     const fp12 = /\(([0-9a-f]{12})\)/.exec(trust.stdout)![1];
+    const again = await runMain(['trust', '-w', workspace, '--json']);
+    expect(JSON.parse(again.stdout)).toEqual([
+      {
+        path: file,
+        fingerprint: expect.stringMatching(`^${fp12}[0-9a-f]{52}$`),
+        keys: ['sockets[0]'],
+      },
+    ]);
 
     const list = await runMain(['trust', '--list']);
     expect(list.stdout).toBe(`${fp12}  ${file}\n`);
