@@ -40,6 +40,8 @@ const COMMANDS = {
   logs: () => import('./commands/logs.js').then((m) => m.registerLogs),
   schema: () => import('./commands/schema.js').then((m) => m.registerSchema),
   validate: () => import('./commands/validate.js').then((m) => m.registerValidate),
+  trust: () => import('./commands/trust.js').then((m) => m.registerTrust),
+  untrust: () => import('./commands/trust.js').then((m) => m.registerUntrust),
 } satisfies Record<string, () => Promise<Register>>;
 
 type CommandName = keyof typeof COMMANDS;

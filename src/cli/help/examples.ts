@@ -442,6 +442,29 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['coi validate profile .coi/profiles/ci/config.toml --json', '{"valid", "errors"}'],
     ],
   },
+  'coi trust': {
+    details:
+      'A workspace’s ./.coi/config.toml and ./.coi/profiles/*/config.toml come with the code, so ' +
+      'what they ask of the host — mounts of host paths outside the workspace, [[sockets]], ' +
+      '[[credentials]] — is ignored (with one warning) until you approve it here. Each file is ' +
+      'approved as it is now: the fingerprint in ~/.coi/trust.toml is the sha256 of its bytes and ' +
+      'of where its host paths resolve, so any change (or a re-pointed symlink) needs `coi trust` ' +
+      'again. What a workspace file may never set (protection off, the network opened, …) stays ' +
+      'ignored whatever the approval. COI_TRUST_ALL=1 (or true, yes) approves every workspace, ' +
+      'for CI.',
+    examples: [
+      ['coi trust', 'approve this workspace’s .coi/ files as they are now'],
+      ['coi trust -w ~/src/app', 'another workspace'],
+      ['coi trust --list', 'every approval: fingerprint (12 characters) and path'],
+      ['coi trust --list --json', '[{"path", "fingerprint"}]'],
+    ],
+  },
+  'coi untrust': {
+    examples: [
+      ['coi untrust', 'revoke the approvals of this workspace’s .coi/ files'],
+      ['coi untrust -w ~/src/app', 'of another workspace'],
+    ],
+  },
   'coi info': {
     examples: [
       ['coi info', 'the newest saved session of this workspace'],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
@@ -18,6 +19,8 @@ export interface LayerSource {
   trusted: boolean;
   /** Name of the profile, for profile layers. */
   profile?: string;
+  /** sha256 (hex) of the file's bytes as read, for file layers: what `coi trust` approves. */
+  sha256?: string;
 }
 
 export interface Layer<T extends ConfigLayer = ConfigLayer> {
@@ -40,15 +43,16 @@ export function readLayerFile<T extends ConfigLayer>(
   ctx: LayerContext,
   required = false,
 ): LayerResult<T> | undefined {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(source.file, 'utf8');
+    bytes = readFileSync(source.file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !required) return undefined;
     const got = code === 'ENOENT' ? 'no such file' : (error as Error).message;
     return fail({ file: source.label, key: '', expected: 'a readable TOML file', got });
   }
+  const text = bytes.toString('utf8');
   let raw: unknown;
   try {
     raw = parse(text);
@@ -64,7 +68,8 @@ export function readLayerFile<T extends ConfigLayer>(
       column: error.column,
     });
   }
-  return layerFromData(source, raw, schema, { ...ctx, base: dirname(source.file) });
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return layerFromData({ ...source, sha256 }, raw, schema, { ...ctx, base: dirname(source.file) });
 }
 
 /**

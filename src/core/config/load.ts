@@ -8,11 +8,13 @@ import {
   type LayerContext,
   type LayerSource,
 } from './layer.js';
+import { heldBackWarning, type HeldBack } from './held-back.js';
 import { mergeLayers, type Origins } from './merge.js';
 import { displayPath } from './paths.js';
 import { profileLayers, type LoadedProfile } from './profiles.js';
 import { configSchema, layerSchema, type Config, type ConfigOverrides } from './schema.js';
 import { DEFAULT_CONFIG_FILE, layerFiles } from './sources.js';
+import { trustGate } from './trust.js';
 import { sanitizeUntrusted } from './untrusted.js';
 
 export { DEFAULT_CONFIG_FILE };
@@ -54,7 +56,9 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const ctx: LayerContext = { home, workspace };
   const issues: ConfigIssue[] = [];
   const warnings: ConfigWarning[] = [];
+  const held: HeldBack[] = [];
   const layers: Layer[] = [];
+  const sanitizeCtx = { ...ctx, gate: trustGate(home, env) };
 
   const file = (kind: LayerSource['kind'], path: string, trusted: boolean, required = false) => {
     const source = { kind, label: displayPath(path, home), file: path, trusted };
@@ -62,8 +66,9 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     if (read === undefined) return;
     if (read.layer === undefined) return void issues.push(...read.issues);
     if (trusted) return void layers.push(read.layer);
-    const sanitized = sanitizeUntrusted(read.layer.data, source.label, ctx);
+    const sanitized = sanitizeUntrusted(read.layer.data, read.layer.source, sanitizeCtx);
     warnings.push(...sanitized.warnings);
+    if (sanitized.held) held.push(sanitized.held);
     layers.push({ source, data: sanitized.data });
   };
 
@@ -85,10 +90,11 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const profileName =
     options.profile ?? (options.defaultProfile ? defaultProfileName(layers) : undefined);
   if (profileName !== undefined) {
-    const loaded = profileLayers(profileName, ctx);
+    const loaded = profileLayers(profileName, sanitizeCtx);
     if (loaded.result) {
       layers.push(...loaded.result.layers);
       warnings.push(...loaded.result.warnings);
+      held.push(...loaded.result.held);
       profile = loaded.result.profile;
     } else issues.push(...loaded.issues);
   }
@@ -101,6 +107,8 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   }
 
   if (issues.length > 0) throw new ConfigError(issues);
+  const heldBack = heldBackWarning(held);
+  if (heldBack) warnings.push(heldBack);
   const { merged, origins } = mergeLayers(layers);
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {

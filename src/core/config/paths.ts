@@ -7,6 +7,11 @@ export function displayPath(path: string, home: string): string {
   return path.startsWith(home + sep) ? `~${path.slice(home.length)}` : path;
 }
 
+/** coi's own directory in a home: ~/.coi. */
+export function coiHome(home: string): string {
+  return join(home, '.coi');
+}
+
 export function expandHome(path: string, home: string): string {
   if (path === '~') return home;
   return path.startsWith('~/') ? join(home, path.slice(2)) : path;

@@ -1,11 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigIssue, ConfigWarning } from './errors.js';
+import type { HeldBack } from './held-back.js';
 import { readLayerFile, type Layer, type LayerContext } from './layer.js';
 import { displayPath } from './paths.js';
 import { PROFILE_NAME, profileSchema, type ProfileLayer } from './schema.js';
 import { nearest } from './suggest.js';
-import { sanitizeUntrusted } from './untrusted.js';
+import { sanitizeUntrusted, type SanitizeContext } from './untrusted.js';
 
 /** Longest inheritance chain, the selected profile included. */
 export const MAX_PROFILE_DEPTH = 10;
@@ -82,6 +83,8 @@ export interface ProfileLayers {
   profile: LoadedProfile;
   layers: Layer[];
   warnings: ConfigWarning[];
+  /** Gated settings of unapproved workspace profiles, left out of `layers`. */
+  held: HeldBack[];
 }
 
 /**
@@ -90,7 +93,7 @@ export interface ProfileLayers {
  */
 export function profileLayers(
   name: string,
-  ctx: LayerContext,
+  ctx: SanitizeContext,
 ): { result: ProfileLayers; issues: [] } | { result: undefined; issues: ConfigIssue[] } {
   const chain: { location: ProfileLocation; layer: Layer<ProfileLayer> }[] = [];
   let requester = { file: 'command line', key: 'profile' };
@@ -142,11 +145,13 @@ export function profileLayers(
 
   chain.reverse();
   const warnings: ConfigWarning[] = [];
+  const held: HeldBack[] = [];
   const layers = chain.map(({ layer }): Layer => {
     const { inherits: _inherits, ...data } = layer.data;
     if (layer.source.trusted) return { source: layer.source, data };
-    const sanitized = sanitizeUntrusted(data, layer.source.label, ctx);
+    const sanitized = sanitizeUntrusted(data, layer.source, ctx);
     warnings.push(...sanitized.warnings);
+    if (sanitized.held) held.push(sanitized.held);
     return { source: layer.source, data: sanitized.data };
   });
   const locations = chain.map((c) => c.location);
@@ -161,6 +166,7 @@ export function profileLayers(
       },
       layers,
       warnings,
+      held,
     },
     issues: [],
   };

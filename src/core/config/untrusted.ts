@@ -1,11 +1,16 @@
 import type { ConfigWarning } from './errors.js';
+import { gatedEntries, withoutGated } from './gated.js';
+import type { HeldBack } from './held-back.js';
+import type { LayerSource } from './layer.js';
 import { displayPath, isInside, realPath } from './paths.js';
 import type { ConfigLayer } from './schema.js';
+import type { TrustGate } from './trust.js';
 
 /**
  * Workspace files (./.coi/config.toml and ./.coi/profiles/*) come with the code being worked on,
  * so they may tighten protection but never loosen it. What they may not set is dropped with a
- * warning; the rest of the file still applies.
+ * warning; the rest of the file still applies. What reaches the host (gated.ts) is held back
+ * until the user approves the file with `coi trust`.
  */
 
 interface Rule {
@@ -63,16 +68,6 @@ const RULES: Rule[] = [
     weakens: (value) => Array.isArray(value) && value.length > 0,
     why: 'copy host environment variables (credentials) into the session',
   },
-  {
-    key: 'sockets',
-    weakens: (value) => Array.isArray(value) && value.length > 0,
-    why: 'forward host sockets',
-  },
-  {
-    key: 'credentials',
-    weakens: (value) => Array.isArray(value) && value.length > 0,
-    why: 'copy host credentials into the session',
-  },
   { key: 'paths', weakens: any, why: 'choose where coi writes on the host' },
   { key: 'incus', weakens: any, why: 'change the Incus project, group or container user' },
   { key: 'monitoring.enabled', weakens: is(false), why: 'turn off monitoring' },
@@ -103,13 +98,15 @@ const RULES: Rule[] = [
 export interface SanitizeContext {
   home: string;
   workspace: string;
+  gate: TrustGate;
 }
 
 export function sanitizeUntrusted<T extends ConfigLayer>(
   input: T,
-  label: string,
+  source: LayerSource,
   ctx: SanitizeContext,
-): { data: T; warnings: ConfigWarning[] } {
+): { data: T; warnings: ConfigWarning[]; held?: HeldBack } {
+  const label = source.label;
   const data = structuredClone(input);
   const warnings: ConfigWarning[] = [];
   const drop = (key: string, shown: string, why: string) =>
@@ -137,22 +134,6 @@ export function sanitizeUntrusted<T extends ConfigLayer>(
 
   const workspace = realPath(ctx.workspace);
   const outside = (host: string) => !isInside(realPath(host), workspace);
-  const mounts = data.mounts?.default;
-  if (mounts) {
-    const kept = mounts.filter((mount, index) => {
-      if (!outside(mount.host)) return true;
-      const key = `mounts.default[${index}]`;
-      drop(
-        key,
-        `${key} (host ${JSON.stringify(displayPath(mount.host, ctx.home))})`,
-        'mount host paths outside the workspace',
-      );
-      return false;
-    });
-    // Dropping every entry must not turn into "no mounts" replacing the user's own list.
-    if (kept.length > 0) data.mounts!.default = kept;
-    else delete data.mounts!.default;
-  }
   const script = data.container?.build?.script;
   if (script !== undefined && outside(script)) {
     delete data.container!.build!.script;
@@ -162,7 +143,12 @@ export function sanitizeUntrusted<T extends ConfigLayer>(
       'read a build script from outside the workspace',
     );
   }
-  return { data, warnings };
+
+  const entries = gatedEntries(data, ctx);
+  if (entries.length === 0) return { data, warnings };
+  const approval = ctx.gate.approval(source, entries);
+  if (approval === 'approved') return { data, warnings };
+  return { data: withoutGated(data, entries), warnings, held: { label, approval, entries } };
 }
 
 function tableAt(data: object, path: string[]): Record<string, unknown> | undefined {

@@ -183,7 +183,7 @@ describe('agent logins copied into sessions', () => {
     const { session, warnings } = await launch();
     first = session;
     expect(warnings.join('\n')).toMatch(
-      /\.coi\/config\.toml: credentials = \[…\] ignored: a workspace file cannot copy host credentials/,
+      /\.coi\/config\.toml: credentials\[0\] \(host "~\/\.ollama-key"\) ignored: a workspace file may reach the host only once you approve it/,
     );
     expect(await inside(session, '/tmp/stolen-key')).toBeUndefined();
 

@@ -48,9 +48,9 @@ describe('workspace config is untrusted', () => {
       'git.writable_hooks',
       'defaults.env_commands.TOKEN',
       'defaults.forward_env',
-      'sockets',
       'monitoring.auto_kill_on_critical',
       'monitoring.reverse_shell_one_liners',
+      'sockets[0]',
     ]);
     expect(warnings.every((w) => w.file === file && !w.message.includes('\n'))).toBe(true);
     expect(warnings[0]!.message).toBe(
@@ -134,12 +134,10 @@ describe('workspace config is untrusted', () => {
       { host: join(host.workspace, '..data'), container: '/dotdot', readonly: false },
     ]);
     expect(warnings.map((w) => w.message)).toEqual([
-      `${file}: mounts.default[2] (host "${join(host.workspace, 'escape/.ssh')}") ignored: ` +
-        'a workspace file cannot mount host paths outside the workspace; ' +
-        'set it in ~/.coi/config.toml if you trust this workspace',
-      `${file}: mounts.default[3] (host "${join(host.root, 'work/other')}") ignored: ` +
-        'a workspace file cannot mount host paths outside the workspace; ' +
-        'set it in ~/.coi/config.toml if you trust this workspace',
+      `${file}: mounts.default[2] (host "${join(host.workspace, 'escape/.ssh')}"), ` +
+        `mounts.default[3] (host "${join(host.root, 'work/other')}") ignored: ` +
+        'a workspace file may reach the host only once you approve it; ' +
+        'review it, then run `coi trust` in this workspace (needed again after every change)',
     ]);
   });
 
@@ -169,7 +167,7 @@ describe('workspace config is untrusted', () => {
     expect(config.incus.code_uid).toBe(1000);
   });
 
-  it('refuses [[credentials]] from the workspace, naming the file and key; the user file keeps its own', () => {
+  it('holds back [[credentials]] of the workspace, naming the file and key; the user file keeps its own', () => {
     const host = makeHost();
     host.write(
       `${host.home}/.coi/config.toml`,
@@ -183,10 +181,11 @@ describe('workspace config is untrusted', () => {
     expect(warnings).toEqual([
       {
         file,
-        key: 'credentials',
+        key: 'credentials[0]',
         message:
-          `${file}: credentials = […] ignored: a workspace file cannot copy host credentials into the session; ` +
-          'set it in ~/.coi/config.toml if you trust this workspace',
+          `${file}: credentials[0] (host "~/.ssh/id_ed25519") ignored: ` +
+          'a workspace file may reach the host only once you approve it; ' +
+          'review it, then run `coi trust` in this workspace (needed again after every change)',
       },
     ]);
     expect(config.credentials).toEqual([
