@@ -10,6 +10,7 @@ import {
 } from './layer.js';
 import { mergeLayers, type Origins } from './merge.js';
 import { displayPath } from './paths.js';
+import { portsIssues } from './ports-check.js';
 import { profileLayers, type LoadedProfile } from './profiles.js';
 import { configSchema, layerSchema, type Config, type ConfigOverrides } from './schema.js';
 import { DEFAULT_CONFIG_FILE, layerFiles } from './sources.js';
@@ -140,5 +141,6 @@ function crossCheck(config: Config, origins: Origins): ConfigIssue[] {
       got: 'nothing (the key is missing)',
     });
   }
+  issues.push(...portsIssues(config.ports, from));
   return issues;
 }

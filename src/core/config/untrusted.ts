@@ -73,6 +73,14 @@ const RULES: Rule[] = [
     weakens: (value) => Array.isArray(value) && value.length > 0,
     why: 'copy host credentials into the session',
   },
+  {
+    key: 'ports',
+    weakens: (value) => {
+      const ports = value as { pool?: number; map?: unknown[] };
+      return (ports.pool ?? 0) > 0 || (ports.map?.length ?? 0) > 0;
+    },
+    why: 'publish container ports on the host',
+  },
   { key: 'paths', weakens: any, why: 'choose where coi writes on the host' },
   { key: 'incus', weakens: any, why: 'change the Incus project, group or container user' },
   { key: 'monitoring.enabled', weakens: is(false), why: 'turn off monitoring' },
