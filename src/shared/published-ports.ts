@@ -61,6 +61,7 @@ export function publishedPorts(devices: DeviceMap | undefined): PublishedPort[] 
  */
 export function portLabel(port: PublishedPort): string {
   if (port.pool) return String(port.hostPort);
-  const host = port.listen === '127.0.0.1' ? `${port.hostPort}` : `${port.listen}:${port.hostPort}`;
+  const address = port.listen.includes(':') ? `[${port.listen}]` : port.listen;
+  const host = port.listen === '127.0.0.1' ? `${port.hostPort}` : `${address}:${port.hostPort}`;
   return `${port.name}:${host}->${port.containerPort}`;
 }
