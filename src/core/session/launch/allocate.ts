@@ -82,9 +82,11 @@ export async function allocate(
     plan,
     target.image,
     revert,
-    async (name, slot, ipv4Address) => {
+    async (slot) => {
       ports = await portsOf(slot);
-      return buildLaunchSpec({
+    },
+    async (name, slot, ipv4Address) =>
+      buildLaunchSpec({
         name,
         image: target.image,
         workspace: req.workspace,
@@ -104,8 +106,7 @@ export async function allocate(
         protectedPaths,
         ports,
         ...(plan.sshAgentSocket ? { sshAgentSocket: plan.sshAgentSocket } : {}),
-      });
-    },
+      }),
   );
   return { ...placed, ports };
 }
@@ -163,13 +164,15 @@ async function followWorkspace(req: AllocateRequest, container: string): Promise
 /**
  * Creates the container in the requested slot, or the lowest free one. Launches of one workspace
  * on this host pick their slots one at a time (see withLockFile), from a fresh list of names; a
- * name taken anyway (another host, another user) moves on to the next slot.
+ * name taken anyway (another host, another user) moves on to the next slot. `forSlot` readies
+ * what depends on the slot (its host ports) before the container is launched.
  */
 async function createInFreeSlot(
   req: AllocateRequest,
   { bridge, identity }: Pick<LaunchPlan, 'bridge' | 'identity'>,
   image: string,
   revert: Reverter,
+  forSlot: (slot: number) => Promise<void>,
   spec: (name: string, slot: number, ip: string) => Promise<InstanceCreateOptions>,
 ): Promise<Placement> {
   const locks = join(req.coiDir, 'locks');
@@ -183,6 +186,7 @@ async function createInFreeSlot(
       const name = containerName(identity, slot, req.prefix);
       if (req.slot !== undefined && taken.has(name)) throw slotTaken(slot, name);
       if (req.slot === undefined) req.onStep?.(`Auto-allocated slot ${slot}`);
+      await forSlot(slot);
       req.onStep?.(`Launching container ${name} from image ${image}...`);
       try {
         const ip = await withFreeAddress(req.incus, bridge, locks, async (free) => {
