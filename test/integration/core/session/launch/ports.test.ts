@@ -2,10 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../../../src/core/config/index.js';
+import { probeHostPort } from '../../../../../src/core/host/port-probe.js';
+import { launchSession } from '../../../../../src/core/session/launch.js';
+import { Incus } from '../../../../../src/incus/index.js';
 import { workspaceHash } from '../../../../../src/shared/naming.js';
 import { sandboxForFile, type CoiResult, type CoiSandbox } from '../../../../helpers/coi-cli.js';
-import { incus } from '../../../../helpers/testbed.js';
+import { incus, TEST_PREFIX } from '../../../../helpers/testbed.js';
 
 /**
  * `[ports]` on a real container through the CLI: the published ports answer on the host's
@@ -21,6 +25,8 @@ binary = "coi-standin"
 
 let box: CoiSandbox;
 sandboxForFile(TOOL, (b) => (box = b));
+const client = Incus.local();
+afterAll(() => client.close());
 
 async function listening(): Promise<{ port: number; server: Server }> {
   const server = createServer();
@@ -137,7 +143,9 @@ describe('[ports]', () => {
     expect([...(listed?.published_ports ?? [])].sort()).toEqual([`web:${web}->8000`, pool].sort());
     expect(listText.stdout).toMatch(new RegExp(`Ports: .*web:${web}->8000`));
     expect(info.stdout).toMatch(new RegExp(`^Ports: .*web:${web}->8000`, 'm'));
+    // Deleted with the container: the host port is free again.
     expect(await containersOf(ws)).toEqual([]);
+    expect(await probeHostPort('127.0.0.1', web)).toBeUndefined();
   });
 
   it('refuses a pinned host port in use before launching anything, naming the port and the key', async () => {
@@ -157,5 +165,47 @@ describe('[ports]', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('a reused persistent container publishes this launch’s ports, its own pinned port included', async () => {
+    const ws = box.workspace('ports-reuse');
+    const [web, api] = [await freePort(), await freePort()];
+    const entry = (name: string, host: number) =>
+      `[[ports.map]]\nname = "${name}"\ncontainer = 8000\nhost = ${host}\n`;
+    const launch = async (ports: string) => {
+      await box.writeConfig(`${TOOL}\n[container]\npersistent = true\n${ports}`);
+      const loaded = loadConfig({
+        cwd: ws,
+        home: box.home,
+        etcDir: join(box.root, 'etc'),
+        env: {},
+      });
+      const session = await launchSession({
+        incus: client,
+        loaded,
+        workspace: ws,
+        cliEnv: {},
+        hostEnv: {},
+        coiDir: box.coiDir,
+        prefix: TEST_PREFIX,
+        startTool: false,
+      });
+      const { value } = await client.instances.get(session.container);
+      await (await client.instances.stop(session.container, { force: true })).wait();
+      return {
+        session,
+        devices: Object.keys(value.devices).filter((d) => d.startsWith('coi-port-')),
+      };
+    };
+    const first = await launch(entry('web', web));
+    expect(first.devices).toEqual(['coi-port-web']);
+    const second = await launch(entry('web', web) + entry('api', api));
+    expect(second.session.reused).toBe(true);
+    expect(second.session.container).toBe(first.session.container);
+    expect(second.devices.sort()).toEqual(['coi-port-api', 'coi-port-web']);
+    expect(second.session.env).toMatchObject({
+      COI_PORT_WEB: String(web),
+      COI_PORT_API: String(api),
+    });
   });
 });
