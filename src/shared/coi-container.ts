@@ -2,6 +2,7 @@ import type { InstanceFull } from '../incus/instance-types.js';
 import { readCoiKeys, type CoiKeys } from './instance-keys.js';
 import { ipv4Of, pinnedAddresses } from './instance-network.js';
 import { parseContainerName } from './naming.js';
+import { publishedPorts, type PublishedPort } from './published-ports.js';
 
 /** A coi container as the commands, the control room and the monitor daemon see it. */
 export interface CoiContainer extends CoiKeys {
@@ -16,6 +17,8 @@ export interface CoiContainer extends CoiKeys {
   createdAt: string;
   image: string;
   pool: string;
+  /** Its `[ports]` proxy devices (bound on the host while it runs). */
+  ports: PublishedPort[];
   instance: InstanceFull;
 }
 
@@ -34,6 +37,7 @@ export function toCoiContainer(instance: InstanceFull, prefix: string): CoiConta
     createdAt: instance.created_at,
     image: cfg['image.description'] ?? cfg['volatile.base_image']?.slice(0, 12) ?? '',
     pool: instance.expanded_devices?.root?.pool ?? '',
+    ports: publishedPorts(instance.expanded_devices),
     instance,
   };
 }

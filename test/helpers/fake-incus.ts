@@ -389,7 +389,15 @@ export class FakeInstances implements InstancesService {
     this.events.lifecycle('instance-updated', instanceSource(name));
   }
 
-  put: InstancesService['put'] = notSupported('instances.put');
+  /** Replaces the instance's writable fields, as Incus does (ETags are not checked). */
+  async put(name: string, put: InstancePut): Promise<IncusOperation> {
+    const instance = await this.find(name);
+    Object.assign(instance, structuredClone(put));
+    instance.expanded_config = { ...instance.config };
+    instance.expanded_devices = structuredClone(instance.devices);
+    this.events.lifecycle('instance-updated', instanceSource(name));
+    return finished('Updating instance');
+  }
 
   async state(name: string): Promise<InstanceState> {
     return stateOf((await this.find(name)).status, this.initPids.get(name));

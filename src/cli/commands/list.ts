@@ -5,6 +5,7 @@ import {
   statusFilter,
   withStatus,
 } from '../../core/container/status-filter.js';
+import { portLabel } from '../../shared/published-ports.js';
 import { withListingContext } from '../listing-context.js';
 import { outputFormat, printJson } from '../output.js';
 
@@ -46,9 +47,8 @@ export function registerList(program: Command): void {
               persistent: c.persistent,
               ipv4: c.ipv4,
               pool: c.pool,
-              // Upstream's shape; coi has no published ports yet.
               alias: c.alias,
-              published_ports: [],
+              published_ports: c.ports.map(portLabel),
               workspace: c.workspace,
               slot: c.slot,
               tool: c.tool,
@@ -78,6 +78,7 @@ export function registerList(program: Command): void {
             `    Image: ${c.image || '-'}`,
             `    Workspace: ${c.workspace}`,
             `    Slot: ${c.slot}  Tool: ${c.tool || '-'}  Pool: ${c.pool || '-'}`,
+            ...(c.ports.length ? [`    Ports: ${c.ports.map(portLabel).join(', ')}`] : []),
           );
         }
         if (flags.all) {

@@ -1,4 +1,5 @@
 import type { InstanceFull, NetworkAddress } from '../../incus/instance-types.js';
+import { portLabel, publishedPorts } from '../../shared/published-ports.js';
 import { formatBytes } from '../../ui/format/units.js';
 import { formatTable } from '../table.js';
 
@@ -39,6 +40,8 @@ export function instanceInfoText(i: InstanceFull): string {
     `Image: ${i.config['image.description'] ?? i.config['volatile.base_image'] ?? '-'}`,
     `Profiles: ${i.profiles.join(', ') || '-'}`,
   ];
+  const ports = publishedPorts(i.expanded_devices);
+  if (ports.length) lines.push(`Ports: ${ports.map(portLabel).join(', ')}`);
   const state = i.state;
   if (state && state.status === 'Running') {
     lines.push('', 'Resources:', `  Processes: ${state.processes}`);

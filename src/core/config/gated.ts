@@ -8,7 +8,7 @@ import type { ConfigLayer } from './schema.js';
  */
 
 /** Top-level keys gated whole: any value of theirs reaches the host. */
-const GATED_KEYS = ['sockets', 'credentials'] as const;
+const GATED_KEYS = ['sockets', 'credentials', 'ports'] as const;
 
 /** One gated setting of one file. */
 export interface GatedEntry {
@@ -38,7 +38,8 @@ export function gatedEntries(data: ConfigLayer, ctx: GatedContext): GatedEntry[]
   });
   for (const name of GATED_KEYS) {
     const value: unknown = data[name];
-    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    if (value === undefined || (Array.isArray(value) && value.length === 0) || noPorts(value))
+      continue;
     const list: unknown[] = Array.isArray(value) ? value : [value];
     list.forEach((item, index) => {
       const key = Array.isArray(value) ? `${name}[${index}]` : name;
@@ -65,6 +66,13 @@ export function withoutGated<T extends ConfigLayer>(data: T, entries: GatedEntry
     if (entries.some((e) => e.key === name || e.key.startsWith(`${name}[`))) delete out[name];
   }
   return out;
+}
+
+/** `[ports]` that publishes nothing (`pool = 0`, no map) asks nothing of the host. */
+function noPorts(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const ports = value as { pool?: number; map?: unknown[] };
+  return (ports.pool ?? 0) === 0 && (ports.map?.length ?? 0) === 0;
 }
 
 function hostsOf(item: unknown): string[] {

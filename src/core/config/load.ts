@@ -11,6 +11,7 @@ import {
 import { heldBackWarning, type HeldBack } from './held-back.js';
 import { mergeLayers, type Origins } from './merge.js';
 import { displayPath } from './paths.js';
+import { portsIssues } from './ports-check.js';
 import { profileLayers, type LoadedProfile } from './profiles.js';
 import { configSchema, layerSchema, type Config, type ConfigOverrides } from './schema.js';
 import { DEFAULT_CONFIG_FILE, layerFiles } from './sources.js';
@@ -148,5 +149,6 @@ function crossCheck(config: Config, origins: Origins): ConfigIssue[] {
       got: 'nothing (the key is missing)',
     });
   }
+  issues.push(...portsIssues(config.ports, from));
   return issues;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentExpectation, isBuildAgent } from '../image/agents.js';
 import { NETWORK_MODES, TOOL_NAMES } from './choices.js';
+import { portsSchema } from './ports-schema.js';
 
 /**
  * The shape of coi's configuration. `configSchema` describes the effective (fully merged) config;
@@ -272,6 +273,8 @@ export const configSchema = z.strictObject({
   }),
   sockets: z.array(socketSchema),
   credentials: z.array(credentialSchema),
+  /** Container ports published on the host (trusted files only). */
+  ports: portsSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

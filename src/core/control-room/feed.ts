@@ -3,6 +3,7 @@ import type { IncusEvent } from '../../incus/event-types.js';
 import type { InstanceFull } from '../../incus/instance-types.js';
 import { coiLifecycle } from '../../security/monitor/coi-lifecycle.js';
 import { toCoiContainer } from '../../shared/coi-container.js';
+import { portLabel } from '../../shared/published-ports.js';
 import { MetricsCalculator } from './metrics.js';
 import type { RoomSink, RoomSlot } from './types.js';
 
@@ -32,6 +33,7 @@ export function roomSlot(instance: InstanceFull, prefix: string): RoomSlot | und
     tool: c.tool,
     persistent: c.persistent,
     ...(c.ipv4 ? { ipv4: c.ipv4 } : {}),
+    ...(c.ports.length ? { ports: c.ports.map(portLabel) } : {}),
     ...(started > 0 ? { startedAt: started } : {}),
   };
 }

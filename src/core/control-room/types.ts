@@ -9,6 +9,8 @@ export interface RoomSlot {
   tool: string;
   persistent: boolean;
   ipv4?: string;
+  /** Published host ports, labelled as `coi list` labels them. */
+  ports?: string[];
   startedAt?: number;
 }
 

@@ -4,6 +4,8 @@ import { parseAllowlist } from '../../security/nft/policy.js';
 import type { ConfigMap, DeviceMap, InstanceCreateOptions } from '../../incus/instance-types.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
 import { recordedMonitoring } from '../policy/monitor-settings.js';
+import type { PublishedPort } from '../../shared/published-ports.js';
+import { portDevices } from './launch/ports.js';
 import type { WorkspaceMapping } from './workspace-mapping.js';
 
 /** Everything that decides how a session's container is created; pure input, no I/O. */
@@ -36,6 +38,8 @@ export interface LaunchSpecInput {
   protectedPaths: string[];
   /** The host's ssh-agent socket when `[ssh] forward_agent` is on and one runs. */
   sshAgentSocket?: string;
+  /** `[ports]` as allocated for this slot: proxy devices listening on the host. */
+  ports?: readonly PublishedPort[];
 }
 
 export const SSH_AGENT_GUEST_SOCKET = '/run/ssh-agent.sock';
@@ -121,6 +125,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       input.codeUid,
     );
   }
+  Object.assign(devices, portDevices(input.ports ?? []));
   return {
     name: input.name,
     image: { alias: input.image },

@@ -12,6 +12,7 @@ import { HostLocks } from './host-locks.js';
 import { allocate } from './launch/allocate.js';
 import { gatherFacts } from './launch/facts.js';
 import { planLaunch, type LaunchPlan } from './launch/plan.js';
+import { portLine, portsEnv } from './launch/ports.js';
 import { prepareSession, toolCommand } from './launch/prepare.js';
 import { launchEnvironment } from './launch/setup.js';
 import { startSessionContainer } from './launch/start.js';
@@ -95,7 +96,7 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
   if (alias) new AliasRegistry(req.coiDir).register(alias, req.workspace, req.loaded.profile?.name);
   if (plan.restore) req.onStep?.(resumeLine(req.resume, plan.restore.session.session_id));
   // Host-side first (env_commands run here): a failure must not cost a container.
-  const env = await launchEnvironment(req, plan);
+  const configuredEnv = await launchEnvironment(req, plan);
   const { workspace, coiDir } = req;
   const { uid, gid } = plan.owner;
   const protectedPaths = await materialiseProtectedPaths(workspace, plan.protectedPaths, uid, gid);
@@ -103,8 +104,11 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
   const locks = new HostLocks(join(coiDir, 'locks'));
   const revert = new Reverter();
   try {
-    const { container, slot, ip } = await allocate(req, plan, protectedPaths, revert);
+    const { container, slot, ip, ports } = await allocate(req, plan, protectedPaths, revert);
     log.attach(container);
+    for (const port of ports) req.onStep?.(portLine(port));
+    // The user's own variables win, as in the Go coi.
+    const env = { ...portsEnv(ports), ...configuredEnv };
     const claim = await sessionClaims(coiDir).claim(container);
     revert.add(() => claim.drop());
     req.onStep?.(`Setting up session ${plan.sessionId}...`);

@@ -18,6 +18,7 @@ export const SLOT_COLUMNS: readonly Column[] = [
   { id: 'uptime', header: 'UP', width: 6, priority: 50, align: 'right' },
   { id: 'net', header: 'NET', width: 13, priority: 40, align: 'right' },
   { id: 'ipv4', header: 'IPV4', width: 15, priority: 20 },
+  { id: 'ports', header: 'PORTS', width: 16, priority: 10 },
 ];
 
 function stateCell(instance: SlotInstance): Segment {
@@ -55,6 +56,7 @@ function slotCells(row: SlotRow, now: number): Record<string, Segment> {
         metrics && live ? formatNetRate(metrics.netRxBytesPerSec, metrics.netTxBytesPerSec) : '-',
     },
     ipv4: { text: instance.ipv4 ?? '-' },
+    ports: { text: instance.ports?.join(' ') ?? '' },
   };
 }
 

@@ -5,6 +5,7 @@ import { coiKeysConfig, readCoiKeys } from '../../../shared/instance-keys.js';
 import { withFreeAddress } from '../../../security/network/index.js';
 import { withLockFile } from '../../../shared/lock-file.js';
 import { containerName, lowestFreeSlot, workspaceHash } from '../../../shared/naming.js';
+import { PORT_DEVICE_PREFIX, type PublishedPort } from '../../../shared/published-ports.js';
 import type { Reverter } from '../../../shared/revert.js';
 import type { LaunchRequest } from '../launch.js';
 import { buildLaunchSpec } from '../launch-spec.js';
@@ -17,12 +18,19 @@ import {
 import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
 import { forceDelete } from '../../container/force-delete.js';
+import { probeHostPort } from '../../host/port-probe.js';
+import { portDevices, resolvePorts } from './ports.js';
 
 /** The container a session runs in, its slot and the address pinned on its NIC. */
 export interface Placement {
   container: string;
   slot: number;
   ip: string;
+}
+
+/** A placement with the host ports it publishes (`[ports]`). */
+export interface Allocated extends Placement {
+  ports: PublishedPort[];
 }
 
 type AllocateRequest = Pick<
@@ -33,19 +41,30 @@ type AllocateRequest = Pick<
 /**
  * The reused container as it is, or a new one created stopped in a free slot with a free address
  * pinned, so its rules can go in before it ever runs. A new container's deletion is registered on
- * `revert` as soon as it exists.
+ * `revert` as soon as it exists. The host ports `[ports]` publishes are checked free once the slot
+ * is known, before the container is created (or a reused one started).
  */
 export async function allocate(
   req: AllocateRequest,
   plan: LaunchPlan,
   protectedPaths: string[],
   revert: Reverter,
-): Promise<Placement> {
+): Promise<Allocated> {
   const { target } = plan;
+  const portsOf = (slot: number) =>
+    resolvePorts({
+      ports: req.loaded.config.ports,
+      identity: plan.identity,
+      slot,
+      probe: probeHostPort,
+      source: (key) => req.loaded.origins[key]?.source ?? 'effective configuration',
+    });
   if (target.kind === 'reuse') {
     req.onStep?.(`Reusing stopped persistent container on slot ${target.slot}`);
     await followWorkspace(req, target.container);
-    return { container: target.container, slot: target.slot, ip: target.ip };
+    const ports = await portsOf(target.slot);
+    await republishPorts(req, target.container, ports);
+    return { container: target.container, slot: target.slot, ip: target.ip, ports };
   }
   if (target.note) req.onStep?.(target.note);
   const idmapped = plan.mapping.kind === 'owner-to-code';
@@ -57,28 +76,65 @@ export async function allocate(
     revert.add(() => removeMountpoint(mountpoint));
     return mountpoint;
   };
-  return createInFreeSlot(req, plan, target.image, revert, async (name, slot, ipv4Address) =>
-    buildLaunchSpec({
-      name,
-      image: target.image,
-      workspace: req.workspace,
-      slot,
-      sessionId: plan.sessionId,
-      tool: plan.tool.name,
-      ...(req.loaded.profile ? { profile: req.loaded.profile.name } : {}),
-      persistent: plan.persistent,
-      config: req.loaded.config,
-      pool: target.pool,
-      bridge: plan.bridge,
-      ipv4Address,
-      mapping: plan.mapping,
-      workspaceSource: await workspaceSource(name),
-      hostUid: plan.owner.uid,
-      codeUid: plan.codeUid,
-      protectedPaths,
-      ...(plan.sshAgentSocket ? { sshAgentSocket: plan.sshAgentSocket } : {}),
-    }),
+  let ports: PublishedPort[] = [];
+  const placed = await createInFreeSlot(
+    req,
+    plan,
+    target.image,
+    revert,
+    async (slot) => {
+      ports = await portsOf(slot);
+    },
+    async (name, slot, ipv4Address) =>
+      buildLaunchSpec({
+        name,
+        image: target.image,
+        workspace: req.workspace,
+        slot,
+        sessionId: plan.sessionId,
+        tool: plan.tool.name,
+        ...(req.loaded.profile ? { profile: req.loaded.profile.name } : {}),
+        persistent: plan.persistent,
+        config: req.loaded.config,
+        pool: target.pool,
+        bridge: plan.bridge,
+        ipv4Address,
+        mapping: plan.mapping,
+        workspaceSource: await workspaceSource(name),
+        hostUid: plan.owner.uid,
+        codeUid: plan.codeUid,
+        protectedPaths,
+        ports,
+        ...(plan.sshAgentSocket ? { sshAgentSocket: plan.sshAgentSocket } : {}),
+      }),
   );
+  return { ...placed, ports };
+}
+
+/**
+ * A reused container publishes this launch's ports, not the last one's: its `coi-port-*` devices
+ * are replaced while it is stopped (they would bind their host ports again at start).
+ */
+async function republishPorts(
+  req: AllocateRequest,
+  container: string,
+  ports: PublishedPort[],
+): Promise<void> {
+  const { value, etag } = await req.incus.instances.get(container);
+  const stale = Object.keys(value.devices).filter((name) => name.startsWith(PORT_DEVICE_PREFIX));
+  if (stale.length === 0 && ports.length === 0) return;
+  const devices = Object.fromEntries(
+    Object.entries(value.devices).filter(([name]) => !name.startsWith(PORT_DEVICE_PREFIX)),
+  );
+  const { architecture, config, ephemeral, profiles, stateful, description } = value;
+  const instance = { architecture, config, ephemeral, profiles, stateful, description };
+  await (
+    await req.incus.instances.put(
+      container,
+      { ...instance, devices: { ...devices, ...portDevices(ports) } },
+      etag,
+    )
+  ).wait();
 }
 
 /**
@@ -108,13 +164,15 @@ async function followWorkspace(req: AllocateRequest, container: string): Promise
 /**
  * Creates the container in the requested slot, or the lowest free one. Launches of one workspace
  * on this host pick their slots one at a time (see withLockFile), from a fresh list of names; a
- * name taken anyway (another host, another user) moves on to the next slot.
+ * name taken anyway (another host, another user) moves on to the next slot. `forSlot` readies
+ * what depends on the slot (its host ports) before the container is launched.
  */
 async function createInFreeSlot(
   req: AllocateRequest,
   { bridge, identity }: Pick<LaunchPlan, 'bridge' | 'identity'>,
   image: string,
   revert: Reverter,
+  forSlot: (slot: number) => Promise<void>,
   spec: (name: string, slot: number, ip: string) => Promise<InstanceCreateOptions>,
 ): Promise<Placement> {
   const locks = join(req.coiDir, 'locks');
@@ -128,6 +186,7 @@ async function createInFreeSlot(
       const name = containerName(identity, slot, req.prefix);
       if (req.slot !== undefined && taken.has(name)) throw slotTaken(slot, name);
       if (req.slot === undefined) req.onStep?.(`Auto-allocated slot ${slot}`);
+      await forSlot(slot);
       req.onStep?.(`Launching container ${name} from image ${image}...`);
       try {
         const ip = await withFreeAddress(req.incus, bridge, locks, async (free) => {

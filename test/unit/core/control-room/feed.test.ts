@@ -30,3 +30,17 @@ describe('roomSlot: frozen by threat', () => {
     expect(slot).toMatchObject({ state: 'running', frozenByThreat: false });
   });
 });
+
+describe('roomSlot: published ports', () => {
+  test('carries the coi-port-* devices as `coi list` labels them, and nothing without any', () => {
+    const published = instance('Running', {});
+    published.expanded_devices['coi-port-web'] = {
+      type: 'proxy',
+      bind: 'host',
+      listen: 'tcp:127.0.0.1:18080',
+      connect: 'tcp:127.0.0.1:3000',
+    };
+    expect(roomSlot(published, 'coi-')?.ports).toEqual(['web:18080->3000']);
+    expect(roomSlot(instance('Running', {}), 'coi-')).not.toHaveProperty('ports');
+  });
+});

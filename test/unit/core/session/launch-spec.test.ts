@@ -204,3 +204,34 @@ describe('launch spec', () => {
     });
   });
 });
+
+describe('launch spec: [ports]', () => {
+  it('publishes each port as a proxy listening on the host and connecting to the loopback inside', () => {
+    const { devices } = buildLaunchSpec(
+      input({
+        ports: [
+          {
+            name: 'pool-1',
+            listen: '127.0.0.1',
+            hostPort: 23410,
+            containerPort: 23410,
+            pool: true,
+          },
+          { name: 'My_Web', listen: '::1', hostPort: 18080, containerPort: 3000, pool: false },
+        ],
+      }),
+    );
+    expect(devices?.['coi-port-pool-1']).toEqual({
+      type: 'proxy',
+      bind: 'host',
+      listen: 'tcp:127.0.0.1:23410',
+      connect: 'tcp:127.0.0.1:23410',
+    });
+    expect(devices?.['coi-port-my-web']).toEqual({
+      type: 'proxy',
+      bind: 'host',
+      listen: 'tcp:[::1]:18080',
+      connect: 'tcp:127.0.0.1:3000',
+    });
+  });
+});

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError } from '../../../../../src/core/config/index.js';
 import type { ConfigOverrides } from '../../../../../src/core/config/index.js';
 import type { LaunchRequest } from '../../../../../src/core/session/launch.js';
 import type { LaunchFacts } from '../../../../../src/core/session/launch/facts.js';
@@ -133,6 +135,7 @@ describe('allocate: the slot', () => {
       container: name,
       slot: 2,
       ip: '10.0.0.9',
+      ports: [],
     });
     await revert.fail();
     expect(incus.instances.all.has(name)).toBe(true);
@@ -226,5 +229,86 @@ describe('allocate: the address', () => {
     incus = new FakeIncus([], [{ ...BRIDGE, leases }]);
     await expect(allocateNew()).rejects.toThrow(/no free IPv4 address left in 10\.20\.30\.1\/29/);
     expect(incus.instances.all.size).toBe(0);
+  });
+});
+
+describe('allocate: [ports]', () => {
+  /** A port something on this host listens on, until `close`. */
+  async function listening(): Promise<{ port: number; server: Server }> {
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return { port: (server.address() as { port: number }).port, server };
+  }
+
+  async function freePort(): Promise<number> {
+    const { port, server } = await listening();
+    await new Promise((done) => server.close(done));
+    return port;
+  }
+
+  it('creates the container with a proxy device per port, listening on the host', async () => {
+    incus = new FakeIncus([], [BRIDGE]);
+    const host = await freePort();
+    const { placed } = await allocateNew({
+      overrides: { ports: { map: [{ name: 'web', container: 3000, host, listen: '127.0.0.1' }] } },
+    });
+    expect(placed.ports).toEqual([
+      { name: 'web', listen: '127.0.0.1', hostPort: host, containerPort: 3000, pool: false },
+    ]);
+    expect(incus.instances.all.get(placed.container)!.devices['coi-port-web']).toEqual({
+      type: 'proxy',
+      bind: 'host',
+      listen: `tcp:127.0.0.1:${host}`,
+      connect: 'tcp:127.0.0.1:3000',
+    });
+  });
+
+  it('refuses a pinned host port in use before anything is created', async () => {
+    incus = new FakeIncus([], [BRIDGE]);
+    const { port, server } = await listening();
+    try {
+      const attempt = allocateNew({
+        overrides: {
+          ports: { map: [{ name: 'web', container: 3000, host: port, listen: '127.0.0.1' }] },
+        },
+      });
+      await expect(attempt).rejects.toBeInstanceOf(ConfigError);
+      await expect(attempt).rejects.toThrow(
+        `command line: ports.map[0].host: expected a host port that is free on 127.0.0.1 (for "web"); got ${port}, which is already in use`,
+      );
+    } finally {
+      server.close();
+    }
+    expect(incus.calls.filter((c) => c.startsWith('instances.create'))).toEqual([]);
+  });
+
+  it('replaces a reused container’s port devices with this launch’s', async () => {
+    const name = slotName(1);
+    const host = await freePort();
+    incus = new FakeIncus([
+      {
+        name,
+        status: 'Stopped',
+        config: { [COI_KEYS.persistent]: 'true' },
+        devices: {
+          eth0: { type: 'nic', network: 'oldbr0', 'ipv4.address': '10.0.0.9' },
+          'coi-port-old': {
+            type: 'proxy',
+            bind: 'host',
+            listen: 'tcp:127.0.0.1:1',
+            connect: 'tcp:127.0.0.1:1',
+          },
+        },
+      },
+    ]);
+    const req = launchRequest(incus, coiDir, {
+      container: { persistent: true },
+      ports: { map: [{ name: 'web', container: 3000, host, listen: '127.0.0.1' }] },
+    });
+    const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
+    const placed = await allocate(req, plan, [], new Reverter());
+    expect(placed.ports.map((p) => p.hostPort)).toEqual([host]);
+    const { devices } = incus.instances.all.get(name)!;
+    expect(Object.keys(devices).sort()).toEqual(['coi-port-web', 'eth0']);
   });
 });
