@@ -77,9 +77,7 @@ const portOrRange = z.union([
 ]);
 const hostEntrySchema = z.strictObject({
   ip: ipv4,
-  hostnames: z
-    .array(z.string().regex(HOSTNAME, 'a host name (letters, digits, - and .)'))
-    .min(1, 'at least one host name'),
+  hostnames: z.array(z.string().regex(HOSTNAME, 'a host name (letters, digits, - and .)')).min(1),
   ports: z.array(portOrRange).default([]),
 });
 

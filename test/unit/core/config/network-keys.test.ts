@@ -57,7 +57,7 @@ describe('[network] hosts, allowed_ports, dns_servers and port ranges', () => {
       `${USER_FILE}: network.allowed_domains[1]: expected an entry whose ports are valid (it has a bad port: "70000": ports are 1-65535); got "example.com:70000"`,
       `${USER_FILE}: network.allowed_domains[2]: expected an entry whose ports are valid (it names 2000 ports; a host name may name at most 1024 (list its IPv4 address or CIDR for a wider range)); got "example.org:1-2000"`,
       `${USER_FILE}: network.hosts[0].ip: expected an IPv4 address (a.b.c.d); got "nas.lan"`,
-      `${USER_FILE}: network.hosts[0].hostnames: expected at least one host name; got an empty array`,
+      `${USER_FILE}: network.hosts[0].hostnames: expected an array with >= 1 entries; got an empty array`,
       `${USER_FILE}: network.hosts[0].ports[0]: expected a port range like "8000-8100" ("9-3": a range runs from the lower port to the higher one (3-9)); got "9-3"`,
       `${USER_FILE}: network.allowed_ports[0]: expected a number >= 1; got 0`,
       `${USER_FILE}: network.dns_servers[0]: expected an IPv4 address (a.b.c.d); got "8.8.8"`,
