@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import { parseAllowlist } from '../../security/nft/policy.js';
 import type { ConfigMap, DeviceMap, InstanceCreateOptions } from '../../incus/instance-types.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
+import { hostEntry } from '../policy/network-policy.js';
 import type { WorkspaceMapping } from './workspace-mapping.js';
 
 /** Everything that decides how a session's container is created; pure input, no I/O. */
@@ -59,6 +60,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       ...(config.network.mode === 'allowlist'
         ? { allowlist: parseAllowlist(config.network.allowed_domains).domains }
         : {}),
+      ...(config.network.hosts.length > 0 ? { hosts: config.network.hosts.map(hostEntry) } : {}),
     }),
     'security.nesting': 'true',
     'security.guestapi': 'false',

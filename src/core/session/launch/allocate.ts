@@ -45,6 +45,10 @@ export async function allocate(
   if (target.kind === 'reuse') {
     req.onStep?.(`Reusing stopped persistent container on slot ${target.slot}`);
     await followWorkspace(req, target.container);
+    // The named hosts are this launch's; `coi hosts add` entries of an earlier run end with it.
+    await req.incus.instances.patch(target.container, {
+      config: coiKeysConfig({ hosts: plan.policy.hosts ?? [] }),
+    });
     return { container: target.container, slot: target.slot, ip: target.ip };
   }
   if (target.note) req.onStep?.(target.note);
