@@ -14,7 +14,7 @@ import { NETWORK_MODES, TOOL_NAMES } from './choices.js';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SIZE = /^\d+(\.\d+)?(B|kB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)?$/;
 const DURATION = /^(\d+(h|m|s))+$/;
-const HOSTNAME =
+export const HOSTNAME =
   /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 const IPV4_CIDR =
   /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/([12]?\d|3[0-2]))?$/;
