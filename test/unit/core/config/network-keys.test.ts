@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { effectiveEntries } from '../../../../src/core/config/index.js';
 import { makeHost } from './fixture.js';
 
 const USER_FILE = '~/.coi/config.toml';
@@ -28,7 +29,14 @@ describe('[network] hosts, allowed_ports, dns_servers and port ranges', () => {
         'hostnames = ["printer.lan"]',
       ].join('\n'),
     );
-    const { config } = host.load();
+    const { config, origins } = host.load();
+    const shown = new Map(effectiveEntries(config, origins).map((e) => [e.key, e]));
+    expect(shown.get('network.allowed_ports')).toMatchObject({
+      value: [443, 8443],
+      origin: { source: USER_FILE },
+    });
+    expect(shown.get('network.dns_servers')?.value).toEqual(['192.168.1.1']);
+    expect(shown.get('network.hosts')?.value).toEqual(config.network.hosts);
     expect(config.network.hosts).toEqual([
       { ip: '192.168.1.50', hostnames: ['nas.lan', 'nas'], ports: [5432, '8000-8100'] },
       { ip: '192.168.1.51', hostnames: ['printer.lan'], ports: [] },
