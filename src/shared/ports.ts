@@ -36,11 +36,6 @@ function checkedPort(text: string, item: string): number {
   return port;
 }
 
-/** Whether a number is a valid port. */
-export function isPort(value: number): boolean {
-  return Number.isInteger(value) && value >= 1 && value <= 65535;
-}
-
 /** `443` or `8000-8100`, as nft and the config write it. */
 export function portText(port: PortSpec): string {
   return typeof port === 'number' ? String(port) : `${port[0]}-${port[1]}`;

@@ -52,7 +52,7 @@ export interface AllowlistDomain {
  * The most ports one host-name entry may name: each learned address gets one set element per port
  * (an interval set with timeouts would refuse the overlaps two names on one address can make).
  */
-export const MAX_DOMAIN_PORTS = 1024;
+const MAX_DOMAIN_PORTS = 1024;
 
 export interface Allowlist {
   addresses: AllowlistAddress[];
