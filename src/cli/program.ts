@@ -22,6 +22,7 @@ const COMMANDS = {
   unfreeze: () => import('./commands/unfreeze.js').then((m) => m.registerUnfreeze),
   snapshot: () => import('./commands/snapshot.js').then((m) => m.registerSnapshot),
   file: () => import('./commands/file.js').then((m) => m.registerFile),
+  hosts: () => import('./commands/hosts.js').then((m) => m.registerHosts),
   container: () => import('./commands/container.js').then((m) => m.registerContainer),
   tmux: () => import('./commands/tmux.js').then((m) => m.registerTmux),
   image: () => import('./commands/image.js').then((m) => m.registerImage),

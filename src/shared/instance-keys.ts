@@ -1,3 +1,5 @@
+import type { PortSpec } from './ports.js';
+
 /**
  * The one reader and writer of coi's `user.coi.*` instance keys: what a launch records on the
  * container and every later reader (commands, control room, monitor daemon) reads back.
@@ -8,7 +10,17 @@ export type RecordedNetworkMode = 'restricted' | 'allowlist' | 'open';
 /** An allowlisted name as the launch recorded it for the allowlist resolver. */
 export interface RecordedAllowlistDomain {
   name: string;
-  ports: number[];
+  ports: PortSpec[];
+}
+
+/**
+ * A named host the container may reach (`[[network.hosts]]` at launch, `coi hosts add` since):
+ * what its `/etc/hosts` lists and its firewall lets through (ports empty: every port).
+ */
+export interface RecordedHost {
+  ip: string;
+  hostnames: string[];
+  ports: PortSpec[];
 }
 
 /** Who froze a container: the threat responder, or nobody recorded. */
@@ -59,6 +71,8 @@ export interface CoiKeys {
   monitored: boolean;
   /** The allowlisted names, in allowlist mode. */
   allowlist: RecordedAllowlistDomain[] | undefined;
+  /** The named hosts; empty when none were recorded. */
+  hosts: RecordedHost[];
   frozenBy: FrozenBy;
   /** A short name for the container (`user.coi.alias`, what the Go coi's `[container] alias` sets); '' when none. */
   alias: string;
@@ -83,6 +97,7 @@ export const COI_KEYS = {
   networkMode: 'user.coi.network_mode',
   monitored: 'user.coi.monitored',
   allowlist: 'user.coi.allowlist',
+  hosts: 'user.coi.hosts',
   frozenBy: 'user.coi.frozen_by',
   alias: 'user.coi.alias',
   launchedBy: 'user.coi.launched_by',
@@ -111,7 +126,11 @@ export function readCoiKeys(config: Record<string, string> | undefined): CoiKeys
     profile: c[COI_KEYS.profile] ?? '',
     networkMode,
     monitored: c[COI_KEYS.monitored] !== 'false',
-    allowlist: networkMode === 'allowlist' ? parseAllowlist(c[COI_KEYS.allowlist]) : undefined,
+    allowlist:
+      networkMode === 'allowlist'
+        ? parseJsonList<RecordedAllowlistDomain>(c[COI_KEYS.allowlist])
+        : undefined,
+    hosts: parseJsonList<RecordedHost>(c[COI_KEYS.hosts]) ?? [],
     frozenBy: c[COI_KEYS.frozenBy] === 'threat' ? 'threat' : '',
     alias: c[COI_KEYS.alias] ?? '',
     launchedBy: c[COI_KEYS.launchedBy] === 'session' ? 'session' : '',
@@ -142,10 +161,10 @@ function parseMonitoring(text: string | undefined): RecordedMonitoring | undefin
   return out;
 }
 
-function parseAllowlist(text: string | undefined): RecordedAllowlistDomain[] | undefined {
+function parseJsonList<T>(text: string | undefined): T[] | undefined {
   try {
     const parsed: unknown = JSON.parse(text ?? '[]');
-    return Array.isArray(parsed) ? (parsed as RecordedAllowlistDomain[]) : undefined;
+    return Array.isArray(parsed) ? (parsed as T[]) : undefined;
   } catch {
     return undefined;
   }

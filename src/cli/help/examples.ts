@@ -129,6 +129,43 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['coi unfreeze', 'every frozen coi container'],
     ],
   },
+  'coi hosts': {
+    details:
+      'A named host is an /etc/hosts line inside the container and, in restricted and allowlist ' +
+      'mode, a hole in its firewall for that address only, limited to the listed ports (all ports ' +
+      'when none). `[[network.hosts]]` in ~/.coi/config.toml names hosts for every launch; ' +
+      '`coi hosts add` changes a running container live, until its session ends. The holes go ' +
+      'with the container.',
+    examples: [
+      ['coi hosts add coi-abc12345-1 192.168.1.50 nas.lan nas --ports 445', 'reach the NAS on SMB'],
+      ['coi hosts list coi-abc12345-1', 'the container’s named hosts'],
+      ['coi hosts remove coi-abc12345-1 nas.lan', 'take a name away again'],
+    ],
+  },
+  'coi hosts add': {
+    details:
+      'Host names given again move to the new entry. The container must be running; its ' +
+      'firewall, /etc/hosts and recorded list change at once.',
+    examples: [
+      ['coi hosts add coi-abc12345-1 192.168.1.50 nas.lan', 'every port of 192.168.1.50'],
+      [
+        'coi hosts add coi-abc12345-1 10.0.0.7 db.internal --ports 5432,8000-8100',
+        'only PostgreSQL and a port range',
+      ],
+    ],
+  },
+  'coi hosts list': {
+    examples: [
+      ['coi hosts list coi-abc12345-1', 'HOSTNAME, IP and PORTS, one row per name'],
+      ['coi hosts list coi-abc12345-1 --json', 'as JSON: [{ip, hostnames, ports}]'],
+    ],
+  },
+  'coi hosts remove': {
+    examples: [
+      ['coi hosts remove coi-abc12345-1 nas.lan', 'the entry goes with its last name'],
+      ['coi hosts remove coi-abc12345-1 db.internal', 'its firewall hole closes at once'],
+    ],
+  },
   'coi snapshot': {
     examples: [
       ['coi snapshot create', 'snapshot this workspace’s container'],

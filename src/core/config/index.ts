@@ -13,5 +13,12 @@ export {
   type LoadedProfile,
   type ProfileLocation,
 } from './profiles.js';
-export type { Config, ConfigOverrides, CredentialBundle, Mount, SocketForward } from './schema.js';
+export type {
+  Config,
+  ConfigOverrides,
+  CredentialBundle,
+  Mount,
+  NetworkHost,
+  SocketForward,
+} from './schema.js';
 export { effectiveEntries, type EffectiveEntry } from './show.js';

@@ -141,6 +141,16 @@ function crossCheck(config: Config, origins: Origins): ConfigIssue[] {
       got: 'an empty array',
     });
   }
+  if (config.network.mode === 'allowlist' && config.network.dns_servers.length > 0) {
+    issues.push({
+      file: from('network.dns_servers'),
+      key: 'network.dns_servers',
+      expected:
+        'no DNS servers when network.mode is "allowlist" (coi answers the allowlisted names itself)',
+      got: JSON.stringify(config.network.dns_servers),
+      hint: 'remove dns_servers or use network.mode = "restricted"',
+    });
+  }
   if (config.timezone.mode === 'fixed' && config.timezone.name === undefined) {
     issues.push({
       file: from('timezone.mode'),

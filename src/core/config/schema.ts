@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { allowlistEntryProblem } from '../../security/nft/policy.js';
+import { isIpv4 } from '../../shared/ipv4.js';
+import { parsePortList, PortListError } from '../../shared/ports.js';
 import { agentExpectation, isBuildAgent } from '../image/agents.js';
 import { NETWORK_MODES, TOOL_NAMES } from './choices.js';
 import { portsSchema } from './ports-schema.js';
@@ -12,11 +15,10 @@ import { portsSchema } from './ports-schema.js';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SIZE = /^\d+(\.\d+)?(B|kB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)?$/;
 const DURATION = /^(\d+(h|m|s))+$/;
-const HOSTNAME =
+export const HOSTNAME =
   /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 const IPV4_CIDR =
   /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/([12]?\d|3[0-2]))?$/;
-const PORTS = /^\d{1,5}(,\d{1,5})*$/;
 
 const envName = z.string().regex(ENV_NAME, 'an environment variable name ([A-Za-z_][A-Za-z0-9_]*)');
 const envMap = z.record(envName, z.string());
@@ -43,16 +45,41 @@ export const PROMPT_NAME = PROFILE_NAME;
 const priority = z.int().min(0).max(10);
 
 const allowedDomain = z.string().superRefine((value, ctx) => {
-  const [host = '', ports, extra] = value.split(':');
+  const [host = '', , extra] = value.split(':');
   const name = host.startsWith('*.') ? host.slice(2) : host;
   const hostOk = HOSTNAME.test(name) || (name === host && IPV4_CIDR.test(host));
-  if (!hostOk || extra !== undefined || (ports !== undefined && !PORTS.test(ports))) {
+  if (!hostOk || extra !== undefined) {
     ctx.addIssue({
       code: 'custom',
       message:
-        'a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :port[,port…]',
+        'a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :ports (443, 8000-8100 or 80,8000-8100)',
     });
+    return;
   }
+  const problem = allowlistEntryProblem(value);
+  if (problem)
+    ctx.addIssue({ code: 'custom', message: `an entry whose ports are valid (it ${problem})` });
+});
+
+const ipv4 = z.string().refine(isIpv4, 'an IPv4 address (a.b.c.d)');
+const port = z.int().min(1).max(65535);
+/** One port (`5432`) or a range written as a string (`"8000-8100"`). */
+const portOrRange = z.union([
+  port,
+  z.string().superRefine((text, ctx) => {
+    try {
+      if (parsePortList(text).length === 1) return;
+      ctx.addIssue({ code: 'custom', message: 'one port range per item ("8000-8100")' });
+    } catch (err) {
+      if (!(err instanceof PortListError)) throw err;
+      ctx.addIssue({ code: 'custom', message: `a port range like "8000-8100" (${err.message})` });
+    }
+  }),
+]);
+const hostEntrySchema = z.strictObject({
+  ip: ipv4,
+  hostnames: z.array(z.string().regex(HOSTNAME, 'a host name (letters, digits, - and .)')).min(1),
+  ports: z.array(portOrRange).default([]),
 });
 
 const buildAgent = z.string().superRefine((name, ctx) => {
@@ -200,6 +227,9 @@ export const configSchema = z.strictObject({
     allow_local_network_access: z.boolean(),
     block_private_networks: z.boolean(),
     block_metadata_endpoint: z.boolean(),
+    hosts: z.array(hostEntrySchema),
+    allowed_ports: z.array(port),
+    dns_servers: z.array(ipv4),
   }),
   monitoring: z.strictObject({
     enabled: z.boolean(),
@@ -281,6 +311,7 @@ export type Config = z.infer<typeof configSchema>;
 export type Mount = z.infer<typeof mountSchema>;
 export type SocketForward = z.infer<typeof socketSchema>;
 export type CredentialBundle = z.infer<typeof credentialSchema>;
+export type NetworkHost = z.infer<typeof hostEntrySchema>;
 
 /** Environment maps: merged key by key across layers, where "" removes the key. */
 export const MAP_KEYS = ['defaults.environment', 'defaults.env_commands'] as const;

@@ -23,6 +23,7 @@ interface Rule {
 
 const any = () => true;
 const is = (bad: unknown) => (value: unknown) => value === bad;
+const nonEmpty = (value: unknown) => !Array.isArray(value) || value.length > 0;
 
 const RULES: Rule[] = [
   { key: 'network.mode', weakens: is('open'), why: 'open the network' },
@@ -37,6 +38,9 @@ const RULES: Rule[] = [
     weakens: is(false),
     why: 'unblock the cloud metadata endpoint',
   },
+  { key: 'network.hosts', weakens: nonEmpty, why: 'open the firewall to named hosts' },
+  { key: 'network.allowed_ports', weakens: nonEmpty, why: 'choose the ports that may go out' },
+  { key: 'network.dns_servers', weakens: nonEmpty, why: 'choose the DNS servers' },
   { key: 'security.disable_protection', weakens: is(true), why: 'turn off path protection' },
   { key: 'security.host_immutable', weakens: is(false), why: 'turn off host immutability' },
   { key: 'security.protected_paths', weakens: any, why: 'replace the protected paths' },

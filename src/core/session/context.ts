@@ -36,10 +36,22 @@ function builtIn(input: SandboxContextInput): string[] {
     `- Workspace: the user's project ${input.workspace} is mounted at /workspace. Changes there persist on the host.`,
     `- Container: ${input.container} (slot ${input.slot}), ${input.persistent ? 'persistent: kept between sessions' : 'ephemeral: deleted when the session ends (only /workspace persists)'}.`,
     `- Network: ${network}.`,
+    ...namedHosts(config),
     '- You are the user `code` with passwordless sudo; systemd and Docker work inside.',
     '- No host credentials, SSH keys or tokens are here unless the user forwarded them.',
     `- Protected paths are read-only: ${config.security.disable_protection ? 'none' : [...config.security.protected_paths, ...config.security.additional_protected_paths].join(', ')}.`,
     '- Security monitoring may pause or stop this container on suspicious activity (reverse shells, secret scanning, metadata access, exfiltration).',
     '- `sudo poweroff` (or `close`) ends the session.',
   ];
+}
+
+/** `[[network.hosts]]`, which the agent reaches by name although the rest of the LAN is blocked. */
+function namedHosts(config: Config): string[] {
+  const { hosts } = config.network;
+  if (hosts.length === 0) return [];
+  const shown = hosts.map(
+    (h) =>
+      `${h.hostnames.join(', ')} (${h.ip}, ports ${h.ports.length ? h.ports.join(',') : 'all'})`,
+  );
+  return [`- Named hosts, reachable by name: ${shown.join('; ')}.`];
 }

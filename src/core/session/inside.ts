@@ -2,6 +2,7 @@ import type { IncusApi } from '../../incus/index.js';
 import type { HomeFile } from '../tools/types.js';
 import { CoiError } from '../../shared/errors.js';
 import { shellQuote as quote } from '../../shared/shell-quote.js';
+import { etcHostsScript } from '../hosts/etc-hosts.js';
 import { gitGuardsScript, type GitGuards } from './git-guards.js';
 import { lowSysctls, sysctlCommand } from '../host/sysctl.js';
 
@@ -19,6 +20,8 @@ export interface InsideSetup {
   gitEmail?: string;
   gitGuards: GitGuards;
   timezone?: string;
+  /** `[[network.hosts]]`: coi's lines of /etc/hosts (none: coi's earlier lines removed). */
+  hosts?: { ip: string; hostnames: string[] }[];
   /** `[limits.runtime] max_duration` with auto_stop: power off after this long. */
   maxDuration?: string;
   stopGraceful: boolean;
@@ -29,7 +32,7 @@ const ATTACH_RETRIES = 3;
 
 /**
  * The whole root-side preparation as one shell script, so it costs one exec: host name, the code
- * user's uid, git policy and identity, time zone, then the wait until the network is up and
+ * user's uid, git policy and identity, time zone, named hosts, then the wait until the network is up and
  * systemd has booted, then the runtime limit.
  * Exit 3 means "not ready in time"; anything else non-zero is a set-up step that failed.
  */
@@ -59,6 +62,7 @@ export function containerSetupScript(setup: InsideSetup): string {
       `if [ -e ${zone} ]; then ln -sf ${zone} /etc/localtime; echo ${quote(setup.timezone)} > /etc/timezone; fi`,
     );
   }
+  lines.push(...etcHostsScript(setup.hosts ?? []));
   lines.push(
     `deadline=$(( $(date +%s) + ${setup.readyTimeoutSeconds} ))`,
     'late() { [ "$(date +%s)" -ge "$deadline" ]; }',

@@ -6,6 +6,7 @@ import { coiKeysConfig } from '../../shared/instance-keys.js';
 import { recordedMonitoring } from '../policy/monitor-settings.js';
 import type { PublishedPort } from '../../shared/published-ports.js';
 import { portDevices } from './launch/ports.js';
+import { hostEntry } from '../policy/network-policy.js';
 import type { WorkspaceMapping } from './workspace-mapping.js';
 
 /** Everything that decides how a session's container is created; pure input, no I/O. */
@@ -65,6 +66,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       ...(config.network.mode === 'allowlist'
         ? { allowlist: parseAllowlist(config.network.allowed_domains).domains }
         : {}),
+      ...(config.network.hosts.length > 0 ? { hosts: config.network.hosts.map(hostEntry) } : {}),
     }),
     'security.nesting': 'true',
     'security.guestapi': 'false',

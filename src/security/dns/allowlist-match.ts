@@ -1,3 +1,4 @@
+import { portSpans, spanSpec, type PortSpec } from '../../shared/ports.js';
 import type { AllowlistDomain } from '../nft/policy.js';
 
 /**
@@ -8,12 +9,12 @@ import type { AllowlistDomain } from '../nft/policy.js';
 export function matchAllowlist(
   name: string,
   domains: readonly AllowlistDomain[],
-): { ports: number[] } | undefined {
+): { ports: PortSpec[] } | undefined {
   const fqdn = name.toLowerCase().replace(/\.$/, '');
   const matching = domains.filter((d) =>
     d.name.startsWith('*.') ? fqdn.endsWith(d.name.slice(1)) : fqdn === d.name,
   );
   if (matching.length === 0) return undefined;
   if (matching.some((d) => d.ports.length === 0)) return { ports: [] };
-  return { ports: [...new Set(matching.flatMap((d) => d.ports))].sort((a, b) => a - b) };
+  return { ports: portSpans(matching.flatMap((d) => d.ports)).map(spanSpec) };
 }

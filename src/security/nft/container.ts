@@ -1,5 +1,7 @@
-import { inCidr, isIpv4 } from '../../shared/ipv4.js';
+import { isIpv4 } from '../../shared/ipv4.js';
+import { portSpans, type PortSpec } from '../../shared/ports.js';
 import { checkHostNetwork, type HostNetwork } from './host.js';
+import { HOST_SET_ROLES, hostRules, hostSets } from './hosts.js';
 import { logPrefix, type LogKind } from './log-prefix.js';
 import {
   CONTAINER_SET_ROLES,
@@ -13,20 +15,16 @@ import {
   containerSet,
   type ContainerSetRole,
 } from './names.js';
-import type { AllowlistAddress, NetworkPolicy } from './policy.js';
+import type { NetworkPolicy } from './policy.js';
+import { addressPortElements } from './port-elements.js';
+import { addSet, dropSet, fillSet } from './sets.js';
 
 /** Destination ports typical of reverse shells and C2 listeners; logged in every mode. */
 export const SUSPICIOUS_PORTS = ['4444', '5555', '1234', '31337', '12345', '6666-6667'] as const;
 
 const REJECT = `goto ${REFUSE_CHAIN}`;
 const TCP_UDP = 'meta l4proto { tcp, udp }';
-
-const SET_SPEC: Record<ContainerSetRole, string> = {
-  static: '{ type ipv4_addr; flags interval; auto-merge; }',
-  staticPorts: '{ type ipv4_addr . inet_service; flags interval; }',
-  learned: '{ type ipv4_addr; flags timeout; }',
-  learnedPorts: '{ type ipv4_addr . inet_service; flags timeout; }',
-};
+const DNS_PORTS = 'th dport { 53, 853 }';
 
 /**
  * Block everything from a container whose rules are not in yet (install before it starts, with the
@@ -58,7 +56,8 @@ export function renderContainer(ip: string, policy: NetworkPolicy, host: HostNet
   const redirect = allowlist && host.resolver !== undefined;
   const out = [`add chain ${TABLE} ${chain}`, `flush chain ${TABLE} ${chain}`];
   if (allowlist) out.push(...allowlistSets(ip, policy));
-  else out.push(...CONTAINER_SET_ROLES.flatMap((role) => dropSet(role, ip)));
+  if (policy.mode !== 'open') out.push(...hostSets(ip, policy.hosts ?? []));
+  out.push(...unusedSets(policy.mode).flatMap((role) => dropSet(role, ip)));
   const rules = allowlist
     ? allowlistRules(ip, policy, host)
     : openOrRestrictedRules(ip, policy, host);
@@ -88,8 +87,8 @@ export function renderRemoval(ip: string): string {
 
 export interface LearnedAddress {
   address: string;
-  /** Set when the allowlist entry that matched named ports. */
-  ports?: number[];
+  /** Set when the allowlist entry that matched named ports (ranges learn each of their ports). */
+  ports?: PortSpec[];
 }
 
 /**
@@ -106,7 +105,7 @@ export function renderLearned(ip: string, learned: LearnedAddress[], timeoutSec:
     if (!isIpv4(address)) throw new Error(`learned address "${address}" is not an IPv4 address`);
     const role: ContainerSetRole = ports?.length ? 'learnedPorts' : 'learned';
     const set = containerSet(role, ip);
-    const keys = ports?.length ? ports.map((port) => `${address} . ${port}`) : [address];
+    const keys = ports?.length ? eachPort(ports).map((port) => `${address} . ${port}`) : [address];
     const timed = keys.map((key) => `${key} timeout ${timeoutSec}s`).join(', ');
     out.push(
       `add element ${TABLE} ${set} { ${timed} }`,
@@ -117,6 +116,24 @@ export function renderLearned(ip: string, learned: LearnedAddress[], timeoutSec:
   return lines(out);
 }
 
+/** The sets a mode does not use; they go, so nothing of an earlier mode stays reachable. */
+function unusedSets(mode: NetworkPolicy['mode']): ContainerSetRole[] {
+  if (mode === 'allowlist') return [];
+  return CONTAINER_SET_ROLES.filter((role) => mode === 'open' || !HOST_SET_ROLES.includes(role));
+}
+
+/** A learned address's ports one by one (see MAX_DOMAIN_PORTS). */
+function eachPort(ports: readonly PortSpec[]): number[] {
+  return portSpans(ports).flatMap(([from, to]) =>
+    Array.from({ length: to - from + 1 }, (_, i) => from + i),
+  );
+}
+
+/**
+ * Open mode only logs. Restricted mode: the gateway, named hosts and `dns_servers` first, then the
+ * metadata and private blocks, DNS only to the gateway and `dns_servers` when those are given, and
+ * with `allowed_ports` nothing but those ports (and rate-limited pings) beyond that.
+ */
 function openOrRestrictedRules(ip: string, policy: NetworkPolicy, host: HostNetwork): string[] {
   const enforce = policy.mode === 'restricted';
   const rules = [
@@ -131,11 +148,24 @@ function openOrRestrictedRules(ip: string, policy: NetworkPolicy, host: HostNetw
     rules.push(
       ...log(`ip daddr @${METADATA_SET}`, 'meta', ip, policy, enforce ? REJECT : undefined),
     );
+  const dnsServers = enforce ? (policy.dnsServers ?? []) : [];
+  const allowedPorts = enforce ? (policy.allowedPorts ?? []) : [];
+  if (enforce) rules.push(...hostRules(ip));
+  if (dnsServers.length > 0)
+    rules.push(`ip daddr { ${dnsServers.join(', ')} } ${TCP_UDP} ${DNS_PORTS} accept`);
   if (privateBlocked(policy))
     rules.push(
       ...log(`ip daddr @${PRIVATE_SET}`, 'priv', ip, policy, enforce ? REJECT : undefined),
     );
-  rules.push(...log(`${TCP_UDP} th dport { 53, 853 }`, 'dns', ip, policy), 'accept');
+  const pinDns = dnsServers.length > 0 ? REJECT : undefined;
+  rules.push(...log(`${TCP_UDP} ${DNS_PORTS}`, 'dns', ip, policy, pinDns));
+  if (allowedPorts.length > 0) {
+    rules.push(
+      `${TCP_UDP} th dport { ${allowedPorts.join(', ')} } accept`,
+      'icmp type echo-request limit rate 10/second accept',
+      ...log('', 'deny', ip, policy, REJECT),
+    );
+  } else rules.push('accept');
   return rules;
 }
 
@@ -155,6 +185,7 @@ function allowlistRules(ip: string, policy: NetworkPolicy, host: HostNetwork): s
   if (policy.blockMetadataEndpoint)
     rules.push(...log(`ip daddr @${METADATA_SET}`, 'meta', ip, policy, REJECT));
   rules.push(
+    ...hostRules(ip),
     `ip daddr @${containerSet('static', ip)} accept`,
     `${TCP_UDP} ip daddr . th dport @${containerSet('staticPorts', ip)} accept`,
   );
@@ -204,53 +235,15 @@ function log(
 }
 
 function allowlistSets(ip: string, policy: NetworkPolicy): string[] {
-  const all = policy.allowlist.addresses.filter((a) => a.ports.length === 0).map((a) => a.cidr);
-  const withPorts = withoutCovered(policy.allowlist.addresses.filter((a) => a.ports.length > 0));
-  const out: string[] = [];
-  for (const [role, elements] of [
-    ['static', all],
-    ['staticPorts', withPorts],
-  ] as const) {
-    const set = containerSet(role, ip);
-    out.push(`add set ${TABLE} ${set} ${SET_SPEC[role]}`, `flush set ${TABLE} ${set}`);
-    if (elements.length > 0) out.push(`add element ${TABLE} ${set} { ${elements.join(', ')} }`);
-  }
-  out.push(...(['learned', 'learnedPorts'] as const).map((role) => addSet(role, ip)));
-  return out;
-}
-
-/**
- * `cidr . port` elements, leaving out those a wider entry with the same port already covers
- * (nft rejects overlapping elements in a concatenated interval set).
- */
-function withoutCovered(entries: AllowlistAddress[]): string[] {
-  const pairs = [
-    ...new Set(entries.flatMap((e) => e.ports.map((port) => `${withLength(e.cidr)} . ${port}`))),
-  ].map((key) => {
-    const [cidr = '', port = ''] = key.split(' . ');
-    return { cidr, port, len: Number(cidr.split('/')[1]) };
-  });
-  return pairs
-    .filter(
-      (p) =>
-        !pairs.some(
-          (q) =>
-            q !== p && q.port === p.port && q.len < p.len && inCidr(p.cidr.split('/')[0]!, q.cidr),
-        ),
-    )
-    .map((p) => `${p.cidr.endsWith('/32') ? p.cidr.slice(0, -3) : p.cidr} . ${p.port}`);
-}
-
-function withLength(cidr: string): string {
-  return cidr.includes('/') ? cidr : `${cidr}/32`;
-}
-
-function addSet(role: ContainerSetRole, ip: string): string {
-  return `add set ${TABLE} ${containerSet(role, ip)} ${SET_SPEC[role]}`;
-}
-
-function dropSet(role: ContainerSetRole, ip: string): string[] {
-  return [addSet(role, ip), `delete set ${TABLE} ${containerSet(role, ip)}`];
+  const { addresses } = policy.allowlist;
+  const all = addresses.filter((a) => a.ports.length === 0).map((a) => a.cidr);
+  const withPorts = addressPortElements(addresses.filter((a) => a.ports.length > 0));
+  return [
+    ...fillSet('static', ip, all),
+    ...fillSet('staticPorts', ip, withPorts),
+    addSet('learned', ip),
+    addSet('learnedPorts', ip),
+  ];
 }
 
 function lines(out: string[]): string {

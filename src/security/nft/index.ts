@@ -7,7 +7,8 @@
  *      until its rules are in;
  *   3. `renderContainer` once it has its address (and again when its policy changes);
  *   4. `renderLearned` from coi's DNS resolver before it answers an allowlisted name;
- *   5. `renderRemoval` when the container is deleted.
+ *   5. `renderHosts` when a running container's named hosts change (`coi hosts add|remove`);
+ *   6. `renderRemoval` when the container is deleted.
  * Never touches Incus's tables or the test guard table.
  */
 export { renderBase, renderTableRemoval } from './base.js';
@@ -20,12 +21,14 @@ export {
   type LearnedAddress,
 } from './container.js';
 export { checkHostNetwork, type HostNetwork } from './host.js';
+export { renderHosts } from './hosts.js';
 export { LOG_KINDS, logPrefix, splitLogPrefix, type LogKind } from './log-prefix.js';
 export { TABLE, containerChain, containerSet } from './names.js';
 export {
   EMPTY_ALLOWLIST,
   parseAllowlist,
   type Allowlist,
+  type HostEntry,
   type LogOptions,
   type NetworkMode,
   type NetworkPolicy,

@@ -19,14 +19,20 @@ export const REFUSE_CHAIN = 'refuse';
 export const METADATA_SET = 'metadata4';
 export const PRIVATE_SET = 'private4';
 
-/** Per-container sets: static allowlist entries, and addresses learned by coi's DNS resolver. */
-export type ContainerSetRole = 'static' | 'staticPorts' | 'learned' | 'learnedPorts';
+/**
+ * Per-container sets: static allowlist entries, addresses learned by coi's DNS resolver, and the
+ * named hosts (`[[network.hosts]]`, `coi hosts add`).
+ */
+export type ContainerSetRole =
+  'static' | 'staticPorts' | 'learned' | 'learnedPorts' | 'hosts' | 'hostsPorts';
 
 const SET_PREFIX: Record<ContainerSetRole, string> = {
   static: 's4_',
   staticPorts: 's4p_',
   learned: 'd4_',
   learnedPorts: 'd4p_',
+  hosts: 'h4_',
+  hostsPorts: 'h4p_',
 };
 
 export const CONTAINER_SET_ROLES = Object.keys(SET_PREFIX) as ContainerSetRole[];

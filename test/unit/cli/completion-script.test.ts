@@ -21,7 +21,7 @@ describe('coi completion', () => {
     expect(bashComplete(['coi', 'snapshot', 'cr'])).toEqual(['create']);
     expect(bashComplete(['coi', 'snapshot', 'create', '--st'])).toEqual(['--stateful']);
     expect(bashComplete(['coi', 'container', 'exec', 'box', '--cap'])).toEqual(['--capture']);
-    expect(bashComplete(['coi', 'h'])).toEqual(['health']);
+    expect(bashComplete(['coi', 'h'])).toEqual(['hosts', 'health']);
   });
 
   it('lists every top-level command for zsh and fish', () => {

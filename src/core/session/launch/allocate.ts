@@ -62,6 +62,10 @@ export async function allocate(
   if (target.kind === 'reuse') {
     req.onStep?.(`Reusing stopped persistent container on slot ${target.slot}`);
     await followWorkspace(req, target.container);
+    // The named hosts are this launch's; `coi hosts add` entries of an earlier run end with it.
+    await req.incus.instances.patch(target.container, {
+      config: coiKeysConfig({ hosts: plan.policy.hosts ?? [] }),
+    });
     const ports = await portsOf(target.slot);
     await republishPorts(req, target.container, ports);
     return { container: target.container, slot: target.slot, ip: target.ip, ports };

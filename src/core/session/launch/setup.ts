@@ -48,6 +48,7 @@ export function insideSetup(
     ...(identity.email ? { gitEmail: identity.email } : {}),
     gitGuards: gitGuards(config, identity),
     ...(timezone ? { timezone } : {}),
+    hosts: plan.policy.hosts ?? [],
     ...(runtime.max_duration && runtime.auto_stop ? { maxDuration: runtime.max_duration } : {}),
     stopGraceful: runtime.stop_graceful,
     readyTimeoutSeconds: config.container.ready_timeout,

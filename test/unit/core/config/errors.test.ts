@@ -72,9 +72,9 @@ describe('config errors', () => {
     );
     expect(error.message.split('\n')).toEqual([
       '~/.coi/config.toml: defaults.environment.BAD-NAME: expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*); got the key "BAD-NAME"',
-      '~/.coi/config.toml: network.allowed_domains[3]: expected a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :port[,port…]; got "bad host"',
-      '~/.coi/config.toml: network.allowed_domains[4]: expected a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :port[,port…]; got "*.10.0.0.0/8"',
-      '~/.coi/config.toml: network.allowed_domains[5]: expected a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :port[,port…]; got "a.*.com"',
+      '~/.coi/config.toml: network.allowed_domains[3]: expected a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :ports (443, 8000-8100 or 80,8000-8100); got "bad host"',
+      '~/.coi/config.toml: network.allowed_domains[4]: expected a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :ports (443, 8000-8100 or 80,8000-8100); got "*.10.0.0.0/8"',
+      '~/.coi/config.toml: network.allowed_domains[5]: expected a host name, "*.domain" (any name under domain), IPv4 address or CIDR, optionally followed by :ports (443, 8000-8100 or 80,8000-8100); got "a.*.com"',
       '~/.coi/config.toml: limits.cpu.priority: expected a number <= 10; got 11',
       '~/.coi/config.toml: limits.memory.limit: expected "" or a size ("2GiB") or share ("50%"); got "lots"',
       '~/.coi/config.toml: timezone.name: expected an IANA time zone such as "Europe/Berlin"; got "Mars/Olympus"',
@@ -91,7 +91,7 @@ describe('config errors', () => {
     expect(error.message.split('\n')[0]).toBe(
       '~/.coi/config.toml: network.mdoe: expected a key of [network] (mode, allowed_domains, ' +
         'refresh_interval_minutes, allow_local_network_access, block_private_networks, ' +
-        'block_metadata_endpoint); got unknown key "mdoe"; did you mean "network.mode"?',
+        'block_metadata_endpoint, hosts, allowed_ports, dns_servers); got unknown key "mdoe"; did you mean "network.mode"?',
     );
     expect(error.message).not.toContain('inherits');
   });

@@ -11,6 +11,9 @@ describe('network policy from config', () => {
         allow_local_network_access: false,
         block_private_networks: true,
         block_metadata_endpoint: true,
+        hosts: [{ ip: '192.168.1.50', hostnames: ['nas.lan'], ports: [5432, '8000-8100'] }],
+        allowed_ports: [443],
+        dns_servers: ['192.168.1.1'],
       },
       monitoring: {
         nft: {
@@ -30,6 +33,9 @@ describe('network policy from config', () => {
       allowLocalNetworkAccess: false,
       blockPrivateNetworks: true,
       blockMetadataEndpoint: true,
+      hosts: [{ ip: '192.168.1.50', hostnames: ['nas.lan'], ports: [5432, [8000, 8100]] }],
+      allowedPorts: [443],
+      dnsServers: ['192.168.1.1'],
       logging: { ratePerSecond: 100, connections: true, dnsQueries: true },
     });
   });

@@ -33,8 +33,21 @@ describe('sandbox context', () => {
     });
     expect(text).toContain('persistent: kept between sessions');
     expect(text).toContain('only these hosts are reachable: api.example.com');
+    expect(text).not.toContain('Named hosts');
     expect(text).toContain('.vscode, secrets');
     expect(text).toMatch(/## Profile context\n\nUse pnpm\.\n$/);
+  });
+
+  it('names the [[network.hosts]] the agent may reach', () => {
+    const hosts = [
+      { ip: '192.168.1.50', hostnames: ['nas.lan', 'nas'], ports: [445, '8000-8100'] },
+      { ip: '10.0.0.7', hostnames: ['db.internal'], ports: [] },
+    ];
+    const text = sandboxContext({ ...base, config: config({ network: { hosts } }) });
+    expect(text).toContain(
+      '- Named hosts, reachable by name: nas.lan, nas (192.168.1.50, ports 445,8000-8100); ' +
+        'db.internal (10.0.0.7, ports all).',
+    );
   });
 
   it('says nothing is protected when protection is off', () => {

@@ -35,6 +35,16 @@ describe('in-container set-up script', () => {
     expect(script).not.toContain('systemd-run');
   });
 
+  it('rewrites coi’s /etc/hosts lines before waiting, also when there are none', () => {
+    const hosts = [{ ip: '192.168.1.50', hostnames: ['nas.lan'] }];
+    const script = containerSetupScript(setup({ hosts }));
+    expect(script).toContain("printf '%s\\n' '192.168.1.50 nas.lan # coi-hosts' >> /etc/hosts");
+    expect(script.indexOf('# coi-hosts')).toBeLessThan(script.indexOf('deadline='));
+    expect(containerSetupScript(setup())).toContain(
+      "[ ! -e /etc/hosts ] || sed -i '/ # coi-hosts$/d' /etc/hosts",
+    );
+  });
+
   it('moves the code user to another uid and re-owns its home', () => {
     const script = containerSetupScript(setup({ codeUid: 1500 }));
     expect(script).toContain(

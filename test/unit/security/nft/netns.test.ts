@@ -9,6 +9,7 @@ import {
   renderBase,
   renderContainer,
   renderGate,
+  renderHosts,
   renderLearned,
   renderRemoval,
   type HostNetwork,
@@ -70,7 +71,7 @@ listen() { # namespace, JSON list of [host, port]
 trap 'kill $(jobs -p) 2>/dev/null' EXIT
 ip netns attach host $$
 listen host '[["10.99.0.1", 22], ["10.99.0.1", 5353], ["192.168.1.1", 80], ["192.168.1.1", 53]]'
-listen inet '[["203.0.113.2", 80], ["203.0.113.2", 443], ["203.0.113.3", 80]]'
+listen inet '[["203.0.113.2", 80], ["203.0.113.2", 443], ["203.0.113.2", 53], ["203.0.113.3", 80]]'
 probe() {
   if out=$(ip netns exec "$1" timeout 1 bash -c "exec 3<>/dev/tcp/$2/$3" 2>&1); then r=open
   else case "$out" in *refused*) r=refused;; '') r=timeout;; *) r="other($out)";; esac
@@ -158,6 +159,41 @@ describe('coi nftables ruleset on real packets (scratch namespaces)', () => {
       // removed: no longer coi's; the gate replaced by real rules
       'c5 192.168.1.1:80 open',
       'c7 10.99.0.1:22 open',
+    ]);
+  }, 30_000);
+
+  it('restricted with named hosts, allowed_ports and dns_servers; hosts change live', async () => {
+    const probe = (host: string, port: number): Step => ({ probe: ['c5', host, port] });
+    const tight: NetworkPolicy = {
+      ...restricted,
+      hosts: [{ ip: '192.168.1.1', hostnames: ['lan.test'], ports: [80] }],
+      allowedPorts: [443],
+      dnsServers: ['192.168.1.1'],
+    };
+    const results = await lab([
+      { apply: renderBase(HOST) + renderContainer('10.99.0.5', tight, HOST) },
+      probe('10.99.0.1', 22),
+      probe('203.0.113.2', 443),
+      probe('203.0.113.2', 80),
+      probe('192.168.1.1', 80),
+      probe('192.168.1.1', 53),
+      probe('203.0.113.2', 53),
+      { apply: renderHosts('10.99.0.5', []) },
+      probe('192.168.1.1', 80),
+    ]);
+    expect(results).toEqual([
+      // the gateway on any port
+      'c5 10.99.0.1:22 open',
+      // beyond it, allowed_ports only
+      'c5 203.0.113.2:443 open',
+      'c5 203.0.113.2:80 refused',
+      // the named host on its port, although it is on the LAN
+      'c5 192.168.1.1:80 open',
+      // DNS to the listed server only (also on the LAN)
+      'c5 192.168.1.1:53 open',
+      'c5 203.0.113.2:53 refused',
+      // the named host removed: the LAN is blocked again
+      'c5 192.168.1.1:80 refused',
     ]);
   }, 30_000);
 });

@@ -11,6 +11,7 @@ import {
   renderBase,
   renderContainer,
   renderGate,
+  renderHosts,
   renderLearned,
   renderRemoval,
   renderTableRemoval,
@@ -196,5 +197,124 @@ describe('coi nftables ruleset', () => {
   it('rejects a listing that is not nft JSON', () => {
     expect(() => parseTableListing('table inet coi {')).toThrow(/not JSON/);
     expect(() => parseTableListing('{"x":1}')).toThrow(/"nftables"/);
+  });
+
+  describe('named hosts, allowed ports, the DNS pin and port ranges', () => {
+    const NAS = {
+      ip: '192.168.1.50',
+      hostnames: ['nas.lan'],
+      ports: [5432, [8000, 8100] as const],
+    };
+    const ROUTER = { ip: '192.168.1.1', hostnames: ['router.lan'], ports: [] };
+    const RANGES = parseAllowlist([
+      '10.0.0.0/8:8000-8100',
+      '10.0.0.5:80,8050-8200',
+      '10.0.0.5:8000-8100',
+      'api.example.com:80,8000-8010',
+    ]);
+    const restricted = policy({
+      hosts: [NAS, ROUTER],
+      allowedPorts: [443, 8443],
+      dnsServers: ['192.168.1.53'],
+    });
+    const ruleList = (batch: string) => batch.split('\n').filter((r) => r.startsWith('add rule'));
+
+    it('renders batches nft accepts: hosts in both enforcing modes, ranges, live host changes', async () => {
+      await nftCheck(
+        [
+          renderBase(HOST),
+          renderContainer(A, restricted, HOST),
+          renderHosts(A, [ROUTER]),
+          renderHosts(A, []),
+          renderContainer(B, policy({ mode: 'allowlist', allowlist: RANGES, hosts: [NAS] }), HOST),
+          renderLearned(B, [{ address: '203.0.113.9', ports: [80, [8000, 8010]] }], 600),
+          renderRemoval(A),
+          renderRemoval(B),
+        ].join(''),
+      );
+    });
+
+    it('fills the host sets: every-port addresses and address . port spans', () => {
+      expect(renderHosts(A, [NAS, ROUTER, { ...NAS, hostnames: ['nas'], ports: [8050] }])).toBe(
+        [
+          'add set inet coi h4_10_99_0_5 { type ipv4_addr; flags interval; auto-merge; }',
+          'flush set inet coi h4_10_99_0_5',
+          'add element inet coi h4_10_99_0_5 { 192.168.1.1 }',
+          'add set inet coi h4p_10_99_0_5 { type ipv4_addr . inet_service; flags interval; }',
+          'flush set inet coi h4p_10_99_0_5',
+          'add element inet coi h4p_10_99_0_5 { 192.168.1.50 . 5432, 192.168.1.50 . 8000-8100 }',
+          '',
+        ].join('\n'),
+      );
+    });
+
+    it('restricted: hosts and DNS servers before the private block, other DNS and ports refused', () => {
+      const rules = ruleList(renderContainer(A, restricted, HOST));
+      const at = (text: string) => rules.findIndex((r) => r.includes(text));
+      expect(at('ip daddr @h4_10_99_0_5 accept')).toBeGreaterThan(at('ip daddr 10.99.0.1 accept'));
+      expect(at('ip daddr @h4_10_99_0_5 accept')).toBeLessThan(at('@private4 goto refuse'));
+      expect(at('th dport @h4p_10_99_0_5 accept')).toBeLessThan(at('@private4 goto refuse'));
+      expect(
+        at('ip daddr { 192.168.1.53 } meta l4proto { tcp, udp } th dport { 53, 853 } accept'),
+      ).toBeLessThan(at('@private4 goto refuse'));
+      expect(at('@private4 goto refuse')).toBeLessThan(at('th dport { 53, 853 } goto refuse'));
+      expect(at('th dport { 53, 853 } goto refuse')).toBeLessThan(
+        at('th dport { 443, 8443 } accept'),
+      );
+      expect(rules.at(-1)).toMatch(/ goto refuse$/);
+      expect(rules).not.toContain('add rule inet coi c_10_99_0_5 accept');
+      // Without them, restricted stays as it was: DNS anywhere, every port out.
+      const plain = ruleList(renderContainer(A, policy(), HOST));
+      expect(plain.at(-1)).toBe('add rule inet coi c_10_99_0_5 accept');
+      expect(plain.join('\n')).not.toContain('th dport { 53, 853 } goto refuse');
+    });
+
+    it('allowlist: hosts before the private block; open mode keeps no host sets', () => {
+      const rules = ruleList(
+        renderContainer(B, policy({ mode: 'allowlist', allowlist: RANGES, hosts: [NAS] }), HOST),
+      );
+      const at = (text: string) => rules.findIndex((r) => r.includes(text));
+      expect(at('ip daddr @h4_10_99_0_6 accept')).toBeGreaterThan(
+        at('th dport { 53, 853 } goto refuse'),
+      );
+      expect(at('th dport @h4p_10_99_0_6 accept')).toBeLessThan(at('@private4 goto refuse'));
+      const open = renderContainer(A, policy({ mode: 'open', hosts: [NAS] }), HOST);
+      expect(open).toContain('delete set inet coi h4p_10_99_0_5');
+      expect(open).not.toContain('@h4');
+    });
+
+    it('merges overlapping port ranges of nested entries into disjoint elements', () => {
+      const batch = renderContainer(B, policy({ mode: 'allowlist', allowlist: RANGES }), HOST);
+      expect(batch).toContain(
+        'add element inet coi s4p_10_99_0_6 { 10.0.0.0/8 . 8000-8100, 10.0.0.5 . 80, 10.0.0.5 . 8101-8200 }',
+      );
+      expect(RANGES.domains).toEqual([{ name: 'api.example.com', ports: [80, [8000, 8010]] }]);
+    });
+
+    it('learns each port of a host name’s range', () => {
+      const batch = renderLearned(B, [{ address: '203.0.113.9', ports: [[8000, 8002], 80] }], 60);
+      expect(batch.split('\n')[0]).toBe(
+        'add element inet coi d4p_10_99_0_6 { 203.0.113.9 . 80 timeout 60s, 203.0.113.9 . 8000 timeout 60s, ' +
+          '203.0.113.9 . 8001 timeout 60s, 203.0.113.9 . 8002 timeout 60s }',
+      );
+    });
+
+    it('in a scratch namespace: live host changes keep the chain, removal leaves no host sets', async () => {
+      const live = await inScratchNetns([
+        renderBase(HOST),
+        renderContainer(A, restricted, HOST),
+        renderHosts(A, [ROUTER]),
+      ]);
+      expect(live).toContain('"name": "h4_10_99_0_5"');
+      expect(live).toContain('"192.168.1.1"');
+      expect(live).not.toContain('192.168.1.50');
+      expect(live).toContain('"name": "c_10_99_0_5"');
+      const gone = await inScratchNetns([
+        renderBase(HOST),
+        renderContainer(A, restricted, HOST),
+        renderRemoval(A),
+      ]);
+      expect(gone).not.toMatch(/h4p?_10_99_0_5|c_10_99_0_5/);
+    });
   });
 });
