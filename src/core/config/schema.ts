@@ -212,6 +212,7 @@ export const configSchema = z.strictObject({
     file_write_rate_mb_per_sec: z.number().min(0),
     process_count_threshold: nonNegative,
     audit_log_retention_days: nonNegative,
+    process_events: z.boolean(),
     nft: z.strictObject({
       enabled: z.boolean(),
       rate_limit_per_second: nonNegative,

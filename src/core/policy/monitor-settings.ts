@@ -16,6 +16,7 @@ export function monitorSettings(config: Config): MonitorSettings {
     },
     dnsQueryThreshold: m.nft.dns_query_threshold,
     retentionDays: m.audit_log_retention_days,
+    processEvents: m.process_events,
     codeUid: config.incus.code_uid,
   };
 }
