@@ -73,7 +73,8 @@ export class ExecEventSource {
         ),
       );
       child.once('error', (err) => settle(false, `cannot run ${perl}: ${err.message}`));
-      child.once('exit', (code, signal) => {
+      // 'close', not 'exit': by then stderr has been read to its end.
+      child.once('close', (code, signal) => {
         const why = stderr.trim() || `${perl} exited (${signal ?? `code ${code}`})`;
         if (this.stats.state !== 'events') return settle(false, why);
         this.stats.state = 'failed';
