@@ -19,10 +19,7 @@ describe('the lines of proc-events.pl', () => {
   });
 
   it('keeps escaped and empty arguments as they were', () => {
-    const line = EXEC.replace(
-      /"argv":\[.*\]/,
-      '"argv":["sh","-c","echo \\"a\\\\b\\"\\u0009x",""]',
-    );
+    const line = EXEC.replace(/"argv":\[.*\]/, '"argv":["sh","-c","echo \\"a\\\\b\\"\\u0009x",""]');
     expect(parseProcEventLine(line)).toMatchObject({
       argv: ['sh', '-c', 'echo "a\\b"\tx', ''],
     });
