@@ -23,7 +23,10 @@ const IDLE_CONTAINERS = 10;
 const CPU_WINDOW_MS = 30_000;
 const RECORD_WAIT_MS = 2000;
 
-/** grep blocks opening the fifo `$1` until killed ~10 ms later. */
+/**
+ * grep blocks opening the fifo `$1` until killed ~10 ms later. In /root: a file pushed into /tmp
+ * right after the start can end up under the tmpfs that boot mounts there.
+ */
 const TEN_MS_GREP = 'mkfifo "$1"; grep -r aws_secret_access_key "$1" & sleep 0.01; kill $!; wait\n';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -80,7 +83,7 @@ export async function run(): Promise<void> {
 
   try {
     const target = await launch('target');
-    await incus.files.push(target, '/tmp/ten-ms-grep.sh', Buffer.from(TEN_MS_GREP));
+    await incus.files.push(target, '/root/ten-ms-grep.sh', Buffer.from(TEN_MS_GREP));
     const lines: string[] = [];
     for (const processEvents of [true, false]) {
       const daemon = daemonWith(processEvents);
@@ -96,12 +99,12 @@ export async function run(): Promise<void> {
       };
       for (const [life, command] of [
         ['~1 ms', (i: number) => ['grep', '-r', 'aws_secret_access_key', `/none-${i}`]],
-        ['~10 ms', (i: number) => ['sh', '/tmp/ten-ms-grep.sh', `/tmp/f-${i}`]],
+        ['~10 ms', (i: number) => ['sh', '/root/ten-ms-grep.sh', `/tmp/f-${i}`]],
       ] as const) {
         const latencies: number[] = [];
         let caught = 0;
         for (let i = 0; i < TRIALS; i++) {
-          const marker = `${life === '~1 ms' ? '/none' : '/tmp/f'}-${i}`;
+          const marker = `${life === '~1 ms' ? '/none' : '/root/f'}-${i}`;
           await incus.exec.run(target, command(i));
           const deadline = Date.now() + RECORD_WAIT_MS;
           let record: AuditRecord | undefined;
@@ -116,7 +119,7 @@ export async function run(): Promise<void> {
         lines.push(row(`${life} credential grep, ${source}`, caught, latencies));
       }
       await daemon.stop();
-      await incus.exec.run(target, ['sh', '-c', 'rm -f /tmp/f-*']);
+      await incus.exec.run(target, ['sh', '-c', 'rm -f /root/f-*']);
     }
 
     const daemon = daemonWith(true);
