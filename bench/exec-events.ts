@@ -99,7 +99,7 @@ export async function run(): Promise<void> {
       };
       for (const [life, command] of [
         ['~1 ms', (i: number) => ['grep', '-r', 'aws_secret_access_key', `/none-${i}`]],
-        ['~10 ms', (i: number) => ['sh', '/root/ten-ms-grep.sh', `/tmp/f-${i}`]],
+        ['~10 ms', (i: number) => ['sh', '/root/ten-ms-grep.sh', `/root/f-${i}`]],
       ] as const) {
         const latencies: number[] = [];
         let caught = 0;
