@@ -244,6 +244,7 @@ export const configSchema = z.strictObject({
     process_count_threshold: nonNegative,
     process_spawn_rate_threshold: nonNegative,
     audit_log_retention_days: nonNegative,
+    process_events: z.boolean(),
     nft: z.strictObject({
       enabled: z.boolean(),
       rate_limit_per_second: nonNegative,

@@ -95,6 +95,11 @@ const RULES: Rule[] = [
     weakens: any,
     why: 'change the monitoring thresholds',
   })),
+  {
+    key: 'monitoring.process_events',
+    weakens: is(false),
+    why: 'turn off process-start events',
+  },
   { key: 'monitoring.nft.enabled', weakens: is(false), why: 'turn off network monitoring' },
   { key: 'monitoring.nft.log_dns_queries', weakens: is(false), why: 'turn off DNS logging' },
 ];

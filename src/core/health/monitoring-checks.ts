@@ -1,5 +1,6 @@
 import type { MonitorStatus } from '../../security/monitor/daemon.js';
 import { monitorPaths } from '../../security/monitor/paths.js';
+import { processStartsSummary } from '../../security/sources/exec-events.js';
 import { ask } from '../../security/monitor/singleton.js';
 import { listCoiContainers } from '../container/list.js';
 import { fail, ok, warn, withIncus, type HealthCheck } from './types.js';
@@ -31,16 +32,22 @@ export function monitorVerdict({ enabled, status, monitored }: MonitorFacts) {
       : ok('not running; it starts with the first monitored session');
   const watched = new Set(status.containers);
   const unwatched = monitored.filter((name) => !watched.has(name));
-  const details = { pid: status.pid, watching: status.containers, alerts: status.alerts };
-  return unwatched.length
-    ? warn(`pid ${status.pid} does not watch ${unwatched.join(', ')} (yet)`, {
-        ...details,
-        unwatched,
-      })
-    : ok(
-        `pid ${status.pid}, watching ${status.containers.length} container(s), ${status.alerts} alert(s) so far`,
-        details,
-      );
+  const details = {
+    pid: status.pid,
+    watching: status.containers,
+    alerts: status.alerts,
+    process_starts: processStartsSummary(status.processEvents),
+  };
+  if (unwatched.length)
+    return warn(`pid ${status.pid} does not watch ${unwatched.join(', ')} (yet)`, {
+      ...details,
+      unwatched,
+    });
+  const watching = `pid ${status.pid}, watching ${status.containers.length} container(s), ${status.alerts} alert(s) so far`;
+  // Wanted but not had: short-lived processes can slip past the poll.
+  return status.processEvents?.state === 'failed'
+    ? warn(`${watching}; ${details.process_starts}`, details)
+    : ok(watching, details);
 }
 
 function parseStatus(reply: string | undefined): MonitorStatus | undefined {

@@ -18,6 +18,7 @@ export function monitorSettings(config: Config): MonitorSettings {
     process: { count: m.process_count_threshold, growthPerSec: m.process_spawn_rate_threshold },
     dnsQueryThreshold: m.nft.dns_query_threshold,
     retentionDays: m.audit_log_retention_days,
+    processEvents: m.process_events,
     codeUid: config.incus.code_uid,
   };
 }

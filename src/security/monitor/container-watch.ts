@@ -142,20 +142,19 @@ export class ContainerWatch {
     this.timers.push(timer);
   }
 
-  /** The command line, and a shell's `-c` script on its own; the most severe finding counts. */
+  /**
+   * The command line, and a shell's `-c` script on its own; the most severe finding counts. Folded
+   * when the parent raised the same alert, or the process itself did under its previous command
+   * line (one process, one alert, however many execs the kernel reports).
+   */
   onCommand(sighting: ProcessSighting): void {
-    const options = this.opts.settings.commandLine;
-    const script = shellScript(sighting.argv);
-    const alerts = [
-      classifyCommandLine(sighting, options),
-      script === undefined
-        ? undefined
-        : classifyCommandLine({ pid: sighting.pid, command: script }, options),
-    ].filter((a): a is Alert => a !== undefined);
-    const worst = alerts.sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
+    const worst = this.worstCommandAlert(sighting.pid, sighting.argv);
     this.checkPrivilege(sighting);
     if (!worst) return;
     if (this.commandAlerts.sameAsParent(sighting.pid, sighting.ppid, worst.title)) return;
+    const before =
+      sighting.previousArgv && this.worstCommandAlert(sighting.pid, sighting.previousArgv);
+    if (before && before.title === worst.title) return;
     this.emit(worst, sighting.ageMs);
   }
 
@@ -167,6 +166,16 @@ export class ContainerWatch {
     const chain = readChain(sighting.pid, this.container.initPid, this.uidMap);
     const alert = classifyRootEscalation(chain, this.opts.settings.codeUid);
     if (alert) this.emit(alert, sighting.ageMs);
+  }
+
+  private worstCommandAlert(pid: number, argv: string[]): Alert | undefined {
+    const options = this.opts.settings.commandLine;
+    const script = shellScript(argv);
+    const alerts = [
+      classifyCommandLine({ pid, command: argv.join(' ') }, options),
+      script === undefined ? undefined : classifyCommandLine({ pid, command: script }, options),
+    ].filter((a): a is Alert => a !== undefined);
+    return alerts.sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
   }
 
   /** A behavioural reverse-shell finding (stdio on a socket, a relay, a bind shell). */

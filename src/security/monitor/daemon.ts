@@ -8,6 +8,7 @@ import type { Alert } from '../alert.js';
 import { AuditWriter } from '../audit/writer.js';
 import { pruneAuditFiles } from '../audit/retention.js';
 import { Responder, type Detection } from '../response/responder.js';
+import { ExecEventSource, type ExecEventStats } from '../sources/exec-events.js';
 import { KmsgNetworkSource } from '../sources/kmsg.js';
 import { ProcessScanner } from '../sources/processes.js';
 import { ContainerWatch } from './container-watch.js';
@@ -52,6 +53,8 @@ export interface MonitorStatus {
   alerts: number;
   /** Repeats folded into an earlier alert (not acted on again, not written). */
   folded: number;
+  /** How process starts are found; absent from daemons older than the exec events. */
+  processEvents?: ExecEventStats;
 }
 
 /**
@@ -69,6 +72,13 @@ export class MonitorDaemon {
   private readonly scanner: ProcessScanner;
   private readonly supervisor?: SessionSupervisor;
   private kmsg?: KmsgNetworkSource;
+  private execEvents?: ExecEventSource;
+  private processEvents: ExecEventStats = {
+    state: 'off',
+    detail: '[monitoring] process_events = false',
+    execs: 0,
+    lost: 0,
+  };
   private server?: Server;
   private unsubscribe?: () => void;
   private alerts = 0;
@@ -150,6 +160,7 @@ export class MonitorDaemon {
     await this.opts.incus.connect();
     this.unsubscribe = this.opts.incus.events.subscribe((event) => this.onEvent(event));
     if (this.opts.network) await this.startKmsg();
+    if (this.opts.settings.processEvents) await this.startExecEvents();
     await this.resync();
     this.supervisor?.resync();
     this.scanner.start();
@@ -161,6 +172,7 @@ export class MonitorDaemon {
     // A session being saved and deleted is finished first.
     await this.supervisor?.stop();
     this.scanner.stop();
+    this.execEvents?.stop();
     this.kmsg?.stop();
     this.watches.stopAll();
     await new Promise<void>((resolve) =>
@@ -177,6 +189,7 @@ export class MonitorDaemon {
       kmsgLines: this.kernelLog.lines,
       alerts: this.alerts,
       folded: [...this.responder.folded.values()].reduce((sum, n) => sum + n, 0),
+      processEvents: { ...this.processEvents },
     };
   }
 
@@ -282,6 +295,18 @@ export class MonitorDaemon {
   private async releaseNetwork(name: string): Promise<void> {
     const ip = this.watches.get(name)?.container.ipv4;
     if (ip && this.opts.releaseNetwork) await this.opts.releaseNetwork(ip);
+  }
+
+  /** Without them (no perl, not root, an old kernel) the poll alone finds processes, as it says. */
+  private async startExecEvents(): Promise<void> {
+    const source = new ExecEventSource({
+      onExec: (event) => this.scanner.observeExec(event),
+      onFailed: (reason) => this.log(`process events stopped, polling /proc only: ${reason}`),
+    });
+    this.execEvents = source;
+    this.processEvents = source.stats;
+    if (!(await source.start()))
+      this.log(`no process events, polling /proc only: ${source.stats.detail}`);
   }
 
   private async startKmsg(): Promise<void> {

@@ -13,6 +13,11 @@ export interface MonitorSettings {
   process: ProcessThresholds;
   dnsQueryThreshold: number;
   retentionDays: number;
+  /**
+   * `[monitoring] process_events`: find process starts by the kernel's exec events (the /proc
+   * poll still runs, and alone finds them when the events cannot be had).
+   */
+  processEvents: boolean;
   /** The code user's uid in containers, for terminal notices in its tmux session. */
   codeUid: number;
 }

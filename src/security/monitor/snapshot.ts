@@ -1,6 +1,7 @@
 import type { CoiContainer } from '../../shared/coi-container.js';
 import type { AuditRecord } from '../audit/record.js';
 import { readAudit } from '../audit/tail.js';
+import { processStartsSummary } from '../sources/exec-events.js';
 import { readCgroupIo } from '../sources/io-counters.js';
 import { readCommand, readContainerPids, readSocketTables, readUid } from '../sources/proc-read.js';
 import type { MonitorStatus } from './daemon.js';
@@ -91,6 +92,7 @@ export function formatSnapshot(s: MonitorSnapshot): string {
   const lines = [
     `Container: ${s.container} (${s.container_ip || 'no address'}) — ${s.status}`,
     `Time: ${s.timestamp}   Monitor: ${s.daemon ? `watching (daemon pid ${s.daemon.pid})` : 'not watching (no daemon, or not attached)'}`,
+    ...(s.daemon ? [`  ${processStartsSummary(s.daemon.processEvents)}`] : []),
     '─'.repeat(72),
     `RECENT THREATS (${s.threats.length})`,
     ...(s.threats.length === 0

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import type { Alert } from '../alert.js';
+import type { ExecEvent } from './exec-event-parse.js';
 import type { IoCounters } from './io-stat-parse.js';
 import { classifyStdioSockets, socketInode } from '../detectors/stdio-socket.js';
 import {
@@ -26,6 +27,9 @@ import { RelayScan } from './relay-scan.js';
  * adds the process's storage I/O (/proc/<pid>/io) to its container's running total, which works
  * where cgroup I/O accounting does not (cgroup v1 on loop-backed pools counts nothing); the bytes
  * of a process's last moments before it exits are missed. Nothing runs inside the container.
+ * Where the kernel reports each exec (ExecEventSource), `observeExec` examines the new program at
+ * once, with the command line read at its exec: a process that lives less than a pass is seen too,
+ * and the passes then find nothing new about it (one process, one alert).
  */
 
 export interface ProcessSighting {
@@ -35,6 +39,11 @@ export interface ProcessSighting {
   ppid: number;
   command: string;
   argv: string[];
+  /**
+   * The command line this process showed before (its parent's, seen between fork and exec, or
+   * its own before an exec chain such as `sh -c 'exec grep …'`); undefined when first seen.
+   */
+  previousArgv?: string[];
   /** How long ago the process started (ms); the detection latency of what it does at start. */
   ageMs: number;
 }
@@ -56,6 +65,7 @@ export interface ProcessScannerOptions {
 interface Tracked {
   container?: string;
   command?: string;
+  argv?: string[];
   startMs?: number;
   /** The parent when first examined. */
   ppid?: number;
@@ -169,6 +179,25 @@ export class ProcessScanner {
       }
   }
 
+  /** A process that just called exec, as the kernel reported it. */
+  observeExec(event: ExecEvent): void {
+    if (!this.opts.watched(event.container)) return;
+    let entry = this.tracked.get(event.pid);
+    // Unknown, or known only from a listing (no start time yet), or a reused PID: a new entry.
+    if (entry?.startMs !== event.startMs) {
+      entry = {
+        container: event.container,
+        startMs: event.startMs,
+        ppid: event.ppid,
+        nextCheckMs: 0,
+        reported: new Set<number>(),
+      };
+      this.tracked.set(event.pid, entry);
+      this.inContainers.set(event.pid, entry);
+    }
+    this.examine(event.pid, entry, uptimeMs(this.proc), event);
+  }
+
   /** Forgets a container's processes (it stopped), so a restart is examined afresh. */
   forget(container: string): void {
     for (const [pid, entry] of this.inContainers)
@@ -195,12 +224,13 @@ export class ProcessScanner {
     this.io.set(entry.container!, total);
   }
 
-  private examine(pid: number, entry: Tracked, now: number): void {
+  /** `exec`: the kernel's report of the exec that made this examination due, with its argv. */
+  private examine(pid: number, entry: Tracked, now: number, exec?: ExecEvent): void {
     entry.startMs ??= readStart(pid, this.proc) ?? now;
     const age = Math.max(0, now - entry.startMs);
     entry.nextCheckMs = age < YOUNG_MS ? 0 : now + this.settledMs;
     this.addIo(pid, entry, age);
-    const argv = readArgv(pid, this.proc);
+    const argv = exec?.argv ?? readArgv(pid, this.proc);
     if (argv === undefined || argv.length === 0) return;
     const command = argv.join(' ');
     entry.ppid ??= readParentPid(pid, this.proc);
@@ -210,11 +240,14 @@ export class ProcessScanner {
       ppid: entry.ppid,
       command,
       argv,
-      ageMs: age,
+      // The exec's own timestamp is exact; a start time in /proc is in 10 ms ticks.
+      ageMs: exec ? Number(process.hrtime.bigint() - exec.at) / 1e6 : age,
     };
     if (command !== entry.command) {
+      const previousArgv = entry.argv;
       entry.command = command;
-      this.opts.onCommand(sighting);
+      entry.argv = argv;
+      this.opts.onCommand({ ...sighting, previousArgv });
     }
     const fds = readStdio(pid, this.proc);
     if (!entry.relayReported && age < RELAY_WINDOW_MS) {

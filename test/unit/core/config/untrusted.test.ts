@@ -251,3 +251,14 @@ describe('workspace config is untrusted', () => {
     expect(config.git.strip_attribution_patterns).toHaveLength(3);
   });
 });
+
+describe('workspace config and process-start events', () => {
+  it('cannot turn the exec events off (the poll alone misses short-lived processes)', () => {
+    const host = makeHost();
+    host.write(WORKSPACE_FILE(host.workspace), '[monitoring]\nprocess_events = false\n');
+    const { config, warnings } = host.load();
+    expect(warnings.map((w) => w.key)).toEqual(['monitoring.process_events']);
+    expect(warnings[0]!.message).toMatch(/cannot turn off process-start events/);
+    expect(config.monitoring.process_events).toBe(true);
+  });
+});

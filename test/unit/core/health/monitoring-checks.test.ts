@@ -42,3 +42,37 @@ describe('monitor daemon verdict', () => {
     ).toBe('pid 4242 does not watch coi-a-1 (yet)');
   });
 });
+
+describe('monitor daemon verdict: how it finds process starts', () => {
+  const withEvents = (state: 'events' | 'off' | 'failed', detail: string) => ({
+    ...status(['coi-a-1']),
+    processEvents: { state, detail, execs: 0, lost: 0 },
+  });
+
+  it('warns when the exec events were wanted but the poll alone finds processes', () => {
+    const r = monitorVerdict({
+      enabled: true,
+      status: withEvents('failed', 'cannot run perl: ENOENT'),
+      monitored: ['coi-a-1'],
+    });
+    expect(r.status).toBe('warning');
+    expect(r.message).toBe(
+      'pid 4242, watching 1 container(s), 2 alert(s) so far; process starts by /proc poll only ' +
+        '(no kernel events: cannot run perl: ENOENT); a process shorter than the 100 ms poll may be missed',
+    );
+  });
+
+  it('is fine with the events, or with the poll the config asked for, and says which', () => {
+    const on = monitorVerdict({
+      enabled: true,
+      status: withEvents('events', 'kernel-filtered exec events'),
+      monitored: ['coi-a-1'],
+    });
+    expect(on).toMatchObject({
+      status: 'ok',
+      details: { process_starts: 'process starts by kernel event (kernel-filtered exec events)' },
+    });
+    const off = withEvents('off', '[monitoring] process_events = false');
+    expect(monitorVerdict({ enabled: true, status: off, monitored: [] }).status).toBe('ok');
+  });
+});

@@ -12,6 +12,8 @@ import {
 } from '../../../../src/security/monitor/daemon.js';
 import { monitorPaths } from '../../../../src/security/monitor/paths.js';
 import type { MonitorSettings } from '../../../../src/security/monitor/settings.js';
+import type { ExecEvent } from '../../../../src/security/sources/exec-event-parse.js';
+import type { ExecEventOptions } from '../../../../src/security/sources/exec-events.js';
 import type { KmsgNetworkEvent, KmsgSourceOptions } from '../../../../src/security/sources/kmsg.js';
 import { coiKeysConfig, type CoiKeys } from '../../../../src/shared/instance-keys.js';
 import { containerName } from '../../../../src/shared/naming.js';
@@ -37,6 +39,30 @@ vi.mock('../../../../src/security/sources/kmsg.js', () => ({
   },
 }));
 
+// The kernel's exec events, faked: with `processEvents` the test hands execs to the daemon.
+const execEvents = vi.hoisted(() => ({
+  deliver: undefined as ((event: ExecEvent) => void) | undefined,
+  subscribes: true,
+}));
+vi.mock('../../../../src/security/sources/exec-events.js', () => ({
+  ExecEventSource: class {
+    stats = { state: 'failed', detail: 'not started', execs: 0, lost: 0 };
+    constructor(opts: ExecEventOptions) {
+      execEvents.deliver = opts.onExec;
+    }
+    start = () => {
+      Object.assign(
+        this.stats,
+        execEvents.subscribes
+          ? { state: 'events', detail: 'kernel-filtered exec events', execs: 0, lost: 0 }
+          : { state: 'failed', detail: 'cannot run perl: ENOENT', execs: 0, lost: 0 },
+      );
+      return Promise.resolve(execEvents.subscribes);
+    };
+    stop = () => undefined;
+  },
+}));
+
 const PREFIX = 'coi-unit-';
 
 const SETTINGS: MonitorSettings = {
@@ -48,6 +74,7 @@ const SETTINGS: MonitorSettings = {
   dnsQueryThreshold: 0,
   retentionDays: 30,
   codeUid: 1000,
+  processEvents: false,
 };
 
 let dir: string;
@@ -62,6 +89,8 @@ afterEach(async () => {
   await daemon?.stop();
   daemon = undefined;
   kernelLog.deliver = undefined;
+  execEvents.deliver = undefined;
+  execEvents.subscribes = true;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -303,5 +332,53 @@ describe('MonitorDaemon: allowlist containers', () => {
     await (await incus.instances.start(coi('a'))).wait();
     await settle();
     expect([...resolver.table]).toEqual([['10.99.0.5', { container: coi('a'), domains }]]);
+  });
+});
+
+describe('MonitorDaemon: process starts by kernel event', () => {
+  /** A PID above any pid_max: nothing of it is in /proc, as for a process already gone. */
+  const GONE_PID = 5_000_000;
+  const exec = (container: string, argv: string[], pid = GONE_PID): ExecEvent => ({
+    kind: 'exec',
+    at: process.hrtime.bigint(),
+    pid,
+    ppid: 1,
+    startMs: 1000,
+    container,
+    argv,
+  });
+
+  it('alerts on an exec gone before any scan, once per process across an exec chain', async () => {
+    const d = await startDaemon([seeded('a')], { settings: { ...SETTINGS, processEvents: true } });
+    await d.watchOf(coi('a'));
+    execEvents.deliver!(exec(coi('a'), ['sh', '-c', 'exec grep -r aws_secret_access_key /etc']));
+    execEvents.deliver!(exec(coi('a'), ['grep', '-r', 'aws_secret_access_key', '/etc']));
+    const record = await nthRecord(coi('a'), 1);
+    expect(record).toMatchObject({
+      level: 'warning',
+      title: 'Credential file search detected',
+      action: 'alerted',
+      evidence: { process: { pid: GONE_PID, command: 'exec grep -r aws_secret_access_key /etc' } },
+    });
+    expect(record.detection_latency_ms).toBeLessThan(1000);
+    await settle();
+    expect(await auditOf(coi('a'))).toHaveLength(1);
+    expect(d.status().processEvents).toMatchObject({ state: 'events' });
+  });
+
+  it('says so in its status when the events cannot be had, or are turned off', async () => {
+    execEvents.subscribes = false;
+    const d = await startDaemon([], { settings: { ...SETTINGS, processEvents: true } });
+    expect(d.status().processEvents).toEqual({
+      state: 'failed',
+      detail: 'cannot run perl: ENOENT',
+      execs: 0,
+      lost: 0,
+    });
+    await d.stop();
+    execEvents.deliver = undefined;
+    await startDaemon([]);
+    expect(daemon!.status().processEvents).toMatchObject({ state: 'off' });
+    expect(execEvents.deliver).toBeUndefined();
   });
 });

