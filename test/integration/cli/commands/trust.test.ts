@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sandboxForFile, type CoiSandbox } from '../../../helpers/coi-cli.js';
@@ -62,5 +63,37 @@ describe('coi trust', () => {
     const revoked = await run();
     expect(revoked.stdout).toBe('absent\n');
     expect(revoked.stderr).toContain(`${file}: mounts.default[0] (host "${outside}") ignored`);
+  });
+
+  it('forwards a host socket the workspace config asks for only while the file is approved', async () => {
+    const ws = box.workspace('socket-ws');
+    const hostSocket = join(box.root, 'host.sock');
+    const server = createServer((conn) => conn.end('hello from the host\n'));
+    await new Promise<void>((resolve) => server.listen(hostSocket, resolve));
+    try {
+      const file = join(ws, '.coi', 'config.toml');
+      const sockets = `[[sockets]]\nhost = "${hostSocket}"\ncontainer = "/run/coi-test.sock"\n`;
+      mkdirSync(join(ws, '.coi'));
+      writeFileSync(file, sockets);
+      const dial =
+        "python3 -c \"import socket; s = socket.socket(socket.AF_UNIX); s.connect('/run/coi-test.sock'); print(s.recv(64).decode(), end='')\" 2>/dev/null || echo absent";
+      const run = () => box.run(['run', dial], { cwd: ws });
+
+      const before = await run();
+      expect(before.stdout).toBe('absent\n');
+      expect(before.stderr).toContain(`${file}: sockets[0] (host "${hostSocket}") ignored`);
+
+      expect((await box.run(['trust'], { cwd: ws })).code).toBe(0);
+      const trusted = await run();
+      expect(trusted.code, trusted.stderr).toBe(0);
+      expect(trusted.stdout).toBe('hello from the host\n');
+
+      writeFileSync(file, `${sockets}# edited after the approval\n`);
+      const changed = await run();
+      expect(changed.stdout).toBe('absent\n');
+      expect(changed.stderr).toContain(`${file} (changed since you approved it): sockets[0]`);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
