@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { IncusConflictError } from '../../../incus/errors.js';
+import { IncusConflictError, IncusError } from '../../../incus/errors.js';
 import type { DeviceMap, InstanceCreateOptions } from '../../../incus/instance-types.js';
 import { coiKeysConfig, readCoiKeys } from '../../../shared/instance-keys.js';
 import { withFreeAddress } from '../../../security/network/index.js';
@@ -14,6 +14,7 @@ import {
   pruneMountpoints,
   removeMountpoint,
 } from './idmapped-workspace.js';
+import { requireQuotaPool } from './disk-quota.js';
 import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
 import { forceDelete } from '../../container/force-delete.js';
@@ -48,6 +49,7 @@ export async function allocate(
     return { container: target.container, slot: target.slot, ip: target.ip };
   }
   if (target.note) req.onStep?.(target.note);
+  await requireQuotaPool(req.incus, req.loaded, target.pool);
   const idmapped = plan.mapping.kind === 'owner-to-code';
   if (idmapped) await pruneMountpoints(new Set(await req.incus.instances.names()));
   const workspaceSource = async (name: string) => {
@@ -131,9 +133,7 @@ async function createInFreeSlot(
       req.onStep?.(`Launching container ${name} from image ${image}...`);
       try {
         const ip = await withFreeAddress(req.incus, bridge, locks, async (free) => {
-          await (
-            await req.incus.instances.create({ ...(await spec(name, slot, free)), start: false })
-          ).wait();
+          await createStopped(req, await spec(name, slot, free));
           revert.add(async () => (await forceDelete(req.incus, name)).wait());
           return free;
         });
@@ -145,6 +145,29 @@ async function createInFreeSlot(
       }
     }
   });
+}
+
+/**
+ * Creates the container with an id range of its own; where the host has none left to give
+ * (/etc/subuid, /etc/subgid), it shares the default one of unprivileged containers, as said.
+ */
+async function createStopped(
+  req: Pick<AllocateRequest, 'incus' | 'onStep'>,
+  spec: InstanceCreateOptions,
+): Promise<void> {
+  const create = async (options: InstanceCreateOptions) =>
+    (await req.incus.instances.create({ ...options, start: false })).wait();
+  try {
+    await create(spec);
+  } catch (err) {
+    if (!(err instanceof IncusError && /not enough uid\/gid available/i.test(err.message)))
+      throw err;
+    req.onStep?.(
+      `The host has no id range left for ${spec.name} to have its own (${err.message}); it shares ` +
+        'the id map of other unprivileged containers: give root more ids in /etc/subuid and /etc/subgid',
+    );
+    await create({ ...spec, config: { ...spec.config, 'security.idmap.isolated': 'false' } });
+  }
 }
 
 function slotTaken(slot: number, name: string): LaunchError {
