@@ -8,6 +8,7 @@ import type { LaunchFacts } from '../../../../../src/core/session/launch/facts.j
 import { allocate } from '../../../../../src/core/session/launch/allocate.js';
 import { LaunchError } from '../../../../../src/core/session/launch/launch-error.js';
 import { planLaunch } from '../../../../../src/core/session/launch/plan.js';
+import { IncusError } from '../../../../../src/incus/errors.js';
 import { COI_KEYS } from '../../../../../src/shared/instance-keys.js';
 import { containerName, sessionIdentity } from '../../../../../src/shared/naming.js';
 import { Reverter } from '../../../../../src/shared/revert.js';
@@ -226,5 +227,45 @@ describe('allocate: the address', () => {
     incus = new FakeIncus([], [{ ...BRIDGE, leases }]);
     await expect(allocateNew()).rejects.toThrow(/no free IPv4 address left in 10\.20\.30\.1\/29/);
     expect(incus.instances.all.size).toBe(0);
+  });
+});
+
+describe('allocate: the id map', () => {
+  it('creates the container with an isolated id map', async () => {
+    incus = new FakeIncus([], [BRIDGE]);
+    const { placed } = await allocateNew();
+    expect(incus.instances.all.get(placed.container)!.config['security.idmap.isolated']).toBe(
+      'true',
+    );
+  });
+
+  it('shares the default map, as it says, where the host has no id range left', async () => {
+    incus = new FakeIncus([], [BRIDGE]);
+    const create = incus.instances.create.bind(incus.instances);
+    const shortage =
+      'Failed creating instance record: Not enough uid/gid available for the container';
+    vi.spyOn(incus.instances, 'create').mockImplementation((opts) =>
+      opts.config?.['security.idmap.isolated'] === 'true'
+        ? Promise.reject(new IncusError(shortage, 400))
+        : create(opts),
+    );
+    const steps: string[] = [];
+    const { placed } = await allocateNew({ over: { onStep: (s) => steps.push(s) } });
+    const created = incus.instances.all.get(placed.container)!;
+    expect(created.config['security.idmap.isolated']).toBe('false');
+    expect(created.config[COI_KEYS.slot]).toBe('1');
+    expect(steps).toContain(
+      `The host has no id range left for ${placed.container} to have its own (${shortage}); it shares ` +
+        'the id map of other unprivileged containers: give root more ids in /etc/subuid and /etc/subgid',
+    );
+  });
+
+  it('other create failures are not retried', async () => {
+    incus = new FakeIncus([], [BRIDGE]);
+    const spy = vi
+      .spyOn(incus.instances, 'create')
+      .mockRejectedValue(new IncusError('Failed to load image', 400));
+    await expect(allocateNew()).rejects.toThrow('Failed to load image');
+    expect(spy).toHaveBeenCalledTimes(1);
   });
 });
