@@ -7,6 +7,7 @@ import { withLockFile } from '../../../shared/lock-file.js';
 import { containerName, lowestFreeSlot, workspaceHash } from '../../../shared/naming.js';
 import type { Reverter } from '../../../shared/revert.js';
 import type { LaunchRequest } from '../launch.js';
+import { kernelSurfaceKeys } from '../../policy/kernel-surface.js';
 import { buildLaunchSpec } from '../launch-spec.js';
 import {
   idmappedMountpoint,
@@ -46,6 +47,7 @@ export async function allocate(
   if (target.kind === 'reuse') {
     req.onStep?.(`Reusing stopped persistent container on slot ${target.slot}`);
     await followWorkspace(req, target.container);
+    await convergeKernelSurface(req, target.container);
     return { container: target.container, slot: target.slot, ip: target.ip };
   }
   if (target.note) req.onStep?.(target.note);
@@ -104,6 +106,17 @@ async function followWorkspace(req: AllocateRequest, container: string): Promise
   await req.incus.instances.patch(container, {
     devices: moved,
     config: coiKeysConfig({ workspace: req.workspace }),
+  });
+}
+
+/**
+ * A reused container takes the kernel surface the config asks for now, not the one it was made
+ * with: turning Docker off or the syscalls down applies to it from this start.
+ */
+async function convergeKernelSurface(req: AllocateRequest, container: string): Promise<void> {
+  await req.incus.instances.patch(container, {
+    // "" removes the deny list when the config no longer asks for one.
+    config: { 'security.syscalls.deny': '', ...kernelSurfaceKeys(req.loaded.config) },
   });
 }
 

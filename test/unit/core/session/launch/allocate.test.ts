@@ -269,3 +269,35 @@ describe('allocate: the id map', () => {
     expect(spy).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('allocate: a reused container', () => {
+  it('takes the kernel surface the config asks for now', async () => {
+    const name = slotName(1);
+    incus = new FakeIncus([
+      {
+        name,
+        status: 'Stopped',
+        config: {
+          [COI_KEYS.persistent]: 'true',
+          'security.nesting': 'true',
+          'security.syscalls.intercept.mknod': 'true',
+        },
+        devices: { eth0: { type: 'nic', network: 'oldbr0', 'ipv4.address': '10.0.0.9' } },
+      },
+    ]);
+    const reuse = async (security: ConfigOverrides['security']) => {
+      const req = launchRequest(incus, coiDir, { container: { persistent: true }, security });
+      const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
+      await allocate(req, plan, [], new Reverter());
+      return incus.instances.all.get(name)!.config;
+    };
+    expect(await reuse({ reduce_kernel_surface: true })).toMatchObject({
+      'security.nesting': 'false',
+      'security.syscalls.intercept.mknod': 'false',
+      'security.syscalls.deny': expect.stringContaining('io_uring_setup errno 1'),
+    });
+    const relaxed = await reuse({ reduce_kernel_surface: false });
+    expect(relaxed['security.nesting']).toBe('true');
+    expect(relaxed['security.syscalls.deny']).toBeUndefined();
+  });
+});
