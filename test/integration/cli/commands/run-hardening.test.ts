@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../../../../src/incus/instance-types.js';
@@ -63,9 +63,11 @@ async function runInspected(
     workspaceConfig?: string;
     trustedConfig?: string;
     onHost?: (instance: Instance) => number;
+    /** Owner of the workspace (default: whoever runs the tests). */
+    uid?: number;
   } = {},
-): Promise<Inspected> {
-  const ws = box.workspace(`hardening-${uniq++}`);
+): Promise<Inspected & { workspace: string }> {
+  const ws = box.workspace(`hardening-${uniq++}`, opts.uid);
   if (opts.workspaceConfig !== undefined) {
     mkdirSync(join(ws, '.coi'));
     writeFileSync(join(ws, '.coi', 'config.toml'), opts.workspaceConfig);
@@ -97,7 +99,7 @@ async function runInspected(
     },
   );
   if (!inspected) throw new Error(`the session never got ready: ${result.stdout}${result.stderr}`);
-  return { result, ...(await inspected) };
+  return { result, workspace: ws, ...(await inspected) };
 }
 
 /** The `<name> <value>` lines a probe printed. */
@@ -149,9 +151,10 @@ describe('coi run: kernel surface', () => {
   });
 
   it('--profile hardened launches reduced, Docker off, isolated, port-isolated and monitored', async () => {
-    const { result, instance } = await runInspected(SYSCALL_PROBE, {
-      args: ['--profile', 'hardened'],
-    });
+    const { result, instance, workspace } = await runInspected(
+      `${SYSCALL_PROBE}; touch /workspace/made-inside`,
+      { args: ['--profile', 'hardened'], uid: 1500 },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(instance.expanded_config).toMatchObject({
       'security.nesting': 'false',
@@ -167,6 +170,8 @@ describe('coi run: kernel surface', () => {
       'security.mac_filtering': 'true',
     });
     expect(answers(result.stdout).io_uring_setup).toBe(EPERM);
+    // With an id range of its own, what the agent writes is still the workspace owner's.
+    expect(statSync(join(workspace, 'made-inside')).uid).toBe(1500);
   });
 });
 
