@@ -3,10 +3,11 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../../../../src/incus/instance-types.js';
+import { StoragePoolsApi } from '../../../../src/incus/storage.js';
 import { workspaceHash } from '../../../../src/shared/naming.js';
 import type { CoiSandbox } from '../../../helpers/coi-cli.js';
 import { sandboxForFile, type CoiResult } from '../../../helpers/coi-cli.js';
-import { incus } from '../../../helpers/testbed.js';
+import { incus, TEST_PREFIX } from '../../../helpers/testbed.js';
 
 /**
  * The kernel surface, the hardened profile and the disk limits, on real containers: what Incus
@@ -204,6 +205,28 @@ describe('coi run: disk limits', () => {
       keyctl: '0',
       'docker-run': '0',
     });
+  });
+});
+
+describe('coi run: a root disk size on a pool without quotas', () => {
+  it('exits 2 naming the file, the key and the pool, with nothing launched', async () => {
+    const pools = new StoragePoolsApi(incus());
+    const pool = `${TEST_PREFIX}dir`;
+    await pools.create({ name: pool, driver: 'dir' });
+    try {
+      const ws = box.workspace(`hardening-${uniq++}`);
+      const file = join(box.root, 'dir-pool.toml');
+      writeFileSync(file, `[container]\nstorage_pool = "${pool}"\n[limits.disk]\nsize = "5GiB"\n`);
+      const r = await box.run(['run', 'true'], { cwd: ws, env: { COI_CONFIG: file } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `Error: ${file}: limits.disk.size = "5GiB" needs a storage pool that enforces quotas, ` +
+          `but the root disk goes to pool "${pool}", which uses the dir driver`,
+      );
+      expect((await pools.get(pool)).used_by ?? []).toEqual([]);
+    } finally {
+      await pools.delete(pool);
+    }
   });
 });
 
