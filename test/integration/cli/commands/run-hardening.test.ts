@@ -19,13 +19,14 @@ let uniq = 0;
 
 sandboxForFile('[tool]\nname = "claude"\nbinary = "coi-standin"\n', (b) => (box = b));
 
-/** io_uring_setup, bpf and keyctl, each answering "<name> <errno>" (0: it worked). */
+/** io_uring_setup, bpf, keyctl and perf_event_open, each answering "<name> <errno>" (0: it worked). */
 const SYSCALL_PROBE = `perl -e '
 my $buf = "\\0" x 256;
 sub answer { print "$_[0] ", ($_[1] < 0 ? $! + 0 : 0), "\\n"; $! = 0 }
 answer("io_uring_setup", syscall(425, 1, $buf));
 answer("bpf", syscall(321, 0, $buf, 0));
 answer("keyctl", syscall(250, 0, -3));
+answer("perf_event_open", syscall(298, $buf, 0, -1, -1, 0));
 '`;
 
 /**
@@ -132,21 +133,25 @@ describe('coi run: kernel surface', () => {
     expect(answers(result.stdout)['mount-proc']).not.toBe('0');
   });
 
-  it('reduce_kernel_surface denies io_uring, bpf and keyctl with EPERM, and docker run fails', async () => {
+  it('reduce_kernel_surface_strict denies io_uring, bpf, keyctl and perf_event_open with EPERM; docker run fails', async () => {
     const { result, instance } = await runInspected(`${SYSCALL_PROBE}; ${DOCKER_PROBE}`, {
       args: WITH_DOCKER,
-      trustedConfig: '[container]\ndocker = true\n[security]\nreduce_kernel_surface = true\n',
+      trustedConfig:
+        '[container]\ndocker = true\n[security]\nreduce_kernel_surface_strict = true\n',
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(
-      'container.docker = true has no effect: security.reduce_kernel_surface',
+      'container.docker = true has no effect: security.reduce_kernel_surface_strict',
     );
     expect(instance.expanded_config['security.nesting']).toBe('false');
-    expect(instance.expanded_config['security.syscalls.deny']).toMatch(DENIED);
+    expect(instance.expanded_config['security.syscalls.deny']).toMatch(
+      new RegExp(`${DENIED.source.slice(0, -1)}\\nperf_event_open errno 1$`, 's'),
+    );
     expect(answers(result.stdout)).toMatchObject({
       io_uring_setup: EPERM,
       bpf: EPERM,
       keyctl: EPERM,
+      perf_event_open: EPERM,
     });
     expect(answers(result.stdout)['docker-run']).not.toBe('0');
   });
@@ -205,6 +210,7 @@ describe('coi run: disk limits', () => {
       keyctl: '0',
       'docker-run': '0',
     });
+    expect(answers(result.stdout).perf_event_open).not.toBe(EPERM);
   });
 });
 
