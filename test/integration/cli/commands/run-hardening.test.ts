@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Instance } from '../../../../src/incus/instance-types.js';
 import { StoragePoolsApi } from '../../../../src/incus/storage.js';
 import { workspaceHash } from '../../../../src/shared/naming.js';
-import type { CoiSandbox } from '../../../helpers/coi-cli.js';
-import { sandboxForFile, type CoiResult } from '../../../helpers/coi-cli.js';
+import { sandboxForFile, type CoiResult, type CoiSandbox } from '../../../helpers/coi-cli.js';
 import { incus, TEST_PREFIX } from '../../../helpers/testbed.js';
 
 /**
