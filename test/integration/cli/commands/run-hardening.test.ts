@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../../../../src/incus/instance-types.js';
@@ -60,6 +60,8 @@ interface Inspected {
 async function runInspected(
   probes: string,
   opts: {
+    /** Reuse this workspace (a persistent container of it) instead of a fresh one. */
+    workspace?: string;
     args?: string[];
     workspaceConfig?: string;
     trustedConfig?: string;
@@ -68,14 +70,16 @@ async function runInspected(
     uid?: number;
   } = {},
 ): Promise<Inspected & { workspace: string }> {
-  const ws = box.workspace(`hardening-${uniq++}`, opts.uid);
+  const ws = opts.workspace ?? box.workspace(`hardening-${uniq++}`, opts.uid);
+  // A reused workspace has the mark of its previous run.
+  rmSync(join(ws, '.inspected'), { force: true });
   if (opts.workspaceConfig !== undefined) {
     mkdirSync(join(ws, '.coi'));
     writeFileSync(join(ws, '.coi', 'config.toml'), opts.workspaceConfig);
   }
   const env: Record<string, string> = {};
   if (opts.trustedConfig !== undefined) {
-    env.COI_CONFIG = join(box.root, `trusted-${uniq}.toml`);
+    env.COI_CONFIG = join(box.root, `trusted-${uniq++}.toml`);
     writeFileSync(env.COI_CONFIG, opts.trustedConfig);
   }
   const name = `${box.prefix}${workspaceHash(ws)}-1`;
@@ -177,6 +181,26 @@ describe('coi run: kernel surface', () => {
     expect(answers(result.stdout).io_uring_setup).toBe(EPERM);
     // With an id range of its own, what the agent writes is still the workspace owner's.
     expect(statSync(join(workspace, 'made-inside')).uid).toBe(1500);
+  });
+});
+
+describe('coi run: a persistent container', () => {
+  it('takes the kernel surface the config asks for at its next start', async () => {
+    const persistent = '[container]\npersistent = true\n';
+    const first = await runInspected('true', { trustedConfig: persistent });
+    expect(first.result.code, first.result.stderr).toBe(0);
+    expect(first.instance.expanded_config['security.nesting']).toBe('true');
+    const again = await runInspected(SYSCALL_PROBE, {
+      workspace: first.workspace,
+      trustedConfig: `${persistent}[security]\nreduce_kernel_surface = true\n`,
+    });
+    expect(again.result.code, again.result.stderr).toBe(0);
+    expect(again.result.stderr).toContain('Reusing stopped persistent container on slot 1');
+    expect(again.instance.name).toBe(first.instance.name);
+    expect(again.instance.expanded_config['security.nesting']).toBe('false');
+    expect(again.instance.expanded_config['security.syscalls.deny']).toMatch(DENIED);
+    expect(answers(again.result.stdout).io_uring_setup).toBe(EPERM);
+    expect((await box.run(['kill', '--force', first.instance.name])).code).toBe(0);
   });
 });
 
