@@ -413,6 +413,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   'coi profile show': {
     examples: [
       ['coi profile show default', 'the built-in profile'],
+      ['coi profile show hardened', 'the built-in hardened profile'],
       ['coi profile info dev --json', 'by its alias, as JSON'],
     ],
   },

@@ -12,6 +12,7 @@ import { heldBackWarning, type HeldBack } from './held-back.js';
 import { mergeLayers, type Origins } from './merge.js';
 import { displayPath } from './paths.js';
 import { portsIssues } from './ports-check.js';
+import { ineffectiveSettings } from './ineffective.js';
 import { profileLayers, type LoadedProfile } from './profiles.js';
 import { configSchema, layerSchema, type Config, type ConfigOverrides } from './schema.js';
 import { DEFAULT_CONFIG_FILE, layerFiles } from './sources.js';
@@ -120,6 +121,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const config = parsed.data;
   const crossIssues = crossCheck(config, origins);
   if (crossIssues.length > 0) throw new ConfigError(crossIssues);
+  warnings.push(...ineffectiveSettings(config, origins));
   return { config, warnings, origins, ...(profile ? { profile } : {}) };
 }
 

@@ -5,6 +5,7 @@ import type { HeldBack } from './held-back.js';
 import { readLayerFile, type Layer, type LayerContext } from './layer.js';
 import { displayPath } from './paths.js';
 import { PROFILE_NAME, profileSchema, type ProfileLayer } from './schema.js';
+import { BUILT_IN_PROFILES_DIR } from './sources.js';
 import { nearest } from './suggest.js';
 import { sanitizeUntrusted, type SanitizeContext } from './untrusted.js';
 
@@ -15,8 +16,11 @@ export interface ProfileLocation {
   name: string;
   dir: string;
   file: string;
-  /** user: ~/.coi/profiles (trusted); workspace: ./.coi/profiles (untrusted). */
-  scope: 'user' | 'workspace';
+  /**
+   * user: ~/.coi/profiles (trusted); workspace: ./.coi/profiles (untrusted); built-in: shipped
+   * with coi (trusted), replaced by a profile of the same name in either directory.
+   */
+  scope: 'user' | 'workspace' | 'built-in';
 }
 
 export interface LoadedProfile {
@@ -31,12 +35,16 @@ function profileRoots(ctx: LayerContext): { dir: string; scope: ProfileLocation[
   return [
     { dir: join(ctx.home, '.coi', 'profiles'), scope: 'user' },
     { dir: join(ctx.workspace, '.coi', 'profiles'), scope: 'workspace' },
+    { dir: BUILT_IN_PROFILES_DIR, scope: 'built-in' },
   ];
 }
 
-/** Every profile directory holding a config.toml, user profiles first, each group sorted. */
+/**
+ * Every profile directory holding a config.toml, user profiles first, then the workspace's, then
+ * the built-in ones no directory replaces; each group sorted.
+ */
 export function listProfiles(ctx: LayerContext): ProfileLocation[] {
-  return profileRoots(ctx).flatMap(({ dir, scope }) => {
+  const all = profileRoots(ctx).flatMap(({ dir, scope }) => {
     let names: string[];
     try {
       names = readdirSync(dir).sort();
@@ -48,6 +56,15 @@ export function listProfiles(ctx: LayerContext): ProfileLocation[] {
       .filter((name) => PROFILE_NAME.test(name) && existsSync(join(dir, name, 'config.toml')))
       .map((name) => ({ name, dir: join(dir, name), file: join(dir, name, 'config.toml'), scope }));
   });
+  const onDisk = new Set(all.filter((p) => p.scope !== 'built-in').map((p) => p.name));
+  return all.filter((p) => p.scope !== 'built-in' || !onDisk.has(p.name));
+}
+
+/** How a profile's file is named in messages and `coi config show`. */
+export function profileLabel(location: ProfileLocation, home: string): string {
+  return location.scope === 'built-in'
+    ? `built-in profile "${location.name}"`
+    : displayPath(location.file, home);
 }
 
 type Found = { location: ProfileLocation } | { issue: ConfigIssue };
@@ -56,7 +73,7 @@ type Found = { location: ProfileLocation } | { issue: ConfigIssue };
 function locate(name: string, ctx: LayerContext, requester: { file: string; key: string }): Found {
   const all = listProfiles(ctx);
   const matches = all.filter((p) => p.name === name);
-  const shown = (p: ProfileLocation) => displayPath(p.file, ctx.home);
+  const shown = (p: ProfileLocation) => profileLabel(p, ctx.home);
   if (matches.length === 1) return { location: matches[0]! };
   if (matches.length > 1) {
     return {
@@ -117,13 +134,13 @@ export function profileLayers(
     const found = locate(next, ctx, requester);
     if ('issue' in found) return failed(found.issue);
     const { location } = found;
-    const label = displayPath(location.file, ctx.home);
+    const label = profileLabel(location, ctx.home);
     const read = readLayerFile(
       {
         kind: 'profile',
         label,
         file: location.file,
-        trusted: location.scope === 'user',
+        trusted: location.scope !== 'workspace',
         profile: location.name,
       },
       profileSchema,

@@ -43,6 +43,17 @@ const setting = z.string().min(1).optional();
 /** A `[prompts]` name, also a file name below ~/.coi/prompts/. */
 export const PROMPT_NAME = PROFILE_NAME;
 const priority = z.int().min(0).max(10);
+const size = blankOr(SIZE, 'a size such as "10GiB" or "512MiB"');
+/** `[limits.memory] swap`: on/off as a boolean or upstream's string, or a swap size. */
+const swap = z.union([
+  z.boolean(),
+  z
+    .string()
+    .refine(
+      (v) => v === 'true' || v === 'false' || (v !== '' && SIZE.test(v)),
+      'true, false, "true", "false" or a size such as "1GiB"',
+    ),
+]);
 
 const allowedDomain = z.string().superRefine((value, ctx) => {
   const [host = '', , extra] = value.split(':');
@@ -167,6 +178,8 @@ export const configSchema = z.strictObject({
       .string()
       .regex(SESSION_NAME, 'letters, digits, ".", "_" and "-", starting with a letter or digit')
       .optional(),
+    /** Docker inside: nesting and the mknod/setxattr intercepts (false from any file). */
+    docker: z.boolean(),
     build: z.strictObject({
       base: z.string().min(1).optional(),
       script: z.string().min(1).optional(),
@@ -261,13 +274,17 @@ export const configSchema = z.strictObject({
     memory: z.strictObject({
       limit: blankOr(new RegExp(`${SIZE.source}|^\\d+%$`), 'a size ("2GiB") or share ("50%")'),
       enforce: z.enum(['soft', 'hard']),
-      swap: z.boolean(),
+      swap,
     }),
     disk: z.strictObject({
       read: blankOr(new RegExp(`${SIZE.source}|^\\d+iops$`), 'a rate ("50MiB") or "1000iops"'),
       write: blankOr(new RegExp(`${SIZE.source}|^\\d+iops$`), 'a rate ("50MiB") or "1000iops"'),
       max: blankOr(new RegExp(`${SIZE.source}|^\\d+iops$`), 'a rate ("50MiB") or "1000iops"'),
       priority,
+      /** Quota of the root disk (pools that support one: btrfs, zfs, lvm, ceph). */
+      size,
+      /** A tmpfs of this size on /tmp; "" keeps /tmp on the root disk. */
+      tmpfs_size: size,
     }),
     runtime: z.strictObject({
       max_duration: blankOr(DURATION, 'a duration such as "2h" or "1h30m"'),
@@ -281,6 +298,10 @@ export const configSchema = z.strictObject({
     additional_protected_paths: z.array(protectedPath),
     disable_protection: z.boolean(),
     host_immutable: z.boolean(),
+    /** Deny the io_uring, bpf, userfaultfd and keyring syscalls; turns Docker off. */
+    reduce_kernel_surface: z.boolean(),
+    /** Also deny perf_event_open; implies reduce_kernel_surface. */
+    reduce_kernel_surface_strict: z.boolean(),
   }),
   git: z.strictObject({
     writable_hooks: z.boolean(),

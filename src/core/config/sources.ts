@@ -7,6 +7,11 @@ export const DEFAULT_CONFIG_FILE = fileURLToPath(
   new URL('../../../assets/config.default.toml', import.meta.url),
 );
 
+/** Profiles coi ships, one directory each like ~/.coi/profiles (the `hardened` one). */
+export const BUILT_IN_PROFILES_DIR = fileURLToPath(
+  new URL('../../../assets/profiles', import.meta.url),
+);
+
 export interface LayerFile {
   kind: LayerKind;
   path: string;

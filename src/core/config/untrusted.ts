@@ -44,6 +44,17 @@ const RULES: Rule[] = [
   { key: 'security.disable_protection', weakens: is(true), why: 'turn off path protection' },
   { key: 'security.host_immutable', weakens: is(false), why: 'turn off host immutability' },
   { key: 'security.protected_paths', weakens: any, why: 'replace the protected paths' },
+  {
+    key: 'security.reduce_kernel_surface',
+    weakens: any,
+    why: 'choose whether kernel syscalls are denied',
+  },
+  {
+    key: 'security.reduce_kernel_surface_strict',
+    weakens: any,
+    why: 'choose whether kernel syscalls are denied',
+  },
+  { key: 'container.docker', weakens: is(true), why: 'turn Docker support (nesting) on' },
   { key: 'git.writable_hooks', weakens: is(true), why: 'make git hooks writable' },
   { key: 'git.protected_branches', weakens: any, why: 'choose the protected branches' },
   { key: 'git.readonly', weakens: is(false), why: 'unpin the git identity' },

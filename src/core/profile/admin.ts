@@ -19,7 +19,7 @@ export interface ProfileSummary {
   name: string;
   /** `(built-in)` or the file, `~`-shortened. */
   source: string;
-  scope: 'built-in' | ProfileLocation['scope'];
+  scope: ProfileLocation['scope'];
   image: string | null;
   persistent: boolean | null;
   inherits: string[];
@@ -29,13 +29,15 @@ export interface ProfileSummary {
 
 /**
  * Every profile with the image and persistence it results in. `default` is the built-in
- * profile: the merged configuration without any profile.
+ * profile of the merged configuration without any profile; `hardened` is shipped with coi.
  */
 export function profileSummaries(ctx: ProfileContext): ProfileSummary[] {
   const home = homeOf(ctx);
   const summaries: ProfileSummary[] = [summarize('default', 'built-in', '(built-in)', ctx)];
-  for (const p of listProfiles({ home, workspace: ctx.workspace }))
-    summaries.push(summarize(p.name, p.scope, displayPath(p.file, home), ctx));
+  for (const p of listProfiles({ home, workspace: ctx.workspace })) {
+    const source = p.scope === 'built-in' ? '(built-in)' : displayPath(p.file, home);
+    summaries.push(summarize(p.name, p.scope, source, ctx));
+  }
   return summaries;
 }
 
@@ -49,7 +51,7 @@ function summarize(
     const loaded = loadConfig({
       cwd: ctx.workspace,
       home: homeOf(ctx),
-      ...(scope === 'built-in' ? {} : { profile: name }),
+      ...(scope === 'built-in' && name === 'default' ? {} : { profile: name }),
     });
     return {
       name,
@@ -93,7 +95,8 @@ export async function createProfile(
     throw new ProfileAdminError('"default" is the built-in profile and cannot be created', 'usage');
   const home = homeOf(ctx);
   const existing = listProfiles({ home, workspace: ctx.workspace });
-  if (existing.some((p) => p.name === name))
+  // A profile of a built-in's name replaces it.
+  if (existing.some((p) => p.name === name && p.scope !== 'built-in'))
     throw new ProfileAdminError(`profile "${name}" already exists (\`coi profile show ${name}\`)`);
   if (opts.inherits && !existing.some((p) => p.name === opts.inherits)) {
     throw new ProfileAdminError(
@@ -132,6 +135,7 @@ export function deletableProfile(
   const home = homeOf(ctx);
   const all = listProfiles({ home, workspace: ctx.workspace });
   const found = all.filter((p) => p.name === name);
+  if (found[0]?.scope === 'built-in') throw builtInProfile(name, 'deleted');
   const wanted = scope === 'project' ? 'workspace' : 'user';
   const target = found.find((p) => p.scope === wanted);
   if (!target) {
@@ -151,6 +155,14 @@ export function deletableProfile(
       `profile "${name}" is inherited by ${dependants.map((p) => p.name).join(', ')}; change those first`,
     );
   return target;
+}
+
+/** A profile shipped with coi, which has no file of the user's to change. */
+export function builtInProfile(name: string, what: 'deleted' | 'edited'): ProfileAdminError {
+  return new ProfileAdminError(
+    `"${name}" is built in and cannot be ${what}; make your own with \`coi profile create my-${name} --inherits ${name}\`, or replace it with \`coi profile create ${name}\``,
+    'usage',
+  );
 }
 
 /** Deletes a profile's directory (see `deletableProfile`); returns it. */

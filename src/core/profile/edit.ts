@@ -3,7 +3,7 @@ import { copyFile, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatIssue, listProfiles } from '../config/index.js';
 import { displayPath } from '../config/paths.js';
-import { ProfileAdminError } from './admin.js';
+import { builtInProfile, ProfileAdminError } from './admin.js';
 import { homeOf, type ProfileContext } from './scope.js';
 import { validateConfigFile } from './validate-file.js';
 
@@ -43,6 +43,7 @@ export async function editProfile(
         ? `profile "${name}" exists twice (${found.map((p) => displayPath(p.file, home)).join(' and ')}); rename or remove one`
         : `no profile "${name}" (\`coi profile list\` shows them; \`coi profile create ${name}\` makes it)`,
     );
+  if (found[0]!.scope === 'built-in') throw builtInProfile(name, 'edited');
   const { file, dir } = found[0]!;
   const draft = join(dir, DRAFT_FILE);
   const shown = { file: displayPath(file, home), draft: displayPath(draft, home) };

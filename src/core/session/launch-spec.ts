@@ -7,6 +7,8 @@ import { recordedMonitoring } from '../policy/monitor-settings.js';
 import type { PublishedPort } from '../../shared/published-ports.js';
 import { portDevices } from './launch/ports.js';
 import { hostEntry } from '../policy/network-policy.js';
+import { bytesOf } from '../../shared/size.js';
+import { kernelSurfaceKeys } from '../policy/kernel-surface.js';
 import type { WorkspaceMapping } from './workspace-mapping.js';
 
 /** Everything that decides how a session's container is created; pure input, no I/O. */
@@ -68,11 +70,12 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
         : {}),
       ...(config.network.hosts.length > 0 ? { hosts: config.network.hosts.map(hostEntry) } : {}),
     }),
-    'security.nesting': 'true',
+    ...kernelSurfaceKeys(config),
     'security.guestapi': 'false',
-    'security.syscalls.intercept.mknod': 'true',
-    'security.syscalls.intercept.setxattr': 'true',
+    // An id range of its own (allocate falls back where the host has none left).
+    'security.idmap.isolated': 'true',
     ...limitKeys(config),
+    ...tmpfsTmp(config),
   };
   if (mapping.kind === 'raw-idmap') instanceConfig['raw.idmap'] = mapping.rawIdmap;
 
@@ -95,6 +98,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       'ipv4.address': input.ipv4Address,
       'security.ipv4_filtering': 'true',
       'security.mac_filtering': 'true',
+      'security.port_isolation': 'true',
     },
     workspace: disk(input.workspaceSource, '/workspace', false, workspaceShift),
   };
@@ -162,16 +166,26 @@ function limitKeys(config: Config): ConfigMap {
     keys['limits.memory'] = memory.limit;
     keys['limits.memory.enforce'] = memory.enforce;
   }
-  if (!memory.swap) keys['limits.memory.swap'] = 'false';
+  // true is Incus' default; false, "false" or a size is said.
+  if (String(memory.swap) !== 'true') keys['limits.memory.swap'] = String(memory.swap);
   if (runtime.max_processes) keys['limits.processes'] = String(runtime.max_processes);
   if (config.limits.disk.priority)
     keys['limits.disk.priority'] = String(config.limits.disk.priority);
   return keys;
 }
 
+/** `[limits.disk] tmpfs_size`: a tmpfs on /tmp, mounted by LXC before the container's init runs. */
+function tmpfsTmp(config: Config): ConfigMap {
+  const size = config.limits.disk.tmpfs_size;
+  if (!size) return {};
+  const options = `rw,nosuid,nodev,mode=1777,size=${bytesOf(size)}`;
+  return { 'raw.lxc': `lxc.mount.entry = tmpfs tmp tmpfs ${options} 0 0` };
+}
+
 function rootDiskLimits(config: Config): Record<string, string> {
-  const { read, write, max } = config.limits.disk;
+  const { read, write, max, size } = config.limits.disk;
   return {
+    ...(size ? { size } : {}),
     ...(read ? { 'limits.read': read } : {}),
     ...(write ? { 'limits.write': write } : {}),
     ...(max ? { 'limits.max': max } : {}),

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { IncusConflictError } from '../../../incus/errors.js';
+import { IncusConflictError, IncusError } from '../../../incus/errors.js';
 import type { DeviceMap, InstanceCreateOptions } from '../../../incus/instance-types.js';
 import { coiKeysConfig, readCoiKeys } from '../../../shared/instance-keys.js';
 import { withFreeAddress } from '../../../security/network/index.js';
@@ -8,6 +8,7 @@ import { containerName, lowestFreeSlot, workspaceHash } from '../../../shared/na
 import { PORT_DEVICE_PREFIX, type PublishedPort } from '../../../shared/published-ports.js';
 import type { Reverter } from '../../../shared/revert.js';
 import type { LaunchRequest } from '../launch.js';
+import { kernelSurfaceKeys } from '../../policy/kernel-surface.js';
 import { buildLaunchSpec } from '../launch-spec.js';
 import {
   idmappedMountpoint,
@@ -15,6 +16,7 @@ import {
   pruneMountpoints,
   removeMountpoint,
 } from './idmapped-workspace.js';
+import { requireQuotaPool } from './disk-quota.js';
 import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
 import { forceDelete } from '../../container/force-delete.js';
@@ -66,11 +68,13 @@ export async function allocate(
     await req.incus.instances.patch(target.container, {
       config: coiKeysConfig({ hosts: plan.policy.hosts ?? [] }),
     });
+    await convergeKernelSurface(req, target.container);
     const ports = await portsOf(target.slot);
     await republishPorts(req, target.container, ports);
     return { container: target.container, slot: target.slot, ip: target.ip, ports };
   }
   if (target.note) req.onStep?.(target.note);
+  await requireQuotaPool(req.incus, req.loaded, target.pool);
   const idmapped = plan.mapping.kind === 'owner-to-code';
   if (idmapped) await pruneMountpoints(new Set(await req.incus.instances.names()));
   const workspaceSource = async (name: string) => {
@@ -166,6 +170,17 @@ async function followWorkspace(req: AllocateRequest, container: string): Promise
 }
 
 /**
+ * A reused container takes the kernel surface the config asks for now, not the one it was made
+ * with: turning Docker off or the syscalls down applies to it from this start.
+ */
+async function convergeKernelSurface(req: AllocateRequest, container: string): Promise<void> {
+  await req.incus.instances.patch(container, {
+    // "" removes the deny list when the config no longer asks for one.
+    config: { 'security.syscalls.deny': '', ...kernelSurfaceKeys(req.loaded.config) },
+  });
+}
+
+/**
  * Creates the container in the requested slot, or the lowest free one. Launches of one workspace
  * on this host pick their slots one at a time (see withLockFile), from a fresh list of names; a
  * name taken anyway (another host, another user) moves on to the next slot. `forSlot` readies
@@ -194,9 +209,7 @@ async function createInFreeSlot(
       req.onStep?.(`Launching container ${name} from image ${image}...`);
       try {
         const ip = await withFreeAddress(req.incus, bridge, locks, async (free) => {
-          await (
-            await req.incus.instances.create({ ...(await spec(name, slot, free)), start: false })
-          ).wait();
+          await createStopped(req, await spec(name, slot, free));
           revert.add(async () => (await forceDelete(req.incus, name)).wait());
           return free;
         });
@@ -208,6 +221,29 @@ async function createInFreeSlot(
       }
     }
   });
+}
+
+/**
+ * Creates the container with an id range of its own; where the host has none left to give
+ * (/etc/subuid, /etc/subgid), it shares the default one of unprivileged containers, as said.
+ */
+async function createStopped(
+  req: Pick<AllocateRequest, 'incus' | 'onStep'>,
+  spec: InstanceCreateOptions,
+): Promise<void> {
+  const create = async (options: InstanceCreateOptions) =>
+    (await req.incus.instances.create({ ...options, start: false })).wait();
+  try {
+    await create(spec);
+  } catch (err) {
+    if (!(err instanceof IncusError && /not enough uid\/gid available/i.test(err.message)))
+      throw err;
+    req.onStep?.(
+      `The host has no id range left for ${spec.name} to have its own (${err.message}); it shares ` +
+        'the id map of other unprivileged containers: give root more ids in /etc/subuid and /etc/subgid',
+    );
+    await create({ ...spec, config: { ...spec.config, 'security.idmap.isolated': 'false' } });
+  }
 }
 
 function slotTaken(slot: number, name: string): LaunchError {

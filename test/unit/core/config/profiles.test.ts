@@ -152,7 +152,7 @@ describe('profiles', () => {
     expect(profile?.contextFiles).toEqual([join(host.home, '.coi/profiles/base/CONTEXT.md'), app]);
   });
 
-  it('lists user profiles, then workspace profiles, each sorted', () => {
+  it('lists user profiles, then workspace profiles, then the built-in ones, each sorted', () => {
     const host = makeHost();
     userProfile(host, 'zeta', '');
     userProfile(host, 'alpha', '');
@@ -162,6 +162,67 @@ describe('profiles', () => {
       listProfiles({ home: host.home, workspace: host.workspace }).map(
         (p) => `${p.scope}:${p.name}`,
       ),
-    ).toEqual(['user:alpha', 'user:zeta', 'workspace:mid']);
+    ).toEqual(['user:alpha', 'user:zeta', 'workspace:mid', 'built-in:hardened']);
+  });
+
+  it('ships a trusted hardened profile: kernel surface reduced, Docker off, monitored, ephemeral', () => {
+    const host = makeHost();
+    host.write(join(host.home, '.coi/config.toml'), '[container]\npersistent = true\n');
+    const { config, origins, warnings, profile } = host.load({ profile: 'hardened' });
+    expect(warnings).toEqual([]);
+    expect(profile?.chain.map((l) => l.scope)).toEqual(['built-in']);
+    expect(config.container).toMatchObject({ persistent: false, docker: false });
+    expect(config.security).toMatchObject({
+      reduce_kernel_surface: true,
+      host_immutable: true,
+      disable_protection: false,
+    });
+    expect(config.network).toMatchObject({
+      mode: 'restricted',
+      block_private_networks: true,
+      block_metadata_endpoint: true,
+      allow_local_network_access: false,
+    });
+    expect(config.monitoring).toMatchObject({
+      enabled: true,
+      auto_pause_on_high: true,
+      auto_kill_on_critical: true,
+      nft: { enabled: true },
+    });
+    expect(config.ssh.forward_agent).toBe(false);
+    expect(config.limits.runtime.max_duration).toBe('4h');
+    expect(origins['security.reduce_kernel_surface']?.source).toBe('built-in profile "hardened"');
+  });
+
+  it('lets a workspace profile inherit hardened without loosening it', () => {
+    const host = makeHost();
+    const file = workspaceProfile(
+      host,
+      'strict',
+      'inherits = "hardened"\n[security]\nreduce_kernel_surface = false\n[container]\ndocker = true\n',
+    );
+    const { config, warnings, profile } = host.load({ profile: 'strict' });
+    expect(profile?.chain.map((l) => `${l.scope}:${l.name}`)).toEqual([
+      'built-in:hardened',
+      'workspace:strict',
+    ]);
+    expect(warnings.map((w) => `${w.file} ${w.key}`)).toEqual([
+      `${file} security.reduce_kernel_surface`,
+      `${file} container.docker`,
+    ]);
+    expect(config.security.reduce_kernel_surface).toBe(true);
+    expect(config.container.docker).toBe(false);
+  });
+
+  it('takes a profile named like a built-in one instead of it', () => {
+    const host = makeHost();
+    userProfile(host, 'hardened', '[container]\nimage = "mine"\n');
+    const names = listProfiles({ home: host.home, workspace: host.workspace }).map(
+      (p) => `${p.scope}:${p.name}`,
+    );
+    expect(names).toEqual(['user:hardened']);
+    const { config } = host.load({ profile: 'hardened' });
+    expect(config.container.image).toBe('mine');
+    expect(config.security.reduce_kernel_surface).toBe(false);
   });
 });

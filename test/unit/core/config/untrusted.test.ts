@@ -262,3 +262,40 @@ describe('workspace config and process-start events', () => {
     expect(config.monitoring.process_events).toBe(true);
   });
 });
+
+describe('workspace config and the kernel surface', () => {
+  it('may turn Docker off but not on, and cannot choose the kernel surface either way', () => {
+    const host = makeHost();
+    host.write(
+      join(host.home, '.coi/config.toml'),
+      '[container]\ndocker = false\n[security]\nreduce_kernel_surface = true\n',
+    );
+    const file = host.write(
+      WORKSPACE_FILE(host.workspace),
+      '[container]\ndocker = true\n[security]\nreduce_kernel_surface = false\nreduce_kernel_surface_strict = true\n',
+    );
+    const { config, warnings } = host.load();
+    expect(warnings.map((w) => w.key)).toEqual([
+      'security.reduce_kernel_surface',
+      'security.reduce_kernel_surface_strict',
+      'container.docker',
+    ]);
+    expect(warnings[2]!.message).toBe(
+      `${file}: container.docker = true ignored: a workspace file cannot turn Docker support (nesting) on; ` +
+        'set it in ~/.coi/config.toml if you trust this workspace',
+    );
+    expect(config.container.docker).toBe(false);
+    expect(config.security).toMatchObject({
+      reduce_kernel_surface: true,
+      reduce_kernel_surface_strict: false,
+    });
+  });
+
+  it('may turn Docker off', () => {
+    const host = makeHost();
+    host.write(WORKSPACE_FILE(host.workspace), '[container]\ndocker = false\n');
+    const { config, warnings } = host.load();
+    expect(warnings).toEqual([]);
+    expect(config.container.docker).toBe(false);
+  });
+});

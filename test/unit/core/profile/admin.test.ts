@@ -5,6 +5,7 @@ import {
   createProfile,
   deletableProfile,
   deleteProfile,
+  profileSummaries,
 } from '../../../../src/core/profile/admin.js';
 import { makeHost } from '../config/fixture.js';
 
@@ -53,6 +54,34 @@ describe('deletableProfile', () => {
     expect(() => deletableProfile('ghost', ctx)).toThrow('no profile "ghost"');
     expect(() => deletableProfile('base', ctx)).toThrow(
       'profile "base" is inherited by child; change those first',
+    );
+  });
+});
+
+describe('the built-in hardened profile', () => {
+  it('is listed as built-in after the profiles on disk, and one of yours of that name replaces it', async () => {
+    const { host, ctx } = setUp();
+    await createProfile('mine', ctx, { inherits: 'hardened' });
+    const rows = profileSummaries(ctx).map((s) => [s.name, s.source, s.persistent, s.inherits]);
+    expect(rows).toEqual([
+      ['default', '(built-in)', false, []],
+      ['mine', '~/.coi/profiles/mine/config.toml', false, ['hardened']],
+      ['hardened', '(built-in)', false, []],
+    ]);
+    expect(await createProfile('hardened', ctx)).toBe(
+      join(host.home, '.coi', 'profiles', 'hardened', 'config.toml'),
+    );
+    expect(profileSummaries(ctx).map((s) => `${s.name} ${s.source}`)).toEqual([
+      'default (built-in)',
+      'hardened ~/.coi/profiles/hardened/config.toml',
+      'mine ~/.coi/profiles/mine/config.toml',
+    ]);
+  });
+
+  it('cannot be deleted', () => {
+    const { ctx } = setUp();
+    expect(() => deletableProfile('hardened', ctx)).toThrow(
+      '"hardened" is built in and cannot be deleted',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_PROFILES_DIR } from '../../../../src/core/config/sources.js';
 import { DRAFT_FILE, editProfile, type Editor } from '../../../../src/core/profile/edit.js';
 import { makeHost } from '../config/fixture.js';
 
@@ -84,5 +85,20 @@ describe('editProfile', () => {
     await expect(editProfile('ghost', ctx, editor(''))).rejects.toThrow(
       'no profile "ghost" (`coi profile list` shows them; `coi profile create ghost` makes it)',
     );
+  });
+
+  it('refuses to edit the shipped hardened profile, saying how to make one of your own', async () => {
+    const { ctx } = setUp();
+    const builtIn = join(BUILT_IN_PROFILES_DIR, 'hardened', 'config.toml');
+    const before = readFileSync(builtIn, 'utf8');
+    const used = editor('[container]\ndocker = true\n');
+    await expect(editProfile('hardened', ctx, used)).rejects.toMatchObject({
+      kind: 'usage',
+      message:
+        '"hardened" is built in and cannot be edited; make your own with ' +
+        '`coi profile create my-hardened --inherits hardened`, or replace it with `coi profile create hardened`',
+    });
+    expect(used.opened).toEqual([]);
+    expect(readFileSync(builtIn, 'utf8')).toBe(before);
   });
 });

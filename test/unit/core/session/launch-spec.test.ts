@@ -30,7 +30,24 @@ describe('launch spec', () => {
       'ipv4.address': '10.99.0.250',
       'security.ipv4_filtering': 'true',
       'security.mac_filtering': 'true',
+      'security.port_isolation': 'true',
     });
+  });
+
+  it('gives the container an id range of its own', () => {
+    expect(buildLaunchSpec(input()).config?.['security.idmap.isolated']).toBe('true');
+  });
+
+  it('turns Docker off and denies the escape syscalls as the kernel surface config says', () => {
+    const spec = buildLaunchSpec(
+      input({ config: config({ security: { reduce_kernel_surface: true } }) }),
+    );
+    expect(spec.config).toMatchObject({
+      'security.nesting': 'false',
+      'security.syscalls.intercept.mknod': 'false',
+      'security.syscalls.intercept.setxattr': 'false',
+    });
+    expect(spec.config?.['security.syscalls.deny']).toMatch(/^io_uring_setup errno 1\n/);
   });
 
   it('records the session in user.coi.* keys and hardens the container', () => {
@@ -159,6 +176,29 @@ describe('launch spec', () => {
     });
     const none = buildLaunchSpec(input());
     expect(Object.keys(none.config ?? {}).filter((k) => k.startsWith('limits.'))).toEqual([]);
+    expect(none.devices?.root?.size).toBeUndefined();
+    expect(none.config?.['raw.lxc']).toBeUndefined();
+  });
+
+  it('sets the root disk quota, a swap size and a tmpfs /tmp of the configured size', () => {
+    const spec = buildLaunchSpec(
+      input({
+        config: config({
+          limits: { memory: { swap: '1GiB' }, disk: { size: '20GiB', tmpfs_size: '512MiB' } },
+        }),
+      }),
+    );
+    expect(spec.devices?.root).toEqual({ type: 'disk', path: '/', pool: 'default', size: '20GiB' });
+    expect(spec.config?.['limits.memory.swap']).toBe('1GiB');
+    expect(spec.config?.['raw.lxc']).toBe(
+      `lxc.mount.entry = tmpfs tmp tmpfs rw,nosuid,nodev,mode=1777,size=${512 * 2 ** 20} 0 0`,
+    );
+    const said = buildLaunchSpec(
+      input({ config: config({ limits: { memory: { swap: 'false' } } }) }),
+    );
+    expect(said.config?.['limits.memory.swap']).toBe('false');
+    const on = buildLaunchSpec(input({ config: config({ limits: { memory: { swap: 'true' } } }) }));
+    expect(on.config?.['limits.memory.swap']).toBeUndefined();
   });
 
   it('forwards the ssh agent and sockets as proxies owned by the code user', () => {

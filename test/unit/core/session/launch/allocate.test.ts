@@ -15,6 +15,7 @@ import { containerName, sessionIdentity } from '../../../../../src/shared/naming
 import { Reverter } from '../../../../../src/shared/revert.js';
 import { FakeIncus, type SeededInstance } from '../../../../helpers/fake-incus.js';
 import { PREFIX, WORKSPACE, facts, launchRequest } from './fixtures.js';
+import { IncusError } from '../../../../../src/incus/errors.js';
 
 /** The bridge of the fixtures' default profile, with room for six hosts. */
 const BRIDGE = { name: 'profilebr0', config: { 'ipv4.address': '10.20.30.1/29' } };
@@ -310,5 +311,77 @@ describe('allocate: [ports]', () => {
     expect(placed.ports.map((p) => p.hostPort)).toEqual([host]);
     const { devices } = incus.instances.all.get(name)!;
     expect(Object.keys(devices).sort()).toEqual(['coi-port-web', 'eth0']);
+  });
+});
+
+describe('allocate: the id map', () => {
+  it('creates the container with an isolated id map', async () => {
+    incus = new FakeIncus([], [BRIDGE]);
+    const { placed } = await allocateNew();
+    expect(incus.instances.all.get(placed.container)!.config['security.idmap.isolated']).toBe(
+      'true',
+    );
+  });
+
+  it('shares the default map, as it says, where the host has no id range left', async () => {
+    incus = new FakeIncus([], [BRIDGE]);
+    const create = incus.instances.create.bind(incus.instances);
+    const shortage =
+      'Failed creating instance record: Not enough uid/gid available for the container';
+    vi.spyOn(incus.instances, 'create').mockImplementation((opts) =>
+      opts.config?.['security.idmap.isolated'] === 'true'
+        ? Promise.reject(new IncusError(shortage, 400))
+        : create(opts),
+    );
+    const steps: string[] = [];
+    const { placed } = await allocateNew({ over: { onStep: (s) => steps.push(s) } });
+    const created = incus.instances.all.get(placed.container)!;
+    expect(created.config['security.idmap.isolated']).toBe('false');
+    expect(created.config[COI_KEYS.slot]).toBe('1');
+    expect(steps).toContain(
+      `The host has no id range left for ${placed.container} to have its own (${shortage}); it shares ` +
+        'the id map of other unprivileged containers: give root more ids in /etc/subuid and /etc/subgid',
+    );
+  });
+
+  it('other create failures are not retried', async () => {
+    incus = new FakeIncus([], [BRIDGE]);
+    const spy = vi
+      .spyOn(incus.instances, 'create')
+      .mockRejectedValue(new IncusError('Failed to load image', 400));
+    await expect(allocateNew()).rejects.toThrow('Failed to load image');
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('allocate: a reused container', () => {
+  it('takes the kernel surface the config asks for now', async () => {
+    const name = slotName(1);
+    incus = new FakeIncus([
+      {
+        name,
+        status: 'Stopped',
+        config: {
+          [COI_KEYS.persistent]: 'true',
+          'security.nesting': 'true',
+          'security.syscalls.intercept.mknod': 'true',
+        },
+        devices: { eth0: { type: 'nic', network: 'oldbr0', 'ipv4.address': '10.0.0.9' } },
+      },
+    ]);
+    const reuse = async (security: ConfigOverrides['security']) => {
+      const req = launchRequest(incus, coiDir, { container: { persistent: true }, security });
+      const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
+      await allocate(req, plan, [], new Reverter());
+      return incus.instances.all.get(name)!.config;
+    };
+    expect(await reuse({ reduce_kernel_surface: true })).toMatchObject({
+      'security.nesting': 'false',
+      'security.syscalls.intercept.mknod': 'false',
+      'security.syscalls.deny': expect.stringContaining('io_uring_setup errno 1'),
+    });
+    const relaxed = await reuse({ reduce_kernel_surface: false });
+    expect(relaxed['security.nesting']).toBe('true');
+    expect(relaxed['security.syscalls.deny']).toBeUndefined();
   });
 });
