@@ -35,6 +35,16 @@ const RULES: Rule[] = [
   { key: 'security.disable_protection', weakens: is(true), why: 'turn off path protection' },
   { key: 'security.host_immutable', weakens: is(false), why: 'turn off host immutability' },
   { key: 'security.protected_paths', weakens: any, why: 'replace the protected paths' },
+  {
+    key: 'security.writable_paths',
+    weakens: (value) => Array.isArray(value) && value.length > 0,
+    why: 'make protected paths writable',
+  },
+  {
+    key: 'security.writable_agent_config',
+    weakens: is(true),
+    why: 'make the agent configuration writable',
+  },
   { key: 'git.writable_hooks', weakens: is(true), why: 'make git hooks writable' },
   { key: 'git.protected_branches', weakens: any, why: 'choose the protected branches' },
   { key: 'git.readonly', weakens: is(false), why: 'unpin the git identity' },

@@ -14,6 +14,7 @@ import {
   pruneMountpoints,
   removeMountpoint,
 } from './idmapped-workspace.js';
+import type { WorkspaceMounts } from '../workspace-mounts.js';
 import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
 import { forceDelete } from '../../container/force-delete.js';
@@ -38,7 +39,7 @@ type AllocateRequest = Pick<
 export async function allocate(
   req: AllocateRequest,
   plan: LaunchPlan,
-  protectedPaths: string[],
+  mounts: WorkspaceMounts,
   revert: Reverter,
 ): Promise<Placement> {
   const { target } = plan;
@@ -75,7 +76,7 @@ export async function allocate(
       workspaceSource: await workspaceSource(name),
       hostUid: plan.owner.uid,
       codeUid: plan.codeUid,
-      protectedPaths,
+      ...mounts,
       ...(plan.sshAgentSocket ? { sshAgentSocket: plan.sshAgentSocket } : {}),
     }),
   );
@@ -93,7 +94,7 @@ async function followWorkspace(req: AllocateRequest, container: string): Promise
   const moved: DeviceMap = {};
   for (const [name, device] of Object.entries(value.devices)) {
     const source = device.source;
-    if (name !== 'workspace' && !name.startsWith('protect-')) continue;
+    if (name !== 'workspace' && !/^(protect|writable)-/.test(name)) continue;
     if (source === undefined || !(source === previous || source.startsWith(`${previous}/`)))
       continue;
     moved[name] = { ...device, source: `${req.workspace}${source.slice(previous.length)}` };

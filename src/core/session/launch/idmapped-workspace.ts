@@ -81,13 +81,13 @@ export interface IdmappedWorkspace {
 
 /**
  * Makes the mount the container's next start binds: the owner's uid and gid appear as the ids the
- * code user runs as on the host. Ids other than the owner's show as nobody there.
+ * code user runs as on the host, which it returns. Ids other than the owner's show as nobody there.
  */
 export async function mountIdmappedWorkspace(
   incus: IncusApi,
   container: string,
   ws: IdmappedWorkspace,
-): Promise<void> {
+): Promise<{ uid: number; gid: number }> {
   const { config } = (await incus.instances.get(container)).value;
   const map = config['volatile.idmap.next'] ?? config['volatile.idmap.current'];
   const uid = map ? hostIdOf(map, ws.codeUid, 'uid') : undefined;
@@ -108,6 +108,7 @@ export async function mountIdmappedWorkspace(
       `could not idmap ${ws.workspace} onto the code user (needs root, util-linux unshare, perl and Linux 5.12+): ${err instanceof Error ? err.message : String(err)}`,
     );
   }
+  return { uid, gid };
 }
 
 /** Detaches the host's mount (a running container keeps its own); the directory stays. */

@@ -7,6 +7,7 @@ import {
   idmappedMountpoint,
   mountIdmappedWorkspace,
 } from './idmapped-workspace.js';
+import { repointOverlays } from './idmapped-overlays.js';
 import type { LaunchPlan } from './plan.js';
 
 /**
@@ -15,7 +16,7 @@ import type { LaunchPlan } from './plan.js';
  * (registered earlier) go, so nothing that confines it is undone while it still runs.
  */
 export async function startSessionContainer(
-  req: Pick<LaunchRequest, 'incus' | 'onStep' | 'workspace'>,
+  req: Pick<LaunchRequest, 'incus' | 'onStep' | 'workspace' | 'coiDir'>,
   plan: LaunchPlan,
   container: string,
   locks: HostLocks,
@@ -34,15 +35,23 @@ export async function startSessionContainer(
   }
   const mountpoint = idmappedMountpoint(container);
   const { workspace } = req;
-  await mountIdmappedWorkspace(req.incus, container, {
+  const codeHost = await mountIdmappedWorkspace(req.incus, container, {
     workspace,
     mountpoint,
     owner: plan.owner,
     codeUid: plan.codeUid,
   });
   // The mount stays while the container exists (see idmapped-workspace.ts).
-  await (await req.incus.instances.start(container)).wait().catch(async (err: unknown) => {
+  try {
+    await repointOverlays(req.incus, container, {
+      workspace,
+      mountpoint,
+      coiDir: req.coiDir,
+      codeHost,
+    });
+    await (await req.incus.instances.start(container)).wait();
+  } catch (err) {
     await detachIdmappedWorkspace(mountpoint);
     throw err;
-  });
+  }
 }

@@ -43,7 +43,7 @@ async function allocateNew(
   const req = launchRequest(incus, coiDir, opts.overrides, opts.over);
   const plan = planLaunch(facts(opts.facts), req);
   const revert = new Reverter();
-  const placed = await allocate(req, plan, [], revert);
+  const placed = await allocate(req, plan, { protectedPaths: [] }, revert);
   return { placed, revert };
 }
 
@@ -129,7 +129,7 @@ describe('allocate: the slot', () => {
     const req = launchRequest(incus, coiDir, { container: { persistent: true } });
     const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
     const revert = new Reverter();
-    expect(await allocate(req, plan, [], revert)).toEqual({
+    expect(await allocate(req, plan, { protectedPaths: [] }, revert)).toEqual({
       container: name,
       slot: 2,
       ip: '10.0.0.9',
@@ -181,7 +181,9 @@ describe('allocate: a session_name reused from another checkout', () => {
       { onStep: (s) => steps.push(s) },
     );
     const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
-    expect((await allocate(req, plan, [], new Reverter())).container).toBe(name);
+    expect((await allocate(req, plan, { protectedPaths: [] }, new Reverter())).container).toBe(
+      name,
+    );
     const { devices, config } = incus.instances.all.get(name)!;
     expect(devices.workspace).toEqual({
       type: 'disk',

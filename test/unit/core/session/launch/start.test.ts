@@ -44,7 +44,7 @@ describe('startSessionContainer', () => {
   it('starts a new container, saying so', async () => {
     const steps: string[] = [];
     await startSessionContainer(
-      { incus, workspace: WORKSPACE, onStep: (s) => steps.push(s) },
+      { incus, workspace: WORKSPACE, coiDir, onStep: (s) => steps.push(s) },
       await plan(false),
       NAME,
       locks,
@@ -59,7 +59,7 @@ describe('startSessionContainer', () => {
     const reuse = await plan(true);
     expect(reuse.target.kind).toBe('reuse');
     await startSessionContainer(
-      { incus, workspace: WORKSPACE, onStep: (s) => steps.push(s) },
+      { incus, workspace: WORKSPACE, coiDir, onStep: (s) => steps.push(s) },
       reuse,
       NAME,
       locks,
@@ -76,7 +76,7 @@ describe('startSessionContainer', () => {
       return Promise.resolve(0);
     });
     await startSessionContainer(
-      { incus, workspace: WORKSPACE },
+      { incus, workspace: WORKSPACE, coiDir },
       await plan(false),
       NAME,
       locks,
@@ -93,7 +93,7 @@ describe('startSessionContainer', () => {
     const release = vi.spyOn(locks, 'release');
     await expect(
       startSessionContainer(
-        { incus, workspace: WORKSPACE },
+        { incus, workspace: WORKSPACE, coiDir },
         await plan(false),
         NAME,
         locks,
