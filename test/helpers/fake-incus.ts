@@ -389,7 +389,16 @@ export class FakeInstances implements InstancesService {
     this.events.lifecycle('instance-updated', instanceSource(name));
   }
 
-  put: InstancesService['put'] = notSupported('instances.put');
+  /** Replaces what the caller may set; devices left out are removed, as Incus does. */
+  async put(name: string, put: InstancePut, etag?: string): Promise<IncusOperation> {
+    if (etag !== undefined) return notSupported('instances.put with an ETag')();
+    const instance = await this.find(name);
+    Object.assign(instance, structuredClone(put));
+    instance.expanded_config = { ...instance.config };
+    instance.expanded_devices = structuredClone(instance.devices);
+    this.events.lifecycle('instance-updated', instanceSource(name));
+    return finished('Updating instance');
+  }
 
   async state(name: string): Promise<InstanceState> {
     return stateOf((await this.find(name)).status, this.initPids.get(name));

@@ -1,14 +1,12 @@
-import { posix } from 'node:path';
 import type { Config } from '../config/index.js';
 import { parseAllowlist } from '../../security/nft/policy.js';
 import type { ConfigMap, DeviceMap, InstanceCreateOptions } from '../../incus/instance-types.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
-import type { SecretMask } from './secret-masks.js';
+import { overlayDevices, type WorkspaceMounts } from './overlay-devices.js';
 import type { WorkspaceMapping } from './workspace-mapping.js';
-import type { GitdirMount } from './worktree-gitdir.js';
 
 /** Everything that decides how a session's container is created; pure input, no I/O. */
-export interface LaunchSpecInput {
+export interface LaunchSpecInput extends WorkspaceMounts {
   name: string;
   image: string;
   workspace: string;
@@ -33,14 +31,6 @@ export interface LaunchSpecInput {
   hostUid: number;
   /** The code user's uid inside (see decideWorkspaceMapping): owner of forwarded sockets. */
   codeUid: number;
-  /** Protected paths relative to the workspace, already materialised on the host. */
-  protectedPaths: string[];
-  /** `[security] secret_paths` matches, each hidden by an empty read-only file or directory. */
-  secretMasks?: SecretMask[];
-  /** `writable_paths` inside protected directories, materialised on the host. */
-  writablePaths?: string[];
-  /** A linked worktree's repository git directory, and its protected parts read-only. */
-  gitdirMounts?: GitdirMount[];
   /** The host's ssh-agent socket when `[ssh] forward_agent` is on and one runs. */
   sshAgentSocket?: string;
 }
@@ -98,24 +88,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
     },
     workspace: disk(input.workspaceSource, '/workspace', false, workspaceShift),
   };
-  // Laid over the workspace, shifted as other mounts are: Incus mounts idmapped disks after the
-  // others, so an unshifted one over the shifted workspace would end up beneath it. Over coi's
-  // idmapped mount they start on the workspace itself (that mount's subpaths do not exist when
-  // Incus validates the devices) and each start repoints them into it (idmapped-overlays.ts).
-  const over = (source: string, rel: string, readonly: boolean) =>
-    disk(source, posix.join('/workspace', rel), readonly, shift);
-  input.protectedPaths.forEach((rel, i) => {
-    devices[`protect-${i}`] = over(posix.join(input.workspace, rel), rel, true);
-  });
-  input.writablePaths?.forEach((rel, i) => {
-    devices[`writable-${i}`] = over(posix.join(input.workspace, rel), rel, false);
-  });
-  input.secretMasks?.forEach((mask, i) => {
-    devices[`secret-${i}`] = over(mask.source, mask.rel, true);
-  });
-  input.gitdirMounts?.forEach((mount, i) => {
-    devices[`gitdir-${i}`] = disk(mount.source, mount.path, mount.readonly, shift);
-  });
+  Object.assign(devices, overlayDevices(input.workspace, mapping, input));
   config.mounts.default.forEach((mount, i) => {
     devices[`mount-${i}`] = disk(mount.host, mount.container, mount.readonly, mount.shift ?? shift);
   });

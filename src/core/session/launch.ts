@@ -115,7 +115,7 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
     req.onStep?.(`Setting up session ${plan.sessionId}...`);
     req.onStep?.(`Applying the ${plan.policy.mode} network rules (${ip})...`);
     await secureContainer(req.incus, securing(req, plan, guard, { container, ip }), revert);
-    await startSessionContainer(req, plan, container, locks, revert);
+    await startSessionContainer(req, plan, container, mounts, locks, revert);
     const { protectedPaths } = mounts;
     await prepareSession(req, plan, { container, slot, env, protectedPaths, locks, log });
     revert.success();

@@ -1,13 +1,8 @@
 import type { Config } from '../config/index.js';
-import type { LaunchSpecInput } from './launch-spec.js';
+import type { WorkspaceMounts } from './overlay-devices.js';
 import { materialiseProtectedPaths, writableCarveOuts } from './protected-paths.js';
 import { findSecretMasks } from './secret-masks.js';
 import { linkedGitdirMounts } from './worktree-gitdir.js';
-
-export type WorkspaceMounts = Pick<
-  LaunchSpecInput,
-  'protectedPaths' | 'secretMasks' | 'gitdirMounts' | 'writablePaths'
->;
 
 /**
  * What is mounted over the workspace, made ready on the host: secret masks, a linked worktree's

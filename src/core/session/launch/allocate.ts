@@ -14,7 +14,7 @@ import {
   pruneMountpoints,
   removeMountpoint,
 } from './idmapped-workspace.js';
-import type { WorkspaceMounts } from '../workspace-mounts.js';
+import type { WorkspaceMounts } from '../overlay-devices.js';
 import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
 import { forceDelete } from '../../container/force-delete.js';
@@ -94,7 +94,7 @@ async function followWorkspace(req: AllocateRequest, container: string): Promise
   const moved: DeviceMap = {};
   for (const [name, device] of Object.entries(value.devices)) {
     const source = device.source;
-    if (name !== 'workspace' && !/^(protect|writable)-/.test(name)) continue;
+    if (name !== 'workspace' && !name.startsWith('protect-')) continue;
     if (source === undefined || !(source === previous || source.startsWith(`${previous}/`)))
       continue;
     moved[name] = { ...device, source: `${req.workspace}${source.slice(previous.length)}` };

@@ -1,9 +1,8 @@
-import type { IncusApi } from '../../../incus/index.js';
 import type { DeviceMap } from '../../../incus/instance-types.js';
 import { maskFor, type MaskOwner } from '../secret-masks.js';
 
-/** The devices laid over /workspace (see buildLaunchSpec). */
-const OVERLAY = /^(protect|writable|secret)-\d+$/;
+/** The overlays laid over /workspace itself (see overlayDevices); gitdir mounts lie elsewhere. */
+const OVER_WORKSPACE = /^(protect|writable|secret)-\d+$/;
 
 export interface OverlayTarget {
   workspace: string;
@@ -15,31 +14,29 @@ export interface OverlayTarget {
 }
 
 /**
- * With coi's idmapped mount (`owner-to-code`), what lies over the workspace is bound from that
- * mount, unshifted like the workspace device: a carve-out from the workspace itself would be
- * root's inside, not the code user's, and mounts of one kind are laid in path order, so each
- * lands over the workspace and carve-outs over their protected directory. Masks are owned by the
- * code user's host ids for the same reason. The container is created with these devices on the
- * workspace itself (the mount's subpaths do not exist before the mount does); each start made
- * by coi repoints them, which is a no-op once done.
+ * The overlays as coi's idmapped mount (`owner-to-code`) needs them: bound from that mount and
+ * unshifted like the workspace device. A carve-out from the workspace itself would be root's
+ * inside, not the code user's; and mounts of one kind are laid in path order, so each lands over
+ * the workspace and carve-outs over their protected directory. Masks are owned by the code user's
+ * host ids for the same reason. Only once the mount is made do these sources exist.
  */
-export async function repointOverlays(
-  incus: IncusApi,
-  container: string,
+export async function intoIdmappedMount(
+  devices: DeviceMap,
   target: OverlayTarget,
-): Promise<void> {
-  const { devices } = (await incus.instances.get(container)).value;
-  const changed: DeviceMap = {};
+): Promise<DeviceMap> {
+  const moved: DeviceMap = {};
   for (const [name, device] of Object.entries(devices)) {
-    if (!OVERLAY.test(name) || device.source === undefined) continue;
+    if (!OVER_WORKSPACE.test(name) || device.source === undefined) {
+      moved[name] = device;
+      continue;
+    }
     const { shift: _shift, ...unshifted } = device;
     const source = name.startsWith('secret-')
       ? await maskFor(device.source, target.coiDir, target.codeHost)
       : inMount(device.source, target);
-    if (source !== device.source || device.shift !== undefined)
-      changed[name] = { ...unshifted, source };
+    moved[name] = { ...unshifted, source };
   }
-  if (Object.keys(changed).length > 0) await incus.instances.patch(container, { devices: changed });
+  return moved;
 }
 
 function inMount(source: string, { workspace, mountpoint }: OverlayTarget): string {

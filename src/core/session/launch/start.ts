@@ -7,18 +7,22 @@ import {
   idmappedMountpoint,
   mountIdmappedWorkspace,
 } from './idmapped-workspace.js';
-import { repointOverlays } from './idmapped-overlays.js';
+import { overlayDevices, type WorkspaceMounts } from '../overlay-devices.js';
+import { intoIdmappedMount } from './idmapped-overlays.js';
+import { layOverlays } from './lay-overlays.js';
 import type { LaunchPlan } from './plan.js';
 
 /**
- * Starts the container. Its undos are the first to run on failure: it is stopped, then the host
- * paths `prepare` locks are released (releasing none is a no-op), and only then do its rules
- * (registered earlier) go, so nothing that confines it is undone while it still runs.
+ * Lays this launch's overlays over the workspace (see layOverlays) and starts the container. Its
+ * undos are the first to run on failure: it is stopped, then the host paths `prepare` locks are
+ * released (releasing none is a no-op), and only then do its rules (registered earlier) go, so
+ * nothing that confines it is undone while it still runs.
  */
 export async function startSessionContainer(
   req: Pick<LaunchRequest, 'incus' | 'onStep' | 'workspace' | 'coiDir'>,
   plan: LaunchPlan,
   container: string,
+  mounts: WorkspaceMounts,
   locks: HostLocks,
   revert: Reverter,
 ): Promise<void> {
@@ -29,12 +33,14 @@ export async function startSessionContainer(
       ? `Starting persistent container ${container}...`
       : `Starting ${container}...`,
   );
+  const { workspace } = req;
+  const overlays = overlayDevices(workspace, plan.mapping, mounts);
   if (plan.mapping.kind !== 'owner-to-code') {
+    await layOverlays(req.incus, container, overlays);
     await (await req.incus.instances.start(container)).wait();
     return;
   }
   const mountpoint = idmappedMountpoint(container);
-  const { workspace } = req;
   const codeHost = await mountIdmappedWorkspace(req.incus, container, {
     workspace,
     mountpoint,
@@ -43,12 +49,8 @@ export async function startSessionContainer(
   });
   // The mount stays while the container exists (see idmapped-workspace.ts).
   try {
-    await repointOverlays(req.incus, container, {
-      workspace,
-      mountpoint,
-      coiDir: req.coiDir,
-      codeHost,
-    });
+    const target = { workspace, mountpoint, coiDir: req.coiDir, codeHost };
+    await layOverlays(req.incus, container, await intoIdmappedMount(overlays, target));
     await (await req.incus.instances.start(container)).wait();
   } catch (err) {
     await detachIdmappedWorkspace(mountpoint);

@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -172,6 +173,36 @@ describe('secret masks and protected paths', () => {
       expect(existsSync(idmappedMountpoint(c))).toBe(false);
       writeFileSync(join(ws, '.coi/config.toml'), '[network]\nmode = "restricted"\n');
       expect(readFileSync(join(ws, '.env'), 'utf8')).toBe(ENV);
+    }, 240_000);
+  }
+
+  for (const owner of [0, 1000]) {
+    it(`a reused persistent container masks this launch's secrets, not the last one's (owner ${owner})`, async () => {
+      const ws = box.workspace(`reused-${owner}`, owner);
+      write(ws, '.env', ENV, owner);
+      const persistent = { container: { persistent: true } };
+      const first = await launch(ws, persistent);
+      await endSession(incus, first.container, {
+        coiDir: box.coiDir,
+        save: false,
+        keepPersistent: true,
+      });
+      rmSync(join(ws, '.env'));
+      write(ws, 'deploy.key', 'KEY\n', owner);
+      const again = await launch(ws, persistent);
+      try {
+        expect(again.container).toBe(first.container);
+        expect(await asCode(again.container, 'wc -c < /workspace/deploy.key')).toMatchObject({
+          code: 0,
+          out: '0\n',
+        });
+        // The old mask is gone: nothing was mounted (or created) where the old secret was.
+        expect((await asCode(again.container, 'test -e /workspace/.env')).code).toBe(1);
+      } finally {
+        await end(again.container);
+      }
+      expect(existsSync(join(ws, '.env'))).toBe(false);
+      expect(readFileSync(join(ws, 'deploy.key'), 'utf8')).toBe('KEY\n');
     }, 240_000);
   }
 

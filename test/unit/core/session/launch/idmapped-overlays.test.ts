@@ -1,68 +1,48 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { repointOverlays } from '../../../../../src/core/session/launch/idmapped-overlays.js';
-import { FakeIncus } from '../../../../helpers/fake-incus.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { intoIdmappedMount } from '../../../../../src/core/session/launch/idmapped-overlays.js';
+import { overlayDevices } from '../../../../../src/core/session/overlay-devices.js';
 
 const WS = '/srv/project';
 const MOUNT = '/run/coi/idmapped/coi-x-1';
 const CODE_HOST = { uid: 1001000, gid: 1001000 };
 
 let coiDir: string;
-let incus: FakeIncus;
 
 beforeEach(() => {
   coiDir = mkdtempSync(join(tmpdir(), 'coi-overlays-'));
-  const masks = join(coiDir, 'masks/0.0');
-  incus = new FakeIncus([
-    {
-      name: 'coi-x-1',
-      devices: {
-        workspace: { type: 'disk', source: MOUNT, path: '/workspace' },
-        'protect-0': {
-          type: 'disk',
-          source: `${WS}/.vscode`,
-          path: '/workspace/.vscode',
-          readonly: 'true',
-          shift: 'true',
-        },
-        'writable-0': {
-          type: 'disk',
-          source: `${WS}/.vscode/settings.json`,
-          path: '/workspace/.vscode/settings.json',
-          shift: 'true',
-        },
-        'secret-0': {
-          type: 'disk',
-          source: `${masks}/empty-file`,
-          path: '/workspace/.env',
-          readonly: 'true',
-          shift: 'true',
-        },
-        'secret-1': {
-          type: 'disk',
-          source: `${masks}/empty-dir`,
-          path: '/workspace/secrets',
-          readonly: 'true',
-          shift: 'true',
-        },
-        'mount-0': { type: 'disk', source: `${WS}/data`, path: '/data', shift: 'true' },
-      },
-    },
-  ]);
 });
 
 afterEach(() => {
   rmSync(coiDir, { recursive: true, force: true });
 });
 
+/** The overlays as the container is created with them over coi's idmapped mount. */
+function created() {
+  const masks = join(coiDir, 'masks/0.0');
+  return overlayDevices(
+    WS,
+    { kind: 'owner-to-code' },
+    {
+      protectedPaths: ['.vscode'],
+      writablePaths: ['.vscode/settings.json'],
+      secretMasks: [
+        { rel: '.env', source: `${masks}/empty-file` },
+        { rel: 'secrets', source: `${masks}/empty-dir` },
+      ],
+      gitdirMounts: [{ source: '/srv/main/.git', path: '/srv/main/.git', readonly: false }],
+    },
+  );
+}
+
 const target = () => ({ workspace: WS, mountpoint: MOUNT, coiDir, codeHost: CODE_HOST });
 
-describe('repointOverlays', () => {
+describe('intoIdmappedMount', () => {
   it('binds what lies over the workspace from the idmapped mount, unshifted like the workspace', async () => {
-    await repointOverlays(incus, 'coi-x-1', target());
-    const { devices } = incus.instances.all.get('coi-x-1')!;
+    expect(created()['writable-0']?.shift).toBe('true');
+    const devices = await intoIdmappedMount(created(), target());
     expect(devices['protect-0']).toEqual({
       type: 'disk',
       source: `${MOUNT}/.vscode`,
@@ -74,14 +54,12 @@ describe('repointOverlays', () => {
       source: `${MOUNT}/.vscode/settings.json`,
       path: '/workspace/.vscode/settings.json',
     });
-    // A configured mount is not laid over the workspace: left as it is.
-    expect(devices['mount-0']?.source).toBe(`${WS}/data`);
-    expect(devices['mount-0']?.shift).toBe('true');
+    // Not over the workspace: shifted as other mounts are.
+    expect(devices['gitdir-0']).toEqual(created()['gitdir-0']);
   });
 
   it("gives masks of the same kind, owned by the code user's host ids and unshifted", async () => {
-    await repointOverlays(incus, 'coi-x-1', target());
-    const { devices } = incus.instances.all.get('coi-x-1')!;
+    const devices = await intoIdmappedMount(created(), target());
     const masks = join(coiDir, 'masks/1001000.1001000');
     expect(devices['secret-0']).toEqual({
       type: 'disk',
@@ -89,16 +67,13 @@ describe('repointOverlays', () => {
       path: '/workspace/.env',
       readonly: 'true',
     });
-    expect(devices['secret-1']?.source).toBe(`${masks}/empty-dir`);
-    expect(devices['secret-1']?.shift).toBeUndefined();
+    expect(devices['secret-1']).toEqual({
+      type: 'disk',
+      source: `${masks}/empty-dir`,
+      path: '/workspace/secrets',
+      readonly: 'true',
+    });
     const owned = statSync(`${masks}/empty-file`);
     expect([owned.uid, owned.gid, owned.size]).toEqual([1001000, 1001000, 0]);
-  });
-
-  it('changes nothing on a start after the first', async () => {
-    await repointOverlays(incus, 'coi-x-1', target());
-    const patch = vi.spyOn(incus.instances, 'patch');
-    await repointOverlays(incus, 'coi-x-1', target());
-    expect(patch).not.toHaveBeenCalled();
   });
 });
