@@ -12,7 +12,7 @@ import {
   idmappedMountpoint,
   makeMountpoint,
   pruneMountpoints,
-  removeMountpoint,
+  removeIdmappedMounts,
 } from './idmapped-workspace.js';
 import type { WorkspaceMounts } from '../overlay-devices.js';
 import { LaunchError } from './launch-error.js';
@@ -55,7 +55,7 @@ export async function allocate(
     if (!idmapped) return req.workspace;
     const mountpoint = idmappedMountpoint(name);
     await makeMountpoint(mountpoint);
-    revert.add(() => removeMountpoint(mountpoint));
+    revert.add(() => removeIdmappedMounts(mountpoint));
     return mountpoint;
   };
   return createInFreeSlot(req, plan, target.image, revert, async (name, slot, ipv4Address) =>

@@ -4,6 +4,7 @@ import type { HostLocks } from '../host-locks.js';
 import type { LaunchRequest } from '../launch.js';
 import {
   detachIdmappedWorkspace,
+  gitdirMountpoint,
   idmappedMountpoint,
   mountIdmappedWorkspace,
 } from './idmapped-workspace.js';
@@ -41,19 +42,25 @@ export async function startSessionContainer(
     return;
   }
   const mountpoint = idmappedMountpoint(container);
+  const gitdir = mounts.gitdirMounts?.find((m) => !m.readonly)?.source;
+  const trees = [
+    { source: workspace, mountpoint },
+    ...(gitdir ? [{ source: gitdir, mountpoint: gitdirMountpoint(mountpoint) }] : []),
+  ];
   const codeHost = await mountIdmappedWorkspace(req.incus, container, {
     workspace,
     mountpoint,
+    ...(gitdir ? { gitdir } : {}),
     owner: plan.owner,
     codeUid: plan.codeUid,
   });
-  // The mount stays while the container exists (see idmapped-workspace.ts).
+  // The mounts stay while the container exists (see idmapped-workspace.ts).
   try {
-    const target = { workspace, mountpoint, coiDir: req.coiDir, codeHost };
+    const target = { trees, coiDir: req.coiDir, codeHost };
     await layOverlays(req.incus, container, await intoIdmappedMount(overlays, target));
     await (await req.incus.instances.start(container)).wait();
   } catch (err) {
-    await detachIdmappedWorkspace(mountpoint);
+    for (const tree of trees) await detachIdmappedWorkspace(tree.mountpoint);
     throw err;
   }
 }

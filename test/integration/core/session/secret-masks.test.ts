@@ -13,7 +13,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type ConfigOverrides } from '../../../../src/core/config/index.js';
 import { endSession } from '../../../../src/core/session/end.js';
-import { idmappedMountpoint } from '../../../../src/core/session/launch/idmapped-workspace.js';
+import {
+  gitdirMountpoint,
+  idmappedMountpoint,
+} from '../../../../src/core/session/launch/idmapped-workspace.js';
 import { launchSession, type Session } from '../../../../src/core/session/launch.js';
 import { Incus } from '../../../../src/incus/index.js';
 import { workspaceHash } from '../../../../src/shared/naming.js';
@@ -206,29 +209,35 @@ describe('secret masks and protected paths', () => {
     }, 240_000);
   }
 
-  it("a linked worktree: git works inside, the main repository's hooks and config stay read-only", async () => {
-    const root = box.workspace('repo');
-    const main = join(root, 'main');
-    execFileSync('sh', [
-      '-c',
-      `git init -q ${main} && git -C ${main} -c user.name=t -c user.email=t@t commit -q --allow-empty -m init && git -C ${main} worktree add -q ${root}/wt && chown -R 1000:1000 ${root}`,
-    ]);
-    const session = await launch(join(root, 'wt'));
-    try {
+  for (const owner of [0, 1000]) {
+    it(`a linked worktree: git works inside, the main repository's hooks and config stay read-only (owner ${owner})`, async () => {
+      const root = box.workspace(`repo-${owner}`);
+      const main = join(root, 'main');
+      execFileSync('sh', [
+        '-c',
+        `git init -q ${main} && git -C ${main} -c user.name=t -c user.email=t@t commit -q --allow-empty -m init && git -C ${main} worktree add -q ${root}/wt && chown -R ${owner}:${owner} ${root}`,
+      ]);
+      const session = await launch(join(root, 'wt'));
       const c = session.container;
-      const gitDir = join(main, '.git');
-      const commit = await asCode(
-        c,
-        'cd /workspace && git -c user.name=a -c user.email=a@a commit -q --allow-empty -m inside && git log --format=%s -1',
-      );
-      expect(commit, commit.err).toMatchObject({ code: 0, out: 'inside\n' });
-      expect((await asCode(c, `touch ${gitDir}/hooks/post-commit`)).code).not.toBe(0);
-      expect((await asCode(c, `sudo sh -c 'echo x >> ${gitDir}/config'`)).code).not.toBe(0);
-      expect(existsSync(join(gitDir, 'hooks/post-commit'))).toBe(false);
-    } finally {
-      await end(session.container);
-    }
-  }, 240_000);
+      try {
+        const gitDir = join(main, '.git');
+        const commit = await asCode(
+          c,
+          'cd /workspace && git -c user.name=a -c user.email=a@a commit -q --allow-empty -m inside && git log --format=%s -1',
+        );
+        expect(commit, commit.err).toMatchObject({ code: 0, out: 'inside\n' });
+        // What the code user writes in the repository is the owner's on the host.
+        // (`git worktree add` made the branch wt; the commit rewrote its ref.)
+        expect(statSync(join(gitDir, 'refs/heads/wt')).uid).toBe(owner);
+        expect((await asCode(c, `touch ${gitDir}/hooks/post-commit`)).code).not.toBe(0);
+        expect((await asCode(c, `sudo sh -c 'echo x >> ${gitDir}/config'`)).code).not.toBe(0);
+        expect(existsSync(join(gitDir, 'hooks/post-commit'))).toBe(false);
+      } finally {
+        await end(c);
+      }
+      expect(existsSync(gitdirMountpoint(idmappedMountpoint(c)))).toBe(false);
+    }, 240_000);
+  }
 
   for (const owner of [0, 1000]) {
     it(`refuses a secret that is a symlink out of the workspace, with nothing launched (owner ${owner})`, async () => {

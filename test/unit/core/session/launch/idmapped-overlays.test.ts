@@ -32,15 +32,25 @@ function created() {
         { rel: '.env', source: `${masks}/empty-file` },
         { rel: 'secrets', source: `${masks}/empty-dir` },
       ],
-      gitdirMounts: [{ source: '/srv/main/.git', path: '/srv/main/.git', readonly: false }],
+      gitdirMounts: [
+        { source: '/srv/main/.git', path: '/srv/main/.git', readonly: false },
+        { source: '/srv/main/.git/hooks', path: '/srv/main/.git/hooks', readonly: true },
+      ],
     },
   );
 }
 
-const target = () => ({ workspace: WS, mountpoint: MOUNT, coiDir, codeHost: CODE_HOST });
+const target = () => ({
+  trees: [
+    { source: WS, mountpoint: MOUNT },
+    { source: '/srv/main/.git', mountpoint: `${MOUNT}.git` },
+  ],
+  coiDir,
+  codeHost: CODE_HOST,
+});
 
 describe('intoIdmappedMount', () => {
-  it('binds what lies over the workspace from the idmapped mount, unshifted like the workspace', async () => {
+  it('binds the overlays from the idmapped mounts, unshifted like the workspace', async () => {
     expect(created()['writable-0']?.shift).toBe('true');
     const devices = await intoIdmappedMount(created(), target());
     expect(devices['protect-0']).toEqual({
@@ -54,8 +64,18 @@ describe('intoIdmappedMount', () => {
       source: `${MOUNT}/.vscode/settings.json`,
       path: '/workspace/.vscode/settings.json',
     });
-    // Not over the workspace: shifted as other mounts are.
-    expect(devices['gitdir-0']).toEqual(created()['gitdir-0']);
+    // The worktree's repository git directory comes from its own idmapped mount.
+    expect(devices['gitdir-0']).toEqual({
+      type: 'disk',
+      source: `${MOUNT}.git`,
+      path: '/srv/main/.git',
+    });
+    expect(devices['gitdir-1']).toEqual({
+      type: 'disk',
+      source: `${MOUNT}.git/hooks`,
+      path: '/srv/main/.git/hooks',
+      readonly: 'true',
+    });
   });
 
   it("gives masks of the same kind, owned by the code user's host ids and unshifted", async () => {
