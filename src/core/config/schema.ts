@@ -5,6 +5,7 @@ import { parsePortList, PortListError } from '../../shared/ports.js';
 import { agentExpectation, isBuildAgent } from '../image/agents.js';
 import { NETWORK_MODES, TOOL_NAMES } from './choices.js';
 import { portsSchema } from './ports-schema.js';
+import { globProblem } from '../../shared/workspace-glob.js';
 
 /**
  * The shape of coi's configuration. `configSchema` describes the effective (fully merged) config;
@@ -109,6 +110,10 @@ const oneLine = z.string().regex(/^[^\n\r]+$/, 'a non-empty single line');
 const branchName = z
   .string()
   .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'a branch name such as "main" or "release/1.x"');
+const secretGlob = z.string().superRefine((glob, ctx) => {
+  const problem = globProblem(glob);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const timezoneName = z.string().refine((name) => {
   try {
@@ -302,6 +307,9 @@ export const configSchema = z.strictObject({
     reduce_kernel_surface: z.boolean(),
     /** Also deny perf_event_open; implies reduce_kernel_surface. */
     reduce_kernel_surface_strict: z.boolean(),
+    writable_paths: z.array(protectedPath),
+    writable_agent_config: z.boolean(),
+    secret_paths: z.array(secretGlob),
   }),
   git: z.strictObject({
     writable_hooks: z.boolean(),
@@ -338,7 +346,7 @@ export type NetworkHost = z.infer<typeof hostEntrySchema>;
 /** Environment maps: merged key by key across layers, where "" removes the key. */
 export const MAP_KEYS = ['defaults.environment', 'defaults.env_commands'] as const;
 /** Lists that accumulate across layers instead of being replaced. */
-export const UNION_KEYS = ['security.additional_protected_paths'] as const;
+export const UNION_KEYS = ['security.additional_protected_paths', 'security.secret_paths'] as const;
 
 type Section = z.ZodType;
 

@@ -55,6 +55,16 @@ const RULES: Rule[] = [
     why: 'choose whether kernel syscalls are denied',
   },
   { key: 'container.docker', weakens: is(true), why: 'turn Docker support (nesting) on' },
+  {
+    key: 'security.writable_paths',
+    weakens: (value) => Array.isArray(value) && value.length > 0,
+    why: 'make protected paths writable',
+  },
+  {
+    key: 'security.writable_agent_config',
+    weakens: is(true),
+    why: 'make the agent configuration writable',
+  },
   { key: 'git.writable_hooks', weakens: is(true), why: 'make git hooks writable' },
   { key: 'git.protected_branches', weakens: any, why: 'choose the protected branches' },
   { key: 'git.readonly', weakens: is(false), why: 'unpin the git identity' },

@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import { protectedPathList } from './protected-paths.js';
 
 export interface SandboxContextInput {
   config: Config;
@@ -28,6 +29,8 @@ function builtIn(input: SandboxContextInput): string[] {
     allowlist: `allowlist: only these hosts are reachable: ${config.network.allowed_domains.join(', ')}`,
     open: 'open: no network filtering (still monitored)',
   }[config.network.mode];
+  const protectedPaths = protectedPathList(config);
+  const secrets = config.security.secret_paths;
   return [
     '# Sandbox context',
     '',
@@ -39,7 +42,10 @@ function builtIn(input: SandboxContextInput): string[] {
     ...namedHosts(config),
     '- You are the user `code` with passwordless sudo; systemd and Docker work inside.',
     '- No host credentials, SSH keys or tokens are here unless the user forwarded them.',
-    `- Protected paths are read-only: ${config.security.disable_protection ? 'none' : [...config.security.protected_paths, ...config.security.additional_protected_paths].join(', ')}.`,
+    `- Protected paths are read-only: ${protectedPaths.length > 0 ? protectedPaths.join(', ') : 'none'}.`,
+    ...(secrets.length > 0
+      ? [`- Files matching ${secrets.join(', ')} are masked: they exist here but read as empty.`]
+      : []),
     '- Security monitoring may pause or stop this container on suspicious activity (reverse shells, secret scanning, metadata access, exfiltration).',
     '- `sudo poweroff` (or `close`) ends the session.',
   ];

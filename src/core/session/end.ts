@@ -8,7 +8,7 @@ import { toolAdapter } from '../tools/registry.js';
 import { HostLocks } from './host-locks.js';
 import { writeBackLogins } from './host-copies/write-back.js';
 import { writeBackRecords } from './host-copies/write-back-records.js';
-import { idmappedMountpoint, removeMountpoint } from './launch/idmapped-workspace.js';
+import { idmappedMountpoint, removeIdmappedMounts } from './launch/idmapped-workspace.js';
 import { releaseNetwork } from './network.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
 import { threatKillRecorded, waitUntilGone } from './threat-kill.js';
@@ -106,7 +106,7 @@ export async function endSession(
   }
   const mountpoint = idmappedMountpoint(container);
   if (!keep && instance.devices.workspace?.source === mountpoint)
-    await removeMountpoint(mountpoint);
+    await removeIdmappedMounts(mountpoint);
   await releaseNetwork(incus, instance);
   await locks.release(container);
   log.info(

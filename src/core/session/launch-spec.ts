@@ -1,4 +1,3 @@
-import { posix } from 'node:path';
 import type { Config } from '../config/index.js';
 import { parseAllowlist } from '../../security/nft/policy.js';
 import type { ConfigMap, DeviceMap, InstanceCreateOptions } from '../../incus/instance-types.js';
@@ -9,10 +8,11 @@ import { portDevices } from './launch/ports.js';
 import { hostEntry } from '../policy/network-policy.js';
 import { bytesOf } from '../../shared/size.js';
 import { kernelSurfaceKeys } from '../policy/kernel-surface.js';
+import { overlayDevices, type WorkspaceMounts } from './overlay-devices.js';
 import type { WorkspaceMapping } from './workspace-mapping.js';
 
 /** Everything that decides how a session's container is created; pure input, no I/O. */
-export interface LaunchSpecInput {
+export interface LaunchSpecInput extends WorkspaceMounts {
   name: string;
   image: string;
   workspace: string;
@@ -37,8 +37,6 @@ export interface LaunchSpecInput {
   hostUid: number;
   /** The code user's uid inside (see decideWorkspaceMapping): owner of forwarded sockets. */
   codeUid: number;
-  /** Protected paths relative to the workspace, already materialised on the host. */
-  protectedPaths: string[];
   /** The host's ssh-agent socket when `[ssh] forward_agent` is on and one runs. */
   sshAgentSocket?: string;
   /** `[ports]` as allocated for this slot: proxy devices listening on the host. */
@@ -102,16 +100,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
     },
     workspace: disk(input.workspaceSource, '/workspace', false, workspaceShift),
   };
-  // Read-only, so shifted like other mounts even when the workspace is coi's own idmapped mount
-  // (whose subpaths do not exist yet when Incus validates the devices).
-  input.protectedPaths.forEach((rel, i) => {
-    devices[`protect-${i}`] = disk(
-      posix.join(input.workspace, rel),
-      posix.join('/workspace', rel),
-      true,
-      shift,
-    );
-  });
+  Object.assign(devices, overlayDevices(input.workspace, mapping, input));
   config.mounts.default.forEach((mount, i) => {
     devices[`mount-${i}`] = disk(mount.host, mount.container, mount.readonly, mount.shift ?? shift);
   });

@@ -17,7 +17,7 @@ import { prepareSession, toolCommand } from './launch/prepare.js';
 import { launchEnvironment } from './launch/setup.js';
 import { startSessionContainer } from './launch/start.js';
 import { openGuard } from './network.js';
-import { materialiseProtectedPaths } from './protected-paths.js';
+import { prepareWorkspaceMounts } from './workspace-mounts.js';
 
 export interface LaunchRequest {
   incus: IncusApi;
@@ -98,13 +98,18 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
   // Host-side first (env_commands run here): a failure must not cost a container.
   const configuredEnv = await launchEnvironment(req, plan);
   const { workspace, coiDir } = req;
-  const { uid, gid } = plan.owner;
-  const protectedPaths = await materialiseProtectedPaths(workspace, plan.protectedPaths, uid, gid);
+  const mounts = await prepareWorkspaceMounts({
+    workspace,
+    coiDir,
+    config: req.loaded.config,
+    protectedPaths: plan.protectedPaths,
+    owner: plan.owner,
+  });
   const guard = await openGuard(req.incus, plan.bridge);
   const locks = new HostLocks(join(coiDir, 'locks'));
   const revert = new Reverter();
   try {
-    const { container, slot, ip, ports } = await allocate(req, plan, protectedPaths, revert);
+    const { container, slot, ip, ports } = await allocate(req, plan, mounts, revert);
     log.attach(container);
     for (const port of ports) req.onStep?.(portLine(port));
     // The user's own variables win, as in the Go coi.
@@ -114,7 +119,8 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
     req.onStep?.(`Setting up session ${plan.sessionId}...`);
     req.onStep?.(`Applying the ${plan.policy.mode} network rules (${ip})...`);
     await secureContainer(req.incus, securing(req, plan, guard, { container, ip }), revert);
-    await startSessionContainer(req, plan, container, locks, revert);
+    await startSessionContainer(req, plan, container, mounts, locks, revert);
+    const { protectedPaths } = mounts;
     await prepareSession(req, plan, { container, slot, env, protectedPaths, locks, log });
     revert.success();
     if (!req.attended) claim.release();

@@ -9,18 +9,48 @@ const FILE_PATHS = /(^|\/)(config|config\.worktree|attributes)$|\.(json|toml|ya?
 
 export class ProtectedPathError extends CoiError {}
 
+/** The agent's own settings, writable with `[security] writable_agent_config`. */
+const AGENT_CONFIG_PATHS = [
+  '.claude/settings.json',
+  '.claude/settings.local.json',
+  '.codex/config.toml',
+];
+
 /**
  * The protected paths of a config: the defaults plus the additional ones, unless disabled;
- * `.git/hooks` stays writable with `[git] writable_hooks`.
+ * `.git/hooks` stays writable with `[git] writable_hooks`, the agent's settings with
+ * `writable_agent_config`, and `writable_paths` carve out a path with everything below it.
  */
 export function protectedPathList(config: Config): string[] {
-  if (config.security.disable_protection) return [];
-  const all = new Set([
-    ...config.security.protected_paths,
-    ...config.security.additional_protected_paths,
-  ]);
-  if (config.git.writable_hooks) all.delete('.git/hooks');
-  return [...all];
+  const { security } = config;
+  if (security.disable_protection) return [];
+  const writable = [...security.writable_paths];
+  if (config.git.writable_hooks) writable.push('.git/hooks');
+  if (security.writable_agent_config) writable.push(...AGENT_CONFIG_PATHS);
+  const carved = writable.map(normalise);
+  const all = new Set(
+    [...security.protected_paths, ...security.additional_protected_paths].map(normalise),
+  );
+  return [...all].filter((rel) => !carved.some((w) => rel === w || rel.startsWith(`${w}/`)));
+}
+
+/**
+ * `writable_paths` below a protected directory (`.vscode/settings.json` while `.vscode` stays
+ * protected): mounted writable over the read-only directory.
+ */
+export function writableCarveOuts(config: Config): string[] {
+  const protectedPaths = protectedPathList(config);
+  return [...new Set(config.security.writable_paths.map(normalise))].filter((w) =>
+    protectedPaths.some((p) => w.startsWith(`${p}/`)),
+  );
+}
+
+/** `./.vscode/` and `.vscode` are one path. */
+function normalise(rel: string): string {
+  return rel
+    .split('/')
+    .filter((p) => p && p !== '.')
+    .join('/');
 }
 
 /**

@@ -14,9 +14,10 @@ import {
   idmappedMountpoint,
   makeMountpoint,
   pruneMountpoints,
-  removeMountpoint,
+  removeIdmappedMounts,
 } from './idmapped-workspace.js';
 import { requireQuotaPool } from './disk-quota.js';
+import type { WorkspaceMounts } from '../overlay-devices.js';
 import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
 import { forceDelete } from '../../container/force-delete.js';
@@ -49,7 +50,7 @@ type AllocateRequest = Pick<
 export async function allocate(
   req: AllocateRequest,
   plan: LaunchPlan,
-  protectedPaths: string[],
+  mounts: WorkspaceMounts,
   revert: Reverter,
 ): Promise<Allocated> {
   const { target } = plan;
@@ -81,7 +82,7 @@ export async function allocate(
     if (!idmapped) return req.workspace;
     const mountpoint = idmappedMountpoint(name);
     await makeMountpoint(mountpoint);
-    revert.add(() => removeMountpoint(mountpoint));
+    revert.add(() => removeIdmappedMounts(mountpoint));
     return mountpoint;
   };
   let ports: PublishedPort[] = [];
@@ -111,7 +112,7 @@ export async function allocate(
         workspaceSource: await workspaceSource(name),
         hostUid: plan.owner.uid,
         codeUid: plan.codeUid,
-        protectedPaths,
+        ...mounts,
         ports,
         ...(plan.sshAgentSocket ? { sshAgentSocket: plan.sshAgentSocket } : {}),
       }),

@@ -27,6 +27,14 @@ export function idmappedMountpoint(container: string, dir = IDMAPPED_DIR): strin
   return join(dir, container);
 }
 
+/**
+ * The mountpoint of a linked worktree's repository git directory, idmapped alike (its devices
+ * are repointed there as the workspace's are); container names have no dot.
+ */
+export function gitdirMountpoint(mountpoint: string): string {
+  return `${mountpoint}.git`;
+}
+
 /** Incus wants a disk's source to exist when the device is created: an empty directory. */
 export async function makeMountpoint(mountpoint: string): Promise<void> {
   await mkdir(mountpoint, { recursive: true, mode: 0o700 });
@@ -41,7 +49,7 @@ export async function pruneMountpoints(
   dir = IDMAPPED_DIR,
 ): Promise<void> {
   const entries = await readdir(dir).catch(() => []);
-  for (const name of entries.filter((n) => !live.has(n))) {
+  for (const name of entries.filter((n) => !live.has(n.replace(/\.git$/, '')))) {
     const path = join(dir, name);
     const old = await stat(path).then(
       (st) => Date.now() - st.mtimeMs > PRUNE_AFTER_MS,
@@ -74,6 +82,8 @@ export function hostIdOf(idmapJson: string, id: number, kind: 'uid' | 'gid'): nu
 export interface IdmappedWorkspace {
   workspace: string;
   mountpoint: string;
+  /** A linked worktree's repository git directory, mounted at gitdirMountpoint(mountpoint). */
+  gitdir?: string;
   owner: { uid: number; gid: number };
   /** The code user's uid and gid inside. */
   codeUid: number;
@@ -81,13 +91,13 @@ export interface IdmappedWorkspace {
 
 /**
  * Makes the mount the container's next start binds: the owner's uid and gid appear as the ids the
- * code user runs as on the host. Ids other than the owner's show as nobody there.
+ * code user runs as on the host, which it returns. Ids other than the owner's show as nobody there.
  */
 export async function mountIdmappedWorkspace(
   incus: IncusApi,
   container: string,
   ws: IdmappedWorkspace,
-): Promise<void> {
+): Promise<{ uid: number; gid: number }> {
   const { config } = (await incus.instances.get(container)).value;
   const map = config['volatile.idmap.next'] ?? config['volatile.idmap.current'];
   const uid = map ? hostIdOf(map, ws.codeUid, 'uid') : undefined;
@@ -97,17 +107,29 @@ export async function mountIdmappedWorkspace(
       `${container} has no id map for its code user ${ws.codeUid} (volatile.idmap.next); coi cannot map the workspace owner onto it`,
     );
   }
-  await detachIdmappedWorkspace(ws.mountpoint);
-  await makeMountpoint(ws.mountpoint);
+  const trees = [
+    { source: ws.workspace, mountpoint: ws.mountpoint },
+    ...(ws.gitdir ? [{ source: ws.gitdir, mountpoint: gitdirMountpoint(ws.mountpoint) }] : []),
+  ];
+  for (const tree of trees) {
+    await detachIdmappedWorkspace(tree.mountpoint);
+    await makeMountpoint(tree.mountpoint);
+  }
   try {
-    await withUserNamespace(`${ws.owner.uid} ${uid} 1\n`, `${ws.owner.gid} ${gid} 1\n`, (ns) =>
-      run('perl', ['-e', IDMAP_MOUNT, ns, ws.workspace, ws.mountpoint]),
+    await withUserNamespace(
+      `${ws.owner.uid} ${uid} 1\n`,
+      `${ws.owner.gid} ${gid} 1\n`,
+      async (ns) => {
+        for (const tree of trees)
+          await run('perl', ['-e', IDMAP_MOUNT, ns, tree.source, tree.mountpoint]);
+      },
     );
   } catch (err) {
     throw new LaunchError(
-      `could not idmap ${ws.workspace} onto the code user (needs root, util-linux unshare, perl and Linux 5.12+): ${err instanceof Error ? err.message : String(err)}`,
+      `could not idmap ${trees.map((t) => t.source).join(' and ')} onto the code user (needs root, util-linux unshare, perl and Linux 5.12+): ${err instanceof Error ? err.message : String(err)}`,
     );
   }
+  return { uid, gid };
 }
 
 /** Detaches the host's mount (a running container keeps its own); the directory stays. */
@@ -122,6 +144,12 @@ export async function detachIdmappedWorkspace(mountpoint: string): Promise<void>
       },
     );
   }
+}
+
+/** Removes a container's idmapped mounts: the workspace's and any git directory's. */
+export async function removeIdmappedMounts(mountpoint: string): Promise<void> {
+  await removeMountpoint(mountpoint);
+  await removeMountpoint(gitdirMountpoint(mountpoint));
 }
 
 /** Detaches the mount and removes its (then empty) directory. */

@@ -34,8 +34,14 @@ describe('built-in defaults (assets/config.default.toml)', () => {
     expect(config.security.protected_paths).toEqual([
       '.git/hooks',
       '.git/config',
+      '.git/config.worktree',
+      '.git/info/attributes',
       '.husky',
       '.vscode',
+      '.coi',
+      '.claude/settings.json',
+      '.claude/settings.local.json',
+      '.codex/config.toml',
     ]);
     expect(config.paths.sessions_dir).toBe(`${host.home}/.coi/sessions`);
     expect(config.tool).toEqual({

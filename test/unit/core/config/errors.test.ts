@@ -154,4 +154,21 @@ describe('config errors', () => {
       '~/.coi/config.toml: git.protected_branches[1]: expected a branch name such as "main" or "release/1.x"; got "-rf"',
     ]);
   });
+
+  it('secret and writable paths must stay inside the workspace', () => {
+    const error = userConfigError(
+      [
+        '[security]',
+        'secret_paths = [".env", "../other/.env", "/etc/shadow", "key[0-9"]',
+        'writable_paths = ["../x"]',
+      ].join('\n'),
+    );
+    expect(exitCodeFor(error)).toBe(2);
+    expect(error.message.split('\n')).toEqual([
+      '~/.coi/config.toml: security.writable_paths[0]: expected a path relative to the workspace, without ".."; got "../x"',
+      '~/.coi/config.toml: security.secret_paths[1]: expected a glob inside the workspace, without ".."; got "../other/.env"',
+      '~/.coi/config.toml: security.secret_paths[2]: expected a glob relative to the workspace; got "/etc/shadow"',
+      '~/.coi/config.toml: security.secret_paths[3]: expected a glob whose every "[" has its "]"; got "key[0-9"',
+    ]);
+  });
 });

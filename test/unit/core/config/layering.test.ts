@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { effectiveEntries } from '../../../../src/core/config/index.js';
 import { makeHost, type Host } from './fixture.js';
 
 /** Each trusted layer sets tool.binary to its own name, so the winner is visible. */
@@ -80,6 +81,35 @@ describe('layering', () => {
     expect(config.defaults.forward_env).toEqual(['C']);
     expect(config.defaults.environment).toEqual({ KEEP: '1', CHANGE: 'new', ADD: '3' });
     expect(config.security.additional_protected_paths).toEqual(['secrets', 'keys']);
+  });
+
+  it('accumulates secret_paths over the defaults, the workspace file included', () => {
+    const host = makeHost();
+    host.write(join(host.home, '.coi/config.toml'), '[security]\nsecret_paths = ["*.age"]\n');
+    host.write(
+      join(host.workspace, '.coi/config.toml'),
+      '[security]\nsecret_paths = ["vault/**", ".env"]\n',
+    );
+    const { config, warnings } = host.load();
+    expect(warnings).toEqual([]);
+    const paths = config.security.secret_paths;
+    expect(paths.slice(0, 3)).toEqual(['.env', '.env.*', '*.pem']);
+    expect(paths.slice(-2)).toEqual(['*.age', 'vault/**']);
+    expect(paths.filter((p) => p === '.env')).toHaveLength(1);
+  });
+
+  it('lists the secret and carve-out keys in `coi config show`, with the file that set them', () => {
+    const host = makeHost();
+    const file = join(host.home, '.coi/config.toml');
+    host.write(file, '[security]\nwritable_paths = [".husky"]\nwritable_agent_config = true\n');
+    const { config, origins } = host.load();
+    const shown = new Map(effectiveEntries(config, origins).map((e) => [e.key, e]));
+    expect(shown.get('security.writable_paths')).toMatchObject({
+      value: ['.husky'],
+      origin: { file },
+    });
+    expect(shown.get('security.writable_agent_config')).toMatchObject({ value: true });
+    expect(shown.get('security.secret_paths')?.value).toContain('secrets/**');
   });
 
   it('reads [defaults] image/persistent as [container] image/persistent', () => {

@@ -191,6 +191,9 @@ describe('profiles', () => {
     });
     expect(config.ssh.forward_agent).toBe(false);
     expect(config.limits.runtime.max_duration).toBe('4h');
+    expect(config.security.secret_paths).toEqual(
+      expect.arrayContaining(['.env', 'database.yml', 'kubeconfig', 'secrets/**']),
+    );
     expect(origins['security.reduce_kernel_surface']?.source).toBe('built-in profile "hardened"');
   });
 

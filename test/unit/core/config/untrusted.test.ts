@@ -22,6 +22,8 @@ describe('workspace config is untrusted', () => {
         'host_immutable = false',
         'protected_paths = []',
         'additional_protected_paths = ["db"]',
+        'writable_paths = [".vscode"]',
+        'writable_agent_config = true',
         '[defaults]',
         'forward_env = ["AWS_SECRET_ACCESS_KEY"]',
         '[defaults.env_commands]',
@@ -45,6 +47,8 @@ describe('workspace config is untrusted', () => {
       'security.disable_protection',
       'security.host_immutable',
       'security.protected_paths',
+      'security.writable_paths',
+      'security.writable_agent_config',
       'git.writable_hooks',
       'defaults.env_commands.TOKEN',
       'defaults.forward_env',
@@ -64,8 +68,13 @@ describe('workspace config is untrusted', () => {
       block_metadata_endpoint: true,
       refresh_interval_minutes: 5,
     });
-    expect(config.security).toMatchObject({ disable_protection: false, host_immutable: true });
-    expect(config.security.protected_paths).toHaveLength(4);
+    expect(config.security).toMatchObject({
+      disable_protection: false,
+      host_immutable: true,
+      writable_paths: [],
+      writable_agent_config: false,
+    });
+    expect(config.security.protected_paths).toHaveLength(10);
     expect(config.security.additional_protected_paths).toEqual(['db']);
     expect(config.defaults.env_commands).toEqual({});
     expect(config.defaults.forward_env).toEqual([]);

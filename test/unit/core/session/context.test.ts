@@ -16,7 +16,9 @@ describe('sandbox context', () => {
     expect(text).toContain('/home/dev/project is mounted at /workspace');
     expect(text).toContain('Container: coi-abcdef12-2 (slot 2), ephemeral');
     expect(text).toContain('Network: restricted');
-    expect(text).toContain('read-only: .git/hooks, .git/config, .husky, .vscode');
+    expect(text).toContain(
+      'read-only: .git/hooks, .git/config, .git/config.worktree, .git/info/attributes, .husky, .vscode, .coi',
+    );
     expect(text).toContain('`sudo poweroff`');
     expect(text.endsWith('\n')).toBe(true);
   });
@@ -34,7 +36,7 @@ describe('sandbox context', () => {
     expect(text).toContain('persistent: kept between sessions');
     expect(text).toContain('only these hosts are reachable: api.example.com');
     expect(text).not.toContain('Named hosts');
-    expect(text).toContain('.vscode, secrets');
+    expect(text).toContain('.codex/config.toml, secrets');
     expect(text).toMatch(/## Profile context\n\nUse pnpm\.\n$/);
   });
 

@@ -103,6 +103,64 @@ describe('launch spec', () => {
     expect(cfg?.['raw.idmap']).toBeUndefined();
   });
 
+  it('mounts each secret mask read-only and shifted (as the workspace) over its match', () => {
+    const { devices } = buildLaunchSpec(
+      input({
+        secretMasks: [
+          { rel: '.env', source: '/home/dev/.coi/masks/empty-file' },
+          { rel: 'secrets', source: '/home/dev/.coi/masks/empty-dir' },
+        ],
+      }),
+    );
+    expect(devices?.['secret-0']).toEqual({
+      type: 'disk',
+      source: '/home/dev/.coi/masks/empty-file',
+      path: '/workspace/.env',
+      readonly: 'true',
+      shift: 'true',
+    });
+    expect(devices?.['secret-1']).toMatchObject({
+      source: '/home/dev/.coi/masks/empty-dir',
+      path: '/workspace/secrets',
+    });
+    expect(Object.keys(buildLaunchSpec(input()).devices ?? {})).not.toContain('secret-0');
+  });
+
+  it('mounts carve-outs writable over their protected directory', () => {
+    const { devices } = buildLaunchSpec(input({ writablePaths: ['.vscode/settings.json'] }));
+    expect(devices?.['writable-0']).toEqual({
+      type: 'disk',
+      source: '/home/dev/project/.vscode/settings.json',
+      path: '/workspace/.vscode/settings.json',
+      shift: 'true',
+    });
+  });
+
+  it("mounts a linked worktree's git directory at its own path, guarded parts read-only", () => {
+    const { devices } = buildLaunchSpec(
+      input({
+        gitdirMounts: [
+          { source: '/home/dev/main/.git', path: '/home/dev/main/.git', readonly: false },
+          {
+            source: '/home/dev/main/.git/hooks',
+            path: '/home/dev/main/.git/hooks',
+            readonly: true,
+          },
+        ],
+      }),
+    );
+    expect(devices?.['gitdir-0']).toEqual({
+      type: 'disk',
+      source: '/home/dev/main/.git',
+      path: '/home/dev/main/.git',
+      shift: 'true',
+    });
+    expect(devices?.['gitdir-1']).toMatchObject({
+      path: '/home/dev/main/.git/hooks',
+      readonly: 'true',
+    });
+  });
+
   it('sets the raw.idmap of that mapping, and shifts neither the workspace nor other mounts', () => {
     const plain = buildLaunchSpec(
       input({

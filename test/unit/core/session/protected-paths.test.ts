@@ -6,6 +6,7 @@ import {
   materialiseProtectedPaths,
   ProtectedPathError,
   protectedPathList,
+  writableCarveOuts,
 } from '../../../../src/core/session/protected-paths.js';
 import { config } from './config.js';
 
@@ -23,11 +24,57 @@ describe('protected path list', () => {
   it('joins the defaults and additional paths, minus hooks when they are writable', () => {
     expect(
       protectedPathList(config({ security: { additional_protected_paths: ['.envrc'] } })),
-    ).toEqual(['.git/hooks', '.git/config', '.husky', '.vscode', '.envrc']);
+    ).toEqual([
+      '.git/hooks',
+      '.git/config',
+      '.git/config.worktree',
+      '.git/info/attributes',
+      '.husky',
+      '.vscode',
+      '.coi',
+      '.claude/settings.json',
+      '.claude/settings.local.json',
+      '.codex/config.toml',
+      '.envrc',
+    ]);
     expect(protectedPathList(config({ git: { writable_hooks: true } }))).not.toContain(
       '.git/hooks',
     );
     expect(protectedPathList(config({ security: { disable_protection: true } }))).toEqual([]);
+  });
+
+  it('carves writable_paths out, with everything below them', () => {
+    const list = protectedPathList(
+      config({ security: { writable_paths: ['./.vscode/', '.claude'] } }),
+    );
+    expect(list).not.toContain('.vscode');
+    expect(list).not.toContain('.claude/settings.json');
+    expect(list).not.toContain('.claude/settings.local.json');
+    expect(list).toContain('.codex/config.toml');
+    expect(list).toContain('.coi');
+  });
+
+  it('mounts a carve-out below a protected directory writable, and only such ones', () => {
+    const cfg = config({
+      security: {
+        writable_paths: ['.vscode/settings.json', './.vscode/settings.json', '.husky', 'src'],
+      },
+    });
+    expect(writableCarveOuts(cfg)).toEqual(['.vscode/settings.json']);
+    expect(protectedPathList(cfg)).toContain('.vscode');
+  });
+
+  it('leaves only the agent settings writable with writable_agent_config', () => {
+    const list = protectedPathList(config({ security: { writable_agent_config: true } }));
+    expect(list).toEqual([
+      '.git/hooks',
+      '.git/config',
+      '.git/config.worktree',
+      '.git/info/attributes',
+      '.husky',
+      '.vscode',
+      '.coi',
+    ]);
   });
 });
 
@@ -45,6 +92,21 @@ describe('materialising protected paths', () => {
     expect(lstatSync(join(ws, '.git/config')).isFile()).toBe(true);
     for (const p of ['.git', '.git/hooks', '.git/config', '.vscode'])
       expect(lstatSync(join(ws, p)).uid, p).toBe(1234);
+  });
+
+  it('creates the protected files of the default list as files, the rest as directories', async () => {
+    const ws = tempDir();
+    const paths = protectedPathList(config());
+    expect(await materialiseProtectedPaths(ws, paths, 1000, 1000)).toEqual(paths);
+    const files = paths.filter((p) => lstatSync(join(ws, p)).isFile());
+    expect(files).toEqual([
+      '.git/config',
+      '.git/config.worktree',
+      '.git/info/attributes',
+      '.claude/settings.json',
+      '.claude/settings.local.json',
+      '.codex/config.toml',
+    ]);
   });
 
   it('keeps what exists and leaves out paths whose parent is a file (git worktrees)', async () => {

@@ -46,7 +46,7 @@ async function allocateNew(
   const req = launchRequest(incus, coiDir, opts.overrides, opts.over);
   const plan = planLaunch(facts(opts.facts), req);
   const revert = new Reverter();
-  const placed = await allocate(req, plan, [], revert);
+  const placed = await allocate(req, plan, { protectedPaths: [] }, revert);
   return { placed, revert };
 }
 
@@ -132,7 +132,7 @@ describe('allocate: the slot', () => {
     const req = launchRequest(incus, coiDir, { container: { persistent: true } });
     const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
     const revert = new Reverter();
-    expect(await allocate(req, plan, [], revert)).toEqual({
+    expect(await allocate(req, plan, { protectedPaths: [] }, revert)).toEqual({
       container: name,
       slot: 2,
       ip: '10.0.0.9',
@@ -185,7 +185,9 @@ describe('allocate: a session_name reused from another checkout', () => {
       { onStep: (s) => steps.push(s) },
     );
     const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
-    expect((await allocate(req, plan, [], new Reverter())).container).toBe(name);
+    expect((await allocate(req, plan, { protectedPaths: [] }, new Reverter())).container).toBe(
+      name,
+    );
     const { devices, config } = incus.instances.all.get(name)!;
     expect(devices.workspace).toEqual({
       type: 'disk',
@@ -307,7 +309,7 @@ describe('allocate: [ports]', () => {
       ports: { map: [{ name: 'web', container: 3000, host, listen: '127.0.0.1' }] },
     });
     const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
-    const placed = await allocate(req, plan, [], new Reverter());
+    const placed = await allocate(req, plan, { protectedPaths: [] }, new Reverter());
     expect(placed.ports.map((p) => p.hostPort)).toEqual([host]);
     const { devices } = incus.instances.all.get(name)!;
     expect(Object.keys(devices).sort()).toEqual(['coi-port-web', 'eth0']);
@@ -372,7 +374,7 @@ describe('allocate: a reused container', () => {
     const reuse = async (security: ConfigOverrides['security']) => {
       const req = launchRequest(incus, coiDir, { container: { persistent: true }, security });
       const plan = planLaunch(facts({ instances: await incus.instances.list() }), req);
-      await allocate(req, plan, [], new Reverter());
+      await allocate(req, plan, { protectedPaths: [] }, new Reverter());
       return incus.instances.all.get(name)!.config;
     };
     expect(await reuse({ reduce_kernel_surface: true })).toMatchObject({

@@ -6,6 +6,7 @@ import {
   hostIdOf,
   idmappedMountpoint,
   pruneMountpoints,
+  gitdirMountpoint,
 } from '../../../../../src/core/session/launch/idmapped-workspace.js';
 
 const DEFAULT_MAP = JSON.stringify([
@@ -48,12 +49,13 @@ describe('pruneMountpoints', () => {
     const dir = mkdtempSync(join(tmpdir(), 'coi-prune-'));
     try {
       const hourAgo = new Date(Date.now() - 3_600_000);
-      for (const name of ['gone', 'live', 'new'])
-        mkdirSync(idmappedMountpoint(name, dir), { recursive: true });
-      for (const name of ['gone', 'live'])
-        utimesSync(idmappedMountpoint(name, dir), hourAgo, hourAgo);
+      // A worktree's git directory is mounted beside the workspace, and goes with it.
+      const all = ['gone', 'gone.git', 'live', 'live.git', 'new'];
+      for (const name of all) mkdirSync(join(dir, name), { recursive: true });
+      for (const name of all.slice(0, 4)) utimesSync(join(dir, name), hourAgo, hourAgo);
+      expect(gitdirMountpoint(idmappedMountpoint('live', dir))).toBe(join(dir, 'live.git'));
       await pruneMountpoints(new Set(['live']), dir);
-      expect(readdirSync(dir).sort()).toEqual(['live', 'new']);
+      expect(readdirSync(dir).sort()).toEqual(['live', 'live.git', 'new']);
       await pruneMountpoints(new Set(), join(dir, 'nothing-here'));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import { FakeIncus } from '../../../../helpers/fake-incus.js';
 import { PREFIX, WORKSPACE, facts, launchRequest } from './fixtures.js';
 
 const NAME = containerName(WORKSPACE, 1, PREFIX);
+const NO_MOUNTS = { protectedPaths: [] };
 
 let coiDir: string;
 let incus: FakeIncus;
@@ -44,9 +45,10 @@ describe('startSessionContainer', () => {
   it('starts a new container, saying so', async () => {
     const steps: string[] = [];
     await startSessionContainer(
-      { incus, workspace: WORKSPACE, onStep: (s) => steps.push(s) },
+      { incus, workspace: WORKSPACE, coiDir, onStep: (s) => steps.push(s) },
       await plan(false),
       NAME,
+      NO_MOUNTS,
       locks,
       new Reverter(),
     );
@@ -59,13 +61,52 @@ describe('startSessionContainer', () => {
     const reuse = await plan(true);
     expect(reuse.target.kind).toBe('reuse');
     await startSessionContainer(
-      { incus, workspace: WORKSPACE, onStep: (s) => steps.push(s) },
+      { incus, workspace: WORKSPACE, coiDir, onStep: (s) => steps.push(s) },
       reuse,
       NAME,
+      NO_MOUNTS,
       locks,
       new Reverter(),
     );
     expect(steps).toEqual([`Starting persistent container ${NAME}...`]);
+  });
+
+  it("lays this launch's overlays on a reused container: a new secret masked, a stale mount gone", async () => {
+    const stale = {
+      type: 'disk',
+      source: '/masks/empty-file',
+      path: '/workspace/old.env',
+      readonly: 'true',
+    };
+    await incus.instances.patch(NAME, { devices: { 'secret-0': stale } });
+    const mask = { rel: '.env', source: '/masks/empty-file' };
+    const mounts = { protectedPaths: ['.coi'], secretMasks: [mask] };
+    await startSessionContainer(
+      { incus, workspace: WORKSPACE, coiDir },
+      await plan(true),
+      NAME,
+      mounts,
+      locks,
+      new Reverter(),
+    );
+    const { devices, status } = incus.instances.all.get(NAME)!;
+    expect(status).toBe('Running');
+    expect(Object.keys(devices).sort()).toEqual(['eth0', 'protect-0', 'secret-0']);
+    expect(devices['secret-0']).toMatchObject({ source: mask.source, path: '/workspace/.env' });
+    expect(devices['protect-0']).toMatchObject({ source: `${WORKSPACE}/.coi`, readonly: 'true' });
+  });
+
+  it('leaves a container whose overlays are already these alone', async () => {
+    const put = vi.spyOn(incus.instances, 'put');
+    await startSessionContainer(
+      { incus, workspace: WORKSPACE, coiDir },
+      await plan(false),
+      NAME,
+      NO_MOUNTS,
+      locks,
+      new Reverter(),
+    );
+    expect(put).not.toHaveBeenCalled();
   });
 
   it('rolling back stops the container before the host paths it locked are released', async () => {
@@ -76,9 +117,10 @@ describe('startSessionContainer', () => {
       return Promise.resolve(0);
     });
     await startSessionContainer(
-      { incus, workspace: WORKSPACE },
+      { incus, workspace: WORKSPACE, coiDir },
       await plan(false),
       NAME,
+      NO_MOUNTS,
       locks,
       revert,
     );
@@ -93,9 +135,10 @@ describe('startSessionContainer', () => {
     const release = vi.spyOn(locks, 'release');
     await expect(
       startSessionContainer(
-        { incus, workspace: WORKSPACE },
+        { incus, workspace: WORKSPACE, coiDir },
         await plan(false),
         NAME,
+        NO_MOUNTS,
         locks,
         revert,
       ),
