@@ -109,6 +109,7 @@ describe('attack corpus', () => {
       expect((await bed.records(c.name)).filter(mine), row.gap).toEqual([]);
       expect(await bed.status(c.name)).toBe('Running');
       // The attack still runs, and its exec would hold the bed's Incus client open.
+      await guard.release(c.ip);
       await deleteTestContainer(c.name);
       return;
     }
