@@ -98,6 +98,10 @@ export async function runClass(
         result.contained += 1;
         result.latencies.push(latency);
       }
+      // The responder deletes what it kills; racing it with our own delete fights over its state.
+      if (t.row.action === 'killed' && latency !== undefined)
+        for (let i = 0; i < 300 && (await bed.incus.instances.exists(t.name)); i++)
+          await sleep(100);
       await bed.remove(t.name);
       rmSync(t.stampDir, { recursive: true, force: true });
     }
