@@ -201,7 +201,6 @@ export async function run(): Promise<void> {
     const sibling = await ready(siblingName);
     const results: ClassResult[] = [];
     for (const cls of corpusClasses()) {
-      console.log(`  ${cls} trials…`);
       results.push(
         await runClass(
           {
@@ -224,6 +223,8 @@ export async function run(): Promise<void> {
           TRIALS,
         ),
       );
+      // As it goes, so a cut-short run still shows the classes it finished.
+      console.log(`  ${classTable(results.slice(-1))[1]}`);
     }
     await remove(siblingName);
     console.log(`image: ${image}; ${TRIALS} trials per class`);
