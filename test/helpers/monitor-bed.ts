@@ -170,13 +170,17 @@ export const attackerPort = (): number => 40_000 + Math.floor(Math.random() * 10
 
 /**
  * One started monitor bed and an attacker listener on `port` for a test file, both closed after
- * its tests. `onReady` hands the bed to the file.
+ * its tests. `onReady` hands the bed to the file; `guard`: see the MonitorBed constructor.
  */
-export function monitorBedForFile(port: number, onReady: (bed: MonitorBed) => void): void {
+export function monitorBedForFile(
+  port: number,
+  onReady: (bed: MonitorBed) => void,
+  opts: { guard?: NetworkGuard } = {},
+): void {
   let bed: MonitorBed | undefined;
   let listener: Awaited<ReturnType<typeof attackerListener>> | undefined;
   beforeAll(async () => {
-    bed = new MonitorBed();
+    bed = new MonitorBed(opts);
     await bed.start();
     onReady(bed);
     listener = await attackerListener(port);

@@ -40,18 +40,19 @@ export async function sh(
 
 /**
  * Creates a container with a pinned address, guards it, starts it and waits for the address.
- * With `gateOnly` it starts behind the gate, its policy not applied yet.
+ * With `gateOnly` it starts behind the gate, its policy not applied yet; `image`: not the base image.
  */
 export async function launchGuarded(
   label: string,
   guard: NetworkGuard,
   policy: NetworkPolicy,
-  opts: { gateOnly?: boolean } = {},
+  opts: { gateOnly?: boolean; image?: string } = {},
 ): Promise<{ name: string; ip: string }> {
   const { name, ip } = await withFreeAddress(incusApis(), BRIDGE, ADDRESS_LOCK_DIR, async (ip) => ({
     ip,
     name: await launchTestContainer(label, {
       start: false,
+      image: opts.image,
       devices: {
         eth0: {
           type: 'nic',
