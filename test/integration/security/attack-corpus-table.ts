@@ -110,7 +110,9 @@ const connect = (interpreter: Interpreter, host: string, port: number): string =
     case 'node':
       return `const s = require("net").connect(${port}, "${host}");\ns.on("error", () => {});\nsetTimeout(() => process.exit(0), 3000);\n`;
     case 'bash':
-      return `timeout 3 bash -c 'exec 3<>/dev/tcp/${host}/${port}' 2>/dev/null\n`;
+      // In the script itself: a `bash -c '…/dev/tcp/…'` command line is a reverse-shell
+      // one-liner, killed at its exec before it connects.
+      return `exec 3<>/dev/tcp/${host}/${port}\n`;
     case 'sh':
       return `nc -z -w 3 ${host} ${port}\n`;
   }
@@ -435,7 +437,7 @@ export const ATTACK_CORPUS: readonly AttackRow[] = [
   // Environment and credential scanning: warnings, the container keeps running.
   scan('environment-scan', 'env | grep token', 'sh', 'env | grep -i token; sleep 3'),
   scan('environment-scan', 'printenv a secret', 'sh', 'printenv AWS_SECRET_ACCESS_KEY; sleep 3'),
-  scan('environment-scan', 'grep -r API_KEY', 'sh', 'grep -r API_KEY /etc; sleep 3'),
+  scan('environment-scan', 'grep -r API_KEY', 'sh', 'grep -r API_KEY /etc/apt; sleep 3'),
   scan('environment-scan', "another process's environ", 'sh', 'cat /proc/1/environ; sleep 3'),
   scan(
     'environment-scan',

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImagesApi } from '../../../src/incus/images.js';
@@ -6,18 +5,11 @@ import type { AuditRecord } from '../../../src/security/audit/record.js';
 import { NetworkGuard } from '../../../src/security/network/index.js';
 import { plantCanaries } from '../../../src/security/sources/canaries.js';
 import { containerName } from '../../../src/shared/naming.js';
-import { CORPUS_RESTRICTED } from '../../helpers/attack-runner.js';
+import { CORPUS_RESTRICTED, warmPageCache } from '../../helpers/attack-runner.js';
 import type { MonitorBed } from '../../helpers/monitor-bed.js';
-import { IO_BOOT_GRACE_MS, attackerPort, monitorBedForFile } from '../../helpers/monitor-bed.js';
+import { attackerPort, monitorBedForFile } from '../../helpers/monitor-bed.js';
 import { launchGuarded } from '../../helpers/network-testbed.js';
-import {
-  BASE_IMAGE,
-  BRIDGE,
-  GATEWAY,
-  TEST_PREFIX,
-  deleteTestContainer,
-  incus,
-} from '../../helpers/testbed.js';
+import { BASE_IMAGE, BRIDGE, GATEWAY, TEST_PREFIX, incus } from '../../helpers/testbed.js';
 
 /**
  * Everyday developer commands, run one after the other as the code user in one container (coi's
@@ -157,7 +149,7 @@ beforeAll(async () => {
   });
   await bed.daemon.watchOf(box.name);
   await plantCanaries(bed.incus, box.name, '/home/code', 1000);
-  await warmPageCache(box.name);
+  await warmPageCache(bed.incus, box.name);
   const made = await asCode(PROJECT);
   expect(made.exitCode, made.stderr).toBe(0);
   const wanted = BENIGN.flatMap((r) => (r.tool ? [r.tool] : []));
@@ -171,25 +163,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server?.close(() => resolve()));
   if (box) await guard.release(box.ip);
 });
-
-/**
- * The toolchain's biggest files (node is 99 MB), read from the host into the page cache, so the
- * container's first run of them is not a cold read of 60 MB or more, which the read-volume check
- * takes for a mass read (see 'known false positives' below). The host's reads are not the
- * container's I/O.
- */
-async function warmPageCache(name: string): Promise<void> {
-  const listed = await asCode(
-    'for t in node as ld; do readlink -f "$(command -v $t)"; done; ' +
-      'command -v cc >/dev/null && cc -print-prog-name=cc1; echo /usr/share/nodejs; true',
-  );
-  const root = `/proc/${(await bed.incus.instances.state(name)).pid}/root`;
-  const files = listed.stdout.split('\n').filter((f) => f.startsWith('/'));
-  execFileSync('sh', [
-    '-c',
-    `cd ${root} && find ${files.map((f) => `.${f}`).join(' ')} -type f -exec cat {} + >/dev/null 2>&1; true`,
-  ]);
-}
 
 async function asCode(
   script: string,
@@ -227,32 +200,5 @@ describe('benign corpus', () => {
     await new Promise((resolve) => setTimeout(resolve, 5000));
     expect(loud(await bed.records(box.name))).toEqual([]);
     expect(await bed.status(box.name)).toBe('Running');
-  });
-});
-
-/**
- * Everyday commands the monitor gets wrong today, asserted as they are so the fix shows up here:
- * when one passes ≤ info, move it into the corpus above.
- */
-describe('known false positives', () => {
-  it('the first node start in a fresh container is taken for a mass read (cold 99 MB binary)', async ({
-    skip,
-  }) => {
-    skip(!hasDefault, `${DEFAULT_IMAGE} is not built`);
-    const name = containerName('/monitor-test/benign-cold', 1, TEST_PREFIX);
-    const cold = await launchGuarded(name.slice(TEST_PREFIX.length), guard, CORPUS_RESTRICTED, {
-      image: DEFAULT_IMAGE,
-    });
-    try {
-      await bed.daemon.watchOf(cold.name);
-      // Past the daemon's I/O boot grace, as a session's first command would be.
-      await new Promise((resolve) => setTimeout(resolve, IO_BOOT_GRACE_MS));
-      void bed.incus.exec.run(cold.name, ['node', '-e', 'console.log(1)']).catch(() => undefined);
-      const record = await bed.waitForRecord(cold.name, (r) => r.category === 'filesystem');
-      expect(record).toMatchObject({ level: 'high', title: 'Large workspace read detected' });
-    } finally {
-      await guard.release(cold.ip);
-      await deleteTestContainer(cold.name);
-    }
   });
 });

