@@ -75,8 +75,9 @@ describe('coi trust', () => {
       const sockets = `[[sockets]]\nhost = "${hostSocket}"\ncontainer = "/run/coi-test.sock"\n`;
       mkdirSync(join(ws, '.coi'));
       writeFileSync(file, sockets);
+      // Incus makes the proxy device's socket as the container starts: give it a moment.
       const dial =
-        "python3 -c \"import socket; s = socket.socket(socket.AF_UNIX); s.connect('/run/coi-test.sock'); print(s.recv(64).decode(), end='')\" 2>/dev/null || echo absent";
+        "for i in $(seq 20); do python3 -c \"import socket; s = socket.socket(socket.AF_UNIX); s.connect('/run/coi-test.sock'); print(s.recv(64).decode(), end='')\" 2>/dev/null && exit 0; sleep 0.25; done; echo absent";
       const run = () => box.run(['run', dial], { cwd: ws });
 
       const before = await run();
