@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Config } from '../config/index.js';
-import { SSH_AGENT_GUEST_SOCKET } from './launch-spec.js';
+import { SSH_AGENT_GUEST_SOCKET } from './launch/host-sockets.js';
 import { codeHome } from '../../shared/instance-keys.js';
 import { CoiError } from '../../shared/errors.js';
 import { gitIdentityEnv, type GitIdentity } from './git-guards.js';

@@ -33,19 +33,14 @@ export interface LaunchSpecInput extends WorkspaceMounts {
   mapping: WorkspaceMapping;
   /** What the workspace device binds: the workspace, or coi's idmapped mount of it. */
   workspaceSource: string;
-  /** Owner of the workspace on the host: forwarded sockets are dialled as this uid. */
-  hostUid: number;
-  /** The code user's uid inside (see decideWorkspaceMapping): owner of forwarded sockets. */
-  codeUid: number;
-  /** The host's ssh-agent socket when `[ssh] forward_agent` is on and one runs. */
-  sshAgentSocket?: string;
   /** `[ports]` as allocated for this slot: proxy devices listening on the host. */
   ports?: readonly PublishedPort[];
 }
 
-export const SSH_AGENT_GUEST_SOCKET = '/run/ssh-agent.sock';
-
-/** The container's config and devices, ready for `POST /1.0/instances`. */
+/**
+ * The container's config and devices, ready for `POST /1.0/instances`. Host sockets are not among
+ * them: they are plugged in once it has booted (see attachHostSockets).
+ */
 export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
   const { config } = input;
   const { mapping } = input;
@@ -104,22 +99,6 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
   config.mounts.default.forEach((mount, i) => {
     devices[`mount-${i}`] = disk(mount.host, mount.container, mount.readonly, mount.shift ?? shift);
   });
-  config.sockets.forEach((socket, i) => {
-    devices[`socket-${i}`] = proxyToHostSocket(
-      socket.host,
-      socket.container,
-      input.hostUid,
-      input.codeUid,
-    );
-  });
-  if (input.sshAgentSocket) {
-    devices['ssh-agent'] = proxyToHostSocket(
-      input.sshAgentSocket,
-      SSH_AGENT_GUEST_SOCKET,
-      input.hostUid,
-      input.codeUid,
-    );
-  }
   Object.assign(devices, portDevices(input.ports ?? []));
   return {
     name: input.name,
@@ -127,21 +106,6 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
     config: instanceConfig,
     devices,
     ephemeral: false,
-  };
-}
-
-/** A unix socket inside the container forwarded to a host socket, dialled as the host user. */
-function proxyToHostSocket(host: string, guest: string, hostUid: number, codeUid: number) {
-  return {
-    type: 'proxy',
-    bind: 'instance',
-    connect: `unix:${host}`,
-    listen: `unix:${guest}`,
-    uid: String(codeUid),
-    gid: String(codeUid),
-    mode: '0600',
-    'security.uid': String(hostUid),
-    'security.gid': String(hostUid),
   };
 }
 

@@ -22,6 +22,7 @@ import { LaunchError } from './launch-error.js';
 import type { LaunchPlan } from './plan.js';
 import { forceDelete } from '../../container/force-delete.js';
 import { probeHostPort } from '../../host/port-probe.js';
+import { isHostSocketDevice } from './host-sockets.js';
 import { portDevices, resolvePorts } from './ports.js';
 
 /** The container a session runs in, its slot and the address pinned on its NIC. */
@@ -71,7 +72,7 @@ export async function allocate(
     });
     await convergeKernelSurface(req, target.container);
     const ports = await portsOf(target.slot);
-    await republishPorts(req, target.container, ports);
+    await replaceSessionDevices(req, target.container, ports);
     return { container: target.container, slot: target.slot, ip: target.ip, ports };
   }
   if (target.note) req.onStep?.(target.note);
@@ -110,11 +111,8 @@ export async function allocate(
         ipv4Address,
         mapping: plan.mapping,
         workspaceSource: await workspaceSource(name),
-        hostUid: plan.owner.uid,
-        codeUid: plan.codeUid,
         ...mounts,
         ports,
-        ...(plan.sshAgentSocket ? { sshAgentSocket: plan.sshAgentSocket } : {}),
       }),
   );
   return { ...placed, ports };
@@ -122,18 +120,19 @@ export async function allocate(
 
 /**
  * A reused container publishes this launch's ports, not the last one's: its `coi-port-*` devices
- * are replaced while it is stopped (they would bind their host ports again at start).
+ * are replaced while it is stopped (they would bind their host ports again at start). Its host
+ * sockets go too: this launch plugs in its own once it has booted (see attachHostSockets).
  */
-async function republishPorts(
+async function replaceSessionDevices(
   req: AllocateRequest,
   container: string,
   ports: PublishedPort[],
 ): Promise<void> {
   const { value, etag } = await req.incus.instances.get(container);
-  const stale = Object.keys(value.devices).filter((name) => name.startsWith(PORT_DEVICE_PREFIX));
-  if (stale.length === 0 && ports.length === 0) return;
+  const stale = (name: string) => name.startsWith(PORT_DEVICE_PREFIX) || isHostSocketDevice(name);
+  if (!Object.keys(value.devices).some(stale) && ports.length === 0) return;
   const devices = Object.fromEntries(
-    Object.entries(value.devices).filter(([name]) => !name.startsWith(PORT_DEVICE_PREFIX)),
+    Object.entries(value.devices).filter(([name]) => !stale(name)),
   );
   const { architecture, config, ephemeral, profiles, stateful, description } = value;
   const instance = { architecture, config, ephemeral, profiles, stateful, description };

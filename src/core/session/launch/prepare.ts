@@ -9,6 +9,7 @@ import { SavedSessions } from '../saved-sessions.js';
 import { startTmuxSession } from '../tmux.js';
 import { writeContextFiles } from './context-files.js';
 import { copyInHostFiles } from './host-files.js';
+import { attachHostSockets, hostSocketDevices } from './host-sockets.js';
 import type { LaunchPlan } from './plan.js';
 import { runPreLaunch } from './pre-launch.js';
 import { insideSetup } from './setup.js';
@@ -35,9 +36,9 @@ export function toolCommand(req: Pick<LaunchRequest, 'loaded' | 'resume'>, plan:
 }
 
 /**
- * The root-side set-up with the host paths locked meanwhile, the saved session restored, then for
- * `coi shell` the context files, `[tool] pre_launch` and the tool in tmux (unless the caller
- * runs it on its own terminal: `direct`).
+ * The root-side set-up with the host paths locked meanwhile, the host sockets plugged in, the saved
+ * session restored, then for `coi shell` the context files, `[tool] pre_launch` and the tool in
+ * tmux (unless the caller runs it on its own terminal: `direct`).
  */
 export async function prepareSession(
   req: LaunchRequest,
@@ -58,6 +59,16 @@ export async function prepareSession(
         )
       : undefined,
   ]);
+  await attachHostSockets(
+    incus,
+    container,
+    hostSocketDevices({
+      config,
+      ...(plan.sshAgentSocket ? { sshAgentSocket: plan.sshAgentSocket } : {}),
+      hostUid: plan.owner.uid,
+      codeUid: plan.codeUid,
+    }),
+  );
   if (plan.restore) {
     const { session, stateDir } = plan.restore;
     step(`Restoring saved session ${session.session_id}...`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildLaunchSpec, type LaunchSpecInput } from '../../../../src/core/session/launch-spec.js';
+import { isHostSocketDevice } from '../../../../src/core/session/launch/host-sockets.js';
 import { config } from './config.js';
 
 function input(extra: Partial<LaunchSpecInput> = {}): LaunchSpecInput {
@@ -17,8 +18,6 @@ function input(extra: Partial<LaunchSpecInput> = {}): LaunchSpecInput {
     ipv4Address: '10.99.0.250',
     mapping: { kind: 'shift' },
     workspaceSource: '/home/dev/project',
-    hostUid: 1000,
-    codeUid: 1000,
     protectedPaths: ['.git/hooks', '.git/config'],
     ...extra,
   };
@@ -259,30 +258,15 @@ describe('launch spec', () => {
     expect(on.config?.['limits.memory.swap']).toBeUndefined();
   });
 
-  it('forwards the ssh agent and sockets as proxies owned by the code user', () => {
+  it('leaves the host sockets out: they are plugged in after boot', () => {
     const spec = buildLaunchSpec(
       input({
-        hostUid: 1500,
-        codeUid: 1500,
-        sshAgentSocket: '/run/user/1500/agent.sock',
         config: config({
           sockets: [{ host: '/run/docker.sock', container: '/run/docker.sock', env: 'DOCKER' }],
         }),
       }),
     );
-    expect(spec.devices?.['ssh-agent']).toMatchObject({
-      type: 'proxy',
-      bind: 'instance',
-      connect: 'unix:/run/user/1500/agent.sock',
-      listen: 'unix:/run/ssh-agent.sock',
-      uid: '1500',
-      'security.uid': '1500',
-      mode: '0600',
-    });
-    expect(spec.devices?.['socket-0']).toMatchObject({
-      connect: 'unix:/run/docker.sock',
-      listen: 'unix:/run/docker.sock',
-    });
+    expect(Object.keys(spec.devices ?? {}).filter(isHostSocketDevice)).toEqual([]);
   });
 
   it('adds configured mounts with their own read-only and shift settings', () => {

@@ -285,7 +285,7 @@ describe('allocate: [ports]', () => {
     expect(incus.calls.filter((c) => c.startsWith('instances.create'))).toEqual([]);
   });
 
-  it('replaces a reused container’s port devices with this launch’s', async () => {
+  it('replaces a reused container’s port devices with this launch’s and drops its host sockets', async () => {
     const name = slotName(1);
     const host = await freePort();
     incus = new FakeIncus([
@@ -301,6 +301,8 @@ describe('allocate: [ports]', () => {
             listen: 'tcp:127.0.0.1:1',
             connect: 'tcp:127.0.0.1:1',
           },
+          'socket-0': { type: 'proxy', listen: 'unix:/run/x.sock', connect: 'unix:/run/x.sock' },
+          'ssh-agent': { type: 'proxy', listen: 'unix:/run/a.sock', connect: 'unix:/run/a.sock' },
         },
       },
     ]);

@@ -7,6 +7,7 @@ import { HostLocks } from '../../../../../src/core/session/host-locks.js';
 import { writeBackRecords } from '../../../../../src/core/session/host-copies/write-back-records.js';
 import { SessionSetupError } from '../../../../../src/core/session/inside.js';
 import type { LaunchRequest } from '../../../../../src/core/session/launch.js';
+import { isHostSocketDevice } from '../../../../../src/core/session/launch/host-sockets.js';
 import { planLaunch } from '../../../../../src/core/session/launch/plan.js';
 import { prepareSession, type Started } from '../../../../../src/core/session/launch/prepare.js';
 import type { RunOptions } from '../../../../../src/incus/exec-types.js';
@@ -100,6 +101,27 @@ describe('prepareSession', () => {
     expect(tmux!.argv.join(' ')).toContain('claude');
     expect(tmux!.argv.join(' ')).toContain('--dangerously-skip-permissions');
     expect(tmux!.argv.join(' ')).not.toContain('s3cret-value');
+  });
+
+  it('plugs the host sockets in once the set-up script has seen the container booted', async () => {
+    const agent = join(coiDir, 'agent.sock');
+    let atSetup: string[] = [];
+    incus.exec.answer((_instance, argv) => {
+      if (argv[0] !== 'sh') return undefined;
+      atSetup = Object.keys(incus.instances.all.get(NAME)!.devices);
+      return runResult(0);
+    });
+    await prepare({
+      overrides: {
+        ssh: { forward_agent: true },
+        sockets: [{ host: '/run/docker.sock', container: '/run/docker.sock' }],
+      },
+      over: { hostEnv: { SSH_AUTH_SOCK: agent }, startTool: false },
+    });
+    expect(atSetup.filter(isHostSocketDevice)).toEqual([]);
+    const { devices } = incus.instances.all.get(NAME)!;
+    expect(devices['socket-0']).toMatchObject({ listen: 'unix:/run/docker.sock' });
+    expect(devices['ssh-agent']).toMatchObject({ connect: `unix:${agent}` });
   });
 
   it('writes SANDBOX_CONTEXT.md for the code user and keeps what the user wrote in CLAUDE.md', async () => {
