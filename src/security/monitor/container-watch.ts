@@ -58,6 +58,9 @@ export interface ContainerWatchOptions {
 
 export const IO_BOOT_GRACE_MS = 20_000;
 
+/** How long after its start an account program still explains a read of the account files. */
+const ACCOUNT_PROGRAM_GRACE_MS = 3000;
+
 /**
  * Everything watched per container besides its processes (which one scanner finds for all):
  * the credential canaries and sensitive files, the I/O volume sampled every `ioIntervalMs`, the
@@ -74,6 +77,8 @@ export class ContainerWatch {
   private readonly canaries: PresentPathsWatch;
   private readonly sensitiveFiles: PresentPathsWatch;
   private readonly commandAlerts = new ProcessTreeAlerts();
+  /** When an account program was last seen starting (see onSensitiveFile). */
+  private accountProgramAt = -Infinity;
 
   constructor(
     readonly container: WatchedContainer,
@@ -149,6 +154,7 @@ export class ContainerWatch {
    */
   onCommand(sighting: ProcessSighting): void {
     const worst = this.worstCommandAlert(sighting.pid, sighting.argv);
+    if (isAccountProgram(readExe(sighting.pid))) this.accountProgramAt = Date.now();
     this.checkPrivilege(sighting);
     if (!worst) return;
     if (this.commandAlerts.sameAsParent(sighting.pid, sighting.ppid, worst.title)) return;
@@ -217,9 +223,19 @@ export class ContainerWatch {
       this.emit(alert, 0);
   }
 
+  /**
+   * An account program counts when it runs now or started moments ago: `sudo -n true` can be gone
+   * before inotify's event is read, but its exec was seen.
+   */
   private onSensitiveFile(touch: FileTouch): void {
-    const alert = classifySensitiveAccess(touch.path, touch.events, this.container.home, () =>
-      readCgroupProcs(this.container.name).some((pid) => isAccountProgram(readExe(pid))),
+    const recent = Date.now() - this.accountProgramAt < ACCOUNT_PROGRAM_GRACE_MS;
+    const alert = classifySensitiveAccess(
+      touch.path,
+      touch.events,
+      this.container.home,
+      () =>
+        recent ||
+        readCgroupProcs(this.container.name).some((pid) => isAccountProgram(readExe(pid))),
     );
     if (alert) this.emit(alert, 0);
   }
