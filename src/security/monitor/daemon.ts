@@ -161,6 +161,7 @@ export class MonitorDaemon {
     this.unsubscribe = this.opts.incus.events.subscribe((event) => this.onEvent(event));
     if (this.opts.network) await this.startKmsg();
     if (this.opts.settings.processEvents) await this.startExecEvents();
+    await this.finishInterruptedResponses();
     await this.resync();
     this.supervisor?.resync();
     this.scanner.start();
@@ -228,6 +229,20 @@ export class MonitorDaemon {
     if (kind === 'started' || kind === 'resumed') void this.attach(name);
     if (kind === 'stopped' || kind === 'deleted') this.detach(name);
     if (kind === 'deleted') this.responder.forget(name);
+  }
+
+  /** Before anything is watched: what an earlier daemon's responder froze but did not finish. */
+  private async finishInterruptedResponses(): Promise<void> {
+    try {
+      for (const instance of await this.opts.incus.instances.listFull()) {
+        const coi = toCoiContainer(instance, this.opts.prefix);
+        if (coi?.status !== 'Running') continue;
+        const done = await this.responder.finishInterrupted(coi.name, coi.threatKill);
+        if (done) this.log(`${coi.name} was left frozen by an interrupted response: ${done}`);
+      }
+    } catch (err) {
+      this.log(`finishing interrupted responses failed: ${(err as Error).message}`);
+    }
   }
 
   /** Attaches every running coi container and detaches the rest. */

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /**
  * Freezes a container's cgroup directly (cgroup v1 freezer or v2 cgroup.freeze). The responder
@@ -21,4 +21,19 @@ export function freezeCgroup(container: string, root = '/sys/fs/cgroup'): boolea
     }
   }
   return false;
+}
+
+/** Whether the container's cgroup is frozen (or freezing), read from the host. */
+export function cgroupFrozen(container: string, root = '/sys/fs/cgroup'): boolean {
+  const group = `lxc.payload.${container}`;
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const v1 = read(`${root}/freezer/${group}/freezer.state`);
+  if (v1 !== undefined) return v1 !== 'THAWED';
+  return read(`${root}/${group}/cgroup.freeze`) === '1';
 }

@@ -2,7 +2,7 @@ import type { IncusApi } from '../../incus/index.js';
 import type { Alert } from '../alert.js';
 import type { AuditWriter } from '../audit/writer.js';
 import type { AuditRecord } from '../audit/record.js';
-import { freezeCgroup } from './freeze-cgroup.js';
+import { cgroupFrozen, freezeCgroup } from './freeze-cgroup.js';
 import { freeze, killContainer, type KillOutcome } from './kill.js';
 import { AlertFolder, decideAction, type ResponseAction, type ResponsePolicy } from './policy.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
@@ -112,6 +112,25 @@ export class Responder {
     });
     this.opts.notify?.(record);
     return record;
+  }
+
+  /**
+   * Finishes what a responder that died between its cgroup freeze and Incus's action left: the
+   * processes are frozen while Incus says Running, so stop and delete would hang on them. A kill
+   * it had marked is carried out; otherwise Incus's freeze makes the pause whole. Returns what
+   * was done, or undefined when the container's cgroup is not frozen.
+   */
+  async finishInterrupted(
+    container: string,
+    threatKill: string,
+  ): Promise<'killed' | 'paused' | undefined> {
+    if (!cgroupFrozen(container)) return undefined;
+    if (threatKill) {
+      const outcome = await this.kill(container, threatKill);
+      if (outcome.gone) return 'killed';
+    }
+    await this.freeze(container);
+    return 'paused';
   }
 
   private async freeze(container: string): Promise<void> {

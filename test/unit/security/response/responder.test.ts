@@ -13,8 +13,11 @@ import { containerName, parseContainerName } from '../../../../src/shared/naming
 import { FakeIncus } from '../../../helpers/fake-incus.js';
 
 // The responder writes the cgroup freezer itself first; unit tests leave the host's cgroups alone.
+// Which containers' cgroups the tests say are frozen.
+const frozenCgroups = vi.hoisted(() => new Set<string>());
 vi.mock('../../../../src/security/response/freeze-cgroup.js', () => ({
   freezeCgroup: () => false,
+  cgroupFrozen: (name: string) => frozenCgroups.has(name),
 }));
 
 const PREFIX = 'coi-unit-';
@@ -32,6 +35,7 @@ beforeEach(async () => {
 
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
+  frozenCgroups.clear();
 });
 
 async function launch(name: string, start = true): Promise<void> {
@@ -215,5 +219,28 @@ describe('Responder', () => {
       description: 'a connection to the cloud metadata endpoint',
     });
     expect(incus.instances.all.get(CONTAINER)!.config[COI_KEYS.frozenBy]).toBe('threat');
+  });
+});
+
+describe('Responder: a response an earlier daemon did not finish', () => {
+  it('leaves a container whose cgroup is not frozen alone', async () => {
+    expect(await responder().finishInterrupted(CONTAINER, '')).toBeUndefined();
+    expect(incus.instances.all.get(CONTAINER)!.status).toBe('Running');
+  });
+
+  it('makes a cgroup freeze Incus knows nothing of a pause by a threat', async () => {
+    frozenCgroups.add(CONTAINER);
+    expect(await responder().finishInterrupted(CONTAINER, '')).toBe('paused');
+    const instance = incus.instances.all.get(CONTAINER)!;
+    expect(instance.status).toBe('Frozen');
+    expect(instance.config[COI_KEYS.frozenBy]).toBe('threat');
+  });
+
+  it('carries out a kill it had marked, forensic copy first', async () => {
+    frozenCgroups.add(CONTAINER);
+    expect(await responder().finishInterrupted(CONTAINER, 'Reverse shell detected')).toBe('killed');
+    expect(incus.instances.all.has(CONTAINER)).toBe(false);
+    const copies = [...incus.instances.all.keys()].filter((n) => n !== CONTAINER);
+    expect(copies).toHaveLength(1);
   });
 });
