@@ -1,3 +1,4 @@
+import { codeUserExec } from '../../core/session/code-user-exec.js';
 import { loginShellArgv, streamExec } from '../../core/container/exec.js';
 import type { ExecProcess } from '../../incus/exec.js';
 import { SessionLog } from '../../core/logs/session-log.js';
@@ -141,14 +142,11 @@ async function runCommand(
   say(run.announce);
   const code = await streamExec(
     live.container,
-    () =>
-      ctx.incus.exec.start(live.container, run.argv, {
-        user: live.codeUid,
-        group: live.codeUid,
-        account: { name: live.codeUser, home: live.home, shell: '/bin/bash' },
-        cwd: '/workspace',
-        environment: live.env,
-      }),
+    () => {
+      const user = { uid: live.codeUid, name: live.codeUser, home: live.home };
+      const exec = codeUserExec(user, run.argv, { cwd: '/workspace', environment: live.env });
+      return ctx.incus.exec.start(live.container, exec.argv, exec.options);
+    },
     {
       stdout: process.stdout,
       stderr: process.stderr,

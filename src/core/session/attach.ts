@@ -42,7 +42,7 @@ export type AfterAttach = 'detached' | 'tmux-ended' | 'stopped';
  * What became of a session once its terminal returned: the user detached (tmux still runs), the
  * tmux session ended with the container still up, or the container powered off (`sudo poweroff`).
  * A container on its way down can still be listed as Running for a moment, so "up" means a
- * command can still run in it.
+ * command can still run in it and systemd is not stopping it.
  */
 export async function afterAttach(
   incus: IncusApi,
@@ -53,10 +53,22 @@ export async function afterAttach(
   if (probe === 0) return 'detached';
   if (probe !== undefined && probe !== -1) {
     const { value } = await incus.instances.get(container);
-    if (value.status === 'Running') return 'tmux-ended';
+    if (value.status === 'Running' && !(await shuttingDown(incus, container))) return 'tmux-ended';
   }
   await waitUntilStopped(incus, container, 30_000);
   return 'stopped';
+}
+
+/**
+ * Whether systemd inside is powering the container off: the shutdown can end the tmux server
+ * while commands still run in it.
+ */
+async function shuttingDown(incus: IncusApi, container: string): Promise<boolean> {
+  const result = await incus.exec
+    .run(container, ['systemctl', 'is-system-running'])
+    .catch(() => undefined);
+  if (result === undefined || result.exitCode === -1) return true;
+  return result.stdout.toString().trim() === 'stopping';
 }
 
 async function waitUntilStopped(incus: IncusApi, container: string, timeoutMs: number) {

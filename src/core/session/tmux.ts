@@ -1,6 +1,7 @@
 import type { IncusApi } from '../../incus/index.js';
 import { tmuxSessionName } from '../../shared/naming.js';
 import { shellQuote } from '../../shared/shell-quote.js';
+import { codeUserExec } from './code-user-exec.js';
 
 export interface TmuxStart {
   container: string;
@@ -13,7 +14,8 @@ export interface TmuxStart {
 }
 
 /**
- * Starts the detached tmux session `coi-<container>` as the code user: tmux → bash → tool, and
+ * Starts the detached tmux session `coi-<container>` as the code user with its groups (see
+ * codeUserExec): tmux → bash → tool, and
  * bash again when the tool exits. The session's environment reaches the new tmux server through
  * the exec's own environment, never its command line (where `ps` would show it).
  */
@@ -34,13 +36,11 @@ export async function startTmuxSession(incus: IncusApi, start: TmuxStart): Promi
     '/workspace',
     `bash -c ${shellQuote(inner)}`,
   ];
-  const result = await incus.exec.run(start.container, argv, {
-    user: start.uid,
-    group: start.uid,
-    account: { name: start.user, home: start.home, shell: '/bin/bash' },
+  const exec = codeUserExec({ uid: start.uid, name: start.user, home: start.home }, argv, {
     cwd: '/workspace',
     environment: start.env,
   });
+  const result = await incus.exec.run(start.container, exec.argv, exec.options);
   if (result.exitCode !== 0) {
     throw new Error(
       `could not start tmux session ${session} in ${start.container}: ${result.stderr.toString().trim()}`,

@@ -1,3 +1,4 @@
+import { codeUserExec } from '../code-user-exec.js';
 import type { IncusApi } from '../../../incus/index.js';
 import type { SessionLog } from '../../logs/session-log.js';
 import { LaunchError } from './launch-error.js';
@@ -30,18 +31,13 @@ export async function runPreLaunch(
   const commands = typeof run.commands === 'string' ? [run.commands] : run.commands;
   for (const command of commands) {
     run.onStep?.(`Running pre_launch: ${command}`);
-    const result = await run.incus.exec.run(
-      run.container,
+    const exec = codeUserExec(
+      { uid: plan.codeUid, name: plan.codeUser, home: plan.home },
       // One stream, so the log and the error show the output in the order it was printed.
       ['timeout', String(PRE_LAUNCH_SECONDS), 'bash', '-c', `exec 2>&1\n${command}`],
-      {
-        user: plan.codeUid,
-        group: plan.codeUid,
-        account: { name: plan.codeUser, home: plan.home, shell: '/bin/bash' },
-        cwd: '/workspace',
-        environment: run.env,
-      },
+      { cwd: '/workspace', environment: run.env },
     );
+    const result = await run.incus.exec.run(run.container, exec.argv, exec.options);
     run.log?.output('stdout', result.stdout);
     if (result.exitCode !== 0) throw preLaunchFailed(command, result.exitCode, result.stdout);
   }

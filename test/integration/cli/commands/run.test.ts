@@ -45,10 +45,24 @@ describe('coi run', () => {
 
   it('maps the code user onto a workspace owner other than 1000', async () => {
     const ws = box.workspace('run-uid', 1500);
-    const r = await box.run(['run', 'id -u; touch /workspace/mine'], { cwd: ws });
+    const r = await box.run(['run', 'id -u; echo $HOME; touch /workspace/mine'], { cwd: ws });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe('1500');
+    expect(r.stdout.trim().split('\n')).toEqual(['1500', '/home/code']);
     expect(statSync(join(ws, 'mine')).uid).toBe(1500);
+  });
+
+  it("runs the command with the code user's groups (docker's socket without sudo)", async () => {
+    const ws = box.workspace('run-groups');
+    mkdirSync(join(ws, '.coi'));
+    writeFileSync(join(ws, '.coi', 'config.toml'), '[container]\npersistent = true\n');
+    const joined = await box.run(['run', 'sudo usermod -aG adm code'], { cwd: ws });
+    expect(joined.code, joined.stderr).toBe(0);
+    // Incus gives an exec's user no supplementary groups; the next run has the new one.
+    const r = await box.run(['run', 'id -nG'], { cwd: ws });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('code adm');
+    const name = `${box.prefix}${workspaceHash(ws)}-1`;
+    expect((await box.run(['container', 'delete', name, '--force'])).code).toBe(0);
   });
 
   it('passes no host environment unless configured, and streams stdin through', async () => {

@@ -238,11 +238,20 @@ describe('[tool] pre_launch', () => {
     const ws = box.workspace('pre-launch-ok');
     const env = preLaunchConfig(ws, [
       'id -un > /workspace/pre-ran; pwd >> /workspace/pre-ran; echo prepared-ok',
+      'sudo usermod -aG adm code',
     ]);
     const r = await box.run(['shell', '--background'], { cwd: ws, env });
     expect(r.code, r.stderr).toBe(0);
     const name = /^Container: (\S+)$/m.exec(r.stderr)![1]!;
     expect(readFileSync(join(ws, 'pre-ran'), 'utf8')).toBe('code\n/workspace\n');
+    // The session's tmux server has the code user's groups (Incus gives an exec's user none).
+    const shown = await incus.exec.run(
+      name,
+      ['tmux', 'run-shell', 'id -nG > /workspace/tmux-groups'],
+      { user: 1000, group: 1000 },
+    );
+    expect(shown.exitCode, shown.stderr.toString()).toBe(0);
+    expect(readFileSync(join(ws, 'tmux-groups'), 'utf8')).toBe('code adm\n');
     expect(readFileSync(join(box.coiDir, 'logs', `${name}.stdout.log`), 'utf8')).toContain(
       'prepared-ok',
     );

@@ -12,6 +12,7 @@ import { planLaunch } from '../../../../../src/core/session/launch/plan.js';
 import { prepareSession } from '../../../../../src/core/session/launch/prepare.js';
 import type { RunOptions } from '../../../../../src/incus/exec-types.js';
 import { containerName } from '../../../../../src/shared/naming.js';
+import { unwrapCodeUser } from '../../../../helpers/code-user-argv.js';
 import { FakeIncus, runResult } from '../../../../helpers/fake-incus.js';
 import { PREFIX, WORKSPACE, facts, launchRequest } from './fixtures.js';
 
@@ -19,7 +20,7 @@ const NAME = containerName(WORKSPACE, 1, PREFIX);
 
 let coiDir: string;
 let incus: FakeIncus;
-let ran: { argv: string[]; opts: RunOptions }[];
+let ran: { argv: string[]; uid?: number; opts: RunOptions }[];
 /** What each pre_launch command answers, by its text. */
 let answers: Record<string, { exitCode: number; output: string }>;
 
@@ -28,8 +29,9 @@ beforeEach(() => {
   incus = new FakeIncus([{ name: NAME }]);
   ran = [];
   answers = {};
-  incus.exec.answer((_instance, argv, opts) => {
-    ran.push({ argv, opts });
+  incus.exec.answer((_instance, wrapped, opts) => {
+    const { argv, uid } = unwrapCodeUser(wrapped);
+    ran.push({ argv, ...(uid === undefined ? {} : { uid }), opts });
     if (argv[0] === 'timeout') {
       const command = argv[4]!.replace(/^exec 2>&1\n/, '');
       const answer = answers[command] ?? { exitCode: 0, output: '' };
@@ -69,11 +71,11 @@ describe('[tool] pre_launch', () => {
     const [first, second] = ran.filter((r) => r.argv[0] === 'timeout');
     expect(first!.argv).toEqual(['timeout', '300', 'bash', '-c', 'exec 2>&1\nnpm ci']);
     expect(second!.argv[4]).toBe('exec 2>&1\nmake gen');
+    expect(first!.uid).toBe(plan.codeUid);
+    expect(first!.opts.user).toBeUndefined();
     expect(first!.opts).toMatchObject({
-      user: plan.codeUid,
-      group: plan.codeUid,
       cwd: '/workspace',
-      environment: { SESSION_TOKEN: 'tok' },
+      environment: { SESSION_TOKEN: 'tok', HOME: plan.home, USER: plan.codeUser },
     });
     expect(stdoutLog()).toContain('added 12 packages');
   });

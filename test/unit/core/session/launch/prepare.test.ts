@@ -12,6 +12,7 @@ import { planLaunch } from '../../../../../src/core/session/launch/plan.js';
 import { prepareSession, type Started } from '../../../../../src/core/session/launch/prepare.js';
 import type { RunOptions } from '../../../../../src/incus/exec-types.js';
 import { containerName } from '../../../../../src/shared/naming.js';
+import { unwrapCodeUser } from '../../../../helpers/code-user-argv.js';
 import { FakeIncus, runResult } from '../../../../helpers/fake-incus.js';
 import { PREFIX, WORKSPACE, facts, launchRequest } from './fixtures.js';
 
@@ -21,7 +22,7 @@ const USER_NOTES = '# My notes\nAlways run the tests.\n';
 let coiDir: string;
 let incus: FakeIncus;
 /** What ran in the container, in order: the set-up script as `setup`, tmux by its argv. */
-let ran: { what: string; argv: string[]; opts: RunOptions }[];
+let ran: { what: string; argv: string[]; uid?: number; opts: RunOptions }[];
 /** The exit code of the set-up script, and what it says. */
 let setup: { exitCode: number; stderr: string };
 
@@ -30,13 +31,14 @@ beforeEach(() => {
   incus = new FakeIncus([{ name: NAME, files: { '/home/code/.claude/CLAUDE.md': USER_NOTES } }]);
   ran = [];
   setup = { exitCode: 0, stderr: '' };
-  incus.exec.answer((_instance, argv, opts) => {
+  incus.exec.answer((_instance, wrapped, opts) => {
+    const { argv, uid } = unwrapCodeUser(wrapped);
     if (argv[0] === 'sh') {
       ran.push({ what: 'setup', argv, opts });
       return runResult(setup.exitCode, '', setup.stderr);
     }
     if (argv[0] === 'tmux') {
-      ran.push({ what: 'tmux', argv, opts });
+      ran.push({ what: 'tmux', argv, ...(uid === undefined ? {} : { uid }), opts });
       return runResult(0);
     }
     return undefined;
@@ -93,10 +95,10 @@ describe('prepareSession', () => {
       `exec.run ${NAME}`,
     ]);
     expect(file('/etc/claude-code/managed-settings.json')).toMatchObject({ uid: 0, mode: 0o644 });
+    expect(tmux!.uid).toBe(plan.codeUid);
+    expect(tmux!.opts.user).toBeUndefined();
     expect(tmux!.opts).toMatchObject({
-      user: plan.codeUid,
-      group: plan.codeUid,
-      environment: { SESSION_TOKEN: 's3cret-value' },
+      environment: { SESSION_TOKEN: 's3cret-value', HOME: plan.home },
     });
     expect(tmux!.argv.join(' ')).toContain('claude');
     expect(tmux!.argv.join(' ')).toContain('--dangerously-skip-permissions');
