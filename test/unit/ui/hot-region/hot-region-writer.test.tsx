@@ -87,11 +87,11 @@ describe('hot-region writer', () => {
     ]);
     expect(shown[0]!.join('\n')).toContain('coi-0000ws-1-1');
     expect(shown[0]!.join('\n')).toMatch(/12:00:14 CRIT NEW coi-0000ws-1-1 +Unexpected netw/);
-  });
+  }, 30_000);
 
   test('the terminal shows what Ink alone shows, stacked at 80x24', async () => {
     await sameScreens(80, 24, [[KEY.down, KEY.down], [KEY.left], [KEY.tab, KEY.down, KEY.down]]);
-  });
+  }, 30_000);
 
   test('a metrics tick writes only the rows whose figures changed', async () => {
     const store = bigStore();
