@@ -16,6 +16,9 @@ import { IncusClient } from '../src/incus/client.js';
 
 // React picks its build when first loaded: the UI is imported only after this.
 process.env.NODE_ENV ??= 'production';
+// Ink styles through chalk, which writes no escape codes when stdout is not a terminal (a bench
+// piped to a file): forced on, so Ink's frames carry the styles a terminal gets.
+process.env.FORCE_COLOR ??= '1';
 const { createElement } = await import('react');
 const { render } = await import('ink');
 const { App, createTuiStore, HotRegionWriter, TerminalController } =
