@@ -1,6 +1,6 @@
 import type { Segment } from './segments.js';
 
-/** SGR foreground codes of the colour names the UI uses (chalk's names, as Ink takes them). */
+/** SGR foreground codes of chalk's colour names (what Ink's `color` takes). */
 const FOREGROUND: Record<string, number> = {
   black: 30,
   red: 31,
@@ -24,15 +24,26 @@ const FOREGROUND: Record<string, number> = {
 
 const RESET = '\x1b[0m';
 
+/** A chalk colour name or `#rrggbb` as SGR parameters. */
+function foreground(color: string): string {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  if (hex)
+    return `38;2;${hex
+      .slice(1)
+      .map((h) => parseInt(h, 16))
+      .join(';')}`;
+  const code = FOREGROUND[color];
+  if (code === undefined)
+    throw new Error(`No SGR code for colour "${color}": add it to FOREGROUND`);
+  return String(code);
+}
+
 function sgr(segment: Segment, inverse: boolean): string {
-  const codes: number[] = [];
-  if (segment.bold) codes.push(1);
-  if (segment.dim) codes.push(2);
-  if (inverse) codes.push(7);
-  const color = segment.color === undefined ? undefined : FOREGROUND[segment.color];
-  if (segment.color !== undefined && color === undefined)
-    throw new Error(`No SGR code for colour "${segment.color}": add it to FOREGROUND`);
-  if (color !== undefined) codes.push(color);
+  const codes: string[] = [];
+  if (segment.bold) codes.push('1');
+  if (segment.dim) codes.push('2');
+  if (inverse) codes.push('7');
+  if (segment.color !== undefined) codes.push(foreground(segment.color));
   return codes.length === 0 ? '' : `\x1b[${codes.join(';')}m`;
 }
 

@@ -94,7 +94,7 @@ export class HotRegionWriter {
 
   private paintAll(): string {
     let out = '';
-    for (const r of this.wanted.values()) out += paint(r, () => true);
+    for (const r of this.wanted.values()) out += paint(r);
     return out;
   }
 
