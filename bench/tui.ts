@@ -6,6 +6,7 @@
 //    the same `cat` on a bare `incus exec -t` pty (baseline, same run).
 // Run with `npm run bench tui` or `npx tsx bench/tui.ts` (needs the Incus daemon and base image).
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { launchBenchContainer, removeBenchContainer } from './_containers.js';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -15,9 +16,19 @@ import { IncusClient } from '../src/incus/client.js';
 
 // React picks its build when first loaded: the UI is imported only after this.
 process.env.NODE_ENV ??= 'production';
+// Ink styles through chalk, which writes no escape codes when stdout is not a terminal (a bench
+// piped to a file): forced on, so Ink's frames carry the styles a terminal gets.
+process.env.FORCE_COLOR ??= '1';
 const { createElement } = await import('react');
 const { render } = await import('ink');
-const { App, createTuiStore, TerminalController } = await import('../src/ui/index.js');
+const { App, createTuiStore, HotRegionWriter, TerminalController } =
+  await import('../src/ui/index.js');
+const { tableWindow } = await import('./_tui-tables.js');
+const fixture = await import('./_tui-fixture.mjs');
+const { ALERTS, slotName } = fixture;
+const bigStore = (workspaces: number, slots: number) =>
+  fixture.bigStore(createTuiStore, workspaces, slots);
+const metricsBatch = fixture.metricsBatch;
 type TuiStoreApi = ReturnType<typeof createTuiStore>;
 
 const COLS = 120;
@@ -30,11 +41,13 @@ class BenchStdout extends EventEmitter {
   rows = ROWS;
   writes = 0;
   last = '';
+  lastAt = 0;
   private waiters: { test: (chunk: string) => boolean; resolve: (at: number) => void }[] = [];
   write = (chunk: string): boolean => {
     const at = performance.now();
     this.writes += 1;
     this.last = chunk;
+    this.lastAt = at;
     this.waiters = this.waiters.filter((w) => {
       if (!w.test(chunk)) return true;
       w.resolve(at);
@@ -81,56 +94,120 @@ const NO_ACTIONS = {
   ack: async () => {},
 };
 
-function bigStore(): TuiStoreApi {
-  const store = createTuiStore();
-  const s = store.getState();
-  s.setConnection({ state: 'connected' });
-  const now = Date.now();
-  for (let w = 0; w < 10; w++) {
-    for (let n = 1; n <= 10; n++) {
-      s.upsertInstance({
-        name: `coi-${String(w).padStart(8, 'a')}-${n}`,
-        workspace: `/home/dev/project-${w}`,
-        slot: n,
-        state: n % 7 === 0 ? 'frozen' : 'running',
-        frozenByThreat: false,
-        tool: 'claude',
-        persistent: n % 2 === 0,
-        startedAt: now - n * 60_000,
-      });
-    }
-  }
-  s.setMetrics(metricsBatch(store, 0));
-  const levels = ['info', 'warning', 'high', 'critical'] as const;
-  s.addAlerts(
-    Array.from({ length: 10_000 }, (_, i) => ({
-      id: `a-${i}`,
-      time: now - (10_000 - i) * 1000,
-      severity: levels[i % 4]!,
-      container: `coi-${String(i % 10).padStart(8, 'a')}-${(i % 10) + 1}`,
-      slot: (i % 10) + 1,
-      workspace: `/home/dev/project-${i % 10}`,
-      title: `Connection to suspicious port #${i}`,
-      action: 'alerted' as const,
-      evidence: { network: { dst_ip: '10.99.0.1', dst_port: 4444 } },
-      acknowledged: i % 3 === 0,
-    })),
+/**
+ * The room as `coi tui` runs it (Ink not in debug mode, so its line diff and the writer's run),
+ * with Ink's frame throttle shortened to 1 ms: a sample is one update's cost, not the throttle.
+ */
+function mountRoom(store: TuiStoreApi, hot: boolean, stdout = new BenchStdout()) {
+  const writer = hot ? new HotRegionWriter(stdout as unknown as NodeJS.WriteStream) : undefined;
+  const inkSteps: number[] = [];
+  const instance = render(
+    createElement(App, { store, actions: NO_ACTIONS, frameMs: 0, hotRegion: writer }),
+    {
+      stdout: writer?.stream ?? (stdout as unknown as NodeJS.WriteStream),
+      stderr: new BenchStdout() as unknown as NodeJS.WriteStream,
+      stdin: new BenchStdin() as unknown as NodeJS.ReadStream,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: 1000,
+      onRender: ({ renderTime }) => inkSteps.push(renderTime),
+    },
   );
-  return store;
+  return { stdout, inkSteps, unmount: () => instance.unmount() };
 }
 
-function metricsBatch(store: TuiStoreApi, tick: number) {
-  const batch: Record<string, ReturnType<TuiStoreApi['getState']>['metrics'][string]> = {};
-  for (const name of Object.keys(store.getState().instances)) {
-    batch[name] = {
-      cpuPercent: (tick * 7 + name.length) % 100,
-      memoryUsedBytes: (200 + tick) * 1024 * 1024,
-      memoryLimitBytes: 4 * 1024 ** 3,
-      netRxBytesPerSec: tick * 1000,
-      netTxBytesPerSec: tick * 100,
-    };
+/** An update's writes (React commit, Ink's frame, the writer's flush) end within one macrotask. */
+async function updateCost(stdout: BenchStdout, t0: number): Promise<number> {
+  const wrote = await Promise.race([stdout.next().then(() => true), sleep(1000).then(() => false)]);
+  await new Promise((r) => setImmediate(r));
+  return wrote ? stdout.lastAt - t0 : NaN;
+}
+
+interface RoomFigures {
+  firstFrame: number;
+  updates: number[];
+  inkSteps: number[];
+}
+
+async function roomFigures(workspaces: number, slots: number, hot: boolean): Promise<RoomFigures> {
+  const store = bigStore(workspaces, slots);
+  const firstOut = new BenchStdout();
+  const firstRow = firstOut.next((c) => c.includes(slotName(0, 1)));
+  const start = performance.now();
+  const first = mountRoom(store, hot, firstOut);
+  const firstFrame = (await firstRow) - start;
+  first.unmount();
+
+  const live = mountRoom(store, hot);
+  await sleep(50);
+  const s = () => store.getState();
+  const updates: ((i: number) => void)[] = [
+    (i) => s().setMetrics(metricsBatch(store, i + 1)),
+    (i) =>
+      s().addAlerts([
+        { ...s().alerts[0]!, id: `live-${i}`, time: Date.now(), acknowledged: false },
+      ]),
+    (i) => s().selectRow(`slot:${slotName(i % workspaces, (i % slots) + 1)}`),
+    (i) => s().setStatus({ tone: 'info', text: `update ${i}` }),
+  ];
+  const samples: number[] = [];
+  const stepsBefore = live.inkSteps.length;
+  for (let i = 0; i < 400; i++) {
+    const t0 = performance.now();
+    updates[i % updates.length]!(i);
+    samples.push(await updateCost(live.stdout, t0));
+    await sleep(2); // past Ink's 1 ms throttle, so the next frame is drawn at once
   }
-  return batch;
+  const inkSteps = live.inkSteps.slice(stepsBefore);
+  live.unmount();
+  return { firstFrame, updates: samples.filter((n) => !Number.isNaN(n)), inkSteps };
+}
+
+const spread = (xs: number[]) =>
+  `p50 ${ms(percentile(xs, 0.5))} p95 ${ms(percentile(xs, 0.95))} p99 ${ms(percentile(xs, 0.99))}`;
+
+async function dashboardAt(workspaces: number, slots: number, targets: string): Promise<void> {
+  const hot = await roomFigures(workspaces, slots, true);
+  const ink = await roomFigures(workspaces, slots, false);
+  const ratio = (q: number) => (percentile(hot.updates, q) / percentile(ink.updates, q)).toFixed(2);
+  const line = (name: string, f: RoomFigures) =>
+    `  ${name}: first frame ${ms(f.firstFrame)}, update ${spread(f.updates)} ` +
+    `(${f.updates.length} updates; Ink's own output step p50 ${ms(percentile(f.inkSteps, 0.5))})`;
+  console.log(
+    [
+      `dashboard ${workspaces * slots} slots, ${ALERTS.toLocaleString('en')} alerts at ${COLS}x${ROWS} (metrics tick, new alert, selection, status line in turn):`,
+      line('hot-region writer (coi tui)', hot),
+      line('baseline: Ink draws the whole frame', ink),
+      `  → p50 ${ratio(0.5)}x p95 ${ratio(0.95)}x p99 ${ratio(0.99)}x the baseline (targets: ${targets})`,
+    ].join('\n'),
+  );
+}
+
+/** RSS as `coi tui` runs it: a plain-node child on the compiled dist/ (see _tui-rss.mjs). */
+function roomRss(): string {
+  const dist = new URL('../dist/ui/index.js', import.meta.url);
+  if (!existsSync(dist)) return 'RSS as coi tui runs it: skipped, run `npm run build` first';
+  const child = new URL('./_tui-rss.mjs', import.meta.url).pathname;
+  const f = JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', child], { encoding: 'utf8' }),
+  ) as Record<string, number>;
+  return (
+    `RSS as coi tui runs it (plain node on dist/): ${mb(f.attached!)} with 100 slots, ` +
+    `${ALERTS.toLocaleString('en')} alerts, 200 frames drawn and one attached pane (target < 150 MB; ` +
+    `node alone ${mb(f.node!)}, + modules ${mb(f.modules!)}, + store ${mb(f.store!)}, ` +
+    `+ 200 frames ${mb(f.drawn!)}; store's heap after GC ${mb(f.storeHeap!)})`
+  );
+}
+
+async function dashboard(): Promise<void> {
+  const rssBefore = process.memoryUsage().rss;
+  await dashboardAt(1, 10, 'p95 < 8 ms');
+  await dashboardAt(10, 10, 'p95 < 16 ms, p99 < 33 ms, first frame < 300 ms');
+  const { rss, heapUsed } = process.memoryUsage();
+  console.log(
+    `  bench process RSS ${mb(rss)} after both sizes (${mb(rssBefore)} before any store, ` +
+      `tsx loader included; heap ${mb(heapUsed)})\n  ${roomRss()}`,
+  );
 }
 
 /** Ink writes the first frame during render(): wait on `stdout` before mounting. */
@@ -149,55 +226,6 @@ function mount(
     maxFps: 30,
   });
   return { stdout, unmount: () => instance.unmount() };
-}
-
-async function dashboard(): Promise<void> {
-  const rssBefore = process.memoryUsage().rss;
-  const store = bigStore();
-  const firstOut = new BenchStdout();
-  const firstWrite = firstOut.next((c) => c.includes('Workspaces'));
-  const start = performance.now();
-  const first = mount(
-    createElement(App, { store, actions: NO_ACTIONS }),
-    { debug: false },
-    firstOut,
-  );
-  const firstFrame = (await firstWrite) - start;
-  first.unmount();
-
-  // Debug mode renders every update at once (no frame throttle): each sample is one full update.
-  const live = mount(createElement(App, { store, actions: NO_ACTIONS, frameMs: 0 }), {
-    debug: true,
-  });
-  const samples: number[] = [];
-  const updates: ((i: number) => void)[] = [
-    (i) => store.getState().setMetrics(metricsBatch(store, i)),
-    (i) =>
-      store.getState().addAlerts([
-        {
-          ...store.getState().alerts[0]!,
-          id: `live-${i}`,
-          time: Date.now(),
-          acknowledged: false,
-        },
-      ]),
-    (i) =>
-      store.getState().selectRow(`slot:coi-${String(i % 10).padStart(8, 'a')}-${(i % 10) + 1}`),
-    (i) => store.getState().setStatus({ tone: 'info', text: `update ${i}` }),
-  ];
-  for (let i = 0; i < 400; i++) {
-    const frame = live.stdout.next();
-    const t0 = performance.now();
-    updates[i % updates.length]!(i);
-    samples.push((await frame) - t0);
-  }
-  live.unmount();
-  const { rss, heapUsed } = process.memoryUsage();
-  console.log(
-    `dashboard 100 slots, 10,000 alerts at ${COLS}x${ROWS}: first frame ${ms(firstFrame)} (target < 500 ms), ` +
-      `update p50 ${ms(percentile(samples, 0.5))} p95 ${ms(percentile(samples, 0.95))} (target < 16 ms, ${samples.length} updates), ` +
-      `RSS ${mb(rss)} (target < 200 MB; ${mb(rssBefore)} before the store, tsx loader included; heap ${mb(heapUsed)})`,
-  );
 }
 
 const inside = (name: string, script: string) =>
@@ -320,6 +348,7 @@ async function throughput(name: string): Promise<void> {
 
 export async function run(): Promise<void> {
   await dashboard();
+  await tableWindow();
   if (process.env.COI_BENCH_TUI_DASHBOARD_ONLY) return;
   const client = IncusClient.local();
   const name = `coi-test-bench-tui-${randomBytes(3).toString('hex')}`;
@@ -332,6 +361,9 @@ export async function run(): Promise<void> {
     );
     await keystrokeLatency(name);
     await throughput(name);
+    console.log(
+      `RSS after the dashboard and the attached panes: ${mb(process.memoryUsage().rss)} (target < 150 MB)`,
+    );
   } finally {
     await removeBenchContainer(client, name);
     await client.close();

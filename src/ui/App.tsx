@@ -7,6 +7,8 @@ import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { StatusLine } from './components/StatusLine.js';
 import { TooSmall } from './components/TooSmall.js';
+import { HotRegionContext } from './hot-region/HotLines.js';
+import type { HotRegionWriter } from './hot-region/hot-region-writer.js';
 import { createInputRouter, type PassthroughSink } from './keys/input-router.js';
 import { useInputRouter } from './keys/use-input-router.js';
 import { computeLayout, terminalInner, terminalRect, type Size } from './layout/layout.js';
@@ -35,9 +37,19 @@ export interface AppProps {
   onQuit?: () => void;
   /** The embedded terminal shown while `ui.attached` is set. */
   terminal?: TerminalView;
+  /** Draws the tables itself, bypassing Ink's output step; Ink must write to its `stream`. */
+  hotRegion?: HotRegionWriter;
 }
 
-export function App({
+export function App({ hotRegion, ...props }: AppProps) {
+  return (
+    <HotRegionContext.Provider value={hotRegion}>
+      <Room {...props} />
+    </HotRegionContext.Provider>
+  );
+}
+
+function Room({
   store,
   actions,
   size,
@@ -46,7 +58,7 @@ export function App({
   passthrough,
   onQuit,
   terminal: terminalView,
-}: AppProps) {
+}: Omit<AppProps, 'hotRegion'>) {
   const state = useTuiState(store, frameMs);
   const { exit } = useApp();
   const route = useMemo(

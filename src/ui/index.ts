@@ -5,6 +5,7 @@ export type * from './state/types.js';
 export { COMMANDS, DETACH_KEY } from './keys/commands.js';
 export type { Command } from './keys/command.js';
 export type { PassthroughSink } from './keys/input-router.js';
+export { HotRegionWriter } from './hot-region/hot-region-writer.js';
 export { computeLayout, type Layout, type Size } from './layout/layout.js';
 export {
   TerminalController,

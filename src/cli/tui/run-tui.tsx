@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AlertsFeed } from '../../core/control-room/alerts-feed.js';
 import { RoomActions } from '../../core/control-room/actions.js';
 import { InstanceFeed } from '../../core/control-room/feed.js';
-import { App, createTuiStore, TerminalController } from '../../ui/index.js';
+import { App, createTuiStore, HotRegionWriter, TerminalController } from '../../ui/index.js';
 import type { CliContext } from '../context.js';
 import { attachCommandFactory } from './attach-command.js';
 import { storeSink } from './room-sink.js';
@@ -33,6 +33,8 @@ export async function runTui(ctx: CliContext): Promise<void> {
     writeTerminal: (bytes) => stdout.write(bytes),
   });
 
+  // The tables are drawn by the hot-region writer, the rest by Ink (README: design notes).
+  const hotRegion = new HotRegionWriter(stdout);
   let ink: ReturnType<typeof render> | undefined;
   const guard = new ScreenGuard({
     stdin,
@@ -53,8 +55,9 @@ export async function runTui(ctx: CliContext): Promise<void> {
         actions={tuiActions(room, terminal, ctx)}
         passthrough={terminal.passthrough}
         terminal={terminal}
+        hotRegion={hotRegion}
       />,
-      { exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
+      { stdout: hotRegion.stream, exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
     );
     void instances.start();
     void alerts

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { fitSegments, type Segment } from '../format/segments.js';
 
 interface LineProps {
@@ -7,8 +8,11 @@ interface LineProps {
   inverse?: boolean;
 }
 
-/** Exactly one screen row: styled segments cut and padded to `width`, never wrapping. */
-export function Line({ segments, width, inverse = false }: LineProps) {
+/**
+ * Exactly one screen row: styled segments cut and padded to `width`, never wrapping. Memoised:
+ * a row whose segments array is the same object does not re-render.
+ */
+export const Line = memo(function Line({ segments, width, inverse = false }: LineProps) {
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate" inverse={inverse}>
@@ -20,4 +24,4 @@ export function Line({ segments, width, inverse = false }: LineProps) {
       </Text>
     </Box>
   );
-}
+});

@@ -4,7 +4,7 @@ import { PaneTitle } from './PaneTitle.js';
 import { rangeLabel } from './range-label.js';
 import { Table, type TableProps } from './Table.js';
 
-interface TablePaneProps extends Omit<TableProps, 'width' | 'height'> {
+interface TablePaneProps extends Omit<TableProps, 'width' | 'height' | 'at'> {
   rect: Rect;
   title: string;
   /** Title details before the visible-range label; empty ones are left out. */
@@ -20,7 +20,7 @@ export function TablePane({ rect, title, details, ...table }: TablePaneProps) {
   return (
     <Box flexDirection="column" width={rect.width} height={rect.height} overflowY="hidden">
       <PaneTitle title={title} focused={table.focused} details={line} width={rect.width} />
-      <Table {...table} width={rect.width} height={tableHeight} />
+      <Table {...table} width={rect.width} height={tableHeight} at={{ x: rect.x, y: rect.y + 1 }} />
     </Box>
   );
 }

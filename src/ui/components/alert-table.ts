@@ -23,7 +23,17 @@ const ACTION_COLOR: Record<AlertAction, string | undefined> = {
   killed: 'red',
 };
 
+// Alerts are immutable (an ack replaces the object), so the object is the row's version.
+const rows = new WeakMap<ThreatAlert, TableRow>();
+
+/** The queue's row for an alert, built once per alert version. */
 export function alertTableRow(a: ThreatAlert): TableRow {
+  let row = rows.get(a);
+  if (!row) rows.set(a, (row = buildRow(a)));
+  return row;
+}
+
+function buildRow(a: ThreatAlert): TableRow {
   return {
     key: a.id,
     cells: {

@@ -35,9 +35,20 @@ function badgeCell(badge: Severity | undefined): Segment {
     : { text: '' };
 }
 
-function slotCells(row: SlotRow, now: number): Record<string, Segment> {
+const isLive = (instance: SlotInstance) =>
+  instance.state === 'running' || instance.state === 'frozen';
+
+function uptimeText(row: TreeRow, now: number): string {
+  if (row.kind !== 'slot') return '';
+  const { instance } = row;
+  return isLive(instance) && instance.startedAt !== undefined
+    ? formatUptime(now - instance.startedAt)
+    : '-';
+}
+
+function slotCells(row: SlotRow, uptime: string): Record<string, Segment> {
   const { instance, metrics } = row;
-  const live = instance.state === 'running' || instance.state === 'frozen';
+  const live = isLive(instance);
   return {
     name: { text: `  ${instance.name}` },
     state: stateCell(instance),
@@ -48,9 +59,7 @@ function slotCells(row: SlotRow, now: number): Record<string, Segment> {
     },
     tool: { text: sanitize(instance.tool) },
     mode: { text: instance.persistent ? 'pers' : 'eph', dim: !instance.persistent },
-    uptime: {
-      text: live && instance.startedAt !== undefined ? formatUptime(now - instance.startedAt) : '-',
-    },
+    uptime: { text: uptime },
     net: {
       text:
         metrics && live ? formatNetRate(metrics.netRxBytesPerSec, metrics.netTxBytesPerSec) : '-',
@@ -77,8 +86,23 @@ function workspaceSpan(row: WorkspaceRow): Segment[] {
   return segments;
 }
 
+/** Tree rows are rebuilt per frame, but from the same parts while nothing changed. */
+function sameParts(a: TreeRow, b: TreeRow): boolean {
+  const keys = Object.keys(a) as (keyof TreeRow)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+const built = new Map<string, { row: TreeRow; uptime: string; table: TableRow }>();
+
+/** The table row of a tree row, rebuilt only when its parts or its shown uptime change. */
 export function slotTableRow(row: TreeRow, now: number): TableRow {
-  return row.kind === 'workspace'
-    ? { key: row.key, span: workspaceSpan(row) }
-    : { key: row.key, cells: slotCells(row, now) };
+  const uptime = uptimeText(row, now);
+  const last = built.get(row.key);
+  if (last && last.uptime === uptime && sameParts(last.row, row)) return last.table;
+  const table: TableRow =
+    row.kind === 'workspace'
+      ? { key: row.key, span: workspaceSpan(row) }
+      : { key: row.key, cells: slotCells(row, uptime) };
+  built.set(row.key, { row, uptime, table });
+  return table;
 }

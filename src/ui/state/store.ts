@@ -68,6 +68,26 @@ function withWorkspace(workspaces: string[], name: string): string[] {
   return workspaces.includes(name) ? workspaces : [...workspaces, name].sort(byNaturalName);
 }
 
+const sameMetrics = (a: InstanceMetrics, b: InstanceMetrics) =>
+  (Object.keys(b) as (keyof InstanceMetrics)[]).every((k) => a[k] === b[k]) &&
+  Object.keys(a).length === Object.keys(b).length;
+
+/**
+ * The new batch, but with the previous object for every instance whose figures did not change:
+ * rows keyed on their metrics object then skip re-rendering on a tick that changed nothing for them.
+ */
+function keepUnchanged(
+  previous: Record<string, InstanceMetrics>,
+  batch: Record<string, InstanceMetrics>,
+): Record<string, InstanceMetrics> {
+  const out: Record<string, InstanceMetrics> = {};
+  for (const [name, m] of Object.entries(batch)) {
+    const old = previous[name];
+    out[name] = old && sameMetrics(old, m) ? old : m;
+  }
+  return out;
+}
+
 export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
   // Ids of every alert in the store, kept alongside so a new batch is checked without a rebuild.
   const alertIds = new Set((initial.alerts ?? []).map((a) => a.id));
@@ -94,7 +114,7 @@ export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
           const { [name]: _m, ...metrics } = s.metrics;
           return { instances, metrics };
         }),
-      setMetrics: (batch) => set({ metrics: { ...batch } }),
+      setMetrics: (batch) => set((s) => ({ metrics: keepUnchanged(s.metrics, batch) })),
       addAlerts: (incoming) =>
         set((s) => {
           const fresh = incoming.filter((a) => {

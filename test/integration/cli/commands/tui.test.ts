@@ -154,10 +154,14 @@ describe('coi tui', () => {
     // Detach: the first key afterwards already works.
     tui.write(DETACH);
     await showing(tui, 'Workspaces');
+    // The tables are drawn by the hot-region writer, not Ink: back after the pane and an overlay.
+    await waitFor(tui, (s) => slotRow(s, name).includes('running'), 'the row after detach', 2000);
     tui.write('?');
     await showing(tui, 'Show or hide this help', 2000);
+    expect(slotRow(screenOf(tui), name)).toBe('');
     tui.write('\x1b');
     await showing(tui, 'Workspaces', 2000);
+    await waitFor(tui, (s) => slotRow(s, name).includes('running'), 'the row after help', 2000);
 
     // 100 attach/detach cycles leave the dashboard responsive.
     for (let i = 0; i < 100; i++) {

@@ -1,0 +1,39 @@
+import xterm from '@xterm/headless';
+import { EventEmitter } from 'node:events';
+
+/**
+ * A stdout that feeds a headless xterm, so a test reads what a real terminal would show after
+ * every escape sequence Ink and the hot-region writer sent (cursor moves and saves included).
+ */
+export class TerminalScreen extends EventEmitter {
+  readonly isTTY = true;
+  readonly term: xterm.Terminal;
+  writes: string[] = [];
+  private pending: Promise<void> = Promise.resolve();
+  constructor(
+    public columns: number,
+    public rows: number,
+  ) {
+    super();
+    // convertEol: the tty driver turns Ink's "\n" into CR LF (ONLCR) before a real terminal sees it.
+    this.term = new xterm.Terminal({
+      cols: columns,
+      rows,
+      allowProposedApi: true,
+      convertEol: true,
+    });
+  }
+  write = (chunk: string): boolean => {
+    this.writes.push(chunk);
+    this.pending = this.pending.then(() => new Promise((r) => this.term.write(chunk, r)));
+    return true;
+  };
+  /** The screen's text, one string per row, trailing blanks cut. */
+  async text(): Promise<string[]> {
+    await this.pending;
+    const buffer = this.term.buffer.active;
+    return Array.from({ length: this.rows }, (_, y) =>
+      (buffer.getLine(y)?.translateToString(true) ?? '').trimEnd(),
+    );
+  }
+}
