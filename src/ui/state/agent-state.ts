@@ -1,3 +1,4 @@
+import { needsUser } from '../../core/control-room/agent-state/state.js';
 import type { Segment } from '../format/segments.js';
 import type { TuiState } from './store.js';
 import type { AgentState, SlotInstance } from './types.js';
@@ -34,13 +35,11 @@ export function agentStateLabel(state: AgentState): string {
  */
 const URGENCY: Partial<Record<AgentState, number>> = { approval: 0, input: 1, exited: 2 };
 
-const blocked = (state: AgentState | undefined) => state === 'approval' || state === 'input';
-
 type AgentView = Pick<TuiState, 'instances' | 'agentStates'>;
 
 export function needYouCount({ instances, agentStates }: AgentView): number {
   let count = 0;
-  for (const name in instances) if (blocked(agentStates[name])) count++;
+  for (const name in instances) if (needsUser(agentStates[name])) count++;
   return count;
 }
 

@@ -60,14 +60,21 @@ export interface HookFileTarget {
 export class HookFileReader {
   private direct = true;
 
+  /** `readDirect` reads a path of the process's root; by default through the host's /proc. */
   constructor(
     private readonly files: Pick<FilesService, 'pull'>,
-    private readonly proc = PROC,
+    private readonly readDirect: (pid: number, path: string) => ReturnType<typeof readUnderRoot>,
   ) {}
+
+  static throughProc(files: Pick<FilesService, 'pull'>, proc = PROC): HookFileReader {
+    return new HookFileReader(files, (pid, path) =>
+      readUnderRoot(`${proc}/${pid}/root`, posix.normalize(path)),
+    );
+  }
 
   async read(target: HookFileTarget): Promise<string | undefined> {
     if (this.direct) {
-      const text = readUnderRoot(`${this.proc}/${target.pid}/root`, posix.normalize(target.path));
+      const text = this.readDirect(target.pid, target.path);
       if (text !== DENIED) return text;
       this.direct = false;
     }

@@ -63,7 +63,7 @@ export class AgentStateSource {
     private readonly opts: AgentStateSourceOptions,
   ) {
     this.roots = opts.roots ?? HOST_ROOTS;
-    this.reader = new HookFileReader(opts.files, this.roots.proc);
+    this.reader = HookFileReader.throughProc(opts.files, this.roots.proc);
   }
 
   start(): void {
