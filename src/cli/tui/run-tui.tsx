@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import { join } from 'node:path';
+import { HookFileReader } from '../../core/control-room/agent-state/hook-file.js';
 import { AgentStateSource, type WatchedSlot } from '../../core/control-room/agent-state/source.js';
 import { AlertsFeed } from '../../core/control-room/alerts-feed.js';
 import { RoomActions } from '../../core/control-room/actions.js';
@@ -26,7 +27,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
     onProblem: (text) => store.getState().setStatus({ tone: 'error', text }),
   });
   const agents = new AgentStateSource(sink, {
-    files: ctx.incus.files,
+    reader: HookFileReader.throughProc(ctx.incus.files),
     slots: () => runningSlots(store.getState().instances),
   });
   const terminal = new TerminalController({

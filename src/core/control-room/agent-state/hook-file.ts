@@ -58,7 +58,7 @@ export interface HookFileTarget {
  * about 10 ms of CPU between them; coi falls back to it for good after the first refusal).
  */
 export class HookFileReader {
-  private direct = true;
+  private directAllowed = true;
 
   /** `readDirect` reads a path of the process's root; by default through the host's /proc. */
   constructor(
@@ -72,11 +72,16 @@ export class HookFileReader {
     );
   }
 
+  /** Reads cost next to nothing (the direct way has not been refused): no need to ration them. */
+  get cheap(): boolean {
+    return this.directAllowed;
+  }
+
   async read(target: HookFileTarget): Promise<string | undefined> {
-    if (this.direct) {
+    if (this.directAllowed) {
       const text = this.readDirect(target.pid, target.path);
       if (text !== DENIED) return text;
-      this.direct = false;
+      this.directAllowed = false;
     }
     try {
       const bytes = await this.files.pull(target.container, target.path, {

@@ -1,8 +1,7 @@
-import type { FilesService } from '../../../incus/interfaces.js';
 import { readCpuSeconds } from '../../../security/sources/proc-read.js';
 import { codeHome } from '../../../shared/instance-keys.js';
 import { deriveAgentState } from './derive.js';
-import { HookFileReader } from './hook-file.js';
+import type { HookFileReader } from './hook-file.js';
 import { findPane, HOST_ROOTS, stillSame, type Pane, type ProcRoots } from './pane-processes.js';
 import {
   AGENT_STATE_FILE,
@@ -19,7 +18,8 @@ export interface WatchedSlot {
 export interface AgentStateSourceOptions {
   /** The running slots now; the others have no agent state. */
   slots: () => readonly WatchedSlot[];
-  files: Pick<FilesService, 'pull'>;
+  /** Reads the state file (HookFileReader.throughProc: the host's /proc, else the file API). */
+  reader: HookFileReader;
   intervalMs?: number;
   roots?: ProcRoots;
   now?: () => number;
@@ -29,6 +29,8 @@ export interface AgentStateSourceOptions {
 const ACTIVE_CPU_SECONDS = 0.03;
 /** A slot without a pane is looked for again after this long (a cgroup walk, not a few reads). */
 const RESCAN_MS = 5000;
+/** Rationed reads (file API) still look this often, for a hook whose CPU the samples missed. */
+const REFRESH_MS = 10_000;
 
 interface Tracked {
   pane?: Pane;
@@ -36,23 +38,24 @@ interface Tracked {
   cpuSeconds?: number;
   activeAt?: number;
   /**
-   * Reads of the state file still due: hooks are the agent's children, so the file can only have
-   * changed when the agent used CPU; read on that tick and the next (a hook may finish after it).
+   * Rationed reads of the state file still due: hooks are the agent's children, so the file can
+   * only have changed when the agent used CPU; read on that tick and the next (a hook may finish
+   * after it), and every REFRESH_MS regardless.
    */
   readsDue: number;
+  refreshAt: number;
   hookText?: string;
   hook?: { state: AgentState; since: number };
 }
 
 /**
  * The agent state of every running slot, polled once per interval: per slot a few reads of the
- * host's /proc (the pane's processes and the agent's CPU time) and, only after the agent used
- * CPU, one read of the state file its hooks write. The sink hears of a batch only when a slot's
- * state changed.
+ * host's /proc (the pane's processes and the agent's CPU time) and one read of the state file its
+ * hooks write — through /proc where the host may look, else with the Incus file API, and then
+ * only after the agent used CPU. The sink hears of a batch only when a slot's state changed.
  */
 export class AgentStateSource {
   private readonly tracked = new Map<string, Tracked>();
-  private readonly reader: HookFileReader;
   private readonly roots: ProcRoots;
   private last: Record<string, AgentState> = {};
   private timer: NodeJS.Timeout | undefined;
@@ -63,7 +66,6 @@ export class AgentStateSource {
     private readonly opts: AgentStateSourceOptions,
   ) {
     this.roots = opts.roots ?? HOST_ROOTS;
-    this.reader = HookFileReader.throughProc(opts.files, this.roots.proc);
   }
 
   start(): void {
@@ -85,13 +87,11 @@ export class AgentStateSource {
     const present = new Set<string>();
     for (const slot of this.opts.slots()) {
       present.add(slot.name);
-      const t = this.tracked.get(slot.name) ?? { nextScanAt: 0, readsDue: 0 };
+      const t = this.tracked.get(slot.name) ?? { nextScanAt: 0, readsDue: 0, refreshAt: 0 };
       this.tracked.set(slot.name, t);
       this.observe(slot.name, t, now);
-      if (t.pane?.kind === 'agent' && t.readsDue > 0) {
-        t.readsDue--;
+      if (t.pane?.kind === 'agent' && this.readDue(t, now))
         await this.readHook(slot, t.pane.agentPid, t, now);
-      }
       const state = deriveAgentState({
         pane: t.pane?.kind,
         ...(t.hook ? { hook: t.hook } : {}),
@@ -127,9 +127,16 @@ export class AgentStateSource {
     t.cpuSeconds = cpu;
   }
 
+  private readDue(t: Tracked, now: number): boolean {
+    if (!this.opts.reader.cheap && t.readsDue === 0 && now < t.refreshAt) return false;
+    t.readsDue = Math.max(0, t.readsDue - 1);
+    t.refreshAt = now + REFRESH_MS;
+    return true;
+  }
+
   private async readHook(slot: WatchedSlot, pid: number, t: Tracked, now: number): Promise<void> {
     const path = `${codeHome(slot.codeUser)}/${AGENT_STATE_FILE}`;
-    const text = await this.reader.read({ container: slot.name, pid, path });
+    const text = await this.opts.reader.read({ container: slot.name, pid, path });
     if (text === undefined || text === t.hookText) return;
     t.hookText = text;
     const report = parseHookReport(text);
