@@ -78,8 +78,8 @@ async function waitFor(check: (screen: string) => boolean, what: string, ms = 15
   }
 }
 
-const slotRow = (screen: string, name: string) =>
-  screen.split('\n').find((l) => l.trimStart().startsWith(name)) ?? '';
+/** The one slot row (its name is cut to the column: the workspace's only slot). */
+const slotRow = (screen: string) => screen.split('\n').find((l) => /^ {2}coi-/.test(l)) ?? '';
 
 /** The shell line coi's managed policy runs for a Claude Code event (and notification type). */
 async function hookCommand(name: string, event: string, matcher?: string): Promise<string> {
@@ -109,7 +109,7 @@ describe('coi tui: who needs me', () => {
     await waitFor((s) => s.includes(`✓ Started ${name}`), 'the new slot', 120_000);
 
     // The stand-in waits on its prompt: no hook has spoken, its process is quiet.
-    await waitFor((s) => slotRow(s, name).includes('· idle'), 'the agent idle');
+    await waitFor((s) => slotRow(s).includes('· idle'), 'the agent idle');
 
     await runAsAgent(name, [
       'sh',
@@ -117,7 +117,7 @@ describe('coi tui: who needs me', () => {
       await hookCommand(name, 'Notification', 'permission_prompt'),
     ]);
     await waitFor(
-      (s) => slotRow(s, name).includes('! apprv') && s.includes('1 need you'),
+      (s) => slotRow(s).includes('! apprv') && s.includes('1 need you'),
       'the permission prompt',
       5000,
     );
@@ -149,12 +149,12 @@ describe('coi tui: who needs me', () => {
 
     // Stop ends the turn: the agent waits for its next prompt.
     await runAsAgent(name, ['sh', '-c', await hookCommand(name, 'Stop')]);
-    await waitFor((s) => slotRow(s, name).includes('? input'), 'waiting for input', 5000);
+    await waitFor((s) => slotRow(s).includes('? input'), 'waiting for input', 5000);
 
     // The agent leaves; its pane drops to the shell.
     await runAsAgent(name, ['tmux', 'send-keys', '-t', tmuxSessionName(name), 'exit', 'Enter']);
     await waitFor(
-      (s) => slotRow(s, name).includes('✕ exit') && s.includes('0 need you'),
+      (s) => slotRow(s).includes('✕ exit') && s.includes('0 need you'),
       'the agent exited',
       8000,
     );
