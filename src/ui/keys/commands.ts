@@ -144,7 +144,7 @@ export const COMMANDS: readonly Command[] = [
     id: 'next-needing-you',
     keys: ['w'],
     keyLabel: 'w',
-    title: 'who needs me',
+    title: 'needs you',
     help: 'Next slot waiting on you',
     mode: 'dashboard',
     scope: 'global',

@@ -70,9 +70,12 @@ export class AgentStateSource {
 
   start(): void {
     const loop = () =>
-      void this.tick().finally(() => {
-        if (!this.stopped) this.timer = setTimeout(loop, this.opts.intervalMs ?? 1000);
-      });
+      void this.tick()
+        // A tick that failed (a slot gone mid-read) leaves the states shown; the next one retries.
+        .catch(() => undefined)
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(loop, this.opts.intervalMs ?? 1000);
+        });
     loop();
   }
 
