@@ -149,3 +149,29 @@ describe('AgentStateSource over the Incus file API', () => {
     expect(await s.tick(1000)).toEqual({ c1: 'approval' });
   });
 });
+
+describe('AgentStateSource loop', () => {
+  test('ticks every interval, survives a failed tick, and stops', async () => {
+    let calls = 0;
+    const source = new AgentStateSource(
+      { setAgentStates: () => undefined },
+      {
+        slots: () => {
+          calls++;
+          if (calls === 1) throw new Error('the store went away for a moment');
+          return [];
+        },
+        reader: new HookFileReader({ pull: async () => Buffer.from('') }, () => undefined),
+        roots: { proc: trees.proc.root, cgroup: trees.cgroup.root },
+        intervalMs: 5,
+      },
+    );
+    source.start();
+    await new Promise((r) => setTimeout(r, 60));
+    source.stop();
+    expect(calls).toBeGreaterThanOrEqual(3);
+    const stoppedAt = calls;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls).toBe(stoppedAt);
+  });
+});
