@@ -13,6 +13,7 @@ import { createInputRouter, type PassthroughSink } from './keys/input-router.js'
 import { useInputRouter } from './keys/use-input-router.js';
 import { computeLayout, terminalInner, terminalRect, type Size } from './layout/layout.js';
 import { useTerminalSize } from './layout/use-terminal-size.js';
+import { needYouCount } from './state/agent-state.js';
 import { unackedCounts } from './state/alert-selectors.js';
 import type { TuiStoreApi } from './state/store.js';
 import { useNow } from './state/use-now.js';
@@ -130,6 +131,7 @@ function Room({
         instances={Object.values(state.instances)}
         workspaceCount={state.workspaces.length}
         unacked={counts}
+        needYou={needYouCount(state)}
       />
       {layout.banner && <ConnectionBanner width={layout.width} connection={state.connection} />}
       {body}

@@ -37,6 +37,8 @@ export interface FakeProcess {
   container?: string;
   /** utime + stime, in clock ticks (1/100 s). */
   ticks: number;
+  /** The parent's pid (1 unless given). */
+  ppid?: number;
   rssKb?: number;
   uid?: number;
   /** argv; empty: a kernel thread or a zombie. */
@@ -50,7 +52,7 @@ export function writeFakeProcess(proc: FixtureTree, pid: number, p: FakeProcess)
   // Fields 3… of /proc/<pid>/stat; utime (14) and stime (15) carry the ticks, split unevenly.
   const utime = Math.floor(p.ticks * 0.75);
   const rest = [
-    `S 1 ${pid} ${pid} 0 -1 4194560 100 0 0 0`,
+    `S ${p.ppid ?? 1} ${pid} ${pid} 0 -1 4194560 100 0 0 0`,
     utime,
     p.ticks - utime,
     '0 0 20 0 1 0 500',

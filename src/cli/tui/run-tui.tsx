@@ -1,9 +1,18 @@
 import { render } from 'ink';
 import { join } from 'node:path';
+import { HookFileReader } from '../../core/control-room/agent-state/hook-file.js';
+import { AgentStateSource, type WatchedSlot } from '../../core/control-room/agent-state/source.js';
 import { AlertsFeed } from '../../core/control-room/alerts-feed.js';
 import { RoomActions } from '../../core/control-room/actions.js';
 import { InstanceFeed } from '../../core/control-room/feed.js';
-import { App, createTuiStore, HotRegionWriter, TerminalController } from '../../ui/index.js';
+import { DEFAULT_CODE_USER } from '../../shared/instance-keys.js';
+import {
+  App,
+  createTuiStore,
+  HotRegionWriter,
+  TerminalController,
+  type SlotInstance,
+} from '../../ui/index.js';
 import type { CliContext } from '../context.js';
 import { attachCommandFactory } from './attach-command.js';
 import { storeSink } from './room-sink.js';
@@ -22,6 +31,10 @@ export async function runTui(ctx: CliContext): Promise<void> {
     prefix: ctx.prefix,
     acknowledged: () => room.acknowledged(),
     onProblem: (text) => store.getState().setStatus({ tone: 'error', text }),
+  });
+  const agents = new AgentStateSource(sink, {
+    reader: HookFileReader.throughProc(ctx.incus.files),
+    slots: () => runningSlots(store.getState().instances),
   });
   const terminal = new TerminalController({
     store,
@@ -42,6 +55,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
     teardown: () => {
       terminal.dispose();
       alerts.stop();
+      agents.stop();
       void instances.stop();
       ink?.unmount();
     },
@@ -60,6 +74,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
       { stdout: hotRegion.stream, exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
     );
     void instances.start();
+    agents.start();
     void alerts
       .start()
       .catch((err: Error) =>
@@ -69,4 +84,10 @@ export async function runTui(ctx: CliContext): Promise<void> {
   } finally {
     guard.restore();
   }
+}
+
+function runningSlots(instances: Record<string, SlotInstance>): WatchedSlot[] {
+  return Object.values(instances)
+    .filter((i) => i.state === 'running')
+    .map((i) => ({ name: i.name, codeUser: i.codeUser ?? DEFAULT_CODE_USER }));
 }

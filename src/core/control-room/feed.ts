@@ -35,6 +35,7 @@ export function roomSlot(instance: InstanceFull, prefix: string): RoomSlot | und
     ...(c.ipv4 ? { ipv4: c.ipv4 } : {}),
     ...(c.ports.length ? { ports: c.ports.map(portLabel) } : {}),
     ...(started > 0 ? { startedAt: started } : {}),
+    codeUser: c.codeUser,
   };
 }
 

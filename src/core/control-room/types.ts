@@ -12,6 +12,8 @@ export interface RoomSlot {
   /** Published host ports, labelled as `coi list` labels them. */
   ports?: string[];
   startedAt?: number;
+  /** The user the agent runs as (its home holds the agent-state file); absent: the default. */
+  codeUser?: string;
 }
 
 export interface RoomMetrics {

@@ -14,6 +14,12 @@ export interface TmuxStart {
 }
 
 /**
+ * How the pane's shell line starts: host-side readers tell the shell that runs the tool (argv
+ * `bash -c <this>…`) from the one left when the tool exited (`exec bash -l`) by it.
+ */
+export const PANE_TOOL_LINE = 'trap : INT; ';
+
+/**
  * Starts the detached tmux session `coi-<container>` as the code user with its groups (see
  * codeUserExec): tmux → bash → tool, and
  * bash again when the tool exits. The session's environment reaches the new tmux server through
@@ -21,7 +27,7 @@ export interface TmuxStart {
  */
 export async function startTmuxSession(incus: IncusApi, start: TmuxStart): Promise<string> {
   const session = tmuxSessionName(start.container);
-  const inner = `trap : INT; ${start.command.map(shellQuote).join(' ')}; exec bash -l`;
+  const inner = `${PANE_TOOL_LINE}${start.command.map(shellQuote).join(' ')}; exec bash -l`;
   const argv = [
     'tmux',
     'new-session',

@@ -1,3 +1,4 @@
+import { agentStateHooks } from './claude-hooks.js';
 import { jsonText, parseJsonObject } from './json-object.js';
 import type { PermissionMode, SystemFile } from './types.js';
 
@@ -61,14 +62,16 @@ export const CLAUDE_MANAGED_SETTINGS = '/etc/claude-code/managed-settings.json';
 
 /**
  * The managed policy, root-owned so the agent cannot change it: it wins over every settings file
- * the agent can write (bypass stays without its prompt, or stays off in interactive mode).
+ * the agent can write (bypass stays without its prompt, or stays off in interactive mode). Its
+ * hooks report the agent's state to the control room (see claude-hooks.ts).
  */
 export function claudeManagedSettings({
   permissionMode,
 }: {
   permissionMode: PermissionMode;
 }): SystemFile[] {
-  return [{ path: CLAUDE_MANAGED_SETTINGS, content: jsonText(sandboxSettings(permissionMode)) }];
+  const settings = { ...sandboxSettings(permissionMode), hooks: agentStateHooks() };
+  return [{ path: CLAUDE_MANAGED_SETTINGS, content: jsonText(settings) }];
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {

@@ -9,15 +9,22 @@ interface HeaderProps {
   instances: readonly SlotInstance[];
   workspaceCount: number;
   unacked: SeverityCounts;
+  /** Slots whose agent waits for the user (input or approval). */
+  needYou: number;
 }
 
-export function Header({ width, instances, workspaceCount, unacked }: HeaderProps) {
+export function Header({ width, instances, workspaceCount, unacked, needYou }: HeaderProps) {
   const count = (state: SlotInstance['state']) => instances.filter((i) => i.state === state).length;
   const segments: Segment[] = [
     { text: ' coi ', bold: true, color: 'cyan' },
     {
-      text: `│ ${workspaceCount} ws ${instances.length} slots (${count('running')} run ${count('frozen')} frz ${count('stopped')} stop) │ new:`,
+      text: `│ ${workspaceCount} ws ${instances.length} slots (${count('running')} run ${count('frozen')} frz ${count('stopped')} stop) │ `,
     },
+    {
+      text: `${needYou} need you`,
+      ...(needYou > 0 ? { color: 'yellow', bold: true } : { dim: true }),
+    },
+    { text: ' │ new:' },
     ...[...SEVERITIES].reverse().map((s) => ({
       text: ` ${unacked[s]} ${severityLabel(s)}`,
       color: unacked[s] > 0 ? severityColor(s) : undefined,

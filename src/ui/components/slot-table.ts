@@ -2,6 +2,7 @@ import type { Segment } from '../format/segments.js';
 import { sanitize } from '../format/text-width.js';
 import { formatMemory, formatNetRate, formatPercent, formatUptime } from '../format/units.js';
 import type { Column } from '../layout/fit-columns.js';
+import { agentStateCell } from '../state/agent-state.js';
 import { severityColor, severityLabel } from '../state/severity.js';
 import type { SlotRow, TreeRow, WorkspaceRow } from '../state/tree.js';
 import type { Severity, SlotInstance } from '../state/types.js';
@@ -11,6 +12,7 @@ export const SLOT_COLUMNS: readonly Column[] = [
   { id: 'name', header: 'SLOT', width: 17, flex: true, priority: 100 },
   { id: 'state', header: 'STATE', width: 10, priority: 95 },
   { id: 'alert', header: 'ALRT', width: 4, priority: 90 },
+  { id: 'agent', header: 'AGENT', width: 7, priority: 92 },
   { id: 'cpu', header: 'CPU', width: 5, priority: 80, align: 'right' },
   { id: 'mem', header: 'MEM', width: 11, priority: 75, align: 'right' },
   { id: 'tool', header: 'TOOL', width: 7, priority: 60 },
@@ -52,6 +54,7 @@ function slotCells(row: SlotRow, uptime: string): Record<string, Segment> {
   return {
     name: { text: `  ${instance.name}` },
     state: stateCell(instance),
+    agent: instance.state === 'running' ? agentStateCell(row.agent) : { text: '' },
     alert: badgeCell(row.badge),
     cpu: { text: metrics && live ? formatPercent(metrics.cpuPercent) : '-' },
     mem: {

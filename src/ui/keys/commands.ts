@@ -3,6 +3,7 @@ import type { Command, KeyMode } from './command.js';
 import * as dialog from './dialog-keys.js';
 import * as field from './field-keys.js';
 import * as nav from './navigation.js';
+import { jumpToNextNeedingYou } from './needs-you.js';
 import * as overlay from './overlay-keys.js';
 
 /** Leaves an attached terminal pane; while attached this is the only key the dashboard sees. */
@@ -138,6 +139,17 @@ export const COMMANDS: readonly Command[] = [
     scope: 'global',
     visible: false,
     run: nav.openSelected,
+  },
+  {
+    id: 'next-needing-you',
+    keys: ['w'],
+    keyLabel: 'w',
+    title: 'needs you',
+    help: 'Next slot waiting on you',
+    mode: 'dashboard',
+    scope: 'global',
+    visible: true,
+    run: jumpToNextNeedingYou,
   },
   {
     id: 'attach',

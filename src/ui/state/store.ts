@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
+  AgentState,
   Connection,
   InstanceMetrics,
   SlotInstance,
@@ -14,6 +15,8 @@ export interface TuiState {
   workspaces: string[];
   instances: Record<string, SlotInstance>;
   metrics: Record<string, InstanceMetrics>;
+  /** The agent state of each running slot that has one, by container name. */
+  agentStates: Record<string, AgentState>;
   /** Every alert ever received, in arrival order; nothing expires. */
   alerts: ThreatAlert[];
   connection: Connection;
@@ -26,6 +29,8 @@ export interface TuiStoreActions {
   removeInstance(name: string): void;
   /** Replaces all metrics in one update (one batch per poll for every instance). */
   setMetrics(batch: Record<string, InstanceMetrics>): void;
+  /** Replaces all agent states (the source sends a batch only when one changed). */
+  setAgentStates(batch: Record<string, AgentState>): void;
   /** Appends alerts; ids already present are ignored so a replayed feed is harmless. */
   addAlerts(alerts: ThreatAlert[]): void;
   ackAlert(id: string): void;
@@ -97,6 +102,7 @@ export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
       workspaces: [],
       instances: {},
       metrics: {},
+      agentStates: {},
       alerts: [],
       connection: { state: 'connecting' },
       ...initial,
@@ -115,6 +121,7 @@ export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
           return { instances, metrics };
         }),
       setMetrics: (batch) => set((s) => ({ metrics: keepUnchanged(s.metrics, batch) })),
+      setAgentStates: (batch) => set({ agentStates: { ...batch } }),
       addAlerts: (incoming) =>
         set((s) => {
           const fresh = incoming.filter((a) => {

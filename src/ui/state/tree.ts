@@ -2,7 +2,7 @@ import { badgesByContainer, badgesByWorkspace } from './alert-selectors.js';
 import { isEmptyFilter, matchesInstance, type Filter } from './filter.js';
 import { sortSlots } from './sort.js';
 import type { TuiState } from './store.js';
-import type { InstanceMetrics, Severity, SlotInstance } from './types.js';
+import type { AgentState, InstanceMetrics, Severity, SlotInstance } from './types.js';
 
 export interface WorkspaceRow {
   kind: 'workspace';
@@ -24,16 +24,17 @@ export interface SlotRow {
   instance: SlotInstance;
   metrics?: InstanceMetrics;
   badge?: Severity;
+  agent?: AgentState;
 }
 
 export type TreeRow = WorkspaceRow | SlotRow;
 
 const workspaceKey = (name: string) => `ws:${name}`;
-const slotKey = (name: string) => `slot:${name}`;
+export const slotKey = (name: string) => `slot:${name}`;
 
 /** Flattens Workspaces → slots into visible rows, applying filter, sort and collapse state. */
 export function treeRows(
-  state: Pick<TuiState, 'workspaces' | 'instances' | 'metrics' | 'alerts' | 'ui'>,
+  state: Pick<TuiState, 'workspaces' | 'instances' | 'metrics' | 'agentStates' | 'alerts' | 'ui'>,
   filter: Filter,
 ): TreeRow[] {
   const badges = badgesByContainer(state.alerts);
@@ -55,6 +56,7 @@ export function treeRows(
         instance,
         metrics: state.metrics[instance.name],
         badge: badges.get(instance.name),
+        agent: state.agentStates[instance.name],
       }))
       .filter((row) => matchesInstance(filter, row.instance, row.badge));
     if (filtering && matching.length === 0) return;

@@ -1,3 +1,4 @@
+import type { AgentState as RoomAgentState } from '../../core/control-room/agent-state/state.js';
 import type {
   RoomAlert,
   RoomConnection,
@@ -27,3 +28,6 @@ export interface StatusMessage {
   tone: 'info' | 'success' | 'error';
   text: string;
 }
+
+/** What a slot's agent is doing (core's agent-state source reports it). */
+export type AgentState = RoomAgentState;

@@ -1,6 +1,7 @@
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { claude } from '../../../../src/core/tools/claude.js';
+import { agentStateHooks } from '../../../../src/core/tools/claude-hooks.js';
 import {
   claudeManagedSettings,
   mergeClaudeSettings,
@@ -113,6 +114,7 @@ describe('claude settings', () => {
     expect(JSON.parse(file!.content)).toEqual({
       skipDangerousModePermissionPrompt: true,
       permissions: { defaultMode: 'bypassPermissions' },
+      hooks: agentStateHooks(),
     });
     expect(claude.systemFiles!(interactive)).toEqual(claudeManagedSettings(interactive));
   });

@@ -37,6 +37,14 @@ const CASES: Case[] = [
   { id: 'expand', stack: 'dashboard', match: ['right', 'l'], noMatch: ['L', 'left'] },
   { id: 'expand', stack: 'dashboard', focus: 'alerts', match: [], noMatch: ['right', 'l'] },
   { id: 'open', stack: 'dashboard', match: ['enter'], noMatch: ['space', 'o'] },
+  { id: 'next-needing-you', stack: 'dashboard', match: ['w'], noMatch: ['W', 'ctrl-w', 'n'] },
+  {
+    id: 'next-needing-you',
+    stack: 'dashboard',
+    focus: 'alerts',
+    match: ['w'],
+    noMatch: ['W'],
+  },
   { id: 'attach', stack: 'dashboard', match: ['a'], noMatch: ['A', 'ctrl-a'] },
   { id: 'detach', stack: 'dashboard', match: ['ctrl-q'], noMatch: ['q', 'escape'] },
   { id: 'zoom', stack: 'dashboard', match: ['z'], noMatch: ['Z'] },
@@ -97,11 +105,11 @@ const CASES: Case[] = [
 
 /** Keys that must reach no command at all in a stack: text in a field, dashboard keys elsewhere. */
 const UNBOUND: Array<{ stack: Stack; keys: string[] }> = [
-  { stack: 'filter', keys: ['q', 'K', 'X', 'D', '?', 'space', 'paste', 'up'] },
-  { stack: 'typedDialog', keys: ['1', 'q', 'K', 'h', 'space', 'paste'] },
-  { stack: 'buttonDialog', keys: ['K', 'q', 'a', 'backspace', '1'] },
-  { stack: 'help', keys: ['K', 'D', 'X', 'a', 'tab', '/'] },
-  { stack: 'alertDetail', keys: ['K', 'D', 'X', 'a', 'tab', 'up'] },
+  { stack: 'filter', keys: ['q', 'K', 'X', 'D', '?', 'space', 'paste', 'up', 'w'] },
+  { stack: 'typedDialog', keys: ['1', 'q', 'K', 'h', 'space', 'paste', 'w'] },
+  { stack: 'buttonDialog', keys: ['K', 'q', 'a', 'backspace', '1', 'w'] },
+  { stack: 'help', keys: ['K', 'D', 'X', 'a', 'tab', '/', 'w'] },
+  { stack: 'alertDetail', keys: ['K', 'D', 'X', 'a', 'tab', 'up', 'w'] },
 ];
 
 const find = (stack: Stack, key: string, focus: Pane = 'slots') =>
