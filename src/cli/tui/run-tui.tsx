@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AlertsFeed } from '../../core/control-room/alerts-feed.js';
 import { RoomActions } from '../../core/control-room/actions.js';
 import { InstanceFeed } from '../../core/control-room/feed.js';
+import { SlotViewActions } from '../../core/control-room/slot-view-actions.js';
 import { App, createTuiStore, TerminalController } from '../../ui/index.js';
 import type { CliContext } from '../context.js';
 import { attachCommandFactory } from './attach-command.js';
@@ -16,6 +17,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
   const store = createTuiStore({ workspaces: [ctx.workspace] });
   const sink = storeSink(store);
   const room = new RoomActions({ incus: ctx.incus, coiDir: ctx.coiDir, prefix: ctx.prefix });
+  const views = new SlotViewActions({ incus: ctx.incus, coiDir: ctx.coiDir, prefix: ctx.prefix });
   const instances = new InstanceFeed(ctx.incus, sink, { prefix: ctx.prefix });
   const alerts = new AlertsFeed(sink, {
     dir: join(ctx.coiDir, 'audit'),
@@ -50,7 +52,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
     ink = render(
       <App
         store={store}
-        actions={tuiActions(room, terminal, ctx)}
+        actions={tuiActions(room, views, terminal, ctx)}
         passthrough={terminal.passthrough}
         terminal={terminal}
       />,
