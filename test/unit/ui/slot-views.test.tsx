@@ -100,17 +100,15 @@ describe('slot views', () => {
 
   test('L shows the session log following, and tab the audit records newest first with evidence', async () => {
     const { app, store, views } = await onFirstSlot();
-    store
-      .getState()
-      .addAlerts([
-        alert(1, { container: NAME, title: 'Old record', evidence: { pid: 1 } }),
-        alert(2, {
-          container: NAME,
-          title: 'New record',
-          evidence: { remote_addr: '10.0.0.9:4444' },
-        }),
-        alert(3, { container: 'coi-0000ws-1-2', title: 'Other slot' }),
-      ]);
+    store.getState().addAlerts([
+      alert(1, { container: NAME, title: 'Old record', evidence: { pid: 1 } }),
+      alert(2, {
+        container: NAME,
+        title: 'New record',
+        evidence: { remote_addr: '10.0.0.9:4444' },
+      }),
+      alert(3, { container: 'coi-0000ws-1-2', title: 'Other slot' }),
+    ]);
     await app.press('L');
     views.sink!.onData({
       view: 'logs',
