@@ -30,21 +30,29 @@ interface IdRange {
   Maprange: number;
 }
 
+/** Keys that may hold the map a container runs with (Incus leaves `last_state` as `[]`). */
+const IDMAP_KEYS = ['volatile.idmap.current', 'volatile.last_state.idmap'];
+
+function uidRanges(config: Record<string, string>): IdRange[] {
+  for (const key of IDMAP_KEYS) {
+    try {
+      const parsed: unknown = JSON.parse(config[key] ?? '[]');
+      const ranges = Array.isArray(parsed) ? (parsed as IdRange[]).filter((r) => r.Isuid) : [];
+      if (ranges.length > 0) return ranges;
+    } catch {
+      // Not a map: try the next key.
+    }
+  }
+  return [];
+}
+
 /**
- * The container's uid map (`volatile.last_state.idmap`, the map it runs with) and its
- * `/etc/passwd` make a namer: a host uid in the map reads as the passwd name of its container
- * uid, else as that uid; a host uid outside the map reads as `host:<uid>`.
+ * The container's uid map and its `/etc/passwd` make a namer: a host uid in the map reads as the
+ * passwd name of its container uid, else as that uid; a host uid outside the map reads as
+ * `host:<uid>`.
  */
 export function userNamer(config: Record<string, string>, passwd: string): UserNamer {
-  let ranges: IdRange[] = [];
-  try {
-    const parsed: unknown = JSON.parse(
-      config['volatile.last_state.idmap'] ?? config['volatile.idmap.current'] ?? '[]',
-    );
-    if (Array.isArray(parsed)) ranges = (parsed as IdRange[]).filter((r) => r.Isuid);
-  } catch {
-    // No readable map: uids are shown as the host's.
-  }
+  const ranges = uidRanges(config);
   const names = new Map<number, string>();
   for (const line of passwd.split('\n')) {
     const [name, , uid] = line.split(':');

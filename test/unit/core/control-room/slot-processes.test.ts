@@ -40,6 +40,11 @@ describe('userNamer', () => {
   ])('host uid %d reads as %s', (hostUid, name) => {
     expect(userNamer({ 'volatile.last_state.idmap': IDMAP }, PASSWD)(hostUid)).toBe(name);
   });
+
+  test('reads the current map when Incus left last_state empty (as it does while running)', () => {
+    const config = { 'volatile.last_state.idmap': '[]', 'volatile.idmap.current': IDMAP };
+    expect(userNamer(config, PASSWD)(1001000)).toBe('code');
+  });
 });
 
 describe('SlotProcessSampler', () => {
