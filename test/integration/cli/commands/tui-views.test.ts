@@ -89,6 +89,12 @@ async function until(check: () => Promise<boolean>, what: string, ms = 15_000): 
   }
 }
 
+/** Esc closes the view; the next key waits for that, else esc and it arrive as one alt chord. */
+async function closeView(tui: PtySession, title: string): Promise<void> {
+  tui.write('\x1b');
+  await waitFor(tui, (s) => !s.includes(title), `${title} to close`);
+}
+
 describe('coi tui views', () => {
   it('shows a real process, the IPv4, a followed log line, and a snapshot created and deleted', async () => {
     const name = containerName(workspace, 1, box.prefix);
@@ -111,7 +117,7 @@ describe('coi tui views', () => {
       'the init process as root',
     );
     await showing(tui, 'coi-standin');
-    tui.write('\x1b');
+    await closeView(tui, 'Processes ·');
 
     // Details: the address Incus reports.
     let ipv4 = '';
@@ -127,7 +133,7 @@ describe('coi tui views', () => {
       (s) => new RegExp(`IPv4 +${ipv4.replace(/\./g, '\\.')}`).test(s),
       `IPv4 ${ipv4}`,
     );
-    tui.write('\x1b');
+    await closeView(tui, 'Details ·');
 
     // Logs: a line appended to the session log shows while the view follows it.
     tui.write('L');
@@ -136,7 +142,7 @@ describe('coi tui views', () => {
     mkdirSync(logs, { recursive: true });
     appendFileSync(join(logs, `${name}.stdout.log`), '2026/12/01 12:00:00 tui-views marker line\n');
     await showing(tui, 'tui-views marker line');
-    tui.write('\x1b');
+    await closeView(tui, 'Logs ·');
 
     // Snapshots: create one, then delete it after confirming.
     tui.write('v');
@@ -152,7 +158,8 @@ describe('coi tui views', () => {
     tui.write('\r');
     await showing(tui, `Deleted snapshot ${snap} of ${name}`, 60_000);
     await showing(tui, '0 snapshots');
-    tui.write('\x1b');
+    expect(await new SnapshotsApi(incus()).names(name)).toEqual([]);
+    await closeView(tui, 'Snapshots ·');
     tui.write('q');
   }, 300_000);
 });
