@@ -1,5 +1,5 @@
 import type { SlotViewKind } from '../../core/control-room/slot-view-types.js';
-import { clampedSelection, slotViewLength } from '../state/slot-view-selectors.js';
+import { clampedSelection, slotViewLength, slotViewRowKeys } from '../state/slot-view-selectors.js';
 import type { TuiStore } from '../state/store.js';
 import type { SlotViewOverlay } from '../state/ui-types.js';
 import { deriveView, targetInstance } from '../state/view.js';
@@ -33,7 +33,11 @@ export function moveInSlotView({ store }: CommandContext, delta: number): void {
   const length = slotViewLength(state, open);
   const from = clampedSelection(state, open);
   const selected = Math.max(0, Math.min(length - 1, from + delta));
-  state.updateSlotView({ selected, follow: false });
+  state.updateSlotView({
+    selected,
+    selectedKey: slotViewRowKeys(state, open)?.[selected],
+    follow: false,
+  });
 }
 
 /** Switches the logs view between the session log and the audit records. */
@@ -44,6 +48,7 @@ export function toggleLogsTab({ store }: CommandContext): void {
   state.updateSlotView({
     logsTab: open.logsTab === 'session' ? 'audit' : 'session',
     selected: 0,
+    selectedKey: undefined,
     follow: true,
   });
 }

@@ -83,9 +83,33 @@ export function slotViewLength(state: TuiState, open: SlotViewOverlay): number {
   }
 }
 
-/** The selected row, clamped to what the view has now (rows come and go between refreshes). */
+/** Identities of the view's rows, for views whose rows move between refreshes. */
+export function slotViewRowKeys(state: TuiState, open: SlotViewOverlay): string[] | undefined {
+  switch (open.view) {
+    case 'processes':
+      return slotProcesses(state, open)?.map((p) => String(p.pid));
+    case 'snapshots':
+      return slotSnapshots(state, open)?.map((s) => s.name);
+    case 'logs':
+      return open.logsTab === 'audit'
+        ? slotAuditRecords(state, open.container).map((r) => r.id)
+        : undefined;
+    case 'details':
+      return undefined;
+  }
+}
+
+/**
+ * The selected row: the one with the selected key while it is there (a process re-sorted by CPU
+ * stays selected), else the selected position clamped to what the view has now.
+ */
 export function clampedSelection(state: TuiState, open: SlotViewOverlay): number {
   const length = slotViewLength(state, open);
   if (open.view === 'logs' && open.follow) return open.logsTab === 'session' ? length - 1 : 0;
+  const byKey =
+    open.selectedKey === undefined
+      ? -1
+      : (slotViewRowKeys(state, open)?.indexOf(open.selectedKey) ?? -1);
+  if (byKey >= 0) return byKey;
   return Math.max(0, Math.min(length - 1, open.selected));
 }

@@ -54,7 +54,9 @@ export interface TuiStoreActions {
   /** Opens a slot view with nothing read yet (the view's feed fills it). */
   openSlotView(view: SlotViewOverlay['view'], container: string): void;
   /** Changes the open slot view's selection, tab or follow; nothing when none is open. */
-  updateSlotView(change: Partial<Pick<SlotViewOverlay, 'selected' | 'logsTab' | 'follow'>>): void;
+  updateSlotView(
+    change: Partial<Pick<SlotViewOverlay, 'selected' | 'selectedKey' | 'logsTab' | 'follow'>>,
+  ): void;
   setSlotViewData(data: SlotViewData): void;
   setSlotViewError(message: string): void;
 }

@@ -49,6 +49,8 @@ export interface SlotViewOverlay {
   container: string;
   /** Selected row (processes, snapshots, audit records) or first line shown (details, log). */
   selected: number;
+  /** The selected row's identity (pid, snapshot name, record id): it stays selected as rows move. */
+  selectedKey?: string;
   logsTab: LogsTab;
   /** The session log stays on its newest line as lines arrive. */
   follow: boolean;

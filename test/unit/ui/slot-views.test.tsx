@@ -73,6 +73,26 @@ describe('slot views', () => {
     ]);
   });
 
+  test('the selected process stays selected when a refresh re-sorts the list by CPU', async () => {
+    const { app, calls, views } = await onFirstSlot();
+    const row = (pid: number, cpuPercent: number) => ({
+      pid,
+      user: 'code',
+      cpuPercent,
+      rssBytes: 1,
+      command: `job-${pid}`,
+    });
+    await app.press('t');
+    views.sink!.onData({ view: 'processes', container: NAME, processes: [row(1, 9), row(2, 5)] });
+    await settle();
+    await app.press(KEY.down);
+    views.sink!.onData({ view: 'processes', container: NAME, processes: [row(2, 50), row(1, 9)] });
+    await settle();
+    expect(app.screen()).toMatch(/› +│ +2 │/);
+    await app.press('K', KEY.right, KEY.enter);
+    expect(calls).toContainEqual(['killProcess', `${NAME} 2`]);
+  });
+
   test('i shows the details panel with the uptime, scrolling with j', async () => {
     const { app, views } = await onFirstSlot();
     await app.press('i');
