@@ -2,6 +2,7 @@
 // drawn by Ink (debug mode: every update is one full frame), at the same height: the cost of
 // one new alert arriving at the top of a 10,000-alert queue.
 import { EventEmitter } from 'node:events';
+import type { InkTableColumn } from '../src/ui/components/WindowedInkTable.js';
 import type { ThreatAlert } from '../src/ui/state/types.js';
 
 const { createElement, useState } = await import('react');
@@ -51,23 +52,15 @@ const alertAt = (i: number): ThreatAlert => ({
   acknowledged: i % 3 === 0,
 });
 
-/** The fork takes scalar rows: one per alert version, like our row cache. */
-const forkRows = new WeakMap<ThreatAlert, Record<string, string>>();
-function forkRow(a: ThreatAlert): Record<string, string> {
-  let row = forkRows.get(a);
-  if (!row) {
-    row = {
-      TIME: formatClock(a.time),
-      SEV: a.severity,
-      ACK: a.acknowledged ? 'ack' : 'NEW',
-      CONTAINER: a.container,
-      TITLE: a.title,
-      ACTION: a.action,
-    };
-    forkRows.set(a, row);
-  }
-  return row;
-}
+/** The same columns for the fork, at the widths our table gives them at 120 columns. */
+const FORK_COLUMNS: InkTableColumn<ThreatAlert>[] = [
+  { header: 'TIME', width: 8, value: (a) => formatClock(a.time) },
+  { header: 'SEV', width: 8, value: (a) => a.severity },
+  { header: 'ACK', width: 3, value: (a) => (a.acknowledged ? 'ack' : 'NEW') },
+  { header: 'CONTAINER', width: 16, value: (a) => a.container },
+  { header: 'TITLE', width: 40, value: (a) => a.title },
+  { header: 'ACTION', width: 8, value: (a) => a.action },
+];
 
 type Which = 'ours' | 'fork';
 let push: (a: ThreatAlert) => void = () => {};
@@ -87,10 +80,9 @@ function Queue({ which, initial }: { which: Which; initial: ThreatAlert[] }) {
       emptyText: '',
     });
   }
-  const window = alerts.slice(0, inkTableCapacity(HEIGHT)).map(forkRow);
-  return createElement(WindowedInkTable, {
-    rows: window,
-    columns: ['TIME', 'SEV', 'ACK', 'CONTAINER', 'TITLE', 'ACTION'],
+  return createElement(WindowedInkTable<ThreatAlert>, {
+    rows: alerts,
+    columns: FORK_COLUMNS,
     height: HEIGHT,
     selected: 0,
   });

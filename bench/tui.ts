@@ -92,6 +92,10 @@ const NO_ACTIONS = {
   buildImage: async () => 'coi-default',
   shutdown: async () => {},
   ack: async () => {},
+  watchSlotView: () => () => {},
+  killProcess: async () => {},
+  restoreSnapshot: async () => {},
+  deleteSnapshot: async () => {},
 };
 
 /**

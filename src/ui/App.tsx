@@ -17,6 +17,7 @@ import { needYouCount } from './state/agent-state.js';
 import { unackedCounts } from './state/alert-selectors.js';
 import type { TuiStoreApi } from './state/store.js';
 import { useNow } from './state/use-now.js';
+import { useSlotViewFeed } from './state/use-slot-view-feed.js';
 import { DEFAULT_FRAME_MS, useTuiState } from './state/use-tui-state.js';
 import { deriveView } from './state/view.js';
 import type { TerminalView } from './terminal/terminal-controller.js';
@@ -78,6 +79,7 @@ function Room({
     [store, actions, exit, onQuit, passthrough],
   );
   useInputRouter(route);
+  useSlotViewFeed(store, actions, state.ui.overlay);
   const terminal = useTerminalSize(size);
   const now = useNow(clock);
   const view = useMemo(() => deriveView(state), [state]);

@@ -5,6 +5,7 @@ import { AgentStateSource, type WatchedSlot } from '../../core/control-room/agen
 import { AlertsFeed } from '../../core/control-room/alerts-feed.js';
 import { RoomActions } from '../../core/control-room/actions.js';
 import { InstanceFeed } from '../../core/control-room/feed.js';
+import { SlotViewActions } from '../../core/control-room/slot-view-actions.js';
 import { DEFAULT_CODE_USER } from '../../shared/instance-keys.js';
 import {
   App,
@@ -25,6 +26,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
   const store = createTuiStore({ workspaces: [ctx.workspace] });
   const sink = storeSink(store);
   const room = new RoomActions({ incus: ctx.incus, coiDir: ctx.coiDir, prefix: ctx.prefix });
+  const views = new SlotViewActions({ incus: ctx.incus, coiDir: ctx.coiDir, prefix: ctx.prefix });
   const instances = new InstanceFeed(ctx.incus, sink, { prefix: ctx.prefix });
   const alerts = new AlertsFeed(sink, {
     dir: join(ctx.coiDir, 'audit'),
@@ -66,7 +68,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
     ink = render(
       <App
         store={store}
-        actions={tuiActions(room, terminal, ctx)}
+        actions={tuiActions(room, views, terminal, ctx)}
         passthrough={terminal.passthrough}
         terminal={terminal}
         hotRegion={hotRegion}

@@ -1,4 +1,5 @@
 import type { RoomActions } from '../../core/control-room/actions.js';
+import type { SlotViewActions } from '../../core/control-room/slot-view-actions.js';
 import { buildRoomImage } from '../../core/control-room/build-image.js';
 import { defaultBuildSettings } from '../../core/image/build-default.js';
 import type { TerminalController, TuiActions } from '../../ui/index.js';
@@ -7,6 +8,7 @@ import type { CliContext } from '../context.js';
 /** The dashboard's actions: container actions from core, attach through the terminal pane. */
 export function tuiActions(
   room: RoomActions,
+  views: SlotViewActions,
   terminal: TerminalController,
   ctx: Pick<CliContext, 'incus' | 'coiDir' | 'loaded'>,
 ): TuiActions {
@@ -22,5 +24,10 @@ export function tuiActions(
     newSlot: (workspace) => room.newSlot(workspace),
     shutdown: (name) => room.shutdown(name),
     ack: (id) => room.ack(id),
+    watchSlotView: (view, name, sink) => views.watch(view, name, sink),
+    killProcess: (name, pid) => views.killProcess(name, pid),
+    restoreSnapshot: (name, snapshot, stopFirst) =>
+      views.restoreSnapshot(name, snapshot, stopFirst),
+    deleteSnapshot: (name, snapshot) => views.deleteSnapshot(name, snapshot),
   };
 }

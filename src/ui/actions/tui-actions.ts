@@ -1,3 +1,5 @@
+import type { SlotViewKind, SlotViewSink } from '../../core/control-room/slot-view-types.js';
+
 /** The image a new slot of a workspace would start from. */
 export interface SlotImageInfo {
   image: string;
@@ -29,4 +31,11 @@ export interface TuiActions {
   buildImage(onProgress: (line: string) => void): Promise<string>;
   shutdown(name: string): Promise<void>;
   ack(alertId: string): Promise<void>;
+  /** Feeds the open slot view until the returned stop is called. */
+  watchSlotView(view: SlotViewKind, name: string, sink: SlotViewSink): () => void;
+  /** SIGTERM to one of the container's processes, by host pid. */
+  killProcess(name: string, pid: number): Promise<void>;
+  /** With `stopFirst`, a running container is stopped for the restore (and left stopped). */
+  restoreSnapshot(name: string, snapshot: string, stopFirst: boolean): Promise<void>;
+  deleteSnapshot(name: string, snapshot: string): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { AlertsPane } from './AlertsPane.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { SlotsPane } from './SlotsPane.js';
+import { SlotView } from './SlotView.js';
 
 interface BodyProps {
   layout: PanesLayout;
@@ -26,6 +27,8 @@ export function Body({ layout, state, view, now }: BodyProps) {
     const alert = state.alerts.find((a) => a.id === overlay.alertId);
     return <AlertDetail rect={layout.body} alert={alert} />;
   }
+  if (overlay.kind === 'slot-view')
+    return <SlotView rect={layout.body} state={state} open={overlay} now={now} />;
   return (
     <Box
       flexDirection={layout.kind === 'stacked' ? 'column' : 'row'}

@@ -7,7 +7,19 @@ import type { CommandContext } from './context.js';
  * filter's `filter` over `field`, and so on.
  */
 export type KeyMode =
-  'dashboard' | 'help' | 'alert-detail' | 'confirm' | 'buttons' | 'typed' | 'filter' | 'field';
+  | 'dashboard'
+  | 'help'
+  | 'alert-detail'
+  | 'confirm'
+  | 'buttons'
+  | 'typed'
+  | 'filter'
+  | 'field'
+  /** Any per-slot view; under it, the view's own mode (details has none). */
+  | 'slot-view'
+  | 'processes'
+  | 'logs'
+  | 'snapshots';
 
 /** On the dashboard: which pane must have focus for the command to apply. */
 export type CommandScope = 'global' | 'slots' | 'alerts';

@@ -12,6 +12,10 @@ export const MODE_STACKS = {
   buttonDialog: ['confirm', 'buttons'],
   typedDialog: ['confirm', 'typed', 'field'],
   filter: ['filter', 'field'],
+  processes: ['processes', 'slot-view'],
+  details: ['slot-view'],
+  logs: ['logs', 'slot-view'],
+  snapshots: ['snapshots', 'slot-view'],
 } as const satisfies Record<string, readonly KeyMode[]>;
 
 /** What has the keyboard decides which bindings are live: a dialog, the filter, an overlay. */
@@ -24,6 +28,7 @@ export function activeModes(state: TuiStore): readonly KeyMode[] {
   if (filter.editing) return MODE_STACKS.filter;
   if (overlay.kind === 'help') return MODE_STACKS.help;
   if (overlay.kind === 'alert-detail') return MODE_STACKS.alertDetail;
+  if (overlay.kind === 'slot-view') return MODE_STACKS[overlay.view];
   return MODE_STACKS.dashboard;
 }
 

@@ -7,7 +7,8 @@ import type {
   StatusMessage,
   ThreatAlert,
 } from './types.js';
-import type { ConfirmRequest, Overlay, Pane, UiState } from './ui-types.js';
+import type { SlotViewData } from '../../core/control-room/slot-view-types.js';
+import type { ConfirmRequest, Overlay, Pane, SlotViewOverlay, UiState } from './ui-types.js';
 import { SORT_KEYS } from './ui-types.js';
 
 export interface TuiState {
@@ -22,6 +23,10 @@ export interface TuiState {
   connection: Connection;
   status?: StatusMessage;
   ui: UiState;
+  /** The open slot view's latest data (undefined until its first reading). */
+  slotView?: SlotViewData;
+  /** Why the open slot view's last refresh failed; cleared by the next data. */
+  slotViewError?: string;
 }
 
 export interface TuiStoreActions {
@@ -51,6 +56,14 @@ export interface TuiStoreActions {
   closeOverlay(): void;
   setAttached(name: string | undefined): void;
   setZoomed(zoomed: boolean): void;
+  /** Opens a slot view with nothing read yet (the view's feed fills it). */
+  openSlotView(view: SlotViewOverlay['view'], container: string): void;
+  /** Changes the open slot view's selection, tab or follow; nothing when none is open. */
+  updateSlotView(
+    change: Partial<Pick<SlotViewOverlay, 'selected' | 'selectedKey' | 'logsTab' | 'follow'>>,
+  ): void;
+  setSlotViewData(data: SlotViewData): void;
+  setSlotViewError(message: string): void;
 }
 
 export type TuiStore = TuiState & TuiStoreActions;
@@ -157,16 +170,54 @@ export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
         }),
       openOverlay: (overlay) => setUi({ overlay }),
       openConfirm: (request) =>
-        setUi({ overlay: { kind: 'confirm', confirm: { request, focused: 'cancel', typed: '' } } }),
+        set((s) => {
+          const returnTo = s.ui.overlay.kind === 'slot-view' ? s.ui.overlay : undefined;
+          const confirm = {
+            request,
+            focused: 'cancel' as const,
+            typed: '',
+            ...(returnTo ? { returnTo } : {}),
+          };
+          return { ui: { ...s.ui, overlay: { kind: 'confirm', confirm } } };
+        }),
       updateConfirm: (change) =>
         set((s) => {
           if (s.ui.overlay.kind !== 'confirm') return {};
           const confirm = { ...s.ui.overlay.confirm, ...change };
           return { ui: { ...s.ui, overlay: { kind: 'confirm', confirm } } };
         }),
-      closeOverlay: () => setUi({ overlay: { kind: 'none' } }),
+      closeOverlay: () =>
+        set((s) => {
+          const { overlay } = s.ui;
+          const back = overlay.kind === 'confirm' ? overlay.confirm.returnTo : undefined;
+          return { ui: { ...s.ui, overlay: back ?? { kind: 'none' } } };
+        }),
       setAttached: (attached) => setUi({ attached }),
       setZoomed: (zoomed) => setUi({ zoomed }),
+      openSlotView: (view, container) =>
+        set((s) => ({
+          slotView: undefined,
+          slotViewError: undefined,
+          ui: {
+            ...s.ui,
+            overlay: {
+              kind: 'slot-view',
+              view,
+              container,
+              selected: 0,
+              logsTab: 'session',
+              follow: true,
+            },
+          },
+        })),
+      updateSlotView: (change) =>
+        set((s) =>
+          s.ui.overlay.kind === 'slot-view'
+            ? { ui: { ...s.ui, overlay: { ...s.ui.overlay, ...change } } }
+            : {},
+        ),
+      setSlotViewData: (slotView) => set({ slotView, slotViewError: undefined }),
+      setSlotViewError: (slotViewError) => set({ slotViewError }),
     };
   });
 }

@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { App } from '../../../src/ui/App.js';
 import { renderSized } from './harness.js';
+import type { SlotViewSink } from '../../../src/core/control-room/slot-view-types.js';
 import type { TuiActions } from '../../../src/ui/actions/tui-actions.js';
 import type { Size } from '../../../src/ui/layout/layout.js';
 import { createTuiStore, type TuiStoreApi } from '../../../src/ui/state/store.js';
@@ -71,6 +72,7 @@ export type Call = [method: keyof TuiActions, arg: string];
 /** Records every call; methods listed in `failing` reject with that message. */
 export function recordingActions(failing: Partial<Record<keyof TuiActions, string>> = {}) {
   const calls: Call[] = [];
+  const views: { sink?: SlotViewSink } = {};
   /** The image new slots start from; a test may make it missing. */
   const image = { image: 'coi-default', missing: false };
   const record =
@@ -98,8 +100,18 @@ export function recordingActions(failing: Partial<Record<keyof TuiActions, strin
       image.missing = false;
       return image.image;
     },
+    // The open slot view's feed: the test delivers data through `views.sink`.
+    watchSlotView: (view, name, sink) => {
+      calls.push(['watchSlotView', `${view} ${name}`]);
+      views.sink = sink;
+      return () => calls.push(['watchSlotView', `stop ${view} ${name}`]);
+    },
+    killProcess: (name, pid) => record('killProcess', undefined)(`${name} ${pid}`),
+    restoreSnapshot: (name, snap, stopFirst) =>
+      record('restoreSnapshot', undefined)(`${name} ${snap}${stopFirst ? ' stop-first' : ''}`),
+    deleteSnapshot: (name, snap) => record('deleteSnapshot', undefined)(`${name} ${snap}`),
   };
-  return { actions, calls, image };
+  return { actions, calls, image, views };
 }
 
 /** Lets React commit and Ink re-arm its input handling (a macrotask after each input). */

@@ -101,6 +101,25 @@ const CASES: Case[] = [
   { id: 'field.delete', stack: 'typedDialog', match: ['backspace'], noMatch: ['delete'] },
   { id: 'field.clear', stack: 'filter', match: ['ctrl-u'], noMatch: ['u', 'escape'] },
   { id: 'field.clear', stack: 'typedDialog', match: ['ctrl-u'], noMatch: ['u'] },
+  { id: 'processes', stack: 'dashboard', match: ['t'], noMatch: ['T', 'ctrl-t'] },
+  { id: 'details', stack: 'dashboard', match: ['i'], noMatch: ['I', 'tab'] },
+  { id: 'logs', stack: 'dashboard', match: ['L'], noMatch: ['l', 'ctrl-l'] },
+  { id: 'snapshots', stack: 'dashboard', match: ['v'], noMatch: ['V', 'S'] },
+  { id: 'view.close', stack: 'details', match: ['escape', 'q'], noMatch: ['enter', 'ctrl-c'] },
+  { id: 'view.close', stack: 'processes', match: ['escape', 'q'], noMatch: ['Q'] },
+  { id: 'view.up', stack: 'logs', match: ['up', 'k'], noMatch: ['K', 'pageup'] },
+  { id: 'view.down', stack: 'snapshots', match: ['down', 'j'], noMatch: ['J', 'pagedown'] },
+  { id: 'view.page-up', stack: 'details', match: ['pageup'], noMatch: ['up'] },
+  { id: 'view.page-down', stack: 'details', match: ['pagedown'], noMatch: ['down'] },
+  { id: 'processes.kill', stack: 'processes', match: ['K'], noMatch: ['k', 'X', 'D'] },
+  // K in the other views is not a kill of anything.
+  { id: 'processes.kill', stack: 'snapshots', match: [], noMatch: ['K'] },
+  { id: 'logs.tab', stack: 'logs', match: ['tab', 'shift-tab'], noMatch: ['right'] },
+  { id: 'logs.follow', stack: 'logs', match: ['f'], noMatch: ['F'] },
+  { id: 'snapshots.create', stack: 'snapshots', match: ['c'], noMatch: ['C', 'S'] },
+  { id: 'snapshots.restore', stack: 'snapshots', match: ['R'], noMatch: ['r'] },
+  { id: 'snapshots.delete', stack: 'snapshots', match: ['d'], noMatch: ['D', 'backspace'] },
+  { id: 'snapshots.delete', stack: 'logs', match: [], noMatch: ['d'] },
 ];
 
 /** Keys that must reach no command at all in a stack: text in a field, dashboard keys elsewhere. */
@@ -110,7 +129,38 @@ const UNBOUND: Array<{ stack: Stack; keys: string[] }> = [
   { stack: 'buttonDialog', keys: ['K', 'q', 'a', 'backspace', '1', 'w'] },
   { stack: 'help', keys: ['K', 'D', 'X', 'a', 'tab', '/', 'w'] },
   { stack: 'alertDetail', keys: ['K', 'D', 'X', 'a', 'tab', 'up', 'w'] },
+  // No dashboard action reaches through an open view.
+  { stack: 'details', keys: ['K', 'D', 'X', 'a', 'p', 'n', 'tab', 'c', 'd', 'R', 'w'] },
+  { stack: 'processes', keys: ['D', 'X', 'a', 'p', 'S', 'c', 'd', 'w'] },
+  { stack: 'snapshots', keys: ['K', 'D', 'X', 'a', 'p', 'S', 'w'] },
+  { stack: 'logs', keys: ['K', 'D', 'X', 'a', 'p', 'c', 'w'] },
 ];
+
+/** A view's own commands act on its rows: open it on the selected slot, with one row. */
+function openViewOf(mode: KeyMode, store: ReturnType<typeof populatedStore>): void {
+  const container = 'coi-0000ws-1-1';
+  const s = store.getState();
+  if (mode === 'processes') {
+    s.openSlotView('processes', container);
+    s.setSlotViewData({
+      view: 'processes',
+      container,
+      processes: [{ pid: 42, user: 'code', cpuPercent: 1, rssBytes: 1, command: 'sleep 9' }],
+    });
+  }
+  if (mode === 'snapshots') {
+    // Stopped: a restore needs no stop first, and is refused for a running ephemeral session.
+    s.upsertInstance({ ...s.instances[container]!, state: 'stopped' });
+    s.openSlotView('snapshots', container);
+    s.setSlotViewData({
+      view: 'snapshots',
+      container,
+      snapshots: [
+        { name: 'snap-1', createdAt: '2026-11-23T12:00:00Z', stateful: false, sizeBytes: 1 },
+      ],
+    });
+  }
+}
 
 const find = (stack: Stack, key: string, focus: Pane = 'slots') =>
   commandFor(MODE_STACKS[stack], focus, { name: key })?.id;
@@ -143,6 +193,9 @@ describe('dangerous commands', () => {
       'shutdown',
       'pause-flagged',
       'kill-flagged',
+      'processes.kill',
+      'snapshots.restore',
+      'snapshots.delete',
     ]);
   });
 
@@ -151,6 +204,7 @@ describe('dangerous commands', () => {
       const store = populatedStore(1, 2);
       store.getState().addAlerts([alert(1, { container: 'coi-0000ws-1-1' })]);
       store.getState().selectRow('slot:coi-0000ws-1-1');
+      openViewOf(command.mode, store);
       const { actions, calls } = recordingActions();
       dispatchKey({ store, actions, exit: () => {} }, { name: command.keys[0]! });
       expect(store.getState().ui.overlay.kind, command.id).toBe('confirm');
