@@ -96,7 +96,11 @@ export interface ProxyTargetLease {
   proxyPort: number;
 }
 
-/** Puts (or refreshes) leased targets in the map, valid for `timeoutSec`. */
+/**
+ * Puts (or refreshes) leased targets in the map, valid for `timeoutSec`. nft refuses to add a key
+ * again with other data, so a destination must keep its proxy port while its element may exist
+ * (PortPool leases outlive the elements; a starting proxy flushes the map).
+ */
 export function renderProxyTargets(
   gateway: string,
   leases: readonly ProxyTargetLease[],
