@@ -189,6 +189,8 @@ function allowlistRules(ip: string, policy: NetworkPolicy, host: HostNetwork): s
   }
   rules.push(
     ...log(`${TCP_UDP} th dport { 53, 853 }`, 'dns', ip, policy, REJECT),
+    // A name may resolve to the gateway (a service on the host): its HTTP(S) goes through the proxy too.
+    ...(host.egressProxy ? proxyFailClosedRules(ip, host.gateway) : []),
     `ip daddr ${host.gateway} accept`,
     ...connectionLog(ip, policy),
   );

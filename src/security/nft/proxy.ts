@@ -80,11 +80,15 @@ export function dropProxyChain(ip: string): string[] {
   ];
 }
 
-/** Filter rules: learned destinations on 80/443 that arrive here were not redirected. */
-export function proxyFailClosedRules(ip: string): string[] {
+/**
+ * Filter rules: learned destinations on 80/443 that arrive here were not redirected. With `only`,
+ * just for that destination (the gateway, which the chain otherwise accepts on every port).
+ */
+export function proxyFailClosedRules(ip: string, only?: string): string[] {
+  const to = only ? `ip daddr ${only} ` : '';
   return [
-    `tcp dport ${PORTS} ip daddr @${containerSet('learned', ip)} goto ${REFUSE_CHAIN}`,
-    `tcp dport ${PORTS} ip daddr . tcp dport @${containerSet('learnedPorts', ip)} goto ${REFUSE_CHAIN}`,
+    `tcp dport ${PORTS} ${to}ip daddr @${containerSet('learned', ip)} goto ${REFUSE_CHAIN}`,
+    `tcp dport ${PORTS} ${to}ip daddr . tcp dport @${containerSet('learnedPorts', ip)} goto ${REFUSE_CHAIN}`,
   ];
 }
 
