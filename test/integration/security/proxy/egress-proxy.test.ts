@@ -1,18 +1,17 @@
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { Socket as UdpSocket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../src/security/alert.js';
-import { parseMessage } from '../../../../src/security/dns/wire.js';
 import { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
 import { NetworkGuard } from '../../../../src/security/network/guard.js';
 import { DEFAULT_RESOLVER_PORT } from '../../../../src/security/dns/resolver.js';
 import { parseAllowlist, type HostNetwork } from '../../../../src/security/nft/index.js';
 import { run } from '../../../../src/shared/run.js';
 import { RESTRICTED, eventually, launchGuarded, sh } from '../../../helpers/network-testbed.js';
+import { selfSignedCert, startFakeUpstream, startWebServers } from '../../../helpers/proxy-bed.js';
 import { BRIDGE, GATEWAY } from '../../../helpers/testbed.js';
 
 /**
@@ -39,79 +38,10 @@ const alerts: { container: string; alert: Alert }[] = [];
 const served: string[] = [];
 const work = mkdtempSync(join(tmpdir(), 'coi-proxy-test-'));
 let upstream: UdpSocket;
-let servers: HttpServer[] = [];
+let servers: Server[] = [];
+let cert = '';
 let dns: AllowlistDns;
 let agent: { name: string; ip: string };
-
-/** Answers every A query for a name under .test with the gateway, TTL 60. */
-function startFakeUpstream(): Promise<number> {
-  upstream = createSocket('udp4');
-  upstream.on('message', (query, peer) => {
-    const question = parseMessage(query).questions[0]!;
-    const answer = question.name.endsWith('.test') && question.type === 'A';
-    const header = Buffer.from(query.subarray(0, 12));
-    header.writeUInt16BE(0x8180 | (question.name.endsWith('.test') ? 0 : 3), 2);
-    header.writeUInt16BE(answer ? 1 : 0, 6);
-    header.writeUInt32BE(0, 8);
-    const rr = Buffer.alloc(16);
-    rr.writeUInt16BE(0xc00c, 0);
-    rr.writeUInt16BE(1, 2);
-    rr.writeUInt16BE(1, 4);
-    rr.writeUInt32BE(60, 6);
-    rr.writeUInt16BE(4, 10);
-    GATEWAY.split('.').forEach((octet, i) => rr.writeUInt8(Number(octet), 12 + i));
-    let end = 12;
-    while (query[end]! !== 0) end += query[end]! + 1;
-    const reply = Buffer.concat([
-      header,
-      query.subarray(12, end + 5),
-      answer ? rr : Buffer.alloc(0),
-    ]);
-    upstream.send(reply, peer.port, peer.address);
-  });
-  return new Promise((resolve) =>
-    upstream.bind(0, '127.0.0.1', () => resolve(upstream.address().port)),
-  );
-}
-
-async function startServers(): Promise<void> {
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=allowed.test',
-    '-addext',
-    'subjectAltName=DNS:allowed.test,DNS:other.test',
-    '-keyout',
-    join(work, 'key.pem'),
-    '-out',
-    join(work, 'cert.pem'),
-  ]);
-  const answer = (req: { headers: { host?: string } }, res: { end: (s: string) => void }) => {
-    served.push(req.headers.host ?? '');
-    res.end(`ok ${req.headers.host ?? ''}`);
-  };
-  const https = createHttpsServer(
-    { key: readFileSync(join(work, 'key.pem')), cert: readFileSync(join(work, 'cert.pem')) },
-    answer,
-  );
-  const http = createHttpServer(answer);
-  servers = [https, http];
-  await Promise.all(
-    servers.map(
-      (server, i) =>
-        new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(i === 0 ? 443 : 80, GATEWAY, () => resolve());
-        }),
-    ),
-  );
-}
 
 async function startProxy(): Promise<AllowlistDns> {
   const started = new AllowlistDns({
@@ -129,8 +59,12 @@ async function startProxy(): Promise<AllowlistDns> {
 }
 
 beforeAll(async () => {
-  await startFakeUpstream();
-  await startServers();
+  upstream = await startFakeUpstream(GATEWAY);
+  const tls = await selfSignedCert(work, ['allowed.test', 'other.test']);
+  cert = tls.cert;
+  servers = await startWebServers(GATEWAY, tls, { https: [443], http: [80] }, (host) =>
+    served.push(host),
+  );
   agent = await launchGuarded('proxy-agent', guard, {
     ...RESTRICTED,
     mode: 'allowlist',
@@ -138,7 +72,6 @@ beforeAll(async () => {
     allowlist: ALLOWLIST,
   });
   dns = await startProxy();
-  const cert = readFileSync(join(work, 'cert.pem'), 'utf8');
   await sh(agent.name, `cat > /tmp/test-ca.pem <<'EOF'\n${cert}EOF`);
 }, 120_000);
 
