@@ -1,23 +1,6 @@
-import { createServer, type AddressInfo } from 'node:net';
-import { connect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { scanClientHello } from '../../../../src/security/proxy/client-hello.js';
-
-/** The first bytes node's TLS client sends (a real ClientHello), with or without SNI. */
-async function clientHello(servername: string | undefined): Promise<Buffer> {
-  const server = createServer();
-  const got = new Promise<Buffer>((resolve) =>
-    server.on('connection', (socket) => socket.once('data', (d: Buffer) => resolve(d))),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const client = connect({ host: '127.0.0.1', port, ...(servername ? { servername } : {}) });
-  client.on('error', () => undefined);
-  const hello = await got;
-  client.destroy();
-  server.close();
-  return hello;
-}
+import { captureClientHello as clientHello } from '../../../helpers/client-hello.js';
 
 describe('TLS ClientHello server name', () => {
   it('reads the SNI of a real ClientHello, lowercased', async () => {
