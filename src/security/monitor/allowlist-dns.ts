@@ -53,13 +53,22 @@ export class AllowlistDns {
 
   async start(): Promise<void> {
     const guard = new NetworkGuard(this.opts.host);
-    if (this.opts.host.egressProxy) await this.proxy.start();
+    // Without the proxy, DNS still works and HTTP(S) to learned addresses is refused (fail closed).
+    if (this.opts.host.egressProxy)
+      await this.proxy
+        .start()
+        .catch((err: Error) => this.opts.log(`proxy: not started: ${err.message}`));
     this.resolver = new DnsResolver({
       listen: { address: this.opts.host.gateway, port: DEFAULT_RESOLVER_PORT },
       upstream: this.opts.upstream ?? (await hostUpstream()),
       policyOf: (ip) => this.policies.get(ip),
       learn: async (ip, addresses, seconds) => {
-        if (this.opts.host.egressProxy) await this.proxy.expose(ip, addresses, seconds);
+        if (this.opts.host.egressProxy)
+          await this.proxy
+            .expose(ip, addresses, seconds)
+            .catch((err: Error) =>
+              this.opts.log(`proxy: ${ip} gets no HTTP(S) to it: ${err.message}`),
+            );
         await guard.learn(ip, addresses, seconds);
       },
       onAlert: ({ container, alert }) => this.opts.onAlert(container, alert),
