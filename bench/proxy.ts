@@ -5,10 +5,11 @@
 // Targets: < 2 ms added p50, throughput ≥ 1/1.2 of direct. COI_BENCH_REQUESTS sets the requests per
 // path (default 200). Needs root and the coi host set-up; run through the integration lock:
 //   flock /tmp/coi-incus-test.lock npx tsx bench/run.ts proxy
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { forceDelete } from '../src/core/container/force-delete.js';
 import { baseImageAlias } from '../src/core/image/recipe.js';
 import { defaultHostNetwork } from '../src/core/session/network.js';
@@ -17,7 +18,7 @@ import { DEFAULT_RESOLVER_PORT } from '../src/security/dns/index.js';
 import { AllowlistDns } from '../src/security/monitor/allowlist-dns.js';
 import { NetworkGuard, withFreeAddress } from '../src/security/network/index.js';
 import { parseAllowlist, type HostNetwork } from '../src/security/nft/index.js';
-import { selfSignedCert, startFakeUpstream, startWebServers } from '../test/helpers/proxy-bed.js';
+import { selfSignedCert, startFakeUpstream } from '../test/helpers/proxy-bed.js';
 
 const NAME = `coi-test-bench${process.pid.toString(16)}-proxy`;
 const REQUESTS = Number(process.env.COI_BENCH_REQUESTS ?? 200);
@@ -25,6 +26,25 @@ const DOWNLOAD_MB = 100;
 const ROUNDS = 3;
 const LOCK_DIR = '/tmp/coi-test-address-locks';
 const PROXY_PORTS = { first: 41_100, count: 16 };
+
+/** bench/_proxy-servers.ts in its own process, once it listens. */
+async function startServerProcess(
+  address: string,
+  dir: string,
+  ports: number[],
+): Promise<ChildProcess> {
+  const script = fileURLToPath(new URL('./_proxy-servers.ts', import.meta.url));
+  const args = [script, address, join(dir, 'cert.pem'), join(dir, 'key.pem'), ...ports.map(String)];
+  const child = spawn('npx', ['tsx', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`the bench's web servers exited (${code})`)));
+  });
+  return child;
+}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -45,7 +65,7 @@ export async function run(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'coi-bench-proxy-'));
   const upstream = await startFakeUpstream(host.gateway);
   const tls = await selfSignedCert(work, ['allowed.test']);
-  const servers = await startWebServers(host.gateway, tls, { https: [443, 8443], http: [] });
+  const servers = await startServerProcess(host.gateway, work, [443, 8443]);
   const allowlist = parseAllowlist(['allowed.test']);
   const dns = new AllowlistDns({
     host,
@@ -92,8 +112,11 @@ export async function run(): Promise<void> {
     await sh('curl -sS -m 5 --cacert /tmp/bench-ca.pem -o /dev/null https://allowed.test/');
     const curl = `curl -sS -m 120 --cacert /tmp/bench-ca.pem --resolve allowed.test:443:${host.gateway} --resolve allowed.test:8443:${host.gateway}`;
     const timings = async (port: number): Promise<number[]> => {
-      const urls = Array.from({ length: REQUESTS }, () => `https://allowed.test:${port}/`);
-      const out = await sh(`${curl} -o /dev/null -w '%{time_total}\\n' ${urls.join(' ')}`);
+      const urls = Array.from(
+        { length: REQUESTS },
+        () => `-o /dev/null https://allowed.test:${port}/`,
+      );
+      const out = await sh(`${curl} -w '%{time_total}\\n' ${urls.join(' ')}`);
       return out
         .trim()
         .split('\n')
@@ -137,7 +160,7 @@ export async function run(): Promise<void> {
     if (ip) await guard.release(ip).catch(() => undefined);
     await (await forceDelete(incus, NAME).catch(() => undefined))?.wait();
     upstream.close();
-    for (const server of servers) server.close();
+    if (servers.pid) process.kill(-servers.pid); // npx and the node under it
     rmSync(work, { recursive: true, force: true });
     await incus.close();
   }
