@@ -118,6 +118,8 @@ export const TITLES = {
   dnsSuspicious: 'Suspicious DNS query',
   dnsTunnel: 'Possible DNS tunnelling',
   dnsRefused: 'DNS query for a name not on the allowlist',
+  proxyNameRefused: 'Connection to an allowed address for a name not on the allowlist',
+  proxyNoName: 'Connection to an allowed address without a name refused',
   largeRead: 'Large workspace read detected',
   largeWrite: 'Large workspace write detected',
   canary: 'Credential canary accessed',

@@ -71,7 +71,7 @@ async function runDaemon(): Promise<void> {
   const { config } = loadConfig({ cwd: home });
   const incus = Incus.local({ project: config.incus.project });
   const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
-  const host = await defaultHostNetwork(incus).catch((err: Error) => {
+  const host = await defaultHostNetwork(incus, { egressProxy: true }).catch((err: Error) => {
     log(`host network unknown (${err.message}): no allowlist DNS resolver, no address release`);
     return undefined;
   });
@@ -82,6 +82,7 @@ async function runDaemon(): Promise<void> {
     new AllowlistDns({
       host,
       refreshIntervalMinutes: config.network.refresh_interval_minutes,
+      noSni: config.network.proxy.no_sni,
       onAlert: (container, alert) => reportTo.daemon?.report(container, alert),
       log,
     });
@@ -92,7 +93,7 @@ async function runDaemon(): Promise<void> {
     settings: monitorSettings(config),
     // coi's nft log rules are always in; reading them is one blocking read, so always on.
     network: true,
-    ...(allowlistDns ? { allowlistDns } : {}),
+    ...(allowlistDns ? { allowlistDns, egressProxy: () => allowlistDns.proxyStatus() } : {}),
     releaseNetwork: guard && ((ip) => guard.release(ip)),
     supervision: sessionSupervision(incus, coiDir, log),
     log,

@@ -4,3 +4,5 @@
 export const TOOL_NAMES = ['claude', 'codex', 'opencode', 'pi', 'omp', 'aider'] as const;
 
 export const NETWORK_MODES = ['restricted', 'allowlist', 'open'] as const;
+/** `[network.proxy] no_sni`: what the egress proxy does with a connection that names no host. */
+export const NO_SNI_POLICIES = ['refuse', 'allow'] as const;

@@ -3,7 +3,7 @@ import { allowlistEntryProblem } from '../../security/nft/policy.js';
 import { isIpv4 } from '../../shared/ipv4.js';
 import { parsePortList, PortListError } from '../../shared/ports.js';
 import { agentExpectation, isBuildAgent } from '../image/agents.js';
-import { NETWORK_MODES, TOOL_NAMES } from './choices.js';
+import { NETWORK_MODES, NO_SNI_POLICIES, TOOL_NAMES } from './choices.js';
 import { portsSchema } from './ports-schema.js';
 import { globProblem } from '../../shared/workspace-glob.js';
 
@@ -248,6 +248,9 @@ export const configSchema = z.strictObject({
     hosts: z.array(hostEntrySchema),
     allowed_ports: z.array(port),
     dns_servers: z.array(ipv4),
+    proxy: z.strictObject({
+      no_sni: z.enum(NO_SNI_POLICIES),
+    }),
   }),
   monitoring: z.strictObject({
     enabled: z.boolean(),

@@ -41,6 +41,11 @@ const RULES: Rule[] = [
   { key: 'network.hosts', weakens: nonEmpty, why: 'open the firewall to named hosts' },
   { key: 'network.allowed_ports', weakens: nonEmpty, why: 'choose the ports that may go out' },
   { key: 'network.dns_servers', weakens: nonEmpty, why: 'choose the DNS servers' },
+  {
+    key: 'network.proxy.no_sni',
+    weakens: is('allow'),
+    why: 'let connections that name no host through the egress proxy',
+  },
   { key: 'security.disable_protection', weakens: is(true), why: 'turn off path protection' },
   { key: 'security.host_immutable', weakens: is(false), why: 'turn off host immutability' },
   { key: 'security.protected_paths', weakens: any, why: 'replace the protected paths' },

@@ -7,6 +7,7 @@ import { loginChecks } from './login-checks.js';
 import { monitoringChecks } from './monitoring-checks.js';
 import { networkChecks } from './network-checks.js';
 import { probeChecks } from './probe-checks.js';
+import { proxyChecks } from './proxy-checks.js';
 import { statusChecks } from './status-checks.js';
 import { storageChecks } from './storage-checks.js';
 import { systemChecks } from './system-checks.js';
@@ -25,6 +26,7 @@ export const healthChecks: HealthCheck[] = [
   ...networkChecks,
   ...probeChecks,
   ...monitoringChecks,
+  ...proxyChecks,
   ...storageChecks,
   ...configChecks,
   ...loginChecks,

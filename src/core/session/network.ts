@@ -20,15 +20,26 @@ import {
 async function hostNetwork(incus: IncusApi, bridge: string): Promise<HostNetwork> {
   const network = await incus.networks.get(bridge);
   const gateway = bridgeGateway(network.config);
-  return { bridge, gateway, resolver: { address: gateway, port: DEFAULT_RESOLVER_PORT } };
+  return {
+    bridge,
+    gateway,
+    resolver: { address: gateway, port: DEFAULT_RESOLVER_PORT },
+    egressProxy: true,
+  };
 }
 
-/** The bridge of the default profile's NIC and its gateway, which coi's rules key on. */
-export async function defaultHostNetwork(incus: IncusApi): Promise<HostNetwork | undefined> {
+/**
+ * The bridge of the default profile's NIC and its gateway, which coi's rules key on; with
+ * `egressProxy` for the daemon that runs coi's egress proxy there.
+ */
+export async function defaultHostNetwork(
+  incus: IncusApi,
+  extra: Pick<HostNetwork, 'egressProxy'> = {},
+): Promise<HostNetwork | undefined> {
   const { bridge } = profileTargets((await incus.profiles.get('default')).devices);
   if (!bridge) return undefined;
   const gateway = bridgeGateway((await incus.networks.get(bridge)).config);
-  return gateway ? { bridge, gateway } : undefined;
+  return gateway ? { bridge, gateway, ...extra } : undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import { AuditWriter } from '../audit/writer.js';
 import { pruneAuditFiles } from '../audit/retention.js';
 import { Responder, type Detection } from '../response/responder.js';
 import { ExecEventSource, type ExecEventStats } from '../sources/exec-events.js';
+import type { ProxyStatus } from '../proxy/egress-proxy.js';
 import { KmsgNetworkSource } from '../sources/kmsg.js';
 import { ProcessScanner } from '../sources/processes.js';
 import { ContainerWatch } from './container-watch.js';
@@ -31,6 +32,8 @@ export interface MonitorDaemonOptions {
   network: boolean;
   /** coi's allowlist DNS resolver (AllowlistDns); the daemon registers each allowlist container. */
   allowlistDns?: AllowlistResolver;
+  /** The egress proxy's state (AllowlistDns.proxyStatus), reported in `status`. */
+  egressProxy?: () => ProxyStatus;
   /** Removes a container's network rules before a kill (NetworkGuard.release by its IPv4). */
   releaseNetwork?: (ip: string) => Promise<void>;
   /** Supervise coi's sessions (their host locks, ephemeral ones powering themselves off). */
@@ -55,6 +58,8 @@ export interface MonitorStatus {
   folded: number;
   /** How process starts are found; absent from daemons older than the exec events. */
   processEvents?: ExecEventStats;
+  /** coi's egress proxy for allowlist containers; absent when the daemon runs none. */
+  egressProxy?: ProxyStatus;
 }
 
 /**
@@ -191,6 +196,7 @@ export class MonitorDaemon {
       alerts: this.alerts,
       folded: [...this.responder.folded.values()].reduce((sum, n) => sum + n, 0),
       processEvents: { ...this.processEvents },
+      ...(this.opts.egressProxy ? { egressProxy: this.opts.egressProxy() } : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 import { METADATA_V4, PRIVATE_V4 } from '../../shared/ipv4.js';
 import { checkHostNetwork, type HostNetwork } from './host.js';
+import { PROXY_DISPATCH_RULE, proxyBaseObjects } from './proxy.js';
 import {
   DISPATCH_MAP,
   DNS_REDIRECT_SET,
@@ -27,6 +28,7 @@ export function renderBase(host: HostNetwork): string {
     `add table ${TABLE}`,
     `add map ${TABLE} ${DISPATCH_MAP} { type ipv4_addr : verdict; }`,
     `add set ${TABLE} ${DNS_REDIRECT_SET} { type ipv4_addr; }`,
+    ...proxyBaseObjects(),
     ...fixedSet(METADATA_SET, METADATA_V4),
     ...fixedSet(PRIVATE_SET, PRIVATE_V4),
     // An ICMP error that arrives while connect() still holds the socket only becomes a soft error
@@ -58,6 +60,7 @@ export function renderBase(host: HostNetwork): string {
               `dnat ip to ${host.resolver.address}:${host.resolver.port}`,
           ]
         : []),
+      PROXY_DISPATCH_RULE,
     ]),
   ];
   return lines.join('\n') + '\n';

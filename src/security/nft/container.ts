@@ -17,6 +17,7 @@ import {
 } from './names.js';
 import type { NetworkPolicy } from './policy.js';
 import { addressPortElements } from './port-elements.js';
+import { dropProxyChain, openProxyChain, proxyChainRules, proxyFailClosedRules } from './proxy.js';
 import { addSet, dropSet, fillSet } from './sets.js';
 
 /** Destination ports typical of reverse shells and C2 listeners; logged in every mode. */
@@ -54,7 +55,13 @@ export function renderContainer(ip: string, policy: NetworkPolicy, host: HostNet
         "but coi's DNS resolver is not configured, so they could never be resolved",
     );
   const redirect = allowlist && host.resolver !== undefined;
-  const out = [`add chain ${TABLE} ${chain}`, `flush chain ${TABLE} ${chain}`];
+  const proxied = allowlist && host.egressProxy === true;
+  // Both chains are emptied first: a set still referred to by a rule could not be dropped.
+  const out = [
+    `add chain ${TABLE} ${chain}`,
+    `flush chain ${TABLE} ${chain}`,
+    ...openProxyChain(ip),
+  ];
   if (allowlist) out.push(...allowlistSets(ip, policy));
   if (policy.mode !== 'open') out.push(...hostSets(ip, policy.hosts ?? []));
   out.push(...unusedSets(policy.mode).flatMap((role) => dropSet(role, ip)));
@@ -62,6 +69,7 @@ export function renderContainer(ip: string, policy: NetworkPolicy, host: HostNet
     ? allowlistRules(ip, policy, host)
     : openOrRestrictedRules(ip, policy, host);
   out.push(...rules.map((rule) => `add rule ${TABLE} ${chain} ${rule}`));
+  out.push(...(proxied ? proxyChainRules(ip, policy) : dropProxyChain(ip)));
   out.push(`add element ${TABLE} ${DISPATCH_MAP} { ${ip} : jump ${chain} }`);
   const redirectElement = `element ${TABLE} ${DNS_REDIRECT_SET} { ${ip} }`;
   out.push(`add ${redirectElement}`);
@@ -81,6 +89,8 @@ export function renderRemoval(ip: string): string {
     `delete element ${TABLE} ${DNS_REDIRECT_SET} { ${ip} }`,
     `flush chain ${TABLE} ${chain}`,
     `delete chain ${TABLE} ${chain}`,
+    ...openProxyChain(ip),
+    ...dropProxyChain(ip),
     ...CONTAINER_SET_ROLES.flatMap((role) => dropSet(role, ip)),
   ]);
 }
@@ -179,6 +189,8 @@ function allowlistRules(ip: string, policy: NetworkPolicy, host: HostNetwork): s
   }
   rules.push(
     ...log(`${TCP_UDP} th dport { 53, 853 }`, 'dns', ip, policy, REJECT),
+    // A name may resolve to the gateway (a service on the host): its HTTP(S) goes through the proxy too.
+    ...(host.egressProxy ? proxyFailClosedRules(ip, host.gateway) : []),
     `ip daddr ${host.gateway} accept`,
     ...connectionLog(ip, policy),
   );
@@ -189,11 +201,13 @@ function allowlistRules(ip: string, policy: NetworkPolicy, host: HostNetwork): s
     `ip daddr @${containerSet('static', ip)} accept`,
     `${TCP_UDP} ip daddr . th dport @${containerSet('staticPorts', ip)} accept`,
   );
+  const failClosed = host.egressProxy ? proxyFailClosedRules(ip) : [];
   // Explicit entries win over the private ranges, learned ones do not: a listed name that resolves
   // to a LAN address (DNS rebinding) must not open the LAN.
-  if (policy.allowLocalNetworkAccess) rules.push(`ip daddr @${PRIVATE_SET} accept`);
+  if (policy.allowLocalNetworkAccess) rules.push(...failClosed, `ip daddr @${PRIVATE_SET} accept`);
   else if (policy.blockPrivateNetworks)
-    rules.push(...log(`ip daddr @${PRIVATE_SET}`, 'priv', ip, policy, REJECT));
+    rules.push(...log(`ip daddr @${PRIVATE_SET}`, 'priv', ip, policy, REJECT), ...failClosed);
+  else rules.push(...failClosed);
   rules.push(
     `ip daddr @${containerSet('learned', ip)} accept`,
     `${TCP_UDP} ip daddr . th dport @${containerSet('learnedPorts', ip)} accept`,

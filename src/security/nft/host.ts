@@ -11,6 +11,11 @@ export interface HostNetwork {
    * containers' DNS to the gateway (port 53) is redirected here. Absent: no DNS in allowlist mode.
    */
   resolver?: { address: string; port: number };
+  /**
+   * coi's egress proxy listens on the gateway: allowlist containers' HTTP(S) to learned addresses
+   * goes through it (proxy.ts), and nowhere without it. Absent: allowlist HTTP(S) goes direct.
+   */
+  egressProxy?: boolean;
 }
 
 export function checkHostNetwork(host: HostNetwork): void {

@@ -38,6 +38,8 @@ const SET_PREFIX: Record<ContainerSetRole, string> = {
 export const CONTAINER_SET_ROLES = Object.keys(SET_PREFIX) as ContainerSetRole[];
 
 const CHAIN_PREFIX = 'c_';
+/** The container's NAT chain that redirects its HTTP(S) to the egress proxy (see proxy.ts). */
+const PROXY_CHAIN_PREFIX = 'p_';
 
 function suffix(ip: string): string {
   if (!isIpv4(ip))
@@ -49,13 +51,17 @@ export function containerChain(ip: string): string {
   return CHAIN_PREFIX + suffix(ip);
 }
 
+export function proxyChain(ip: string): string {
+  return PROXY_CHAIN_PREFIX + suffix(ip);
+}
+
 export function containerSet(role: ContainerSetRole, ip: string): string {
   return SET_PREFIX[role] + suffix(ip);
 }
 
 /** The container IPv4 a chain or set name belongs to, or undefined for the shared objects. */
 export function ipOfObject(name: string): string | undefined {
-  const prefixes = [CHAIN_PREFIX, ...Object.values(SET_PREFIX)];
+  const prefixes = [CHAIN_PREFIX, PROXY_CHAIN_PREFIX, ...Object.values(SET_PREFIX)];
   for (const prefix of prefixes) {
     if (!name.startsWith(prefix)) continue;
     const ip = name.slice(prefix.length).replaceAll('_', '.');

@@ -8,6 +8,7 @@ import {
   TABLE_NAME,
   ipOfObject,
 } from './names.js';
+import { PROXY_DISPATCH_MAP } from './proxy.js';
 
 /**
  * Reconciliation: which containers still have rules in coi's table although they no longer run
@@ -54,7 +55,7 @@ export function parseTableListing(json: string): TableContents {
     if (kind !== 'chain' && kind !== 'set' && kind !== 'map') continue;
     const owner = ipOfObject(name);
     if (owner) containers.add(owner);
-    if (name === DISPATCH_MAP || name === DNS_REDIRECT_SET)
+    if (name === DISPATCH_MAP || name === DNS_REDIRECT_SET || name === PROXY_DISPATCH_MAP)
       for (const key of elementKeys(body.elem)) containers.add(key);
   }
   const baseChains = ['forward', 'input', 'prerouting', REFUSE_CHAIN].every((c) => chains.has(c));

@@ -1,11 +1,10 @@
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_RESOLVER_PORT,
   DnsResolver,
   type DnsAlertEvent,
 } from '../../../../src/security/dns/index.js';
-import { parseMessage } from '../../../../src/security/dns/wire.js';
 import { containerSet, parseAllowlist } from '../../../../src/security/nft/index.js';
 import { run } from '../../../../src/shared/run.js';
 import {
@@ -16,6 +15,7 @@ import {
   percentile,
   sh,
 } from '../../../helpers/network-testbed.js';
+import { startFakeUpstream } from '../../../helpers/proxy-bed.js';
 import { GATEWAY } from '../../../helpers/testbed.js';
 
 /**
@@ -32,38 +32,6 @@ let resolver: DnsResolver;
 let agent: { name: string; ip: string };
 let server: { name: string; ip: string };
 
-/** Answers A queries under .test with the server container's address, TTL 60. */
-function startFakeUpstream(): Promise<number> {
-  upstream = createSocket('udp4');
-  upstream.on('message', (query, peer) => {
-    const question = parseMessage(query).questions[0]!;
-    const header = Buffer.from(query.subarray(0, 12));
-    const known = question.name.endsWith('.test');
-    const answer = known && question.type === 'A';
-    header.writeUInt16BE(0x8180 | (known ? 0 : 3), 2);
-    header.writeUInt16BE(answer ? 1 : 0, 6);
-    const rr = Buffer.alloc(16);
-    rr.writeUInt16BE(0xc00c, 0);
-    rr.writeUInt16BE(1, 2);
-    rr.writeUInt16BE(1, 4);
-    rr.writeUInt32BE(60, 6);
-    rr.writeUInt16BE(4, 10);
-    server.ip.split('.').forEach((octet, i) => rr.writeUInt8(Number(octet), 12 + i));
-    header.writeUInt32BE(0, 8); // no authority or additional records (dig sends an EDNS OPT)
-    let end = 12;
-    while (query[end]! !== 0) end += query[end]! + 1;
-    const reply = Buffer.concat([
-      header,
-      query.subarray(12, end + 5),
-      answer ? rr : Buffer.alloc(0),
-    ]);
-    upstream.send(reply, peer.port, peer.address);
-  });
-  return new Promise((resolve) =>
-    upstream.bind(0, '127.0.0.1', () => resolve(upstream.address().port)),
-  );
-}
-
 beforeAll(async () => {
   await source.start();
   server = await launchGuarded('net-server', guard, RESTRICTED);
@@ -73,7 +41,8 @@ beforeAll(async () => {
     server.name,
     `setsid -f sh -c 'while true; do ${http} | nc -N -l 8080; done' </dev/null >/dev/null 2>&1`,
   );
-  const port = await startFakeUpstream();
+  upstream = await startFakeUpstream(server.ip);
+  const port = upstream.address().port;
   resolver = new DnsResolver({
     listen: { address: GATEWAY, port: DEFAULT_RESOLVER_PORT },
     upstream: { address: '127.0.0.1', port },

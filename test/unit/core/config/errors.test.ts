@@ -91,7 +91,7 @@ describe('config errors', () => {
     expect(error.message.split('\n')[0]).toBe(
       '~/.coi/config.toml: network.mdoe: expected a key of [network] (mode, allowed_domains, ' +
         'refresh_interval_minutes, allow_local_network_access, block_private_networks, ' +
-        'block_metadata_endpoint, hosts, allowed_ports, dns_servers); got unknown key "mdoe"; did you mean "network.mode"?',
+        'block_metadata_endpoint, hosts, allowed_ports, dns_servers, proxy); got unknown key "mdoe"; did you mean "network.mode"?',
     );
     expect(error.message).not.toContain('inherits');
   });

@@ -112,4 +112,27 @@ describe('[network] hosts, allowed_ports, dns_servers and port ranges', () => {
     ]);
     expect(config.network).toMatchObject({ hosts: [], allowed_ports: [], dns_servers: [] });
   });
+
+  it('[network.proxy] no_sni defaults to refuse, is shown, and a workspace file may not allow', () => {
+    const host = makeHost();
+    expect(host.load().config.network.proxy).toEqual({ no_sni: 'refuse' });
+    host.write(join(host.home, '.coi/config.toml'), '[network.proxy]\nno_sni = "allow"\n');
+    const { config, origins } = host.load();
+    const shown = new Map(effectiveEntries(config, origins).map((e) => [e.key, e]));
+    expect(shown.get('network.proxy.no_sni')).toMatchObject({
+      value: 'allow',
+      origin: { source: USER_FILE },
+    });
+    host.write(join(host.home, '.coi/config.toml'), '');
+    host.write(join(host.workspace, '.coi/config.toml'), '[network.proxy]\nno_sni = "allow"\n');
+    const workspace = host.load();
+    expect(workspace.config.network.proxy.no_sni).toBe('refuse');
+    expect(workspace.warnings.map((w) => w.message).join('\n')).toContain('network.proxy.no_sni');
+  });
+
+  it('[network.proxy] no_sni takes refuse or allow only', () => {
+    const host = makeHost();
+    host.write(join(host.home, '.coi/config.toml'), '[network.proxy]\nno_sni = "maybe"\n');
+    expect(host.loadError()).toMatch(/network\.proxy\.no_sni/);
+  });
 });

@@ -15,6 +15,7 @@ import {
   type HostNetwork,
   type NetworkPolicy,
 } from '../../../../src/security/nft/index.js';
+import { renderProxyTargets } from '../../../../src/security/nft/proxy.js';
 
 /**
  * The ruleset against real packets, in throwaway network and mount namespaces (nothing on the host
@@ -70,7 +71,7 @@ listen() { # namespace, JSON list of [host, port]
 }
 trap 'kill $(jobs -p) 2>/dev/null' EXIT
 ip netns attach host $$
-listen host '[["10.99.0.1", 22], ["10.99.0.1", 5353], ["192.168.1.1", 80], ["192.168.1.1", 53]]'
+listen host '[["10.99.0.1", 22], ["10.99.0.1", 5353], ["10.99.0.1", 40001], ["192.168.1.1", 80], ["192.168.1.1", 53]]'
 listen inet '[["203.0.113.2", 80], ["203.0.113.2", 443], ["203.0.113.2", 53], ["203.0.113.3", 80]]'
 probe() {
   if out=$(ip netns exec "$1" timeout 1 bash -c "exec 3<>/dev/tcp/$2/$3" 2>&1); then r=open
@@ -194,6 +195,48 @@ describe('coi nftables ruleset on real packets (scratch namespaces)', () => {
       'c5 203.0.113.2:53 refused',
       // the named host removed: the LAN is blocked again
       'c5 192.168.1.1:80 refused',
+    ]);
+  }, 30_000);
+
+  it('egress proxy: learned HTTP(S) only through a leased proxy port, explicit entries direct', async () => {
+    const probe = (ns: string, host: string, port: number): Step => ({ probe: [ns, host, port] });
+    const proxied: HostNetwork = { ...HOST, egressProxy: true };
+    // The proxy's port 40001 listens on the gateway; 40002 stands for a proxy that is down.
+    const lease = (address: string, port: number, proxyPort: number): Step => ({
+      apply: renderProxyTargets('10.99.0.1', [{ address, port, proxyPort }], 60),
+    });
+    const results = await lab([
+      {
+        apply:
+          renderBase(proxied) +
+          renderContainer('10.99.0.5', restricted, proxied) +
+          renderContainer('10.99.0.6', allowlist, proxied) +
+          renderLearned('10.99.0.6', [{ address: '203.0.113.3' }, { address: '203.0.113.2' }], 60),
+      },
+      probe('c6', '203.0.113.3', 80),
+      lease('203.0.113.3', 80, 40001),
+      probe('c6', '203.0.113.3', 80),
+      lease('203.0.113.2', 80, 40002),
+      probe('c6', '203.0.113.2', 80),
+      lease('203.0.113.2', 443, 40002),
+      probe('c6', '203.0.113.2', 443),
+      probe('c5', '203.0.113.3', 80),
+      { apply: renderContainer('10.99.0.6', restricted, proxied) },
+      probe('c6', '203.0.113.3', 80),
+    ]);
+    expect(results).toEqual([
+      // learned, but the proxy leased no port for it: refused, not let through around the proxy
+      'c6 203.0.113.3:80 refused',
+      // leased: lands on the proxy's port (nothing listens on 203.0.113.3:80 but the real server)
+      'c6 203.0.113.3:80 open',
+      // leased to a port nobody listens on (the proxy down): refused
+      'c6 203.0.113.2:80 refused',
+      // an explicit address entry goes direct, even with a lease for it
+      'c6 203.0.113.2:443 open',
+      // leases do not touch containers in other modes
+      'c5 203.0.113.3:80 open',
+      // switched to restricted: no redirect left
+      'c6 203.0.113.3:80 open',
     ]);
   }, 30_000);
 });

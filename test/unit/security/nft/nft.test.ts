@@ -194,6 +194,30 @@ describe('coi nftables ruleset', () => {
     expect(json).toContain('"name": "c_10_99_0_6"');
   });
 
+  it('egress proxy: the proxy NAT chain is reconciled, dropped with the mode and on removal', async () => {
+    const proxied: HostNetwork = { ...HOST, egressProxy: true };
+    const allowlisted = policy({ mode: 'allowlist', allowlist: ALLOWLIST });
+    const json = await inScratchNetns([
+      renderBase(proxied),
+      renderContainer(B, allowlisted, proxied),
+    ]);
+    expect(json).toContain('"name": "p_10_99_0_6"');
+    expect([...parseTableListing(json).containers]).toEqual([B]);
+    const switched = await inScratchNetns([
+      renderBase(proxied),
+      renderContainer(B, allowlisted, proxied),
+      renderContainer(B, policy(), proxied),
+    ]);
+    expect(switched).not.toContain('"name": "p_10_99_0_6"');
+    const removed = await inScratchNetns([
+      renderBase(proxied),
+      renderContainer(B, allowlisted, proxied),
+      renderRemoval(B),
+    ]);
+    expect(removed).not.toContain('10_99_0_6');
+    expect(parseTableListing(removed).containers.size).toBe(0);
+  });
+
   it('rejects a listing that is not nft JSON', () => {
     expect(() => parseTableListing('table inet coi {')).toThrow(/not JSON/);
     expect(() => parseTableListing('{"x":1}')).toThrow(/"nftables"/);

@@ -1,0 +1,114 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllowlist } from '../../../../src/security/nft/index.js';
+import type { RefusedConnection } from '../../../../src/security/proxy/alerts.js';
+import { EgressProxy } from '../../../../src/security/proxy/egress-proxy.js';
+import { captureClientHello } from '../../../helpers/client-hello.js';
+
+/**
+ * The proxy on loopback: "the container" is 127.0.0.1, the destination 127.0.0.2 (its real ports
+ * 80 and 443, so this needs root, as the nft tests do). Its nft batches are collected, not applied.
+ */
+
+const CLIENT = '127.0.0.1';
+const TARGET = '127.0.0.2';
+const FIRST = 47_000 + (process.pid % 1000);
+const batches: string[] = [];
+const refusals: RefusedConnection[] = [];
+/** What each destination port received. */
+const received = new Map<number, Buffer>();
+const servers: Server[] = [];
+const proxy = new EgressProxy({
+  address: CLIENT,
+  ports: { first: FIRST, count: 4 },
+  policyOf: (ip) =>
+    ip === CLIENT
+      ? { container: 'coi-a-1', domains: parseAllowlist(['allowed.test']).domains }
+      : undefined,
+  noSni: 'refuse',
+  apply: async (batch) => void batches.push(batch),
+  onRefused: (r) => refusals.push(r),
+});
+
+beforeAll(async () => {
+  for (const port of [80, 443]) {
+    const server = createServer((socket) => {
+      socket.once('data', (data: Buffer) => {
+        received.set(port, data);
+        socket.end('pong');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(port, TARGET, resolve));
+    servers.push(server);
+  }
+  await proxy.start();
+  await proxy.expose(CLIENT, [{ address: TARGET }], 300);
+});
+
+afterAll(async () => {
+  await proxy.stop();
+  for (const server of servers) server.close();
+});
+
+const proxyPort = (port: number) => {
+  const line = batches
+    .join('')
+    .split('\n')
+    .find((l) => l.startsWith(`add element`) && l.includes(`${TARGET} . ${port} `));
+  return Number(/\. (\d+) }$/.exec(line ?? '')?.[1]);
+};
+
+/** Sends `data` to the proxy port of a destination port; resolves with the reply, or 'reset'. */
+function exchange(port: number, data: Buffer | string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket: Socket = connect(proxyPort(port), CLIENT, () => socket.write(data));
+    let reply = '';
+    socket.on('data', (d) => (reply += d.toString()));
+    socket.on('error', () => resolve('reset'));
+    socket.on('close', () => resolve(reply || 'reset'));
+  });
+}
+
+describe('egress proxy on loopback', () => {
+  it('leases a port per HTTP(S) destination and maps it, flushing the map first', () => {
+    expect(batches[0]).toBe('flush map inet coi proxy_targets\n');
+    expect(proxyPort(80)).toBeGreaterThanOrEqual(FIRST);
+    expect(proxyPort(443)).not.toBe(proxyPort(80));
+    expect(batches[1]).toContain(`${TARGET} . 443 timeout 300s : ${CLIENT} . ${proxyPort(443)}`);
+  });
+
+  it('passes an allowed HTTP request on, closing after one answer', async () => {
+    const reply = await exchange(
+      80,
+      'GET / HTTP/1.1\r\nHost: allowed.test\r\nConnection: keep-alive\r\n\r\n',
+    );
+    expect(reply).toBe('pong');
+    expect(received.get(80)?.toString()).toBe(
+      'GET / HTTP/1.1\r\nHost: allowed.test\r\nConnection: close\r\n\r\n',
+    );
+  });
+
+  it('splices TLS unchanged when the SNI is allowed, and refuses it without SNI', async () => {
+    const hello = await captureClientHello('allowed.test');
+    expect(await exchange(443, hello)).toBe('pong');
+    expect(received.get(443)).toEqual(hello);
+    expect(await exchange(443, await captureClientHello(undefined))).toBe('reset');
+    expect(refusals.at(-1)).toMatchObject({ verdict: { kind: 'no-name' } });
+  });
+
+  it('resets another name and reports it; an unentitled client is reset silently', async () => {
+    expect(await exchange(80, 'GET / HTTP/1.1\r\nHost: other.test\r\n\r\n')).toBe('reset');
+    expect(refusals.at(-1)).toMatchObject({
+      container: 'coi-a-1',
+      ip: CLIENT,
+      address: TARGET,
+      request: { protocol: 'http', name: 'other.test', port: 80 },
+      verdict: { kind: 'name-not-allowed' },
+    });
+    const before = refusals.length;
+    proxy.forget(CLIENT);
+    expect(await exchange(80, 'GET / HTTP/1.1\r\nHost: allowed.test\r\n\r\n')).toBe('reset');
+    expect(refusals.length).toBe(before);
+    expect(proxy.status()).toMatchObject({ state: 'serving', targets: 2, allowed: 2, refused: 3 });
+  });
+});
