@@ -77,7 +77,7 @@ describe('NetworkGuard lifecycle against the real nftables', () => {
 
   it('gives two racing launches different pinned addresses', async () => {
     const pick = (label: string) =>
-      withFreeAddress(incusApis(), BRIDGE, ADDRESS_LOCK_DIR, async (ip) => {
+      withFreeAddress(incusApis(), BRIDGE, ADDRESS_LOCK_DIR, testName(label), async (ip) => {
         await launchTestContainer(label, {
           start: false,
           devices: { eth0: { type: 'nic', network: BRIDGE, name: 'eth0', 'ipv4.address': ip } },
