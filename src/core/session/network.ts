@@ -38,7 +38,7 @@ export async function defaultHostNetwork(incus: IncusApi): Promise<HostNetwork |
 export async function openGuard(incus: IncusApi, bridge: string): Promise<NetworkGuard> {
   const guard = new NetworkGuard(await hostNetwork(incus, bridge));
   await guard.ensureBase();
-  await guard.reconcile(await instanceAddresses(incus));
+  await guard.reconcile(() => instanceAddresses(incus));
   return guard;
 }
 

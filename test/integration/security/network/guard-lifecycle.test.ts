@@ -67,7 +67,7 @@ describe('NetworkGuard lifecycle against the real nftables', () => {
     released.push(gone.ip);
     expect((await objectsOf(gone.ip)).owned).toBe(true);
     await deleteTestContainer(gone.name);
-    const stale = await guard.reconcile(await instanceAddresses(incusApis()));
+    const stale = await guard.reconcile(() => instanceAddresses(incusApis()));
     expect(stale).toContain(gone.ip);
     const after = await objectsOf(gone.ip);
     expect(after.owned).toBe(false);
