@@ -8,18 +8,18 @@ import { npmInstall } from '../../../../src/core/image/rootfs.js';
 import { Incus } from '../../../../src/incus/index.js';
 import { openLog } from '../../../../src/shared/run.js';
 import { cachedNpmTree } from '../../../helpers/npm-tree-cache.js';
+import { CACHED_DEFAULT } from '../../../helpers/cached-default.js';
 import { silentProgress } from '../../../helpers/progress.js';
 import { launchTestContainer } from '../../../helpers/testbed.js';
 
 /**
  * The opt-in agents of `[container.build] agents`, without a full coi-default build: codex and
  * omp are installed from npm the way `coi build` installs them (on the host, into a /usr/local
- * tree), laid over /usr/local of the cached coi-default (coi-test-default, made by
- * test/integration/cli/commands/build.test.ts), and must answer `--version` there as the code
+ * tree), laid over /usr/local of the cached coi-default (made by the global set-up, see
+ * cached-default.ts), and must answer `--version` there as the code
  * user, with no network. The installed tree is kept for a day (npm-tree-cache.ts): a run within
  * it skips the install.
  */
-const CACHED_DEFAULT = 'coi-test-default';
 
 let incus: Incus;
 let root: string;
