@@ -5,8 +5,8 @@ import { defineConfig } from 'vitest/config';
  * Every other integration file runs in parallel with up to INTEGRATION_WORKERS others: each has
  * its own HOME (so its own monitor daemon) and its own container prefix (testbed.ts), and pinned
  * addresses are claimed safely across homes. The host has one DNS resolver port for allowlist
- * containers (the base chain's DNAT): of the files that bind it, only the attack corpus runs in
- * the parallel group; the others are listed here.
+ * containers (the base chain's DNAT), and the first `coi monitor --daemon` of any file takes it:
+ * the files that need their own resolver on it run here, once the parallel files' daemons are gone.
  */
 export const SERIAL_INTEGRATION: Record<string, string> = {
   'cli/commands/clean.test.ts':
@@ -17,6 +17,8 @@ export const SERIAL_INTEGRATION: Record<string, string> = {
     "probe needs the host's one DNS resolver port",
   'cli/commands/tui.test.ts': 'times a key press after 100 attach cycles (under 1 s)',
   'core/session/network.test.ts': "an allowlist session binds the host's one DNS resolver port",
+  'security/attack-corpus.test.ts':
+    "allowlist rows need the host's one DNS resolver port; rows catch attacks that live a few ms",
   'security/network/allowlist.test.ts': "binds the host's one DNS resolver port",
   'security/network/guard-lifecycle.test.ts':
     "cycles the rules of an address no instance pins, which any other launch's reconcile removes",
