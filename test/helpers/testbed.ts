@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll } from 'vitest';
 import { IncusClient } from '../../src/incus/client.js';
 import { IncusNotFoundError } from '../../src/incus/errors.js';
@@ -14,11 +13,12 @@ import { baseImageAlias } from '../../src/core/image/recipe.js';
 
 export const RUN_ID = process.env.COI_TEST_RUN ?? 'adhoc';
 /**
- * Each test file (a module instance of its own) tags its names too: a monitor daemon watches
- * every container named with its prefix, and files run in parallel must not watch (or kill)
- * each other's containers.
+ * Each test file tags its names too: a monitor daemon watches every container named with its
+ * prefix, and files run in parallel must not watch (or kill) each other's containers. Vitest
+ * numbers the files of a run (a worker id each); short, so names still fit the control room's
+ * slot column.
  */
-const FILE_TAG = randomBytes(2).toString('hex');
+const FILE_TAG = Number(process.env.VITEST_WORKER_ID ?? 0).toString(36);
 export const TEST_PREFIX = `coi-test-${RUN_ID}-${FILE_TAG}-`;
 export const BASE_IMAGE = baseImageAlias();
 /** The bridge the default profile uses and its gateway (the host), found by the global set-up. */
