@@ -137,7 +137,7 @@ export async function run(): Promise<void> {
       return;
     }
     const policy = opts.policy;
-    const ip = await withFreeAddress(incus, host.bridge, LOCK_DIR, async (ip) => {
+    const ip = await withFreeAddress(incus, host.bridge, LOCK_DIR, name, async (ip) => {
       await (
         await incus.instances.create({
           name,

@@ -7,8 +7,8 @@ export class LockTimeoutError extends CoiError {}
 const POLL_MS = 50;
 
 /**
- * Runs `body` while holding the host-wide lock `<dir>/slot-<key>.lock`, so that coi processes on
- * this host take turns (picking a workspace's slot, picking a free address). The lock is a file
+ * Runs `body` while holding the lock `<dir>/slot-<key>.lock`, so that coi processes sharing `dir`
+ * (~/.coi/locks: one home) take turns (picking a workspace's slot, picking a free address). The lock is a file
  * holding the owner's pid; one whose owner died is taken over.
  */
 export async function withLockFile<T>(

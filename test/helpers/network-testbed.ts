@@ -8,7 +8,7 @@ import { NetworkGuard } from '../../src/security/network/guard.js';
 import { DEFAULT_RESOLVER_PORT } from '../../src/security/dns/resolver.js';
 import { KmsgNetworkSource, type KmsgNetworkEvent } from '../../src/security/sources/kmsg.js';
 import { withFreeAddress } from '../../src/security/network/addresses.js';
-import { BRIDGE, GATEWAY, incus, incusApis, launchTestContainer } from './testbed.js';
+import { BRIDGE, GATEWAY, incus, incusApis, launchTestContainer, testName } from './testbed.js';
 
 /**
  * Helpers for the network security tests: containers launched the way coi launches them (address
@@ -48,22 +48,29 @@ export async function launchGuarded(
   policy: NetworkPolicy,
   opts: { gateOnly?: boolean; image?: string } = {},
 ): Promise<{ name: string; ip: string }> {
-  const { name, ip } = await withFreeAddress(incusApis(), BRIDGE, ADDRESS_LOCK_DIR, async (ip) => ({
-    ip,
-    name: await launchTestContainer(label, {
-      start: false,
-      image: opts.image,
-      devices: {
-        eth0: {
-          type: 'nic',
-          network: BRIDGE,
-          name: 'eth0',
-          'ipv4.address': ip,
-          'security.ipv4_filtering': 'true',
+  const want = testName(label);
+  const { name, ip } = await withFreeAddress(
+    incusApis(),
+    BRIDGE,
+    ADDRESS_LOCK_DIR,
+    want,
+    async (ip) => ({
+      ip,
+      name: await launchTestContainer(label, {
+        start: false,
+        image: opts.image,
+        devices: {
+          eth0: {
+            type: 'nic',
+            network: BRIDGE,
+            name: 'eth0',
+            'ipv4.address': ip,
+            'security.ipv4_filtering': 'true',
+          },
         },
-      },
+      }),
     }),
-  }));
+  );
   await guard.prepare(name, ip, policy);
   if (!opts.gateOnly) await guard.apply(ip);
   const op = await incus().operation('PUT', `/1.0/instances/${name}/state`, {

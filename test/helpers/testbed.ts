@@ -12,7 +12,14 @@ import { baseImageAlias } from '../../src/core/image/recipe.js';
  */
 
 export const RUN_ID = process.env.COI_TEST_RUN ?? 'adhoc';
-export const TEST_PREFIX = `coi-test-${RUN_ID}-`;
+/**
+ * Each test file tags its names too: a monitor daemon watches every container named with its
+ * prefix, and files run in parallel must not watch (or kill) each other's containers. Vitest
+ * numbers the files of a run (a worker id each); short, so names still fit the control room's
+ * slot column.
+ */
+const FILE_TAG = Number(process.env.VITEST_WORKER_ID ?? 0).toString(36);
+export const TEST_PREFIX = `coi-test-${RUN_ID}-${FILE_TAG}-`;
 export const BASE_IMAGE = baseImageAlias();
 /** The bridge the default profile uses and its gateway (the host), found by the global set-up. */
 export const BRIDGE = requiredEnv('COI_TEST_BRIDGE');
@@ -46,7 +53,10 @@ function instances(): InstancesApi {
   return instancesApi;
 }
 
-/** A container name for this run: `coi-test-<run>-<label>` (label: lowercase letters, digits, -). */
+/**
+ * A container name for this run and file: `coi-test-<run>-<tag>-<label>` (label: lowercase
+ * letters, digits, -).
+ */
 export function testName(label: string): string {
   const name = `${TEST_PREFIX}${label}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   if (name.length > 63) throw new Error(`test container name too long: ${name}`);

@@ -46,7 +46,7 @@ export async function runNetworkProbe(incus: IncusApi, opts: ProbeOptions): Prom
   const revert = new Reverter();
   let report: ProbeReport;
   try {
-    const ip = await withFreeAddress(incus, host.bridge, opts.lockDir, async (free) => {
+    const ip = await withFreeAddress(incus, host.bridge, opts.lockDir, container, async (free) => {
       const op = await incus.instances.create({
         name: container,
         image: source,
@@ -63,9 +63,9 @@ export async function runNetworkProbe(incus: IncusApi, opts: ProbeOptions): Prom
         start: false,
       });
       await op.wait();
-      revert.add(async () => (await forceDelete(incus, container)).wait());
       return free;
     });
+    revert.add(async () => (await forceDelete(incus, container)).wait());
     revert.add(() => guard.release(ip));
     await guard.prepare(container, ip, opts.policy);
     await guard.apply(ip);

@@ -49,7 +49,7 @@ export async function defaultHostNetwork(
 export async function openGuard(incus: IncusApi, bridge: string): Promise<NetworkGuard> {
   const guard = new NetworkGuard(await hostNetwork(incus, bridge));
   await guard.ensureBase();
-  await guard.reconcile(await instanceAddresses(incus));
+  await guard.reconcile(() => instanceAddresses(incus));
   return guard;
 }
 

@@ -3,9 +3,9 @@ import { pinnedAddresses } from '../../shared/instance-network.js';
 import { inCidr, ipv4ToNumber, isIpv4Cidr } from '../../shared/ipv4.js';
 import { withLockFile } from '../../shared/lock-file.js';
 
-/** The parts of the Incus API that address bookkeeping reads. */
+/** The parts of the Incus API that address bookkeeping reads (and a lost claim deletes). */
 export interface AddressSources {
-  instances: Pick<InstancesService, 'listFull'>;
+  instances: Pick<InstancesService, 'listFull' | 'delete'>;
   networks: Pick<NetworksService, 'get' | 'leases'>;
 }
 
@@ -26,16 +26,25 @@ export async function instanceAddresses(
   return addresses;
 }
 
+/** Claims lost to another launch before one is given up (each costs a create and a delete). */
+const MAX_CLAIMS = 20;
+
 /**
- * Picks an IPv4 on `bridge` that no instance holds, pins or leases, and runs `create` with it while
- * holding a host-wide lock, so two launches never pick the same one. Incus accepts two instances
- * with the same pinned address and then refuses to start either ("already defined on another
- * NIC"), so `create` must create the instance (with `ipv4.address` on its NIC) before it returns.
+ * Picks an IPv4 on `bridge` that no instance holds, pins or leases, and runs `create` with it,
+ * which must create the stopped instance `instance` with `ipv4.address` on its NIC before it
+ * returns. Incus accepts two instances with the same pinned address and then refuses to start
+ * either ("already defined on another NIC"), so each claim is checked once its instance exists:
+ * of the instances pinning the address, the first created keeps it, and a later one is deleted
+ * and created again on another address. The caller registers the instance's deletion once this
+ * returns: a claim that fails here deletes it. The lock under `lockDir` (~/.coi/locks) only spares the
+ * launches of one home that churn; the check is what keeps launches from other homes, users or
+ * hosts of the same daemon apart.
  */
 export async function withFreeAddress<T>(
   incus: AddressSources,
   bridge: string,
   lockDir: string,
+  instance: string,
   create: (ip: string) => Promise<T>,
 ): Promise<T> {
   return withLockFile(lockDir, `ipv4-${bridge}`, {}, async () => {
@@ -46,13 +55,52 @@ export async function withFreeAddress<T>(
         `bridge ${bridge} has no IPv4 subnet (ipv4.address is "${cidr}"); coi pins each ` +
           'container to an address in it — set one with `incus network set`',
       );
-    const [leases, used] = await Promise.all([
-      incus.networks.leases(bridge),
-      instanceAddresses(incus),
-    ]);
-    for (const lease of leases) used.add(lease.address);
-    return create(pickFree(cidr, used));
+    for (let claim = 1; ; claim += 1) {
+      const [leases, used] = await Promise.all([
+        incus.networks.leases(bridge),
+        instanceAddresses(incus),
+      ]);
+      for (const lease of leases) used.add(lease.address);
+      const ip = pickFree(cidr, used);
+      const created = await create(ip);
+      const owner = await addressOwner(incus, ip, instance).catch(async (err: unknown) => {
+        await (await incus.instances.delete(instance)).wait();
+        throw err;
+      });
+      if (owner === instance) return created;
+      await (await incus.instances.delete(instance)).wait();
+      if (claim === MAX_CLAIMS)
+        throw new Error(
+          `${MAX_CLAIMS} addresses on ${bridge} were taken by other launches (the last, ${ip}, by ` +
+            `${owner}) as soon as ${instance} pinned them; try again once they are under way`,
+        );
+    }
   });
+}
+
+/**
+ * Of the instances pinning `ip`, the one created first (ties by name): the same answer for every
+ * launch that asks, whichever of them asks first. `mine` missing from the listing (deleted
+ * meanwhile) has nothing to share it with.
+ */
+async function addressOwner(
+  incus: Pick<AddressSources, 'instances'>,
+  ip: string,
+  mine: string,
+): Promise<string> {
+  const holders = (await incus.instances.listFull())
+    .filter((i) => pinnedAddresses(i).includes(ip))
+    .map((i) => ({ name: i.name, at: sortableTime(i.created_at) }));
+  if (!holders.some((h) => h.name === mine)) return mine;
+  holders.sort((a, b) => (a.at === b.at ? a.name.localeCompare(b.name) : a.at < b.at ? -1 : 1));
+  return holders[0]!.name;
+}
+
+/** Incus's RFC 3339 time with its fraction padded to nanoseconds (Go trims trailing zeros). */
+function sortableTime(time: string): string {
+  const match = /^(.*?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(time);
+  if (!match) return time;
+  return `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}${match[3]}`;
 }
 
 /**

@@ -90,13 +90,15 @@ export class NetworkGuard {
   }
 
   /**
-   * Removes the rules and sets of every container whose address is not in `liveIps` (all IPv4
-   * addresses of existing instances, see `instanceAddresses`). Returns the addresses removed.
+   * Removes the rules and sets of every container whose address is not among `liveIps()` (all
+   * IPv4 addresses of existing instances, see `instanceAddresses`). Returns the addresses removed.
+   * The live addresses are read after the table: a launch running meanwhile creates its instance
+   * before its rules, so rules in the listing have their instance in the later read.
    */
-  async reconcile(liveIps: Iterable<string>): Promise<string[]> {
+  async reconcile(liveIps: () => Promise<Iterable<string>>): Promise<string[]> {
     const listing = await listCoiTable();
     if (listing === undefined) return [];
-    const plan = planReconcile(parseTableListing(listing), liveIps);
+    const plan = planReconcile(parseTableListing(listing), await liveIps());
     await applyBatch(plan.batch);
     for (const ip of plan.stale) this.containers.delete(ip);
     return plan.stale;

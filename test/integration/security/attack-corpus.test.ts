@@ -12,6 +12,7 @@ import {
   startCorpusResolver,
   warmPageCache,
 } from '../../helpers/attack-runner.js';
+import { CACHED_DEFAULT } from '../../helpers/cached-default.js';
 import type { MonitorBed } from '../../helpers/monitor-bed.js';
 import { IO_BOOT_GRACE_MS, attackerPort, monitorBedForFile } from '../../helpers/monitor-bed.js';
 import { launchGuarded } from '../../helpers/network-testbed.js';
@@ -33,8 +34,8 @@ import { ATTACK_CORPUS, needsDefaultImage, type AttackRow } from './attack-corpu
  * unfrozen after each row.
  */
 
-/** Made by the coi build test; without it the rows that need node or full python3 are skipped. */
-const DEFAULT_IMAGE = 'coi-test-default';
+/** Made by the global set-up; without it the rows that need node or full python3 are skipped. */
+const DEFAULT_IMAGE = CACHED_DEFAULT;
 
 const PORT = attackerPort();
 const guard = new NetworkGuard({

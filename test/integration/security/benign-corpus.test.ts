@@ -6,6 +6,7 @@ import { NetworkGuard } from '../../../src/security/network/index.js';
 import { plantCanaries } from '../../../src/security/sources/canaries.js';
 import { containerName } from '../../../src/shared/naming.js';
 import { CORPUS_RESTRICTED, warmPageCache } from '../../helpers/attack-runner.js';
+import { CACHED_DEFAULT } from '../../helpers/cached-default.js';
 import type { MonitorBed } from '../../helpers/monitor-bed.js';
 import { attackerPort, monitorBedForFile } from '../../helpers/monitor-bed.js';
 import { launchGuarded } from '../../helpers/network-testbed.js';
@@ -18,7 +19,7 @@ import { BASE_IMAGE, BRIDGE, GATEWAY, TEST_PREFIX, incus } from '../../helpers/t
  * image lacks is skipped, by name.
  */
 
-const DEFAULT_IMAGE = 'coi-test-default';
+const DEFAULT_IMAGE = CACHED_DEFAULT;
 const hasDefault = (await new ImagesApi(incus()).findByAlias(DEFAULT_IMAGE)) !== undefined;
 
 /** A project to work on: JS sources, a local npm package and an app using it, C, python, make. */

@@ -182,8 +182,9 @@ async function convergeKernelSurface(req: AllocateRequest, container: string): P
 
 /**
  * Creates the container in the requested slot, or the lowest free one. Launches of one workspace
- * on this host pick their slots one at a time (see withLockFile), from a fresh list of names; a
- * name taken anyway (another host, another user) moves on to the next slot. `forSlot` readies
+ * from this home pick their slots one at a time (see withLockFile), from a fresh list of names; a
+ * name taken anyway (another home, user or host: Incus refuses a second instance of a name)
+ * moves on to the next slot. `forSlot` readies
  * what depends on the slot (its host ports) before the container is launched.
  */
 async function createInFreeSlot(
@@ -208,11 +209,11 @@ async function createInFreeSlot(
       await forSlot(slot);
       req.onStep?.(`Launching container ${name} from image ${image}...`);
       try {
-        const ip = await withFreeAddress(req.incus, bridge, locks, async (free) => {
+        const ip = await withFreeAddress(req.incus, bridge, locks, name, async (free) => {
           await createStopped(req, await spec(name, slot, free));
-          revert.add(async () => (await forceDelete(req.incus, name)).wait());
           return free;
         });
+        revert.add(async () => (await forceDelete(req.incus, name)).wait());
         return { container: name, slot, ip };
       } catch (err) {
         if (!(err instanceof IncusConflictError)) throw err;

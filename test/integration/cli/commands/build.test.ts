@@ -5,6 +5,7 @@ import { defaultImageRecipe, RECIPE_PROPERTY } from '../../../../src/core/image/
 import { recipeHash } from '../../../../src/core/image/recipe.js';
 import { ImagesApi } from '../../../../src/incus/images.js';
 import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
+import { CACHED_DEFAULT } from '../../../helpers/cached-default.js';
 import {
   BASE_IMAGE,
   incus,
@@ -14,11 +15,10 @@ import {
 } from '../../../helpers/testbed.js';
 
 /**
- * The coi-default build on the offline path, under an alias of its own that survives the run
- * (like the base image): it is rebuilt only when its recipe changed, so an unchanged recipe
- * costs nothing here.
+ * The coi-default build on the offline path, under the tests' alias (CACHED_DEFAULT): the global
+ * set-up builds it when its recipe changed, before the files that run in it start, so here the
+ * CLI keeps it unless it was removed meanwhile.
  */
-const CACHED_DEFAULT = 'coi-test-default';
 
 let sandbox: CoiSandbox;
 const images = () => new ImagesApi(incus());

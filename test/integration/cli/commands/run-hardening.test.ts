@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Instance } from '../../../../src/incus/instance-types.js';
 import { StoragePoolsApi } from '../../../../src/incus/storage.js';
 import { workspaceHash } from '../../../../src/shared/naming.js';
+import { CACHED_DEFAULT } from '../../../helpers/cached-default.js';
 import { sandboxForFile, type CoiResult, type CoiSandbox } from '../../../helpers/coi-cli.js';
 import { incus, TEST_PREFIX } from '../../../helpers/testbed.js';
 
@@ -29,10 +30,10 @@ answer("perf_event_open", syscall(298, $buf, 0, -1, -1, 0));
 '`;
 
 /**
- * Docker is in coi-default, not in the base image: the cached coi-default (coi-test-default, made
- * by test/integration/cli/commands/build.test.ts).
+ * Docker is in coi-default, not in the base image: the cached coi-default (made by the global
+ * set-up, see cached-default.ts).
  */
-const WITH_DOCKER = ['--image', 'coi-test-default'];
+const WITH_DOCKER = ['--image', CACHED_DEFAULT];
 
 /**
  * A container inside: docker runs a one-binary image made from the session's own /bin/true (as

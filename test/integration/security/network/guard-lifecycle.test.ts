@@ -67,7 +67,7 @@ describe('NetworkGuard lifecycle against the real nftables', () => {
     released.push(gone.ip);
     expect((await objectsOf(gone.ip)).owned).toBe(true);
     await deleteTestContainer(gone.name);
-    const stale = await guard.reconcile(await instanceAddresses(incusApis()));
+    const stale = await guard.reconcile(() => instanceAddresses(incusApis()));
     expect(stale).toContain(gone.ip);
     const after = await objectsOf(gone.ip);
     expect(after.owned).toBe(false);
@@ -77,7 +77,7 @@ describe('NetworkGuard lifecycle against the real nftables', () => {
 
   it('gives two racing launches different pinned addresses', async () => {
     const pick = (label: string) =>
-      withFreeAddress(incusApis(), BRIDGE, ADDRESS_LOCK_DIR, async (ip) => {
+      withFreeAddress(incusApis(), BRIDGE, ADDRESS_LOCK_DIR, testName(label), async (ip) => {
         await launchTestContainer(label, {
           start: false,
           devices: { eth0: { type: 'nic', network: BRIDGE, name: 'eth0', 'ipv4.address': ip } },

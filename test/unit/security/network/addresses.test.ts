@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { pickFree } from '../../../../src/security/network/addresses.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pickFree, withFreeAddress } from '../../../../src/security/network/addresses.js';
 import { pinnedAddresses } from '../../../../src/shared/instance-network.js';
+import { FakeIncus } from '../../../helpers/fake-incus.js';
 
 describe('pinned address allocation', () => {
   it('takes the highest host address nobody holds, never the gateway or broadcast', () => {
@@ -29,5 +33,107 @@ describe('pinned address allocation', () => {
         },
       }),
     ).toEqual(['10.99.0.7']);
+  });
+});
+
+const BRIDGE = { name: 'testbr0', config: { 'ipv4.address': '10.20.30.1/24' } };
+
+let homes: string;
+let incus: FakeIncus;
+
+beforeEach(() => {
+  homes = mkdtempSync(join(tmpdir(), 'coi-claim-'));
+  incus = new FakeIncus([], [BRIDGE]);
+});
+
+afterEach(() => {
+  rmSync(homes, { recursive: true, force: true });
+});
+
+/** Creates `name` stopped with `ip` pinned on its NIC, as a launch does. */
+async function createPinned(name: string, ip: string): Promise<void> {
+  const devices = { eth0: { type: 'nic', network: BRIDGE.name, 'ipv4.address': ip } };
+  await (await incus.instances.create({ name, image: { alias: 'base' }, devices })).wait();
+}
+
+function pinnedOf(name: string): string[] {
+  return pinnedAddresses(incus.instances.all.get(name)!);
+}
+
+/** Resolves once `count` callers have reached it. */
+function barrier(count: number): () => Promise<void> {
+  let arrived = 0;
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return () => {
+    arrived += 1;
+    if (arrived === count) open();
+    return opened;
+  };
+}
+
+describe('claiming a pinned address across homes', () => {
+  it('two launches from two homes that picked the same address end on different ones', async () => {
+    const bothPicked = barrier(2);
+    const picks: string[] = [];
+    const launch = (home: string, name: string) =>
+      withFreeAddress(incus, BRIDGE.name, join(homes, home, 'locks'), name, async (ip) => {
+        picks.push(ip);
+        if (picks.length <= 2) await bothPicked();
+        await createPinned(name, ip);
+        return ip;
+      });
+    const [a, b] = await Promise.all([launch('alice', 'coi-a-1'), launch('bob', 'coi-b-1')]);
+    expect(picks.slice(0, 2)).toEqual(['10.20.30.254', '10.20.30.254']);
+    expect(a).not.toBe(b);
+    expect(pinnedOf('coi-a-1')).toEqual([a]);
+    expect(pinnedOf('coi-b-1')).toEqual([b]);
+  });
+
+  it('the instance created later gives the address up, whatever the names, and takes another', async () => {
+    const home = join(homes, 'alice', 'locks');
+    const ip = await withFreeAddress(incus, BRIDGE.name, home, 'coi-a-1', async (free) => {
+      await createPinned('coi-a-1', free);
+      if (free === '10.20.30.254') {
+        // Incus trims trailing zeros of the nanoseconds: .45402794 is before .454027944.
+        incus.instances.all.get('coi-a-1')!.created_at = '2026-12-01T16:14:30.454027944Z';
+        await createPinned('coi-z-1', free);
+        incus.instances.all.get('coi-z-1')!.created_at = '2026-12-01T16:14:30.45402794Z';
+      }
+      return free;
+    });
+    expect(ip).toBe('10.20.30.253');
+    expect(pinnedOf('coi-a-1')).toEqual(['10.20.30.253']);
+    expect(pinnedOf('coi-z-1')).toEqual(['10.20.30.254']);
+  });
+
+  it('of two created at the same time, the first name keeps the address', async () => {
+    const home = join(homes, 'bob', 'locks');
+    const at = '2026-12-01T16:14:30Z';
+    const ip = await withFreeAddress(incus, BRIDGE.name, home, 'coi-b-1', async (free) => {
+      await createPinned('coi-b-1', free);
+      incus.instances.all.get('coi-b-1')!.created_at = at;
+      if (free === '10.20.30.254') {
+        await createPinned('coi-a-1', free);
+        incus.instances.all.get('coi-a-1')!.created_at = at;
+      }
+      return free;
+    });
+    expect(ip).toBe('10.20.30.253');
+  });
+
+  it('a claim whose check fails deletes its instance', async () => {
+    const home = join(homes, 'alice', 'locks');
+    let lists = 0;
+    const listFull = incus.instances.listFull.bind(incus.instances);
+    incus.instances.listFull = async (filter) => {
+      lists += 1;
+      if (lists === 2) throw new Error('the daemon went away');
+      return listFull(filter);
+    };
+    await expect(
+      withFreeAddress(incus, BRIDGE.name, home, 'coi-a-1', (free) => createPinned('coi-a-1', free)),
+    ).rejects.toThrow(/went away/);
+    expect(incus.instances.all.has('coi-a-1')).toBe(false);
   });
 });
