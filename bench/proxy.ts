@@ -78,7 +78,7 @@ export async function run(): Promise<void> {
   });
   let ip = '';
   try {
-    ip = await withFreeAddress(incus, host.bridge, LOCK_DIR, async (free) => {
+    ip = await withFreeAddress(incus, host.bridge, LOCK_DIR, NAME, async (free) => {
       const nic = { type: 'nic', network: host.bridge, name: 'eth0' };
       const devices = {
         eth0: { ...nic, 'ipv4.address': free, 'security.ipv4_filtering': 'true' },
