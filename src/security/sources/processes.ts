@@ -13,6 +13,7 @@ import {
   readStart,
   readStdio,
   readText,
+  readUnixSocketInodes,
   uptimeMs,
 } from './proc-read.js';
 import { RelayScan } from './relay-scan.js';
@@ -70,8 +71,11 @@ interface Tracked {
   /** The parent when first examined. */
   ppid?: number;
   nextCheckMs: number;
-  /** Socket inodes on stdio already reported for this process. */
-  reported: Set<number>;
+  /**
+   * Socket inodes on stdio that need no more looking at: reported, or unix sockets (journald's
+   * stream sockets under every service), which never become network ones.
+   */
+  settledSockets: Set<number>;
   /** I/O counters at the last examination. */
   io?: IoCounters;
   /** A relay alert was raised for this process. */
@@ -167,7 +171,7 @@ export class ProcessScanner {
       const entry = {
         container: containerOfCgroup(cgroup),
         nextCheckMs: 0,
-        reported: new Set<number>(),
+        settledSockets: new Set<number>(),
       };
       this.tracked.set(pid, entry);
       if (entry.container !== undefined) this.inContainers.set(pid, entry);
@@ -190,7 +194,7 @@ export class ProcessScanner {
         startMs: event.startMs,
         ppid: event.ppid,
         nextCheckMs: 0,
-        reported: new Set<number>(),
+        settledSockets: new Set<number>(),
       };
       this.tracked.set(event.pid, entry);
       this.inContainers.set(event.pid, entry);
@@ -261,11 +265,14 @@ export class ProcessScanner {
     }
     const inodes = Object.values(fds)
       .map((target) => socketInode(target))
-      .filter((inode): inode is number => inode !== undefined && !entry.reported.has(inode));
+      .filter((inode): inode is number => inode !== undefined && !entry.settledSockets.has(inode));
     if (inodes.length === 0) return;
+    const unix = readUnixSocketInodes(pid, this.proc);
+    for (const inode of inodes) if (unix.has(inode)) entry.settledSockets.add(inode);
+    if (inodes.every((inode) => unix.has(inode))) return;
     const alert = classifyStdioSockets({ pid, command, fds }, readSockets(pid, this.proc));
     if (!alert) return;
-    for (const inode of inodes) entry.reported.add(inode);
+    for (const inode of inodes) entry.settledSockets.add(inode);
     this.opts.onStdioSocket(sighting, alert);
   }
 
