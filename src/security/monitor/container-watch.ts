@@ -12,11 +12,11 @@ import {
 import { shellScript } from '../detectors/shell-script.js';
 import type { Detection } from '../response/responder.js';
 import { CanaryWatcher, canaryPaths, type CanaryTouch } from '../sources/canaries.js';
-import { readCgroupPids } from '../sources/cgroup-pids.js';
+import { cgroupPidsReader } from '../sources/cgroup-pids.js';
 import { readCgroupProcs } from '../sources/cgroup-procs.js';
 import { readDiskUsage } from '../sources/disk-usage.js';
 import type { IoCounters } from '../sources/io-stat-parse.js';
-import { largerCounters, readCgroupIo } from '../sources/io-counters.js';
+import { cgroupIoReader, largerCounters } from '../sources/io-counters.js';
 import { readExe, readUidMap, readUids, type UidRange } from '../sources/proc-credentials.js';
 import { readChain } from '../sources/process-chain.js';
 import { readStart, uptimeMs } from '../sources/proc-read.js';
@@ -74,6 +74,8 @@ export class ContainerWatch {
   private readonly canaries: PresentPathsWatch;
   private readonly sensitiveFiles: PresentPathsWatch;
   private readonly commandAlerts = new ProcessTreeAlerts();
+  private readonly readPids: () => number | undefined;
+  private readonly readIo: () => IoCounters | undefined;
 
   constructor(
     readonly container: WatchedContainer,
@@ -81,6 +83,8 @@ export class ContainerWatch {
   ) {
     this.io = new IoVolumeDetector(opts.settings.io);
     this.processCount = new ProcessCountDetector(opts.settings.process);
+    this.readPids = cgroupPidsReader(container.name);
+    this.readIo = cgroupIoReader(container.name);
     const { initPid, home } = container;
     const retryMs = opts.canaryRetryMs ?? 5000;
     const all = canaryPaths(home);
@@ -109,7 +113,7 @@ export class ContainerWatch {
   }
 
   start(): void {
-    this.cgroupBase = readCgroupIo(this.container.name);
+    this.cgroupBase = this.readIo();
     this.uidMap = readUidMap(this.container.initPid);
     this.every(this.opts.ioIntervalMs ?? 2000, () => this.sampleIo());
     this.every(this.opts.processIntervalMs ?? 250, () => this.sampleProcessCount());
@@ -189,7 +193,7 @@ export class ContainerWatch {
   }
 
   private sampleIo(): void {
-    const cgroup = readCgroupIo(this.container.name);
+    const cgroup = this.readIo();
     const base = this.cgroupBase;
     const sinceWatch =
       cgroup && base
@@ -207,7 +211,7 @@ export class ContainerWatch {
   }
 
   private sampleProcessCount(): void {
-    const count = readCgroupPids(this.container.name);
+    const count = this.readPids();
     if (count === undefined) return;
     for (const alert of this.processCount.observe(count, Date.now())) this.emit(alert, 0);
   }

@@ -301,12 +301,15 @@ export class MonitorDaemon {
   private async startExecEvents(): Promise<void> {
     const source = new ExecEventSource({
       onExec: (event) => this.scanner.observeExec(event),
-      onFailed: (reason) => this.log(`process events stopped, polling /proc only: ${reason}`),
+      onFailed: (reason) => {
+        this.scanner.useExecEvents(false);
+        this.log(`process events stopped, polling /proc only: ${reason}`);
+      },
     });
     this.execEvents = source;
     this.processEvents = source.stats;
-    if (!(await source.start()))
-      this.log(`no process events, polling /proc only: ${source.stats.detail}`);
+    if (await source.start()) this.scanner.useExecEvents(true);
+    else this.log(`no process events, polling /proc only: ${source.stats.detail}`);
   }
 
   private async startKmsg(): Promise<void> {

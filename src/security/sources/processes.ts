@@ -99,6 +99,9 @@ export class ProcessScanner {
   private readonly inContainers = new Map<number, Tracked>();
   private lastPid?: string;
   private listedAt = -Infinity;
+  private execEvents = false;
+  /** Within a scan pass that listed /proc already; false between passes (an exec event). */
+  private listedThisPass = false;
   private readonly io = new Map<string, IoCounters>();
   private readonly relays: RelayScan;
   private timer?: NodeJS.Timeout;
@@ -131,28 +134,42 @@ export class ProcessScanner {
   scan(): void {
     const began = performance.now();
     const now = uptimeMs(this.proc);
-    // The last PID the kernel handed out: unchanged means no process (or thread) was created, so
-    // the directory listing can wait, up to LIST_AT_LEAST_MS to notice the ones that exited.
-    const lastPid = readText(`${this.proc}/loadavg`)?.trim().split(' ').at(-1);
-    if (
-      lastPid === undefined ||
-      lastPid !== this.lastPid ||
-      now - this.listedAt >= LIST_AT_LEAST_MS
-    ) {
-      this.list();
+    if (this.execEvents) {
+      // Every exec is reported: the listing only finds forks that never exec and the exits.
+      if (now - this.listedAt >= LIST_AT_LEAST_MS) this.list(now);
+    } else {
+      // The last PID the kernel handed out: unchanged means no process (or thread) was created,
+      // so the listing can wait, up to LIST_AT_LEAST_MS to notice the ones that exited.
+      const lastPid = readText(`${this.proc}/loadavg`)?.trim().split(' ').at(-1);
+      if (
+        lastPid === undefined ||
+        lastPid !== this.lastPid ||
+        now - this.listedAt >= LIST_AT_LEAST_MS
+      )
+        this.list(now);
       this.lastPid = lastPid;
-      this.listedAt = now;
     }
     this.relays.clear();
     for (const [pid, entry] of this.inContainers)
       if (now >= entry.nextCheckMs && this.opts.watched(entry.container!))
         this.examine(pid, entry, now);
+    this.listedThisPass = false;
     this.stats.scans += 1;
     this.stats.busyMs += performance.now() - began;
   }
 
+  /**
+   * Whether the kernel's exec events reach `observeExec` (ExecEventSource runs): then the host's
+   * new processes cost nothing until a slow listing, instead of a cgroup read each.
+   */
+  useExecEvents(on: boolean): void {
+    this.execEvents = on;
+  }
+
   /** Attributes new PIDs to their container and forgets the ones that exited. */
-  private list(): void {
+  private list(now: number): void {
+    this.listedAt = now;
+    this.listedThisPass = true;
     let names: string[];
     try {
       names = readdirSync(this.proc);
@@ -255,8 +272,14 @@ export class ProcessScanner {
     }
     const fds = readStdio(pid, this.proc);
     if (!entry.relayReported && age < RELAY_WINDOW_MS) {
-      const relay = this.relays.check(entry.container!, { pid, command, argv, stdin: fds[0] }, () =>
-        this.pidsOf(entry.container!),
+      const relay = this.relays.check(
+        entry.container!,
+        { pid, command, argv, stdin: fds[0] },
+        () => {
+          // The relay may be a fork that never exec'd, which only a listing finds.
+          if (!this.listedThisPass) this.list(now);
+          return this.pidsOf(entry.container!);
+        },
       );
       if (relay) {
         entry.relayReported = true;

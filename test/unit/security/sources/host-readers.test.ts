@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readCgroupPids } from '../../../../src/security/sources/cgroup-pids.js';
+import { cgroupPidsReader, readCgroupPids } from '../../../../src/security/sources/cgroup-pids.js';
 import { readCgroupProcs } from '../../../../src/security/sources/cgroup-procs.js';
 import { readDiskUsage } from '../../../../src/security/sources/disk-usage.js';
 import {
@@ -29,6 +29,18 @@ describe('cgroup process counts', () => {
     write('lxc.payload.c1/pids.current', '12\n');
     expect(readCgroupPids('c1', dir)).toBe(12);
     expect(readCgroupPids('gone', dir)).toBe(undefined);
+  });
+
+  it('keeps reading the file it found, and looks again once that one is gone', () => {
+    const read = cgroupPidsReader('c1', dir);
+    expect(read()).toBe(undefined);
+    write('pids/lxc.payload.c1/pids.current', '37\n');
+    expect(read()).toBe(37);
+    // The host's layout does not change under a running container: the v1 file stays the one.
+    write('lxc.payload.c1/pids.current', '12\n');
+    expect(read()).toBe(37);
+    rmSync(join(dir, 'pids'), { recursive: true });
+    expect(read()).toBe(12);
   });
 
   it("lists the PIDs of the group and of systemd's groups inside it", () => {

@@ -254,6 +254,29 @@ describe('ProcessScanner: exec events', () => {
     ]);
   });
 
+  it('lists /proc only once a second: forks that never exec wait for it, the host costs nothing', () => {
+    const { s, commands } = scanner();
+    s.useExecEvents(true);
+    s.scan();
+    fakeProcess(101, { cgroup: CONTAINER_CGROUP, argv: ['bash'] });
+    s.scan();
+    expect(commands).toEqual([]);
+    writeFileSync(join(proc, 'uptime'), '1001.00 2000.00\n');
+    s.scan();
+    expect(commands.map((c) => c.pid)).toEqual([101]);
+  });
+
+  it('lists /proc at once when a shell exec needs its relay, a fork the events never showed', () => {
+    const { s, stdio } = scanner();
+    s.useExecEvents(true);
+    s.scan();
+    pipeRelay();
+    s.observeExec(exec(100, ['sh']));
+    expect(stdio.map((r) => [r.sighting.pid, r.alert.evidence.process?.pattern])).toEqual([
+      [100, 'pipe-relay'],
+    ]);
+  });
+
   it('ignores execs in containers it does not watch', () => {
     const { s, commands } = scanner();
     s.observeExec(exec(300, ['nc', '-e', 'sh'], 999.9, 'other-1'));
