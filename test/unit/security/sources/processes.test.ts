@@ -171,7 +171,9 @@ describe('ProcessScanner', () => {
     expect(stdio).toEqual([]);
     connect();
     s.scan();
-    expect(stdio.map((r) => r.alert.evidence.process?.pattern)).toEqual(['stdio-socket']);
+    expect(stdio.map((r) => r.alert.evidence)).toEqual([
+      expect.objectContaining({ process: expect.objectContaining({ pattern: 'stdio-socket' }) }),
+    ]);
   });
 
   it('flags a shell fed through pipes by a process holding a connection, once', () => {
@@ -272,8 +274,11 @@ describe('ProcessScanner: exec events', () => {
     s.scan();
     pipeRelay();
     s.observeExec(exec(100, ['sh']));
-    expect(stdio.map((r) => [r.sighting.pid, r.alert.evidence.process?.pattern])).toEqual([
-      [100, 'pipe-relay'],
+    expect(stdio.map((r) => [r.sighting.pid, r.alert.evidence])).toEqual([
+      [
+        100,
+        expect.objectContaining({ process: expect.objectContaining({ pattern: 'pipe-relay' }) }),
+      ],
     ]);
   });
 
