@@ -92,6 +92,7 @@ export class MonitorDaemon {
       audit: new AuditWriter(paths.audit),
       prefix: opts.prefix,
       policy: opts.settings.policy,
+      policyOf: (name) => this.watches.get(name)?.settings.policy,
       forensicsOnKill: opts.settings.forensicsOnKill,
       releaseNetwork: opts.releaseNetwork && (async (name) => this.releaseNetwork(name)),
       beforeAction: (d, action) =>
@@ -285,6 +286,13 @@ export class MonitorDaemon {
     this.log(`watching ${name} (init pid ${initPid}${ipv4 ? `, ${ipv4}` : ''})`);
   }
 
+  /** The settings a container is watched with; the daemon's own for one not (or no more) watched. */
+  private settingsOf(name: string | undefined): MonitorSettings {
+    return (
+      (name === undefined ? undefined : this.watches.get(name)?.settings) ?? this.opts.settings
+    );
+  }
+
   private detach(name: string): void {
     this.allowlist.unregister(name);
     if (!this.watches.remove(name)) return;
@@ -315,7 +323,8 @@ export class MonitorDaemon {
   private async startKmsg(): Promise<void> {
     this.kmsg = new KmsgNetworkSource({
       containerOf: (ip) => this.watches.containerOf(ip)?.name,
-      dnsQueryThreshold: this.opts.settings.dnsQueryThreshold,
+      dnsQueryThresholdOf: (ip) =>
+        this.settingsOf(this.watches.containerOf(ip)?.name).dnsQueryThreshold,
       onEvent: (e) => this.kernelLog.onEvent(e),
       onError: (err) => this.log(`kernel log: ${err.message}`),
     });

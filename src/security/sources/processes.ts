@@ -100,6 +100,7 @@ export class ProcessScanner {
   private lastPid?: string;
   private listedAt = -Infinity;
   private execEvents = false;
+  private bootClockOffsetMs?: number;
   /** Within a scan pass that listed /proc already; false between passes (an exec event). */
   private listedThisPass = false;
   private readonly io = new Map<string, IoCounters>();
@@ -134,6 +135,7 @@ export class ProcessScanner {
   scan(): void {
     const began = performance.now();
     const now = uptimeMs(this.proc);
+    this.bootClockOffsetMs = now - performance.now();
     if (this.execEvents) {
       // Every exec is reported: the listing only finds forks that never exec and the exits.
       if (now - this.listedAt >= LIST_AT_LEAST_MS) this.list(now);
@@ -216,7 +218,22 @@ export class ProcessScanner {
       this.tracked.set(event.pid, entry);
       this.inContainers.set(event.pid, entry);
     }
-    this.examine(event.pid, entry, uptimeMs(this.proc), event);
+    this.examine(event.pid, entry, this.bootClockMs(), event);
+  }
+
+  /**
+   * `uptimeMs` without a read of /proc/uptime per exec: the monotonic clock plus its distance to
+   * the boot clock, taken at the last pass (the two differ only by time spent suspended).
+   */
+  private bootClockMs(): number {
+    return this.bootClockOffsetMs === undefined
+      ? uptimeMs(this.proc)
+      : performance.now() + this.bootClockOffsetMs;
+  }
+
+  private drop(pid: number): void {
+    this.tracked.delete(pid);
+    this.inContainers.delete(pid);
   }
 
   /** Forgets a container's processes (it stopped), so a restart is examined afresh. */
@@ -234,15 +251,26 @@ export class ProcessScanner {
     return { ...(this.io.get(container) ?? { readBytes: 0, writeBytes: 0 }) };
   }
 
-  private addIo(pid: number, entry: Tracked, age: number): void {
+  /** False when the process is gone. */
+  private countIo(pid: number, entry: Tracked, age: number): boolean {
     const now = readIo(pid, this.proc);
-    if (!now) return;
+    if (!now) return false;
     const before = entry.io ?? (age > BASELINE_AGE_MS ? now : { readBytes: 0, writeBytes: 0 });
     entry.io = now;
     const total = this.io.get(entry.container!) ?? { readBytes: 0, writeBytes: 0 };
     total.readBytes += Math.max(0, now.readBytes - before.readBytes);
     total.writeBytes += Math.max(0, now.writeBytes - before.writeBytes);
     this.io.set(entry.container!, total);
+    return true;
+  }
+
+  /**
+   * With exec events a young process's command line changes only by an exec, which is reported:
+   * it is kept. Settled ones are read again (a process may rewrite its own, as setproctitle does).
+   */
+  private currentArgv(pid: number, entry: Tracked, age: number): string[] | undefined {
+    if (this.execEvents && entry.argv && age < YOUNG_MS) return entry.argv;
+    return readArgv(pid, this.proc);
   }
 
   /** `exec`: the kernel's report of the exec that made this examination due, with its argv. */
@@ -250,9 +278,12 @@ export class ProcessScanner {
     entry.startMs ??= readStart(pid, this.proc) ?? now;
     const age = Math.max(0, now - entry.startMs);
     entry.nextCheckMs = age < YOUNG_MS ? 0 : now + this.settledMs;
-    this.addIo(pid, entry, age);
-    const argv = exec?.argv ?? readArgv(pid, this.proc);
-    if (argv === undefined || argv.length === 0) return;
+    // A process gone is dropped now, not examined on every pass until the next listing. At its
+    // exec a process has done next to no I/O of its own: the passes count it.
+    if (!exec && !this.countIo(pid, entry, age)) return this.drop(pid);
+    const argv = exec?.argv ?? this.currentArgv(pid, entry, age);
+    if (argv === undefined) return this.drop(pid);
+    if (argv.length === 0) return;
     const command = argv.join(' ');
     entry.ppid ??= readParentPid(pid, this.proc);
     const sighting = {
