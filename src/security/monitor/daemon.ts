@@ -286,7 +286,7 @@ export class MonitorDaemon {
     this.log(`watching ${name} (init pid ${initPid}${ipv4 ? `, ${ipv4}` : ''})`);
   }
 
-  /** The settings a container is watched with; the daemon's own for one not (or no more) watched. */
+  /** A container's settings; the daemon's own for one not (or no longer) watched. */
   private settingsOf(name: string | undefined): MonitorSettings {
     return (
       (name === undefined ? undefined : this.watches.get(name)?.settings) ?? this.opts.settings
