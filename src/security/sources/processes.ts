@@ -244,6 +244,7 @@ export class ProcessScanner {
         this.inContainers.delete(pid);
       }
     this.io.delete(container);
+    this.relays.forget(container);
   }
 
   /** Bytes the container's processes read and wrote since it was first watched (monotonic). */
