@@ -17,7 +17,13 @@ import { readCgroupProcs } from '../sources/cgroup-procs.js';
 import { readDiskUsage } from '../sources/disk-usage.js';
 import type { IoCounters } from '../sources/io-stat-parse.js';
 import { cgroupIoReader, largerCounters } from '../sources/io-counters.js';
-import { readExe, readUidMap, readUids, type UidRange } from '../sources/proc-credentials.js';
+import {
+  readExe,
+  readProcOwner,
+  readUidMap,
+  readUids,
+  type UidRange,
+} from '../sources/proc-credentials.js';
 import { readChain } from '../sources/process-chain.js';
 import { readStart, uptimeMs } from '../sources/proc-read.js';
 import type { ProcessSighting } from '../sources/processes.js';
@@ -164,8 +170,10 @@ export class ContainerWatch {
 
   /** A process become root: only root processes cost the walk up their parents. */
   private checkPrivilege(sighting: ProcessSighting): void {
-    const uids = readUids(sighting.pid);
     const root = this.uidMap.find((r) => r.inside === 0)?.outside ?? 0;
+    const owner = readProcOwner(sighting.pid);
+    if (owner !== undefined && owner !== root && owner !== 0) return;
+    const uids = readUids(sighting.pid);
     if (uids?.effective !== root) return;
     const chain = readChain(sighting.pid, this.container.initPid, this.uidMap);
     const alert = classifyRootEscalation(chain, this.opts.settings.codeUid);

@@ -7,6 +7,7 @@ import { readCgroupProcs } from '../../../../src/security/sources/cgroup-procs.j
 import { readDiskUsage } from '../../../../src/security/sources/disk-usage.js';
 import {
   containerUid,
+  readProcOwner,
   readUidMap,
   readUids,
 } from '../../../../src/security/sources/proc-credentials.js';
@@ -62,6 +63,14 @@ describe('process credentials', () => {
     expect(containerUid(uids.real, map)).toBe(1000);
     expect(containerUid(uids.effective, map)).toBe(0);
     expect(containerUid(0, map)).toBe(undefined);
+  });
+});
+
+describe('the owner of a /proc entry', () => {
+  it("is a live process's effective uid, and undefined once it is gone", () => {
+    expect(readProcOwner(process.pid)).toBe(process.geteuid!());
+    write('7/status', 'Uid:\t0\t0\t0\t0\n');
+    expect(readProcOwner(8, dir)).toBe(undefined);
   });
 });
 
