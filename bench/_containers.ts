@@ -3,15 +3,18 @@ import { InstancesApi } from '../src/incus/instances.js';
 import { forceDelete } from '../src/core/container/force-delete.js';
 import { baseImageAlias } from '../src/core/image/recipe.js';
 
-/** A container from the base image for a bench (named with the test prefix), running by default. */
+/**
+ * A container for a bench (named with the test prefix), from the base image unless `image` names
+ * another alias, running by default.
+ */
 export async function launchBenchContainer(
   client: IncusClient,
   name: string,
-  opts: { start?: boolean; config?: Record<string, string> } = {},
+  opts: { start?: boolean; config?: Record<string, string>; image?: string } = {},
 ): Promise<void> {
   const op = await new InstancesApi(client).create({
     name,
-    image: { alias: baseImageAlias() },
+    image: { alias: opts.image ?? baseImageAlias() },
     config: opts.config ?? {},
     start: opts.start ?? true,
   });

@@ -32,6 +32,7 @@ import {
 } from '../test/helpers/attack-runner.js';
 import { needsDefaultImage } from '../test/integration/security/attack-corpus-table.js';
 import { STAMP_DIR, corpusClasses, runClass, type ClassResult } from './_containment-trials.js';
+import { SUITE_UID, TEST_SUITE, formatCpu, monitorCpu } from './_monitor-cpu.js';
 
 const PREFIX = `coi-test-bench${process.pid.toString(16)}-`;
 const TRIALS = Number(process.env.COI_BENCH_TRIALS ?? 20);
@@ -242,11 +243,7 @@ export async function run(): Promise<void> {
       await sleep(CPU_WINDOW_MS);
     });
     const suiteCpu = await monitorCpu(daemon, async () => {
-      const r = await incus.exec.run(idle[0]!, [
-        'sh',
-        '-c',
-        'for round in 1 2 3 4 5; do seq 500 | xargs -P 4 -I{} sh -c "test {} -gt 0"; done',
-      ]);
+      const r = await incus.exec.run(idle[0]!, TEST_SUITE, { user: SUITE_UID });
       if (r.exitCode !== 0) {
         const alerts: string[] = [];
         await readAudit(join(home, '.coi', 'audit'), idle[0]!, {
@@ -259,16 +256,8 @@ export async function run(): Promise<void> {
     await Promise.all(idle.map((n) => remove(n)));
 
     console.log(summary('raw freeze API call (PUT state + wait)', freezeTimes));
-    console.log(
-      `idle CPU, ${IDLE_CONTAINERS} monitored containers over ${Math.round(idleCpu.wallMs / 1000)} s: ` +
-        `${idleCpu.percent.toFixed(2)} % of one core (${idleCpu.scans} process scans, ` +
-        `${idleCpu.msPerScan.toFixed(3)} ms each)`,
-    );
-    console.log(
-      `CPU while one of them runs 5 × 500 short processes (${Math.round(suiteCpu.wallMs / 1000)} s): ` +
-        `${suiteCpu.percent.toFixed(2)} % of one core (${suiteCpu.scans} process scans, ` +
-        `${suiteCpu.msPerScan.toFixed(3)} ms each)`,
-    );
+    console.log(formatCpu(`idle CPU, ${IDLE_CONTAINERS} monitored containers`, idleCpu));
+    console.log(formatCpu('CPU while one of them runs 5 × 500 short processes', suiteCpu));
     console.log(`kernel-log lines classified: ${kmsgThroughput().toLocaleString('en')} per second`);
   } finally {
     for (const s of listener.sockets) s.destroy();
@@ -280,27 +269,6 @@ export async function run(): Promise<void> {
     await incus.close();
     rmSync(home, { recursive: true, force: true });
   }
-}
-
-/** This process's CPU (the in-process daemon's, mostly) while `during` runs. */
-async function monitorCpu(
-  daemon: MonitorDaemon,
-  during: () => Promise<void>,
-): Promise<{ percent: number; wallMs: number; scans: number; msPerScan: number }> {
-  const cpu0 = process.cpuUsage();
-  const status0 = daemon.status();
-  const t0 = process.hrtime.bigint();
-  await during();
-  const cpu = process.cpuUsage(cpu0);
-  const wall = ms(t0, process.hrtime.bigint());
-  const status = daemon.status();
-  const scans = status.scans - status0.scans;
-  return {
-    percent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
-    wallMs: wall,
-    scans,
-    msPerScan: (status.scanBusyMs - status0.scanBusyMs) / Math.max(1, scans),
-  };
 }
 
 /** Lines per second through the kmsg record parser, the nft log parser and the classifier. */

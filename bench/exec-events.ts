@@ -3,7 +3,7 @@
 // recorded, and the recorded latency from the exec to the alert (p50/p95). Then the CPU of the
 // event reader (perl) and of the daemon with 10 idle monitored containers.
 // Needs root and the base image; containers are named coi-test-bench…-… and deleted at the end.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,9 +13,10 @@ import { Incus } from '../src/incus/index.js';
 import type { AuditRecord } from '../src/security/audit/record.js';
 import { readAudit } from '../src/security/audit/tail.js';
 import { MonitorDaemon } from '../src/security/monitor/daemon.js';
-import { readCpuSeconds, readName, readParentPid } from '../src/security/sources/proc-read.js';
+import { readCpuSeconds } from '../src/security/sources/proc-read.js';
 import { containerName } from '../src/shared/naming.js';
 import { launchBenchContainer, removeBenchContainer } from './_containers.js';
+import { perlChild } from './_monitor-cpu.js';
 
 const PREFIX = `coi-test-bench${process.pid.toString(16)}-`;
 const TRIALS = 20;
@@ -42,16 +43,6 @@ function row(label: string, caught: number, latencies: number[]): string {
     ? `p50 ${f(percentile(latencies, 50))} ms  p95 ${f(percentile(latencies, 95))} ms`
     : 'no samples';
   return `${label.padEnd(40)} caught ${String(caught).padStart(2)}/${TRIALS}  ${timing}`;
-}
-
-/** The perl child of this process (the daemon's exec event reader). */
-function perlChild(): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (Number.isInteger(pid) && readParentPid(pid) === process.pid && readName(pid) === 'perl')
-      return pid;
-  }
-  return undefined;
 }
 
 export async function run(): Promise<void> {

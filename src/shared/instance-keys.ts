@@ -45,6 +45,10 @@ export interface RecordedMonitoring {
   file_write_threshold_mb?: number;
   file_write_rate_mb_per_sec?: number;
   reverse_shell_one_liners?: 'critical' | 'warn' | 'off';
+  auto_pause_on_high?: boolean;
+  auto_kill_on_critical?: boolean;
+  /** `[monitoring.nft] dns_query_threshold`. */
+  dns_query_threshold?: number;
 }
 
 const RECORDED_NUMBERS = [
@@ -54,7 +58,10 @@ const RECORDED_NUMBERS = [
   'file_read_rate_mb_per_sec',
   'file_write_threshold_mb',
   'file_write_rate_mb_per_sec',
+  'dns_query_threshold',
 ] as const;
+
+const RECORDED_SWITCHES = ['auto_pause_on_high', 'auto_kill_on_critical'] as const;
 
 export interface CoiKeys {
   workspace: string;
@@ -154,6 +161,10 @@ function parseMonitoring(text: string | undefined): RecordedMonitoring | undefin
   for (const key of RECORDED_NUMBERS) {
     const value = raw[key];
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) out[key] = value;
+  }
+  for (const key of RECORDED_SWITCHES) {
+    const value = raw[key];
+    if (typeof value === 'boolean') out[key] = value;
   }
   const oneLiners = raw.reverse_shell_one_liners;
   if (oneLiners === 'critical' || oneLiners === 'warn' || oneLiners === 'off')

@@ -128,6 +128,11 @@ const RULES: Rule[] = [
   },
   { key: 'monitoring.nft.enabled', weakens: is(false), why: 'turn off network monitoring' },
   { key: 'monitoring.nft.log_dns_queries', weakens: is(false), why: 'turn off DNS logging' },
+  {
+    key: 'monitoring.nft.dns_query_threshold',
+    weakens: any,
+    why: 'change the DNS tunnelling threshold',
+  },
 ];
 
 export interface SanitizeContext {

@@ -34,5 +34,8 @@ export function recordedMonitoring(config: Config): RecordedMonitoring {
     file_write_threshold_mb: m.file_write_threshold_mb,
     file_write_rate_mb_per_sec: m.file_write_rate_mb_per_sec,
     reverse_shell_one_liners: m.reverse_shell_one_liners,
+    auto_pause_on_high: m.auto_pause_on_high,
+    auto_kill_on_critical: m.auto_kill_on_critical,
+    dns_query_threshold: m.nft.dns_query_threshold,
   };
 }

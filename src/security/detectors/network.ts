@@ -79,20 +79,23 @@ function networkEvidence(event: NftLogEvent, reason: string): NetworkEvidence {
 export class DnsVolumeDetector {
   private readonly counter = new SlidingCounter(60_000);
 
-  constructor(private readonly threshold: number) {}
+  /** `thresholdOf`: the container's queries per minute (0: off), by its address. */
+  constructor(private readonly thresholdOf: (containerIp: string) => number) {}
 
   /** Feed `dnsq` and `dns` events; returns an alert when a container crosses the threshold. */
   observe(event: NftLogEvent, nowMs: number): Alert | undefined {
-    if (this.threshold <= 0 || (event.kind !== 'dnsq' && event.kind !== 'dns')) return undefined;
+    if (event.kind !== 'dnsq' && event.kind !== 'dns') return undefined;
+    const threshold = this.thresholdOf(event.containerIp);
+    if (threshold <= 0) return undefined;
     const count = this.counter.add(event.containerIp, nowMs);
-    if (count !== this.threshold + 1) return undefined;
+    if (count !== threshold + 1) return undefined;
     return {
       level: 'warning',
       category: 'network',
       title: TITLES.dnsVolume,
-      description: `Container ${event.containerIp} sent more than ${this.threshold} DNS queries in a minute`,
+      description: `Container ${event.containerIp} sent more than ${threshold} DNS queries in a minute`,
       evidence: {
-        network: networkEvidence(event, `over ${this.threshold} DNS queries per minute`),
+        network: networkEvidence(event, `over ${threshold} DNS queries per minute`),
       },
     };
   }

@@ -7,8 +7,9 @@ import { basename } from './command-words.js';
 
 /**
  * Reverse shells by behaviour when no process has its stdio on the socket: a shell or interpreter
- * that reads its program from standard input, where that input is fed — through pipes, fifos or a
- * pty, directly or through up to two relaying processes — by a process holding a network socket.
+ * that reads its program from standard input, where that input is fed — through pipes, fifos,
+ * unix sockets (node's child_process stdio) or a pty, directly or through up to two relaying
+ * processes — by a process holding a network socket.
  * For an outbound connection its output must also flow back to a socket holder (a relay both
  * ways): that tells `python3 relay.py` from `curl … | sh`, whose output goes to the terminal. A
  * listening or accepted socket feeding a shell is a bind shell either way.
@@ -174,7 +175,7 @@ function endsOf(input: RelayInput, channel: string, direction: 'in' | 'out'): Re
 
 function alertFor(shell: RelayInput['shell'], holder: Holder): Alert {
   const bind = holder.kind === 'bind';
-  const crossed = ['pty', 'fifo', 'pipe'].find((c) => holder.channels.has(c))!;
+  const crossed = ['pty', 'fifo', 'pipe', 'unix'].find((c) => holder.channels.has(c))!;
   const pattern = bind ? 'bind-shell' : `${crossed}-relay`;
   const chain = [...holder.via, holder.process].map((p) => `${p.pid} (${p.command.slice(0, 60)})`);
   const indicators = [`stdin via ${[...holder.channels].join('/')}`, ...chain, holder.where];
@@ -183,7 +184,7 @@ function alertFor(shell: RelayInput['shell'], holder: Holder): Alert {
     level: 'critical',
     category: 'process',
     title: TITLES.reverseShell,
-    description: `Process ${shell.pid} (${shell.command.slice(0, 120)}) reads its commands through a ${crossed} fed by process ${chain.join(' ← ')}, which holds ${what}`,
+    description: `Process ${shell.pid} (${shell.command.slice(0, 120)}) reads its commands through a ${crossed === 'unix' ? 'unix socket' : crossed} fed by process ${chain.join(' ← ')}, which holds ${what}`,
     evidence: {
       process: {
         pid: shell.pid,

@@ -139,6 +139,11 @@ export function isAccountProgram(exe: string): boolean {
   return isSystemProgram(exe, ACCOUNT_PROGRAMS);
 }
 
+/** Whether a command line's first word names one (cheap: no look at its binary). */
+export function namesAccountProgram(argv0: string): boolean {
+  return ACCOUNT_PROGRAMS.has(argv0.slice(argv0.lastIndexOf('/') + 1));
+}
+
 /** inotify event names that mean the file's content changed or was replaced. */
 const WRITE_EVENTS = /\b(MODIFY|CLOSE_WRITE|MOVED_TO|CREATE)\b/;
 

@@ -7,17 +7,24 @@ import { classifyRootEscalation } from '../detectors/root-escalation.js';
 import {
   classifySensitiveAccess,
   isAccountProgram,
+  namesAccountProgram,
   sensitiveDirectories,
 } from '../detectors/sensitive-file.js';
 import { shellScript } from '../detectors/shell-script.js';
 import type { Detection } from '../response/responder.js';
 import { CanaryWatcher, canaryPaths, type CanaryTouch } from '../sources/canaries.js';
-import { readCgroupPids } from '../sources/cgroup-pids.js';
+import { cgroupPidsReader } from '../sources/cgroup-pids.js';
 import { readCgroupProcs } from '../sources/cgroup-procs.js';
 import { readDiskUsage } from '../sources/disk-usage.js';
 import type { IoCounters } from '../sources/io-stat-parse.js';
-import { largerCounters, readCgroupIo } from '../sources/io-counters.js';
-import { readExe, readUidMap, readUids, type UidRange } from '../sources/proc-credentials.js';
+import { cgroupIoReader, largerCounters } from '../sources/io-counters.js';
+import {
+  readExe,
+  readProcOwner,
+  readUidMap,
+  readUids,
+  type UidRange,
+} from '../sources/proc-credentials.js';
 import { readChain } from '../sources/process-chain.js';
 import { readStart, uptimeMs } from '../sources/proc-read.js';
 import type { ProcessSighting } from '../sources/processes.js';
@@ -79,6 +86,8 @@ export class ContainerWatch {
   private readonly commandAlerts = new ProcessTreeAlerts();
   /** When an account program was last seen starting (see onSensitiveFile). */
   private accountProgramAt = -Infinity;
+  private readonly readPids: () => number | undefined;
+  private readonly readIo: () => IoCounters | undefined;
 
   constructor(
     readonly container: WatchedContainer,
@@ -86,6 +95,8 @@ export class ContainerWatch {
   ) {
     this.io = new IoVolumeDetector(opts.settings.io);
     this.processCount = new ProcessCountDetector(opts.settings.process);
+    this.readPids = cgroupPidsReader(container.name);
+    this.readIo = cgroupIoReader(container.name);
     const { initPid, home } = container;
     const retryMs = opts.canaryRetryMs ?? 5000;
     const all = canaryPaths(home);
@@ -114,7 +125,7 @@ export class ContainerWatch {
   }
 
   start(): void {
-    this.cgroupBase = readCgroupIo(this.container.name);
+    this.cgroupBase = this.readIo();
     this.uidMap = readUidMap(this.container.initPid);
     this.every(this.opts.ioIntervalMs ?? 2000, () => this.sampleIo());
     this.every(this.opts.processIntervalMs ?? 250, () => this.sampleProcessCount());
@@ -154,7 +165,8 @@ export class ContainerWatch {
    */
   onCommand(sighting: ProcessSighting): void {
     const worst = this.worstCommandAlert(sighting.pid, sighting.argv);
-    if (isAccountProgram(readExe(sighting.pid))) this.accountProgramAt = Date.now();
+    if (namesAccountProgram(sighting.argv[0] ?? '') && isAccountProgram(readExe(sighting.pid)))
+      this.accountProgramAt = Date.now();
     this.checkPrivilege(sighting);
     if (!worst) return;
     if (this.commandAlerts.sameAsParent(sighting.pid, sighting.ppid, worst.title)) return;
@@ -166,8 +178,10 @@ export class ContainerWatch {
 
   /** A process become root: only root processes cost the walk up their parents. */
   private checkPrivilege(sighting: ProcessSighting): void {
-    const uids = readUids(sighting.pid);
     const root = this.uidMap.find((r) => r.inside === 0)?.outside ?? 0;
+    const owner = readProcOwner(sighting.pid);
+    if (owner !== undefined && owner !== root && owner !== 0) return;
+    const uids = readUids(sighting.pid);
     if (uids?.effective !== root) return;
     const chain = readChain(sighting.pid, this.container.initPid, this.uidMap);
     const alert = classifyRootEscalation(chain, this.opts.settings.codeUid);
@@ -195,7 +209,7 @@ export class ContainerWatch {
   }
 
   private sampleIo(): void {
-    const cgroup = readCgroupIo(this.container.name);
+    const cgroup = this.readIo();
     const base = this.cgroupBase;
     const sinceWatch =
       cgroup && base
@@ -213,7 +227,7 @@ export class ContainerWatch {
   }
 
   private sampleProcessCount(): void {
-    const count = readCgroupPids(this.container.name);
+    const count = this.readPids();
     if (count === undefined) return;
     for (const alert of this.processCount.observe(count, Date.now())) this.emit(alert, 0);
   }

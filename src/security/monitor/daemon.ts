@@ -97,6 +97,7 @@ export class MonitorDaemon {
       audit: new AuditWriter(paths.audit),
       prefix: opts.prefix,
       policy: opts.settings.policy,
+      policyOf: (name) => this.watches.get(name)?.settings.policy,
       forensicsOnKill: opts.settings.forensicsOnKill,
       releaseNetwork: opts.releaseNetwork && (async (name) => this.releaseNetwork(name)),
       beforeAction: (d, action) =>
@@ -306,6 +307,13 @@ export class MonitorDaemon {
     this.log(`watching ${name} (init pid ${initPid}${ipv4 ? `, ${ipv4}` : ''})`);
   }
 
+  /** A container's settings; the daemon's own for one not (or no longer) watched. */
+  private settingsOf(name: string | undefined): MonitorSettings {
+    return (
+      (name === undefined ? undefined : this.watches.get(name)?.settings) ?? this.opts.settings
+    );
+  }
+
   private detach(name: string): void {
     this.allowlist.unregister(name);
     if (!this.watches.remove(name)) return;
@@ -322,18 +330,22 @@ export class MonitorDaemon {
   private async startExecEvents(): Promise<void> {
     const source = new ExecEventSource({
       onExec: (event) => this.scanner.observeExec(event),
-      onFailed: (reason) => this.log(`process events stopped, polling /proc only: ${reason}`),
+      onFailed: (reason) => {
+        this.scanner.useExecEvents(false);
+        this.log(`process events stopped, polling /proc only: ${reason}`);
+      },
     });
     this.execEvents = source;
     this.processEvents = source.stats;
-    if (!(await source.start()))
-      this.log(`no process events, polling /proc only: ${source.stats.detail}`);
+    if (await source.start()) this.scanner.useExecEvents(true);
+    else this.log(`no process events, polling /proc only: ${source.stats.detail}`);
   }
 
   private async startKmsg(): Promise<void> {
     this.kmsg = new KmsgNetworkSource({
       containerOf: (ip) => this.watches.containerOf(ip)?.name,
-      dnsQueryThreshold: this.opts.settings.dnsQueryThreshold,
+      dnsQueryThresholdOf: (ip) =>
+        this.settingsOf(this.watches.containerOf(ip)?.name).dnsQueryThreshold,
       onEvent: (e) => this.kernelLog.onEvent(e),
       onError: (err) => this.log(`kernel log: ${err.message}`),
     });

@@ -31,6 +31,14 @@ export function containerSettings(
   const r = recorded;
   return {
     ...base,
+    policy:
+      r.auto_pause_on_high === undefined && r.auto_kill_on_critical === undefined
+        ? base.policy
+        : {
+            autoPauseOnHigh: r.auto_pause_on_high ?? base.policy.autoPauseOnHigh,
+            autoKillOnCritical: r.auto_kill_on_critical ?? base.policy.autoKillOnCritical,
+          },
+    dnsQueryThreshold: r.dns_query_threshold ?? base.dnsQueryThreshold,
     commandLine: {
       ...base.commandLine,
       oneLiners: r.reverse_shell_one_liners ?? base.commandLine.oneLiners,

@@ -22,6 +22,8 @@ export interface ResponderOptions {
   /** The container prefix; forensic copies are named with it. */
   prefix: string;
   policy: ResponsePolicy;
+  /** A container's own pause and kill switches (recorded at its launch), in place of `policy`. */
+  policyOf?: (container: string) => ResponsePolicy | undefined;
   forensicsOnKill: boolean;
   /** Removes the container's network rules before it is deleted (NetworkGuard.release). */
   releaseNetwork?: (container: string) => Promise<void>;
@@ -79,7 +81,8 @@ export class Responder {
   private async respond(detection: Detection): Promise<AuditRecord | undefined> {
     const { container, alert } = detection;
     if (this.killed.has(container)) return undefined;
-    const decided = decideAction(alert.level, this.opts.policy, {
+    const policy = this.opts.policyOf?.(container) ?? this.opts.policy;
+    const decided = decideAction(alert.level, policy, {
       paused: this.paused.has(container),
     });
     if (decided === 'paused' || decided === 'killed') this.opts.beforeAction?.(detection, decided);

@@ -1,8 +1,8 @@
 /**
  * The lines `assets/proc-events.pl` prints: one exec in a container, its subscription, or a note
  * that the kernel dropped events. Anything else (a line cut short, a future field's type) is
- * undefined and skipped by the caller. The script's `uid` and `exe` are for people reading its
- * output by hand; the detectors work from the command line.
+ * undefined and skipped by the caller (fields it does not know, such as the `uid` and `exe` of
+ * older scripts, are ignored).
  */
 
 export interface ExecEvent {

@@ -1,5 +1,5 @@
 import { parseIoCounters, type IoCounters } from './io-stat-parse.js';
-import { readText } from './proc-read.js';
+import { firstPresentFile } from './first-present-file.js';
 
 /**
  * A container's block I/O byte counters from its cgroup: `io.stat` on the unified hierarchy
@@ -15,13 +15,21 @@ function ioCounterFiles(container: string, root = '/sys/fs/cgroup'): string[] {
   ];
 }
 
-/** Undefined when the container has no cgroup (not running) or no I/O accounting. */
+/**
+ * The reader answers undefined when the container has no cgroup (not running) or no I/O
+ * accounting.
+ */
+export function cgroupIoReader(container: string, root?: string): () => IoCounters | undefined {
+  const read = firstPresentFile(ioCounterFiles(container, root));
+  return () => {
+    const text = read();
+    return text === undefined ? undefined : parseIoCounters(text).total;
+  };
+}
+
+/** One read of `cgroupIoReader`. */
 export function readCgroupIo(container: string, root?: string): IoCounters | undefined {
-  for (const file of ioCounterFiles(container, root)) {
-    const text = readText(file);
-    if (text !== undefined) return parseIoCounters(text).total;
-  }
-  return undefined;
+  return cgroupIoReader(container, root)();
 }
 
 /**

@@ -26,8 +26,11 @@ export interface KmsgSourceOptions {
   onEvent: (event: KmsgNetworkEvent) => void;
   /** The reader failed and could not be restarted; events stop until `start` is called again. */
   onError?: (err: Error) => void;
-  /** `[monitoring.nft] dns_query_threshold` (queries per minute per container; 0: off). */
-  dnsQueryThreshold?: number;
+  /**
+   * `[monitoring.nft] dns_query_threshold` of the container with this address (queries per
+   * minute; 0: off). Off when not given.
+   */
+  dnsQueryThresholdOf?: (containerIp: string) => number;
 }
 
 /**
@@ -45,7 +48,7 @@ export class KmsgNetworkSource {
   private readonly dnsVolume: DnsVolumeDetector;
 
   constructor(private readonly options: KmsgSourceOptions) {
-    this.dnsVolume = new DnsVolumeDetector(options.dnsQueryThreshold ?? 0);
+    this.dnsVolume = new DnsVolumeDetector(options.dnsQueryThresholdOf ?? (() => 0));
   }
 
   /** Starts after the newest record already in the buffer; resolves once reading. */

@@ -4,7 +4,7 @@ import { PROC, readText } from './proc-read.js';
 /**
  * A process's open files as the reverse-shell relay check needs them, read from host /proc: its
  * sockets (by inode, to look up in /proc/net), and the byte channels between processes (pipes,
- * fifos, pseudo-terminals) with the direction each end was opened for.
+ * fifos, pseudo-terminals, connected unix sockets) with the direction each end was opened for.
  */
 
 export interface FdEntry {
@@ -13,7 +13,8 @@ export interface FdEntry {
   socket?: number;
   /**
    * `pipe:<inode>`, `fifo:<dev>:<inode>`, `pty:<index>` (both the master and the terminal
-   * `/dev/pts/<index>` of one pty have the same channel).
+   * `/dev/pts/<index>` of one pty have the same channel), `unix:<inode>-<inode>` (both ends of a
+   * connected unix socket, such as the socketpairs node's child_process gives a child as stdio).
    */
   channel?: string;
   /** The pty's master side (what a terminal emulator or relay holds). */
@@ -25,8 +26,15 @@ export interface FdEntry {
 const PTS = /^\/dev\/pts\/(\d+)$/;
 const PTMX = /^\/dev\/(pts\/)?ptmx$/;
 
-/** The fd table; empty when the process is gone or not ours to read. */
-export function readFds(pid: number, proc = PROC): FdEntry[] {
+/**
+ * The fd table; empty when the process is gone or not ours to read. `unixPeers`: the peer of each
+ * connected unix socket of its network namespace (readUnixPeers), which /proc does not show.
+ */
+export function readFds(
+  pid: number,
+  proc = PROC,
+  unixPeers: ReadonlyMap<number, number> = new Map(),
+): FdEntry[] {
   let fds: string[];
   try {
     fds = readdirSync(`${proc}/${pid}/fd`);
@@ -36,13 +44,18 @@ export function readFds(pid: number, proc = PROC): FdEntry[] {
   }
   const entries: FdEntry[] = [];
   for (const name of fds) {
-    const entry = readFd(pid, Number(name), proc);
+    const entry = readFd(pid, Number(name), proc, unixPeers);
     if (entry) entries.push(entry);
   }
   return entries;
 }
 
-function readFd(pid: number, fd: number, proc: string): FdEntry | undefined {
+function readFd(
+  pid: number,
+  fd: number,
+  proc: string,
+  unixPeers: ReadonlyMap<number, number>,
+): FdEntry | undefined {
   const path = `${proc}/${pid}/fd/${fd}`;
   let target: string;
   try {
@@ -52,7 +65,15 @@ function readFd(pid: number, fd: number, proc: string): FdEntry | undefined {
     return undefined;
   }
   const socket = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-  if (socket) return { fd, socket: Number(socket), read: true, write: true };
+  if (socket) {
+    const inode = Number(socket);
+    const peer = unixPeers.get(inode);
+    const channel =
+      peer === undefined
+        ? {}
+        : { channel: `unix:${Math.min(inode, peer)}-${Math.max(inode, peer)}` };
+    return { fd, socket: inode, ...channel, read: true, write: true };
+  }
   const pipe = /^pipe:\[(\d+)\]$/.exec(target)?.[1];
   if (pipe) return { fd, channel: `pipe:${pipe}`, ...access(pid, fd, proc) };
   const pts = PTS.exec(target)?.[1];

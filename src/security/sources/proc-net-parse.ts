@@ -70,6 +70,21 @@ export function parseProcNet(text: string, littleEndian = endianness() === 'LE')
   return sockets;
 }
 
+/**
+ * The socket inodes of /proc/<pid>/net/unix (`Num RefCount Protocol Flags Type St Inode Path`):
+ * every unix socket of the network namespace, bound or not, socketpairs included.
+ */
+export function parseProcNetUnixInodes(text: string): Set<number> {
+  const inodes = new Set<number>();
+  for (const line of text.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (!/^[0-9a-f]+:$/i.test(cols[0] ?? '') || cols.length < 7) continue;
+    const inode = Number(cols[6]);
+    if (Number.isInteger(inode)) inodes.add(inode);
+  }
+  return inodes;
+}
+
 function endpoint(text: string, littleEndian: boolean): Endpoint | undefined {
   const [hex = '', portHex = ''] = text.split(':');
   if (!/^[0-9A-Fa-f]+$/.test(portHex)) return undefined;

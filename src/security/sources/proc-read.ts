@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { IoCounters } from './io-stat-parse.js';
-import { parseProcNet, type ProcNetSocket } from './proc-net-parse.js';
+import { parseProcNet, parseProcNetUnixInodes, type ProcNetSocket } from './proc-net-parse.js';
 
 /**
  * Small synchronous readers of host /proc for the process source. They return undefined when the
@@ -151,4 +151,12 @@ export function readSocketTables(
 
 export function readSockets(pid: number, proc = PROC): ProcNetSocket[] {
   return readSocketTables(pid, proc).map((row) => row.socket);
+}
+
+/**
+ * The unix socket inodes of the network namespace `pid` lives in. Cheap beside the TCP and UDP
+ * tables, which the kernel makes by walking the host's whole socket hash.
+ */
+export function readUnixSocketInodes(pid: number, proc = PROC): Set<number> {
+  return parseProcNetUnixInodes(readText(`${proc}/${pid}/net/unix`) ?? '');
 }

@@ -13,6 +13,7 @@ import {
   readStart,
   readStdio,
   readText,
+  readUnixSocketInodes,
   uptimeMs,
 } from './proc-read.js';
 import { RelayScan } from './relay-scan.js';
@@ -70,8 +71,11 @@ interface Tracked {
   /** The parent when first examined. */
   ppid?: number;
   nextCheckMs: number;
-  /** Socket inodes on stdio already reported for this process. */
-  reported: Set<number>;
+  /**
+   * Socket inodes on stdio that need no more looking at: reported, or unix sockets (journald's
+   * stream sockets under every service), which never become network ones.
+   */
+  settledSockets: Set<number>;
   /** I/O counters at the last examination. */
   io?: IoCounters;
   /** A relay alert was raised for this process. */
@@ -95,6 +99,10 @@ export class ProcessScanner {
   private readonly inContainers = new Map<number, Tracked>();
   private lastPid?: string;
   private listedAt = -Infinity;
+  private execEvents = false;
+  private bootClockOffsetMs?: number;
+  /** Within a scan pass that listed /proc already; false between passes (an exec event). */
+  private listedThisPass = false;
   private readonly io = new Map<string, IoCounters>();
   private readonly relays: RelayScan;
   private timer?: NodeJS.Timeout;
@@ -127,28 +135,43 @@ export class ProcessScanner {
   scan(): void {
     const began = performance.now();
     const now = uptimeMs(this.proc);
-    // The last PID the kernel handed out: unchanged means no process (or thread) was created, so
-    // the directory listing can wait, up to LIST_AT_LEAST_MS to notice the ones that exited.
-    const lastPid = readText(`${this.proc}/loadavg`)?.trim().split(' ').at(-1);
-    if (
-      lastPid === undefined ||
-      lastPid !== this.lastPid ||
-      now - this.listedAt >= LIST_AT_LEAST_MS
-    ) {
-      this.list();
+    this.bootClockOffsetMs = now - performance.now();
+    if (this.execEvents) {
+      // Every exec is reported: the listing only finds forks that never exec and the exits.
+      if (now - this.listedAt >= LIST_AT_LEAST_MS) this.list(now);
+    } else {
+      // The last PID the kernel handed out: unchanged means no process (or thread) was created,
+      // so the listing can wait, up to LIST_AT_LEAST_MS to notice the ones that exited.
+      const lastPid = readText(`${this.proc}/loadavg`)?.trim().split(' ').at(-1);
+      if (
+        lastPid === undefined ||
+        lastPid !== this.lastPid ||
+        now - this.listedAt >= LIST_AT_LEAST_MS
+      )
+        this.list(now);
       this.lastPid = lastPid;
-      this.listedAt = now;
     }
     this.relays.clear();
     for (const [pid, entry] of this.inContainers)
       if (now >= entry.nextCheckMs && this.opts.watched(entry.container!))
         this.examine(pid, entry, now);
+    this.listedThisPass = false;
     this.stats.scans += 1;
     this.stats.busyMs += performance.now() - began;
   }
 
+  /**
+   * Whether the kernel's exec events reach `observeExec` (ExecEventSource runs): then the host's
+   * new processes cost nothing until a slow listing, instead of a cgroup read each.
+   */
+  useExecEvents(on: boolean): void {
+    this.execEvents = on;
+  }
+
   /** Attributes new PIDs to their container and forgets the ones that exited. */
-  private list(): void {
+  private list(now: number): void {
+    this.listedAt = now;
+    this.listedThisPass = true;
     let names: string[];
     try {
       names = readdirSync(this.proc);
@@ -167,7 +190,7 @@ export class ProcessScanner {
       const entry = {
         container: containerOfCgroup(cgroup),
         nextCheckMs: 0,
-        reported: new Set<number>(),
+        settledSockets: new Set<number>(),
       };
       this.tracked.set(pid, entry);
       if (entry.container !== undefined) this.inContainers.set(pid, entry);
@@ -190,12 +213,27 @@ export class ProcessScanner {
         startMs: event.startMs,
         ppid: event.ppid,
         nextCheckMs: 0,
-        reported: new Set<number>(),
+        settledSockets: new Set<number>(),
       };
       this.tracked.set(event.pid, entry);
       this.inContainers.set(event.pid, entry);
     }
-    this.examine(event.pid, entry, uptimeMs(this.proc), event);
+    this.examine(event.pid, entry, this.bootClockMs(), event);
+  }
+
+  /**
+   * `uptimeMs` without a read of /proc/uptime per exec: the monotonic clock plus its distance to
+   * the boot clock, taken at the last pass (the two differ only by time spent suspended).
+   */
+  private bootClockMs(): number {
+    return this.bootClockOffsetMs === undefined
+      ? uptimeMs(this.proc)
+      : performance.now() + this.bootClockOffsetMs;
+  }
+
+  private drop(pid: number): void {
+    this.tracked.delete(pid);
+    this.inContainers.delete(pid);
   }
 
   /** Forgets a container's processes (it stopped), so a restart is examined afresh. */
@@ -206,6 +244,7 @@ export class ProcessScanner {
         this.inContainers.delete(pid);
       }
     this.io.delete(container);
+    this.relays.forget(container);
   }
 
   /** Bytes the container's processes read and wrote since it was first watched (monotonic). */
@@ -213,15 +252,26 @@ export class ProcessScanner {
     return { ...(this.io.get(container) ?? { readBytes: 0, writeBytes: 0 }) };
   }
 
-  private addIo(pid: number, entry: Tracked, age: number): void {
+  /** False when the process is gone. */
+  private countIo(pid: number, entry: Tracked, age: number): boolean {
     const now = readIo(pid, this.proc);
-    if (!now) return;
+    if (!now) return false;
     const before = entry.io ?? (age > BASELINE_AGE_MS ? now : { readBytes: 0, writeBytes: 0 });
     entry.io = now;
     const total = this.io.get(entry.container!) ?? { readBytes: 0, writeBytes: 0 };
     total.readBytes += Math.max(0, now.readBytes - before.readBytes);
     total.writeBytes += Math.max(0, now.writeBytes - before.writeBytes);
     this.io.set(entry.container!, total);
+    return true;
+  }
+
+  /**
+   * With exec events a young process's command line changes only by an exec, which is reported:
+   * it is kept. Settled ones are read again (a process may rewrite its own, as setproctitle does).
+   */
+  private currentArgv(pid: number, entry: Tracked, age: number): string[] | undefined {
+    if (this.execEvents && entry.argv && age < YOUNG_MS) return entry.argv;
+    return readArgv(pid, this.proc);
   }
 
   /** `exec`: the kernel's report of the exec that made this examination due, with its argv. */
@@ -229,9 +279,12 @@ export class ProcessScanner {
     entry.startMs ??= readStart(pid, this.proc) ?? now;
     const age = Math.max(0, now - entry.startMs);
     entry.nextCheckMs = age < YOUNG_MS ? 0 : now + this.settledMs;
-    this.addIo(pid, entry, age);
-    const argv = exec?.argv ?? readArgv(pid, this.proc);
-    if (argv === undefined || argv.length === 0) return;
+    // A process gone is dropped now, not examined on every pass until the next listing. At its
+    // exec a process has done next to no I/O of its own: the passes count it.
+    if (!exec && !this.countIo(pid, entry, age)) return this.drop(pid);
+    const argv = exec?.argv ?? this.currentArgv(pid, entry, age);
+    if (argv === undefined) return this.drop(pid);
+    if (argv.length === 0) return;
     const command = argv.join(' ');
     entry.ppid ??= readParentPid(pid, this.proc);
     const sighting = {
@@ -251,8 +304,14 @@ export class ProcessScanner {
     }
     const fds = readStdio(pid, this.proc);
     if (!entry.relayReported && age < RELAY_WINDOW_MS) {
-      const relay = this.relays.check(entry.container!, { pid, command, argv, stdin: fds[0] }, () =>
-        this.pidsOf(entry.container!),
+      const relay = this.relays.check(
+        entry.container!,
+        { pid, command, argv, stdin: fds[0] },
+        () => {
+          // The relay may be a fork that never exec'd, which only a listing finds.
+          if (!this.listedThisPass) this.list(now);
+          return this.pidsOf(entry.container!);
+        },
       );
       if (relay) {
         entry.relayReported = true;
@@ -261,11 +320,14 @@ export class ProcessScanner {
     }
     const inodes = Object.values(fds)
       .map((target) => socketInode(target))
-      .filter((inode): inode is number => inode !== undefined && !entry.reported.has(inode));
+      .filter((inode): inode is number => inode !== undefined && !entry.settledSockets.has(inode));
     if (inodes.length === 0) return;
+    const unix = readUnixSocketInodes(pid, this.proc);
+    for (const inode of inodes) if (unix.has(inode)) entry.settledSockets.add(inode);
+    if (inodes.every((inode) => unix.has(inode))) return;
     const alert = classifyStdioSockets({ pid, command, fds }, readSockets(pid, this.proc));
     if (!alert) return;
-    for (const inode of inodes) entry.reported.add(inode);
+    for (const inode of inodes) entry.settledSockets.add(inode);
     this.opts.onStdioSocket(sighting, alert);
   }
 

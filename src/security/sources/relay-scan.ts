@@ -8,24 +8,76 @@ import {
 } from '../detectors/reverse-shell-relay.js';
 import type { Endpoint } from './proc-net-parse.js';
 import { readFds } from './proc-fds.js';
-import { PROC, readArgv, readSocketTables, readText } from './proc-read.js';
+import { PROC, readArgv, readSocketTables, readText, readUnixSocketInodes } from './proc-read.js';
+import { readUnixPeers } from './unix-peers.js';
+
+interface ContainerView {
+  processes: Map<number, RelayProcess>;
+  sockets: ReturnType<typeof socketRows>;
+  exempt: (remote: Endpoint) => boolean;
+  /** Whether the sockets hold one that could carry a shell (else nothing more is read). */
+  carriesShells: boolean;
+  fdTablesRead: boolean;
+  /** The unix socket peers the fd tables were read with. */
+  peers?: ReadonlyMap<number, number>;
+}
 
 /**
  * Gathers from host /proc what the relay check (classifyRelay) needs about one container — every
  * process's fd table, the sockets of its network namespace, its DNS resolvers — at most once per
- * scan pass, and only for a shell or interpreter that reads its program from a pipe, fifo or pty.
+ * scan pass, and only for a shell or interpreter that reads its program from a pipe, fifo, pty or
+ * unix socket. For a unix socket, the peers of the namespace's unix sockets too (readUnixPeers,
+ * a process of its own: kept across passes, asked again only for a socket they do not know).
  */
 export class RelayScan {
-  private readonly containers = new Map<
-    string,
-    {
-      processes: Map<number, RelayProcess>;
-      sockets: ReturnType<typeof socketRows>;
-      exempt: (remote: Endpoint) => boolean;
-    }
-  >();
+  private readonly containers = new Map<string, ContainerView>();
+  private readonly unixPeers = new Map<string, ReadonlyMap<number, number>>();
 
-  constructor(private readonly proc = PROC) {}
+  constructor(
+    private readonly proc = PROC,
+    private readonly peersOf: (pid: number) => ReadonlyMap<number, number> = readUnixPeers,
+  ) {}
+
+  /** The container stopped: its sockets are gone. */
+  forget(container: string): void {
+    this.unixPeers.delete(container);
+  }
+
+  /** Every process's fd table, with the unix socket peers when a shell reads from a socket. */
+  private readFdTables(
+    view: ContainerView,
+    peers: ReadonlyMap<number, number> | undefined,
+    pids: () => Iterable<number>,
+  ): void {
+    view.peers = peers;
+    view.fdTablesRead = true;
+    view.processes.clear();
+    for (const pid of pids()) {
+      const argv = readArgv(pid, this.proc);
+      if (argv)
+        view.processes.set(pid, {
+          pid,
+          command: argv.join(' '),
+          fds: readFds(pid, this.proc, view.peers),
+        });
+    }
+  }
+
+  /**
+   * The unix socket peers known for `container`, asked again when they do not know `inode` and it
+   * is a unix socket (a TCP one on stdin is the stdio check's).
+   */
+  private peersFor(
+    container: string,
+    shellPid: number,
+    inode: number,
+  ): ReadonlyMap<number, number> | undefined {
+    const known = this.unixPeers.get(container);
+    if (known?.has(inode) || !readUnixSocketInodes(shellPid, this.proc).has(inode)) return known;
+    const peers = this.peersOf(shellPid);
+    this.unixPeers.set(container, peers);
+    return peers;
+  }
 
   /** A new pass: what was read for the previous one is stale. */
   clear(): void {
@@ -45,16 +97,18 @@ export class RelayScan {
         processes: new Map(),
         sockets: socketRows(shell.pid, this.proc),
         exempt: resolverOf(shell.pid, this.proc),
+        carriesShells: false,
+        fdTablesRead: false,
       };
-      // No socket that could carry a shell: the fd tables need not be read at all.
-      if (shellCarryingSockets(view.sockets, view.exempt).size > 0)
-        for (const pid of pids()) {
-          const argv = readArgv(pid, this.proc);
-          if (argv)
-            view.processes.set(pid, { pid, command: argv.join(' '), fds: readFds(pid, this.proc) });
-        }
+      view.carriesShells = shellCarryingSockets(view.sockets, view.exempt).size > 0;
       this.containers.set(container, view);
     }
+    // No socket that could carry a shell: the fd tables need not be read at all.
+    if (!view.carriesShells) return undefined;
+    const stdinSocket = socketInode(shell.stdin);
+    const peers =
+      stdinSocket === undefined ? view.peers : this.peersFor(container, shell.pid, stdinSocket);
+    if (!view.fdTablesRead || peers !== view.peers) this.readFdTables(view, peers, pids);
     const self = view.processes.get(shell.pid);
     if (!self) return undefined;
     return classifyRelay({
@@ -66,10 +120,18 @@ export class RelayScan {
   }
 }
 
-/** A pipe, a pty, or a path (which may be a fifo); not a socket, /dev/null or nothing. */
+/**
+ * A pipe, a pty, a socket (a unix one may be a socketpair), or a path (which may be a fifo); not
+ * /dev/null or nothing.
+ */
 function fedByAnotherProcess(stdin: string | undefined): boolean {
   if (stdin === undefined || stdin === '/dev/null') return false;
-  return stdin.startsWith('pipe:') || stdin.startsWith('/');
+  return stdin.startsWith('pipe:') || stdin.startsWith('socket:') || stdin.startsWith('/');
+}
+
+function socketInode(target: string | undefined): number | undefined {
+  const inode = /^socket:\[(\d+)\]$/.exec(target ?? '')?.[1];
+  return inode === undefined ? undefined : Number(inode);
 }
 
 function socketRows(pid: number, proc: string) {

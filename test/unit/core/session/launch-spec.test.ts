@@ -80,6 +80,9 @@ describe('launch spec', () => {
       file_write_threshold_mb: 50,
       file_write_rate_mb_per_sec: 10,
       reverse_shell_one_liners: 'critical',
+      auto_pause_on_high: true,
+      auto_kill_on_critical: true,
+      dns_query_threshold: 100,
     });
   });
 

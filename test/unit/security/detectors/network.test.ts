@@ -41,7 +41,7 @@ describe('network classifier', () => {
   });
 
   it('alerts once when a container crosses the DNS volume threshold within a minute', () => {
-    const detector = new DnsVolumeDetector(100);
+    const detector = new DnsVolumeDetector(() => 100);
     const q = event('dnsq', '10.99.0.1', 53, 'UDP');
     const alerts = [];
     for (let i = 0; i < 150; i += 1) alerts.push(detector.observe(q, 1_000_000 + i * 100));
@@ -51,8 +51,20 @@ describe('network classifier', () => {
     expect(alerts.indexOf(raised[0])).toBe(100);
   });
 
+  it("holds each container to its own threshold (0: off), by the querying container's address", () => {
+    const thresholds: Record<string, number> = { '10.99.0.5': 10, '10.99.0.6': 0 };
+    const detector = new DnsVolumeDetector((ip) => thresholds[ip] ?? 100);
+    const count = (src: string) => {
+      const q = { ...event('dnsq', '10.99.0.1', 53, 'UDP'), containerIp: src };
+      let raised = 0;
+      for (let i = 0; i < 50; i += 1) if (detector.observe(q, 1_000_000 + i * 100)) raised += 1;
+      return raised;
+    };
+    expect([count('10.99.0.5'), count('10.99.0.6'), count('10.99.0.7')]).toEqual([1, 0, 0]);
+  });
+
   it('does not count queries spread over more than a minute', () => {
-    const detector = new DnsVolumeDetector(100);
+    const detector = new DnsVolumeDetector(() => 100);
     const q = event('dnsq', '10.99.0.1', 53, 'UDP');
     for (let i = 0; i < 300; i += 1) expect(detector.observe(q, i * 1000)).toBeUndefined();
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   classifySensitiveAccess,
   isAccountProgram,
+  namesAccountProgram,
   sensitivePathPattern,
 } from '../../../../src/security/detectors/sensitive-file.js';
 
@@ -52,5 +53,18 @@ describe('sensitive file detector', () => {
     expect(re.test('/proc/42/root/home/code/.ssh/authorized_keys')).toBe(true);
     expect(re.test('/proc/42/root/etc/ld.so.cache')).toBe(false);
     expect(re.test('/proc/42/root/etc/shadow-')).toBe(false);
+  });
+});
+
+describe('namesAccountProgram', () => {
+  it.each([
+    ['sudo', true],
+    ['/usr/bin/sudo', true],
+    ['useradd', true],
+    ['sudo-helper', false],
+    ['bash', false],
+    ['', false],
+  ])('%s names an account program: %s', (argv0, expected) => {
+    expect(namesAccountProgram(argv0)).toBe(expected);
   });
 });

@@ -30,6 +30,19 @@ describe('per-container monitoring settings', () => {
     expect(s.policy).toBe(BASE.policy);
   });
 
+  it('applies the pause and kill switches and the DNS query threshold a launch recorded', () => {
+    const config = coiKeysConfig({
+      monitoring: { auto_kill_on_critical: false, dns_query_threshold: 500 },
+    });
+    const s = containerSettings(BASE, readCoiKeys(config).monitoring);
+    expect(s.policy).toEqual({ autoPauseOnHigh: true, autoKillOnCritical: false });
+    expect(s.dnsQueryThreshold).toBe(500);
+    const bad = readCoiKeys({
+      'user.coi.monitoring': '{"auto_pause_on_high":"no","dns_query_threshold":-5}',
+    });
+    expect(bad.monitoring).toEqual({});
+  });
+
   it('keeps the daemon’s settings for containers that recorded none or nonsense', () => {
     expect(containerSettings(BASE, readCoiKeys({}).monitoring)).toBe(BASE);
     const bad = readCoiKeys({

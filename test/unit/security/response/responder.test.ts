@@ -187,6 +187,14 @@ describe('Responder', () => {
     expect(await incus.instances.names()).toEqual([]);
   });
 
+  it("acts on a container's own pause and kill switches over the daemon's", async () => {
+    const own = { autoPauseOnHigh: true, autoKillOnCritical: false };
+    const r = responder({ policyOf: (name) => (name === CONTAINER ? own : undefined) });
+    const record = await r.handle(detection('critical'));
+    expect(record?.action).toBe('paused');
+    expect(incus.instances.all.get(CONTAINER)!.status).toBe('Frozen');
+  });
+
   it('keeps at most three forensic copies per workspace, force-stopping an old one started by hand', async () => {
     const parsed = parseContainerName(CONTAINER, PREFIX)!;
     const old = [1, 2, 3].map((n) => forensicCopyName(PREFIX, parsed, n * 1000));

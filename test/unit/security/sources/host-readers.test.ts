@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readCgroupPids } from '../../../../src/security/sources/cgroup-pids.js';
+import { cgroupPidsReader, readCgroupPids } from '../../../../src/security/sources/cgroup-pids.js';
 import { readCgroupProcs } from '../../../../src/security/sources/cgroup-procs.js';
 import { readDiskUsage } from '../../../../src/security/sources/disk-usage.js';
 import {
   containerUid,
+  readProcOwner,
   readUidMap,
   readUids,
 } from '../../../../src/security/sources/proc-credentials.js';
@@ -31,6 +32,18 @@ describe('cgroup process counts', () => {
     expect(readCgroupPids('gone', dir)).toBe(undefined);
   });
 
+  it('keeps reading the file it found, and looks again once that one is gone', () => {
+    const read = cgroupPidsReader('c1', dir);
+    expect(read()).toBe(undefined);
+    write('pids/lxc.payload.c1/pids.current', '37\n');
+    expect(read()).toBe(37);
+    // The host's layout does not change under a running container: the v1 file stays the one.
+    write('lxc.payload.c1/pids.current', '12\n');
+    expect(read()).toBe(37);
+    rmSync(join(dir, 'pids'), { recursive: true });
+    expect(read()).toBe(12);
+  });
+
   it("lists the PIDs of the group and of systemd's groups inside it", () => {
     write('pids/lxc.payload.c1/cgroup.procs', '100\n');
     write('pids/lxc.payload.c1/init.scope/cgroup.procs', '101\n');
@@ -50,6 +63,14 @@ describe('process credentials', () => {
     expect(containerUid(uids.real, map)).toBe(1000);
     expect(containerUid(uids.effective, map)).toBe(0);
     expect(containerUid(0, map)).toBe(undefined);
+  });
+});
+
+describe('the owner of a /proc entry', () => {
+  it("is a live process's effective uid, and undefined once it is gone", () => {
+    expect(readProcOwner(process.pid)).toBe(process.geteuid!());
+    write('7/status', 'Uid:\t0\t0\t0\t0\n');
+    expect(readProcOwner(8, dir)).toBe(undefined);
   });
 });
 

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFds } from '../../../../src/security/sources/proc-fds.js';
+import { parseUnixPeers, readUnixPeers } from '../../../../src/security/sources/unix-peers.js';
 
 /** Against this host's real /proc: pipes and fifos are what the kernel says they are. */
 
@@ -66,6 +67,31 @@ describe('readFds', () => {
     } finally {
       closeSync(fd);
     }
+  });
+
+  it("links both ends of the socketpair node gives a child as its 'pipe' stdio", async () => {
+    const child = spawn('sleep', ['5'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      const peers = readUnixPeers(process.pid);
+      const stdin = readFds(child.pid!, undefined, peers).find((f) => f.fd === 0)!;
+      expect(stdin.channel).toMatch(/^unix:\d+-\d+$/);
+      const ours = readFds(process.pid, undefined, peers).filter(
+        (f) => f.channel === stdin.channel,
+      );
+      expect(ours).toHaveLength(1);
+      // Without the peers, /proc alone shows two unrelated sockets.
+      expect(readFds(child.pid!).find((f) => f.fd === 0)?.channel).toBeUndefined();
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('reads the lines of the sock_diag helper, skipping anything else', () => {
+    expect([...parseUnixPeers('10 11\n11 10\nbad\n12 0\n')]).toEqual([
+      [10, 11],
+      [11, 10],
+    ]);
   });
 
   it('is empty for a process that is gone', () => {

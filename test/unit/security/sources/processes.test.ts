@@ -133,6 +133,49 @@ describe('ProcessScanner', () => {
     });
   });
 
+  /** fd 0–2 of `dir` on socket `inode`, and a TCP table where `inode` is connected to 10.99.0.1. */
+  const onSocket = (dir: string, inode: number) => {
+    for (const fd of [0, 1, 2]) {
+      unlinkSync(join(dir, 'fd', String(fd)));
+      symlinkSync(`socket:[${inode}]`, join(dir, 'fd', String(fd)));
+    }
+    return () =>
+      writeFileSync(
+        join(dir, 'net', 'tcp'),
+        '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
+          `   1: 0500630A:A8CA 0100630A:115C 01 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0 20 4 30 10 -1\n`,
+      );
+  };
+
+  it('looks a unix socket on stdio up once (a service logging to journald): it stays one', () => {
+    const dir = fakeProcess(100, { cgroup: CONTAINER_CGROUP, argv: ['dockerd'] });
+    const connect = onSocket(dir, 3333);
+    writeFileSync(
+      join(dir, 'net', 'unix'),
+      'Num       RefCount Protocol Flags    Type St Inode Path\n' +
+        '000000001f0dbd31: 00000003 00000000 00000000 0001 03 3333\n',
+    );
+    const { s, stdio } = scanner();
+    s.scan();
+    // Were the inode looked up again, this (impossible) TCP row would raise an alert.
+    connect();
+    s.scan();
+    expect(stdio).toEqual([]);
+  });
+
+  it('keeps looking at a stdio socket that is no unix one until it connects', () => {
+    const dir = fakeProcess(100, { cgroup: CONTAINER_CGROUP, argv: ['python3'] });
+    const connect = onSocket(dir, 4444);
+    const { s, stdio } = scanner();
+    s.scan();
+    expect(stdio).toEqual([]);
+    connect();
+    s.scan();
+    expect(stdio.map((r) => r.alert.evidence)).toEqual([
+      expect.objectContaining({ process: expect.objectContaining({ pattern: 'stdio-socket' }) }),
+    ]);
+  });
+
   it('flags a shell fed through pipes by a process holding a connection, once', () => {
     pipeRelay();
     const { s, stdio } = scanner();
@@ -210,6 +253,32 @@ describe('ProcessScanner: exec events', () => {
       ['sh -c exec grep -r aws_secret_access_key /', undefined],
       ['grep -r aws_secret_access_key /', ['sh', '-c', 'exec grep -r aws_secret_access_key /']],
       ['grep -r aws_secret_access_key /', undefined],
+    ]);
+  });
+
+  it('lists /proc only once a second: forks that never exec wait for it, the host costs nothing', () => {
+    const { s, commands } = scanner();
+    s.useExecEvents(true);
+    s.scan();
+    fakeProcess(101, { cgroup: CONTAINER_CGROUP, argv: ['bash'] });
+    s.scan();
+    expect(commands).toEqual([]);
+    writeFileSync(join(proc, 'uptime'), '1001.00 2000.00\n');
+    s.scan();
+    expect(commands.map((c) => c.pid)).toEqual([101]);
+  });
+
+  it('lists /proc at once when a shell exec needs its relay, a fork the events never showed', () => {
+    const { s, stdio } = scanner();
+    s.useExecEvents(true);
+    s.scan();
+    pipeRelay();
+    s.observeExec(exec(100, ['sh']));
+    expect(stdio.map((r) => [r.sighting.pid, r.alert.evidence])).toEqual([
+      [
+        100,
+        expect.objectContaining({ process: expect.objectContaining({ pattern: 'pipe-relay' }) }),
+      ],
     ]);
   });
 
