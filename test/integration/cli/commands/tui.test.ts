@@ -99,8 +99,12 @@ async function until(check: () => Promise<boolean>, what: string, ms = 15_000): 
   }
 }
 
+/** The slot's row: its first word is the name, or the name cut with `…` (test names are long). */
 const slotRow = (screen: string, name: string) =>
-  screen.split('\n').find((l) => l.trimStart().startsWith(name)) ?? '';
+  screen.split('\n').find((l) => {
+    const first = l.trimStart().split(' ')[0] ?? '';
+    return first === name || (first.endsWith('…') && name.startsWith(first.slice(0, -1)));
+  }) ?? '';
 
 describe('coi tui', () => {
   it('launches, pauses, resumes, attaches, detaches, shows alerts and kills, then restores the terminal', async () => {
