@@ -8,8 +8,8 @@ import { Worker } from 'node:worker_threads';
 export type PaneWorkerSource = { file: URL } | { evalCode: string };
 
 /** tsx's ESM register API, found through tsx's own exports map (a dev dependency). */
-function tsxRegisterUrl(from: string): string {
-  const manifest = createRequire(from).resolve('tsx/package.json');
+function tsxRegisterUrl(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
   const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
     exports: Record<string, { import: { default: string } }>;
   };
@@ -30,7 +30,7 @@ export function paneWorkerSource(here: string = import.meta.url): PaneWorkerSour
       `The pane worker is missing next to ${fileURLToPath(here)}: rebuild coi (npm run build)`,
     );
   }
-  const tsx = JSON.stringify(tsxRegisterUrl(here));
+  const tsx = JSON.stringify(tsxRegisterUrl());
   return {
     evalCode: `import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source.href)}); });`,
   };
