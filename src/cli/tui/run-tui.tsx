@@ -47,6 +47,8 @@ export async function runTui(ctx: CliContext): Promise<void> {
   guard.enter();
   try {
     // Not incrementalRendering: in Ink 6.8 it left stale rows when a row above went away.
+    // 60 frames/s: at 30 a keystroke's echo could wait 33 ms for Ink's next frame while the
+    // pane floods (the pane's own frames are coalesced in its worker, one in flight).
     ink = render(
       <App
         store={store}
@@ -54,7 +56,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
         passthrough={terminal.passthrough}
         terminal={terminal}
       />,
-      { exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
+      { exitOnCtrlC: false, patchConsole: false, maxFps: 60 },
     );
     void instances.start();
     void alerts

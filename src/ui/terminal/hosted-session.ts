@@ -26,6 +26,8 @@ export class HostedSession {
     this.session = new PtySession(open.command, {
       cols: open.cols,
       rows: open.rows,
+      // The pane shows the live screen; the session's history is tmux's (copy-mode).
+      scrollback: 0,
       ...(open.frameMs !== undefined ? { frameMs: open.frameMs } : {}),
     });
     post({ type: 'started', id, pid: this.session.pid });

@@ -30,8 +30,11 @@ export interface ScreenFrame {
   cursor?: { x: number; y: number };
 }
 
-export type FromWorker =
+/** Per session, and `ready` once, when the worker has loaded its modules. */
+export type SessionMessage =
   | { type: 'started'; id: number; pid: number }
   | ({ type: 'frame'; id: number; modes: InputModes } & ScreenFrame)
   | { type: 'exit'; id: number; code: number }
   | { type: 'failed'; id: number; message: string };
+
+export type FromWorker = SessionMessage | { type: 'ready' };

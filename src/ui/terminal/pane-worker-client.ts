@@ -5,16 +5,15 @@ import type { PtyCommand } from './pty-session.js';
 import { RemotePtySession } from './remote-pty-session.js';
 
 /**
- * The pane worker seen from the UI thread: started on the first attach and kept for the next
- * ones (starting a thread costs more than an attach), ended by `dispose`. If the thread dies, its
- * sessions end and the next attach starts a new one.
+ * The pane worker seen from the UI thread: one thread for every attach (starting one costs more
+ * than an attach), started by `prepare` or the first `open`, ended by `dispose`. If the thread
+ * dies, its sessions end and the next attach starts a new one.
  */
 export class PaneWorker {
   private worker: Worker | undefined;
+  private online: Promise<void> = Promise.resolve();
   private readonly sessions = new Map<number, RemotePtySession>();
   private nextId = 1;
-
-  constructor(private readonly start: () => Worker = () => startPaneWorker()) {}
 
   open(
     command: PtyCommand,
@@ -32,6 +31,12 @@ export class PaneWorker {
     return session;
   }
 
+  /** Starts the thread ahead of the first attach; resolves once it has loaded (or died). */
+  prepare(): Promise<void> {
+    this.worker ??= this.started();
+    return this.online;
+  }
+
   dispose(): void {
     const worker = this.worker;
     this.worker = undefined;
@@ -40,10 +45,15 @@ export class PaneWorker {
   }
 
   private started(): Worker {
-    const worker = this.start();
+    const worker = startPaneWorker();
+    this.online = new Promise((resolve) => {
+      worker.on('message', (message: FromWorker) => message.type === 'ready' && resolve());
+      worker.once('exit', () => resolve());
+    });
     // The control room's own exit ends it; it must not keep a finished process alive.
     worker.unref();
     worker.on('message', (message: FromWorker) => {
+      if (message.type === 'ready') return;
       this.sessions.get(message.id)?.receive(message);
       if (message.type === 'exit' || message.type === 'failed') this.sessions.delete(message.id);
     });

@@ -23,3 +23,4 @@ port.on('message', (message: ToWorker) => {
     post({ type: 'failed', id: message.id, message: (err as Error).message });
   }
 });
+post({ type: 'ready' });

@@ -28,6 +28,12 @@ const FLOOD_BYTES = 64 * 1024;
 const FLOOD_SLOWDOWN = 2;
 
 /**
+ * For this long after a keystroke every change is shown at once (no frame wait): the echo of
+ * what the user typed is the frame that matters, even while the program floods the screen.
+ */
+const ECHO_MS = 50;
+
+/**
  * Bytes handed to the emulator but not parsed yet; above HIGH the pty is paused until LOW. Kept
  * small: node-pty destroys the socket 200 ms after the child exits, so a pause must end quickly
  * or the last output of a program that exits during a flood is lost.
@@ -50,6 +56,7 @@ export class PtySession {
   private cached: ScreenSnapshot | undefined;
   private notifyTimer: NodeJS.Timeout | undefined;
   private lastNotify = 0;
+  private lastInput = -Infinity;
   private unparsed = 0;
   private bytesSinceNotify = 0;
   private pendingOutput: Buffer[] = [];
@@ -120,7 +127,7 @@ export class PtySession {
   /** Keyboard input for the program, byte-exact; held back while `hold` is on. */
   write(bytes: string): void {
     if (this.held) this.held.push(bytes);
-    else this.toChild(bytes);
+    else this.typed(bytes);
   }
 
   /** While held (the container is frozen) input is kept in order and sent on release. */
@@ -131,7 +138,7 @@ export class PtySession {
     }
     const held = this.held;
     this.held = undefined;
-    if (held && held.length > 0) this.toChild(held.join(''));
+    if (held && held.length > 0) this.typed(held.join(''));
   }
 
   get holding(): boolean {
@@ -175,6 +182,16 @@ export class PtySession {
     if (!this.exited) this.child.write(bytes);
   }
 
+  /** Keyboard input went to the program: its echo is not kept waiting by a frame budget. */
+  private typed(bytes: string): void {
+    this.toChild(bytes);
+    this.lastInput = Date.now();
+    if (!this.notifyTimer) return;
+    clearTimeout(this.notifyTimer);
+    this.notifyTimer = undefined;
+    this.changed();
+  }
+
   /** Output read in one turn of the event loop goes to the emulator as one write (pty reads are small). */
   private onOutput(data: Buffer): void {
     this.unparsed += data.length;
@@ -216,17 +233,22 @@ export class PtySession {
   private changed(): void {
     this.cached = undefined;
     if (this.notifyTimer || this.disposed) return;
-    // While the program draws a synchronized frame, wait for its end (no tearing).
+    const now = Date.now();
     const budget =
-      this.bytesSinceNotify > FLOOD_BYTES ? this.frameMs * FLOOD_SLOWDOWN : this.frameMs;
-    const wait = Math.max(0, this.lastNotify + budget - Date.now());
+      now - this.lastInput < ECHO_MS
+        ? 0
+        : this.bytesSinceNotify > FLOOD_BYTES
+          ? this.frameMs * FLOOD_SLOWDOWN
+          : this.frameMs;
+    this.notifyAfter(Math.max(0, this.lastNotify + budget - now));
+  }
+
+  private notifyAfter(wait: number): void {
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = undefined;
-      if (this.terminal.modes.synchronizedOutputMode) {
-        this.lastNotify = Date.now();
-        return this.changed();
-      }
       this.lastNotify = Date.now();
+      // While the program draws a synchronized frame, wait for its end (no tearing).
+      if (this.terminal.modes.synchronizedOutputMode) return this.notifyAfter(this.frameMs);
       this.bytesSinceNotify = 0;
       for (const listener of this.listeners) listener();
     }, wait);

@@ -1,6 +1,6 @@
 import { applyFrame } from './frame-diff.js';
 import type { InputModes } from './mode-mirror.js';
-import type { FromWorker, ToWorker } from './pane-protocol.js';
+import type { SessionMessage, ToWorker } from './pane-protocol.js';
 import type { ScreenSnapshot } from './screen-snapshot.js';
 
 const NO_MODES: InputModes = {
@@ -102,7 +102,7 @@ export class RemotePtySession {
   }
 
   /** A message of this session from the worker. */
-  receive(message: FromWorker): void {
+  receive(message: SessionMessage): void {
     if (this.closed) return;
     switch (message.type) {
       case 'started':

@@ -57,6 +57,12 @@ export class TerminalController implements TerminalView {
   constructor(private readonly opts: TerminalControllerOptions) {
     this.mirror = new ModeMirror(opts.writeTerminal);
     this.unsubscribeStore = opts.store.subscribe(() => this.follow());
+    void this.worker.prepare();
+  }
+
+  /** Resolves once the pane worker runs (it is started with the controller: attach is quick). */
+  ready(): Promise<void> {
+    return this.worker.prepare();
   }
 
   /** Starts a session for `name`, replacing any other; resolves once the program runs. */

@@ -1,0 +1,10 @@
+import unicode11 from '@xterm/addon-unicode11';
+import xterm from '@xterm/headless';
+import { readFileSync } from 'node:fs';
+const data = readFileSync('/tmp/hN/big.txt');
+const t = new xterm.Terminal({ cols: 120, rows: 36, scrollback: 5000, allowProposedApi: true });
+t.loadAddon(new unicode11.Unicode11Addon()); t.unicode.activeVersion = '11';
+const t0 = performance.now();
+for (let i = 0; i < data.length; i += 65536) t.write(data.subarray(i, i + 65536));
+await new Promise<void>((r) => t.write('', r));
+console.log(performance.now() - t0);
