@@ -12,6 +12,7 @@ import { RemotePtySession } from './remote-pty-session.js';
 export class PaneWorker {
   private worker: Worker | undefined;
   private online: Promise<void> = Promise.resolve();
+  private loading = false;
   private readonly sessions = new Map<number, RemotePtySession>();
   private nextId = 1;
 
@@ -22,11 +23,12 @@ export class PaneWorker {
     const worker = (this.worker ??= this.started());
     const id = this.nextId++;
     const send = (message: ToWorker) => {
-      if (message.type === 'close') this.sessions.delete(id);
+      if (message.type === 'close') this.forget(id);
       worker.postMessage(message);
     };
     const session = new RemotePtySession(id, options, send);
     this.sessions.set(id, session);
+    this.keepAlive();
     send({ type: 'open', id, command, ...options });
     return session;
   }
@@ -46,16 +48,20 @@ export class PaneWorker {
 
   private started(): Worker {
     const worker = startPaneWorker();
+    this.loading = true;
     this.online = new Promise((resolve) => {
-      worker.on('message', (message: FromWorker) => message.type === 'ready' && resolve());
-      worker.once('exit', () => resolve());
+      const loaded = () => {
+        this.loading = false;
+        this.keepAlive();
+        resolve();
+      };
+      worker.on('message', (message: FromWorker) => message.type === 'ready' && loaded());
+      worker.once('exit', loaded);
     });
-    // The control room's own exit ends it; it must not keep a finished process alive.
-    worker.unref();
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') return;
       this.sessions.get(message.id)?.receive(message);
-      if (message.type === 'exit' || message.type === 'failed') this.sessions.delete(message.id);
+      if (message.type === 'exit' || message.type === 'failed') this.forget(message.id);
     });
     const lost = (why: string) => {
       if (this.worker !== worker) return;
@@ -67,5 +73,16 @@ export class PaneWorker {
     worker.on('error', (err) => lost(`The terminal worker failed: ${err.message}`));
     worker.on('exit', (code) => lost(`The terminal worker stopped (exit code ${code})`));
     return worker;
+  }
+
+  private forget(id: number): void {
+    this.sessions.delete(id);
+    this.keepAlive();
+  }
+
+  /** The thread keeps the process alive while it loads or runs a session, and not when idle. */
+  private keepAlive(): void {
+    if (this.loading || this.sessions.size > 0) this.worker?.ref();
+    else this.worker?.unref();
   }
 }

@@ -137,6 +137,37 @@ describe('coi tui', () => {
     tui.write('echo hi\r');
     await waitFor(tui, (s) => s.split('\n').some((l) => l.trim() === 'hi'), 'hi in the pane');
 
+    // The pane's pty and emulator run in the worker thread (dist/ui/terminal/pane-worker.js):
+    // a flood is parsed to its last line there, and typing right after it is shown.
+    tui.write('seq 1 300000; echo FLOOD-""END\r');
+    await showing(tui, 'FLOOD-END', 60_000);
+    await waitFor(tui, (s) => s.split('\n').some((l) => l.trim() === '300000'), 'the last line');
+    tui.write('echo after-flood\r');
+    await waitFor(
+      tui,
+      (s) => s.split('\n').some((l) => l.trim() === 'after-flood'),
+      'typing after the flood',
+    );
+
+    // A resized terminal resizes the pane's pty (through the worker) to the pane's inner size.
+    const sizeIn = (screen: string) =>
+      screen
+        .match(/\bSIZE (\d+) (\d+)\s*$/m)
+        ?.slice(1)
+        .map(Number);
+    tui.write('clear; echo SIZE $(stty size)\r');
+    const sizeBefore = sizeIn(await waitFor(tui, (s) => sizeIn(s) !== undefined, 'stty size'));
+    tui.resize(COLS + 20, ROWS + 6);
+    await new Promise((r) => setTimeout(r, 300));
+    tui.write('clear; echo SIZE $(stty size)\r');
+    const sizeAfter = sizeIn(
+      await waitFor(tui, (s) => (sizeIn(s)?.[1] ?? 0) > sizeBefore![1]!, 'a wider pty'),
+    );
+    expect(sizeAfter![0]).toBeGreaterThan(sizeBefore![0]!);
+    expect(sizeAfter![1]).toBeLessThanOrEqual(COLS + 20);
+    tui.resize(COLS, ROWS);
+    await new Promise((r) => setTimeout(r, 300));
+
     // The session's history: tmux copy-mode through the pane (prefix + [), shows [line/total].
     tui.write('\x02[');
     await waitFor(tui, (s) => /\[\d+\/\d+\]/.test(s), 'tmux copy-mode position');
