@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { PaneWorker } from '../../../../src/ui/terminal/pane-worker-client.js';
 import type { RemotePtySession } from '../../../../src/ui/terminal/remote-pty-session.js';
@@ -103,5 +105,21 @@ describe('PaneWorker', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(after).toBe(0);
     expect(text(s)).toBe(screen);
+  }, 20_000);
+
+  test('the thread keeps the process alive while a session runs, and not once it is idle', () => {
+    // Nothing else keeps this process alive: no stdin, no timer.
+    const script = `
+      const { PaneWorker } = await import('./src/ui/terminal/pane-worker-client.ts');
+      const s = new PaneWorker().open({ file: 'bash', args: ['-c', 'sleep 0.5; exit 4'] }, { cols: 20, rows: 2 });
+      s.onExit((code) => console.log('session exit ' + code));`;
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: join(import.meta.dirname, '..', '..', '..', '..'), encoding: 'utf8', timeout: 15_000 },
+    );
+    expect(r.stdout, r.stderr).toContain('session exit 4');
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
   }, 20_000);
 });
