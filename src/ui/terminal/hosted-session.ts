@@ -21,7 +21,7 @@ export class HostedSession {
     private readonly id: number,
     open: Open,
     private readonly post: (message: FromWorker) => void,
-    onExit: () => void,
+    onGone: () => void,
   ) {
     this.session = new PtySession(open.command, {
       cols: open.cols,
@@ -31,24 +31,26 @@ export class HostedSession {
       ...(open.frameMs !== undefined ? { frameMs: open.frameMs } : {}),
     });
     post({ type: 'started', id, pid: this.session.pid });
+    void this.session.gone.then(onGone);
     this.session.onChange(() => this.gate.changed());
     this.session.onExit((code) => {
       this.gate.flush();
       post({ type: 'exit', id, code });
-      this.close();
-      onExit();
+      void this.close();
     });
   }
 
-  receive(message: Exclude<ToWorker, Open>): void {
+  receive(message: Exclude<ToWorker, Open | { type: 'shutdown' }>): void {
     if (message.type === 'input') this.session.write(message.bytes);
     else if (message.type === 'resize') this.session.resize(message.cols, message.rows);
     else if (message.type === 'ack') this.gate.drawn();
-    else this.close();
+    else void this.close();
   }
 
-  close(): void {
+  /** Ends the program; resolves once it is reaped. */
+  close(): Promise<void> {
     this.session.kill();
+    return this.session.gone;
   }
 
   private sendFrame(): boolean {

@@ -20,7 +20,12 @@ export type ToWorker =
   | { type: 'resize'; id: number; cols: number; rows: number }
   /** The UI thread has drawn the last frame: the next one may come. */
   | { type: 'ack'; id: number }
-  | { type: 'close'; id: number };
+  | { type: 'close'; id: number }
+  /**
+   * Ends every session, then the thread once their programs are reaped: node-pty aborts the
+   * process if a program's exit reaches a worker that is being terminated.
+   */
+  | { type: 'shutdown' };
 
 /** The rows that changed since the previous frame (all of them after a resize). */
 export interface ScreenFrame {

@@ -39,11 +39,12 @@ export class PaneWorker {
     return this.online;
   }
 
+  /** Ends every session, and the thread once their programs are gone (never `terminate`). */
   dispose(): void {
     const worker = this.worker;
     this.worker = undefined;
     this.sessions.clear();
-    void worker?.terminate();
+    worker?.postMessage({ type: 'shutdown' } satisfies ToWorker);
   }
 
   private started(): Worker {

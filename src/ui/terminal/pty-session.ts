@@ -41,6 +41,9 @@ const ECHO_MS = 50;
 const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 32 * 1024;
 
+/** A program that ignores the SIGHUP of `kill` gets SIGKILL after this long. */
+const KILL_GRACE_MS = 2000;
+
 /**
  * One child program on a pseudo-terminal, its screen kept by a headless xterm. Output is parsed
  * as it comes (with back-pressure on the pty), listeners hear about changes at most once per
@@ -65,6 +68,9 @@ export class PtySession {
   private held: string[] | undefined;
   private exitCode: number | undefined;
   private disposed = false;
+  private reaped!: () => void;
+  /** Resolves once the program has exited and been reaped, killed or not. */
+  readonly gone = new Promise<void>((resolve) => (this.reaped = resolve));
 
   constructor(command: PtyCommand, options: PtySessionOptions) {
     this.frameMs = options.frameMs ?? 33;
@@ -88,6 +94,7 @@ export class PtySession {
     this.child.onData((data) => this.onOutput(data as unknown as Buffer));
     this.child.onExit(({ exitCode }) => {
       this.exitCode = exitCode;
+      this.reaped();
       if (this.disposed) return;
       // Let the emulator finish what it has (after the batch waiting for it), then tell the pane.
       setImmediate(() => {
@@ -168,14 +175,18 @@ export class PtySession {
     this.disposed = true;
     clearTimeout(this.notifyTimer);
     this.listeners.clear();
-    if (!this.exited) {
-      try {
-        this.child.kill('SIGHUP');
-      } catch {
-        // Already gone.
-      }
-    }
+    this.signal('SIGHUP');
+    setTimeout(() => this.signal('SIGKILL'), KILL_GRACE_MS).unref();
     this.terminal.dispose();
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    if (this.exited) return;
+    try {
+      this.child.kill(signal);
+    } catch {
+      // Already gone.
+    }
   }
 
   private toChild(bytes: string): void {

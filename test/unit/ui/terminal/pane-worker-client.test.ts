@@ -107,19 +107,36 @@ describe('PaneWorker', () => {
     expect(text(s)).toBe(screen);
   }, 20_000);
 
+  /** A fresh node process running `script` (ESM, from the repository root, through tsx). */
+  const inProcess = (script: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..', '..', '..', '..'),
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+  const IMPORT = `const { PaneWorker } = await import('./src/ui/terminal/pane-worker-client.ts');`;
+
   test('the thread keeps the process alive while a session runs, and not once it is idle', () => {
     // Nothing else keeps this process alive: no stdin, no timer.
-    const script = `
-      const { PaneWorker } = await import('./src/ui/terminal/pane-worker-client.ts');
+    const r = inProcess(`${IMPORT}
       const s = new PaneWorker().open({ file: 'bash', args: ['-c', 'sleep 0.5; exit 4'] }, { cols: 20, rows: 2 });
-      s.onExit((code) => console.log('session exit ' + code));`;
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
-      { cwd: join(import.meta.dirname, '..', '..', '..', '..'), encoding: 'utf8', timeout: 15_000 },
-    );
+      s.onExit((code) => console.log('session exit ' + code));`);
     expect(r.stdout, r.stderr).toContain('session exit 4');
     expect(r.signal).toBeNull();
     expect(r.status).toBe(0);
+  }, 20_000);
+
+  test('dispose with a program running ends it, then the thread, and the process exits cleanly', () => {
+    const r = inProcess(`${IMPORT}
+      const worker = new PaneWorker();
+      const s = worker.open({ file: 'sleep', args: ['60'] }, { cols: 20, rows: 2 });
+      await s.started;
+      console.log('pid ' + s.pid);
+      worker.dispose();`);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    const pid = Number(/pid (\d+)/.exec(r.stdout)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow();
   }, 20_000);
 });
