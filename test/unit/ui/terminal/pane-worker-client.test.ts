@@ -126,10 +126,10 @@ describe('PaneWorker', () => {
     expect(r.status).toBe(0);
   }, 20_000);
 
-  test('dispose with a program running ends it, then the thread, and the process exits cleanly', () => {
+  test('dispose ends a running program (one that ignores SIGHUP too), then the thread, and the process exits cleanly', () => {
     const r = inProcess(`${IMPORT}
       const worker = new PaneWorker();
-      const s = worker.open({ file: 'sleep', args: ['60'] }, { cols: 20, rows: 2 });
+      const s = worker.open({ file: 'bash', args: ['-c', 'trap "" HUP; exec sleep 60'] }, { cols: 20, rows: 2 });
       await s.started;
       console.log('pid ' + s.pid);
       worker.dispose();`);
