@@ -217,7 +217,7 @@ async function dashboard(): Promise<void> {
 /** Ink writes the first frame during render(): wait on `stdout` before mounting. */
 function mount(
   element: Parameters<typeof render>[0],
-  opts: { debug: boolean },
+  opts: { debug: boolean; maxFps?: number },
   stdout = new BenchStdout(),
 ): { stdout: BenchStdout; unmount: () => void } {
   const instance = render(element, {
@@ -227,7 +227,7 @@ function mount(
     debug: opts.debug,
     exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: 30,
+    maxFps: opts.maxFps ?? 30,
   });
   return { stdout, unmount: () => instance.unmount() };
 }
@@ -237,8 +237,11 @@ const inside = (name: string, script: string) =>
 
 const execArgs = (name: string, command: string[]) => ['exec', name, '-t', '--', ...command];
 
-/** The dashboard with an attached pane running `command` in `name`. */
-async function attachedApp(name: string, command: string[]) {
+/**
+ * The dashboard with a terminal pane that runs `command` in `name`, as `coi tui` draws it (its
+ * frame rate, the pane worker started with the room); `attach` attaches it.
+ */
+async function paneRoom(name: string, command: string[]) {
   const store = createTuiStore();
   store.getState().setConnection({ state: 'connected' });
   const controller = new TerminalController({
@@ -257,16 +260,19 @@ async function attachedApp(name: string, command: string[]) {
       terminal: controller,
       passthrough: controller.passthrough,
     }),
-    { debug: false },
+    { debug: false, maxFps: 60 },
   );
   const ended = new Promise<void>((resolve) =>
     store.subscribe((s) => {
       if (s.status?.text.includes('ended')) resolve();
     }),
   );
-  await controller.attach(name);
-  store.getState().setAttached(name);
-  return { store, controller, app, ended };
+  await controller.ready();
+  const attach = async () => {
+    await controller.attach(name);
+    store.getState().setAttached(name);
+  };
+  return { store, controller, app, ended, attach };
 }
 
 async function keystrokeLatency(name: string): Promise<void> {
@@ -274,7 +280,8 @@ async function keystrokeLatency(name: string): Promise<void> {
     name,
     `tmux new-session -d -s bench -x ${COLS} -y ${ROWS - 5} 'bash --norc' && tmux split-window -t bench -v 'bash --norc' && tmux select-pane -t bench:0.0`,
   );
-  const { controller, app } = await attachedApp(name, ['tmux', 'attach', '-t', 'bench']);
+  const { controller, app, attach } = await paneRoom(name, ['tmux', 'attach', '-t', 'bench']);
+  await attach();
   await sleep(1000);
   inside(
     name,
@@ -296,7 +303,7 @@ async function keystrokeLatency(name: string): Promise<void> {
   app.unmount();
   console.log(
     `pane keystroke-to-frame while another pane prints 10 MB: p50 ${ms(percentile(samples, 0.5))} ` +
-      `p95 ${ms(percentile(samples, 0.95))} max ${ms(Math.max(...samples))} ` +
+      `p95 ${ms(percentile(samples, 0.95))} (target < 30 ms) max ${ms(Math.max(...samples))} ` +
       `(${samples.length} keys, ${during} while the flood ran)`,
   );
 }
@@ -317,8 +324,9 @@ async function barePty(name: string): Promise<{ ms: number; bytes: number }> {
 }
 
 async function embeddedPane(name: string): Promise<number> {
+  const { ended, app, controller, attach } = await paneRoom(name, ['cat', '/root/big.txt']);
   const start = performance.now();
-  const { ended, app, controller } = await attachedApp(name, ['cat', '/root/big.txt']);
+  await attach();
   await ended;
   const elapsed = performance.now() - start;
   controller.dispose();
@@ -346,7 +354,7 @@ async function throughput(name: string): Promise<void> {
   const e = percentile(embedded, 0.5);
   console.log(
     `cat of ${mb(size)} (median of 3): bare incus exec -t pty ${ms(b)} (${mb((size / b) * 1000)}/s, ${mb(received)} read), ` +
-      `embedded pane ${ms(e)} (${mb((size / e) * 1000)}/s) → ${(e / b).toFixed(2)}x the bare pty (target within 2x)`,
+      `embedded pane ${ms(e)} (${mb((size / e) * 1000)}/s) → ${(e / b).toFixed(2)}x the bare pty (target ≤ 1.3x)`,
   );
 }
 

@@ -65,6 +65,8 @@ export async function runTui(ctx: CliContext): Promise<void> {
   guard.enter();
   try {
     // Not incrementalRendering: in Ink 6.8 it left stale rows when a row above went away.
+    // 60 frames/s: at 30 a keystroke's echo could wait 33 ms for Ink's next frame while the
+    // pane floods (the pane's own frames are coalesced in its worker, one in flight).
     ink = render(
       <App
         store={store}
@@ -73,7 +75,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
         terminal={terminal}
         hotRegion={hotRegion}
       />,
-      { stdout: hotRegion.stream, exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
+      { stdout: hotRegion.stream, exitOnCtrlC: false, patchConsole: false, maxFps: 60 },
     );
     void instances.start();
     agents.start();

@@ -7,7 +7,7 @@ import { Line } from '../components/Line.js';
 import { DETACH_LABEL } from '../keys/commands.js';
 import type { Rect } from '../layout/layout.js';
 import type { ThreatAlert } from '../state/types.js';
-import { runsToAnsi, type ScreenSnapshot } from './screen-snapshot.js';
+import { runsToAnsi, type ScreenSnapshot, type StyledRun } from './screen-snapshot.js';
 
 export interface TerminalPaneProps {
   rect: Rect;
@@ -19,6 +19,17 @@ export interface TerminalPaneProps {
   frozen?: { byThreat: boolean; heldBytes: number };
   /** Newest high/critical alert since attaching: shown in the title row, input stays here. */
   banner?: ThreatAlert;
+}
+
+/** A frame replaces only the rows that changed: the others keep their row object and string. */
+const ansiOfRow = new WeakMap<readonly StyledRun[], string>();
+function rowAnsi(line: readonly StyledRun[]): string {
+  let ansi = ansiOfRow.get(line);
+  if (ansi === undefined) {
+    ansi = runsToAnsi(line);
+    ansiOfRow.set(line, ansi);
+  }
+  return ansi;
 }
 
 /** One pty row, pre-rendered as an SGR string: a string prop keeps React's diff cheap. */
@@ -76,7 +87,7 @@ export function TerminalPane({ rect, name, screen, frozen, banner }: TerminalPan
         />,
       );
     } else if (line) {
-      rows.push(<PaneRow key={y} ansi={runsToAnsi(line)} width={rect.width} />);
+      rows.push(<PaneRow key={y} ansi={rowAnsi(line)} width={rect.width} />);
     } else {
       const text = y === 0 && !screen ? ' Starting the terminal…' : '';
       rows.push(<Line key={y} width={rect.width} segments={[{ text, dim: true }]} />);

@@ -28,12 +28,21 @@ const FLOOD_BYTES = 64 * 1024;
 const FLOOD_SLOWDOWN = 2;
 
 /**
+ * For this long after a keystroke every change is shown at once (no frame wait): the echo of
+ * what the user typed is the frame that matters, even while the program floods the screen.
+ */
+const ECHO_MS = 50;
+
+/**
  * Bytes handed to the emulator but not parsed yet; above HIGH the pty is paused until LOW. Kept
  * small: node-pty destroys the socket 200 ms after the child exits, so a pause must end quickly
  * or the last output of a program that exits during a flood is lost.
  */
 const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 32 * 1024;
+
+/** A program that ignores the SIGHUP of `kill` gets SIGKILL after this long. */
+const KILL_GRACE_MS = 2000;
 
 /**
  * One child program on a pseudo-terminal, its screen kept by a headless xterm. Output is parsed
@@ -50,6 +59,7 @@ export class PtySession {
   private cached: ScreenSnapshot | undefined;
   private notifyTimer: NodeJS.Timeout | undefined;
   private lastNotify = 0;
+  private lastInput = -Infinity;
   private unparsed = 0;
   private bytesSinceNotify = 0;
   private pendingOutput: Buffer[] = [];
@@ -58,6 +68,9 @@ export class PtySession {
   private held: string[] | undefined;
   private exitCode: number | undefined;
   private disposed = false;
+  private reaped!: () => void;
+  /** Resolves once the program has exited and been reaped, killed or not. */
+  readonly gone = new Promise<void>((resolve) => (this.reaped = resolve));
 
   constructor(command: PtyCommand, options: PtySessionOptions) {
     this.frameMs = options.frameMs ?? 33;
@@ -81,6 +94,7 @@ export class PtySession {
     this.child.onData((data) => this.onOutput(data as unknown as Buffer));
     this.child.onExit(({ exitCode }) => {
       this.exitCode = exitCode;
+      this.reaped();
       if (this.disposed) return;
       // Let the emulator finish what it has (after the batch waiting for it), then tell the pane.
       setImmediate(() => {
@@ -120,7 +134,7 @@ export class PtySession {
   /** Keyboard input for the program, byte-exact; held back while `hold` is on. */
   write(bytes: string): void {
     if (this.held) this.held.push(bytes);
-    else this.toChild(bytes);
+    else this.typed(bytes);
   }
 
   /** While held (the container is frozen) input is kept in order and sent on release. */
@@ -131,7 +145,7 @@ export class PtySession {
     }
     const held = this.held;
     this.held = undefined;
-    if (held && held.length > 0) this.toChild(held.join(''));
+    if (held && held.length > 0) this.typed(held.join(''));
   }
 
   get holding(): boolean {
@@ -161,18 +175,32 @@ export class PtySession {
     this.disposed = true;
     clearTimeout(this.notifyTimer);
     this.listeners.clear();
-    if (!this.exited) {
-      try {
-        this.child.kill('SIGHUP');
-      } catch {
-        // Already gone.
-      }
-    }
+    this.signal('SIGHUP');
+    setTimeout(() => this.signal('SIGKILL'), KILL_GRACE_MS).unref();
     this.terminal.dispose();
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    if (this.exited) return;
+    try {
+      this.child.kill(signal);
+    } catch {
+      // Already gone.
+    }
   }
 
   private toChild(bytes: string): void {
     if (!this.exited) this.child.write(bytes);
+  }
+
+  /** Keyboard input went to the program: its echo is not kept waiting by a frame budget. */
+  private typed(bytes: string): void {
+    this.toChild(bytes);
+    this.lastInput = Date.now();
+    if (!this.notifyTimer) return;
+    clearTimeout(this.notifyTimer);
+    this.notifyTimer = undefined;
+    this.changed();
   }
 
   /** Output read in one turn of the event loop goes to the emulator as one write (pty reads are small). */
@@ -216,17 +244,22 @@ export class PtySession {
   private changed(): void {
     this.cached = undefined;
     if (this.notifyTimer || this.disposed) return;
-    // While the program draws a synchronized frame, wait for its end (no tearing).
+    const now = Date.now();
     const budget =
-      this.bytesSinceNotify > FLOOD_BYTES ? this.frameMs * FLOOD_SLOWDOWN : this.frameMs;
-    const wait = Math.max(0, this.lastNotify + budget - Date.now());
+      now - this.lastInput < ECHO_MS
+        ? 0
+        : this.bytesSinceNotify > FLOOD_BYTES
+          ? this.frameMs * FLOOD_SLOWDOWN
+          : this.frameMs;
+    this.notifyAfter(Math.max(0, this.lastNotify + budget - now));
+  }
+
+  private notifyAfter(wait: number): void {
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = undefined;
-      if (this.terminal.modes.synchronizedOutputMode) {
-        this.lastNotify = Date.now();
-        return this.changed();
-      }
       this.lastNotify = Date.now();
+      // While the program draws a synchronized frame, wait for its end (no tearing).
+      if (this.terminal.modes.synchronizedOutputMode) return this.notifyAfter(this.frameMs);
       this.bytesSinceNotify = 0;
       for (const listener of this.listeners) listener();
     }, wait);

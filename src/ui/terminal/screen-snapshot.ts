@@ -41,6 +41,11 @@ const PLAIN: CellStyle = {
   strike: false,
 };
 
+/** An empty row of `cols` default cells. */
+export function blankRow(cols: number): StyledRun[] {
+  return [{ text: ' '.repeat(cols), width: cols, style: PLAIN }];
+}
+
 const hex = (rgb: number): `#${string}` => `#${rgb.toString(16).padStart(6, '0')}`;
 
 function fgOf(cell: IBufferCell): CellColor {

@@ -1,7 +1,9 @@
 import type { PassthroughSink } from '../keys/input-router.js';
 import type { TuiStoreApi } from '../state/store.js';
 import { ModeMirror } from './mode-mirror.js';
-import { PtySession, type PtyCommand } from './pty-session.js';
+import { PaneWorker } from './pane-worker-client.js';
+import type { PtyCommand } from './pty-session.js';
+import type { RemotePtySession } from './remote-pty-session.js';
 import type { ScreenSnapshot } from './screen-snapshot.js';
 
 /** What the pane draws: the attached container's screen and whether input is being held. */
@@ -26,18 +28,22 @@ export interface TerminalControllerOptions {
   command: (name: string) => Promise<PtyCommand>;
   /** Writes mode changes to the user's terminal (not through Ink). */
   writeTerminal: (bytes: string) => void;
+  /** At most one frame per this many ms (the refresh rate the pane is drawn at). */
   frameMs?: number;
 }
 
 const RESIZE_DEBOUNCE_MS = 50;
+const FRAME_MS = 16;
 
 /**
- * Owns the one attached terminal session. It follows the store: a detach (the UI clears
+ * Owns the one attached terminal session, which runs in the pane worker (pty and emulator off
+ * the UI thread; this side gets changed rows at the refresh rate). It follows the store: a detach (the UI clears
  * `ui.attached`) ends the session, a frozen container holds input until it runs again, and a
  * session that ends by itself detaches the UI with a status line saying so.
  */
 export class TerminalController implements TerminalView {
-  private session: PtySession | undefined;
+  private readonly worker = new PaneWorker();
+  private session: RemotePtySession | undefined;
   private name: string | undefined;
   private view: PaneScreen | undefined;
   private readonly listeners = new Set<() => void>();
@@ -51,15 +57,21 @@ export class TerminalController implements TerminalView {
   constructor(private readonly opts: TerminalControllerOptions) {
     this.mirror = new ModeMirror(opts.writeTerminal);
     this.unsubscribeStore = opts.store.subscribe(() => this.follow());
+    void this.worker.prepare();
+  }
+
+  /** Resolves once the pane worker runs (it is started with the controller: attach is quick). */
+  ready(): Promise<void> {
+    return this.worker.prepare();
   }
 
   /** Starts a session for `name`, replacing any other; resolves once the program runs. */
   async attach(name: string): Promise<void> {
     const command = await this.opts.command(name);
     this.close();
-    const session = new PtySession(command, {
+    const session = this.worker.open(command, {
       ...this.size,
-      ...(this.opts.frameMs !== undefined ? { frameMs: this.opts.frameMs } : {}),
+      frameMs: this.opts.frameMs ?? FRAME_MS,
     });
     this.session = session;
     this.name = name;
@@ -71,6 +83,12 @@ export class TerminalController implements TerminalView {
     session.onExit((code) => this.ended(session, name, code));
     this.follow();
     this.changed();
+    try {
+      await session.started;
+    } catch (err) {
+      if (this.session === session) this.close();
+      throw err;
+    }
   }
 
   readonly passthrough: PassthroughSink = (bytes) => {
@@ -120,6 +138,7 @@ export class TerminalController implements TerminalView {
     clearTimeout(this.resizeTimer);
     this.unsubscribeStore();
     this.close();
+    this.worker.dispose();
   }
 
   private follow(): void {
@@ -139,7 +158,7 @@ export class TerminalController implements TerminalView {
     }
   }
 
-  private ended(session: PtySession, name: string, code: number): void {
+  private ended(session: RemotePtySession, name: string, code: number): void {
     if (session !== this.session) return;
     this.close();
     const state = this.opts.store.getState();

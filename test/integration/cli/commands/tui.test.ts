@@ -141,6 +141,18 @@ describe('coi tui', () => {
     tui.write('echo hi\r');
     await waitFor(tui, (s) => s.split('\n').some((l) => l.trim() === 'hi'), 'hi in the pane');
 
+    // The pane's pty and emulator run in the worker thread (dist/ui/terminal/pane-worker.js):
+    // a flood is parsed to its last line there, and typing right after it is shown.
+    tui.write('seq 1 300000; echo FLOOD-""END\r');
+    await showing(tui, 'FLOOD-END', 60_000);
+    await waitFor(tui, (s) => s.split('\n').some((l) => l.trim() === '300000'), 'the last line');
+    tui.write('echo after-flood\r');
+    await waitFor(
+      tui,
+      (s) => s.split('\n').some((l) => l.trim() === 'after-flood'),
+      'typing after the flood',
+    );
+
     // The session's history: tmux copy-mode through the pane (prefix + [), shows [line/total].
     tui.write('\x02[');
     await waitFor(tui, (s) => /\[\d+\/\d+\]/.test(s), 'tmux copy-mode position');

@@ -86,6 +86,24 @@ describe('PtySession', () => {
     await until(s, 'END-OF-FLOOD', 20_000);
   }, 30_000);
 
+  test('the echo of typing is shown at once, not after the frame budget', async () => {
+    const s = new PtySession(
+      { file: 'cat', args: [], env: { PATH: process.env.PATH, TERM: 'xterm-256color' } },
+      { cols: 20, rows: 3, frameMs: 10_000 },
+    );
+    sessions.push(s);
+    const changed = () => new Promise<void>((resolve) => s.onChange(resolve));
+    // A first frame (cat's echo) starts the 10 s budget.
+    s.write('a');
+    await changed();
+    const started = Date.now();
+    const next = changed();
+    s.write('b');
+    await next;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(text(s)).toContain('ab');
+  });
+
   test('reports the exit of the program', async () => {
     const s = spawn('exit 3');
     const code = await new Promise<number>((resolve) => s.onExit(resolve));
