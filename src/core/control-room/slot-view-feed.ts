@@ -3,7 +3,6 @@ import { monitorPaths } from '../../security/monitor/paths.js';
 import { ask } from '../../security/monitor/singleton.js';
 import { followSessionLogs } from '../logs/follow.js';
 import { sessionLogPaths } from '../logs/paths.js';
-import { readSessionLogs } from '../logs/read.js';
 import { listSnapshots } from '../snapshot/snapshots.js';
 import { slotDetails } from './slot-details.js';
 import { SlotProcessSampler, userNamer, type SlotProcessPaths } from './slot-processes.js';
@@ -113,17 +112,11 @@ function followLogs(coiDir: string, container: string, sink: SlotViewSink): () =
     lines = [...lines, ...added].slice(-LOG_LINES_KEPT);
     if (!stopped) sink.onData({ view: 'logs', container, lines });
   };
-  let follower: { stop(): void } | undefined;
-  void readSessionLogs(paths)
-    .then((text) => {
-      if (stopped) return;
-      if (text) add(text);
-      else sink.onData({ view: 'logs', container, lines });
-      follower = followSessionLogs(paths, add);
-    })
-    .catch((err: unknown) => sink.onError(`${container}: ${messageOf(err)}`));
+  sink.onData({ view: 'logs', container, lines });
+  // From the start, so a line written while the view opens is not lost between a read and a follow.
+  const follower = followSessionLogs(paths, add, { fromStart: true });
   return () => {
     stopped = true;
-    follower?.stop();
+    follower.stop();
   };
 }

@@ -6,6 +6,8 @@ import { ERR_PREFIX } from './read.js';
 export interface FollowOptions {
   /** How often the files are looked at; the Go coi polls every 200 ms. */
   intervalMs?: number;
+  /** Start with what the files hold already (no line written meanwhile is lost), not at their end. */
+  fromStart?: boolean;
 }
 
 export interface LogFollower {
@@ -22,13 +24,17 @@ class Followed {
   private partial = '';
   private decoder = new StringDecoder('utf8');
 
-  /** A file there already is followed from its end; one that appears later, from its start. */
+  /**
+   * A file there already is followed from its end (or its start, `fromStart`); one that appears
+   * later, from its start.
+   */
   constructor(
     private readonly path: string,
     private readonly prefix: string,
+    fromStart: boolean,
   ) {
     const stat = statOf(path);
-    this.offset = stat?.size;
+    this.offset = stat && (fromStart ? 0 : stat.size);
     this.inode = stat?.ino;
   }
 
@@ -80,13 +86,18 @@ export function followSessionLogs(
   write: (text: string) => void,
   opts: FollowOptions = {},
 ): LogFollower {
-  const files = [new Followed(paths.stdout, ''), new Followed(paths.stderr, ERR_PREFIX)];
+  const fromStart = opts.fromStart ?? false;
+  const files = [
+    new Followed(paths.stdout, '', fromStart),
+    new Followed(paths.stderr, ERR_PREFIX, fromStart),
+  ];
   const tick = () => {
     for (const file of files) {
       const text = file.poll();
       if (text) write(text);
     }
   };
+  if (fromStart) tick();
   const timer = setInterval(tick, opts.intervalMs ?? POLL_MS);
   return {
     stop() {

@@ -6,6 +6,7 @@ import { ProcessCountDetector } from '../detectors/process-count.js';
 import { classifyRootEscalation } from '../detectors/root-escalation.js';
 import {
   classifySensitiveAccess,
+  accessOf,
   isAccountProgram,
   namesAccountProgram,
   sensitiveDirectories,
@@ -238,11 +239,14 @@ export class ContainerWatch {
   }
 
   /**
-   * An account program counts when it runs now or started moments ago: `sudo -n true` can be gone
-   * before inotify's event is read, but its exec was seen.
+   * An account program counts when it runs now or, for a read, started moments ago: `sudo -n true`
+   * can be gone before inotify's event is read, but its exec was seen.
    */
   private onSensitiveFile(touch: FileTouch): void {
-    const recent = Date.now() - this.accountProgramAt < ACCOUNT_PROGRAM_GRACE_MS;
+    // Only for a read: a write right after a harmless `sudo` must not pass as routine.
+    const recent =
+      accessOf(touch.events) === 'read' &&
+      Date.now() - this.accountProgramAt < ACCOUNT_PROGRAM_GRACE_MS;
     const alert = classifySensitiveAccess(
       touch.path,
       touch.events,

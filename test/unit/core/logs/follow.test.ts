@@ -44,6 +44,19 @@ describe('followSessionLogs', () => {
     await until('new line\n[ERR] new error\n');
   });
 
+  it('fromStart: what the files hold first, at once, then what is added', () => {
+    mkdirSync(join(coiDir, 'logs'));
+    writeFileSync(paths.stdout, 'old line\n');
+    writeFileSync(paths.stderr, 'old error\n');
+    follower = followSessionLogs(paths, (text) => (printed += text), {
+      intervalMs: 10,
+      fromStart: true,
+    });
+    expect(printed).toBe('old line\n[ERR] old error\n');
+    appendFileSync(paths.stdout, 'new line\n');
+    return until('old line\n[ERR] old error\nnew line\n');
+  });
+
   it('waits for files that do not exist yet, and reads them from their start', async () => {
     follow();
     await new Promise((resolve) => setTimeout(resolve, 50));
