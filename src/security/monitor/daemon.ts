@@ -62,6 +62,9 @@ export interface MonitorStatus {
   egressProxy?: ProxyStatus;
 }
 
+/** When a started container is looked at again (see attachSoon). */
+const REATTACH_AFTER_MS = [1000, 5000];
+
 /**
  * The host's one monitor process: it watches every running coi container (found through Incus
  * events, attached on start, detached on stop or delete) with one process scanner, per-container
@@ -87,6 +90,7 @@ export class MonitorDaemon {
   private server?: Server;
   private unsubscribe?: () => void;
   private alerts = 0;
+  private readonly reattachTimers = new Set<NodeJS.Timeout>();
   private readonly log: (message: string) => void;
 
   constructor(private readonly opts: MonitorDaemonOptions) {
@@ -176,6 +180,7 @@ export class MonitorDaemon {
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
+    for (const timer of this.reattachTimers) clearTimeout(timer);
     // A session being saved and deleted is finished first.
     await this.supervisor?.stop();
     this.scanner.stop();
@@ -233,7 +238,7 @@ export class MonitorDaemon {
     const { name, kind } = change;
     if (kind === 'paused') this.responder.setPaused(name, true);
     if (kind === 'resumed') this.responder.setPaused(name, false);
-    if (kind === 'started' || kind === 'resumed') void this.attach(name);
+    if (kind === 'started' || kind === 'resumed') this.attachSoon(name);
     if (kind === 'stopped' || kind === 'deleted') this.detach(name);
     if (kind === 'deleted') this.responder.forget(name);
   }
@@ -262,6 +267,22 @@ export class MonitorDaemon {
       await Promise.all(names.map((name) => this.attach(name)));
     } catch (err) {
       this.log(`listing containers failed: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Attaches now and looks again a little later: on a loaded host the start event can come
+   * before Incus reports the container running with its init pid, and no later event would.
+   */
+  private attachSoon(name: string): void {
+    void this.attach(name);
+    for (const ms of REATTACH_AFTER_MS) {
+      const timer = setTimeout(() => {
+        this.reattachTimers.delete(timer);
+        void this.attach(name);
+      }, ms);
+      timer.unref();
+      this.reattachTimers.add(timer);
     }
   }
 

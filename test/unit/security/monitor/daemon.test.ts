@@ -23,6 +23,7 @@ import { nftLine } from '../../../helpers/kmsg.js';
 // The responder writes the cgroup freezer itself first; unit tests leave the host's cgroups alone.
 vi.mock('../../../../src/security/response/freeze-cgroup.js', () => ({
   freezeCgroup: () => false,
+  cgroupFrozen: () => false,
 }));
 
 // The kernel log, faked: with `network: true` the test hands lines to the daemon's kmsg source.
@@ -218,6 +219,21 @@ describe('MonitorDaemon: which containers it watches', () => {
     await (await incus.instances.delete(coi('a'))).wait();
     await settle();
     expect(d.status().containers).toEqual([]);
+  });
+
+  it('looks again at a started container Incus did not yet report with its init pid', async () => {
+    const d = await startDaemon([]);
+    const getFull = incus.instances.getFull.bind(incus.instances);
+    let early = true;
+    vi.spyOn(incus.instances, 'getFull').mockImplementation(async (name) => {
+      const full = await getFull(name);
+      return early && full.state ? { ...full, state: { ...full.state, pid: 0 } } : full;
+    });
+    await launch(coi('a'), coiKeysConfig({ workspace: '/work/a' }));
+    await settle();
+    expect(d.status().containers).toEqual([]);
+    early = false;
+    await vi.waitFor(() => expect(d.status().containers).toEqual([coi('a')]), { timeout: 3000 });
   });
 
   it('forgets what the responder knew of a deleted container (a new one may get its name)', async () => {
