@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DENIED, HookFileReader } from '../../../../src/core/control-room/agent-state/hook-file.js';
 import { findPane } from '../../../../src/core/control-room/agent-state/pane-processes.js';
@@ -12,10 +11,10 @@ import { CLAUDE_MANAGED_SETTINGS } from '../../../../src/core/tools/claude-setti
 import { ExecApi } from '../../../../src/incus/exec.js';
 import { FilesApi } from '../../../../src/incus/files.js';
 import { containerName, tmuxSessionName } from '../../../../src/shared/naming.js';
-import { PtySession } from '../../../../src/ui/terminal/pty-session.js';
+import type { PtySession } from '../../../../src/ui/terminal/pty-session.js';
 import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
-import { runsToText } from '../../../helpers/screen-text.js';
 import { deleteTestContainer, incus } from '../../../helpers/testbed.js';
+import { startTuiPty, waitFor as waitForScreen } from '../../../helpers/tui-pty.js';
 
 /**
  * "Who needs me" end to end: `coi tui` on a real pty against the real daemon starts a slot with
@@ -24,7 +23,6 @@ import { deleteTestContainer, incus } from '../../../helpers/testbed.js';
  * the agent's exit leaves the shell, shown as exited. No exec reads the state: the host does.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const CONFIG = `
 [tool]
 name = "claude"
@@ -52,31 +50,11 @@ afterAll(async () => {
 });
 
 function startTui(): PtySession {
-  return new PtySession(
-    {
-      file: process.execPath,
-      args: [join(ROOT, 'bin', 'coi.js'), 'tui'],
-      cwd: workspace,
-      env: {
-        PATH: process.env.PATH,
-        HOME: box.home,
-        COI_CONTAINER_PREFIX: box.prefix,
-        TERM: 'xterm-256color',
-      },
-    },
-    { cols: 120, rows: 30, frameMs: 5 },
-  );
+  return startTuiPty(box, workspace, { cols: 120, rows: 30 });
 }
 
-async function waitFor(check: (screen: string) => boolean, what: string, ms = 15_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const screen = tui!.snapshot().lines.map(runsToText).join('\n');
-    if (check(screen)) return screen;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = (check: (screen: string) => boolean, what: string, ms?: number) =>
+  waitForScreen(tui!, check, what, ms);
 
 /** The one slot row (its name is cut to the column: the workspace's only slot). */
 const slotRow = (screen: string) => screen.split('\n').find((l) => /^ {2}coi-/.test(l)) ?? '';

@@ -4,17 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName } from '../../../../src/shared/naming.js';
 import { InstancesApi } from '../../../../src/incus/instances.js';
 import { SnapshotsApi } from '../../../../src/incus/snapshots.js';
-import { PtySession } from '../../../../src/ui/terminal/pty-session.js';
-import { runsToText } from '../../../helpers/screen-text.js';
+import type { PtySession } from '../../../../src/ui/terminal/pty-session.js';
 import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
 import { deleteTestContainer, incus } from '../../../helpers/testbed.js';
+import { showing, startTuiPty, until, waitFor } from '../../../helpers/tui-pty.js';
 
 /**
  * The control room's per-slot views end to end: the compiled CLI on a real pty (node-pty, screen
  * kept by a headless xterm) against the real daemon, each view opened on a real container.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const CONFIG = `
 [tool]
 name = "claude"
@@ -43,50 +42,9 @@ afterAll(async () => {
 });
 
 function startTui(): PtySession {
-  const tui = new PtySession(
-    {
-      file: process.execPath,
-      args: [join(ROOT, 'bin', 'coi.js'), 'tui'],
-      cwd: workspace,
-      env: {
-        PATH: process.env.PATH,
-        HOME: box.home,
-        COI_CONTAINER_PREFIX: box.prefix,
-        TERM: 'xterm-256color',
-      },
-    },
-    { cols: COLS, rows: ROWS, frameMs: 5 },
-  );
+  const tui = startTuiPty(box, workspace, { cols: COLS, rows: ROWS });
   tuis.push(tui);
   return tui;
-}
-
-const screenOf = (tui: PtySession) => tui.snapshot().lines.map(runsToText).join('\n');
-
-async function waitFor(
-  tui: PtySession,
-  check: (screen: string) => boolean,
-  what: string,
-  ms = 15_000,
-): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const screen = screenOf(tui);
-    if (check(screen)) return screen;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const showing = (tui: PtySession, text: string, ms?: number) =>
-  waitFor(tui, (s) => s.includes(text), JSON.stringify(text), ms);
-
-async function until(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Esc closes the view; the next key waits for that, else esc and it arrive as one alt chord. */

@@ -4,17 +4,16 @@ import { containerName } from '../../../../src/shared/naming.js';
 import { IncusNotFoundError } from '../../../../src/incus/errors.js';
 import { InstancesApi } from '../../../../src/incus/instances.js';
 import { AuditWriter } from '../../../../src/security/audit/writer.js';
-import { PtySession } from '../../../../src/ui/terminal/pty-session.js';
-import { runsToText } from '../../../helpers/screen-text.js';
+import type { PtySession } from '../../../../src/ui/terminal/pty-session.js';
 import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
 import { deleteTestContainer, incus } from '../../../helpers/testbed.js';
+import { screenOf, showing, startTuiPty, until, waitFor } from '../../../helpers/tui-pty.js';
 
 /**
  * `coi tui` end to end: the compiled CLI runs on a real pty (node-pty) whose screen is kept by
  * a headless xterm, against the real daemon, with the stand-in agent as the tool.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const CONFIG = `
 [tool]
 name = "claude"
@@ -44,43 +43,10 @@ afterAll(async () => {
 });
 
 function startTui(): PtySession {
-  const tui = new PtySession(
-    {
-      file: process.execPath,
-      args: [join(ROOT, 'bin', 'coi.js'), 'tui'],
-      cwd: workspace,
-      env: {
-        PATH: process.env.PATH,
-        HOME: box.home,
-        COI_CONTAINER_PREFIX: box.prefix,
-        TERM: 'xterm-256color',
-      },
-    },
-    { cols: COLS, rows: ROWS, frameMs: 5 },
-  );
+  const tui = startTuiPty(box, workspace, { cols: COLS, rows: ROWS });
   tuis.push(tui);
   return tui;
 }
-
-const screenOf = (tui: PtySession) => tui.snapshot().lines.map(runsToText).join('\n');
-
-async function waitFor(
-  tui: PtySession,
-  check: (screen: string) => boolean,
-  what: string,
-  ms = 15_000,
-): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const screen = screenOf(tui);
-    if (check(screen)) return screen;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const showing = (tui: PtySession, text: string, ms?: number) =>
-  waitFor(tui, (s) => s.includes(text), JSON.stringify(text), ms);
 
 async function incusStatus(name: string): Promise<string | undefined> {
   try {
@@ -88,14 +54,6 @@ async function incusStatus(name: string): Promise<string | undefined> {
   } catch (err) {
     if (err instanceof IncusNotFoundError) return undefined;
     throw err;
-  }
-}
-
-async function until(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
