@@ -1,8 +1,6 @@
 import type { MonitorStatus } from '../../security/monitor/daemon.js';
-import { monitorPaths } from '../../security/monitor/paths.js';
 import { processStartsSummary } from '../../security/sources/exec-events.js';
-import { ask } from '../../security/monitor/singleton.js';
-import { listCoiContainers } from '../container/list.js';
+import { daemonFacts } from './daemon-facts.js';
 import { fail, ok, warn, withIncus, type HealthCheck } from './types.js';
 
 export interface MonitorFacts {
@@ -50,16 +48,6 @@ export function monitorVerdict({ enabled, status, monitored }: MonitorFacts) {
     : ok(watching, details);
 }
 
-function parseStatus(reply: string | undefined): MonitorStatus | undefined {
-  if (reply === undefined) return undefined;
-  try {
-    return JSON.parse(reply) as MonitorStatus;
-  } catch {
-    // Something answers on the socket, but not a coi daemon of this version.
-    return undefined;
-  }
-}
-
 export const monitoringChecks: HealthCheck[] = [
   {
     key: 'monitoring_daemon',
@@ -67,16 +55,11 @@ export const monitoringChecks: HealthCheck[] = [
     category: 'monitoring',
     run: (env) =>
       withIncus(env, async (incus) => {
-        const [reply, containers] = await Promise.all([
-          ask(monitorPaths(env.coiDir).socket, 'status'),
-          listCoiContainers(incus, env.prefix),
-        ]);
+        const { status, running } = await daemonFacts(incus, env);
         return monitorVerdict({
           enabled: 'loaded' in env.config ? env.config.loaded.config.monitoring.enabled : undefined,
-          status: parseStatus(reply),
-          monitored: containers
-            .filter((c) => c.status === 'Running' && c.monitored)
-            .map((c) => c.name),
+          status,
+          monitored: running.filter((c) => c.monitored).map((c) => c.name),
         });
       }),
     manualFix: (r) =>

@@ -1,7 +1,5 @@
 import type { MonitorStatus } from '../../security/monitor/daemon.js';
-import { monitorPaths } from '../../security/monitor/paths.js';
-import { ask } from '../../security/monitor/singleton.js';
-import { listCoiContainers } from '../container/list.js';
+import { daemonFacts } from './daemon-facts.js';
 import { fail, ok, withIncus, type HealthCheck } from './types.js';
 
 export interface ProxyFacts {
@@ -34,15 +32,6 @@ export function proxyVerdict({ status, allowlisted }: ProxyFacts) {
   });
 }
 
-function parseStatus(reply: string | undefined): MonitorStatus | undefined {
-  if (reply === undefined) return undefined;
-  try {
-    return JSON.parse(reply) as MonitorStatus;
-  } catch {
-    return undefined;
-  }
-}
-
 export const proxyChecks: HealthCheck[] = [
   {
     key: 'egress_proxy',
@@ -50,15 +39,10 @@ export const proxyChecks: HealthCheck[] = [
     category: 'networking',
     run: (env) =>
       withIncus(env, async (incus) => {
-        const [reply, containers] = await Promise.all([
-          ask(monitorPaths(env.coiDir).socket, 'status'),
-          listCoiContainers(incus, env.prefix),
-        ]);
+        const { status, running } = await daemonFacts(incus, env);
         return proxyVerdict({
-          status: parseStatus(reply),
-          allowlisted: containers
-            .filter((c) => c.status === 'Running' && c.networkMode === 'allowlist')
-            .map((c) => c.name),
+          status,
+          allowlisted: running.filter((c) => c.networkMode === 'allowlist').map((c) => c.name),
         });
       }),
     manualFix: (r) =>
