@@ -2,6 +2,7 @@ import unicode11 from '@xterm/addon-unicode11';
 import xterm from '@xterm/headless';
 import pty from 'node-pty';
 import { snapshotScreen, type ScreenSnapshot } from './screen-snapshot.js';
+import { HeldInput } from './held-input.js';
 
 export interface PtyCommand {
   file: string;
@@ -65,7 +66,7 @@ export class PtySession {
   private pendingOutput: Buffer[] = [];
   private paused = false;
   private cursorHidden = false;
-  private held: string[] | undefined;
+  private readonly input = new HeldInput((bytes) => this.typed(bytes));
   private exitCode: number | undefined;
   private disposed = false;
   private reaped!: () => void;
@@ -133,28 +134,21 @@ export class PtySession {
 
   /** Keyboard input for the program, byte-exact; held back while `hold` is on. */
   write(bytes: string): void {
-    if (this.held) this.held.push(bytes);
-    else this.typed(bytes);
+    this.input.write(bytes);
   }
 
   /** While held (the container is frozen) input is kept in order and sent on release. */
   hold(on: boolean): void {
-    if (on) {
-      this.held ??= [];
-      return;
-    }
-    const held = this.held;
-    this.held = undefined;
-    if (held && held.length > 0) this.typed(held.join(''));
+    this.input.hold(on);
   }
 
   get holding(): boolean {
-    return this.held !== undefined;
+    return this.input.holding;
   }
 
   /** Bytes waiting for the container to be resumed. */
   get heldBytes(): number {
-    return this.held?.reduce((n, s) => n + s.length, 0) ?? 0;
+    return this.input.heldBytes;
   }
 
   resize(cols: number, rows: number): void {

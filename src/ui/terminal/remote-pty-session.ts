@@ -2,6 +2,7 @@ import { applyFrame } from './frame-diff.js';
 import type { InputModes } from './mode-mirror.js';
 import type { SessionMessage, ToWorker } from './pane-protocol.js';
 import type { ScreenSnapshot } from './screen-snapshot.js';
+import { HeldInput } from './held-input.js';
 
 const NO_MODES: InputModes = {
   applicationCursorKeysMode: false,
@@ -23,7 +24,7 @@ export class RemotePtySession {
   private readonly exitListeners = new Set<(code: number) => void>();
   private processId: number | undefined;
   private exitCode: number | undefined;
-  private held: string[] | undefined;
+  private readonly input = new HeldInput((bytes) => this.toChild(bytes));
   private closed = false;
   private settle!: { resolve: () => void; reject: (err: Error) => void };
 
@@ -62,27 +63,21 @@ export class RemotePtySession {
 
   /** Keyboard input for the program, byte-exact; held back while `hold` is on. */
   write(bytes: string): void {
-    if (this.held) this.held.push(bytes);
-    else this.toChild(bytes);
+    this.input.write(bytes);
   }
 
   /** While held (the container is frozen) input is kept in order and sent on release. */
   hold(on: boolean): void {
-    if (on) {
-      this.held ??= [];
-      return;
-    }
-    const held = this.held;
-    this.held = undefined;
-    if (held && held.length > 0) this.toChild(held.join(''));
+    this.input.hold(on);
   }
 
   get holding(): boolean {
-    return this.held !== undefined;
+    return this.input.holding;
   }
 
+  /** Bytes waiting for the container to be resumed. */
   get heldBytes(): number {
-    return this.held?.reduce((n, s) => n + s.length, 0) ?? 0;
+    return this.input.heldBytes;
   }
 
   resize(cols: number, rows: number): void {
