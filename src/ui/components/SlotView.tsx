@@ -45,18 +45,15 @@ function countLabel(state: TuiState, open: SlotViewOverlay): string {
   }
 }
 
-/** The view's content, or what it is waiting for. */
-function Content({
-  rect,
-  state,
-  open,
-  now,
-}: {
+interface SlotViewProps {
   rect: Rect;
   state: TuiState;
   open: SlotViewOverlay;
   now: number;
-}) {
+}
+
+/** The view's content, or what it is waiting for. */
+function Content({ rect, state, open, now }: SlotViewProps) {
   const selected = clampedSelection(state, open);
   const waiting = (
     <Line segments={[{ text: ` Reading ${open.container}…`, dim: true }]} width={rect.width} />
@@ -106,17 +103,7 @@ function Content({
 }
 
 /** One per-slot view over the body: a title line with its keys, an error line, the content. */
-export function SlotView({
-  rect,
-  state,
-  open,
-  now,
-}: {
-  rect: Rect;
-  state: TuiState;
-  open: SlotViewOverlay;
-  now: number;
-}) {
+export function SlotView({ rect, state, open, now }: SlotViewProps) {
   const error = state.slotViewError;
   const contentRect = { ...rect, height: rect.height - 1 - (error ? 1 : 0) };
   return (
