@@ -68,6 +68,7 @@ async function sameScreens(cols: number, rows: number, steps: string[][]) {
   for (const keys of [[], ...steps]) {
     await plain.press(...keys);
     await hot.press(...keys);
+    await Promise.all([plain.screen.quiet(), hot.screen.quiet()]);
     const expected = await plain.screen.text();
     expect(await hot.screen.text()).toEqual(expected);
     shown.push(expected);

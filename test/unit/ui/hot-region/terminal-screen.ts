@@ -28,6 +28,18 @@ export class TerminalScreen extends EventEmitter {
     this.pending = this.pending.then(() => new Promise((r) => this.term.write(chunk, r)));
     return true;
   };
+  /**
+   * Resolves once nothing was written for `quietMs` (and at least one write came): on a loaded
+   * machine Ink's first frame can land after a few event-loop turns.
+   */
+  async quiet(quietMs = 40, deadlineMs = 10_000): Promise<void> {
+    const end = Date.now() + deadlineMs;
+    let seen = -1;
+    while (Date.now() < end && (this.writes.length === 0 || this.writes.length !== seen)) {
+      seen = this.writes.length;
+      await new Promise((r) => setTimeout(r, quietMs));
+    }
+  }
   /** The screen's text, one string per row, trailing blanks cut. */
   async text(): Promise<string[]> {
     await this.pending;
