@@ -22,13 +22,17 @@ export function registerAttach(program: Command): void {
     .addOption(globalOptions.slot("this workspace's slot"))
     .option('--bash', 'open bash instead of the tmux session')
     .action(async (name: string | undefined, flags: AttachFlags) => {
-      const [{ codeUidOf }, { listCoiContainers }, { attachTerminal, enteringEnv }, tmux] =
-        await Promise.all([
-          import('../../core/container/code-uid.js'),
-          import('../../core/container/list.js'),
-          import('../../core/session/attach.js'),
-          import('../../core/session/tmux.js'),
-        ]);
+      const [
+        { codeUidOf },
+        { listCoiContainers },
+        { attachLoginShell, attachTerminal, enteringEnv },
+        tmux,
+      ] = await Promise.all([
+        import('../../core/container/code-uid.js'),
+        import('../../core/container/list.js'),
+        import('../../core/session/attach.js'),
+        import('../../core/session/tmux.js'),
+      ]);
       await withContext({ workspace: flags.workspace }, async (ctx) => {
         const running = (await listCoiContainers(ctx.incus, ctx.prefix)).filter(
           (c) => c.status === 'Running',
@@ -56,11 +60,19 @@ export function registerAttach(program: Command): void {
           throw usageError(`coi attach needs a terminal to attach to ${target.name}`);
         }
         const env = enteringEnv(target.codeUser);
-        const command = flags.bash
-          ? ['bash', '-l']
-          : ['tmux', 'attach', '-t', tmuxSessionName(target.name)];
         process.stderr.write(`Attaching to ${target.name}...\n`);
-        await attachTerminal(ctx.incus, target.name, command, { uid, env });
+        if (flags.bash)
+          await attachLoginShell(ctx.incus, target.name, target.codeUser, { uid, env });
+        else
+          await attachTerminal(
+            ctx.incus,
+            target.name,
+            ['tmux', 'attach', '-t', tmuxSessionName(target.name)],
+            {
+              uid,
+              env,
+            },
+          );
       });
     });
 }

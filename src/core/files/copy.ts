@@ -120,26 +120,32 @@ async function assertInstance(incus: IncusApi, container: string): Promise<void>
     throw new FileCopyError(`container "${container}" does not exist`);
 }
 
-/** The real type of a container path (fifos and devices included), without following symlinks. */
+/** `describe`'s exit code for a path that does not exist (not even as a dangling symlink). */
+const MISSING = 66;
+/** Tries of `describe` that came back with an exit code but no output. */
+const DESCRIBE_TRIES = 3;
+
+/**
+ * The real type of a container path (fifos and devices included), without following symlinks.
+ * A missing path is told by its exit code, never by reading stderr: under load an exec's exit
+ * code arrives but a short output can be lost (seen once in a full run), and find's listing of
+ * an existing path is never empty, so an empty one is asked again.
+ */
 async function describe(
   incus: IncusApi,
   source: ContainerPath,
 ): Promise<{ kind: string; mode: number }> {
-  const run = await incus.exec.run(source.container, [
-    'find',
-    '-P',
-    source.path,
-    '-maxdepth',
-    '0',
-    '-printf',
-    FIND_FORMAT,
-  ]);
+  const script = `[ -e "$1" ] || [ -L "$1" ] || exit ${MISSING}; exec find -P "$1" -maxdepth 0 -printf "$2"`;
+  const argv = ['sh', '-c', script, 'sh', source.path, FIND_FORMAT];
+  let run = await incus.exec.run(source.container, argv);
+  for (let i = 1; i < DESCRIBE_TRIES && run.exitCode === 0 && run.stdout.length === 0; i++)
+    run = await incus.exec.run(source.container, argv);
+  if (run.exitCode === MISSING)
+    throw new FileCopyError(`${source.container}:${source.path}: no such file or directory`);
   if (run.exitCode !== 0) {
     const reason = run.stderr.toString('utf8').trim();
     throw new FileCopyError(
-      /No such file/.test(reason)
-        ? `${source.container}:${source.path}: no such file or directory`
-        : `cannot inspect ${source.container}:${source.path}: ${reason || `find exited ${run.exitCode}`}`,
+      `cannot inspect ${source.container}:${source.path}: ${reason || `find exited ${run.exitCode}`}`,
     );
   }
   const [entry] = parseFindListing(run.stdout).entries;

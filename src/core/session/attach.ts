@@ -1,6 +1,7 @@
 import type { IncusApi } from '../../incus/index.js';
 import { codeHome } from '../../shared/instance-keys.js';
 import { runOnTerminal, type TerminalIo } from '../container/terminal.js';
+import { codeUserExec } from './code-user-exec.js';
 import { sanitizeTerm } from './environment.js';
 import { probeTmuxSession } from './tmux.js';
 
@@ -29,6 +30,21 @@ export function attachTerminal(
     },
     opts,
   );
+}
+
+/** A login shell as the code user, with its groups (`docker`, …: see codeUserExec). */
+export function attachLoginShell(
+  incus: IncusApi,
+  container: string,
+  codeUser: string,
+  opts: AttachOptions,
+): Promise<number> {
+  const exec = codeUserExec(
+    { uid: opts.uid, name: codeUser, home: codeHome(codeUser) },
+    ['bash', '-l'],
+    { cwd: '/workspace', environment: opts.env },
+  );
+  return runOnTerminal(incus, container, exec.argv, { ...exec.options, term: opts.env.TERM }, opts);
 }
 
 /** The environment of a terminal entering a running container as its code user. */

@@ -68,6 +68,8 @@ export async function endSession(
   const keys = readCoiKeys(instance.config);
   const threatKill = keys.threatKill ? { threatKill: keys.threatKill } : {};
   if (keys.threatKill && (await waitUntilGone(incus, container))) {
+    // So that `coi audit` right after the session shows the kill.
+    await threatKillRecorded(opts.coiDir, container, opts.startedAtMs ?? 0);
     await releaseNetwork(incus, instance);
     await locks.release(container);
     await writeBackRecords(opts.coiDir).forget(container);

@@ -37,7 +37,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const copy of copies) await deleteTestContainer(copy);
+  // Also a copy a failed assertion did not get to record.
+  const left = box
+    ? (await incusApis().instances.names()).filter((n) => n.startsWith(`${box.prefix}forensics-`))
+    : [];
+  for (const copy of new Set([...copies, ...left])) await deleteTestContainer(copy);
   if (listener) await closeListener(listener);
   await box?.run(['kill', '--all', '--force']);
   await box?.remove();

@@ -252,6 +252,16 @@ describe('[tool] pre_launch', () => {
     );
     expect(shown.exitCode, shown.stderr.toString()).toBe(0);
     expect(readFileSync(join(ws, 'tmux-groups'), 'utf8')).toBe('code adm\n');
+    // So has `coi attach --bash`'s login shell.
+    const bash = box.terminal(['attach', name, '--bash'], ws);
+    try {
+      await bash.seen(/code@[^:\s]*:/);
+      bash.term.write('id -nG > /workspace/bash-groups; exit\r');
+      expect(await bash.exited).toBe(0);
+    } finally {
+      bash.term.kill();
+    }
+    expect(readFileSync(join(ws, 'bash-groups'), 'utf8')).toBe('code adm\n');
     expect(readFileSync(join(box.coiDir, 'logs', `${name}.stdout.log`), 'utf8')).toContain(
       'prepared-ok',
     );
