@@ -1,3 +1,4 @@
+import type { TuiStore } from '../state/store.js';
 import type { Command } from './command.js';
 import type { CommandContext } from './context.js';
 import type { KeyPress } from './decode-keys.js';
@@ -6,8 +7,24 @@ import { activeModes, commandFor } from './key-matchers.js';
 
 export type DispatchContext = Omit<CommandContext, 'key'>;
 
-/** Runs a command; a dangerous one only after the user confirms what it would do. */
+/** Why a command that needs Incus cannot run now, or undefined when Incus answers. */
+function offlineReason(state: TuiStore, command: Command): string | undefined {
+  if (!command.needsIncus) return undefined;
+  const { connection } = state;
+  if (connection.state === 'connected') return undefined;
+  return connection.state === 'retrying'
+    ? `Incus unreachable — retrying: ${command.title} refused until it answers again`
+    : `Not connected to Incus yet: ${command.title} refused, try again in a moment`;
+}
+
+/**
+ * Runs a command; a dangerous one only after the user confirms what it would do; one that needs
+ * Incus not while Incus is away (the status line says so).
+ */
 export function runCommand(command: Command, ctx: CommandContext): void {
+  const state = ctx.store.getState();
+  const offline = offlineReason(state, command);
+  if (offline !== undefined) return state.setStatus({ tone: 'error', text: offline });
   if (!command.dangerous) return command.run(ctx);
   const prepared = command.prepare(ctx);
   if (prepared)
