@@ -97,6 +97,8 @@ async function raise(container: string, title: string): Promise<void> {
   });
 }
 
+/** The line below the header, where the connection banner shows. */
+const banner = (screen: string) => screen.split('\n')[1] ?? '';
 const count = (screen: string, text: string) => screen.split(text).length - 1;
 const click = (x: number, y: number) => `\x1b[<0;${x + 1};${y + 1}M\x1b[<0;${x + 1};${y + 1}m`;
 
@@ -118,7 +120,12 @@ describe('coi tui while incusd restarts', () => {
 
     try {
       await stopIncusd();
-      await showing(tui, 'Incus unreachable — retrying', 30_000);
+      await waitFor(
+        tui,
+        (s) => banner(s).includes('Incus unreachable — retrying'),
+        'the banner',
+        30_000,
+      );
       // The tree keeps what it knew; an action is refused with the reason.
       expect(count(screenOf(tui), name)).toBeGreaterThan(0);
       tui.write('j');
@@ -130,7 +137,8 @@ describe('coi tui while incusd restarts', () => {
       await ensureDaemon(incus());
     }
 
-    await waitFor(tui, (s) => !s.includes('Incus unreachable'), 'the banner to go', 30_000);
+    // The banner goes (the status line keeps the refusal's text).
+    await waitFor(tui, (s) => !banner(s).includes('Incus unreachable'), 'the banner to go', 30_000);
     // Resynced: the slot once, each alert once, and actions reach Incus again.
     await waitFor(tui, (s) => s.includes('2 CRIT'), 'both alerts counted');
     const screen = screenOf(tui);
