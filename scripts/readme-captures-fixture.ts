@@ -152,7 +152,6 @@ export const VIEW_DATA: Record<SlotViewKind, (container: string) => SlotViewData
           ['Tool', 'claude'],
           ['Persistent', 'no (ephemeral session)'],
           ['Workspace', WORKSPACES[0]!],
-          ['Uptime', '1h 30m'],
         ],
       },
       {
