@@ -7,14 +7,13 @@ import { activeModes, commandFor } from './key-matchers.js';
 
 export type DispatchContext = Omit<CommandContext, 'key'>;
 
-/** Why a command that needs Incus cannot run now, or undefined when Incus answers. */
+/**
+ * Why a command that needs Incus cannot run now: Incus stopped answering. While the first
+ * connection is still being made the command is let through (it fails on its own if Incus is away).
+ */
 function offlineReason(state: TuiStore, command: Command): string | undefined {
-  if (!command.needsIncus) return undefined;
-  const { connection } = state;
-  if (connection.state === 'connected') return undefined;
-  return connection.state === 'retrying'
-    ? `Incus unreachable — retrying: ${command.title} refused until it answers again`
-    : `Not connected to Incus yet: ${command.title} refused, try again in a moment`;
+  if (!command.needsIncus || state.connection.state !== 'retrying') return undefined;
+  return `Incus unreachable — retrying: ${command.title} refused until it answers again`;
 }
 
 /**
