@@ -160,9 +160,30 @@ describe('coi tui while incusd restarts', () => {
     await showing(tui, 'Alert during the outage');
     await showing(tui, 'nc to the gateway on port 4444');
 
-    const exited = new Promise<number>((resolve) => tui!.onExit(resolve));
     tui.write('\x1b');
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(tui, (s) => !s.includes('nc to the gateway'), 'the detail to close');
+
+    // Attached: tmux (mouse off) does not track the mouse, so neither does the terminal, and a
+    // report the terminal sends anyway never reaches the pane.
+    tui.write('\t');
+    tui.write('a');
+    await showing(tui, 'standin: started');
+    await until(async () => tui!.modes.mouseTrackingMode === 'none', 'mouse reporting off');
+    tui.write(click(5, 5));
+    tui.write('exit\r');
+    await showing(tui, 'standin: bye');
+    tui.write(click(5, 5) + 'echo mouse-""ok\r');
+    const pane = await waitFor(
+      tui,
+      (s) => s.split('\n').some((l) => l.trim() === 'mouse-ok'),
+      'the echo',
+    );
+    expect(pane).not.toContain('[<');
+    tui.write('\x11');
+    await showing(tui, 'Workspaces');
+    await until(async () => tui!.modes.mouseTrackingMode === 'vt200', 'the room mouse back');
+
+    const exited = new Promise<number>((resolve) => tui!.onExit(resolve));
     tui.write('q');
     expect(await exited).toBe(0);
     expect(tui.modes.mouseTrackingMode).toBe('none');
