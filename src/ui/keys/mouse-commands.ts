@@ -6,6 +6,10 @@ import { deriveView } from '../state/view.js';
 import { dispatchKey, type DispatchContext } from './dispatch.js';
 import { encodeSgr, type MouseEvent } from './mouse-input.js';
 
+/** The help overlay's line on the mouse (what handleMouse and paneMouseBytes do). */
+export const MOUSE_HELP =
+  "Mouse: a click selects a slot or alert row, the wheel moves the selection; attached, it is the pane's";
+
 /**
  * The dashboard's mouse, a shortcut for what the keyboard does: the wheel moves the selection of
  * whatever has the keyboard (the focused table, the help, a slot view) like ↑/↓, and a left click
