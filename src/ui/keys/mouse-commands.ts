@@ -8,7 +8,7 @@ import { encodeSgr, type MouseEvent } from './mouse-input.js';
 
 /** The help overlay's line on the mouse (what handleMouse and paneMouseBytes do). */
 export const MOUSE_HELP =
-  "Mouse: a click selects a slot or alert row, the wheel moves the selection; attached, it is the pane's";
+  'Mouse: a click selects a row, the wheel moves the selection; attached, the pane has it';
 
 /**
  * The dashboard's mouse, a shortcut for what the keyboard does: the wheel moves the selection of
