@@ -25,6 +25,8 @@ export const SERIAL_INTEGRATION: Record<string, string> = {
   'cli/commands/hosts.test.ts': FREED_ADDRESS,
   'cli/commands/run-threat-kill.test.ts': FREED_ADDRESS,
   'cli/commands/tui.test.ts': 'times a key press after 100 attach cycles (under 1 s)',
+  'cli/commands/tui-incusd-restart.test.ts':
+    'stops the shared incusd and starts it again: every other file would lose its daemon',
   'core/session/launch-rollback.test.ts': FREED_ADDRESS,
   'core/session/network.test.ts': "an allowlist session binds the host's one DNS resolver port",
   'security/attack-corpus.test.ts':

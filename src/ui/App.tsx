@@ -1,5 +1,5 @@
 import { Box, useApp } from 'ink';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import type { TuiActions } from './actions/tui-actions.js';
 import { AlertQueue, Body } from './components/Body.js';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
@@ -10,8 +10,15 @@ import { TooSmall } from './components/TooSmall.js';
 import { HotRegionContext } from './hot-region/HotLines.js';
 import type { HotRegionWriter } from './hot-region/hot-region-writer.js';
 import { createInputRouter, type PassthroughSink } from './keys/input-router.js';
+import { handleMouse, paneMouseBytes } from './keys/mouse-commands.js';
 import { useInputRouter } from './keys/use-input-router.js';
-import { computeLayout, terminalInner, terminalRect, type Size } from './layout/layout.js';
+import {
+  computeLayout,
+  terminalInner,
+  terminalRect,
+  type Layout,
+  type Size,
+} from './layout/layout.js';
 import { useTerminalSize } from './layout/use-terminal-size.js';
 import { needYouCount } from './state/agent-state.js';
 import { unackedCounts } from './state/alert-selectors.js';
@@ -63,21 +70,25 @@ function Room({
 }: Omit<AppProps, 'hotRegion'>) {
   const state = useTuiState(store, frameMs);
   const { exit } = useApp();
-  const route = useMemo(
-    () =>
-      createInputRouter(
-        {
-          store,
-          actions,
-          exit: () => {
-            onQuit?.();
-            exit();
-          },
-        },
-        passthrough,
-      ),
-    [store, actions, exit, onQuit, passthrough],
-  );
+  // The mouse is hit-tested against the layout last drawn.
+  const drawn = useRef<Layout | undefined>(undefined);
+  const route = useMemo(() => {
+    const ctx = {
+      store,
+      actions,
+      exit: () => {
+        onQuit?.();
+        exit();
+      },
+    };
+    return createInputRouter(ctx, passthrough, {
+      onMouse: (event) => handleMouse(ctx, drawn.current, event),
+      forPane: (event) =>
+        terminalView?.tracksMouse?.()
+          ? paneMouseBytes(drawn.current, store.getState().ui.zoomed, event)
+          : undefined,
+    });
+  }, [store, actions, exit, onQuit, passthrough, terminalView]);
   useInputRouter(route);
   useSlotViewFeed(store, actions, state.ui.overlay);
   const terminal = useTerminalSize(size);
@@ -85,6 +96,7 @@ function Room({
   const view = useMemo(() => deriveView(state), [state]);
 
   const layout = computeLayout(terminal, { banner: state.connection.state !== 'connected' });
+  drawn.current = layout;
   const paneRect = layout.kind === 'too-small' ? undefined : terminalRect(layout, state.ui.zoomed);
   const pane = useTerminalPane(
     terminalView,

@@ -13,3 +13,4 @@ export {
   type PaneScreen,
 } from './terminal/terminal-controller.js';
 export type { PtyCommand } from './terminal/pty-session.js';
+export { ROOM_MOUSE_ON } from './terminal/mode-mirror.js';

@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { ROOM_MOUSE_ON } from '../../ui/index.js';
 
 /**
  * Everything the control room may have switched on in the user's terminal, switched off again:
@@ -7,7 +8,7 @@ import { writeSync } from 'node:fs';
  */
 const RESTORE_TERMINAL = [
   '\x1b[?2004l', // bracketed paste
-  '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l', // mouse reporting
+  '\x1b[?9l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l', // mouse reporting
   '\x1b[?1004l', // focus events
   '\x1b[?1l', // cursor keys back to normal mode
   '\x1b>', // numeric keypad
@@ -16,7 +17,7 @@ const RESTORE_TERMINAL = [
   '\x1b[?1049l', // leave the alternate screen
 ].join('');
 
-const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J';
+const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J' + ROOM_MOUSE_ON;
 
 const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 const SIGNAL_NUMBER: Record<(typeof SIGNALS)[number], number> = {
@@ -33,7 +34,8 @@ export interface ScreenGuardOptions {
 }
 
 /**
- * Owns the terminal while the control room runs: enters the alternate screen, and on every way
+ * Owns the terminal while the control room runs: enters the alternate screen (with the room's
+ * mouse reporting on), and on every way
  * out — normal exit, a signal, a crash, or the terminal going away — tears the app down and
  * leaves the terminal exactly as it found it. Restoring is synchronous so it happens even when
  * the process exits right after.

@@ -3,6 +3,7 @@ import type { Segment } from '../format/segments.js';
 import { fit } from '../format/text-width.js';
 import { commandsIn } from '../keys/commands.js';
 import { MODE_STACKS } from '../keys/key-matchers.js';
+import { MOUSE_HELP } from '../keys/mouse-commands.js';
 import type { Rect } from '../layout/layout.js';
 import { FILTER_SYNTAX } from '../state/filter.js';
 import { Line } from './Line.js';
@@ -44,6 +45,7 @@ export function HelpOverlay({ rect, scroll }: { rect: Rect; scroll: number }) {
         dim: true,
       },
     ],
+    [{ text: ` ${MOUSE_HELP}`, dim: true }],
   ];
   const room = rect.height - 1;
   const offset = Math.min(scroll, Math.max(0, lines.length - room));

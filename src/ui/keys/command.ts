@@ -44,6 +44,8 @@ interface CommandInfo {
   /** One line for the help overlay. */
   help: string;
   scope: CommandScope;
+  /** Talks to Incus: refused, with the reason, while Incus does not answer. */
+  needsIncus?: boolean;
   /**
    * Shown in its mode's hint line, space permitting, in registry order: the footer on the
    * dashboard, an overlay's own hint line otherwise.

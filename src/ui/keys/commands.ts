@@ -155,6 +155,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'attach',
+    needsIncus: true,
     keys: ['a'],
     keyLabel: 'a',
     title: 'attach',
@@ -188,6 +189,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'pause',
+    needsIncus: true,
     keys: ['p'],
     keyLabel: 'p',
     title: 'pause',
@@ -199,6 +201,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'resume',
+    needsIncus: true,
     keys: ['r'],
     keyLabel: 'r',
     title: 'resume',
@@ -210,6 +213,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'kill',
+    needsIncus: true,
     keys: ['K'],
     keyLabel: 'K',
     title: 'kill',
@@ -222,6 +226,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'snapshot',
+    needsIncus: true,
     keys: ['S'],
     keyLabel: 'S',
     title: 'snap',
@@ -233,6 +238,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'new-slot',
+    needsIncus: true,
     keys: ['n'],
     keyLabel: 'n',
     title: 'new',
@@ -244,6 +250,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'build-image',
+    needsIncus: true,
     keys: ['B'],
     keyLabel: 'B',
     title: 'build image',
@@ -256,6 +263,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'shutdown',
+    needsIncus: true,
     keys: ['D'],
     keyLabel: 'D',
     title: 'shutdown',
@@ -279,6 +287,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'pause-flagged',
+    needsIncus: true,
     keys: ['P'],
     keyLabel: 'P',
     title: 'pause flagged',
@@ -291,6 +300,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'kill-flagged',
+    needsIncus: true,
     keys: ['X'],
     keyLabel: 'X',
     title: 'kill flagged',
@@ -612,6 +622,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'snapshots.create',
+    needsIncus: true,
     keys: ['c'],
     keyLabel: 'c',
     title: 'create',
@@ -623,6 +634,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'snapshots.restore',
+    needsIncus: true,
     keys: ['R'],
     keyLabel: 'R',
     title: 'restore',
@@ -635,6 +647,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: 'snapshots.delete',
+    needsIncus: true,
     keys: ['d'],
     keyLabel: 'd',
     title: 'delete',

@@ -55,12 +55,17 @@ export class HostedSession {
 
   private sendFrame(): boolean {
     const frame = this.differ.diff(this.session.snapshot());
-    const { applicationCursorKeysMode, applicationKeypadMode, bracketedPasteMode } =
-      this.session.modes;
+    const {
+      applicationCursorKeysMode,
+      applicationKeypadMode,
+      bracketedPasteMode,
+      mouseTrackingMode,
+    } = this.session.modes;
     const modes: InputModes = {
       applicationCursorKeysMode,
       applicationKeypadMode,
       bracketedPasteMode,
+      mouseTrackingMode,
     };
     const modesKey = JSON.stringify(modes);
     if (frame.changed.length === 0 && modesKey === this.sentModes) return false;

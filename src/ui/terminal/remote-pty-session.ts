@@ -8,6 +8,7 @@ const NO_MODES: InputModes = {
   applicationCursorKeysMode: false,
   applicationKeypadMode: false,
   bracketedPasteMode: false,
+  mouseTrackingMode: 'none',
 };
 
 /**

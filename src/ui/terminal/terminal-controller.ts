@@ -20,6 +20,8 @@ export interface TerminalView {
   getSnapshot(): PaneScreen | undefined;
   /** The pane's inner size from the layout; the pty always has exactly this size. */
   setSize(cols: number, rows: number): void;
+  /** True while the attached program asked for mouse reports (tmux with `mouse on`). */
+  tracksMouse?(): boolean;
 }
 
 export interface TerminalControllerOptions {
@@ -117,6 +119,8 @@ export class TerminalController implements TerminalView {
     clearTimeout(this.resizeTimer);
     this.resizeTimer = setTimeout(() => this.session?.resize(cols, rows), RESIZE_DEBOUNCE_MS);
   };
+
+  tracksMouse = (): boolean => (this.session?.modes.mouseTrackingMode ?? 'none') !== 'none';
 
   /** The pty's process id while a session runs (tests, diagnostics). */
   get pid(): number | undefined {

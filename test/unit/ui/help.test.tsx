@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { modeHints } from '../../../src/ui/components/mode-hints.js';
 import { commandsIn } from '../../../src/ui/keys/commands.js';
 import { MODE_STACKS } from '../../../src/ui/keys/key-matchers.js';
+import { MOUSE_HELP } from '../../../src/ui/keys/mouse-commands.js';
 
 const DASHBOARD = commandsIn('dashboard');
 import { KEY, populatedStore, recordingActions, renderApp, settle } from './helpers.js';
@@ -24,6 +25,7 @@ describe('help overlay', () => {
       expect(screen, command.id).toContain(command.help);
     }
     for (const line of app.lines()) expect(line.length).toBeLessThanOrEqual(cols);
+    if (cols >= 120) expect(screen).toContain(MOUSE_HELP);
     await app.press(KEY.escape);
     expect(app.screen()).toContain('Workspaces');
   });

@@ -95,13 +95,37 @@ describe('dashboard rendering', () => {
 describe('dialogs on the smallest terminal', () => {
   test('the kill dialog and the banner still fit 60x14', async () => {
     const store = populatedStore(2, 2);
-    store.getState().setConnection({ state: 'retrying', attempt: 1, error: 'connection refused' });
     const app = renderApp(store, recordingActions().actions, { cols: 60, rows: 14 });
     await settle();
     await app.press('\x1b[B', 'K');
+    // Incus goes away with the dialog open (while it is away, K itself is refused).
+    store.getState().setConnection({ state: 'retrying', attempt: 1, error: 'connection refused' });
+    await settle();
+    expect(app.screen()).toContain('Incus unreachable');
     expect(app.screen()).toContain('Container: coi-0000ws-1-1');
     expect(app.screen()).toMatch(/Cancel +Kill/);
     expectFits(app.lines(), 60, 14);
+  });
+});
+
+describe('while Incus is away', () => {
+  test('actions that need Incus are refused with the reason; the rest still work', async () => {
+    const store = populatedStore(1, 2);
+    const { actions, calls } = recordingActions();
+    const app = renderApp(store, actions);
+    await settle();
+    store.getState().setConnection({ state: 'retrying', attempt: 2, error: 'connection refused' });
+    await app.press('j', 'p');
+    expect(app.screen()).toContain('Incus unreachable — retrying: pause refused until it answers');
+    await app.press('K', 'a');
+    expect(store.getState().ui.overlay.kind).toBe('none');
+    expect(calls).toEqual([]);
+    await app.press('?');
+    expect(store.getState().ui.overlay.kind).toBe('help');
+    await app.press('\x1b');
+    store.getState().setConnection({ state: 'connected' });
+    await app.press('p');
+    expect(calls).toEqual([['pause', 'coi-0000ws-1-1']]);
   });
 });
 

@@ -201,9 +201,11 @@ describe('coi tui', () => {
   it('SIGTERM restores the terminal and exits', async () => {
     const tui = startTui();
     await waitFor(tui, (s) => s.includes('Workspaces') && !s.includes('Connecting'), 'first frame');
+    expect(tui.modes.mouseTrackingMode).toBe('vt200');
     const exited = new Promise<number>((resolve) => tui.onExit(resolve));
     process.kill(tui.pid, 'SIGTERM');
     expect(await exited).toBe(143);
     expect(tui.terminal.buffer.active.type).toBe('normal');
+    expect(tui.modes.mouseTrackingMode).toBe('none');
   }, 30_000);
 });

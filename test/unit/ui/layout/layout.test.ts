@@ -3,6 +3,8 @@ import {
   computeLayout,
   MIN_COLS,
   MIN_ROWS,
+  terminalInner,
+  terminalRect,
   type PanesLayout,
   type Rect,
 } from '../../../../src/ui/layout/layout.js';
@@ -65,5 +67,12 @@ describe('computeLayout', () => {
       expect(l.slots.height).toBeGreaterThanOrEqual(5);
       expect(l.alerts.height).toBeGreaterThanOrEqual(5);
     }
+  });
+
+  test("the attached pane's pty: the whole body when stacked, the slots' place beside the alerts", () => {
+    // Below the pane's title row; at 120x36 tmux's status line leaves the shell 30 of the 31 rows.
+    expect(terminalInner(terminalRect(panes(100, 30), false))).toEqual({ cols: 100, rows: 25 });
+    expect(terminalInner(terminalRect(panes(120, 36), false))).toEqual({ cols: 69, rows: 31 });
+    expect(terminalInner(terminalRect(panes(120, 36), true))).toEqual({ cols: 120, rows: 34 });
   });
 });

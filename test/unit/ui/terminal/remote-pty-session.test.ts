@@ -10,6 +10,7 @@ const MODES = {
   applicationCursorKeysMode: true,
   applicationKeypadMode: false,
   bracketedPasteMode: true,
+  mouseTrackingMode: 'none' as const,
 };
 
 function session() {
