@@ -31,16 +31,22 @@ export function ask(path: string, request: string, timeoutMs = 2000): Promise<st
 /** Listens on `path`; undefined when another live daemon holds it. */
 export async function listenSingleton(
   path: string,
-  answer: (request: string) => string,
+  answer: (request: string) => string | Promise<string>,
 ): Promise<Server | undefined> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const onConnection = (socket: Socket) => {
     let buffer = '';
+    let answered = false;
     socket.on('data', (chunk) => {
+      if (answered) return;
       buffer += chunk.toString('utf8');
       const end = buffer.indexOf('\n');
       if (end < 0) return;
-      socket.end(`${answer(buffer.slice(0, end).trim())}\n`);
+      answered = true;
+      void Promise.resolve(answer(buffer.slice(0, end).trim())).then(
+        (reply) => socket.end(`${reply}\n`),
+        (err: Error) => socket.end(`${JSON.stringify({ error: err.message })}\n`),
+      );
     });
     // A client that went away before the answer: nobody is left to tell.
     socket.on('error', () => undefined);
