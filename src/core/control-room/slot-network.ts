@@ -44,8 +44,7 @@ export async function changeSlotAllowlist(
   name: string,
 ): Promise<string> {
   const reply = (await request(coiDir, `${verb} ${container} ${name}`, 10_000)) as
-    | AllowlistChangeReply
-    | undefined;
+    AllowlistChangeReply | undefined;
   if (reply && 'ok' in reply) return reply.message;
   throw new CoiError(
     reply && 'error' in reply ? `${verb} ${name} for ${container}: ${reply.error}` : TOO_OLD,

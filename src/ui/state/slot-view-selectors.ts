@@ -24,10 +24,7 @@ export function slotProcesses(state: TuiState, open: SlotViewOverlay): SlotProce
   return dataOf(state, open, 'processes')?.processes;
 }
 
-export function slotNetwork(
-  state: TuiState,
-  open: SlotViewOverlay,
-): NetworkDecision[] | undefined {
+export function slotNetwork(state: TuiState, open: SlotViewOverlay): NetworkDecision[] | undefined {
   return dataOf(state, open, 'network')?.decisions;
 }
 
