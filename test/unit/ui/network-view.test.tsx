@@ -121,6 +121,14 @@ describe('network tail view', () => {
     expect(app.screen()).toContain(`Network · ${NAME}`);
   });
 
+  test('N is in the ? help, and the view lists its own keys on its title line', async () => {
+    const { app } = await networkOfFirstSlot();
+    const title = app.lines().find((l) => l.includes('Network ·')) ?? '';
+    expect(title).toMatch(/a allow.*b block.*f follow/);
+    await app.press(KEY.escape, '?');
+    expect(app.screen()).toContain('Network tail of the slot');
+  });
+
   test('an empty tail says so; a feed error shows above it', async () => {
     const { app, views } = await networkOfFirstSlot([]);
     expect(app.screen()).toContain('No network decisions recorded for this slot yet');
