@@ -5,7 +5,8 @@ import { dirname } from 'node:path';
 /**
  * One monitor daemon per host user: the daemon listens on a unix socket in ~/.coi/monitor, and
  * whoever can connect to it knows one is running. A socket left by a crashed daemon accepts no
- * connection, so it is removed and taken over. The socket also answers `status` with one JSON line.
+ * connection, so it is removed and taken over. The socket also answers requests with one line:
+ * `status` (JSON), and the network tail's `network`, `allow` and `block` (see NetworkControl).
  */
 
 export function ask(path: string, request: string, timeoutMs = 2000): Promise<string | undefined> {
