@@ -33,6 +33,7 @@ export const SERIAL_INTEGRATION: Record<string, string> = {
     "allowlist rows need the host's one DNS resolver port; rows catch attacks that live a few ms",
   'security/benign-corpus.test.ts': LOAD_FALSE_POSITIVES,
   'security/monitor/host-detectors.test.ts': LOAD_FALSE_POSITIVES,
+  'security/monitor/network-tail.test.ts': "binds the host's one DNS resolver port",
   'security/network/allowlist.test.ts': "binds the host's one DNS resolver port",
   'security/proxy/egress-proxy.test.ts':
     "binds the host's one DNS resolver port, and stops and restarts the proxy behind it",

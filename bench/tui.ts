@@ -96,6 +96,7 @@ const NO_ACTIONS = {
   killProcess: async () => {},
   restoreSnapshot: async () => {},
   deleteSnapshot: async () => {},
+  changeAllowlist: async () => '',
 };
 
 /**

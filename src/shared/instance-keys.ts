@@ -23,6 +23,9 @@ export interface RecordedHost {
   ports: PortSpec[];
 }
 
+/** `[network.proxy] no_sni` as a launch recorded it for the egress proxy. */
+export type RecordedNoSni = 'refuse' | 'allow';
+
 /** Who froze a container: the threat responder, or nobody recorded. */
 export type FrozenBy = 'threat' | '';
 
@@ -91,6 +94,8 @@ export interface CoiKeys {
   threatKill: string;
   /** Undefined when not recorded (containers of an older coi, `coi container launch`). */
   monitoring: RecordedMonitoring | undefined;
+  /** Undefined when not recorded: the monitor daemon's own `no_sni` applies. */
+  noSni: RecordedNoSni | undefined;
 }
 
 export const COI_KEYS = {
@@ -110,6 +115,7 @@ export const COI_KEYS = {
   launchedBy: 'user.coi.launched_by',
   threatKill: 'user.coi.threat_kill',
   monitoring: 'user.coi.monitoring',
+  noSni: 'user.coi.no_sni',
 } as const satisfies Record<keyof CoiKeys, string>;
 
 export const DEFAULT_CODE_USER = 'code';
@@ -143,7 +149,12 @@ export function readCoiKeys(config: Record<string, string> | undefined): CoiKeys
     launchedBy: c[COI_KEYS.launchedBy] === 'session' ? 'session' : '',
     threatKill: c[COI_KEYS.threatKill] ?? '',
     monitoring: parseMonitoring(c[COI_KEYS.monitoring]),
+    noSni: parseNoSni(c[COI_KEYS.noSni]),
   };
+}
+
+function parseNoSni(text: string | undefined): RecordedNoSni | undefined {
+  return text === 'refuse' || text === 'allow' ? text : undefined;
 }
 
 /** The recorded thresholds; entries of the wrong type (a hand edit) are left out. */

@@ -40,13 +40,14 @@ export async function sh(
 
 /**
  * Creates a container with a pinned address, guards it, starts it and waits for the address.
- * With `gateOnly` it starts behind the gate, its policy not applied yet; `image`: not the base image.
+ * With `gateOnly` it starts behind the gate, its policy not applied yet; `image`: not the base image;
+ * `config`: instance keys (what a launch records, e.g. `user.coi.allowlist`).
  */
 export async function launchGuarded(
   label: string,
   guard: NetworkGuard,
   policy: NetworkPolicy,
-  opts: { gateOnly?: boolean; image?: string } = {},
+  opts: { gateOnly?: boolean; image?: string; config?: Record<string, string> } = {},
 ): Promise<{ name: string; ip: string }> {
   const want = testName(label);
   const { name, ip } = await withFreeAddress(
@@ -59,6 +60,7 @@ export async function launchGuarded(
       name: await launchTestContainer(label, {
         start: false,
         image: opts.image,
+        config: opts.config,
         devices: {
           eth0: {
             type: 'nic',

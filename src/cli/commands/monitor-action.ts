@@ -84,6 +84,8 @@ async function runDaemon(): Promise<void> {
       refreshIntervalMinutes: config.network.refresh_interval_minutes,
       noSni: config.network.proxy.no_sni,
       onAlert: (container, alert) => reportTo.daemon?.report(container, alert),
+      onDecision: (container, ip, decision) =>
+        reportTo.daemon?.recordDecision(container, ip, decision),
       log,
     });
   const daemon = new MonitorDaemon({

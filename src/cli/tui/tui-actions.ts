@@ -29,5 +29,6 @@ export function tuiActions(
     restoreSnapshot: (name, snapshot, stopFirst) =>
       views.restoreSnapshot(name, snapshot, stopFirst),
     deleteSnapshot: (name, snapshot) => views.deleteSnapshot(name, snapshot),
+    changeAllowlist: (verb, name, domain) => views.changeAllowlist(verb, name, domain),
   };
 }

@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { listAuditFiles } from '../../security/audit/files.js';
 import { parseRecord, type AuditRecord } from '../../security/audit/record.js';
 import { followAudit, type AuditFollower } from '../../security/audit/tail.js';
+import { isDecisionRecord } from '../../security/monitor/network-audit.js';
 import { parseContainerName } from '../../shared/naming.js';
 import type { AlertSink, RoomAlert } from './types.js';
 
@@ -26,6 +27,8 @@ export function toRoomAlert(
   const parsed = parseContainerName(record.container, prefix);
   // A repeat the responder folded into an earlier alert: that alert is already in the queue.
   if (!parsed || record.action === 'deduplicated') return undefined;
+  // A network decision (allowed connection, name allowed or blocked): the network tail shows it.
+  if (isDecisionRecord(record.title)) return undefined;
   return {
     id: record.id,
     time: Date.parse(record.timestamp),

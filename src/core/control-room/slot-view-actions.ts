@@ -2,6 +2,7 @@ import { isEphemeralSession, readCoiKeys } from '../../shared/instance-keys.js';
 import { stopContainer } from '../container/lifecycle.js';
 import { deleteSnapshot, restoreSnapshot, SnapshotError } from '../snapshot/snapshots.js';
 import { killSlotProcess } from './slot-processes.js';
+import { changeSlotAllowlist } from './slot-network.js';
 import { watchSlotView, type SlotViewFeedOptions } from './slot-view-feed.js';
 import type { SlotViewKind, SlotViewSink } from './slot-view-types.js';
 
@@ -32,6 +33,11 @@ export class SlotViewActions {
       await stopContainer(incus, container);
     }
     await restoreSnapshot(incus, container, snapshot);
+  }
+
+  /** Allows or blocks a name for a running allowlist container, live (through the daemon). */
+  changeAllowlist(verb: 'allow' | 'block', container: string, name: string): Promise<string> {
+    return changeSlotAllowlist(this.opts.coiDir, verb, container, name);
   }
 
   deleteSnapshot(container: string, snapshot: string): Promise<void> {

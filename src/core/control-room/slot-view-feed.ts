@@ -5,6 +5,7 @@ import { followSessionLogs } from '../logs/follow.js';
 import { sessionLogPaths } from '../logs/paths.js';
 import { listSnapshots } from '../snapshot/snapshots.js';
 import { slotDetails } from './slot-details.js';
+import { readNetworkTail } from './slot-network.js';
 import { SlotProcessSampler, userNamer, type SlotProcessPaths } from './slot-processes.js';
 import type { SlotViewData, SlotViewKind, SlotViewSink } from './slot-view-types.js';
 
@@ -20,7 +21,7 @@ export interface SlotViewFeedOptions {
 /** Session log lines kept for the logs view; older ones are dropped. */
 export const LOG_LINES_KEPT = 2000;
 
-const INTERVAL_MS = { processes: 2000, details: 5000, snapshots: 2000 };
+const INTERVAL_MS = { processes: 2000, details: 5000, snapshots: 2000, network: 1000 };
 
 type Refresh = () => Promise<SlotViewData>;
 
@@ -29,8 +30,8 @@ function messageOf(err: unknown): string {
 }
 
 /**
- * Feeds one view of one container until the returned stop is called: processes, details and
- * snapshots are read again every interval (a refresh never overlaps the one before), the session
+ * Feeds one view of one container until the returned stop is called: processes, details,
+ * snapshots and the network tail are read again every interval (a refresh never overlaps the one before), the session
  * log is followed as it grows.
  */
 export function watchSlotView(
@@ -73,6 +74,13 @@ function refresher(
       const monitor = ping === undefined ? 'not running' : 'running';
       return { view, container, sections: slotDetails(instance, opts.prefix, monitor) };
     };
+  }
+  if (view === 'network') {
+    return async () => ({
+      view,
+      container,
+      decisions: await readNetworkTail(opts.coiDir, container),
+    });
   }
   if (view === 'snapshots') {
     return async () => ({

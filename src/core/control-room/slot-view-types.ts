@@ -1,6 +1,10 @@
+import type { NetworkDecision } from '../../security/monitor/network-tail.js';
+
 /** What the control room's per-slot views show; core produces it, the UI store keeps it. */
 
-export type SlotViewKind = 'processes' | 'details' | 'logs' | 'snapshots';
+export type SlotViewKind = 'processes' | 'details' | 'logs' | 'snapshots' | 'network';
+
+export type { NetworkDecision };
 
 /** One host process of the slot's container, as the processes view lists it. */
 export interface SlotProcess {
@@ -34,7 +38,9 @@ export type SlotViewData =
   | { view: 'processes'; container: string; processes: SlotProcess[] }
   | { view: 'details'; container: string; sections: DetailSection[] }
   | { view: 'logs'; container: string; lines: string[] }
-  | { view: 'snapshots'; container: string; snapshots: SlotSnapshot[] };
+  | { view: 'snapshots'; container: string; snapshots: SlotSnapshot[] }
+  /** Newest first, from the monitor daemon's tail. */
+  | { view: 'network'; container: string; decisions: NetworkDecision[] };
 
 /** Delivers one view's data as it changes; `onError` says why a refresh failed (it goes on). */
 export interface SlotViewSink {

@@ -56,6 +56,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
       networkMode: config.network.mode,
       monitored: config.monitoring.enabled,
       monitoring: recordedMonitoring(config),
+      noSni: config.network.proxy.no_sni,
       launchedBy: 'session',
       ...(config.container.alias ? { alias: config.container.alias } : {}),
       ...(config.network.mode === 'allowlist'

@@ -50,6 +50,11 @@ const RULES: Partial<Record<LogKind, Rule>> = {
   },
 };
 
+/** Why coi's rules drop a packet of this kind; undefined for kinds only logged (`conn`, `dnsq`). */
+export function dropReason(kind: LogKind): string | undefined {
+  return RULES[kind]?.reason;
+}
+
 /** The alert for a logged packet; connection and allowed-DNS lines (`conn`, `dnsq`) raise none. */
 export function classifyNetworkEvent(event: NftLogEvent): Alert | undefined {
   const rule = RULES[event.kind];

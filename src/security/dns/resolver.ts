@@ -38,6 +38,17 @@ export interface DnsAlertEvent {
   alert: Alert;
 }
 
+/** A name the resolver answered or refused for a container. */
+export interface DnsDecision {
+  container: string;
+  ip: string;
+  name: string;
+  verdict: 'allowed' | 'refused';
+  /** The first IPv4 answered ('' when none, or refused). */
+  address: string;
+  reason: string;
+}
+
 export interface DnsResolverOptions {
   /** Where to listen (UDP and TCP): the gateway address and `DEFAULT_RESOLVER_PORT`. */
   listen: { address: string; port: number };
@@ -48,6 +59,8 @@ export interface DnsResolverOptions {
   /** Puts answered addresses into the container's learned set (`NetworkGuard.learn`). */
   learn: (ip: string, learned: LearnedAddress[], timeoutSec: number) => Promise<void>;
   onAlert: (event: DnsAlertEvent) => void;
+  /** Every name asked for by an allowlist container, with what the resolver did with it. */
+  onDecision?: (decision: DnsDecision) => void;
   /** Answering failed for a reason the client only sees as SERVFAIL (upstream down, nft error). */
   onError?: (err: Error) => void;
   /** `[network] refresh_interval_minutes`: re-fetch every cached name this often (0: never). */
@@ -176,7 +189,17 @@ export class DnsResolver {
     if (!policy) return errorReply(query, 'REFUSED');
     this.watchTunnels(policy.container, ip, question.name);
     const match = matchAllowlist(question.name, policy.domains);
+    const decided = (verdict: DnsDecision['verdict'], address: string, reason: string) =>
+      this.options.onDecision?.({
+        container: policy.container,
+        ip,
+        name: question.name,
+        verdict,
+        address,
+        reason,
+      });
     if (!match) {
+      decided('refused', '', 'not on the allowlist');
       this.options.onAlert({
         container: policy.container,
         ip,
@@ -194,10 +217,16 @@ export class DnsResolver {
           : [],
       );
       await this.options.learn(ip, learned, Math.max(ttl, MIN_LEARNED_SECONDS));
+      decided(
+        'allowed',
+        learned[0]?.address ?? '',
+        `on the allowlist (${question.type}, ${learned.length} address(es))`,
+      );
       const reply =
         source === 'upstream' ? entry.message : withTtl(entry.message, entry.ttlOffsets, ttl);
       return withId(reply, message.id);
     } catch (err) {
+      decided('refused', '', `not resolved: ${(err as Error).message}`);
       this.options.onError?.(
         new Error(`DNS ${question.name} for ${policy.container}: ${(err as Error).message}`),
       );
@@ -258,6 +287,12 @@ export class DnsResolver {
     }
     for (const alert of detector.observe(name, this.now()))
       this.options.onAlert({ container, ip, alert });
+  }
+
+  /** The IPv4 addresses last answered for `name` (a name blocked live takes them out of nft). */
+  answeredAddresses(name: string): string[] {
+    const entry = this.cache.get({ name, type: 'A', class: 'IN' });
+    return entry?.answers.flatMap((a) => (a.type === 'A' ? [a.data] : [])) ?? [];
   }
 
   /** Forgets a released container's tunnelling counters. */

@@ -1,20 +1,23 @@
 import type { Alert } from '../alert.js';
-import { DEFAULT_RESOLVER_PORT, DnsResolver } from '../dns/resolver.js';
+import { DEFAULT_RESOLVER_PORT, DnsResolver, type DnsDecision } from '../dns/resolver.js';
 import { hostUpstream, type Upstream } from '../dns/upstream.js';
 import { NetworkGuard } from '../network/guard.js';
 import { applyBatch } from '../network/nft-run.js';
 import type { HostNetwork } from '../nft/index.js';
 import type { AllowlistDomain } from '../nft/policy.js';
-import { refusalAlert } from '../proxy/alerts.js';
+import { refusalAlert, type AllowedConnection, type RefusedConnection } from '../proxy/alerts.js';
 import type { NoSniPolicy } from '../proxy/decide.js';
-import { EgressProxy, type ProxyStatus } from '../proxy/egress-proxy.js';
+import { EgressProxy, type ProxyPolicy, type ProxyStatus } from '../proxy/egress-proxy.js';
+import type { NetworkDecision } from './network-tail.js';
 
 export interface AllowlistDnsOptions {
   host: HostNetwork;
   refreshIntervalMinutes: number;
-  /** `[network.proxy] no_sni`. */
+  /** `[network.proxy] no_sni` of the daemon, for containers whose launch recorded none. */
   noSni: NoSniPolicy;
   onAlert: (container: string, alert: Alert) => void;
+  /** Every name the resolver answered or refused, every connection the proxy decided on. */
+  onDecision?: (container: string, ip: string, decision: NetworkDecision) => void;
   log: (message: string) => void;
   /** Where names are resolved (default: the host's resolver). */
   upstream?: Upstream;
@@ -29,11 +32,13 @@ export interface AllowlistDnsOptions {
  * proxy, which checks the name on the wire) and then learned into nft, both before the answer.
  */
 export class AllowlistDns {
-  private readonly policies = new Map<string, { container: string; domains: AllowlistDomain[] }>();
+  private readonly policies = new Map<string, ProxyPolicy & { domains: AllowlistDomain[] }>();
   private resolver: DnsResolver | undefined;
   private readonly proxy: EgressProxy;
+  private readonly guard: NetworkGuard;
 
   constructor(private readonly opts: AllowlistDnsOptions) {
+    this.guard = new NetworkGuard(opts.host);
     this.proxy = new EgressProxy({
       address: opts.host.gateway,
       ...(opts.proxyPorts ? { ports: opts.proxyPorts } : {}),
@@ -44,15 +49,16 @@ export class AllowlistDns {
         opts.log(
           `proxy: refused ${refusal.container} → ${refusal.address}:${refusal.request.port}: ${refusal.verdict.reason}`,
         );
+        this.decided(refusal.container, refusal.ip, proxyDecision(refusal));
         const alert = refusalAlert(refusal);
         if (alert) opts.onAlert(refusal.container, alert);
       },
+      onAllowed: (allowed) => this.decided(allowed.container, allowed.ip, proxyDecision(allowed)),
       onError: (err) => opts.log(`proxy: ${err.message}`),
     });
   }
 
   async start(): Promise<void> {
-    const guard = new NetworkGuard(this.opts.host);
     // Without the proxy, DNS still works and HTTP(S) to learned addresses is refused (fail closed).
     if (this.opts.host.egressProxy)
       await this.proxy
@@ -69,23 +75,38 @@ export class AllowlistDns {
             .catch((err: Error) =>
               this.opts.log(`proxy: ${ip} gets no HTTP(S) to it: ${err.message}`),
             );
-        await guard.learn(ip, addresses, seconds);
+        await this.guard.learn(ip, addresses, seconds);
       },
       onAlert: ({ container, alert }) => this.opts.onAlert(container, alert),
+      onDecision: (d) => this.decided(d.container, d.ip, dnsDecision(d)),
       onError: (err) => this.opts.log(`dns: ${err.message}`),
       refreshIntervalMinutes: this.opts.refreshIntervalMinutes,
     });
     await this.resolver.start();
   }
 
-  add(ip: string, container: string, domains: AllowlistDomain[]): void {
-    this.policies.set(ip, { container, domains });
+  /** Registers (or re-registers, with a changed allowlist) the container at `ip`. */
+  add(ip: string, container: string, domains: AllowlistDomain[], noSni?: NoSniPolicy): void {
+    this.policies.set(ip, { container, domains, ...(noSni ? { noSni } : {}) });
   }
 
   remove(ip: string): void {
     this.policies.delete(ip);
     this.resolver?.forget(ip);
     this.proxy.forget(ip);
+  }
+
+  /**
+   * Takes the addresses last answered for `name` out of the learned set of the container at `ip`
+   * (a name blocked live; its allowlist entry is gone already). An address another allowed name
+   * shares is learned again on that name's next lookup.
+   */
+  async unlearn(ip: string, name: string, ports: AllowlistDomain['ports']): Promise<void> {
+    const addresses = this.resolver?.answeredAddresses(name) ?? [];
+    await this.guard.unlearn(
+      ip,
+      addresses.map((address) => ({ address, ...(ports.length ? { ports } : {}) })),
+    );
   }
 
   /** The egress proxy's state, for the daemon's status (and `coi health`). */
@@ -97,4 +118,37 @@ export class AllowlistDns {
     await this.resolver?.stop();
     await this.proxy.stop();
   }
+
+  private decided(container: string, ip: string, decision: NetworkDecision): void {
+    this.opts.onDecision?.(container, ip, decision);
+  }
+}
+
+function dnsDecision(d: DnsDecision): NetworkDecision {
+  return {
+    time: Date.now(),
+    source: 'dns',
+    verdict: d.verdict,
+    name: d.name,
+    address: d.address,
+    reason: d.reason,
+  };
+}
+
+function proxyDecision(c: AllowedConnection | RefusedConnection): NetworkDecision {
+  const what = c.request.protocol === 'tls' ? 'SNI' : 'Host';
+  return {
+    time: Date.now(),
+    source: 'proxy',
+    verdict: 'verdict' in c ? 'refused' : 'allowed',
+    name: c.request.name ?? '',
+    address: c.address,
+    port: c.request.port,
+    reason:
+      'verdict' in c
+        ? c.verdict.reason
+        : c.request.name === undefined
+          ? `no ${what} (network.proxy.no_sni = "allow")`
+          : `${what} on the allowlist`,
+  };
 }

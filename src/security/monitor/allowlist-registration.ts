@@ -1,8 +1,9 @@
 import type { AllowlistDomain } from '../nft/policy.js';
+import type { NoSniPolicy } from '../proxy/decide.js';
 import type { AllowlistDns } from './allowlist-dns.js';
 
 /** What the registration needs of coi's allowlist resolver. */
-export type AllowlistResolver = Pick<AllowlistDns, 'add' | 'remove'>;
+export type AllowlistResolver = Pick<AllowlistDns, 'add' | 'remove' | 'unlearn'>;
 
 /**
  * Which container's address is registered with the allowlist resolver, so a container that stops
@@ -13,11 +14,11 @@ export class AllowlistRegistration {
 
   constructor(private readonly resolver: AllowlistResolver | undefined) {}
 
-  register(name: string, ip: string, domains: AllowlistDomain[]): void {
+  register(name: string, ip: string, domains: AllowlistDomain[], noSni?: NoSniPolicy): void {
     if (!this.resolver) return;
     const previous = this.ips.get(name);
     if (previous !== undefined && previous !== ip) this.resolver.remove(previous);
-    this.resolver.add(ip, name, domains);
+    this.resolver.add(ip, name, domains, noSni);
     this.ips.set(name, ip);
   }
 

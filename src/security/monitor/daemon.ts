@@ -17,9 +17,11 @@ import { tmuxNotice } from './notify.js';
 import { monitorPaths } from './paths.js';
 import { containerSettings, type MonitorSettings } from './settings.js';
 import { listenSingleton } from './singleton.js';
-import { AllowlistRegistration, type AllowlistResolver } from './allowlist-registration.js';
+import type { AllowlistResolver } from './allowlist-registration.js';
 import { coiLifecycle } from './coi-lifecycle.js';
 import { KernelLogRouter } from './kernel-log-router.js';
+import { NetworkControl } from './network-control.js';
+import type { NetworkDecision } from './network-tail.js';
 import { SessionSupervisor, type SupervisionHooks } from './supervisor.js';
 import { WatchRegistry } from './watch-registry.js';
 
@@ -75,7 +77,8 @@ const REATTACH_AFTER_MS = [1000, 5000];
 export class MonitorDaemon {
   readonly responder: Responder;
   private readonly watches: WatchRegistry<ContainerWatch>;
-  private readonly allowlist: AllowlistRegistration;
+  /** Allowlist registrations, the network tail the control room reads, live allowlist changes. */
+  readonly network: NetworkControl;
   private readonly kernelLog: KernelLogRouter;
   private readonly scanner: ProcessScanner;
   private readonly supervisor?: SessionSupervisor;
@@ -96,9 +99,10 @@ export class MonitorDaemon {
   constructor(private readonly opts: MonitorDaemonOptions) {
     this.log = opts.log ?? (() => undefined);
     const paths = monitorPaths(opts.coiDir);
+    const audit = new AuditWriter(paths.audit);
     this.responder = new Responder({
       incus: opts.incus,
-      audit: new AuditWriter(paths.audit),
+      audit,
       prefix: opts.prefix,
       policy: opts.settings.policy,
       policyOf: (name) => this.watches.get(name)?.settings.policy,
@@ -128,7 +132,12 @@ export class MonitorDaemon {
         ),
       onAttachError: (name, err) => this.log(`cannot watch ${name}: ${err.message}`),
     });
-    this.allowlist = new AllowlistRegistration(opts.allowlistDns);
+    this.network = new NetworkControl({
+      incus: opts.incus,
+      prefix: opts.prefix,
+      audit,
+      resolver: opts.allowlistDns,
+    });
     if (opts.supervision) {
       this.supervisor = new SessionSupervisor({
         incus: opts.incus,
@@ -142,6 +151,7 @@ export class MonitorDaemon {
       refreshAddresses: () => this.watches.refreshAddresses(),
       openMode: (name) => this.watches.openMode(name),
       detect: (d) => this.detect(d),
+      onDecision: (container, ip, decision) => this.network.record(container, ip, decision),
     });
     this.scanner = new ProcessScanner({
       intervalMs: opts.scanIntervalMs,
@@ -160,7 +170,7 @@ export class MonitorDaemon {
     const paths = monitorPaths(this.opts.coiDir);
     if (socket) {
       this.server = await listenSingleton(paths.socket, (req) =>
-        req === 'status' ? JSON.stringify(this.status()) : 'pong',
+        req === 'status' ? JSON.stringify(this.status()) : (this.network.answer(req) ?? 'pong'),
       );
       if (!this.server) return false;
     }
@@ -211,6 +221,11 @@ export class MonitorDaemon {
     return this.watches.watchOf(name, timeoutMs);
   }
 
+  /** A decision of the allowlist resolver or the egress proxy, for the network tail. */
+  recordDecision(container: string, ip: string, decision: NetworkDecision): void {
+    this.network.record(container, ip, decision);
+  }
+
   /** An alert from a source outside the daemon (the allowlist resolver), through the responder. */
   report(container: string, alert: Alert): void {
     const workspace = this.watches.get(container)?.container.workspace;
@@ -240,7 +255,10 @@ export class MonitorDaemon {
     if (kind === 'resumed') this.responder.setPaused(name, false);
     if (kind === 'started' || kind === 'resumed') this.attachSoon(name);
     if (kind === 'stopped' || kind === 'deleted') this.detach(name);
-    if (kind === 'deleted') this.responder.forget(name);
+    if (kind === 'deleted') {
+      this.responder.forget(name);
+      this.network.forget(name);
+    }
   }
 
   /** Before anything is watched: what an earlier daemon's responder froze but did not finish. */
@@ -298,8 +316,7 @@ export class MonitorDaemon {
     const initPid = instance.state?.pid ?? 0;
     const current = this.watches.get(name);
     if (current && (!running || current.container.initPid !== initPid)) this.detach(name);
-    if (coi.pinnedIpv4 && coi.allowlist && running)
-      this.allowlist.register(name, coi.pinnedIpv4, coi.allowlist);
+    if (running) this.network.register(coi);
     if (!running || initPid <= 0 || this.watches.has(name)) return;
     if (!coi.monitored) return;
     this.responder.setPaused(name, coi.status === 'Frozen');
@@ -336,7 +353,7 @@ export class MonitorDaemon {
   }
 
   private detach(name: string): void {
-    this.allowlist.unregister(name);
+    this.network.unregister(name);
     if (!this.watches.remove(name)) return;
     this.scanner.forget(name);
     this.log(`stopped watching ${name}`);

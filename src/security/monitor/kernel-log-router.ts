@@ -1,8 +1,10 @@
 import { TITLES, type Alert } from '../alert.js';
+import { dropReason } from '../detectors/network.js';
 import type { Detection } from '../response/responder.js';
 import type { KmsgNetworkEvent } from '../sources/kmsg.js';
 import { uptimeMs } from '../sources/proc-read.js';
 import type { WatchedContainer } from './container-watch.js';
+import type { NetworkDecision } from './network-tail.js';
 
 export interface KernelLogRouterOptions {
   /** The watched container holding `ip`. */
@@ -12,6 +14,8 @@ export interface KernelLogRouterOptions {
   /** Open mode: reaching private networks is the user's choice there, not a threat. */
   openMode(name: string): boolean;
   detect(detection: Detection): void;
+  /** A packet one of coi's rules dropped (or, in open mode, only logged), for the network tail. */
+  onDecision?(container: string, ip: string, decision: NetworkDecision): void;
   /** Milliseconds since boot, the clock of kernel-log timestamps. */
   uptimeMs?: () => number;
 }
@@ -43,7 +47,9 @@ export class KernelLogRouter {
   private route(e: KmsgNetworkEvent, alert: Alert): boolean {
     const container = this.opts.containerOf(e.event.containerIp);
     if (!container) return false;
-    const downgraded = this.opts.openMode(container.name) && alert.title === TITLES.privateNetwork;
+    const open = this.opts.openMode(container.name);
+    const downgraded = open && alert.title === TITLES.privateNetwork;
+    this.recordDrop(container.name, e, open);
     const now = (this.opts.uptimeMs ?? uptimeMs)();
     this.opts.detect({
       container: container.name,
@@ -52,5 +58,19 @@ export class KernelLogRouter {
       latencyMs: Math.max(0, now - e.record.usec / 1000),
     });
     return true;
+  }
+
+  private recordDrop(container: string, e: KmsgNetworkEvent, openMode: boolean): void {
+    const reason = dropReason(e.event.kind);
+    if (reason === undefined) return;
+    this.opts.onDecision?.(container, e.event.containerIp, {
+      time: Date.now(),
+      source: 'nft',
+      verdict: openMode ? 'allowed' : 'blocked',
+      name: '',
+      address: e.event.dst,
+      ...(e.event.dpt === undefined ? {} : { port: e.event.dpt }),
+      reason: openMode ? `${reason} (open mode: logged only)` : reason,
+    });
   }
 }

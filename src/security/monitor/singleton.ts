@@ -5,7 +5,8 @@ import { dirname } from 'node:path';
 /**
  * One monitor daemon per host user: the daemon listens on a unix socket in ~/.coi/monitor, and
  * whoever can connect to it knows one is running. A socket left by a crashed daemon accepts no
- * connection, so it is removed and taken over. The socket also answers `status` with one JSON line.
+ * connection, so it is removed and taken over. The socket also answers requests with one line:
+ * `status` (JSON), and the network tail's `network`, `allow` and `block` (see NetworkControl).
  */
 
 export function ask(path: string, request: string, timeoutMs = 2000): Promise<string | undefined> {
@@ -31,16 +32,22 @@ export function ask(path: string, request: string, timeoutMs = 2000): Promise<st
 /** Listens on `path`; undefined when another live daemon holds it. */
 export async function listenSingleton(
   path: string,
-  answer: (request: string) => string,
+  answer: (request: string) => string | Promise<string>,
 ): Promise<Server | undefined> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const onConnection = (socket: Socket) => {
     let buffer = '';
+    let answered = false;
     socket.on('data', (chunk) => {
+      if (answered) return;
       buffer += chunk.toString('utf8');
       const end = buffer.indexOf('\n');
       if (end < 0) return;
-      socket.end(`${answer(buffer.slice(0, end).trim())}\n`);
+      answered = true;
+      void Promise.resolve(answer(buffer.slice(0, end).trim())).then(
+        (reply) => socket.end(`${reply}\n`),
+        (err: Error) => socket.end(`${JSON.stringify({ error: err.message })}\n`),
+      );
     });
     // A client that went away before the answer: nobody is left to tell.
     socket.on('error', () => undefined);

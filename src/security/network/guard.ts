@@ -7,6 +7,7 @@ import {
   renderContainer,
   renderGate,
   renderLearned,
+  renderUnlearned,
   renderRemoval,
   type HostNetwork,
   type LearnedAddress,
@@ -108,6 +109,12 @@ export class NetworkGuard {
   async learn(ip: string, learned: LearnedAddress[], timeoutSec: number): Promise<void> {
     if (learned.length === 0) return;
     await applyBatch(renderLearned(ip, learned, timeoutSec));
+  }
+
+  /** Takes learned addresses of the container at `ip` out before their timeout. */
+  async unlearn(ip: string, learned: LearnedAddress[]): Promise<void> {
+    if (learned.length === 0) return;
+    await applyBatch(renderUnlearned(ip, learned));
   }
 
   lookup(ip: string): GuardedContainer | undefined {

@@ -111,11 +111,8 @@ export function renderLearned(ip: string, learned: LearnedAddress[], timeoutSec:
       `learned address timeout must be a whole number of seconds ≥ 1, not ${timeoutSec}`,
     );
   const out: string[] = [];
-  for (const { address, ports } of learned) {
-    if (!isIpv4(address)) throw new Error(`learned address "${address}" is not an IPv4 address`);
-    const role: ContainerSetRole = ports?.length ? 'learnedPorts' : 'learned';
-    const set = containerSet(role, ip);
-    const keys = ports?.length ? eachPort(ports).map((port) => `${address} . ${port}`) : [address];
+  for (const entry of learned) {
+    const { set, keys } = learnedElements(ip, entry);
     const timed = keys.map((key) => `${key} timeout ${timeoutSec}s`).join(', ');
     out.push(
       `add element ${TABLE} ${set} { ${timed} }`,
@@ -124,6 +121,30 @@ export function renderLearned(ip: string, learned: LearnedAddress[], timeoutSec:
     );
   }
   return lines(out);
+}
+
+/**
+ * Takes learned addresses out again (a name blocked live). Each is added first, so deleting one
+ * that already timed out is not an error.
+ */
+export function renderUnlearned(ip: string, learned: LearnedAddress[]): string {
+  const out: string[] = [];
+  for (const entry of learned) {
+    const { set, keys } = learnedElements(ip, entry);
+    out.push(
+      `add element ${TABLE} ${set} { ${keys.map((key) => `${key} timeout 1s`).join(', ')} }`,
+      `delete element ${TABLE} ${set} { ${keys.join(', ')} }`,
+    );
+  }
+  return lines(out);
+}
+
+/** The set a learned address goes into, and its elements there (one per port with ports). */
+function learnedElements(ip: string, { address, ports }: LearnedAddress) {
+  if (!isIpv4(address)) throw new Error(`learned address "${address}" is not an IPv4 address`);
+  const role: ContainerSetRole = ports?.length ? 'learnedPorts' : 'learned';
+  const keys = ports?.length ? eachPort(ports).map((port) => `${address} . ${port}`) : [address];
+  return { set: containerSet(role, ip), keys };
 }
 
 /** The sets a mode does not use; they go, so nothing of an earlier mode stays reachable. */

@@ -17,6 +17,7 @@ export {
   renderContainer,
   renderGate,
   renderLearned,
+  renderUnlearned,
   renderRemoval,
   type LearnedAddress,
 } from './container.js';

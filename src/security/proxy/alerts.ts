@@ -12,6 +12,9 @@ export interface RefusedConnection {
   verdict: Extract<ProxyVerdict, { allow: false }>;
 }
 
+/** A connection the proxy let through, by the name it carried. */
+export type AllowedConnection = Pick<RefusedConnection, 'container' | 'ip' | 'address' | 'request'>;
+
 /** The alert for a refusal the user should hear of; undefined for unreadable first bytes. */
 export function refusalAlert(r: RefusedConnection): Alert | undefined {
   if (r.verdict.kind === 'unreadable') return undefined;

@@ -8,7 +8,7 @@ import {
   renderProxyTargets,
   type ProxyTargetLease,
 } from '../nft/proxy.js';
-import type { RefusedConnection } from './alerts.js';
+import type { AllowedConnection, RefusedConnection } from './alerts.js';
 import { readClientHead } from './client-head.js';
 import { decide, type NoSniPolicy } from './decide.js';
 import { PortPool } from './port-pool.js';
@@ -23,6 +23,8 @@ const SWEEP_MS = 30_000;
 export interface ProxyPolicy {
   container: string;
   domains: readonly AllowlistDomain[];
+  /** The container's `[network.proxy] no_sni` as its launch recorded it; else the proxy's. */
+  noSni?: NoSniPolicy;
 }
 
 export interface EgressProxyOptions {
@@ -35,6 +37,7 @@ export interface EgressProxyOptions {
   /** Applies an nft batch (`applyBatch`). */
   apply: (batch: string) => Promise<void>;
   onRefused: (refusal: RefusedConnection) => void;
+  onAllowed?: (allowed: AllowedConnection) => void;
   onError?: (err: Error) => void;
   headTimeoutMs?: number;
   now?: () => number;
@@ -191,7 +194,7 @@ export class EgressProxy {
     const verdict =
       'unreadable' in head
         ? { allow: false as const, kind: 'unreadable' as const, reason: head.unreadable }
-        : decide(policy.domains, request, this.opts.noSni);
+        : decide(policy.domains, request, policy.noSni ?? this.opts.noSni);
     if (!verdict.allow || 'unreadable' in head) {
       this.refused += 1;
       if (!verdict.allow) {
@@ -209,6 +212,7 @@ export class EgressProxy {
       return;
     }
     this.allowed += 1;
+    this.opts.onAllowed?.({ container: policy.container, ip, address, request });
     this.splice(socket, address, port, head.bytes);
   }
 

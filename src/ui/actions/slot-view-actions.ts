@@ -1,7 +1,12 @@
 import type { PreparedAction } from '../keys/command.js';
 import type { CommandContext } from '../keys/context.js';
 import { openSlotView } from '../keys/slot-view-keys.js';
-import { clampedSelection, slotProcesses, slotSnapshots } from '../state/slot-view-selectors.js';
+import {
+  clampedSelection,
+  slotNetwork,
+  slotProcesses,
+  slotSnapshots,
+} from '../state/slot-view-selectors.js';
 import type { TuiState } from '../state/store.js';
 import type { SlotViewOverlay } from '../state/ui-types.js';
 import { runAction } from './run-action.js';
@@ -125,6 +130,63 @@ export function deleteSnapshot(ctx: CommandContext): PreparedAction | undefined 
         call: () => ctx.actions.deleteSnapshot(container, row.name),
         done: () => `Deleted snapshot ${row.name} of ${container}`,
         failed: `Delete of snapshot ${row.name} failed`,
+      }),
+  };
+}
+
+/** The selected row of the network tail when it names a host with the given verdict. */
+function selectedName(
+  ctx: CommandContext,
+  verdict: 'refused' | 'allowed',
+  verb: string,
+): { container: string; name: string } | undefined {
+  const picked = selectedIn(ctx, slotNetwork, 'network decision');
+  if (!picked) return undefined;
+  const { container, row } = picked;
+  if (row.verdict === verdict && row.name) return { container, name: row.name };
+  ctx.store.getState().setStatus({
+    tone: 'error',
+    text: `Nothing to ${verb}: select a row with a ${verdict} name (this one is ${row.verdict}${row.name ? ` ${row.name}` : ' and names no host'})`,
+  });
+  return undefined;
+}
+
+/** Puts the selected refused name on the slot's allowlist, live. */
+export function allowName(ctx: CommandContext): void {
+  const picked = selectedName(ctx, 'refused', 'allow');
+  if (!picked) return;
+  const { container, name } = picked;
+  void runAction(ctx.store, {
+    doing: `Allowing ${name} for ${container}…`,
+    call: () => ctx.actions.changeAllowlist('allow', container, name),
+    done: (message) => `${message} (live; recorded in the audit log)`,
+    failed: `Allowing ${name} failed`,
+  });
+}
+
+/** Takes the selected allowed name off the slot's allowlist, live (asks first). */
+export function blockName(ctx: CommandContext): PreparedAction | undefined {
+  const picked = selectedName(ctx, 'allowed', 'block');
+  if (!picked) return undefined;
+  const { container, name } = picked;
+  return {
+    consequence: {
+      title: 'Block name?',
+      lines: [
+        `Container: ${container}`,
+        `Name:      ${name}`,
+        '',
+        'It leaves the allowlist now: lookups are refused, the proxy refuses it by SNI/Host',
+        'and its learned addresses leave the firewall. Connections already open may go on.',
+      ],
+      confirmLabel: 'Block',
+    },
+    run: () =>
+      void runAction(ctx.store, {
+        doing: `Blocking ${name} for ${container}…`,
+        call: () => ctx.actions.changeAllowlist('block', container, name),
+        done: (message) => `${message} (live; recorded in the audit log)`,
+        failed: `Blocking ${name} failed`,
       }),
   };
 }

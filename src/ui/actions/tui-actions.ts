@@ -38,4 +38,9 @@ export interface TuiActions {
   /** With `stopFirst`, a running container is stopped for the restore (and left stopped). */
   restoreSnapshot(name: string, snapshot: string, stopFirst: boolean): Promise<void>;
   deleteSnapshot(name: string, snapshot: string): Promise<void>;
+  /**
+   * Allows (or blocks) a name for a running allowlist container, live: its resolver, proxy and
+   * firewall take it at once and the audit log records it. Resolves with what was done.
+   */
+  changeAllowlist(verb: 'allow' | 'block', name: string, domain: string): Promise<string>;
 }

@@ -7,6 +7,7 @@ import {
   slotAuditRecords,
   slotDetailSections,
   slotLogLines,
+  slotNetwork,
   slotProcesses,
   slotSnapshots,
 } from '../state/slot-view-selectors.js';
@@ -16,6 +17,7 @@ import { DetailsView } from './DetailsView.js';
 import { Line } from './Line.js';
 import { AuditView, SessionLogView } from './LogsView.js';
 import { modeHints } from './mode-hints.js';
+import { NetworkView } from './NetworkView.js';
 import { ProcessesView } from './ProcessesView.js';
 import { SnapshotsView } from './SnapshotsView.js';
 
@@ -24,6 +26,7 @@ const TITLE: Record<SlotViewKind, string> = {
   details: 'Details',
   logs: 'Logs',
   snapshots: 'Snapshots',
+  network: 'Network',
 };
 
 function countLabel(state: TuiState, open: SlotViewOverlay): string {
@@ -40,6 +43,12 @@ function countLabel(state: TuiState, open: SlotViewOverlay): string {
       return open.logsTab === 'session'
         ? ` · session log${open.follow ? ' (following)' : ''}`
         : ' · audit records, newest first';
+    case 'network': {
+      const n = slotNetwork(state, open)?.length;
+      return n === undefined
+        ? ''
+        : ` · ${n} decisions, newest first${open.follow ? ' (following)' : ''}`;
+    }
     case 'details':
       return '';
   }
@@ -71,6 +80,14 @@ function Content({ rect, state, open, now }: SlotViewProps) {
       const snapshots = slotSnapshots(state, open);
       return snapshots ? (
         <SnapshotsView rect={rect} snapshots={snapshots} selected={selected} />
+      ) : (
+        waiting
+      );
+    }
+    case 'network': {
+      const decisions = slotNetwork(state, open);
+      return decisions ? (
+        <NetworkView rect={rect} decisions={decisions} selected={selected} />
       ) : (
         waiting
       );

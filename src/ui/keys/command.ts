@@ -19,7 +19,8 @@ export type KeyMode =
   | 'slot-view'
   | 'processes'
   | 'logs'
-  | 'snapshots';
+  | 'snapshots'
+  | 'network';
 
 /** On the dashboard: which pane must have focus for the command to apply. */
 export type CommandScope = 'global' | 'slots' | 'alerts';

@@ -16,6 +16,7 @@ export const MODE_STACKS = {
   details: ['slot-view'],
   logs: ['logs', 'slot-view'],
   snapshots: ['snapshots', 'slot-view'],
+  network: ['network', 'slot-view'],
 } as const satisfies Record<string, readonly KeyMode[]>;
 
 /** What has the keyboard decides which bindings are live: a dialog, the filter, an overlay. */

@@ -60,6 +60,8 @@ export function toggleFollow({ store }: CommandContext): void {
   state.updateSlotView({ follow: !open.follow });
   state.setStatus({
     tone: 'info',
-    text: open.follow ? 'Log paused where it is' : 'Following the log',
+    text: open.follow
+      ? `${open.view === 'network' ? 'Network tail' : 'Log'} paused where it is`
+      : `Following the ${open.view === 'network' ? 'network tail' : 'log'}`,
   });
 }

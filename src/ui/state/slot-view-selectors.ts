@@ -1,5 +1,6 @@
 import type {
   DetailSection,
+  NetworkDecision,
   SlotProcess,
   SlotSnapshot,
 } from '../../core/control-room/slot-view-types.js';
@@ -21,6 +22,15 @@ function dataOf<V extends SlotViewOverlay['view']>(
 
 export function slotProcesses(state: TuiState, open: SlotViewOverlay): SlotProcess[] | undefined {
   return dataOf(state, open, 'processes')?.processes;
+}
+
+export function slotNetwork(state: TuiState, open: SlotViewOverlay): NetworkDecision[] | undefined {
+  return dataOf(state, open, 'network')?.decisions;
+}
+
+/** A decision's identity while it moves down the tail as newer ones arrive. */
+function decisionKey(d: NetworkDecision): string {
+  return `${d.time}|${d.source}|${d.verdict}|${d.name}|${d.address}|${d.port ?? ''}`;
 }
 
 export function slotSnapshots(state: TuiState, open: SlotViewOverlay): SlotSnapshot[] | undefined {
@@ -74,6 +84,8 @@ export function slotViewLength(state: TuiState, open: SlotViewOverlay): number {
       return slotProcesses(state, open)?.length ?? 0;
     case 'snapshots':
       return slotSnapshots(state, open)?.length ?? 0;
+    case 'network':
+      return slotNetwork(state, open)?.length ?? 0;
     case 'details':
       return detailLines(slotDetailSections(state, open) ?? []).length;
     case 'logs':
@@ -90,6 +102,8 @@ export function slotViewRowKeys(state: TuiState, open: SlotViewOverlay): string[
       return slotProcesses(state, open)?.map((p) => String(p.pid));
     case 'snapshots':
       return slotSnapshots(state, open)?.map((s) => s.name);
+    case 'network':
+      return slotNetwork(state, open)?.map(decisionKey);
     case 'logs':
       return open.logsTab === 'audit'
         ? slotAuditRecords(state, open.container).map((r) => r.id)
@@ -106,6 +120,8 @@ export function slotViewRowKeys(state: TuiState, open: SlotViewOverlay): string[
 export function clampedSelection(state: TuiState, open: SlotViewOverlay): number {
   const length = slotViewLength(state, open);
   if (open.view === 'logs' && open.follow) return open.logsTab === 'session' ? length - 1 : 0;
+  // The network tail is newest first: following stays on the top row.
+  if (open.view === 'network' && open.follow) return 0;
   const byKey =
     open.selectedKey === undefined
       ? -1

@@ -110,6 +110,8 @@ export function recordingActions(failing: Partial<Record<keyof TuiActions, strin
     restoreSnapshot: (name, snap, stopFirst) =>
       record('restoreSnapshot', undefined)(`${name} ${snap}${stopFirst ? ' stop-first' : ''}`),
     deleteSnapshot: (name, snap) => record('deleteSnapshot', undefined)(`${name} ${snap}`),
+    changeAllowlist: (verb, name, domain) =>
+      record('changeAllowlist', `${domain} ${verb}ed for ${name}`)(`${verb} ${name} ${domain}`),
   };
   return { actions, calls, image, views };
 }

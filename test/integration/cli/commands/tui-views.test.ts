@@ -102,6 +102,16 @@ describe('coi tui views', () => {
     await showing(tui, 'tui-views marker line');
     await closeView(tui, 'Logs ·');
 
+    // Network tail: read from the monitor daemon (the slot is not in allowlist mode: no names).
+    tui.write('N');
+    await showing(tui, `Network · ${name}`);
+    await waitFor(
+      tui,
+      (s) => /No network decisions recorded|decisions, newest first|monitor daemon/.test(s),
+      'the network tail or why there is none',
+    );
+    await closeView(tui, 'Network ·');
+
     // Snapshots: create one, then delete it after confirming.
     tui.write('v');
     await showing(tui, '0 snapshots');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { AlertsFeed, toRoomAlert } from '../../../../src/core/control-room/alerts-feed.js';
+import { DECISION_TITLES } from '../../../../src/security/monitor/network-audit.js';
 import type { RoomAlert } from '../../../../src/core/control-room/types.js';
 import { serializeRecord, type AuditRecord } from '../../../../src/security/audit/record.js';
 import { AuditWriter, type AuditEntry } from '../../../../src/security/audit/writer.js';
@@ -101,6 +102,14 @@ describe('toRoomAlert', () => {
       undefined,
     );
     expect(toRoomAlert({ ...record, action: 'deduplicated' }, PREFIX, new Set())).toBe(undefined);
+  });
+
+  test('leaves network decisions (allowed connections, names allowed or blocked) to the network tail', () => {
+    for (const title of Object.values(DECISION_TITLES))
+      expect(toRoomAlert({ ...record, level: 'info', title }, PREFIX, new Set()), title).toBe(
+        undefined,
+      );
+    expect(toRoomAlert({ ...record, level: 'info' }, PREFIX, new Set())).toBeDefined();
   });
 });
 

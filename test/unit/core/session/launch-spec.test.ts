@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildLaunchSpec, type LaunchSpecInput } from '../../../../src/core/session/launch-spec.js';
 import { isHostSocketDevice } from '../../../../src/core/session/launch/host-sockets.js';
+import { readCoiKeys } from '../../../../src/shared/instance-keys.js';
 import { config } from './config.js';
 
 function input(extra: Partial<LaunchSpecInput> = {}): LaunchSpecInput {
@@ -84,6 +85,17 @@ describe('launch spec', () => {
       auto_kill_on_critical: true,
       dns_query_threshold: 100,
     });
+  });
+
+  it("records the config's no_sni for the egress proxy, read back as the container's own", () => {
+    const refuse = buildLaunchSpec(input()).config ?? {};
+    expect(refuse['user.coi.no_sni']).toBe('refuse');
+    const base = config();
+    const allow = { ...base, network: { ...base.network, proxy: { no_sni: 'allow' as const } } };
+    const recorded = buildLaunchSpec(input({ config: allow })).config ?? {};
+    expect(readCoiKeys(recorded).noSni).toBe('allow');
+    expect(readCoiKeys({}).noSni).toBeUndefined();
+    expect(readCoiKeys({ 'user.coi.no_sni': 'sometimes' }).noSni).toBeUndefined();
   });
 
   it('mounts the workspace idmapped at /workspace and protected paths read-only over it', () => {

@@ -1,7 +1,11 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DnsResolver, type DnsAlertEvent } from '../../../../src/security/dns/resolver.js';
+import {
+  DnsResolver,
+  type DnsAlertEvent,
+  type DnsDecision,
+} from '../../../../src/security/dns/resolver.js';
 import { frame, unframe } from '../../../../src/security/dns/upstream.js';
 import { encodeQuery, parseMessage, type Message } from '../../../../src/security/dns/wire.js';
 import type { LearnedAddress } from '../../../../src/security/nft/index.js';
@@ -21,6 +25,7 @@ let resolver: DnsResolver;
 let port: number;
 let learned: Array<{ ip: string; learned: LearnedAddress[]; timeoutSec: number; atMs: number }>;
 let alerts: DnsAlertEvent[];
+let decisions: DnsDecision[];
 let nowMs: number;
 
 function startUpstream(ttl: number): Promise<void> {
@@ -71,6 +76,7 @@ beforeEach(async () => {
   await startUpstream(60);
   learned = [];
   alerts = [];
+  decisions = [];
   nowMs = 1_000_000;
   const { domains } = parseAllowlist(['allowed.test', '*.wild.test', 'api.ports.test:443']);
   resolver = new DnsResolver({
@@ -82,6 +88,7 @@ beforeEach(async () => {
       learned.push({ ip, learned: addresses, timeoutSec, atMs: performance.now() });
     },
     onAlert: (event) => alerts.push(event),
+    onDecision: (decision) => decisions.push(decision),
     upstreamTimeoutMs: 300,
     now: () => nowMs,
   });
@@ -130,6 +137,39 @@ describe('coi DNS resolver', () => {
         alert: { level: 'warning', evidence: { dns: { query: 'exfil.example' } } },
       },
     ]);
+  });
+
+  it('reports every name asked with its verdict: allowed with its address, refused, unresolved', async () => {
+    await ask('allowed.test');
+    await ask('exfil.example');
+    upstream.close();
+    await startUpstreamThatIgnores();
+    await ask('api.ports.test');
+    expect(decisions).toEqual([
+      {
+        container: 'coi-a-1',
+        ip: LOCAL,
+        name: 'allowed.test',
+        verdict: 'allowed',
+        address: '203.0.113.7',
+        reason: 'on the allowlist (A, 1 address(es))',
+      },
+      {
+        container: 'coi-a-1',
+        ip: LOCAL,
+        name: 'exfil.example',
+        verdict: 'refused',
+        address: '',
+        reason: 'not on the allowlist',
+      },
+      expect.objectContaining({
+        name: 'api.ports.test',
+        verdict: 'refused',
+        reason: expect.stringMatching(/^not resolved: /),
+      }),
+    ]);
+    expect(resolver.answeredAddresses('allowed.test')).toEqual(['203.0.113.7']);
+    expect(resolver.answeredAddresses('exfil.example')).toEqual([]);
   });
 
   it('serves a fresh cached answer without upstream, and a stale one while upstream is down', async () => {

@@ -12,6 +12,7 @@ function fakeResolver(): AllowlistResolver & { table: Map<string, string> } {
     table,
     add: (ip, container) => void table.set(ip, container),
     remove: (ip) => void table.delete(ip),
+    unlearn: () => Promise.resolve(),
   };
 }
 

@@ -177,6 +177,7 @@ function resolverTable(): AllowlistResolver & { table: Map<string, unknown> } {
     table,
     add: (ip, container, domains) => void table.set(ip, { container, domains }),
     remove: (ip) => void table.delete(ip),
+    unlearn: () => Promise.resolve(),
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Detection } from '../../../../src/security/response/responder.js';
 import type { WatchedContainer } from '../../../../src/security/monitor/container-watch.js';
 import { KernelLogRouter } from '../../../../src/security/monitor/kernel-log-router.js';
+import type { NetworkDecision } from '../../../../src/security/monitor/network-tail.js';
 import { nftLine } from '../../../helpers/kmsg.js';
 
 function container(name: string, ipv4: string): WatchedContainer {
@@ -15,6 +16,7 @@ function bed(opts: {
   lease?: Record<string, string>;
 }) {
   const detections: Detection[] = [];
+  const decisions: Array<{ container: string; ip: string; decision: NetworkDecision }> = [];
   let refreshes = 0;
   const router = new KernelLogRouter({
     containerOf: (ip) => opts.watched.find((c) => c.ipv4 === ip),
@@ -24,9 +26,10 @@ function bed(opts: {
     },
     openMode: (name) => opts.open?.includes(name) ?? false,
     detect: (d) => detections.push(d),
+    onDecision: (container, ip, decision) => decisions.push({ container, ip, decision }),
     uptimeMs: () => 5250,
   });
-  return { router, detections, refreshes: () => refreshes };
+  return { router, detections, decisions, refreshes: () => refreshes };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -48,12 +51,47 @@ describe('KernelLogRouter', () => {
     expect(router.lines).toBe(1);
   });
 
+  it('records a dropped packet for the network tail: blocked, or only logged in open mode', () => {
+    const { router, decisions } = bed({
+      watched: [container('coi-a-1', '10.99.0.5'), container('coi-o-1', '10.99.0.7')],
+      open: ['coi-o-1'],
+    });
+    router.onEvent(nftLine('meta', '10.99.0.5', '169.254.169.254'));
+    router.onEvent(nftLine('priv', '10.99.0.7', '192.168.1.1'));
+    expect(decisions).toEqual([
+      {
+        container: 'coi-a-1',
+        ip: '10.99.0.5',
+        decision: {
+          time: expect.any(Number),
+          source: 'nft',
+          verdict: 'blocked',
+          name: '',
+          address: '169.254.169.254',
+          port: 80,
+          reason: 'cloud metadata endpoint',
+        },
+      },
+      {
+        container: 'coi-o-1',
+        ip: '10.99.0.7',
+        decision: expect.objectContaining({
+          verdict: 'allowed',
+          reason: 'private network range (open mode: logged only)',
+        }),
+      },
+    ]);
+  });
+
   it('counts lines that raise no alert, and hands none of them on', () => {
-    const { router, detections, refreshes } = bed({ watched: [container('coi-a-1', '10.99.0.5')] });
+    const { router, detections, decisions, refreshes } = bed({
+      watched: [container('coi-a-1', '10.99.0.5')],
+    });
     router.onEvent(nftLine('conn', '10.99.0.5', '1.1.1.1'));
     router.onEvent(nftLine('conn', '10.99.0.9', '1.1.1.1'));
     expect(router.lines).toBe(2);
     expect(detections).toEqual([]);
+    expect(decisions).toEqual([]);
     expect(refreshes()).toBe(0);
   });
 

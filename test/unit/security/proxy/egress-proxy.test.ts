@@ -1,7 +1,11 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowlist } from '../../../../src/security/nft/index.js';
-import type { RefusedConnection } from '../../../../src/security/proxy/alerts.js';
+import type {
+  AllowedConnection,
+  RefusedConnection,
+} from '../../../../src/security/proxy/alerts.js';
+import type { NoSniPolicy } from '../../../../src/security/proxy/decide.js';
 import { EgressProxy } from '../../../../src/security/proxy/egress-proxy.js';
 import { captureClientHello } from '../../../helpers/client-hello.js';
 
@@ -15,6 +19,9 @@ const TARGET = '127.0.0.2';
 const FIRST = 47_000 + (process.pid % 1000);
 const batches: string[] = [];
 const refusals: RefusedConnection[] = [];
+const allowed: AllowedConnection[] = [];
+/** The container's recorded `no_sni`; undefined: the proxy's own ("refuse"). */
+let containerNoSni: NoSniPolicy | undefined;
 /** What each destination port received. */
 const received = new Map<number, Buffer>();
 const servers: Server[] = [];
@@ -23,11 +30,16 @@ const proxy = new EgressProxy({
   ports: { first: FIRST, count: 4 },
   policyOf: (ip) =>
     ip === CLIENT
-      ? { container: 'coi-a-1', domains: parseAllowlist(['allowed.test']).domains }
+      ? {
+          container: 'coi-a-1',
+          domains: parseAllowlist(['allowed.test']).domains,
+          ...(containerNoSni ? { noSni: containerNoSni } : {}),
+        }
       : undefined,
   noSni: 'refuse',
   apply: async (batch) => void batches.push(batch),
   onRefused: (r) => refusals.push(r),
+  onAllowed: (a) => allowed.push(a),
 });
 
 beforeAll(async () => {
@@ -92,8 +104,25 @@ describe('egress proxy on loopback', () => {
     const hello = await captureClientHello('allowed.test');
     expect(await exchange(443, hello)).toBe('pong');
     expect(received.get(443)).toEqual(hello);
+    expect(allowed.at(-1)).toEqual({
+      container: 'coi-a-1',
+      ip: CLIENT,
+      address: TARGET,
+      request: { protocol: 'tls', name: 'allowed.test', port: 443 },
+    });
     expect(await exchange(443, await captureClientHello(undefined))).toBe('reset');
     expect(refusals.at(-1)).toMatchObject({ verdict: { kind: 'no-name' } });
+  });
+
+  it("follows the container's recorded no_sni over its own", async () => {
+    containerNoSni = 'allow';
+    try {
+      const before = allowed.length;
+      expect(await exchange(443, await captureClientHello(undefined))).toBe('pong');
+      expect(allowed.slice(before)).toMatchObject([{ request: { name: undefined } }]);
+    } finally {
+      containerNoSni = undefined;
+    }
   });
 
   it('resets another name and reports it; an unentitled client is reset silently', async () => {
@@ -109,6 +138,6 @@ describe('egress proxy on loopback', () => {
     proxy.forget(CLIENT);
     expect(await exchange(80, 'GET / HTTP/1.1\r\nHost: allowed.test\r\n\r\n')).toBe('reset');
     expect(refusals.length).toBe(before);
-    expect(proxy.status()).toMatchObject({ state: 'serving', targets: 2, allowed: 2, refused: 3 });
+    expect(proxy.status()).toMatchObject({ state: 'serving', targets: 2, allowed: 3, refused: 3 });
   });
 });

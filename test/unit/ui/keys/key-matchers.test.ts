@@ -120,6 +120,16 @@ const CASES: Case[] = [
   { id: 'snapshots.restore', stack: 'snapshots', match: ['R'], noMatch: ['r'] },
   { id: 'snapshots.delete', stack: 'snapshots', match: ['d'], noMatch: ['D', 'backspace'] },
   { id: 'snapshots.delete', stack: 'logs', match: [], noMatch: ['d'] },
+  { id: 'network', stack: 'dashboard', match: ['N'], noMatch: ['n', 'ctrl-n'] },
+  { id: 'view.close', stack: 'network', match: ['escape', 'q'], noMatch: ['Q'] },
+  { id: 'view.down', stack: 'network', match: ['down', 'j'], noMatch: ['J'] },
+  { id: 'network.allow', stack: 'network', match: ['a'], noMatch: ['A', 'ctrl-a'] },
+  // a in the other views allows nothing (and attaches nothing).
+  { id: 'network.allow', stack: 'processes', match: [], noMatch: ['a'] },
+  { id: 'network.block', stack: 'network', match: ['b'], noMatch: ['B', 'ctrl-b'] },
+  { id: 'network.block', stack: 'snapshots', match: [], noMatch: ['b'] },
+  { id: 'network.follow', stack: 'network', match: ['f'], noMatch: ['F'] },
+  { id: 'logs.follow', stack: 'network', match: [], noMatch: ['f'] },
 ];
 
 /** Keys that must reach no command at all in a stack: text in a field, dashboard keys elsewhere. */
@@ -134,6 +144,7 @@ const UNBOUND: Array<{ stack: Stack; keys: string[] }> = [
   { stack: 'processes', keys: ['D', 'X', 'a', 'p', 'S', 'c', 'd', 'w'] },
   { stack: 'snapshots', keys: ['K', 'D', 'X', 'a', 'p', 'S', 'w'] },
   { stack: 'logs', keys: ['K', 'D', 'X', 'a', 'p', 'c', 'w'] },
+  { stack: 'network', keys: ['K', 'D', 'X', 'A', 'p', 'n', 'c', 'd', 'tab', 'w'] },
 ];
 
 /** A view's own commands act on its rows: open it on the selected slot, with one row. */
@@ -146,6 +157,24 @@ function openViewOf(mode: KeyMode, store: ReturnType<typeof populatedStore>): vo
       view: 'processes',
       container,
       processes: [{ pid: 42, user: 'code', cpuPercent: 1, rssBytes: 1, command: 'sleep 9' }],
+    });
+  }
+  if (mode === 'network') {
+    s.openSlotView('network', container);
+    s.setSlotViewData({
+      view: 'network',
+      container,
+      decisions: [
+        {
+          time: 0,
+          source: 'proxy',
+          verdict: 'allowed',
+          name: 'api.example.com',
+          address: '192.0.2.7',
+          port: 443,
+          reason: 'SNI on the allowlist',
+        },
+      ],
     });
   }
   if (mode === 'snapshots') {
@@ -196,6 +225,7 @@ describe('dangerous commands', () => {
       'processes.kill',
       'snapshots.restore',
       'snapshots.delete',
+      'network.block',
     ]);
   });
 
