@@ -45,6 +45,7 @@ const CAPTURES: Capture[] = [
   { title: '`i`: details of the selected slot', keys: ['i'] },
   { title: '`L`: logs (session log, followed; `tab` for the audit records)', keys: ['L'] },
   { title: '`v`: snapshots', keys: ['v'] },
+  { title: '`N`: network tail (allow a refused name with `a`, block with `b`)', keys: ['N'] },
   { title: '`?`: help, generated from the command registry', keys: ['?'] },
 ];
 
@@ -67,6 +68,7 @@ function fixtureActions(): TuiActions {
       estimate: '',
     }),
     buildImage: async () => 'coi-default',
+    changeAllowlist: async () => '',
     watchSlotView: (view, name, sink: SlotViewSink) => {
       const data = VIEW_DATA[view](name) satisfies SlotViewData;
       queueMicrotask(() => sink.onData(data));
