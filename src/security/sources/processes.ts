@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { Alert } from '../alert.js';
 import type { ExecEvent } from './exec-event-parse.js';
 import type { IoCounters } from './io-stat-parse.js';
@@ -327,6 +327,10 @@ export class ProcessScanner {
       entry.argv = argv;
       this.opts.onCommand({ ...sighting, previousArgv });
     }
+    // Most of a test suite's processes are gone by the time their exec is read: one cheap look
+    // spares the three failing fd reads (a thrown error each). The entry stays: a later exec
+    // event of this exec chain still folds into it, and the next pass drops it.
+    if (exec && !existsSync(`${this.proc}/${pid}`)) return;
     const fds = readStdio(pid, this.proc);
     if (!entry.relayReported && age < RELAY_WINDOW_MS) {
       const relay = this.relays.check(
