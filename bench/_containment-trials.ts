@@ -177,9 +177,10 @@ async function trial(
     found = await record();
   }
   const latencyMs = found?.detection_latency_ms;
-  const event =
-    marks.acting === undefined || latencyMs === undefined ? undefined : marks.acting - latencyMs;
-  const points = [stamp, event, marks.acting, marks['cgroup-frozen'], marks['incus-frozen']];
+  // An alert-only class has no marks: its record is written as the alert comes.
+  const alertAt = marks.acting ?? (found && Date.parse(found.timestamp));
+  const event = alertAt === undefined || latencyMs === undefined ? undefined : alertAt - latencyMs;
+  const points = [stamp, event, alertAt, marks['cgroup-frozen'], marks['incus-frozen']];
   const lifecycle = until === 'contained' ? endMs : undefined;
   const steps: Partial<Record<Step, number>> = {};
   STEPS.forEach((step, i) => {
