@@ -4,7 +4,8 @@
 // measured in the same run. Then the daemon's CPU with 10 idle monitored containers and while one
 // runs a 500-process test suite, and how many kernel-log lines per second the parser and
 // classifier handle. COI_BENCH_TRIALS sets the trials per class (default 20), COI_BENCH_CLASSES
-// (comma-separated) runs only those classes, COI_BENCH_SKIP_CPU=1 leaves out the CPU part.
+// (comma-separated) runs only those classes, COI_BENCH_SKIP_CPU=1 leaves out the CPU part,
+// COI_BENCH_LOG=1 shows the daemon's messages.
 // Needs root and the coi host set-up; containers are named coi-test-bench-… and deleted at the end.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -46,6 +47,8 @@ const PREFIX = `coi-test-bench${process.pid.toString(16)}-`;
 const TRIALS = Number(process.env.COI_BENCH_TRIALS ?? 20);
 const CLASSES = corpusClasses(process.env.COI_BENCH_CLASSES);
 const SKIP_CPU = process.env.COI_BENCH_SKIP_CPU === '1';
+/** COI_BENCH_LOG=1: the daemon's own messages (responses, failures) on stderr. */
+const LOG = process.env.COI_BENCH_LOG === '1';
 const IDLE_CONTAINERS = 10;
 const CPU_WINDOW_MS = 60_000;
 const LOCK_DIR = '/tmp/coi-test-address-locks';
@@ -137,6 +140,9 @@ export async function run(): Promise<void> {
     settings,
     network: true,
     releaseNetwork: (ip) => guard.release(ip),
+    ...(LOG
+      ? { log: (m: string) => console.error(`  ${new Date().toISOString()} daemon: ${m}`) }
+      : {}),
     onResponseMark: (name, mark, atMs) => {
       const of = marks.get(name) ?? {};
       of[mark] ??= atMs;
@@ -196,7 +202,8 @@ export async function run(): Promise<void> {
     try {
       await (await forceDelete(incus, name)).wait();
     } catch (err) {
-      if (!(err instanceof IncusNotFoundError)) throw err;
+      // The responder's own delete of a killed container may finish first.
+      if (!(err instanceof IncusNotFoundError) && (await incus.instances.exists(name))) throw err;
     }
     created.delete(name);
     contained.delete(name);
