@@ -1,7 +1,7 @@
 import { IncusAlreadyFrozenError, IncusNotFoundError, type IncusApi } from '../../incus/index.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
 import { parseContainerName } from '../../shared/naming.js';
-import { freezeCgroup } from './freeze-cgroup.js';
+import { cgroupFreezeSettled, freezeCgroup } from './freeze-cgroup.js';
 import { forensicCopyName, parseForensicCopyName, planForensicPrune } from './policy.js';
 
 export interface KillOptions {
@@ -58,7 +58,10 @@ export async function killContainer(
     step('mark', () =>
       instances.patch(container, { config: coiKeysConfig({ threatKill: reason }) }),
     ),
-    step('freeze', () => freeze(opts.incus, container)).then((frozen) => {
+    step('freeze', async () => {
+      if (outcome.contained) await cgroupFreezeSettled(container);
+      await freeze(opts.incus, container);
+    }).then((frozen) => {
       if (!frozen) return;
       outcome.contained = true;
       opts.onMark?.('incus-frozen');

@@ -2,7 +2,7 @@ import type { IncusApi } from '../../incus/index.js';
 import type { Alert } from '../alert.js';
 import type { AuditWriter } from '../audit/writer.js';
 import type { AuditRecord } from '../audit/record.js';
-import { cgroupFrozen, freezeCgroup } from './freeze-cgroup.js';
+import { cgroupFreezeSettled, cgroupFrozen, freezeCgroup } from './freeze-cgroup.js';
 import { freeze, killContainer, type KillOutcome } from './kill.js';
 import { AlertFolder, decideAction, type ResponseAction, type ResponsePolicy } from './policy.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
@@ -152,7 +152,10 @@ export class Responder {
   }
 
   private async freeze(container: string): Promise<void> {
-    if (freezeCgroup(container)) this.mark(container, 'cgroup-frozen');
+    if (freezeCgroup(container)) {
+      this.mark(container, 'cgroup-frozen');
+      await cgroupFreezeSettled(container);
+    }
     await freeze(this.opts.incus, container);
     this.mark(container, 'incus-frozen');
     this.paused.add(container);

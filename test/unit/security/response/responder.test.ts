@@ -17,6 +17,7 @@ import { FakeIncus } from '../../../helpers/fake-incus.js';
 const frozenCgroups = vi.hoisted(() => new Set<string>());
 vi.mock('../../../../src/security/response/freeze-cgroup.js', () => ({
   freezeCgroup: () => false,
+  cgroupFreezeSettled: () => Promise.resolve(false),
   cgroupFrozen: (name: string) => frozenCgroups.has(name),
 }));
 
