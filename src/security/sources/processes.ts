@@ -304,9 +304,11 @@ export class ProcessScanner {
     entry.startMs ??= readStart(pid, this.proc) ?? now;
     const age = Math.max(0, now - entry.startMs);
     entry.nextCheckMs = age < YOUNG_MS ? 0 : now + this.settledMs;
-    // A process gone is dropped now, not examined on every pass until the next listing. At its
+    // A process gone is dropped now, not examined on every pass until the next listing (found
+    // gone by a look that throws nothing: a failed read's error costs ten times more). At its
     // exec a process has done next to no I/O of its own: the passes count it.
-    if (!exec && !this.countIo(pid, entry, age)) return this.drop(pid);
+    if (!exec && (!existsSync(`${this.proc}/${pid}`) || !this.countIo(pid, entry, age)))
+      return this.drop(pid);
     const argv = exec?.argv ?? this.currentArgv(pid, entry, age);
     if (argv === undefined) return this.drop(pid);
     if (argv.length === 0) return;
