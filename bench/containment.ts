@@ -1,7 +1,8 @@
 // Containment of the attack corpus (test/integration/security/attack-corpus-table.ts) by the host
 // monitor, per class: detection rate and p50/p95 from the attack's first action to Incus reporting
-// the container frozen or stopped (see _containment-trials.ts), beside the raw freeze API call
-// measured in the same run. Then the daemon's CPU with 10 idle monitored containers and while one
+// the container frozen or stopped (see _containment-trials.ts) and to the responder's cgroup
+// freeze, with where each class's time went, beside the raw freeze API call measured in the same
+// run. Then the daemon's CPU with 10 idle monitored containers and while one
 // runs a 500-process test suite, and how many kernel-log lines per second the parser and
 // classifier handle. COI_BENCH_TRIALS sets the trials per class (default 20), COI_BENCH_CLASSES
 // (comma-separated) runs only those classes, COI_BENCH_SKIP_CPU=1 leaves out the CPU part,

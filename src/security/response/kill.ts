@@ -27,11 +27,11 @@ export interface KillOutcome {
 
 /**
  * Kills a container as a threat, in the order that keeps it correct while a session ends it
- * concurrently: containment first (cgroup freeze, then together the `user.coi.threat_kill` marker
- * that tells the session path to leave the deletion to us and Incus's freeze, then the network
- * rules removed), then the
- * evidence (a copy taken while frozen), then the deletion. No step's failure stops the later
- * ones; a container found gone midway (deleted by someone else) ends the sequence.
+ * concurrently: containment first (cgroup freeze; then, together, the `user.coi.threat_kill`
+ * marker that tells the session path to leave the deletion to us and Incus's freeze; then the
+ * network rules removed), then the evidence (a copy taken while frozen), then the deletion. No
+ * step's failure stops the later ones; a container found gone midway (deleted by someone else)
+ * ends the sequence.
  */
 export async function killContainer(
   opts: KillOptions,
