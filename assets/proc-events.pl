@@ -66,14 +66,25 @@ send($sock, pack('LSSLL', NLMSG_HDR + length $cn, NLMSG_DONE, 0, 0, $$) . $cn, 0
 setpriority(0, 0, -10);
 $| = 1;
 print '{"ready":true,"filtered":', ($filtered ? 'true' : 'false'), "}\n";
+# Lines are flushed once no further event is queued: a burst of execs (a test suite's) is one
+# write and one wake-up of the reader, a lone exec is written at once.
+$| = 0;
+my $queued = '';
+vec($queued, fileno($sock), 1) = 1;
+my $unflushed = 0;
 
 # struct proc_event after the netlink and connector headers: what, cpu, timestamp_ns, then for
 # an exec the pid and tgid.
 my $event_at = NLMSG_HDR + CN_MSG_HDR;
 while (1) {
+  if ($unflushed && !select(my $ready = $queued, undef, undef, 0)) {
+    $| = 1;
+    $| = 0;
+    $unflushed = 0;
+  }
   my $buf;
   unless (defined recv($sock, $buf, 65536, 0)) {
-    if ($!{ENOBUFS}) { print qq({"lost":true}\n); next; }
+    if ($!{ENOBUFS}) { print qq({"lost":true}\n); $unflushed = 1; next; }
     next if $!{EINTR};
     die "reading process events: $!\n";
   }
@@ -93,4 +104,5 @@ while (1) {
   print '{"ts":', $ts, ',"pid":', $pid, ',"ppid":', ($fields[1] // 0),
     ',"start":', ($fields[19] // 0), ',"container":', json_string($container),
     ',"argv":[', join(',', @argv), "]}\n";
+  $unflushed = 1;
 }

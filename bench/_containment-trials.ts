@@ -5,6 +5,7 @@ import type { Incus } from '../src/incus/index.js';
 import type { AuditRecord } from '../src/security/audit/record.js';
 import { readAudit } from '../src/security/audit/tail.js';
 import type { MonitorDaemon } from '../src/security/monitor/daemon.js';
+import type { ResponseMark } from '../src/security/response/responder.js';
 import {
   ATTACK_CORPUS,
   type AttackClass,
@@ -20,6 +21,10 @@ import { fireRow, prepareRow } from '../test/helpers/attack-runner.js';
  * attack) to the first Incus lifecycle event saying the container is frozen or stopped (the
  * audit record's time for classes that only alert). Both clocks are the host's. Trials of a class
  * cycle through its rows, so every interpreter counts; a row with a known gap counts as missed.
+ * Beside it, the time to the responder's cgroup write (the processes stop there; Incus's event
+ * comes after its own freeze) and where the time went: stamp → the event the detector saw (the
+ * exec, the logged packet, the file opened), → the alert acted on, → cgroup frozen, → Incus's
+ * freeze returned, → its lifecycle event.
  */
 
 export interface ClassResult {
@@ -28,6 +33,10 @@ export interface ClassResult {
   contained: number;
   /** ms from the stamp to containment (or the record), per contained trial. */
   latencies: number[];
+  /** ms from the stamp to the responder's cgroup write, per contained trial that had one. */
+  frozen: number[];
+  /** Per step of STEPS, its ms in each contained trial that had both ends. */
+  steps: Record<Step, number[]>;
   /** What the end time is: the lifecycle event, or the audit record for alert-only classes. */
   until: 'contained' | 'record';
   missedRows: string[];
@@ -43,6 +52,8 @@ export interface TrialBed {
   remove: (name: string) => Promise<void>;
   /** Wall-clock ms of the first freeze/stop lifecycle event of a container. */
   contained: ReadonlyMap<string, number>;
+  /** Wall-clock ms of the responder's first containment marks, per container. */
+  marks: ReadonlyMap<string, Partial<Record<ResponseMark, number>>>;
   nameOf: (cls: AttackClass, trial: number) => string;
   ioGraceMs: number;
   /** Skips rows the image cannot run (node without coi-default). */
@@ -57,8 +68,20 @@ const GAP_TIMEOUT_MS = 4000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function corpusClasses(): AttackClass[] {
-  return [...new Set(ATTACK_CORPUS.map((r) => r.class))];
+export const STEPS = ['to event', 'to alert', 'to cgroup', 'to incus', 'to lifecycle'] as const;
+export type Step = (typeof STEPS)[number];
+
+/** The corpus's classes, or those named in `only` (COI_BENCH_CLASSES: comma-separated). */
+export function corpusClasses(only?: string): AttackClass[] {
+  const all = [...new Set(ATTACK_CORPUS.map((r) => r.class))];
+  if (!only) return all;
+  const wanted = only.split(',').map((c) => c.trim());
+  const unknown = wanted.filter((c) => !all.includes(c as AttackClass));
+  if (unknown.length)
+    throw new Error(
+      `COI_BENCH_CLASSES: no class ${unknown.join(', ')} (classes: ${all.join(', ')})`,
+    );
+  return all.filter((c) => wanted.includes(c));
 }
 
 export async function runClass(
@@ -73,6 +96,8 @@ export async function runClass(
     trials: 0,
     contained: 0,
     latencies: [],
+    frozen: [],
+    steps: Object.fromEntries(STEPS.map((step) => [step, []])) as unknown as Record<Step, number[]>,
     until,
     missedRows: [],
   };
@@ -92,11 +117,17 @@ export async function runClass(
     );
     for (const t of planned) {
       result.trials += 1;
-      const latency = await trial(bed, t.name, t.row, t.stampDir, until);
-      if (latency === undefined) result.missedRows.push(t.row.name);
+      const timing = await trial(bed, t.name, t.row, t.stampDir, until);
+      const latency = timing?.latency;
+      if (timing === undefined) result.missedRows.push(t.row.name);
       else {
         result.contained += 1;
-        result.latencies.push(latency);
+        result.latencies.push(timing.latency);
+        if (timing.frozen !== undefined) result.frozen.push(timing.frozen);
+        for (const step of STEPS) {
+          const value = timing.steps[step];
+          if (value !== undefined) result.steps[step].push(value);
+        }
       }
       // The responder deletes what it kills; racing it with our own delete fights over its state.
       if (t.row.action === 'killed' && latency !== undefined)
@@ -115,7 +146,7 @@ async function trial(
   row: AttackRow,
   stampDir: string,
   until: ClassResult['until'],
-): Promise<number | undefined> {
+): Promise<{ latency: number; frozen?: number; steps: Partial<Record<Step, number>> } | undefined> {
   const matches = (r: AuditRecord) => r.category === row.category && r.title === row.title;
   const record = async () => {
     let found: AuditRecord | undefined;
@@ -138,7 +169,31 @@ async function trial(
   }
   const stamp = readStamp(stampDir);
   if (endMs === undefined || stamp === undefined) return undefined;
-  return endMs - stamp;
+  const marks = bed.marks.get(name) ?? {};
+  // A kill's record is written once the container is deleted.
+  let found = await record();
+  for (let i = 0; i < 100 && found === undefined; i++) {
+    await sleep(50);
+    found = await record();
+  }
+  const latencyMs = found?.detection_latency_ms;
+  // An alert-only class has no marks: its record is written as the alert comes.
+  const alertAt = marks.acting ?? (found && Date.parse(found.timestamp));
+  const event = alertAt === undefined || latencyMs === undefined ? undefined : alertAt - latencyMs;
+  const points = [stamp, event, alertAt, marks['cgroup-frozen'], marks['incus-frozen']];
+  const lifecycle = until === 'contained' ? endMs : undefined;
+  const steps: Partial<Record<Step, number>> = {};
+  STEPS.forEach((step, i) => {
+    const from = points[i];
+    const to = i + 1 < points.length ? points[i + 1] : lifecycle;
+    if (from !== undefined && to !== undefined) steps[step] = to - from;
+  });
+  const cgroup = marks['cgroup-frozen'];
+  return {
+    latency: endMs - stamp,
+    frozen: cgroup === undefined ? undefined : cgroup - stamp,
+    steps,
+  };
 }
 
 function readStamp(dir: string): number | undefined {

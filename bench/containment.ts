@@ -1,9 +1,12 @@
 // Containment of the attack corpus (test/integration/security/attack-corpus-table.ts) by the host
 // monitor, per class: detection rate and p50/p95 from the attack's first action to Incus reporting
-// the container frozen or stopped (see _containment-trials.ts), beside the raw freeze API call
-// measured in the same run. Then the daemon's CPU with 10 idle monitored containers and while one
+// the container frozen or stopped (see _containment-trials.ts) and to the responder's cgroup
+// freeze, with where each class's time went, beside the raw freeze API call measured in the same
+// run. Then the daemon's CPU with 10 idle monitored containers and while one
 // runs a 500-process test suite, and how many kernel-log lines per second the parser and
-// classifier handle. COI_BENCH_TRIALS sets the trials per class (default 20).
+// classifier handle. COI_BENCH_TRIALS sets the trials per class (default 20), COI_BENCH_CLASSES
+// (comma-separated) runs only those classes, COI_BENCH_SKIP_CPU=1 leaves out the CPU part,
+// COI_BENCH_LOG=1 shows the daemon's messages.
 // Needs root and the coi host set-up; containers are named coi-test-bench-… and deleted at the end.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -31,11 +34,22 @@ import {
   startCorpusResolver,
 } from '../test/helpers/attack-runner.js';
 import { needsDefaultImage } from '../test/integration/security/attack-corpus-table.js';
-import { STAMP_DIR, corpusClasses, runClass, type ClassResult } from './_containment-trials.js';
+import type { ResponseMark } from '../src/security/response/responder.js';
+import {
+  STAMP_DIR,
+  STEPS,
+  corpusClasses,
+  runClass,
+  type ClassResult,
+} from './_containment-trials.js';
 import { SUITE_UID, TEST_SUITE, formatCpu, monitorCpu } from './_monitor-cpu.js';
 
 const PREFIX = `coi-test-bench${process.pid.toString(16)}-`;
 const TRIALS = Number(process.env.COI_BENCH_TRIALS ?? 20);
+const CLASSES = corpusClasses(process.env.COI_BENCH_CLASSES);
+const SKIP_CPU = process.env.COI_BENCH_SKIP_CPU === '1';
+/** COI_BENCH_LOG=1: the daemon's own messages (responses, failures) on stderr. */
+const LOG = process.env.COI_BENCH_LOG === '1';
 const IDLE_CONTAINERS = 10;
 const CPU_WINDOW_MS = 60_000;
 const LOCK_DIR = '/tmp/coi-test-address-locks';
@@ -61,14 +75,28 @@ function classTable(results: ClassResult[]): string[] {
   const f = (values: number[], p: number) =>
     values.length ? percentile(values, p).toFixed(1).padStart(8) : '       -';
   const lines = [
-    `${'class'.padEnd(18)} ${'until'.padEnd(9)} ${'detected'.padStart(9)} ${'rate'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}  missed rows`,
+    `${'class'.padEnd(18)} ${'until'.padEnd(9)} ${'detected'.padStart(9)} ${'rate'.padStart(6)} ` +
+      `${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'frozen50'.padStart(8)} ${'frozen95'.padStart(8)}  missed rows`,
   ];
   for (const r of results)
     lines.push(
       `${r.cls.padEnd(18)} ${r.until.padEnd(9)} ${`${r.contained}/${r.trials}`.padStart(9)} ` +
         `${((r.contained / Math.max(1, r.trials)) * 100).toFixed(0).padStart(5)}% ` +
-        `${f(r.latencies, 50)} ${f(r.latencies, 95)}  ${[...new Set(r.missedRows)].join(', ')}`,
+        `${f(r.latencies, 50)} ${f(r.latencies, 95)} ${f(r.frozen, 50)} ${f(r.frozen, 95)}  ` +
+        [...new Set(r.missedRows)].join(', '),
     );
+  return lines;
+}
+
+/** Where each class's time went: p50/p95 of each step (see _containment-trials.ts). */
+function stepTable(results: ClassResult[]): string[] {
+  const f = (values: number[]) =>
+    values.length
+      ? `${percentile(values, 50).toFixed(1)}/${percentile(values, 95).toFixed(1)}`.padStart(13)
+      : '            -';
+  const lines = [`${'class'.padEnd(18)} ${STEPS.map((s) => s.padStart(13)).join(' ')}`];
+  for (const r of results)
+    lines.push(`${r.cls.padEnd(18)} ${STEPS.map((s) => f(r.steps[s])).join(' ')}`);
   return lines;
 }
 
@@ -113,8 +141,17 @@ export async function run(): Promise<void> {
     settings,
     network: true,
     releaseNetwork: (ip) => guard.release(ip),
+    ...(LOG
+      ? { log: (m: string) => console.error(`  ${new Date().toISOString()} daemon: ${m}`) }
+      : {}),
+    onResponseMark: (name, mark, atMs) => {
+      const of = marks.get(name) ?? {};
+      of[mark] ??= atMs;
+      marks.set(name, of);
+    },
   });
   const contained = new Map<string, number>();
+  const marks = new Map<string, Partial<Record<ResponseMark, number>>>();
   await incus.connect();
   incus.events.subscribe((event) => {
     if (!isLifecycle(event, 'instance-paused', 'instance-stopped')) return;
@@ -166,10 +203,12 @@ export async function run(): Promise<void> {
     try {
       await (await forceDelete(incus, name)).wait();
     } catch (err) {
-      if (!(err instanceof IncusNotFoundError)) throw err;
+      // The responder's own delete of a killed container may finish first.
+      if (!(err instanceof IncusNotFoundError) && (await incus.instances.exists(name))) throw err;
     }
     created.delete(name);
     contained.delete(name);
+    marks.delete(name);
   };
   const ready = async (name: string): Promise<string> => {
     await daemon.watchOf(name, 30_000);
@@ -201,7 +240,7 @@ export async function run(): Promise<void> {
     await launch(siblingName, { policy: CORPUS_RESTRICTED });
     const sibling = await ready(siblingName);
     const results: ClassResult[] = [];
-    for (const cls of corpusClasses()) {
+    for (const cls of CLASSES) {
       results.push(
         await runClass(
           {
@@ -215,6 +254,7 @@ export async function run(): Promise<void> {
             },
             remove,
             contained,
+            marks,
             nameOf: (c, n) => containerName(`/bench/${c}/${n}`, 1, PREFIX),
             // The daemon's default: ten containers booting at once on two cores need it.
             ioGraceMs: IO_BOOT_GRACE_MS,
@@ -230,6 +270,10 @@ export async function run(): Promise<void> {
     await remove(siblingName);
     console.log(`image: ${image}; ${TRIALS} trials per class`);
     for (const line of classTable(results)) console.log(line);
+    console.log('where the time went, p50/p95 ms:');
+    for (const line of stepTable(results)) console.log(line);
+    console.log(summary('raw freeze API call (PUT state + wait)', freezeTimes));
+    if (SKIP_CPU) return;
 
     // CPU of the monitor (this process) with idle monitored containers, then while one of them
     // runs a test suite of 500 short processes.
@@ -255,7 +299,6 @@ export async function run(): Promise<void> {
     });
     await Promise.all(idle.map((n) => remove(n)));
 
-    console.log(summary('raw freeze API call (PUT state + wait)', freezeTimes));
     console.log(formatCpu(`idle CPU, ${IDLE_CONTAINERS} monitored containers`, idleCpu));
     console.log(formatCpu('CPU while one of them runs 5 × 500 short processes', suiteCpu));
     console.log(`kernel-log lines classified: ${kmsgThroughput().toLocaleString('en')} per second`);

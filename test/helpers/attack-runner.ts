@@ -69,11 +69,13 @@ export async function prepareRow(
   }
 }
 
+const STAMPED_RUN = '/tmp/stamped-run.sh';
+
 /**
  * Starts a row's attack without waiting for it (it blocks, or dies with its container). Again
  * when Incus could not start the exec (-1, which happens now and then), unless it ran a while or
- * `seen()` says the monitor noticed already. With `stamp`, the attack first writes `date +%s%N`
- * to that container path, then execs the row's argv unchanged.
+ * `seen()` says the monitor noticed already. With `stamp`, a script pushed for it first writes
+ * `date +%s%N` to that container path, then execs the row's argv unchanged.
  */
 export async function fireRow(
   incus: Pick<IncusApi, 'files' | 'exec'>,
@@ -84,9 +86,15 @@ export async function fireRow(
 ): Promise<void> {
   const { file, argv } = attackCommand(row, target);
   if (file) await incus.files.push(name, file.path, Buffer.from(file.text));
-  const command = opts.stamp
-    ? ['sh', '-c', `date +%s%N > ${opts.stamp}; exec "$@"`, 'sh', ...argv]
-    : argv;
+  let command = argv;
+  if (opts.stamp) {
+    // From a file: on the stamping shell's own command line a one-liner would be caught (and its
+    // container frozen) before the stamp is written.
+    const quoted = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    const text = `date +%s%N > ${opts.stamp}\nexec ${quoted}\n`;
+    await incus.files.push(name, STAMPED_RUN, Buffer.from(text));
+    command = ['sh', STAMPED_RUN];
+  }
   for (let attempt = 1; attempt <= 3; attempt++) {
     const started = Date.now();
     const r = await incus.exec.run(name, command).catch(() => undefined);

@@ -7,7 +7,7 @@ import type { IncusApi, IncusEvent } from '../../incus/index.js';
 import type { Alert } from '../alert.js';
 import { AuditWriter } from '../audit/writer.js';
 import { pruneAuditFiles } from '../audit/retention.js';
-import { Responder, type Detection } from '../response/responder.js';
+import { Responder, type Detection, type ResponseMark } from '../response/responder.js';
 import { ExecEventSource, type ExecEventStats } from '../sources/exec-events.js';
 import type { ProxyStatus } from '../proxy/egress-proxy.js';
 import { KmsgNetworkSource } from '../sources/kmsg.js';
@@ -42,6 +42,8 @@ export interface MonitorDaemonOptions {
   supervision?: SupervisionHooks;
   /** Messages about the daemon itself (the log file of `coi monitor --daemon`). */
   log?: (message: string) => void;
+  /** The responder's containment steps, timed (Responder's `onMark`). */
+  onResponseMark?: (container: string, mark: ResponseMark, atMs: number) => void;
   /** Process scan period (ms). */
   scanIntervalMs?: number;
   ioIntervalMs?: number;
@@ -108,6 +110,7 @@ export class MonitorDaemon {
       policyOf: (name) => this.watches.get(name)?.settings.policy,
       forensicsOnKill: opts.settings.forensicsOnKill,
       releaseNetwork: opts.releaseNetwork && (async (name) => this.releaseNetwork(name)),
+      onMark: opts.onResponseMark,
       beforeAction: (d, action) =>
         tmuxNotice(
           opts.incus,

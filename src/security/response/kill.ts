@@ -1,7 +1,7 @@
 import { IncusAlreadyFrozenError, IncusNotFoundError, type IncusApi } from '../../incus/index.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
 import { parseContainerName } from '../../shared/naming.js';
-import { freezeCgroup } from './freeze-cgroup.js';
+import { cgroupFreezeSettled, freezeCgroup } from './freeze-cgroup.js';
 import { forensicCopyName, parseForensicCopyName, planForensicPrune } from './policy.js';
 
 export interface KillOptions {
@@ -10,6 +10,8 @@ export interface KillOptions {
   forensicsOnKill: boolean;
   /** Removes the container's network rules (NetworkGuard.release). */
   releaseNetwork?: (container: string) => Promise<void>;
+  /** Called as the processes are frozen, by the cgroup write and by Incus. */
+  onMark?: (mark: 'cgroup-frozen' | 'incus-frozen') => void;
 }
 
 export interface KillOutcome {
@@ -25,10 +27,11 @@ export interface KillOutcome {
 
 /**
  * Kills a container as a threat, in the order that keeps it correct while a session ends it
- * concurrently: containment first (cgroup freeze, the `user.coi.threat_kill` marker that tells
- * the session path to leave the deletion to us, Incus freeze, network rules removed), then the
- * evidence (a copy taken while frozen), then the deletion. No step's failure stops the later
- * ones; a container found gone midway (deleted by someone else) ends the sequence.
+ * concurrently: containment first (cgroup freeze; then, together, the `user.coi.threat_kill`
+ * marker that tells the session path to leave the deletion to us and Incus's freeze; then the
+ * network rules removed), then the evidence (a copy taken while frozen), then the deletion. No
+ * step's failure stops the later ones; a container found gone midway (deleted by someone else)
+ * ends the sequence.
  */
 export async function killContainer(
   opts: KillOptions,
@@ -37,6 +40,7 @@ export async function killContainer(
 ): Promise<KillOutcome> {
   const { instances } = opts.incus;
   const outcome: KillOutcome = { gone: false, contained: freezeCgroup(container), errors: [] };
+  if (outcome.contained) opts.onMark?.('cgroup-frozen');
   const step = async (name: string, work: () => Promise<unknown>): Promise<boolean> => {
     if (outcome.gone) return false;
     try {
@@ -48,10 +52,21 @@ export async function killContainer(
       return false;
     }
   };
-  await step('mark', () =>
-    instances.patch(container, { config: coiKeysConfig({ threatKill: reason }) }),
-  );
-  if (await step('freeze', () => freeze(opts.incus, container))) outcome.contained = true;
+  // Together: Incus's freeze need not wait for the marker's round trip (it is sent first all the
+  // same, and both are done before anything below may delete the container).
+  await Promise.all([
+    step('mark', () =>
+      instances.patch(container, { config: coiKeysConfig({ threatKill: reason }) }),
+    ),
+    step('freeze', async () => {
+      if (outcome.contained) await cgroupFreezeSettled(container);
+      await freeze(opts.incus, container);
+    }).then((frozen) => {
+      if (!frozen) return;
+      outcome.contained = true;
+      opts.onMark?.('incus-frozen');
+    }),
+  ]);
   if (opts.releaseNetwork) await step('network', () => opts.releaseNetwork!(container));
   if (opts.forensicsOnKill && !outcome.gone)
     outcome.forensicCopy = await evidence(opts, container, outcome);

@@ -2,7 +2,7 @@ import type { IncusApi } from '../../incus/index.js';
 import type { Alert } from '../alert.js';
 import type { AuditWriter } from '../audit/writer.js';
 import type { AuditRecord } from '../audit/record.js';
-import { cgroupFrozen, freezeCgroup } from './freeze-cgroup.js';
+import { cgroupFreezeSettled, cgroupFrozen, freezeCgroup } from './freeze-cgroup.js';
 import { freeze, killContainer, type KillOutcome } from './kill.js';
 import { AlertFolder, decideAction, type ResponseAction, type ResponsePolicy } from './policy.js';
 import { coiKeysConfig } from '../../shared/instance-keys.js';
@@ -31,7 +31,15 @@ export interface ResponderOptions {
   notify?: (record: AuditRecord) => void;
   /** Called before acting on a high or critical alert (e.g. a terminal message while one can). */
   beforeAction?: (detection: Detection, action: ResponseAction) => void;
+  /** When a pause or kill reached each containment step (bench/containment's breakdown). */
+  onMark?: (container: string, mark: ResponseMark, atMs: number) => void;
 }
+
+/**
+ * `acting`: the response began; `cgroup-frozen`: the container's processes were frozen by the
+ * cgroup write; `incus-frozen`: Incus's freeze returned. Wall-clock ms.
+ */
+export type ResponseMark = 'acting' | 'cgroup-frozen' | 'incus-frozen';
 
 /**
  * Carries out the responder policy through Incus: high → freeze (marked `user.coi.frozen_by=threat`
@@ -85,7 +93,10 @@ export class Responder {
     const decided = decideAction(alert.level, policy, {
       paused: this.paused.has(container),
     });
-    if (decided === 'paused' || decided === 'killed') this.opts.beforeAction?.(detection, decided);
+    if (decided === 'paused' || decided === 'killed') {
+      this.mark(container, 'acting');
+      this.opts.beforeAction?.(detection, decided);
+    }
     let action = decided;
     let failure = '';
     let kill: KillOutcome | undefined;
@@ -136,9 +147,17 @@ export class Responder {
     return 'paused';
   }
 
+  private mark(container: string, mark: ResponseMark): void {
+    this.opts.onMark?.(container, mark, performance.timeOrigin + performance.now());
+  }
+
   private async freeze(container: string): Promise<void> {
-    freezeCgroup(container);
+    if (freezeCgroup(container)) {
+      this.mark(container, 'cgroup-frozen');
+      await cgroupFreezeSettled(container);
+    }
     await freeze(this.opts.incus, container);
+    this.mark(container, 'incus-frozen');
     this.paused.add(container);
     await this.opts.incus.instances.patch(container, {
       config: coiKeysConfig({ frozenBy: 'threat' }),
@@ -147,7 +166,11 @@ export class Responder {
 
   private async kill(container: string, reason: string): Promise<KillOutcome> {
     this.killed.add(container);
-    const outcome = await killContainer(this.opts, container, reason);
+    const outcome = await killContainer(
+      { ...this.opts, onMark: (mark) => this.mark(container, mark) },
+      container,
+      reason,
+    );
     if (outcome.contained) this.paused.add(container);
     // Still there: a later alert may try again.
     if (!outcome.gone) this.killed.delete(container);

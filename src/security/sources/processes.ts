@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { Alert } from '../alert.js';
 import type { ExecEvent } from './exec-event-parse.js';
 import type { IoCounters } from './io-stat-parse.js';
@@ -16,7 +16,7 @@ import {
   readUnixSocketInodes,
   uptimeMs,
 } from './proc-read.js';
-import { RelayScan } from './relay-scan.js';
+import { RelayScan, mayBeRelayed } from './relay-scan.js';
 
 /**
  * Finds the processes of watched containers from the host: a readdir of /proc on each tick where
@@ -89,6 +89,12 @@ const YOUNG_MS = 1000;
  * cost a read of the container's whole fd table every `settledMs`.
  */
 const RELAY_WINDOW_MS = 10_000;
+/**
+ * A shell that may be relayed but is not fed by a connection yet at its exec (the pipeline's `nc`
+ * or the script's `listen()` comes a moment later) is looked at again this soon, not only at the
+ * next pass.
+ */
+const RELAY_RECHECK_MS = [10, 30, 60];
 const LIST_AT_LEAST_MS = 1000;
 /** A process this old when first examined predates the watch: its earlier I/O is not counted. */
 const BASELINE_AGE_MS = 3000;
@@ -106,6 +112,7 @@ export class ProcessScanner {
   private readonly io = new Map<string, IoCounters>();
   private readonly relays: RelayScan;
   private timer?: NodeJS.Timeout;
+  private readonly rechecks = new Set<NodeJS.Timeout>();
   private readonly proc: string;
   private readonly intervalMs: number;
   private readonly settledMs: number;
@@ -129,6 +136,8 @@ export class ProcessScanner {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    for (const timer of this.rechecks) clearTimeout(timer);
+    this.rechecks.clear();
   }
 
   /** One pass; public so a caller can force one (e.g. right after a container is attached). */
@@ -218,7 +227,23 @@ export class ProcessScanner {
       this.tracked.set(event.pid, entry);
       this.inContainers.set(event.pid, entry);
     }
+    // What the last pass read about the container's sockets and fds is stale by now.
+    this.relays.clear();
     this.examine(event.pid, entry, this.bootClockMs(), event);
+  }
+
+  /** Examines a possibly relayed shell again at RELAY_RECHECK_MS after its exec, fresh. */
+  private recheckSoon(pid: number, entry: Tracked): void {
+    for (const ms of RELAY_RECHECK_MS) {
+      const timer = setTimeout(() => {
+        this.rechecks.delete(timer);
+        if (entry.relayReported || this.tracked.get(pid) !== entry) return;
+        this.relays.clear();
+        this.examine(pid, entry, this.bootClockMs());
+      }, ms);
+      timer.unref();
+      this.rechecks.add(timer);
+    }
   }
 
   /**
@@ -279,9 +304,11 @@ export class ProcessScanner {
     entry.startMs ??= readStart(pid, this.proc) ?? now;
     const age = Math.max(0, now - entry.startMs);
     entry.nextCheckMs = age < YOUNG_MS ? 0 : now + this.settledMs;
-    // A process gone is dropped now, not examined on every pass until the next listing. At its
+    // A process gone is dropped now, not examined on every pass until the next listing (found
+    // gone by a look that throws nothing: a failed read's error costs ten times more). At its
     // exec a process has done next to no I/O of its own: the passes count it.
-    if (!exec && !this.countIo(pid, entry, age)) return this.drop(pid);
+    if (!exec && (!existsSync(`${this.proc}/${pid}`) || !this.countIo(pid, entry, age)))
+      return this.drop(pid);
     const argv = exec?.argv ?? this.currentArgv(pid, entry, age);
     if (argv === undefined) return this.drop(pid);
     if (argv.length === 0) return;
@@ -302,6 +329,10 @@ export class ProcessScanner {
       entry.argv = argv;
       this.opts.onCommand({ ...sighting, previousArgv });
     }
+    // Most of a test suite's processes are gone by the time their exec is read: one cheap look
+    // spares the three failing fd reads (a thrown error each). The entry stays: a later exec
+    // event of this exec chain still folds into it, and the next pass drops it.
+    if (exec && !existsSync(`${this.proc}/${pid}`)) return;
     const fds = readStdio(pid, this.proc);
     if (!entry.relayReported && age < RELAY_WINDOW_MS) {
       const relay = this.relays.check(
@@ -316,7 +347,7 @@ export class ProcessScanner {
       if (relay) {
         entry.relayReported = true;
         this.opts.onRelay(sighting, relay);
-      }
+      } else if (exec && mayBeRelayed(argv, fds[0])) this.recheckSoon(pid, entry);
     }
     const inodes = Object.values(fds)
       .map((target) => socketInode(target))

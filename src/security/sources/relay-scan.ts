@@ -90,7 +90,7 @@ export class RelayScan {
     shell: { pid: number; command: string; argv: string[]; stdin: string | undefined },
     pids: () => Iterable<number>,
   ): Alert | undefined {
-    if (!readsProgramFromStdin(shell.argv) || !fedByAnotherProcess(shell.stdin)) return undefined;
+    if (!mayBeRelayed(shell.argv, shell.stdin)) return undefined;
     let view = this.containers.get(container);
     if (!view) {
       view = {
@@ -118,6 +118,11 @@ export class RelayScan {
       exempt: view.exempt,
     });
   }
+}
+
+/** A shell or interpreter reading its program from what another process may feed (see check). */
+export function mayBeRelayed(argv: readonly string[], stdin: string | undefined): boolean {
+  return readsProgramFromStdin(argv) && fedByAnotherProcess(stdin);
 }
 
 /**

@@ -2,7 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cgroupFrozen, freezeCgroup } from '../../../../src/security/response/freeze-cgroup.js';
+import {
+  cgroupFreezeSettled,
+  cgroupFrozen,
+  freezeCgroup,
+} from '../../../../src/security/response/freeze-cgroup.js';
 
 let root: string;
 
@@ -55,5 +59,27 @@ describe('the cgroup freezer', () => {
     expect(freezeCgroup('c1', root)).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe('1');
     expect(cgroupFrozen('c1', root)).toBe(true);
+  });
+
+  it('waits for a v1 freeze to complete (FREEZING → FROZEN) before Incus is asked', async () => {
+    const file = v1('FREEZING');
+    setTimeout(() => writeFileSync(file, 'FROZEN\n'), 5);
+    const t0 = performance.now();
+    expect(await cgroupFreezeSettled('c1', 1000, root)).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it('gives up waiting on a freeze that does not complete, after the timeout', async () => {
+    v1('FREEZING');
+    expect(await cgroupFreezeSettled('c1', 20, root)).toBe(false);
+  });
+
+  it("reads a v2 freeze's completion from cgroup.events", async () => {
+    v2('1');
+    const events = join(root, 'lxc.payload.c1', 'cgroup.events');
+    writeFileSync(events, 'populated 1\nfrozen 0\n');
+    expect(await cgroupFreezeSettled('c1', 10, root)).toBe(false);
+    writeFileSync(events, 'populated 1\nfrozen 1\n');
+    expect(await cgroupFreezeSettled('c1', 10, root)).toBe(true);
   });
 });

@@ -17,6 +17,7 @@ import { FakeIncus } from '../../../helpers/fake-incus.js';
 const frozenCgroups = vi.hoisted(() => new Set<string>());
 vi.mock('../../../../src/security/response/freeze-cgroup.js', () => ({
   freezeCgroup: () => false,
+  cgroupFreezeSettled: () => Promise.resolve(false),
   cgroupFrozen: (name: string) => frozenCgroups.has(name),
 }));
 
@@ -179,6 +180,43 @@ describe('Responder', () => {
       },
     }).handle(detection('critical'));
     expect(marks).toEqual(['Metadata endpoint access']);
+  });
+
+  it("asks Incus to freeze a container it kills without waiting for the marker's round trip", async () => {
+    const { instances } = incus;
+    const seen: string[] = [];
+    const patch = instances.patch.bind(instances);
+    let markSent!: () => void;
+    vi.spyOn(instances, 'patch').mockImplementationOnce(async (name, p) => {
+      seen.push('mark sent');
+      await new Promise<void>((resolve) => (markSent = resolve));
+      seen.push('mark done');
+      return patch(name, p);
+    });
+    const freeze = instances.freeze.bind(instances);
+    vi.spyOn(instances, 'freeze').mockImplementation((name) => {
+      seen.push('freeze');
+      markSent();
+      return freeze(name);
+    });
+    const record = await responder().handle(detection('critical'));
+    expect(seen).toEqual(['mark sent', 'freeze', 'mark done']);
+    expect(record?.action).toBe('killed');
+  });
+
+  it('reports when a pause and a kill reached each containment step', async () => {
+    const marks: string[] = [];
+    const r = responder({ onMark: (container, mark) => marks.push(`${container} ${mark}`) });
+    await r.handle(detection('high'));
+    await launch(`${CONTAINER}x`);
+    await r.handle({ ...detection('critical'), container: `${CONTAINER}x` });
+    // The cgroup write is mocked away here (it reports nothing it did not do).
+    expect(marks).toEqual([
+      `${CONTAINER} acting`,
+      `${CONTAINER} incus-frozen`,
+      `${CONTAINER}x acting`,
+      `${CONTAINER}x incus-frozen`,
+    ]);
   });
 
   it('keeps no forensic copy when forensics_on_kill is off', async () => {

@@ -1,7 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Alert } from '../../../../src/security/alert.js';
 import { containerOfCgroup } from '../../../../src/security/sources/proc-read.js';
 import {
@@ -280,6 +288,28 @@ describe('ProcessScanner: exec events', () => {
         expect.objectContaining({ process: expect.objectContaining({ pattern: 'pipe-relay' }) }),
       ],
     ]);
+  });
+
+  it('looks again within milliseconds at a shell whose relay connects just after its exec', () => {
+    vi.useFakeTimers();
+    try {
+      const { s, stdio } = scanner();
+      s.useExecEvents(true);
+      s.scan();
+      pipeRelay();
+      const tcp = join(proc, '100', 'net', 'tcp');
+      const connected = readFileSync(tcp, 'utf8');
+      writeFileSync(tcp, '  sl  local_address rem_address   st\n');
+      s.observeExec(exec(100, ['sh']));
+      expect(stdio).toEqual([]);
+      writeFileSync(tcp, connected);
+      vi.advanceTimersByTime(10);
+      expect(stdio.map((r) => r.sighting.pid)).toEqual([100]);
+      vi.advanceTimersByTime(100);
+      expect(stdio).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ignores execs in containers it does not watch', () => {
