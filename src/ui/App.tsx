@@ -7,6 +7,7 @@ import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { StatusLine } from './components/StatusLine.js';
 import { TooSmall } from './components/TooSmall.js';
+import { nextUptimeChange } from './format/units.js';
 import { HotRegionContext } from './hot-region/HotLines.js';
 import type { HotRegionWriter } from './hot-region/hot-region-writer.js';
 import { createInputRouter, type PassthroughSink } from './keys/input-router.js';
@@ -15,7 +16,7 @@ import { computeLayout, terminalInner, terminalRect, type Size } from './layout/
 import { useTerminalSize } from './layout/use-terminal-size.js';
 import { needYouCount } from './state/agent-state.js';
 import { unackedCounts } from './state/alert-selectors.js';
-import type { TuiStoreApi } from './state/store.js';
+import type { TuiState, TuiStoreApi } from './state/store.js';
 import { useNow } from './state/use-now.js';
 import { useSlotViewFeed } from './state/use-slot-view-feed.js';
 import { DEFAULT_FRAME_MS, useTuiState } from './state/use-tui-state.js';
@@ -41,6 +42,15 @@ export interface AppProps {
   terminal?: TerminalView;
   /** Draws the tables itself, bypassing Ink's output step; Ink must write to its `stream`. */
   hotRegion?: HotRegionWriter;
+}
+
+/** The next moment a shown uptime changes; never when no slot has one. */
+function nextUptimeTick(instances: TuiState['instances'], now: number): number {
+  let next = Infinity;
+  for (const { startedAt } of Object.values(instances)) {
+    if (startedAt !== undefined) next = Math.min(next, nextUptimeChange(startedAt, now));
+  }
+  return next;
 }
 
 export function App({ hotRegion, ...props }: AppProps) {
@@ -81,7 +91,7 @@ function Room({
   useInputRouter(route);
   useSlotViewFeed(store, actions, state.ui.overlay);
   const terminal = useTerminalSize(size);
-  const now = useNow(clock);
+  const now = useNow(clock, (t) => nextUptimeTick(state.instances, t));
   const view = useMemo(() => deriveView(state), [state]);
 
   const layout = computeLayout(terminal, { banner: state.connection.state !== 'connected' });
