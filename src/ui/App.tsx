@@ -22,8 +22,8 @@ import { useSlotViewFeed } from './state/use-slot-view-feed.js';
 import { DEFAULT_FRAME_MS, useTuiState } from './state/use-tui-state.js';
 import { deriveView } from './state/view.js';
 import type { TerminalView } from './terminal/terminal-controller.js';
-import { TerminalPane } from './terminal/TerminalPane.js';
-import { useAttachBanner, useTerminalPane } from './terminal/use-terminal-pane.js';
+import { LivePane } from './terminal/TerminalPane.js';
+import { useAttachBanner, usePaneSize } from './terminal/use-terminal-pane.js';
 
 export interface AppProps {
   store: TuiStoreApi;
@@ -96,7 +96,7 @@ function Room({
 
   const layout = computeLayout(terminal, { banner: state.connection.state !== 'connected' });
   const paneRect = layout.kind === 'too-small' ? undefined : terminalRect(layout, state.ui.zoomed);
-  const pane = useTerminalPane(
+  usePaneSize(
     terminalView,
     paneRect ? terminalInner(paneRect) : { cols: terminal.cols, rows: terminal.rows },
   );
@@ -106,14 +106,14 @@ function Room({
 
   const attachedInstance = attached === undefined ? undefined : state.instances[attached];
   const terminalPane = paneRect && attached !== undefined && (
-    <TerminalPane
+    <LivePane
+      terminal={terminalView}
       rect={paneRect}
       name={attached}
-      screen={pane?.name === attached ? pane.screen : undefined}
       banner={banner}
       frozen={
         attachedInstance?.state === 'frozen'
-          ? { byThreat: attachedInstance.frozenByThreat, heldBytes: pane?.heldBytes ?? 0 }
+          ? { byThreat: attachedInstance.frozenByThreat }
           : undefined
       }
     />

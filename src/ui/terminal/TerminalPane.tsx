@@ -9,6 +9,8 @@ import { HotLines, useHotRegion } from '../hot-region/HotLines.js';
 import { DETACH_LABEL } from '../keys/commands.js';
 import type { Rect } from '../layout/layout.js';
 import type { ThreatAlert } from '../state/types.js';
+import type { TerminalView } from './terminal-controller.js';
+import { usePaneScreen } from './use-terminal-pane.js';
 import { fitRuns, runsToAnsi, type ScreenSnapshot, type StyledRun } from './screen-snapshot.js';
 
 export interface TerminalPaneProps {
@@ -139,5 +141,23 @@ export function TerminalPane({ rect, name, screen, frozen, banner }: TerminalPan
         )
       )}
     </Box>
+  );
+}
+
+export interface LivePaneProps extends Omit<TerminalPaneProps, 'screen' | 'frozen'> {
+  terminal?: TerminalView;
+  /** Set while the container is frozen (the held byte count comes from the session). */
+  frozen?: { byThreat: boolean };
+}
+
+/** The attached pane, subscribed to the terminal itself: its frames re-render only the pane. */
+export function LivePane({ terminal, frozen, ...props }: LivePaneProps) {
+  const pane = usePaneScreen(terminal);
+  return (
+    <TerminalPane
+      {...props}
+      screen={pane?.name === props.name ? pane.screen : undefined}
+      frozen={frozen && { ...frozen, heldBytes: pane?.heldBytes ?? 0 }}
+    />
   );
 }
