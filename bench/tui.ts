@@ -1,9 +1,12 @@
 // The control room's costs, in one run:
 //  - dashboard: a store of 100 slots and 10,000 alerts — time to first frame, render time per
 //    update (p50/p95), RSS;
-//  - embedded pane: keystroke-to-frame latency while another tmux pane prints 10 MB, and the
-//    throughput of `cat` of a ~20 MB file through the pane (pty → emulator → Ink frames) against
-//    the same `cat` on a bare `incus exec -t` pty (baseline, same run).
+//  - embedded pane: keystroke-to-frame latency while another tmux pane prints 10 MB (against the
+//    same typing on a bare `incus exec -t` pty: tmux's own latency), and the throughput of `cat`
+//    of a ~20 MB file through the pane (pty → emulator → frames) against the same `cat` on a bare
+//    `incus exec -t` pty (baseline, same run); both with the pane's rows written by the
+//    hot-region writer (coi tui) and, for comparison, through Ink's frame (before).
+// 30 running slots and the room's idle CPU are bench/tui-slots.ts.
 // Run with `npm run bench tui` or `npx tsx bench/tui.ts` (needs the Incus daemon and base image).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -215,34 +218,20 @@ async function dashboard(): Promise<void> {
   );
 }
 
-/** Ink writes the first frame during render(): wait on `stdout` before mounting. */
-function mount(
-  element: Parameters<typeof render>[0],
-  opts: { debug: boolean; maxFps?: number },
-  stdout = new BenchStdout(),
-): { stdout: BenchStdout; unmount: () => void } {
-  const instance = render(element, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr: new BenchStdout() as unknown as NodeJS.WriteStream,
-    stdin: new BenchStdin() as unknown as NodeJS.ReadStream,
-    debug: opts.debug,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    maxFps: opts.maxFps ?? 30,
-  });
-  return { stdout, unmount: () => instance.unmount() };
-}
-
 const inside = (name: string, script: string) =>
   execFileSync('incus', ['exec', name, '--', 'bash', '-c', script], { encoding: 'utf8' });
 
 const execArgs = (name: string, command: string[]) => ['exec', name, '-t', '--', ...command];
 
+/** How the pane's rows reach the terminal: the hot-region writer (coi tui) or Ink's frame. */
+type PaneDraw = 'writer' | 'ink';
+
 /**
  * The dashboard with a terminal pane that runs `command` in `name`, as `coi tui` draws it (its
- * frame rate, the pane worker started with the room); `attach` attaches it.
+ * frame rate, the pane worker started with the room, the hot-region writer unless `draw` is
+ * 'ink', the way the pane was drawn before it had the writer); `attach` attaches it.
  */
-async function paneRoom(name: string, command: string[]) {
+async function paneRoom(name: string, command: string[], draw: PaneDraw = 'writer') {
   const store = createTuiStore();
   store.getState().setConnection({ state: 'connected' });
   const controller = new TerminalController({
@@ -254,15 +243,27 @@ async function paneRoom(name: string, command: string[]) {
     }),
     writeTerminal: () => {},
   });
-  const app = mount(
+  const stdout = new BenchStdout();
+  const writer =
+    draw === 'writer' ? new HotRegionWriter(stdout as unknown as NodeJS.WriteStream) : undefined;
+  const instance = render(
     createElement(App, {
       store,
       actions: NO_ACTIONS,
       terminal: controller,
       passthrough: controller.passthrough,
+      hotRegion: writer,
     }),
-    { debug: false, maxFps: 60 },
+    {
+      stdout: writer?.stream ?? (stdout as unknown as NodeJS.WriteStream),
+      stderr: new BenchStdout() as unknown as NodeJS.WriteStream,
+      stdin: new BenchStdin() as unknown as NodeJS.ReadStream,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: 60,
+    },
   );
+  const app = { stdout, unmount: () => instance.unmount() };
   const ended = new Promise<void>((resolve) =>
     store.subscribe((s) => {
       if (s.status?.text.includes('ended')) resolve();
@@ -276,36 +277,102 @@ async function paneRoom(name: string, command: string[]) {
   return { store, controller, app, ended, attach };
 }
 
+const FLOOD = `head -c 7500000 /dev/urandom | base64 -w 150; echo FLOOD-""DONE`;
+const KEYS = 40;
+
+/**
+ * Types KEYS markers (each cleared with ^U) while tmux's other pane floods; `shown` resolves with
+ * the time the output carrying a marker was written. Returns the latencies and how many keys
+ * came before the flood ended.
+ */
+async function typeDuringFlood(
+  name: string,
+  type: (bytes: string) => void,
+  shown: (marker: string) => Promise<number>,
+  flooding: () => boolean,
+) {
+  inside(name, `tmux send-keys -t bench:0.1 '${FLOOD}' Enter`);
+  const samples: number[] = [];
+  let during = 0;
+  for (let i = 0; samples.length < KEYS; i++) {
+    const marker = `#k${i}q`;
+    const frame = shown(marker);
+    const t0 = performance.now();
+    type(marker);
+    samples.push((await frame) - t0);
+    if (flooding()) during += 1;
+    type('\x15'); // clear the line for the next marker
+    await sleep(30);
+  }
+  inside(name, 'tmux send-keys -t bench:0.1 C-c');
+  await sleep(500);
+  return { samples, during };
+}
+
+/** The same typing on a bare `incus exec -t … tmux attach` pty: the latency of tmux itself. */
+async function bareKeystrokes(name: string) {
+  const child = pty.spawn('incus', execArgs(name, ['tmux', 'attach', '-t', 'bench']), {
+    name: 'xterm-256color',
+    cols: COLS,
+    rows: ROWS - 5,
+    env: { ...process.env, TERM: 'xterm-256color' },
+  });
+  let tail = '';
+  let waiter: { marker: string; resolve: (at: number) => void } | undefined;
+  child.onData((data) => {
+    tail = (tail + data).slice(-8192);
+    if (waiter && tail.includes(waiter.marker)) {
+      waiter.resolve(performance.now());
+      waiter = undefined;
+    }
+  });
+  await sleep(1000);
+  const result = await typeDuringFlood(
+    name,
+    (bytes) => child.write(bytes),
+    (marker) => {
+      tail = '';
+      return new Promise((resolve) => (waiter = { marker, resolve }));
+    },
+    () => !tail.includes('FLOOD-DONE'),
+  );
+  child.kill();
+  return result;
+}
+
+async function paneKeystrokes(name: string, draw: PaneDraw) {
+  const { controller, app, attach } = await paneRoom(name, ['tmux', 'attach', '-t', 'bench'], draw);
+  await attach();
+  await sleep(1000);
+  const result = await typeDuringFlood(
+    name,
+    (bytes) => controller.passthrough(bytes),
+    (marker) => app.stdout.next((c) => c.includes(marker)),
+    () => !app.stdout.last.includes('FLOOD-DONE'),
+  );
+  controller.dispose();
+  app.unmount();
+  return result;
+}
+
 async function keystrokeLatency(name: string): Promise<void> {
   inside(
     name,
     `tmux new-session -d -s bench -x ${COLS} -y ${ROWS - 5} 'bash --norc' && tmux split-window -t bench -v 'bash --norc' && tmux select-pane -t bench:0.0`,
   );
-  const { controller, app, attach } = await paneRoom(name, ['tmux', 'attach', '-t', 'bench']);
-  await attach();
-  await sleep(1000);
-  inside(
-    name,
-    `tmux send-keys -t bench:0.1 'head -c 7500000 /dev/urandom | base64 -w 150; echo FLOOD-""DONE' Enter`,
-  );
-  const samples: number[] = [];
-  let during = 0;
-  for (let i = 0; samples.length < 40; i++) {
-    const marker = `#k${i}q`;
-    const frame = app.stdout.next((c) => c.includes(marker));
-    const t0 = performance.now();
-    controller.passthrough(marker);
-    samples.push((await frame) - t0);
-    if (!app.stdout.last.includes('FLOOD-DONE')) during += 1;
-    controller.passthrough('\x15'); // clear the line for the next marker
-    await sleep(30);
-  }
-  controller.dispose();
-  app.unmount();
+  const line = (what: string, r: { samples: number[]; during: number }) =>
+    `  ${what}: ${spread(r.samples)} max ${ms(Math.max(...r.samples))} (${r.during} of ${KEYS} keys while the flood ran)`;
+  const bare = await bareKeystrokes(name);
+  const writer = await paneKeystrokes(name, 'writer');
+  const ink = await paneKeystrokes(name, 'ink');
   console.log(
-    `pane keystroke-to-frame while another pane prints 10 MB: p50 ${ms(percentile(samples, 0.5))} ` +
-      `p95 ${ms(percentile(samples, 0.95))} (target < 30 ms) max ${ms(Math.max(...samples))} ` +
-      `(${samples.length} keys, ${during} while the flood ran)`,
+    [
+      'keystroke-to-frame while the other tmux pane prints 10 MB (target p95 < 30 ms):',
+      line('pane, rows through the hot-region writer (coi tui)', writer),
+      line('pane, rows through Ink (before)', ink),
+      line('baseline: bare incus exec -t pty on the same tmux', bare),
+      `  → p95 ${(percentile(writer.samples, 0.95) / percentile(bare.samples, 0.95)).toFixed(2)}x the bare pty's (Ink: ${(percentile(ink.samples, 0.95) / percentile(bare.samples, 0.95)).toFixed(2)}x)`,
+    ].join('\n'),
   );
 }
 
@@ -324,8 +391,8 @@ async function barePty(name: string): Promise<{ ms: number; bytes: number }> {
   return { ms: performance.now() - start, bytes };
 }
 
-async function embeddedPane(name: string): Promise<number> {
-  const { ended, app, controller, attach } = await paneRoom(name, ['cat', '/root/big.txt']);
+async function embeddedPane(name: string, draw: PaneDraw): Promise<number> {
+  const { ended, app, controller, attach } = await paneRoom(name, ['cat', '/root/big.txt'], draw);
   const start = performance.now();
   await attach();
   await ended;
@@ -344,18 +411,22 @@ async function throughput(name: string): Promise<void> {
   );
   const bare: number[] = [];
   const embedded: number[] = [];
+  const throughInk: number[] = [];
   let received = 0;
   for (let round = 0; round < 3; round++) {
     const b = await barePty(name);
     bare.push(b.ms);
     received = b.bytes;
-    embedded.push(await embeddedPane(name));
+    embedded.push(await embeddedPane(name, 'writer'));
+    throughInk.push(await embeddedPane(name, 'ink'));
   }
   const b = percentile(bare, 0.5);
   const e = percentile(embedded, 0.5);
+  const i = percentile(throughInk, 0.5);
   console.log(
     `cat of ${mb(size)} (median of 3): bare incus exec -t pty ${ms(b)} (${mb((size / b) * 1000)}/s, ${mb(received)} read), ` +
-      `embedded pane ${ms(e)} (${mb((size / e) * 1000)}/s) → ${(e / b).toFixed(2)}x the bare pty (target ≤ 1.3x)`,
+      `embedded pane ${ms(e)} (${mb((size / e) * 1000)}/s) → ${(e / b).toFixed(2)}x the bare pty (target ≤ 1.3x; ` +
+      `pane rows through Ink, as before: ${ms(i)}, ${(i / b).toFixed(2)}x)`,
   );
 }
 

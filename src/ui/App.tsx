@@ -7,6 +7,7 @@ import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { StatusLine } from './components/StatusLine.js';
 import { TooSmall } from './components/TooSmall.js';
+import { nextUptimeChange } from './format/units.js';
 import { HotRegionContext } from './hot-region/HotLines.js';
 import type { HotRegionWriter } from './hot-region/hot-region-writer.js';
 import { createInputRouter, type PassthroughSink } from './keys/input-router.js';
@@ -22,14 +23,14 @@ import {
 import { useTerminalSize } from './layout/use-terminal-size.js';
 import { needYouCount } from './state/agent-state.js';
 import { unackedCounts } from './state/alert-selectors.js';
-import type { TuiStoreApi } from './state/store.js';
+import type { TuiState, TuiStoreApi } from './state/store.js';
 import { useNow } from './state/use-now.js';
 import { useSlotViewFeed } from './state/use-slot-view-feed.js';
 import { DEFAULT_FRAME_MS, useTuiState } from './state/use-tui-state.js';
 import { deriveView } from './state/view.js';
 import type { TerminalView } from './terminal/terminal-controller.js';
-import { TerminalPane } from './terminal/TerminalPane.js';
-import { useAttachBanner, useTerminalPane } from './terminal/use-terminal-pane.js';
+import { LivePane } from './terminal/TerminalPane.js';
+import { useAttachBanner, usePaneSize } from './terminal/use-terminal-pane.js';
 
 export interface AppProps {
   store: TuiStoreApi;
@@ -48,6 +49,15 @@ export interface AppProps {
   terminal?: TerminalView;
   /** Draws the tables itself, bypassing Ink's output step; Ink must write to its `stream`. */
   hotRegion?: HotRegionWriter;
+}
+
+/** The next moment a shown uptime changes; never when no slot has one. */
+function nextUptimeTick(instances: TuiState['instances'], now: number): number {
+  let next = Infinity;
+  for (const { startedAt } of Object.values(instances)) {
+    if (startedAt !== undefined) next = Math.min(next, nextUptimeChange(startedAt, now));
+  }
+  return next;
 }
 
 export function App({ hotRegion, ...props }: AppProps) {
@@ -92,13 +102,13 @@ function Room({
   useInputRouter(route);
   useSlotViewFeed(store, actions, state.ui.overlay);
   const terminal = useTerminalSize(size);
-  const now = useNow(clock);
+  const now = useNow(clock, (t) => nextUptimeTick(state.instances, t));
   const view = useMemo(() => deriveView(state), [state]);
 
   const layout = computeLayout(terminal, { banner: state.connection.state !== 'connected' });
   drawn.current = layout;
   const paneRect = layout.kind === 'too-small' ? undefined : terminalRect(layout, state.ui.zoomed);
-  const pane = useTerminalPane(
+  usePaneSize(
     terminalView,
     paneRect ? terminalInner(paneRect) : { cols: terminal.cols, rows: terminal.rows },
   );
@@ -108,14 +118,14 @@ function Room({
 
   const attachedInstance = attached === undefined ? undefined : state.instances[attached];
   const terminalPane = paneRect && attached !== undefined && (
-    <TerminalPane
+    <LivePane
+      terminal={terminalView}
       rect={paneRect}
       name={attached}
-      screen={pane?.name === attached ? pane.screen : undefined}
       banner={banner}
       frozen={
         attachedInstance?.state === 'frozen'
-          ? { byThreat: attachedInstance.frozenByThreat, heldBytes: pane?.heldBytes ?? 0 }
+          ? { byThreat: attachedInstance.frozenByThreat }
           : undefined
       }
     />

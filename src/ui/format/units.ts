@@ -27,6 +27,13 @@ export function formatUptime(ms: number): string {
   return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
 }
 
+/** When `formatUptime(t - startedAt)` next shows another text (epoch ms, after `now`). */
+export function nextUptimeChange(startedAt: number, now: number): number {
+  const elapsed = Math.max(0, now - startedAt);
+  const step = elapsed < 60_000 ? 1000 : elapsed < 86_400_000 ? 60_000 : 3_600_000;
+  return startedAt + (Math.floor(elapsed / step) + 1) * step;
+}
+
 /** Local wall-clock time HH:MM:SS. */
 export function formatClock(epochMs: number): string {
   const d = new Date(epochMs);

@@ -90,6 +90,21 @@ const sameMetrics = (a: InstanceMetrics, b: InstanceMetrics) =>
   (Object.keys(b) as (keyof InstanceMetrics)[]).every((k) => a[k] === b[k]) &&
   Object.keys(a).length === Object.keys(b).length;
 
+/** Same fields, `ports` compared by value (the feed builds a fresh object on every poll). */
+function sameSlot(a: SlotInstance, b: SlotInstance): boolean {
+  const keys = Object.keys(b) as (keyof SlotInstance)[];
+  return (
+    keys.length === Object.keys(a).length &&
+    keys.every((k) =>
+      k === 'ports' ? (a.ports ?? []).join('\n') === (b.ports ?? []).join('\n') : a[k] === b[k],
+    )
+  );
+}
+
+const sameConnection = (a: Connection, b: Connection) =>
+  Object.keys(b).length === Object.keys(a).length &&
+  (Object.keys(b) as (keyof Connection)[]).every((k) => a[k] === b[k]);
+
 /**
  * The new batch, but with the previous object for every instance whose figures did not change:
  * rows keyed on their metrics object then skip re-rendering on a tick that changed nothing for them.
@@ -121,11 +136,17 @@ export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
       ...initial,
       ui: { ...initialUi(), ...initial.ui },
 
+      // An update that changes nothing returns the state itself: zustand then notifies no one,
+      // so a poll of unchanged slots re-renders nothing (Ink would rebuild its whole frame).
       upsertInstance: (instance) =>
-        set((s) => ({
-          instances: { ...s.instances, [instance.name]: instance },
-          workspaces: withWorkspace(s.workspaces, instance.workspace),
-        })),
+        set((s) => {
+          const old = s.instances[instance.name];
+          if (old && sameSlot(old, instance)) return s;
+          return {
+            instances: { ...s.instances, [instance.name]: instance },
+            workspaces: withWorkspace(s.workspaces, instance.workspace),
+          };
+        }),
       removeInstance: (name) =>
         set((s) => {
           if (!(name in s.instances)) return {};
@@ -133,7 +154,15 @@ export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
           const { [name]: _m, ...metrics } = s.metrics;
           return { instances, metrics };
         }),
-      setMetrics: (batch) => set((s) => ({ metrics: keepUnchanged(s.metrics, batch) })),
+      setMetrics: (batch) =>
+        set((s) => {
+          const metrics = keepUnchanged(s.metrics, batch);
+          const names = Object.keys(metrics);
+          const unchanged =
+            names.length === Object.keys(s.metrics).length &&
+            names.every((name) => metrics[name] === s.metrics[name]);
+          return unchanged ? s : { metrics };
+        }),
       setAgentStates: (batch) => set({ agentStates: { ...batch } }),
       addAlerts: (incoming) =>
         set((s) => {
@@ -151,8 +180,13 @@ export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
           ),
         })),
       setWorkspaces: (names) =>
-        set((s) => ({ workspaces: [...new Set([...s.workspaces, ...names])].sort(byNaturalName) })),
-      setConnection: (connection) => set({ connection }),
+        set((s) =>
+          names.every((name) => s.workspaces.includes(name))
+            ? s
+            : { workspaces: [...new Set([...s.workspaces, ...names])].sort(byNaturalName) },
+        ),
+      setConnection: (connection) =>
+        set((s) => (sameConnection(s.connection, connection) ? s : { connection })),
       setStatus: (status) => set({ status }),
 
       focusPane: (focus) => setUi({ focus }),

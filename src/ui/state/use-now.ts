@@ -1,12 +1,21 @@
 import { useEffect, useState } from 'react';
 
-/** Wall clock that re-renders once a second (uptimes); one shared tick for the whole app. */
-export function useNow(clock: () => number = Date.now, intervalMs = 1000): number {
+/**
+ * Wall clock for uptimes; one shared tick for the whole app. It ticks when `nextChange` says the
+ * shown text changes (default: every second), and not at all when it says never (Infinity): a
+ * tick re-renders the room, and Ink then rebuilds its whole frame even when nothing differs.
+ */
+export function useNow(
+  clock: () => number = Date.now,
+  nextChange: (now: number) => number = (now) => now + 1000,
+): number {
   const [now, setNow] = useState(clock);
+  const at = nextChange(now);
   useEffect(() => {
-    const timer = setInterval(() => setNow(clock()), intervalMs);
+    if (!Number.isFinite(at)) return;
+    const timer = setTimeout(() => setNow(clock()), Math.max(0, at - clock()));
     timer.unref?.();
-    return () => clearInterval(timer);
-  }, [clock, intervalMs]);
+    return () => clearTimeout(timer);
+  }, [clock, at]);
   return now;
 }

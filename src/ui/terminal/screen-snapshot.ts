@@ -1,4 +1,5 @@
 import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
+import stringWidth from 'string-width';
 
 /** A colour as the inner program set it: palette index 0–255, `#rrggbb`, or the default. */
 export type CellColor = number | `#${string}` | undefined;
@@ -176,6 +177,37 @@ function sgr(style: CellStyle): string {
     style.strike ? ';9' : '',
   ].join('');
   return `\x1b[0${flags}${colorParams(style.fg, 30)}${colorParams(style.bg, 40)}m`;
+}
+
+/**
+ * A row cut or padded to exactly `width` cells (the pty lags the pane by one resize): whole
+ * runs are kept while they fit, the one that straddles the edge is cut by character widths.
+ */
+export function fitRuns(runs: readonly StyledRun[], width: number): readonly StyledRun[] {
+  const total = runs.reduce((n, run) => n + run.width, 0);
+  if (total === width) return runs;
+  if (total < width) return [...runs, ...blankRow(width - total)];
+  const kept: StyledRun[] = [];
+  let room = width;
+  for (const run of runs) {
+    if (room === 0) break;
+    if (run.width <= room) {
+      kept.push(run);
+      room -= run.width;
+      continue;
+    }
+    let text = '';
+    let used = 0;
+    for (const char of run.text) {
+      const w = stringWidth(char);
+      if (used + w > room) break;
+      text += char;
+      used += w;
+    }
+    kept.push({ text: text + ' '.repeat(room - used), width: room, style: run.style });
+    break;
+  }
+  return kept;
 }
 
 /** A row as one string with SGR codes (Ink 6.8 keeps SGR in <Text>), reset at the end. */

@@ -8,15 +8,22 @@ const NO_TERMINAL: TerminalView = {
   setSize: () => {},
 };
 
-/** The embedded terminal's current screen; keeps the pty sized to the pane's inner size. */
-export function useTerminalPane(
+/** Keeps the pty sized to the pane's inner size (attached or not: the next attach uses it). */
+export function usePaneSize(
   terminal: TerminalView | undefined,
   inner: { cols: number; rows: number },
-): PaneScreen | undefined {
+): void {
   const view = terminal ?? NO_TERMINAL;
-  const screen = useSyncExternalStore(view.subscribe, view.getSnapshot, view.getSnapshot);
   useEffect(() => view.setSize(inner.cols, inner.rows), [view, inner.cols, inner.rows]);
-  return screen;
+}
+
+/**
+ * The embedded terminal's current screen. Used by the pane alone: a pane frame then re-renders
+ * the pane, not the whole room.
+ */
+export function usePaneScreen(terminal: TerminalView | undefined): PaneScreen | undefined {
+  const view = terminal ?? NO_TERMINAL;
+  return useSyncExternalStore(view.subscribe, view.getSnapshot, view.getSnapshot);
 }
 
 const URGENT = new Set(['high', 'critical']);

@@ -1,3 +1,4 @@
+import cliTruncate from 'cli-truncate';
 import { Box, Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { createRequire } from 'node:module';
@@ -57,6 +58,16 @@ describe('text width', () => {
     for (const text of SAMPLES)
       for (let width = 0; width <= 16; width += 1)
         expect(stringWidth(fit(text, width)), `${JSON.stringify(text)} at ${width}`).toBe(width);
+  });
+
+  test("printable ASCII, cut and measured without the width tables, gets the libraries' answer", () => {
+    for (const text of ['', 'a', 'coi-abc12345-10', 'ab cd ', '  12.5%', '~!@#$%^&*()_+{}|:"<>?'])
+      for (let width = 0; width <= 24; width += 1) {
+        const at = `${JSON.stringify(text)} at ${width}`;
+        expect(truncate(text, width), at).toBe(width > 0 ? cliTruncate(text, width) : '');
+        expect(fit(text, width), at).toBe(cliTruncate(text, width).padEnd(width));
+        expect(fit(text, width, 'right'), at).toBe(cliTruncate(text, width).padStart(width));
+      }
   });
 
   test('keeps ANSI styles whole when cutting', () => {

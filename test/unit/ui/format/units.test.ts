@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatBytes, formatUptime } from '../../../../src/ui/format/units.js';
+import { formatBytes, formatUptime, nextUptimeChange } from '../../../../src/ui/format/units.js';
 
 describe('units', () => {
   test('compact figures', () => {
@@ -10,5 +10,18 @@ describe('units', () => {
     expect(formatUptime(45_000)).toBe('45s');
     expect(formatUptime(3 * 3_600_000 + 5 * 60_000)).toBe('3h05m');
     expect(formatUptime(50 * 3_600_000)).toBe('2d02h');
+  });
+});
+
+describe('nextUptimeChange', () => {
+  test('is the first moment formatUptime shows another text: seconds, then minutes, then hours', () => {
+    const start = 1_000_000;
+    for (const elapsed of [0, 999, 45_500, 59_999, 60_000, 61_234, 3 * 3_600_000 + 1, 86_400_000]) {
+      const now = start + elapsed;
+      const next = nextUptimeChange(start, now);
+      expect(next).toBeGreaterThan(now);
+      expect(formatUptime(next - start)).not.toBe(formatUptime(elapsed));
+      expect(formatUptime(next - 1 - start)).toBe(formatUptime(elapsed));
+    }
   });
 });

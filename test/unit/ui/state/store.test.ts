@@ -98,3 +98,55 @@ describe('coalesceSubscribe', () => {
     expect(seen.at(-1)).toBe(140);
   });
 });
+
+describe('a poll that changes nothing', () => {
+  const metrics = {
+    cpuPercent: 3,
+    memoryUsedBytes: 1024,
+    netRxBytesPerSec: 0,
+    netTxBytesPerSec: 0,
+  };
+
+  function polled() {
+    const store = createTuiStore();
+    const s = store.getState();
+    s.upsertInstance(instance('ws-1', 1, { ports: ['8080->80/tcp'], startedAt: 1000 }));
+    s.setWorkspaces(['ws-1']);
+    s.setMetrics({ [instance('ws-1', 1).name]: { ...metrics } });
+    s.setConnection({ state: 'connected' });
+    return store;
+  }
+
+  test('leaves the state object as it was: no listener hears of it, nothing re-renders', () => {
+    const store = polled();
+    const before = store.getState();
+    let notified = 0;
+    store.subscribe(() => (notified += 1));
+    // The next poll: the same figures, in fresh objects, as the feed builds them.
+    const s = store.getState();
+    s.upsertInstance(instance('ws-1', 1, { ports: ['8080->80/tcp'], startedAt: 1000 }));
+    s.setWorkspaces(['ws-1']);
+    s.setMetrics({ [instance('ws-1', 1).name]: { ...metrics } });
+    s.setConnection({ state: 'connected' });
+    expect(store.getState()).toBe(before);
+    expect(notified).toBe(0);
+  });
+
+  test('a change in any of them is still an update', () => {
+    const name = instance('ws-1', 1).name;
+    const changes: ((s: ReturnType<ReturnType<typeof polled>['getState']>) => void)[] = [
+      (s) => s.upsertInstance(instance('ws-1', 1, { ports: ['8081->80/tcp'], startedAt: 1000 })),
+      (s) => s.upsertInstance(instance('ws-1', 1, { ports: ['8080->80/tcp'], state: 'frozen' })),
+      (s) => s.setWorkspaces(['ws-1', 'ws-2']),
+      (s) => s.setMetrics({ [name]: { ...metrics, cpuPercent: 4 } }),
+      (s) => s.setMetrics({}),
+      (s) => s.setConnection({ state: 'retrying', attempt: 1, error: 'Incus unreachable' }),
+    ];
+    for (const change of changes) {
+      const store = polled();
+      const before = store.getState();
+      change(store.getState());
+      expect(store.getState()).not.toBe(before);
+    }
+  });
+});

@@ -1,15 +1,22 @@
 import unicode11 from '@xterm/addon-unicode11';
 import xterm from '@xterm/headless';
 import { stripVTControlCharacters } from 'node:util';
+import { render, type Instance } from 'ink';
 import { afterEach, describe, expect, test } from 'vitest';
 import { App } from '../../../../src/ui/App.js';
+import { HotRegionWriter } from '../../../../src/ui/hot-region/hot-region-writer.js';
 import type { TuiStoreApi } from '../../../../src/ui/state/store.js';
 import { snapshotScreen } from '../../../../src/ui/terminal/screen-snapshot.js';
 import type { PaneScreen, TerminalView } from '../../../../src/ui/terminal/terminal-controller.js';
-import { cleanup, renderSized } from '../harness.js';
+import { cleanup, FakeStdin, renderSized } from '../harness.js';
 import { alert, NOW, populatedStore, recordingActions, settle } from '../helpers.js';
+import { TerminalScreen } from '../hot-region/terminal-screen.js';
 
-afterEach(cleanup);
+const mounted: Instance[] = [];
+afterEach(() => {
+  cleanup();
+  for (const m of mounted.splice(0)) m.unmount();
+});
 
 const NAME = 'coi-0000ws-1-1';
 
@@ -147,5 +154,83 @@ describe('terminal pane', () => {
     await app.press('x');
     expect(app.passed).toEqual(['x']);
     expect(store.getState().ui.attached).toBe(NAME);
+  });
+});
+
+const asStream = (s: unknown) => s as NodeJS.WriteStream;
+
+/**
+ * The attached app in a headless terminal, its pane rows through the hot-region writer or Ink.
+ * (No wide glyphs: the headless terminal here counts an emoji as one cell, Ink as two.)
+ */
+async function attachedRoom(store: TuiStoreApi, cols: number, rows: number, hot: boolean) {
+  const pane = screenView('\x1b[1;32muser@box\x1b[0m:~$ ls\r\nnotes.txt\r\n$ ');
+  await pane.ready;
+  const screen = new TerminalScreen(cols, rows);
+  const writer = hot ? new HotRegionWriter(asStream(screen)) : undefined;
+  mounted.push(
+    render(
+      <App
+        store={store}
+        actions={recordingActions().actions}
+        clock={() => NOW}
+        frameMs={0}
+        terminal={pane.view}
+        passthrough={() => {}}
+        hotRegion={writer}
+      />,
+      {
+        stdout: writer?.stream ?? asStream(screen),
+        stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
+        stderr: asStream(new TerminalScreen(cols, rows)),
+        exitOnCtrlC: false,
+        patchConsole: false,
+        maxFps: 1000,
+      },
+    ),
+  );
+  store.getState().setAttached(NAME);
+  await settle();
+  await screen.quiet();
+  return { screen, pane };
+}
+
+describe('terminal pane through the hot-region writer', () => {
+  const frozenStore = () => {
+    const store = populatedStore(1, 2);
+    const s = store.getState();
+    s.upsertInstance({ ...s.instances[NAME]!, state: 'frozen', frozenByThreat: false });
+    return store;
+  };
+
+  test.each([
+    ['stacked at 80x24', () => populatedStore(1, 2), 80, 24],
+    ['side by side at 140x30', () => populatedStore(1, 2), 140, 30],
+    ['frozen, at 80x24', frozenStore, 80, 24],
+  ])('the terminal shows what Ink alone shows, %s', async (_, store, cols, rows) => {
+    const plain = await attachedRoom(store(), cols, rows, false);
+    const hot = await attachedRoom(store(), cols, rows, true);
+    const expected = await plain.screen.text();
+    expect(expected.join('\n')).toContain('user@box:~$ ls');
+    expect(await hot.screen.text()).toEqual(expected);
+    await plain.pane.write('ls -l');
+    await hot.pane.write('ls -l');
+    await Promise.all([plain.screen.quiet(), hot.screen.quiet()]);
+    expect(await hot.screen.text()).toEqual(await plain.screen.text());
+  });
+
+  test("a pane frame writes only the pty row that changed, not a frame of Ink's", async () => {
+    const hot = await attachedRoom(populatedStore(1, 2), 80, 24, true);
+    const before = hot.screen.writes.length;
+    await hot.pane.write('ls');
+    await settle();
+    await hot.screen.quiet();
+    const written = hot.screen.writes.slice(before);
+    expect(written).toHaveLength(1);
+    const cursorMoves = written[0]!.split('\x1b[').filter((s) => /^\d+;\d+H/.test(s));
+    // The pty's prompt row: screen row 5 (header, pane title, then the pty's rows).
+    expect(cursorMoves).toEqual(['5;1H']);
+    expect(written[0]).toContain('$ ls');
+    expect((await hot.screen.text())[4]).toBe('$ ls');
   });
 });

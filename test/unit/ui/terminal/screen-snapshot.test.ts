@@ -2,6 +2,7 @@ import unicode11 from '@xterm/addon-unicode11';
 import xterm from '@xterm/headless';
 import { describe, expect, test } from 'vitest';
 import {
+  fitRuns,
   runsToAnsi,
   snapshotScreen,
   type StyledRun,
@@ -95,5 +96,30 @@ describe('snapshotScreen', () => {
     const snap = snapshotScreen(t);
     expect(snap.lines.map((l) => runsToText(l).trim())).toEqual(['line 7', 'line 8', 'line 9']);
     expect(snap.cursor).toEqual({ x: 6, y: 2 });
+  });
+});
+
+describe('fitRuns', () => {
+  const width = (runs: readonly StyledRun[]) => runs.reduce((n, r) => n + r.width, 0);
+
+  test('a row of the pane width is kept as it is; a narrower one is padded with blanks', async () => {
+    const t = terminal(12, 1);
+    await feed(t, '\x1b[31mred\x1b[0m 日本');
+    const row = snapshotScreen(t).lines[0]!;
+    expect(fitRuns(row, 12)).toBe(row);
+    const padded = fitRuns(row, 16);
+    expect(width(padded)).toBe(16);
+    expect(runsToText(padded)).toBe(`${runsToText(row)}    `);
+  });
+
+  test('a wider row is cut at the edge, a wide glyph straddling it becomes a blank', async () => {
+    const t = terminal(12, 1);
+    await feed(t, '\x1b[31mred\x1b[0m 日本');
+    const row = snapshotScreen(t).lines[0]!;
+    const cut = fitRuns(row, 6);
+    expect(width(cut)).toBe(6);
+    expect(runsToText(cut)).toBe('red 日');
+    expect(runsToText(fitRuns(row, 5))).toBe('red  ');
+    expect(cut[0]!.style.fg).toBe(1);
   });
 });
