@@ -11,7 +11,7 @@ import { writeBackRecords } from './host-copies/write-back-records.js';
 import { idmappedMountpoint, removeIdmappedMounts } from './launch/idmapped-workspace.js';
 import { releaseNetwork } from './network.js';
 import { SavedSessions, type SavedSession } from './saved-sessions.js';
-import { threatKillRecorded, waitUntilGone } from './threat-kill.js';
+import { MARKED_KILL_RECORD_WAIT_MS, threatKillRecorded, waitUntilGone } from './threat-kill.js';
 import { codeHome, readCoiKeys, type CoiKeys } from '../../shared/instance-keys.js';
 import { CoiError } from '../../shared/errors.js';
 
@@ -69,7 +69,12 @@ export async function endSession(
   const threatKill = keys.threatKill ? { threatKill: keys.threatKill } : {};
   if (keys.threatKill && (await waitUntilGone(incus, container))) {
     // So that `coi audit` right after the session shows the kill.
-    await threatKillRecorded(opts.coiDir, container, opts.startedAtMs ?? 0);
+    await threatKillRecorded(
+      opts.coiDir,
+      container,
+      opts.startedAtMs ?? 0,
+      MARKED_KILL_RECORD_WAIT_MS,
+    );
     await releaseNetwork(incus, instance);
     await locks.release(container);
     await writeBackRecords(opts.coiDir).forget(container);

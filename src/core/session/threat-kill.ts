@@ -11,11 +11,13 @@ import { monitorPaths } from '../../security/monitor/paths.js';
 
 /** How long a session waits for the responder to delete a container it is killing. */
 export const THREAT_KILL_WAIT_MS = 60_000;
+/** How long a session whose container is gone already looks for the responder's kill record. */
+export const KILL_RECORD_WAIT_MS = 2000;
 /**
- * How long a session whose container is gone looks for the responder's kill record (written right
- * after the deletion; on a loaded host seconds later). Found records end the wait at once.
+ * How long a session whose container the responder marked and deleted waits for the kill record
+ * (written right after the deletion; on a loaded host seconds later), so `coi audit` shows it.
  */
-export const KILL_RECORD_WAIT_MS = 10_000;
+export const MARKED_KILL_RECORD_WAIT_MS = 10_000;
 const POLL_MS = 100;
 
 /** True once the container is gone; false when it is still there after `timeoutMs`. */

@@ -44,9 +44,13 @@ describe('endSession during a threat kill', () => {
     ]);
     const del = vi.spyOn(incus.instances, 'delete');
     const stop = vi.spyOn(incus.instances, 'stop');
-    // The responder still copies it for a moment, then deletes it.
+    // The responder still copies it for a moment, deletes it, then writes its record.
+    let recorded = false;
     setTimeout(() => incus.instances.all.delete(NAME), 300);
+    setTimeout(() => void killRecord('Reverse shell detected').then(() => (recorded = true)), 600);
     const ended = await endSession(incus, NAME, { coiDir, ...OPTS });
+    // So that `coi audit` right after shows the kill.
+    expect(recorded).toBe(true);
     expect(ended).toEqual({ existed: true, deleted: true, threatKill: 'Reverse shell detected' });
     expect(del).not.toHaveBeenCalled();
     expect(stop).not.toHaveBeenCalled();
