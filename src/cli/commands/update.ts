@@ -14,7 +14,12 @@ export function registerUpdate(program: Command): void {
     .command('update')
     .description('update coi itself, then its detection pattern database (GTFOBins)')
     .option('-f, --force', 'update a development checkout, or install without asking')
-    .action(async (flags: UpdateFlags) => (await action()).updateAllAction(flags));
+    // A word that is neither subcommand gets commander's answer for groups, with a did-you-mean.
+    .allowExcessArguments()
+    .action(async (flags: UpdateFlags, cmd: Command) => {
+      if (cmd.args.length > 0) (cmd as Command & { unknownCommand(): never }).unknownCommand();
+      await (await action()).updateAllAction(flags);
+    });
   update
     .command('core')
     .description(
