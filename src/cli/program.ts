@@ -43,6 +43,7 @@ const COMMANDS = {
   validate: () => import('./commands/validate.js').then((m) => m.registerValidate),
   trust: () => import('./commands/trust.js').then((m) => m.registerTrust),
   untrust: () => import('./commands/trust.js').then((m) => m.registerUntrust),
+  update: () => import('./commands/update.js').then((m) => m.registerUpdate),
 } satisfies Record<string, () => Promise<Register>>;
 
 type CommandName = keyof typeof COMMANDS;

@@ -13,6 +13,8 @@ import { ask } from '../../security/monitor/singleton.js';
 import { formatSnapshot, takeSnapshot } from '../../security/monitor/snapshot.js';
 import { NetworkGuard } from '../../security/network/guard.js';
 import { AllowlistDns } from '../../security/monitor/allowlist-dns.js';
+import { extraNetTools } from '../../security/detectors/reverse-shell.js';
+import { gtfobinsDir, gtfobinsShellPrograms } from '../../security/patterns/gtfobins.js';
 import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
@@ -88,11 +90,15 @@ async function runDaemon(): Promise<void> {
         reportTo.daemon?.recordDecision(container, ip, decision),
       log,
     });
+  const settings = monitorSettings(config);
+  // `coi update patterns` data, read once: the daemon is restarted to take a new one.
+  const netTools = extraNetTools(gtfobinsShellPrograms(gtfobinsDir(coiDir)));
+  if (netTools.size > 0) log(`GTFOBins database: ${netTools.size} more network tools`);
   const daemon = new MonitorDaemon({
     incus,
     coiDir,
     prefix: containerPrefix(),
-    settings: monitorSettings(config),
+    settings: { ...settings, commandLine: { ...settings.commandLine, netTools } },
     // coi's nft log rules are always in; reading them is one blocking read, so always on.
     network: true,
     ...(allowlistDns ? { allowlistDns, egressProxy: () => allowlistDns.proxyStatus() } : {}),

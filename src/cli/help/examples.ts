@@ -503,6 +503,43 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['coi untrust -w ~/src/app', 'of another workspace'],
     ],
   },
+  'coi update': {
+    details:
+      'Runs `coi update core`, then `coi update patterns`. An npm install is updated from the npm ' +
+      'registry (`npm install --global`); a git checkout (a development install) only with ' +
+      '--force: `git pull --ff-only && npm ci && npm run build` in it.',
+    examples: [
+      ['coi update', 'coi itself, then the GTFOBins database'],
+      ['coi update --force', 'the same, without asking before installing'],
+      ['coi update core --check', 'only say whether a newer coi is available'],
+      ['coi update patterns', 'refresh ~/.coi/gtfobins from where it came from'],
+    ],
+  },
+  'coi update core': {
+    examples: [
+      ['coi update core', 'install the latest coi (asks first)'],
+      ['coi update core --check', 'only compare this coi with the latest'],
+      ['coi update core --force', 'no question; also updates a development checkout'],
+    ],
+  },
+  'coi update patterns': {
+    details:
+      'The monitor daemon reads ~/.coi/gtfobins when it starts: programs GTFOBins lists with a ' +
+      'reverse or bind shell count as network tools when a shell is wired to one (without the ' +
+      'database, the built-in nc, ncat, socat, telnet and openssl). Each update is a fresh ' +
+      'shallow clone, checked to be a GTFOBins database before it replaces the old one; a source ' +
+      'that fails leaves the old one in place. Restart the daemon (`coi monitor --daemon`) to ' +
+      'apply it.',
+    examples: [
+      ['coi update patterns', 'clone or refresh the GTFOBins database'],
+      [
+        'coi update patterns --source https://github.com/you/GTFOBins.github.io.git',
+        'from a fork (remembered for the next update)',
+      ],
+      ['coi update patterns --source ~/src/gtfobins', 'from a local clone'],
+      ['coi update patterns --dry-run', 'print the git commands only'],
+    ],
+  },
   'coi info': {
     examples: [
       ['coi info', 'the newest saved session of this workspace'],

@@ -14,6 +14,8 @@ import { reverseShells, type OneLinerLevel } from './reverse-shell.js';
 export interface CommandLineOptions {
   /** `[monitoring] reverse_shell_one_liners`: interpreter one-liners that open a connection. */
   oneLiners: OneLinerLevel;
+  /** Network tools beyond the built-in ones, from `coi update patterns` (see extraNetTools). */
+  netTools?: ReadonlySet<string>;
 }
 
 export interface ProcessSample {
@@ -30,7 +32,7 @@ export function classifyCommandLine(
   const line = sample.command;
   const commands = splitCommands(line);
   const matches = [
-    ...reverseShells(line, commands, options.oneLiners),
+    ...reverseShells(line, commands, options.oneLiners, options.netTools),
     ...credentialSearches(commands),
     ...environmentScans(line, commands),
   ];

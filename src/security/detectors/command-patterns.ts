@@ -8,9 +8,16 @@ export const SHELLS: ReadonlySet<string> = new Set(
   'sh bash zsh ksh dash ash fish csh tcsh mksh oksh lksh posh yash rbash'.split(' '),
 );
 
+const INTERPRETERS = String.raw`python[\d.]*|perl|ruby|php|node|nodejs|bun|lua[\d.]*`;
+
+/** Program names of the interpreters INTERPRETER knows. */
+export const INTERPRETER_NAME = new RegExp(`^(?:${INTERPRETERS})$`);
+
 /** `python -c …`, `perl -e …`, … : groups are the interpreter, its flags, the flag, the code. */
-export const INTERPRETER =
-  /(?:^|[\s;|&(/])(python[\d.]*|perl|ruby|php|node|nodejs|bun|lua[\d.]*)((?:\s+-[-\w:]+)*?)\s+(-c|-e|-E|-r|--eval)\s+(.*)$/s;
+export const INTERPRETER = new RegExp(
+  String.raw`(?:^|[\s;|&(/])(${INTERPRETERS})((?:\s+-[-\w:]+)*?)\s+(-c|-e|-E|-r|--eval)\s+(.*)$`,
+  's',
+);
 
 /** Programs that filter text (a pipe into one of them filters the output before). */
 export const GREPS: ReadonlySet<string> = new Set([

@@ -1,6 +1,6 @@
 import { TITLES, type AlertLevel } from '../alert.js';
 import { isIpv4, isLoopbackV4 } from '../../shared/ipv4.js';
-import { INTERPRETER, SHELLS, type CommandMatch } from './command-patterns.js';
+import { INTERPRETER, INTERPRETER_NAME, SHELLS, type CommandMatch } from './command-patterns.js';
 import { basename, type SimpleCommand } from './command-words.js';
 
 /**
@@ -75,10 +75,20 @@ function some(found: string | undefined): string[] | undefined {
   return found === undefined ? undefined : [found];
 }
 
+/**
+ * The network tools a pattern database adds (GTFOBins' programs with a reverse- or bind-shell
+ * function): not the shells and interpreters in it, whose reverse shells the rules above and
+ * below find by what they run, and which would otherwise make every `bash -i … python` one.
+ */
+export function extraNetTools(programs: readonly string[]): ReadonlySet<string> {
+  return new Set(programs.filter((p) => !SHELLS.has(p) && !INTERPRETER_NAME.test(p)));
+}
+
 export function reverseShells(
   line: string,
   commands: SimpleCommand[],
   oneLiners: OneLinerLevel,
+  netTools: ReadonlySet<string> = new Set(),
 ): CommandMatch[] {
   const found: CommandMatch[] = [];
   for (const cmd of commands)
@@ -90,7 +100,7 @@ export function reverseShells(
   const interactive = commands.some(
     (c) => SHELLS.has(c.program) && c.args.some((a) => /^-[a-zA-Z]*i[a-zA-Z]*$/.test(a)),
   );
-  found.push(...wiredShells(commands, interactive));
+  found.push(...wiredShells(commands, interactive, netTools));
   found.push(...devTcp(line, interactive));
   const oneLiner = interpreterOneLiner(line, oneLiners);
   if (oneLiner) found.push(oneLiner);
@@ -98,7 +108,14 @@ export function reverseShells(
 }
 
 /** A shell joined to a network tool: `sh -i … | nc host port`, or `nc host port | sh`. */
-function wiredShells(commands: SimpleCommand[], interactive: boolean): CommandMatch[] {
+function wiredShells(
+  commands: SimpleCommand[],
+  interactive: boolean,
+  netTools: ReadonlySet<string>,
+): CommandMatch[] {
+  // A built-in tool keeps its own test (openssl only as s_client/s_server).
+  const isNetTool = (cmd: SimpleCommand) =>
+    NET_TOOLS.has(cmd.program) ? isBuiltInNetTool(cmd) : netTools.has(cmd.program);
   const found: CommandMatch[] = [];
   const netTool = commands.find(isNetTool);
   if (interactive && netTool)
@@ -172,7 +189,7 @@ function interpreterOneLiner(line: string, oneLiners: OneLinerLevel): CommandMat
   );
 }
 
-function isNetTool(cmd: SimpleCommand): boolean {
+function isBuiltInNetTool(cmd: SimpleCommand): boolean {
   if (cmd.program === 'openssl') return cmd.args.some((a) => a === 's_client' || a === 's_server');
   return NET_TOOLS.has(cmd.program);
 }

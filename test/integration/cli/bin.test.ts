@@ -20,4 +20,15 @@ describe('bin/coi.js', () => {
       expect(r.status, reader).toBe(0);
     }
   });
+
+  it('starts `coi version` without node:child_process, which commander only needs for executables', () => {
+    const main = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'main.js');
+    const script = `const { main } = await import(${JSON.stringify(main)}); await main(['node', 'coi', 'version']);
+      console.log(JSON.stringify(process.moduleLoadList.filter((m) => /child_process|dgram/.test(m))));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n').at(-2)).toBe('[]');
+  });
 });

