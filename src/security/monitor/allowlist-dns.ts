@@ -5,9 +5,12 @@ import { NetworkGuard } from '../network/guard.js';
 import { applyBatch } from '../network/nft-run.js';
 import type { HostNetwork } from '../nft/index.js';
 import type { AllowlistDomain } from '../nft/policy.js';
-import { refusalAlert } from '../proxy/alerts.js';
+import { injectionAlert, refusalAlert } from '../proxy/alerts.js';
 import type { NoSniPolicy } from '../proxy/decide.js';
-import { EgressProxy, type ProxyStatus } from '../proxy/egress-proxy.js';
+import { EgressProxy, type ProxyPolicy, type ProxyStatus } from '../proxy/egress-proxy.js';
+import { CredentialInjector } from '../proxy/inject/injector.js';
+import { SecretReader } from '../proxy/inject/secret.js';
+import type { ContainerInjection } from '../proxy/inject/store.js';
 
 export interface AllowlistDnsOptions {
   host: HostNetwork;
@@ -15,6 +18,12 @@ export interface AllowlistDnsOptions {
   /** `[network.proxy] no_sni`. */
   noSni: NoSniPolicy;
   onAlert: (container: string, alert: Alert) => void;
+  /** Records the proxy's credential injections (the audit log, unfolded). */
+  onRecord?: (container: string, alert: Alert) => void;
+  /** A container's credential injection (its rules and CA), looked up when it is added. */
+  injectionOf?: (container: string) => ContainerInjection | undefined;
+  /** CAs trusted for the real servers of inject names besides the system's (tests only). */
+  upstreamCa?: string[];
   log: (message: string) => void;
   /** Where names are resolved (default: the host's resolver). */
   upstream?: Upstream;
@@ -29,7 +38,7 @@ export interface AllowlistDnsOptions {
  * proxy, which checks the name on the wire) and then learned into nft, both before the answer.
  */
 export class AllowlistDns {
-  private readonly policies = new Map<string, { container: string; domains: AllowlistDomain[] }>();
+  private readonly policies = new Map<string, ProxyPolicy & { domains: AllowlistDomain[] }>();
   private resolver: DnsResolver | undefined;
   private readonly proxy: EgressProxy;
 
@@ -48,6 +57,15 @@ export class AllowlistDns {
         if (alert) opts.onAlert(refusal.container, alert);
       },
       onError: (err) => opts.log(`proxy: ${err.message}`),
+      injector: new CredentialInjector({
+        secrets: new SecretReader(),
+        ...(opts.upstreamCa ? { upstreamCa: opts.upstreamCa } : {}),
+        onInjected: (c) => opts.onRecord?.(c.container, injectionAlert(c)),
+        onFailed: (c, reason) => {
+          opts.log(`proxy: ${c.container} → ${c.name}: ${reason}`);
+          opts.onAlert(c.container, injectionAlert(c, reason));
+        },
+      }),
     });
   }
 
@@ -79,7 +97,17 @@ export class AllowlistDns {
   }
 
   add(ip: string, container: string, domains: AllowlistDomain[]): void {
-    this.policies.set(ip, { container, domains });
+    const inject = this.injectionFor(container);
+    this.policies.set(ip, { container, domains, ...(inject ? { inject } : {}) });
+  }
+
+  private injectionFor(container: string): ContainerInjection | undefined {
+    try {
+      return this.opts.injectionOf?.(container);
+    } catch (err) {
+      this.opts.log(`proxy: ${container} gets no credential injection: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   remove(ip: string): void {

@@ -218,6 +218,14 @@ export class MonitorDaemon {
     this.detect({ container, workspace, alert, latencyMs: 0 });
   }
 
+  /** A decision of the egress proxy worth keeping (an injection), written as it is. */
+  record(container: string, alert: Alert): void {
+    const workspace = this.watches.get(container)?.container.workspace ?? '';
+    this.responder
+      .record({ container, workspace, alert, latencyMs: 0 })
+      .catch((err: Error) => this.log(`recording for ${container} failed: ${err.message}`));
+  }
+
   detect(detection: Detection): void {
     this.alerts += 1;
     this.responder
