@@ -13,6 +13,7 @@ import { ask } from '../../security/monitor/singleton.js';
 import { formatSnapshot, takeSnapshot } from '../../security/monitor/snapshot.js';
 import { NetworkGuard } from '../../security/network/guard.js';
 import { AllowlistDns } from '../../security/monitor/allowlist-dns.js';
+import { injectionDir, loadInjection } from '../../security/proxy/inject/store.js';
 import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
@@ -84,6 +85,8 @@ async function runDaemon(): Promise<void> {
       refreshIntervalMinutes: config.network.refresh_interval_minutes,
       noSni: config.network.proxy.no_sni,
       onAlert: (container, alert) => reportTo.daemon?.report(container, alert),
+      onRecord: (container, alert) => reportTo.daemon?.record(container, alert),
+      injectionOf: (container) => loadInjection(injectionDir(coiDir, container)),
       log,
     });
   const daemon = new MonitorDaemon({

@@ -10,6 +10,7 @@ import { pruneAuditFiles } from '../audit/retention.js';
 import { Responder, type Detection } from '../response/responder.js';
 import { ExecEventSource, type ExecEventStats } from '../sources/exec-events.js';
 import type { ProxyStatus } from '../proxy/egress-proxy.js';
+import { injectionDir, removeInjection } from '../proxy/inject/store.js';
 import { KmsgNetworkSource } from '../sources/kmsg.js';
 import { ProcessScanner } from '../sources/processes.js';
 import { ContainerWatch } from './container-watch.js';
@@ -248,7 +249,13 @@ export class MonitorDaemon {
     if (kind === 'resumed') this.responder.setPaused(name, false);
     if (kind === 'started' || kind === 'resumed') this.attachSoon(name);
     if (kind === 'stopped' || kind === 'deleted') this.detach(name);
-    if (kind === 'deleted') this.responder.forget(name);
+    if (kind === 'deleted') {
+      this.responder.forget(name);
+      // Its proxy CA's key goes with it (a new container of the name gets a new one).
+      void removeInjection(injectionDir(this.opts.coiDir, name)).catch((err: Error) =>
+        this.log(`removing the proxy CA of ${name} failed: ${err.message}`),
+      );
+    }
   }
 
   /** Before anything is watched: what an earlier daemon's responder froze but did not finish. */
