@@ -137,7 +137,10 @@ export class CredentialInjector {
       if (res.headersSent) res.destroy();
       else refuse(502, `${connection.name}: ${err.message}`);
     });
-    res.on('close', () => upstream.destroy());
+    // The container went away mid-answer: so does the request (a finished one keeps its socket).
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     req.pipe(upstream);
     this.opts.onInjected(connection);
   }

@@ -1,6 +1,6 @@
 import type { Socket as UdpSocket } from 'node:dgram';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { DEFAULT_RESOLVER_PORT } from '../../../../src/security/dns/resolver.js'
 import { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
 import { NetworkGuard } from '../../../../src/security/network/guard.js';
 import { parseAllowlist, type HostNetwork } from '../../../../src/security/nft/index.js';
+import { installProxyCa } from '../../../../src/core/session/launch/credential-proxy.js';
+import { Incus } from '../../../../src/incus/index.js';
 import { createProxyCa } from '../../../../src/security/proxy/inject/ca.js';
 import {
   injectionDir,
@@ -87,7 +89,7 @@ beforeAll(async () => {
     allowlist: ALLOWLIST,
   });
   const dir = injectionDir(work, agent.name);
-  const ca = await createProxyCa(dir, agent.name);
+  await createProxyCa(dir, agent.name);
   await writeInjectRules(dir, [
     {
       domain: 'api.test',
@@ -97,11 +99,12 @@ beforeAll(async () => {
     },
   ]);
   dns = await startProxy();
-  // The container trusts its CA (as a launch installs it) and the test CA for allowed.test only.
+  // The container trusts its CA as a launch installs it, and the test CA for allowed.test only.
+  const api = Incus.local();
+  await installProxyCa(api, work, agent.name).finally(() => api.close());
   const installed = await sh(
     agent.name,
-    `cat > /usr/local/share/ca-certificates/coi-proxy.crt <<'EOF'\n${readFileSync(ca.cert, 'utf8')}EOF\n` +
-      `update-ca-certificates >/dev/null && cat > /tmp/test-ca.pem <<'EOF'\n${testCa}EOF\n` +
+    `cat > /tmp/test-ca.pem <<'EOF'\n${testCa}EOF\n` +
       `mkdir -p /root/.agent && echo '{"accessToken":"${SENTINEL}"}' > /root/.agent/login.json`,
   );
   expect(installed.code, installed.err).toBe(0);
