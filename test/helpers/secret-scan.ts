@@ -1,28 +1,23 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 
 /**
  * Looks for a string in what a container's processes hold, read from the host (so the search
  * itself puts nothing inside): their environments and every readable mapping of their memory.
  */
 
-/** The host pids of every process in the container whose init has `initPid`. */
+/** The host pids of every process in the container whose init has `initPid` (its pid namespace). */
 export function containerPids(initPid: number): number[] {
-  const line = readFileSync(`/proc/${initPid}/cgroup`, 'utf8').trim().split('\n').at(-1) ?? '';
-  const path = line.split('::')[1] ?? '';
-  const parts = path.split('/');
-  const top = parts.findIndex((p) => p.startsWith('lxc.payload.'));
-  if (top < 0) throw new Error(`pid ${initPid} is in no container cgroup (${path})`);
-  const root = join('/sys/fs/cgroup', ...parts.slice(0, top + 1));
-  const pids: number[] = [];
-  const walk = (dir: string) => {
-    for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n'))
-      if (pid) pids.push(Number(pid));
-    for (const entry of readdirSync(dir, { withFileTypes: true }))
-      if (entry.isDirectory()) walk(join(dir, entry.name));
-  };
-  walk(root);
-  return pids;
+  const namespace = readlinkSync(`/proc/${initPid}/ns/pid`);
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/ns/pid`) === namespace;
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
 }
 
 export interface Sighting {
