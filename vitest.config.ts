@@ -37,6 +37,8 @@ export const SERIAL_INTEGRATION: Record<string, string> = {
   'security/network/allowlist.test.ts': "binds the host's one DNS resolver port",
   'security/proxy/egress-proxy.test.ts':
     "binds the host's one DNS resolver port, and stops and restarts the proxy behind it",
+  'security/proxy/credential-inject.test.ts':
+    "binds the host's one DNS resolver port, and stops and restarts the proxy behind it",
   'security/network/guard-lifecycle.test.ts':
     "cycles the rules of an address no instance pins, which any other launch's reconcile removes",
   'security/network/restricted.test.ts': 'times blocked connect() → kernel log (p95 under 100 ms)',

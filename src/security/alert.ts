@@ -120,6 +120,8 @@ export const TITLES = {
   dnsRefused: 'DNS query for a name not on the allowlist',
   proxyNameRefused: 'Connection to an allowed address for a name not on the allowlist',
   proxyNoName: 'Connection to an allowed address without a name refused',
+  proxyInjected: 'Credential injected by the egress proxy',
+  proxyInjectFailed: 'Credential injection failed',
   largeRead: 'Large workspace read detected',
   largeWrite: 'Large workspace write detected',
   canary: 'Credential canary accessed',

@@ -69,10 +69,10 @@ const CHUNK = Buffer.alloc(MB, 0x61);
  * Answers `ok <Host>` (telling `seen` the Host), or `/mb/<n>` with n MiB. Every answer closes its
  * connection, so each request is a new one.
  */
-function answer(seen: (host: string) => void) {
+function answer(seen: (host: string, req: IncomingMessage) => void) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const host = req.headers.host ?? '';
-    seen(host);
+    seen(host, req);
     res.setHeader('Connection', 'close');
     const mb = /^\/mb\/(\d+)$/.exec(req.url ?? '');
     if (!mb) {
@@ -97,7 +97,7 @@ export async function startWebServers(
   address: string,
   tls: { cert: string; key: string },
   ports: { https: number[]; http: number[] },
-  seen: (host: string) => void = () => undefined,
+  seen: (host: string, req: IncomingMessage) => void = () => undefined,
 ): Promise<Server[]> {
   const servers = [
     ...ports.https.map((port) => [createHttpsServer(tls, answer(seen)), port] as const),

@@ -15,6 +15,7 @@ import { NetworkGuard } from '../../security/network/guard.js';
 import { AllowlistDns } from '../../security/monitor/allowlist-dns.js';
 import { extraNetTools } from '../../security/detectors/reverse-shell.js';
 import { gtfobinsDir, gtfobinsShellPrograms } from '../../security/patterns/gtfobins.js';
+import { injectionDir, loadInjection } from '../../security/proxy/inject/store.js';
 import { withContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { outputFormat, printJson } from '../output.js';
@@ -88,6 +89,8 @@ async function runDaemon(): Promise<void> {
       onAlert: (container, alert) => reportTo.daemon?.report(container, alert),
       onDecision: (container, ip, decision) =>
         reportTo.daemon?.recordDecision(container, ip, decision),
+      onRecord: (container, alert) => reportTo.daemon?.record(container, alert),
+      injectionOf: (container) => loadInjection(injectionDir(coiDir, container)),
       log,
     });
   const settings = monitorSettings(config);

@@ -3,7 +3,7 @@ import { allowlistEntryProblem } from '../../security/nft/policy.js';
 import { isIpv4 } from '../../shared/ipv4.js';
 import { parsePortList, PortListError } from '../../shared/ports.js';
 import { agentExpectation, isBuildAgent } from '../image/agents.js';
-import { NETWORK_MODES, NO_SNI_POLICIES, TOOL_NAMES } from './choices.js';
+import { CLAUDE_CREDENTIALS, NETWORK_MODES, NO_SNI_POLICIES, TOOL_NAMES } from './choices.js';
 import { portsSchema } from './ports-schema.js';
 import { globProblem } from '../../shared/workspace-glob.js';
 
@@ -159,6 +159,71 @@ const credentialSchema = z.strictObject({
   write_back: z.boolean().default(false),
 });
 
+/** An HTTP header the proxy may set: not one that frames the request or routes it. */
+const injectHeader = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name such as "Authorization"')
+  .refine(
+    (name) =>
+      !['host', 'connection', 'content-length', 'transfer-encoding', 'te', 'upgrade'].includes(
+        name.toLowerCase(),
+      ),
+    'a header other than Host, Connection, Content-Length, Transfer-Encoding, TE or Upgrade',
+  );
+
+const injectDomain = z
+  .string()
+  .refine(
+    (v) => HOSTNAME.test(v.startsWith('*.') ? v.slice(2) : v) && !/^[\d.]+$/.test(v),
+    'a host name, or "*.domain" for any name under domain (no address, no port)',
+  );
+
+const SECRET_SOURCES = ['file', 'env', 'command'] as const;
+
+/**
+ * `[[network.proxy.inject]]`: a header the egress proxy sets on requests to a name, from a
+ * secret on the host (trusted files only). Exactly one source; json_pointer goes with file.
+ */
+const injectRuleSchema = z
+  .strictObject({
+    domain: injectDomain,
+    header: injectHeader,
+    file: homeOrAbsolute.optional(),
+    /** RFC 6901 (`/claudeAiOauth/accessToken`); "" or absent: the whole file, trimmed. */
+    json_pointer: z
+      .string()
+      .refine((v) => v === '' || v.startsWith('/'), 'a JSON pointer such as "/token"')
+      .optional(),
+    /** A host environment variable, read at launch. */
+    env: envName.optional(),
+    /** Run on the host (as env_commands); its trimmed output, kept for a minute. */
+    command: z.string().min(1).optional(),
+    /** The header's value, `{}` standing for the secret. */
+    format: z
+      .string()
+      .refine((v) => v.includes('{}'), 'a value with {} where the secret goes ("Bearer {}")')
+      .default('{}'),
+    /** With `env`: the container's variable of that name holds this instead of the secret. */
+    sentinel: z.string().min(1).optional(),
+  })
+  .superRefine((rule, ctx) => {
+    const given = SECRET_SOURCES.filter((key) => rule[key] !== undefined);
+    if (given.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: given.length > 1 ? [given[1]!] : [],
+        message: `exactly one of file, env or command (${given.length ? `found ${given.join(' and ')}` : 'none given'})`,
+      });
+    if (rule.json_pointer !== undefined && rule.file === undefined)
+      ctx.addIssue({ code: 'custom', path: ['json_pointer'], message: 'used with file only' });
+    if (rule.sentinel !== undefined && rule.env === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sentinel'],
+        message: 'used with env only (the container variable that holds it instead)',
+      });
+  });
+
 export const configSchema = z.strictObject({
   defaults: z.strictObject({
     forward_env: z.array(envName),
@@ -203,6 +268,11 @@ export const configSchema = z.strictObject({
     claude: z.strictObject({
       model: setting,
       effort_level: z.enum(['low', 'medium', 'high', 'xhigh', 'max', 'auto']).optional(),
+      /**
+       * "copy": the host login is copied in; "proxy": the container gets a sentinel login and
+       * the egress proxy sets the real token on requests to the Anthropic API (trusted only).
+       */
+      credentials: z.enum(CLAUDE_CREDENTIALS),
     }),
     codex: z.strictObject({
       model: setting,
@@ -250,6 +320,7 @@ export const configSchema = z.strictObject({
     dns_servers: z.array(ipv4),
     proxy: z.strictObject({
       no_sni: z.enum(NO_SNI_POLICIES),
+      inject: z.array(injectRuleSchema),
     }),
   }),
   monitoring: z.strictObject({
@@ -345,6 +416,7 @@ export type Mount = z.infer<typeof mountSchema>;
 export type SocketForward = z.infer<typeof socketSchema>;
 export type CredentialBundle = z.infer<typeof credentialSchema>;
 export type NetworkHost = z.infer<typeof hostEntrySchema>;
+export type InjectRuleConfig = z.infer<typeof injectRuleSchema>;
 
 /** Environment maps: merged key by key across layers, where "" removes the key. */
 export const MAP_KEYS = ['defaults.environment', 'defaults.env_commands'] as const;

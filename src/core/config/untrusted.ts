@@ -80,6 +80,16 @@ const RULES: Rule[] = [
     why: 'choose which commit message lines are removed',
   },
   { key: 'defaults.env_commands', weakens: any, why: 'run commands on the host' },
+  {
+    key: 'network.proxy.inject',
+    weakens: (value) => Array.isArray(value) && value.length > 0,
+    why: 'send host secrets to a server of its choosing',
+  },
+  {
+    key: 'tool.claude.credentials',
+    weakens: any,
+    why: 'choose how the Claude login reaches the container',
+  },
   { key: 'tool.context_file', weakens: any, why: "read a host file into the agent's context" },
   { key: 'prompts', weakens: any, why: 'define named prompts (they would run with full power)' },
   { key: 'defaults.profile', weakens: any, why: 'choose the profile sessions start with' },

@@ -10,6 +10,7 @@ import { AliasRegistry } from './aliases.js';
 import { sessionClaims } from './claim.js';
 import { HostLocks } from './host-locks.js';
 import { allocate } from './launch/allocate.js';
+import { planCredentialProxy, prepareCredentialProxy } from './launch/credential-proxy.js';
 import { gatherFacts } from './launch/facts.js';
 import { planLaunch, type LaunchPlan } from './launch/plan.js';
 import { portLine, portsEnv } from './launch/ports.js';
@@ -97,6 +98,8 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
   if (plan.restore) req.onStep?.(resumeLine(req.resume, plan.restore.session.session_id));
   // Host-side first (env_commands run here): a failure must not cost a container.
   const configuredEnv = await launchEnvironment(req, plan);
+  const { config } = req.loaded;
+  const proxy = planCredentialProxy(config, plan.tool, plan.policy, req.hostEnv, req.hostHome);
   const { workspace, coiDir } = req;
   const mounts = await prepareWorkspaceMounts({
     workspace,
@@ -113,7 +116,8 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
     log.attach(container);
     for (const port of ports) req.onStep?.(portLine(port));
     // The user's own variables win, as in the Go coi.
-    const env = { ...portsEnv(ports), ...configuredEnv };
+    const env = { ...portsEnv(ports), ...configuredEnv, ...proxy?.env };
+    if (proxy) await prepareCredentialProxy(coiDir, container, proxy, revert);
     const claim = await sessionClaims(coiDir).claim(container);
     revert.add(() => claim.drop());
     req.onStep?.(`Setting up session ${plan.sessionId}...`);
@@ -121,7 +125,8 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
     await secureContainer(req.incus, securing(req, plan, guard, { container, ip }), revert);
     await startSessionContainer(req, plan, container, mounts, locks, revert);
     const { protectedPaths } = mounts;
-    await prepareSession(req, plan, { container, slot, env, protectedPaths, locks, log });
+    const started = { container, slot, env, protectedPaths, locks, log };
+    await prepareSession(req, plan, { ...started, ...(proxy ? { credentialProxy: proxy } : {}) });
     revert.success();
     if (!req.attended) claim.release();
     return session(req, plan, { container, slot, env });

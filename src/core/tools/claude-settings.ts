@@ -18,19 +18,50 @@ const CLAUDE_JSON_KEYS = [
   'theme',
 ] as const;
 
-/** `~/.claude.json` reduced to CLAUDE_JSON_KEYS, onboarding done (and bypass accepted in bypass mode). */
+/**
+ * `~/.claude.json` reduced to CLAUDE_JSON_KEYS, onboarding done (and bypass accepted in bypass
+ * mode); `withoutApiKey` leaves the API key out (the login goes by the egress proxy).
+ */
 export function reduceClaudeJson(
   content: string | undefined,
-  { permissionMode }: { permissionMode: PermissionMode },
+  { permissionMode, withoutApiKey }: { permissionMode: PermissionMode; withoutApiKey?: boolean },
 ): string {
   const host = parseJsonObject(content);
+  const keys = CLAUDE_JSON_KEYS.filter((key) => !withoutApiKey || key !== 'primaryApiKey');
   const kept = Object.fromEntries(
-    CLAUDE_JSON_KEYS.filter((key) => host[key] !== undefined).map((key) => [key, host[key]]),
+    keys.filter((key) => host[key] !== undefined).map((key) => [key, host[key]]),
   );
   return jsonText({
     ...kept,
     hasCompletedOnboarding: true,
     ...(permissionMode === 'bypass' ? { bypassPermissionsModeAccepted: true } : {}),
+  });
+}
+
+/** What of the host login's OAuth entry is no secret (the plan it is for). */
+const OAUTH_PLAIN_KEYS = ['scopes', 'subscriptionType', 'rateLimitTier'];
+/** Far ahead: the CLI inside never refreshes; only the host's login is refreshed. */
+const SENTINEL_EXPIRY_MS = Date.UTC(2100, 0, 1);
+
+/**
+ * `~/.claude/.credentials.json` for a login the egress proxy sets: the host's plan, every token
+ * replaced by `sentinel`.
+ */
+export function sentinelClaudeLogin(
+  content: string | undefined,
+  { sentinel }: { sentinel: string },
+): string {
+  const oauth = parseJsonObject(content).claudeAiOauth;
+  const host =
+    oauth !== null && typeof oauth === 'object' ? (oauth as Record<string, unknown>) : {};
+  const plain = OAUTH_PLAIN_KEYS.filter((key) => host[key] !== undefined);
+  return jsonText({
+    claudeAiOauth: {
+      ...Object.fromEntries(plain.map((key) => [key, host[key]])),
+      accessToken: sentinel,
+      refreshToken: sentinel,
+      expiresAt: SENTINEL_EXPIRY_MS,
+    },
   });
 }
 

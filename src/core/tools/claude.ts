@@ -10,6 +10,14 @@ export const claude: ToolAdapter = {
   stateDir: '.claude',
   printMode: true,
   hostFiles: claudeHostFiles,
+  // Claude Code sends its OAuth access token as a bearer token to its API.
+  proxyLogin: {
+    domain: 'api.anthropic.com',
+    header: 'Authorization',
+    file: '.claude/.credentials.json',
+    jsonPointer: '/claudeAiOauth/accessToken',
+    format: 'Bearer {}',
+  },
   systemFiles: claudeManagedSettings,
   command(binary, { permissionMode, resume, prompt }) {
     const argv = [binary];

@@ -1,4 +1,4 @@
-import { mergeClaudeSettings, reduceClaudeJson } from './claude-settings.js';
+import { mergeClaudeSettings, reduceClaudeJson, sentinelClaudeLogin } from './claude-settings.js';
 import { mergeCodexConfig } from './codex-config.js';
 import type { HostFile } from './types.js';
 
@@ -8,12 +8,23 @@ import type { HostFile } from './types.js';
  */
 
 export const claudeHostFiles: readonly HostFile[] = [
-  { path: '.claude/.credentials.json', secret: true, writeBack: true },
+  {
+    path: '.claude/.credentials.json',
+    secret: true,
+    writeBack: true,
+    sentinel: sentinelClaudeLogin,
+  },
   { path: '.claude/settings.json', merge: mergeClaudeSettings },
   { path: '.claude/settings.local.json' },
   // The sandbox block is merged in with the other context files (ClaudeAdapter.homeFiles).
   { path: '.claude/CLAUDE.md' },
-  { path: '.claude.json', secret: true, merge: reduceClaudeJson },
+  {
+    path: '.claude.json',
+    secret: true,
+    merge: reduceClaudeJson,
+    sentinel: (content, { permissionMode }) =>
+      reduceClaudeJson(content, { permissionMode, withoutApiKey: true }),
+  },
 ];
 
 export const codexHostFiles: readonly HostFile[] = [

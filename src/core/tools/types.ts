@@ -50,6 +50,24 @@ export interface HostFile {
     content: string | undefined,
     opts: { permissionMode: PermissionMode },
   ) => string | undefined;
+  /**
+   * When the login goes by coi's egress proxy (`[tool.claude] credentials = "proxy"`): what the
+   * container gets instead, with every secret replaced by `sentinel` (never written back).
+   */
+  sentinel?: (
+    content: string | undefined,
+    opts: { permissionMode: PermissionMode; sentinel: string },
+  ) => string | undefined;
+}
+
+/** Where the egress proxy finds a tool's real token on the host, and where it sets it. */
+export interface ProxyLogin {
+  domain: string;
+  header: string;
+  /** Relative to the host home. */
+  file: string;
+  jsonPointer: string;
+  format: string;
 }
 
 /** A root-owned file outside the home (e.g. a managed policy the agent cannot change). */
@@ -85,6 +103,8 @@ export interface ToolAdapter {
   homeFiles(opts: HomeFilesOptions, current: (path: string) => string | undefined): HomeFile[];
   /** The host files a session needs, copied in at start (and on --resume, over the saved state). */
   readonly hostFiles?: readonly HostFile[];
+  /** Its login set by the egress proxy instead of copied in, when the tool supports that. */
+  readonly proxyLogin?: ProxyLogin;
   /** Root-owned files (mode 0644) written at start. */
   systemFiles?(opts: { permissionMode: PermissionMode }): SystemFile[];
 }

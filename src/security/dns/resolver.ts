@@ -94,7 +94,8 @@ export class DnsResolver {
     const udp = createSocket('udp4');
     udp.on('message', (query, peer) => {
       void this.answer(query, peer.address, 'udp').then((reply) => {
-        if (reply) udp.send(reply, peer.port, peer.address);
+        // A query answered after stop() closed the socket has nobody to go to.
+        if (reply && this.udp === udp) udp.send(reply, peer.port, peer.address);
       });
     });
     await new Promise<void>((resolve, reject) => {

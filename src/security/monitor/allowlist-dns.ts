@@ -5,9 +5,17 @@ import { NetworkGuard } from '../network/guard.js';
 import { applyBatch } from '../network/nft-run.js';
 import type { HostNetwork } from '../nft/index.js';
 import type { AllowlistDomain } from '../nft/policy.js';
-import { refusalAlert, type AllowedConnection, type RefusedConnection } from '../proxy/alerts.js';
+import {
+  injectionAlert,
+  refusalAlert,
+  type AllowedConnection,
+  type RefusedConnection,
+} from '../proxy/alerts.js';
 import type { NoSniPolicy } from '../proxy/decide.js';
 import { EgressProxy, type ProxyPolicy, type ProxyStatus } from '../proxy/egress-proxy.js';
+import { CredentialInjector } from '../proxy/inject/injector.js';
+import { SecretReader } from '../proxy/inject/secret.js';
+import type { ContainerInjection } from '../proxy/inject/store.js';
 import type { NetworkDecision } from './network-tail.js';
 
 export interface AllowlistDnsOptions {
@@ -18,6 +26,12 @@ export interface AllowlistDnsOptions {
   onAlert: (container: string, alert: Alert) => void;
   /** Every name the resolver answered or refused, every connection the proxy decided on. */
   onDecision?: (container: string, ip: string, decision: NetworkDecision) => void;
+  /** Records the proxy's credential injections (the audit log, unfolded). */
+  onRecord?: (container: string, alert: Alert) => void;
+  /** A container's credential injection (its rules and CA), looked up when it is added. */
+  injectionOf?: (container: string) => ContainerInjection | undefined;
+  /** CAs trusted for the real servers of inject names besides the system's (tests only). */
+  upstreamCa?: string[];
   log: (message: string) => void;
   /** Where names are resolved (default: the host's resolver). */
   upstream?: Upstream;
@@ -55,6 +69,15 @@ export class AllowlistDns {
       },
       onAllowed: (allowed) => this.decided(allowed.container, allowed.ip, proxyDecision(allowed)),
       onError: (err) => opts.log(`proxy: ${err.message}`),
+      injector: new CredentialInjector({
+        secrets: new SecretReader(),
+        ...(opts.upstreamCa ? { upstreamCa: opts.upstreamCa } : {}),
+        onInjected: (c) => opts.onRecord?.(c.container, injectionAlert(c)),
+        onFailed: (c, reason) => {
+          opts.log(`proxy: ${c.container} → ${c.name}: ${reason}`);
+          opts.onAlert(c.container, injectionAlert(c, reason));
+        },
+      }),
     });
   }
 
@@ -87,7 +110,22 @@ export class AllowlistDns {
 
   /** Registers (or re-registers, with a changed allowlist) the container at `ip`. */
   add(ip: string, container: string, domains: AllowlistDomain[], noSni?: NoSniPolicy): void {
-    this.policies.set(ip, { container, domains, ...(noSni ? { noSni } : {}) });
+    const inject = this.injectionFor(container);
+    this.policies.set(ip, {
+      container,
+      domains,
+      ...(noSni ? { noSni } : {}),
+      ...(inject ? { inject } : {}),
+    });
+  }
+
+  private injectionFor(container: string): ContainerInjection | undefined {
+    try {
+      return this.opts.injectionOf?.(container);
+    } catch (err) {
+      this.opts.log(`proxy: ${container} gets no credential injection: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   remove(ip: string): void {

@@ -10,6 +10,7 @@ import { pruneAuditFiles } from '../audit/retention.js';
 import { Responder, type Detection, type ResponseMark } from '../response/responder.js';
 import { ExecEventSource, type ExecEventStats } from '../sources/exec-events.js';
 import type { ProxyStatus } from '../proxy/egress-proxy.js';
+import { injectionDir, removeInjection } from '../proxy/inject/store.js';
 import { KmsgNetworkSource } from '../sources/kmsg.js';
 import { ProcessScanner } from '../sources/processes.js';
 import { ContainerWatch } from './container-watch.js';
@@ -236,6 +237,14 @@ export class MonitorDaemon {
     this.detect({ container, workspace, alert, latencyMs: 0 });
   }
 
+  /** A decision of the egress proxy worth keeping (an injection), written as it is. */
+  record(container: string, alert: Alert): void {
+    const workspace = this.watches.get(container)?.container.workspace ?? '';
+    this.responder
+      .record({ container, workspace, alert, latencyMs: 0 })
+      .catch((err: Error) => this.log(`recording for ${container} failed: ${err.message}`));
+  }
+
   detect(detection: Detection): void {
     this.alerts += 1;
     this.responder
@@ -261,6 +270,10 @@ export class MonitorDaemon {
     if (kind === 'deleted') {
       this.responder.forget(name);
       this.network.forget(name);
+      // Its proxy CA's key goes with it (a new container of the name gets a new one).
+      void removeInjection(injectionDir(this.opts.coiDir, name)).catch((err: Error) =>
+        this.log(`removing the proxy CA of ${name} failed: ${err.message}`),
+      );
     }
   }
 

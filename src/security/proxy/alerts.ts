@@ -1,5 +1,6 @@
 import { TITLES, type Alert } from '../alert.js';
 import type { ProxyRequest, ProxyVerdict } from './decide.js';
+import type { InjectedConnection } from './inject/injector.js';
 
 export interface RefusedConnection {
   container: string;
@@ -35,6 +36,34 @@ export function refusalAlert(r: RefusedConnection): Alert | undefined {
         src_port: r.sourcePort,
         dst_port: r.request.port,
         reason: r.verdict.reason,
+      },
+    },
+  };
+}
+
+/**
+ * The audit record of a request the proxy set a credential header on (`failure`: one it answered
+ * itself instead). It names the header, never its value.
+ */
+export function injectionAlert(c: InjectedConnection, failure?: string): Alert {
+  const what = `${c.rule.header} for ${c.name}`;
+  return {
+    level: failure === undefined ? 'info' : 'warning',
+    category: 'network',
+    title: failure === undefined ? TITLES.proxyInjected : TITLES.proxyInjectFailed,
+    description:
+      failure === undefined
+        ? `The egress proxy set ${what} on a request of ${c.container} (${c.address}:${c.port})`
+        : `The egress proxy did not send a request of ${c.container} on: ${failure}`,
+    evidence: {
+      network: {
+        container_ip: c.ip,
+        protocol: 'https',
+        src_ip: c.ip,
+        dst_ip: c.address,
+        src_port: c.sourcePort,
+        dst_port: c.port,
+        reason: failure === undefined ? `injected ${what}` : failure,
       },
     },
   };

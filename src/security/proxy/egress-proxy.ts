@@ -11,6 +11,9 @@ import {
 import type { AllowedConnection, RefusedConnection } from './alerts.js';
 import { readClientHead } from './client-head.js';
 import { decide, type NoSniPolicy } from './decide.js';
+import type { CredentialInjector } from './inject/injector.js';
+import { injectRuleFor } from './inject/rules.js';
+import type { ContainerInjection } from './inject/store.js';
 import { PortPool } from './port-pool.js';
 
 /** Where the proxy leases its ports on the gateway (one per learned destination). */
@@ -25,6 +28,8 @@ export interface ProxyPolicy {
   domains: readonly AllowlistDomain[];
   /** The container's `[network.proxy] no_sni` as its launch recorded it; else the proxy's. */
   noSni?: NoSniPolicy;
+  /** Its `[[network.proxy.inject]]` rules and CA, when it has any. */
+  inject?: ContainerInjection;
 }
 
 export interface EgressProxyOptions {
@@ -39,6 +44,8 @@ export interface EgressProxyOptions {
   onRefused: (refusal: RefusedConnection) => void;
   onAllowed?: (allowed: AllowedConnection) => void;
   onError?: (err: Error) => void;
+  /** Terminates TLS for the inject names of containers that have some. */
+  injector?: CredentialInjector;
   headTimeoutMs?: number;
   now?: () => number;
 }
@@ -49,6 +56,8 @@ export interface ProxyStatus {
   targets: number;
   allowed: number;
   refused: number;
+  /** Connections to inject names terminated to set a credential header (absent: older daemon). */
+  injected?: number;
 }
 
 /**
@@ -57,7 +66,8 @@ export interface ProxyStatus {
  * answer leaves; the container's connections to that destination arrive on that port. The proxy
  * reads the name the client asks for (TLS SNI, HTTP Host), lets the connection through to the
  * destination only when that name is on the container's allowlist, and splices the bytes
- * unchanged (no TLS termination). Everything else is refused with a TCP reset.
+ * unchanged — except for the container's inject names over TLS, which the injector terminates to
+ * set a credential header. Everything else is refused with a TCP reset.
  */
 export class EgressProxy {
   private readonly pool: PortPool;
@@ -69,6 +79,7 @@ export class EgressProxy {
   private serving = false;
   private allowed = 0;
   private refused = 0;
+  private injected = 0;
   private readonly now: () => number;
 
   constructor(private readonly opts: EgressProxyOptions) {
@@ -92,6 +103,7 @@ export class EgressProxy {
   async stop(): Promise<void> {
     this.serving = false;
     clearInterval(this.sweepTimer);
+    this.opts.injector?.close();
     for (const socket of this.sockets) socket.destroy();
     await Promise.all([...this.servers.values()].map(closeServer));
     this.servers.clear();
@@ -103,6 +115,7 @@ export class EgressProxy {
       targets: this.pool.size,
       allowed: this.allowed,
       refused: this.refused,
+      injected: this.injected,
     };
   }
 
@@ -208,6 +221,30 @@ export class EgressProxy {
           verdict,
         });
       }
+      if (!socket.destroyed) socket.resetAndDestroy();
+      return;
+    }
+    const rule =
+      head.protocol === 'tls' && request.name !== undefined && policy.inject
+        ? injectRuleFor(request.name, policy.inject.rules)
+        : undefined;
+    if (rule && request.name !== undefined && policy.inject) {
+      const connection = {
+        container: policy.container,
+        ip,
+        sourcePort: socket.remotePort ?? 0,
+        name: request.name,
+        address,
+        port,
+        rule,
+      };
+      if (await this.opts.injector?.terminate(socket, head.bytes, connection, policy.inject)) {
+        this.injected += 1;
+        return;
+      }
+      // Never spliced: the container would reach the server without its credential, unnoticed.
+      this.refused += 1;
+      this.opts.onError?.(new Error(`cannot terminate TLS for ${request.name}; refused`));
       if (!socket.destroyed) socket.resetAndDestroy();
       return;
     }

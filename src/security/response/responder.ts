@@ -86,6 +86,27 @@ export class Responder {
     return next;
   }
 
+  /**
+   * Appends a record of something allowed (an `info` alert) as it is: never folded, never acted
+   * on — every one of them is to be in the audit log.
+   */
+  async record(detection: Detection): Promise<AuditRecord> {
+    const { container, alert } = detection;
+    const record = await this.opts.audit.append({
+      container,
+      workspace: detection.workspace,
+      level: alert.level,
+      category: alert.category,
+      title: alert.title,
+      description: alert.description,
+      evidence: alert.evidence,
+      action: 'logged',
+      detection_latency_ms: Math.round(detection.latencyMs),
+    });
+    this.opts.notify?.(record);
+    return record;
+  }
+
   private async respond(detection: Detection): Promise<AuditRecord | undefined> {
     const { container, alert } = detection;
     if (this.killed.has(container)) return undefined;

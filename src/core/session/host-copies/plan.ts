@@ -26,6 +26,11 @@ export interface HostCopyRequest {
   hostHome?: string;
   /** The code user's home inside. */
   home: string;
+  /**
+   * The login goes by the egress proxy: files with a sentinel form get it, holding this value
+   * instead of any secret, and are never written back.
+   */
+  proxySentinel?: string;
 }
 
 const SECRET_MODE = 0o600;
@@ -35,14 +40,27 @@ const PLAIN_MODE = 0o644;
 export function planHostCopies(req: HostCopyRequest): HostCopy[] {
   const hostHome = req.hostHome ?? homedir();
   const opts = { permissionMode: req.permissionMode };
-  const fromTool = (req.tool.hostFiles ?? []).map((file: HostFile): HostCopy => ({
-    host: join(hostHome, file.path),
-    container: posix.join(req.home, file.path),
-    mode: file.secret ? SECRET_MODE : PLAIN_MODE,
-    writeBack: file.writeBack ?? false,
-    ...(file.merge ? { merge: (content) => file.merge!(content, opts) } : {}),
-    origin: req.tool.name,
-  }));
+  const { proxySentinel } = req;
+  const fromTool = (req.tool.hostFiles ?? []).map((file: HostFile): HostCopy => {
+    const { sentinel } = file;
+    const base = {
+      host: join(hostHome, file.path),
+      container: posix.join(req.home, file.path),
+      mode: file.secret ? SECRET_MODE : PLAIN_MODE,
+      origin: req.tool.name,
+    };
+    if (sentinel && proxySentinel !== undefined)
+      return {
+        ...base,
+        writeBack: false,
+        merge: (content) => sentinel(content, { ...opts, sentinel: proxySentinel }),
+      };
+    return {
+      ...base,
+      writeBack: file.writeBack ?? false,
+      ...(file.merge ? { merge: (content) => file.merge!(content, opts) } : {}),
+    };
+  });
   const fromBundles = req.bundles.flatMap((bundle, index) => {
     const container = bundle.container.startsWith('~')
       ? posix.join(req.home, bundle.container.slice(1))

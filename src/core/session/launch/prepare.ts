@@ -8,6 +8,7 @@ import type { LaunchRequest } from '../launch.js';
 import { SavedSessions } from '../saved-sessions.js';
 import { startTmuxSession } from '../tmux.js';
 import { writeContextFiles } from './context-files.js';
+import { installProxyCa, type CredentialProxy } from './credential-proxy.js';
 import { copyInHostFiles } from './host-files.js';
 import { attachHostSockets, hostSocketDevices } from './host-sockets.js';
 import type { LaunchPlan } from './plan.js';
@@ -24,6 +25,8 @@ export interface Started {
   locks: HostLocks;
   /** The session's log: `[tool] pre_launch` output goes there. */
   log?: SessionLog;
+  /** Credentials the egress proxy sets for this session. */
+  credentialProxy?: CredentialProxy;
 }
 
 /** The agent's argv as the session starts it (in tmux, or on the caller's terminal). */
@@ -82,8 +85,13 @@ export async function prepareSession(
       plan.codeUid,
     );
   }
+  const proxy = started.credentialProxy;
+  if (proxy) {
+    step("Installing the egress proxy's CA (credentials are set on the host)...");
+    await installProxyCa(incus, req.coiDir, container);
+  }
   step(`Copying the ${plan.tool.name} login and settings...`);
-  await copyInHostFiles(req, plan, container);
+  await copyInHostFiles(req, plan, container, proxy?.loginSentinel);
   if (!req.startTool && !req.toolFiles) return;
   await writeContextFiles(req, plan, started);
   await runPreLaunch(

@@ -49,7 +49,7 @@ describe('built-in defaults (assets/config.default.toml)', () => {
       permission_mode: 'bypass',
       auto_context: true,
       pre_launch: [],
-      claude: {},
+      claude: { credentials: 'copy' },
       codex: {},
     });
     expect(config.prompts).toEqual({});

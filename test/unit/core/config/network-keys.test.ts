@@ -115,7 +115,7 @@ describe('[network] hosts, allowed_ports, dns_servers and port ranges', () => {
 
   it('[network.proxy] no_sni defaults to refuse, is shown, and a workspace file may not allow', () => {
     const host = makeHost();
-    expect(host.load().config.network.proxy).toEqual({ no_sni: 'refuse' });
+    expect(host.load().config.network.proxy).toEqual({ no_sni: 'refuse', inject: [] });
     host.write(join(host.home, '.coi/config.toml'), '[network.proxy]\nno_sni = "allow"\n');
     const { config, origins } = host.load();
     const shown = new Map(effectiveEntries(config, origins).map((e) => [e.key, e]));
@@ -134,5 +134,104 @@ describe('[network] hosts, allowed_ports, dns_servers and port ranges', () => {
     const host = makeHost();
     host.write(join(host.home, '.coi/config.toml'), '[network.proxy]\nno_sni = "maybe"\n');
     expect(host.loadError()).toMatch(/network\.proxy\.no_sni/);
+  });
+
+  it('[[network.proxy.inject]] loads from a trusted file, is shown, and a workspace file may not set it', () => {
+    const host = makeHost();
+    const rule = [
+      '[[network.proxy.inject]]',
+      'domain = "api.github.com"',
+      'header = "Authorization"',
+      'command = "gh auth token"',
+      'format = "Bearer {}"',
+      '[[network.proxy.inject]]',
+      'domain = "*.corp.test"',
+      'header = "X-Api-Key"',
+      'file = "~/.corp/token.json"',
+      'json_pointer = "/key"',
+    ].join('\n');
+    host.write(join(host.home, '.coi/config.toml'), rule);
+    const { config, origins } = host.load();
+    expect(config.network.proxy.inject).toEqual([
+      {
+        domain: 'api.github.com',
+        header: 'Authorization',
+        command: 'gh auth token',
+        format: 'Bearer {}',
+      },
+      {
+        domain: '*.corp.test',
+        header: 'X-Api-Key',
+        file: '~/.corp/token.json',
+        json_pointer: '/key',
+        format: '{}',
+      },
+    ]);
+    const shown = new Map(effectiveEntries(config, origins).map((e) => [e.key, e]));
+    expect(shown.get('network.proxy.inject')).toMatchObject({ origin: { source: USER_FILE } });
+    host.write(join(host.home, '.coi/config.toml'), '');
+    host.write(join(host.workspace, '.coi/config.toml'), rule);
+    const workspace = host.load();
+    expect(workspace.config.network.proxy.inject).toEqual([]);
+    expect(workspace.warnings.map((w) => w.message).join('\n')).toMatch(
+      /network\.proxy\.inject = \[…\] ignored: a workspace file cannot send host secrets/,
+    );
+  });
+
+  it.each([
+    [
+      'no source',
+      'domain = "a.test"\nheader = "X-Key"',
+      /network\.proxy\.inject\[0\]: expected exactly one of file, env or command \(none given\)/,
+    ],
+    [
+      'two sources',
+      'domain = "a.test"\nheader = "X-Key"\nenv = "K"\ncommand = "c"',
+      /inject\[0\]\.command.*found env and command/,
+    ],
+    [
+      'a pointer without a file',
+      'domain = "a.test"\nheader = "X-Key"\nenv = "K"\njson_pointer = "/a"',
+      /inject\[0\]\.json_pointer.*used with file only/,
+    ],
+    [
+      'a sentinel without env',
+      'domain = "a.test"\nheader = "X-Key"\ncommand = "c"\nsentinel = "s"',
+      /inject\[0\]\.sentinel.*used with env only/,
+    ],
+    [
+      'a framing header',
+      'domain = "a.test"\nheader = "Host"\nenv = "K"',
+      /inject\[0\]\.header.*other than Host/,
+    ],
+    [
+      'an address',
+      'domain = "10.0.0.1"\nheader = "X-Key"\nenv = "K"',
+      /inject\[0\]\.domain.*a host name/,
+    ],
+    [
+      'a format without {}',
+      'domain = "a.test"\nheader = "X-Key"\nenv = "K"\nformat = "Bearer"',
+      /inject\[0\]\.format.*with \{\} where the secret goes/,
+    ],
+  ])('[[network.proxy.inject]] with %s is refused, naming the key', (_what, body, message) => {
+    const host = makeHost();
+    host.write(join(host.home, '.coi/config.toml'), `[[network.proxy.inject]]\n${body}\n`);
+    expect(host.loadError()).toMatch(message);
+  });
+
+  it('[tool.claude] credentials defaults to copy, takes proxy from a trusted file only', () => {
+    const host = makeHost();
+    expect(host.load().config.tool.claude.credentials).toBe('copy');
+    host.write(join(host.home, '.coi/config.toml'), '[tool.claude]\ncredentials = "proxy"\n');
+    const { config, origins } = host.load();
+    expect(config.tool.claude.credentials).toBe('proxy');
+    const shown = new Map(effectiveEntries(config, origins).map((e) => [e.key, e]));
+    expect(shown.get('tool.claude.credentials')).toMatchObject({ value: 'proxy' });
+    host.write(join(host.home, '.coi/config.toml'), '');
+    host.write(join(host.workspace, '.coi/config.toml'), '[tool.claude]\ncredentials = "proxy"\n');
+    expect(host.load().config.tool.claude.credentials).toBe('copy');
+    host.write(join(host.home, '.coi/config.toml'), '[tool.claude]\ncredentials = "both"\n');
+    expect(host.loadError()).toMatch(/tool\.claude\.credentials/);
   });
 });

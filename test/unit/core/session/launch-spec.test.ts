@@ -91,7 +91,10 @@ describe('launch spec', () => {
     const refuse = buildLaunchSpec(input()).config ?? {};
     expect(refuse['user.coi.no_sni']).toBe('refuse');
     const base = config();
-    const allow = { ...base, network: { ...base.network, proxy: { no_sni: 'allow' as const } } };
+    const allow = {
+      ...base,
+      network: { ...base.network, proxy: { ...base.network.proxy, no_sni: 'allow' as const } },
+    };
     const recorded = buildLaunchSpec(input({ config: allow })).config ?? {};
     expect(readCoiKeys(recorded).noSni).toBe('allow');
     expect(readCoiKeys({}).noSni).toBeUndefined();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,6 +11,7 @@ import {
   type MonitorDaemonOptions,
 } from '../../../../src/security/monitor/daemon.js';
 import { monitorPaths } from '../../../../src/security/monitor/paths.js';
+import { injectionDir } from '../../../../src/security/proxy/inject/store.js';
 import type { MonitorSettings } from '../../../../src/security/monitor/settings.js';
 import type { ExecEvent } from '../../../../src/security/sources/exec-event-parse.js';
 import type { ExecEventOptions } from '../../../../src/security/sources/exec-events.js';
@@ -249,6 +250,22 @@ describe('MonitorDaemon: which containers it watches', () => {
     await (await incus.instances.delete(coi('a'))).wait();
     await settle();
     expect(d.status().folded).toBe(0);
+  });
+
+  it('writes every proxy record as it is (never folded), and drops the proxy CA on delete', async () => {
+    const d = await startDaemon([seeded('a')]);
+    const injected: Alert = { ...high('Credential injected by the egress proxy'), level: 'info' };
+    d.record(coi('a'), injected);
+    d.record(coi('a'), injected);
+    await nthRecord(coi('a'), 2);
+    expect((await auditOf(coi('a'))).map((r) => r.action)).toEqual(['logged', 'logged']);
+    const ca = injectionDir(join(dir, '.coi'), coi('a'));
+    mkdirSync(ca, { recursive: true });
+    await (await incus.instances.stop(coi('a'))).wait();
+    await settle();
+    expect(existsSync(ca)).toBe(true);
+    await (await incus.instances.delete(coi('a'))).wait();
+    await vi.waitFor(() => expect(existsSync(ca)).toBe(false));
   });
 
   it('after a gap in the events, attaches what runs now and detaches what is gone', async () => {

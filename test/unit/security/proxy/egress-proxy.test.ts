@@ -7,6 +7,8 @@ import type {
 } from '../../../../src/security/proxy/alerts.js';
 import type { NoSniPolicy } from '../../../../src/security/proxy/decide.js';
 import { EgressProxy } from '../../../../src/security/proxy/egress-proxy.js';
+import type { CredentialInjector } from '../../../../src/security/proxy/inject/injector.js';
+import type { ContainerInjection } from '../../../../src/security/proxy/inject/store.js';
 import { captureClientHello } from '../../../helpers/client-hello.js';
 
 /**
@@ -25,6 +27,23 @@ let containerNoSni: NoSniPolicy | undefined;
 /** What each destination port received. */
 const received = new Map<number, Buffer>();
 const servers: Server[] = [];
+/** inject.test is an inject name; the stand-in injector takes the connection over, or cannot. */
+const injection = {
+  rules: [
+    { domain: 'inject.test', header: 'X-Key', source: { kind: 'value', value: 'k' }, format: '{}' },
+  ],
+} as unknown as ContainerInjection;
+const handedOver: string[] = [];
+let injectorTakesOver = true;
+const injector = {
+  terminate: async (socket: Socket, _head: Buffer, c: { name: string }) => {
+    if (!injectorTakesOver) return false;
+    handedOver.push(c.name);
+    socket.end('terminated');
+    return true;
+  },
+  close: () => undefined,
+} as unknown as CredentialInjector;
 const proxy = new EgressProxy({
   address: CLIENT,
   ports: { first: FIRST, count: 4 },
@@ -32,10 +51,12 @@ const proxy = new EgressProxy({
     ip === CLIENT
       ? {
           container: 'coi-a-1',
-          domains: parseAllowlist(['allowed.test']).domains,
+          domains: parseAllowlist(['allowed.test', 'inject.test']).domains,
           ...(containerNoSni ? { noSni: containerNoSni } : {}),
+          inject: injection,
         }
       : undefined,
+  injector,
   noSni: 'refuse',
   apply: async (batch) => void batches.push(batch),
   onRefused: (r) => refusals.push(r),
@@ -125,6 +146,20 @@ describe('egress proxy on loopback', () => {
     }
   });
 
+  it('hands TLS for an inject name to the injector, and never splices it when that fails', async () => {
+    const hello = await captureClientHello('inject.test');
+    received.delete(443);
+    expect(await exchange(443, hello)).toBe('terminated');
+    expect(handedOver).toEqual(['inject.test']);
+    injectorTakesOver = false;
+    expect(await exchange(443, hello)).toBe('reset');
+    injectorTakesOver = true;
+    expect(received.has(443)).toBe(false);
+    // Plain HTTP to it carries no credential: spliced as any allowed name.
+    expect(await exchange(80, 'GET / HTTP/1.1\r\nHost: inject.test\r\n\r\n')).toBe('pong');
+    expect(proxy.status()).toMatchObject({ injected: 1 });
+  });
+
   it('resets another name and reports it; an unentitled client is reset silently', async () => {
     expect(await exchange(80, 'GET / HTTP/1.1\r\nHost: other.test\r\n\r\n')).toBe('reset');
     expect(refusals.at(-1)).toMatchObject({
@@ -138,6 +173,6 @@ describe('egress proxy on loopback', () => {
     proxy.forget(CLIENT);
     expect(await exchange(80, 'GET / HTTP/1.1\r\nHost: allowed.test\r\n\r\n')).toBe('reset');
     expect(refusals.length).toBe(before);
-    expect(proxy.status()).toMatchObject({ state: 'serving', targets: 2, allowed: 3, refused: 3 });
+    expect(proxy.status()).toMatchObject({ state: 'serving', targets: 2, allowed: 4, refused: 4 });
   });
 });

@@ -58,4 +58,34 @@ describe('planHostCopies', () => {
       },
     ]);
   });
+
+  it('with a proxy sentinel: the login holds the sentinel only and is never written back', () => {
+    const copies = planHostCopies({ ...base, tool: claude, bundles: [], proxySentinel: 'SENT' });
+    const login = copies.find((c) => c.host.endsWith('.credentials.json'))!;
+    expect(login.writeBack).toBe(false);
+    const host = {
+      claudeAiOauth: {
+        accessToken: 'sk-ant-oat-real',
+        refreshToken: 'sk-ant-ort-real',
+        expiresAt: 1,
+        scopes: ['user:inference'],
+        subscriptionType: 'max',
+      },
+    };
+    const inside = login.merge!(JSON.stringify(host))!;
+    expect(inside).not.toContain('real');
+    expect(JSON.parse(inside)).toEqual({
+      claudeAiOauth: {
+        scopes: ['user:inference'],
+        subscriptionType: 'max',
+        accessToken: 'SENT',
+        refreshToken: 'SENT',
+        expiresAt: Date.UTC(2100, 0, 1),
+      },
+    });
+    const claudeJson = copies.find((c) => c.host.endsWith('.claude.json'))!;
+    const reduced = claudeJson.merge!(JSON.stringify({ primaryApiKey: 'sk-real', userID: 'u' }))!;
+    expect(JSON.parse(reduced)).toMatchObject({ userID: 'u' });
+    expect(reduced).not.toContain('sk-real');
+  });
 });

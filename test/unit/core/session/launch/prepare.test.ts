@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -7,7 +7,15 @@ import { HostLocks } from '../../../../../src/core/session/host-locks.js';
 import { writeBackRecords } from '../../../../../src/core/session/host-copies/write-back-records.js';
 import { SessionSetupError } from '../../../../../src/core/session/inside.js';
 import type { LaunchRequest } from '../../../../../src/core/session/launch.js';
+import {
+  PROXY_CA_INSIDE,
+  PROXY_SENTINEL,
+  prepareCredentialProxy,
+} from '../../../../../src/core/session/launch/credential-proxy.js';
 import { isHostSocketDevice } from '../../../../../src/core/session/launch/host-sockets.js';
+import { caFiles } from '../../../../../src/security/proxy/inject/ca.js';
+import { injectionDir } from '../../../../../src/security/proxy/inject/store.js';
+import { Reverter } from '../../../../../src/shared/revert.js';
 import { planLaunch } from '../../../../../src/core/session/launch/plan.js';
 import { prepareSession, type Started } from '../../../../../src/core/session/launch/prepare.js';
 import type { RunOptions } from '../../../../../src/incus/exec-types.js';
@@ -36,6 +44,10 @@ beforeEach(() => {
     if (argv[0] === 'sh') {
       ran.push({ what: 'setup', argv, opts });
       return runResult(setup.exitCode, '', setup.stderr);
+    }
+    if (argv[0] === 'update-ca-certificates') {
+      ran.push({ what: 'update-ca-certificates', argv, opts });
+      return runResult(0);
     }
     if (argv[0] === 'tmux') {
       ran.push({ what: 'tmux', argv, ...(uid === undefined ? {} : { uid }), opts });
@@ -149,6 +161,27 @@ describe('prepareSession', () => {
     expect(await writeBackRecords(coiDir).load(NAME)).toMatchObject([
       { host: join(hostHome, '.claude/.credentials.json'), mode: 0o600 },
     ]);
+  });
+
+  it('with the login by the egress proxy: its CA trusted inside, a sentinel login, no write-back', async () => {
+    const hostHome = join(coiDir, 'host-home');
+    mkdirSync(join(hostHome, '.claude'), { recursive: true });
+    const real = '{"claudeAiOauth":{"accessToken":"sk-ant-oat-real","refreshToken":"r"}}';
+    writeFileSync(join(hostHome, '.claude/.credentials.json'), real);
+    const proxy = { rules: [], env: {}, loginSentinel: PROXY_SENTINEL };
+    await prepareCredentialProxy(coiDir, NAME, proxy, new Reverter());
+    const ca = caFiles(injectionDir(coiDir, NAME));
+    expect(statSync(ca.key).mode & 0o777).toBe(0o600);
+    await prepare({ over: { startTool: false, hostHome }, started: { credentialProxy: proxy } });
+    expect(file(PROXY_CA_INSIDE)?.content.toString()).toBe(readFileSync(ca.cert, 'utf8'));
+    expect(ran.map((r) => r.what)).toEqual(['setup', 'update-ca-certificates']);
+    // The key never goes in.
+    const inside = [...(incus.instances.filesOf.get(NAME)?.values() ?? [])];
+    expect(inside.some((f) => f.content.includes('PRIVATE KEY'))).toBe(false);
+    const login = file('/home/code/.claude/.credentials.json')!.content.toString();
+    expect(login).not.toContain('real');
+    expect(JSON.parse(login).claudeAiOauth.accessToken).toBe(PROXY_SENTINEL);
+    expect(await writeBackRecords(coiDir).load(NAME)).toEqual([]);
   });
 
   it('coi run only sets the container up: no context files, no tmux', async () => {

@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { IncusApi } from '../../../incus/index.js';
+import { matchAllowlist } from '../../../security/dns/allowlist-match.js';
+import type { NetworkPolicy } from '../../../security/nft/index.js';
+import { caFiles, createProxyCa } from '../../../security/proxy/inject/ca.js';
+import type { InjectRule } from '../../../security/proxy/inject/rules.js';
+import {
+  injectionDir,
+  removeInjection,
+  writeInjectRules,
+} from '../../../security/proxy/inject/store.js';
+import { CoiError } from '../../../shared/errors.js';
+import type { Reverter } from '../../../shared/revert.js';
+import type { Config } from '../../config/index.js';
+import type { ToolAdapter } from '../../tools/types.js';
+import { writeSystemFiles } from '../host-copies/copy-in.js';
+
+/** What the container's tools send in place of a login the egress proxy sets. */
+export const PROXY_SENTINEL = 'coi-egress-proxy-sentinel';
+/** The container's proxy CA inside (also NODE_EXTRA_CA_CERTS: node carries its own CA list). */
+export const PROXY_CA_INSIDE = '/usr/local/share/ca-certificates/coi-egress-proxy.crt';
+
+/** A session's credential injection, decided on the host before anything is created. */
+export interface CredentialProxy {
+  rules: InjectRule[];
+  /** Added to the session's environment. */
+  env: Record<string, string>;
+  /** The tool's login goes by the proxy: its files hold this sentinel (HostCopyRequest). */
+  loginSentinel?: string;
+}
+
+export class CredentialProxyError extends CoiError {
+  constructor(message: string) {
+    super(message, 'config');
+  }
+}
+
+/**
+ * `[[network.proxy.inject]]` and `[tool.claude] credentials = "proxy"` as rules for the egress
+ * proxy; undefined when there are none. An `env` source is read here (the daemon does not share
+ * this environment).
+ */
+export function planCredentialProxy(
+  config: Config,
+  tool: ToolAdapter,
+  policy: NetworkPolicy,
+  hostEnv: NodeJS.ProcessEnv,
+  hostHome: string = homedir(),
+): CredentialProxy | undefined {
+  const env: Record<string, string> = {};
+  const rules = config.network.proxy.inject.map((rule, index): InjectRule => {
+    const key = `network.proxy.inject[${index}]`;
+    const base = { domain: rule.domain, header: rule.header, format: rule.format };
+    if (rule.file !== undefined) {
+      const path = rule.file.startsWith('~') ? join(hostHome, rule.file.slice(1)) : rule.file;
+      return { ...base, source: { kind: 'file', path, pointer: rule.json_pointer ?? '' } };
+    }
+    if (rule.command !== undefined)
+      return { ...base, source: { kind: 'command', command: rule.command } };
+    const name = rule.env ?? '';
+    const value = hostEnv[name];
+    if (!value)
+      throw new CredentialProxyError(
+        `${key}.env: ${name} is not set in this environment; set it before starting coi or remove the rule`,
+      );
+    if (rule.sentinel !== undefined) env[name] = rule.sentinel;
+    return { ...base, source: { kind: 'value', value } };
+  });
+  const login = config.tool.claude.credentials === 'proxy' ? tool.proxyLogin : undefined;
+  if (login) {
+    const path = join(hostHome, login.file);
+    if (!existsSync(path))
+      throw new CredentialProxyError(
+        `tool.claude.credentials = "proxy": there is no login at ${path} on the host; log in with \`${tool.defaultBinary}\` on the host first, or set credentials = "copy"`,
+      );
+    rules.push({
+      domain: login.domain,
+      header: login.header,
+      source: { kind: 'file', path, pointer: login.jsonPointer },
+      format: login.format,
+    });
+  }
+  if (rules.length === 0) return undefined;
+  const what = login ? 'tool.claude.credentials = "proxy"' : 'network.proxy.inject';
+  if (policy.mode !== 'allowlist')
+    throw new CredentialProxyError(
+      `${what} needs network.mode = "allowlist" (only then does the egress proxy see the container's HTTPS); the mode is "${policy.mode}"`,
+    );
+  for (const rule of rules) {
+    const probe = rule.domain.startsWith('*.') ? `coi-probe${rule.domain.slice(1)}` : rule.domain;
+    if (!matchAllowlist(probe, policy.allowlist.domains))
+      throw new CredentialProxyError(
+        `${what}: ${rule.domain} is not on network.allowed_domains; add it there so the container may reach it`,
+      );
+  }
+  return {
+    rules,
+    env: { ...env, NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE },
+    ...(login ? { loginSentinel: PROXY_SENTINEL } : {}),
+  };
+}
+
+/**
+ * Before the container starts (the monitor daemon reads them when it registers it): its CA —
+ * kept for a container that is started again — and its rules, on the host.
+ */
+export async function prepareCredentialProxy(
+  coiDir: string,
+  container: string,
+  proxy: CredentialProxy,
+  revert: Reverter,
+): Promise<void> {
+  const dir = injectionDir(coiDir, container);
+  if (!existsSync(caFiles(dir).key)) {
+    revert.add(() => removeInjection(dir));
+    await createProxyCa(dir, container);
+  }
+  await writeInjectRules(dir, proxy.rules);
+}
+
+/** Puts the container's CA certificate (never its key) in its trust store. */
+export async function installProxyCa(
+  incus: IncusApi,
+  coiDir: string,
+  container: string,
+): Promise<void> {
+  const cert = await readFile(caFiles(injectionDir(coiDir, container)).cert, 'utf8');
+  await writeSystemFiles(incus, container, [{ path: PROXY_CA_INSIDE, content: cert }]);
+  const result = await incus.exec.run(container, ['update-ca-certificates']);
+  if (result.exitCode !== 0)
+    throw new CoiError(
+      `installing the egress proxy's CA in ${container} failed (update-ca-certificates exit ${result.exitCode}): ${result.stderr.toString().trim()}`,
+    );
+}

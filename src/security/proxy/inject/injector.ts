@@ -1,0 +1,172 @@
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
+import { Agent, request } from 'node:https';
+import type { Socket } from 'node:net';
+import { rootCertificates, TLSSocket } from 'node:tls';
+import type { ContainerInjection } from './store.js';
+import { headerValue, type InjectRule } from './rules.js';
+import type { SecretReader } from './secret.js';
+
+/** One TLS connection the proxy terminates: who made it, to where, under which rule. */
+export interface InjectedConnection {
+  container: string;
+  ip: string;
+  sourcePort: number;
+  /** The SNI name (an inject domain). */
+  name: string;
+  /** The destination the container connected to. */
+  address: string;
+  port: number;
+  rule: InjectRule;
+}
+
+export interface InjectorOptions {
+  secrets: SecretReader;
+  /** Called for every request sent on with the header set (never with the secret). */
+  onInjected: (connection: InjectedConnection) => void;
+  /** A request answered by the proxy itself (502, 421) and why. */
+  onFailed: (connection: InjectedConnection, reason: string) => void;
+  /** CAs trusted for the real servers besides the system's (tests' local servers only). */
+  upstreamCa?: string[];
+}
+
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+];
+const SAFE_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+
+/**
+ * Terminates TLS for inject names with a leaf certificate from the container's CA, sets the
+ * rule's header on each HTTP/1.1 request with the secret read on the host, and sends it on over
+ * a new TLS connection to the address the container asked for, verifying the real server's
+ * certificate for the name as any client would. Answers stream back unchanged.
+ */
+export class CredentialInjector {
+  private readonly http = createServer((req, res) => void this.forward(req, res));
+  private readonly connections = new WeakMap<Socket, InjectedConnection>();
+  private readonly agent: Agent;
+
+  constructor(private readonly opts: InjectorOptions) {
+    const ca = opts.upstreamCa && { ca: [...rootCertificates, ...opts.upstreamCa] };
+    this.agent = new Agent({ keepAlive: true, ...ca });
+  }
+
+  /**
+   * Takes over `client` (paused, `head` — its ClientHello — already read from it). Resolves
+   * false, leaving the socket alone, when no certificate can be made for the name.
+   */
+  async terminate(
+    client: Socket,
+    head: Buffer,
+    connection: InjectedConnection,
+    injection: ContainerInjection,
+  ): Promise<boolean> {
+    if (!SAFE_NAME.test(connection.name)) return false;
+    const secureContext = await injection.issuer.contextFor(connection.name).catch(() => undefined);
+    if (!secureContext || client.destroyed) return false;
+    // TLSSocket reads what is buffered on the socket before its handle.
+    client.unshift(head);
+    const tls = new TLSSocket(client, {
+      isServer: true,
+      secureContext,
+      ALPNProtocols: ['http/1.1'],
+    });
+    this.connections.set(tls, connection);
+    tls.on('error', () => tls.destroy());
+    this.http.emit('connection', tls);
+    return true;
+  }
+
+  /** Ends kept-alive connections to the real servers. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const connection = this.connections.get(req.socket);
+    if (!connection) return void res.destroy();
+    const refuse = (status: number, reason: string) => {
+      this.opts.onFailed(connection, reason);
+      res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' });
+      res.end(`coi egress proxy: ${reason}\n`);
+    };
+    const host = hostName(req.headers.host);
+    if (host !== connection.name)
+      return refuse(421, `Host "${host ?? ''}" is not the TLS name ${connection.name}`);
+    let secret: string;
+    try {
+      secret = await this.opts.secrets.read(connection.rule.source);
+    } catch (err) {
+      return refuse(502, `no credential for ${connection.name} on the host: ${message(err)}`);
+    }
+    const upstream = request(
+      {
+        host: connection.address,
+        port: connection.port,
+        servername: connection.name,
+        method: req.method,
+        path: req.url,
+        headers: withHeader(
+          req.headers,
+          connection.rule.header,
+          headerValue(connection.rule, secret),
+        ),
+        agent: this.agent,
+      },
+      (answer) => {
+        res.writeHead(
+          answer.statusCode ?? 502,
+          answer.statusMessage,
+          withoutHopByHop(answer.headers),
+        );
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', (err) => {
+      if (res.headersSent) res.destroy();
+      else refuse(502, `${connection.name}: ${err.message}`);
+    });
+    // The container went away mid-answer: so does the request (a finished one keeps its socket).
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+    this.opts.onInjected(connection);
+  }
+}
+
+function withoutHopByHop(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const named = String(headers.connection ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase());
+  return Object.fromEntries(
+    Object.entries(headers).filter(([k]) => !HOP_BY_HOP.includes(k) && !named.includes(k)),
+  );
+}
+
+function withHeader(
+  headers: IncomingHttpHeaders,
+  name: string,
+  value: string,
+): OutgoingHttpHeaders {
+  return { ...withoutHopByHop(headers), [name.toLowerCase()]: value };
+}
+
+function hostName(value: string | undefined): string | undefined {
+  return value?.split(':')[0]?.toLowerCase().replace(/\.$/, '');
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,194 @@
+import type { Socket as UdpSocket } from 'node:dgram';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../../../src/security/alert.js';
+import { DEFAULT_RESOLVER_PORT } from '../../../../src/security/dns/resolver.js';
+import { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
+import { NetworkGuard } from '../../../../src/security/network/guard.js';
+import { parseAllowlist, type HostNetwork } from '../../../../src/security/nft/index.js';
+import { installProxyCa } from '../../../../src/core/session/launch/credential-proxy.js';
+import { Incus } from '../../../../src/incus/index.js';
+import { createProxyCa } from '../../../../src/security/proxy/inject/ca.js';
+import {
+  injectionDir,
+  loadInjection,
+  writeInjectRules,
+} from '../../../../src/security/proxy/inject/store.js';
+import { RESTRICTED, launchGuarded, sh } from '../../../helpers/network-testbed.js';
+import { selfSignedCert, startFakeUpstream, startWebServers } from '../../../helpers/proxy-bed.js';
+import { containerPids, scanProcesses } from '../../../helpers/secret-scan.js';
+import { BRIDGE, GATEWAY, incusApis } from '../../../helpers/testbed.js';
+
+/**
+ * Credential injection end to end on a real allowlist container: the egress proxy as the monitor
+ * daemon runs it (AllowlistDns, the container's CA and rules read from its directory as the
+ * daemon reads them), and HTTPS servers on the gateway with a test CA standing in for an API
+ * (api.test, an inject name) and for another allowed service (allowed.test). The container holds
+ * a sentinel only; the real token is in a host file.
+ */
+
+const HOST: HostNetwork = {
+  bridge: BRIDGE,
+  gateway: GATEWAY,
+  resolver: { address: GATEWAY, port: DEFAULT_RESOLVER_PORT },
+  egressProxy: true,
+};
+const PROXY_PORTS = { first: 41_100, count: 64 };
+const ALLOWLIST = parseAllowlist(['allowed.test', 'api.test']);
+const REAL = `coi-real-${randomUUID()}`;
+const SENTINEL = `coi-sentinel-${randomUUID()}`;
+/** Where anything written at run time lands (the image's /usr is large and read-only here). */
+const WRITABLE = '/etc /home /root /tmp /var /run /opt /srv';
+
+const guard = new NetworkGuard(HOST);
+const work = mkdtempSync(join(tmpdir(), 'coi-inject-test-'));
+const tokenFile = join(work, 'token.json');
+/** What the servers received: Host and Authorization of each request. */
+const served: { host: string; authorization: string | undefined }[] = [];
+const records: { container: string; alert: Alert }[] = [];
+let upstream: UdpSocket;
+let servers: Server[] = [];
+let testCa = '';
+let dns: AllowlistDns;
+let agent: { name: string; ip: string };
+
+async function startProxy(): Promise<AllowlistDns> {
+  const started = new AllowlistDns({
+    host: HOST,
+    refreshIntervalMinutes: 0,
+    noSni: 'refuse',
+    upstream: { address: '127.0.0.1', port: upstream.address().port },
+    proxyPorts: PROXY_PORTS,
+    injectionOf: (container) => loadInjection(injectionDir(work, container)),
+    upstreamCa: [testCa],
+    onAlert: () => undefined,
+    onRecord: (container, alert) => records.push({ container, alert }),
+    log: () => undefined,
+  });
+  await started.start();
+  started.add(agent.ip, agent.name, ALLOWLIST.domains);
+  return started;
+}
+
+beforeAll(async () => {
+  writeFileSync(tokenFile, JSON.stringify({ oauth: { accessToken: REAL } }));
+  upstream = await startFakeUpstream(GATEWAY);
+  const tls = await selfSignedCert(work, ['allowed.test', 'api.test']);
+  testCa = tls.cert;
+  servers = await startWebServers(GATEWAY, tls, { https: [443], http: [] }, (host, req) =>
+    served.push({ host, authorization: req.headers.authorization }),
+  );
+  agent = await launchGuarded('inject-agent', guard, {
+    ...RESTRICTED,
+    mode: 'allowlist',
+    allowLocalNetworkAccess: true,
+    allowlist: ALLOWLIST,
+  });
+  const dir = injectionDir(work, agent.name);
+  await createProxyCa(dir, agent.name);
+  await writeInjectRules(dir, [
+    {
+      domain: 'api.test',
+      header: 'Authorization',
+      source: { kind: 'file', path: tokenFile, pointer: '/oauth/accessToken' },
+      format: 'Bearer {}',
+    },
+  ]);
+  dns = await startProxy();
+  // The container trusts its CA as a launch installs it, and the test CA for allowed.test only.
+  const api = Incus.local();
+  await installProxyCa(api, work, agent.name).finally(() => api.close());
+  const installed = await sh(
+    agent.name,
+    `cat > /tmp/test-ca.pem <<'EOF'\n${testCa}EOF\n` +
+      `mkdir -p /root/.agent && echo '{"accessToken":"${SENTINEL}"}' > /root/.agent/login.json`,
+  );
+  expect(installed.code, installed.err).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  await dns?.stop();
+  upstream?.close();
+  for (const server of servers) server.close();
+  if (agent) await guard.release(agent.ip);
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function curl(args: string): Promise<{ code: number; out: string; err: string }> {
+  return sh(agent.name, `curl -sS -m 5 -H 'Authorization: Bearer ${SENTINEL}' ${args}`);
+}
+
+describe('credential injection on a real allowlist container', () => {
+  it('sets the real header for the inject name, and records it without the secret', async () => {
+    const before = served.length;
+    expect(await curl('https://api.test/')).toMatchObject({ code: 0, out: 'ok api.test' });
+    expect(served.slice(before)).toEqual([{ host: 'api.test', authorization: `Bearer ${REAL}` }]);
+    expect(records.at(-1)).toMatchObject({
+      container: agent.name,
+      alert: {
+        level: 'info',
+        title: 'Credential injected by the egress proxy',
+        evidence: { network: { src_ip: agent.ip, dst_port: 443 } },
+      },
+    });
+    expect(records.at(-1)?.alert.description).toContain('Authorization for api.test');
+    expect(JSON.stringify(records)).not.toContain(REAL);
+    expect(dns.proxyStatus()).toMatchObject({ injected: 1 });
+  });
+
+  it('terminates TLS for the inject name with the container CA, splices the other untouched', async () => {
+    const before = served.length;
+    const issuer = async (args: string) =>
+      /issuer: (.*)/.exec((await curl(`-v ${args}`)).err)?.[1]?.trim();
+    expect(await issuer('https://api.test/')).toBe(`CN=coi egress proxy ${agent.name}`);
+    // The real server's own certificate: nothing terminated it, and its header went through as sent.
+    expect(await issuer('--cacert /tmp/test-ca.pem https://allowed.test/')).toBe('CN=allowed.test');
+    expect(served.slice(before)).toEqual([
+      { host: 'api.test', authorization: `Bearer ${REAL}` },
+      { host: 'allowed.test', authorization: `Bearer ${SENTINEL}` },
+    ]);
+  });
+
+  it('leaves only the sentinel in the container: memory, environment, files', async () => {
+    // A process that made a request and lives on, holding its answer and the sentinel.
+    await sh(
+      agent.name,
+      `COI_TOKEN=${SENTINEL} nohup bash -c 'A=$(curl -sS -m 5 -H "Authorization: Bearer $COI_TOKEN" https://api.test/); sleep 300' >/dev/null 2>&1 &`,
+    );
+    const instance = await incusApis().instances.getFull(agent.name);
+    const pids = containerPids(instance.state?.pid ?? 0);
+    const sentinel = await eventuallyFound(pids, SENTINEL);
+    expect(sentinel.map((s) => s.where).sort()).toEqual(
+      expect.arrayContaining(['environ', 'memory']),
+    );
+    expect(scanProcesses(containerPids(instance.state?.pid ?? 0), REAL)).toEqual([]);
+    const files = (needle: string) =>
+      sh(agent.name, `grep -rlFs -D skip -e '${needle}' ${WRITABLE} 2>/dev/null; true`);
+    expect((await files(SENTINEL)).out).toContain('/root/.agent/login.json');
+    expect((await files(REAL)).out).toBe('');
+  });
+
+  it('fails closed while the proxy is down and injects again once it restarts', async () => {
+    await dns.stop();
+    const before = served.length;
+    expect((await curl('https://api.test/')).code).not.toBe(0);
+    expect(served.slice(before)).toEqual([]);
+    dns = await startProxy();
+    expect(await curl('https://api.test/')).toMatchObject({ code: 0, out: 'ok api.test' });
+    expect(served.slice(before)).toEqual([{ host: 'api.test', authorization: `Bearer ${REAL}` }]);
+  });
+});
+
+/** The sentinel's sightings, once the background request has been answered. */
+async function eventuallyFound(pids: number[], needle: string) {
+  for (let i = 0; i < 50; i += 1) {
+    const found = scanProcesses(pids, needle);
+    if (found.some((s) => s.where === 'memory') && served.at(-1)?.host === 'api.test') return found;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return scanProcesses(pids, needle);
+}

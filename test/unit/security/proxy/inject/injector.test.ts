@@ -1,0 +1,159 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer, request, type Server } from 'node:https';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+} from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readClientHead } from '../../../../../src/security/proxy/client-head.js';
+import { createProxyCa, LeafIssuer } from '../../../../../src/security/proxy/inject/ca.js';
+import {
+  CredentialInjector,
+  type InjectedConnection,
+} from '../../../../../src/security/proxy/inject/injector.js';
+import type { InjectRule } from '../../../../../src/security/proxy/inject/rules.js';
+import { SecretReader } from '../../../../../src/security/proxy/inject/secret.js';
+import { selfSignedCert } from '../../../../helpers/proxy-bed.js';
+
+/**
+ * The injector on loopback: a client trusting only the container CA, a front that reads the
+ * ClientHello as the egress proxy does and hands the socket over, and a real HTTPS server with
+ * its own certificate that the injector must verify.
+ */
+
+const work = mkdtempSync(join(tmpdir(), 'coi-injector-test-'));
+const tokenFile = join(work, 'token.json');
+const seen: { authorization?: string; host?: string; body: string }[] = [];
+const injected: InjectedConnection[] = [];
+const failed: string[] = [];
+let upstream: Server;
+let front: NetServer;
+let caCert = '';
+
+const rule = (source: InjectRule['source']): InjectRule => ({
+  domain: 'api.test',
+  header: 'Authorization',
+  source,
+  format: 'Bearer {}',
+});
+let current = rule({ kind: 'file', path: tokenFile, pointer: '/oauth/token' });
+
+beforeAll(async () => {
+  writeFileSync(tokenFile, JSON.stringify({ oauth: { token: 'REAL-1' } }));
+  const server = await selfSignedCert(work, ['api.test']);
+  upstream = createHttpsServer(server, (req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      seen.push({ authorization: req.headers.authorization, host: req.headers.host, body });
+      res.end('answered');
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const upstreamPort = (upstream.address() as AddressInfo).port;
+  const ca = await createProxyCa(join(work, 'ca'), 'coi-test');
+  caCert = readFileSync(ca.cert, 'utf8');
+  const injector = new CredentialInjector({
+    secrets: new SecretReader(),
+    upstreamCa: [server.cert],
+    onInjected: (c) => injected.push(c),
+    onFailed: (_c, reason) => failed.push(reason),
+  });
+  const injection = { rules: [], issuer: new LeafIssuer(ca) };
+  front = createNetServer((socket) => {
+    void readClientHead(socket, 5000).then(async (head) => {
+      if (!('bytes' in head) || head.name === undefined) return socket.destroy();
+      const connection = {
+        container: 'coi-test',
+        ip: '127.0.0.1',
+        sourcePort: socket.remotePort ?? 0,
+        name: head.name,
+        address: '127.0.0.1',
+        port: upstreamPort,
+        rule: current,
+      };
+      if (!(await injector.terminate(socket, head.bytes, connection, injection))) socket.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+}, 30_000);
+
+afterAll(() => {
+  upstream?.close();
+  front?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function call(
+  opts: { host?: string; body?: string; servername?: string } = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: (front.address() as AddressInfo).port,
+        servername: opts.servername ?? 'api.test',
+        ca: caCert,
+        method: 'POST',
+        path: '/v1/messages',
+        headers: { host: opts.host ?? 'api.test', authorization: 'Bearer SENTINEL' },
+        agent: false,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body ?? 'hello');
+  });
+}
+
+describe('CredentialInjector', () => {
+  it('replaces the header with the host-side secret and verifies the real server', async () => {
+    expect(await call({ body: 'the prompt' })).toEqual({ status: 200, body: 'answered' });
+    expect(seen.at(-1)).toEqual({
+      authorization: 'Bearer REAL-1',
+      host: 'api.test',
+      body: 'the prompt',
+    });
+    expect(injected.at(-1)).toMatchObject({ container: 'coi-test', name: 'api.test' });
+  });
+
+  it('reads the file again for each request (a token refreshed on the host)', async () => {
+    writeFileSync(tokenFile, JSON.stringify({ oauth: { token: 'REAL-2' } }));
+    await call();
+    expect(seen.at(-1)?.authorization).toBe('Bearer REAL-2');
+  });
+
+  it('refuses a Host that is not the TLS name, sending nothing on', async () => {
+    const before = seen.length;
+    const answer = await call({ host: 'other.test' });
+    expect(answer.status).toBe(421);
+    expect(seen.length).toBe(before);
+    expect(failed.at(-1)).toContain('"other.test" is not the TLS name api.test');
+  });
+
+  it('answers 502 when the secret cannot be read, naming the source and not a value', async () => {
+    const before = seen.length;
+    current = rule({ kind: 'command', command: 'exit 3' });
+    const answer = await call();
+    current = rule({ kind: 'file', path: tokenFile, pointer: '/oauth/token' });
+    expect(answer.status).toBe(502);
+    expect(answer.body).toContain('`exit 3` failed');
+    expect(seen.length).toBe(before);
+  });
+
+  it('refuses to send the secret to a server whose certificate is not for the name', async () => {
+    const before = seen.length;
+    // The front hands the connection over for any name; the real server's cert is for api.test.
+    const answer = await call({ servername: 'evil.test', host: 'evil.test' });
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatch(/evil\.test: .*(altnames|match)/i);
+    expect(seen.length).toBe(before);
+  });
+});
