@@ -25,7 +25,7 @@ export function registerAttach(program: Command): void {
       const [
         { codeUidOf },
         { listCoiContainers },
-        { attachLoginShell, attachTerminal, enteringEnv },
+        { attachLoginShell, attachTmux, enteringEnv },
         tmux,
       ] = await Promise.all([
         import('../../core/container/code-uid.js'),
@@ -63,16 +63,7 @@ export function registerAttach(program: Command): void {
         process.stderr.write(`Attaching to ${target.name}...\n`);
         if (flags.bash)
           await attachLoginShell(ctx.incus, target.name, target.codeUser, { uid, env });
-        else
-          await attachTerminal(
-            ctx.incus,
-            target.name,
-            ['tmux', 'attach', '-t', tmuxSessionName(target.name)],
-            {
-              uid,
-              env,
-            },
-          );
+        else await attachTmux(ctx.incus, target.name, { uid, env });
       });
     });
 }

@@ -1,5 +1,5 @@
-import { sessionIdentity, tmuxSessionName } from '../../shared/naming.js';
-import { attachTerminal, enteringEnv } from '../../core/session/attach.js';
+import { sessionIdentity } from '../../shared/naming.js';
+import { attachTerminal, attachTmux, enteringEnv } from '../../core/session/attach.js';
 import { endSession } from '../../core/session/end.js';
 import { launchSession } from '../../core/session/launch.js';
 import { runningSession } from '../../core/session/reattach.js';
@@ -81,15 +81,15 @@ export async function shellAction(
       const mode = inTmux ? (flags.background ? 'background' : 'interactive') : 'direct';
       say(startingSessionLines(session, mode, !!resume));
       if (flags.background) return;
-      const command = flags.debug
-        ? ['bash', '-l']
-        : direct
-          ? session.command
-          : ['tmux', 'attach', '-t', tmuxSessionName(session.container)];
-      await attachTerminal(ctx.incus, session.container, command, {
-        uid: session.codeUid,
-        env: session.env,
-      });
+      const attach = { uid: session.codeUid, env: session.env };
+      if (inTmux) await attachTmux(ctx.incus, session.container, attach);
+      else
+        await attachTerminal(
+          ctx.incus,
+          session.container,
+          flags.debug ? ['bash', '-l'] : session.command,
+          attach,
+        );
       if (inTmux && (await keptAfterTmux(ctx, session.container, session.codeUid))) return;
       say([CLEANING_UP]);
       const ended = await endSession(ctx.incus, session.container, {
@@ -134,12 +134,10 @@ async function reattach(ctx: CliContext, slot: number | undefined): Promise<bool
   const running = await runningSession(ctx.incus, { identity, slot, prefix: ctx.prefix });
   if (!running) return false;
   say([`Reattaching to the running session in ${running.container}...`]);
-  await attachTerminal(
-    ctx.incus,
-    running.container,
-    ['tmux', 'attach', '-t', tmuxSessionName(running.container)],
-    { uid: running.codeUid, env: enteringEnv(running.codeUser) },
-  );
+  await attachTmux(ctx.incus, running.container, {
+    uid: running.codeUid,
+    env: enteringEnv(running.codeUser),
+  });
   if (!(await keptAfterTmux(ctx, running.container, running.codeUid))) {
     say([`The session in ${running.container} ended.`]);
   }

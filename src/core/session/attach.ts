@@ -4,6 +4,11 @@ import { runOnTerminal, type TerminalIo } from '../container/terminal.js';
 import { codeUserExec } from './code-user-exec.js';
 import { sanitizeTerm } from './environment.js';
 import { probeTmuxSession } from './tmux.js';
+import { tmuxSessionName } from '../../shared/naming.js';
+
+/** A `tmux attach` that failed this fast while its session is there is tried again. */
+const FAILED_ATTACH_MS = 3000;
+const ATTACH_TRIES = 3;
 
 export interface AttachOptions extends TerminalIo {
   uid: number;
@@ -30,6 +35,27 @@ export function attachTerminal(
     },
     opts,
   );
+}
+
+/**
+ * Attaches this terminal to the session's tmux. Seen once in a loaded full run: `tmux attach`
+ * ended at once with its message lost while the session ran, and the user read "Detached". A
+ * fast failure with the session there is tried again, so only a real detach ends the attach.
+ */
+export async function attachTmux(
+  incus: IncusApi,
+  container: string,
+  opts: AttachOptions,
+): Promise<number> {
+  const command = ['tmux', 'attach', '-t', tmuxSessionName(container)];
+  for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
+    const code = await attachTerminal(incus, container, command, opts);
+    const fastFailure = code !== 0 && Date.now() - started < FAILED_ATTACH_MS;
+    if (!fastFailure || attempt === ATTACH_TRIES) return code;
+    if ((await probeTmuxSession(incus, container, opts.uid)) !== 0) return code;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** A login shell as the code user, with its groups (`docker`, …: see codeUserExec). */
