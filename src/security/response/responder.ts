@@ -91,18 +91,7 @@ export class Responder {
    * on — every one of them is to be in the audit log.
    */
   async record(detection: Detection): Promise<AuditRecord> {
-    const { container, alert } = detection;
-    const record = await this.opts.audit.append({
-      container,
-      workspace: detection.workspace,
-      level: alert.level,
-      category: alert.category,
-      title: alert.title,
-      description: alert.description,
-      evidence: alert.evidence,
-      action: 'logged',
-      detection_latency_ms: Math.round(detection.latencyMs),
-    });
+    const record = await this.opts.audit.append(auditFields(detection, 'logged'));
     this.opts.notify?.(record);
     return record;
   }
@@ -133,15 +122,8 @@ export class Responder {
         failure = ` (kill failed: ${kill.errors.join('; ') || 'the container is still there'})`;
     }
     const record = await this.opts.audit.append({
-      container,
-      workspace: detection.workspace,
-      level: alert.level,
-      category: alert.category,
-      title: alert.title,
+      ...auditFields(detection, action),
       description: alert.description + failure,
-      evidence: alert.evidence,
-      action,
-      detection_latency_ms: Math.round(detection.latencyMs),
       ...(kill?.forensicCopy === undefined ? {} : { forensic_copy: kill.forensicCopy }),
       ...(kill?.errors.length ? { response_errors: kill.errors } : {}),
     });
@@ -197,4 +179,20 @@ export class Responder {
     if (!outcome.gone) this.killed.delete(container);
     return outcome;
   }
+}
+
+/** The audit record's fields that come from the detection itself. */
+function auditFields(detection: Detection, action: AuditRecord['action']) {
+  const { alert } = detection;
+  return {
+    container: detection.container,
+    workspace: detection.workspace,
+    level: alert.level,
+    category: alert.category,
+    title: alert.title,
+    description: alert.description,
+    evidence: alert.evidence,
+    action,
+    detection_latency_ms: Math.round(detection.latencyMs),
+  };
 }
