@@ -11,7 +11,8 @@ import { TITLES, type Alert, type AlertCategory, type AlertLevel } from '../aler
  * user's authorized_keys and root's shell start-up files are high. What the system's account
  * programs do (sudo checking the account in /etc/shadow, useradd during a package install) is
  * taken down to info for a read and warning for a write: inotify does not say who opened the
- * file, so "one of them is running" is the evidence.
+ * file, so "one of them runs or started moments ago" is the evidence; for a write, one of the
+ * programs that write them (usermod, not sudo).
  */
 
 export type FileAccess = 'read' | 'write';
@@ -104,7 +105,8 @@ export function sensitivePathPattern(root: string, home: string): string {
   return `^${esc(root)}/(${names.join('|')})$`;
 }
 
-const ACCOUNT_PROGRAMS = new Set([
+/** Programs that read the account files to authenticate or switch users, and never write them. */
+const ACCOUNT_READERS = [
   'sudo',
   'sudoedit',
   'su',
@@ -113,13 +115,17 @@ const ACCOUNT_PROGRAMS = new Set([
   'sshd',
   'cron',
   'unix_chkpwd',
+  'newgrp',
+  'sg',
+];
+
+/** Programs that rewrite the account files by design. */
+const ACCOUNT_WRITERS = new Set([
   'passwd',
   'chage',
   'chpasswd',
   'chsh',
   'chfn',
-  'newgrp',
-  'sg',
   'gpasswd',
   'useradd',
   'usermod',
@@ -131,17 +137,25 @@ const ACCOUNT_PROGRAMS = new Set([
   'addgroup',
   'deluser',
   'delgroup',
+  'newusers',
   'systemd-sysusers',
 ]);
 
-/** A program of the base system that reads or rewrites the account files by design. */
-export function isAccountProgram(exe: string): boolean {
-  return isSystemProgram(exe, ACCOUNT_PROGRAMS);
+const ACCOUNT_PROGRAMS = new Set([...ACCOUNT_READERS, ...ACCOUNT_WRITERS]);
+
+/**
+ * A program of the base system that reads (any of them) or rewrites (the writers only) the
+ * account files by design. `sudo` is a reader: a write under a running `sudo sh -c …` is not
+ * routine.
+ */
+export function isAccountProgram(exe: string, access: FileAccess = 'read'): boolean {
+  return isSystemProgram(exe, access === 'write' ? ACCOUNT_WRITERS : ACCOUNT_PROGRAMS);
 }
 
 /** Whether a command line's first word names one (cheap: no look at its binary). */
-export function namesAccountProgram(argv0: string): boolean {
-  return ACCOUNT_PROGRAMS.has(argv0.slice(argv0.lastIndexOf('/') + 1));
+export function namesAccountProgram(argv0: string, access: FileAccess = 'read'): boolean {
+  const name = argv0.slice(argv0.lastIndexOf('/') + 1);
+  return (access === 'write' ? ACCOUNT_WRITERS : ACCOUNT_PROGRAMS).has(name);
 }
 
 /** inotify event names that mean the file's content changed or was replaced. */
@@ -155,14 +169,15 @@ export function classifySensitiveAccess(
   path: string,
   events: string,
   home: string,
-  accountProgramRunning: () => boolean,
+  /** Whether an account program explains this access (see isAccountProgram). */
+  accountProgramRunning: (access: FileAccess) => boolean,
 ): Alert | undefined {
   const rule = RULES.find((r) => r.match(path, home));
   if (!rule) return undefined;
   const access = accessOf(events);
   let level = access === 'write' ? rule.write : rule.read;
   if (!level) return undefined;
-  const routine = rule.accountFile === true && accountProgramRunning();
+  const routine = rule.accountFile === true && accountProgramRunning(access);
   if (routine) level = access === 'write' ? 'warning' : 'info';
   return {
     level,

@@ -6,7 +6,7 @@ import { ProcessCountDetector } from '../detectors/process-count.js';
 import { classifyRootEscalation } from '../detectors/root-escalation.js';
 import {
   classifySensitiveAccess,
-  accessOf,
+  type FileAccess,
   isAccountProgram,
   namesAccountProgram,
   sensitiveDirectories,
@@ -66,8 +66,12 @@ export interface ContainerWatchOptions {
 
 export const IO_BOOT_GRACE_MS = 20_000;
 
-/** How long after its start an account program still explains a read of the account files. */
-const ACCOUNT_PROGRAM_GRACE_MS = 3000;
+/**
+ * How long after its start an account program still explains an access to the account files:
+ * `sudo -n true` or `usermod` can be gone before inotify's event is read, but their exec was seen.
+ * Shorter for a write, which is the more severe finding.
+ */
+const ACCOUNT_PROGRAM_GRACE_MS: Record<FileAccess, number> = { read: 3000, write: 2000 };
 
 /**
  * Everything watched per container besides its processes (which one scanner finds for all):
@@ -85,8 +89,11 @@ export class ContainerWatch {
   private readonly canaries: PresentPathsWatch;
   private readonly sensitiveFiles: PresentPathsWatch;
   private readonly commandAlerts = new ProcessTreeAlerts();
-  /** When an account program was last seen starting (see onSensitiveFile). */
-  private accountProgramAt = -Infinity;
+  /** When an account program that reads, and one that writes, was last seen starting. */
+  private readonly accountProgramAt: Record<FileAccess, number> = {
+    read: -Infinity,
+    write: -Infinity,
+  };
   private readonly readPids: () => number | undefined;
   private readonly readIo: () => IoCounters | undefined;
 
@@ -166,8 +173,7 @@ export class ContainerWatch {
    */
   onCommand(sighting: ProcessSighting): void {
     const worst = this.worstCommandAlert(sighting.pid, sighting.argv);
-    if (namesAccountProgram(sighting.argv[0] ?? '') && isAccountProgram(readExe(sighting.pid)))
-      this.accountProgramAt = Date.now();
+    this.noteAccountProgram(sighting);
     this.checkPrivilege(sighting);
     if (!worst) return;
     if (this.commandAlerts.sameAsParent(sighting.pid, sighting.ppid, worst.title)) return;
@@ -175,6 +181,24 @@ export class ContainerWatch {
       sighting.previousArgv && this.worstCommandAlert(sighting.pid, sighting.previousArgv);
     if (before && before.title === worst.title) return;
     this.emit(worst, sighting.ageMs);
+  }
+
+  /**
+   * A short-lived one (usermod) may be gone by now: its exec's name is the evidence then, as it
+   * would be for a copy elsewhere named so; root in the container can run the real one anyway.
+   * A writer that init starts (systemd-sysusers at boot) explains only what it writes while it
+   * runs: a boot must not lend its grace to the first seconds of the session.
+   */
+  private noteAccountProgram(sighting: ProcessSighting): void {
+    const argv0 = sighting.argv[0] ?? '';
+    if (!namesAccountProgram(argv0)) return;
+    const exe = readExe(sighting.pid);
+    const byInit = sighting.ppid === this.container.initPid;
+    for (const access of ['read', 'write'] as const) {
+      if (access === 'write' && byInit) continue;
+      const is = exe ? isAccountProgram(exe, access) : namesAccountProgram(argv0, access);
+      if (is) this.accountProgramAt[access] = Date.now();
+    }
   }
 
   /** A process become root: only root processes cost the walk up their parents. */
@@ -239,22 +263,15 @@ export class ContainerWatch {
       this.emit(alert, 0);
   }
 
-  /**
-   * An account program counts when it runs now or, for a read, started moments ago: `sudo -n true`
-   * can be gone before inotify's event is read, but its exec was seen.
-   */
+  /** An account program explains the access when it runs now or started moments ago. */
   private onSensitiveFile(touch: FileTouch): void {
-    // Only for a read: a write right after a harmless `sudo` must not pass as routine.
-    const recent =
-      accessOf(touch.events) === 'read' &&
-      Date.now() - this.accountProgramAt < ACCOUNT_PROGRAM_GRACE_MS;
     const alert = classifySensitiveAccess(
       touch.path,
       touch.events,
       this.container.home,
-      () =>
-        recent ||
-        readCgroupProcs(this.container.name).some((pid) => isAccountProgram(readExe(pid))),
+      (access) =>
+        Date.now() - this.accountProgramAt[access] < ACCOUNT_PROGRAM_GRACE_MS[access] ||
+        readCgroupProcs(this.container.name).some((pid) => isAccountProgram(readExe(pid), access)),
     );
     if (alert) this.emit(alert, 0);
   }

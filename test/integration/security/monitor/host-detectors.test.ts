@@ -59,6 +59,40 @@ describe('sensitive files', () => {
     expect(record.evidence).toMatchObject({ sensitive_file: { path: '/etc/shadow' } });
     await bed.waitForStatus(c.name, undefined);
   });
+
+  it('kills a container whose /etc/shadow is written under a running sudo', async () => {
+    const c = await bed.launch('shadow-sudo');
+    const watch = await bed.daemon.watchOf(c.name);
+    await expect.poll(() => watch.sensitiveFilesReady(), { timeout: 15_000 }).toContain('/etc');
+    // sudo stays the shell's parent while it writes: it reads the account files, never writes them.
+    const script = `echo "evil:x:19001:0:99999:7:::" >> /etc/shadow; sleep 5`;
+    bed.fire(c.name, ['sudo', '-n', 'sh', '-c', script], CODE);
+    const record = await bed.waitForRecord(c.name, (r) => r.title === TITLES.sensitiveWrite);
+    expect(record.level).toBe('critical');
+    expect(record.action).toBe('killed');
+    await bed.waitForStatus(c.name, undefined);
+  });
+
+  it("takes an account program's writes for routine, also once it is gone", async () => {
+    const c = await bed.launch('shadow-usermod');
+    const watch = await bed.daemon.watchOf(c.name);
+    await expect.poll(() => watch.sensitiveFilesReady(), { timeout: 15_000 }).toContain('/etc');
+    // The shadow write comes after groupadd exited, as usermod's own can be read after it
+    // exited under load: the exec, seen moments before, is the evidence.
+    await run(
+      c.name,
+      'groupadd coi-probe && cat /etc/shadow > /tmp/s && cat /tmp/s > /etc/shadow',
+      0,
+    );
+    const writes = () =>
+      bed.records(c.name).then((all) => all.filter((r) => r.title === TITLES.sensitiveWrite));
+    const shadowWritten = async () =>
+      (await writes()).some((r) => JSON.stringify(r.evidence).includes('/etc/shadow'));
+    await expect.poll(shadowWritten, { timeout: 10_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(new Set((await writes()).map((r) => r.level))).toEqual(new Set(['warning']));
+    expect(await bed.status(c.name)).toBe('Running');
+  });
 });
 
 describe('per-workspace thresholds', () => {

@@ -34,16 +34,29 @@ describe('sensitive file detector', () => {
     const read = classifySensitiveAccess('/etc/shadow', 'ACCESS', HOME, running);
     expect(read).toMatchObject({ level: 'info', title: 'Sensitive file read' });
     expect(classifySensitiveAccess('/etc/shadow', 'MODIFY', HOME, running)?.level).toBe('warning');
+    // A program that only reads them (sudo) explains a read, not a write.
+    const reader = (access: string) => access === 'read';
+    expect(classifySensitiveAccess('/etc/shadow', 'ACCESS', HOME, reader)?.level).toBe('info');
+    expect(classifySensitiveAccess('/etc/shadow', 'MOVED_TO', HOME, reader)?.level).toBe(
+      'critical',
+    );
     // Not an account file: sudoers is written by nothing routine.
     expect(classifySensitiveAccess('/etc/sudoers', 'MODIFY', HOME, running)?.level).toBe(
       'critical',
     );
   });
 
-  it('knows the account programs only in system directories', () => {
-    expect(isAccountProgram('/usr/bin/sudo')).toBe(true);
-    expect(isAccountProgram('/usr/sbin/useradd')).toBe(true);
-    expect(isAccountProgram('/tmp/sudo')).toBe(false);
+  it.each([
+    ['/usr/bin/sudo', 'read', true],
+    ['/usr/bin/sudo', 'write', false],
+    ['/usr/sbin/useradd', 'read', true],
+    ['/usr/sbin/usermod', 'write', true],
+    ['/usr/bin/systemd-sysusers', 'write', true],
+    ['/usr/sbin/unix_chkpwd', 'write', false],
+    ['/tmp/sudo', 'read', false],
+    ['/tmp/usermod', 'write', false],
+  ] as const)('%s explains a %s of the account files: %s', (exe, access, expected) => {
+    expect(isAccountProgram(exe, access)).toBe(expected);
   });
 
   it('includes exactly the judged paths in the watcher pattern', () => {
@@ -66,5 +79,14 @@ describe('namesAccountProgram', () => {
     ['', false],
   ])('%s names an account program: %s', (argv0, expected) => {
     expect(namesAccountProgram(argv0)).toBe(expected);
+  });
+
+  it.each([
+    ['usermod', true],
+    ['/usr/sbin/groupmod', true],
+    ['sudo', false],
+    ['su', false],
+  ])('%s names one that writes them: %s', (argv0, expected) => {
+    expect(namesAccountProgram(argv0, 'write')).toBe(expected);
   });
 });

@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
 } from 'node:fs';
@@ -27,16 +28,21 @@ describe('readFds', () => {
     const sh = spawn('sh', ['-c', 'sleep 5 | sleep 5'], { stdio: 'ignore' });
     let pids: number[] = [];
     try {
+      // Both exec'd: a child listed right after its fork may not have its pipe end yet.
+      const sleeping = (pid: number) =>
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep');
       const children = async (): Promise<number[]> => {
         for (;;) {
           const text = readFileSync(`/proc/${sh.pid}/task/${sh.pid}/children`, 'utf8').trim();
           const pids = text.split(' ').filter(Boolean).map(Number);
-          if (pids.length === 2) return pids;
+          if (pids.length === 2 && pids.every(sleeping)) return pids;
           await new Promise((resolve) => setTimeout(resolve, 10));
         }
       };
-      pids = (await children()).sort((a, b) => a - b);
-      const [writer, reader] = pids;
+      pids = await children();
+      // Pids can wrap: the writer is the one whose stdout is not /dev/null.
+      const stdoutPipe = (pid: number) => readlinkSync(`/proc/${pid}/fd/1`).startsWith('pipe:');
+      const [writer, reader] = stdoutPipe(pids[0]!) ? pids : [pids[1], pids[0]];
       const out = readFds(writer!).find((f) => f.fd === 1)!;
       const into = readFds(reader!).find((f) => f.fd === 0)!;
       expect(out).toMatchObject({

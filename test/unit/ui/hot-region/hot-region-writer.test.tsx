@@ -5,7 +5,7 @@ import { HotRegionWriter } from '../../../../src/ui/hot-region/hot-region-writer
 import type { TuiStoreApi } from '../../../../src/ui/state/store.js';
 import { FakeStdin } from '../harness.js';
 import { alert, KEY, NOW, populatedStore, recordingActions, settle } from '../helpers.js';
-import { TerminalScreen } from './terminal-screen.js';
+import { settledAlike, TerminalScreen } from './terminal-screen.js';
 
 const mounted: Instance[] = [];
 afterEach(() => {
@@ -68,9 +68,8 @@ async function sameScreens(cols: number, rows: number, steps: string[][]) {
   for (const keys of [[], ...steps]) {
     await plain.press(...keys);
     await hot.press(...keys);
-    await Promise.all([plain.screen.quiet(), hot.screen.quiet()]);
-    const expected = await plain.screen.text();
-    expect(await hot.screen.text()).toEqual(expected);
+    const { expected, actual } = await settledAlike(plain.screen, hot.screen);
+    expect(actual).toEqual(expected);
     shown.push(expected);
   }
   return shown;

@@ -49,3 +49,22 @@ export class TerminalScreen extends EventEmitter {
     );
   }
 }
+
+/**
+ * Both screens' text once each went quiet and they agree, or as they are at the deadline: under
+ * load one app's frame can land well after the other's, but a writer that shows something else
+ * never catches up.
+ */
+export async function settledAlike(
+  expected: TerminalScreen,
+  actual: TerminalScreen,
+  deadlineMs = 10_000,
+): Promise<{ expected: string[]; actual: string[] }> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    await Promise.all([expected.quiet(), actual.quiet()]);
+    const texts = { expected: await expected.text(), actual: await actual.text() };
+    if (JSON.stringify(texts.expected) === JSON.stringify(texts.actual) || Date.now() > end)
+      return texts;
+  }
+}
