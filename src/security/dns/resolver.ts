@@ -280,11 +280,12 @@ export class DnsResolver {
     return entry;
   }
 
+  /** Counted per container: one that takes over a freed address starts from nothing. */
   private watchTunnels(container: string, ip: string, name: string): void {
-    let detector = this.tunnels.get(ip);
+    let detector = this.tunnels.get(container);
     if (!detector) {
       detector = new DnsTunnelDetector();
-      this.tunnels.set(ip, detector);
+      this.tunnels.set(container, detector);
     }
     for (const alert of detector.observe(name, this.now()))
       this.options.onAlert({ container, ip, alert });
@@ -297,8 +298,8 @@ export class DnsResolver {
   }
 
   /** Forgets a released container's tunnelling counters. */
-  forget(ip: string): void {
-    this.tunnels.delete(ip);
+  forget(container: string): void {
+    this.tunnels.delete(container);
   }
 }
 

@@ -110,6 +110,8 @@ export class AllowlistDns {
 
   /** Registers (or re-registers, with a changed allowlist) the container at `ip`. */
   add(ip: string, container: string, domains: AllowlistDomain[], noSni?: NoSniPolicy): void {
+    // An address taken over from a container that went away: what it could reach does not carry over.
+    if (this.policies.get(ip)?.container !== container) this.proxy.forget(ip);
     const inject = this.injectionFor(container);
     this.policies.set(ip, {
       container,
@@ -129,8 +131,9 @@ export class AllowlistDns {
   }
 
   remove(ip: string): void {
+    const container = this.policies.get(ip)?.container;
     this.policies.delete(ip);
-    this.resolver?.forget(ip);
+    if (container !== undefined) this.resolver?.forget(container);
     this.proxy.forget(ip);
   }
 

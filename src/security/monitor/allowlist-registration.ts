@@ -17,15 +17,23 @@ export class AllowlistRegistration {
   register(name: string, ip: string, domains: AllowlistDomain[], noSni?: NoSniPolicy): void {
     if (!this.resolver) return;
     const previous = this.ips.get(name);
-    if (previous !== undefined && previous !== ip) this.resolver.remove(previous);
     this.resolver.add(ip, name, domains, noSni);
     this.ips.set(name, ip);
+    if (previous !== undefined && previous !== ip) this.release(previous);
   }
 
   unregister(name: string): void {
     const ip = this.ips.get(name);
     if (ip === undefined) return;
     this.ips.delete(name);
-    this.resolver?.remove(ip);
+    this.release(ip);
+  }
+
+  /**
+   * Takes an address out unless another container holds it now: Incus hands a freed address out
+   * again at once, so a deleted container's departure can be seen after its successor registered.
+   */
+  private release(ip: string): void {
+    if (![...this.ips.values()].includes(ip)) this.resolver?.remove(ip);
   }
 }

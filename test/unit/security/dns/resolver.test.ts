@@ -27,6 +27,8 @@ let learned: Array<{ ip: string; learned: LearnedAddress[]; timeoutSec: number; 
 let alerts: DnsAlertEvent[];
 let decisions: DnsDecision[];
 let nowMs: number;
+/** The container the policy names for the loopback address. */
+let holder: string;
 
 function startUpstream(ttl: number): Promise<void> {
   upstreamQueries = [];
@@ -78,11 +80,12 @@ beforeEach(async () => {
   alerts = [];
   decisions = [];
   nowMs = 1_000_000;
+  holder = 'coi-a-1';
   const { domains } = parseAllowlist(['allowed.test', '*.wild.test', 'api.ports.test:443']);
   resolver = new DnsResolver({
     listen: { address: LOCAL, port: 0 },
     upstream: { address: LOCAL, port: upstreamPort },
-    policyOf: (ip) => (ip === LOCAL ? { container: 'coi-a-1', domains } : undefined),
+    policyOf: (ip) => (ip === LOCAL ? { container: holder, domains } : undefined),
     learn: async (ip, addresses, timeoutSec) => {
       await new Promise((resolve) => setTimeout(resolve, 30));
       learned.push({ ip, learned: addresses, timeoutSec, atMs: performance.now() });
@@ -102,6 +105,20 @@ afterEach(async () => {
 });
 
 describe('coi DNS resolver', () => {
+  it('counts tunnelling per container: one that takes over an address starts from nothing', async () => {
+    const tunnel = async () => {
+      for (let i = 0; i < 11; i++) await ask(`${'a1b2c3d4e5f6a7b8c9d0e1f2'}${i}x9.exfil.test`);
+    };
+    const tunnels = () =>
+      alerts.filter((a) => a.alert.title === 'Possible DNS tunnelling').map((a) => a.container);
+    await tunnel();
+    expect(tunnels()).toEqual(['coi-a-1']);
+    // coi-a-1 is gone; Incus gave its address to coi-b-1, within the same minute.
+    holder = 'coi-b-1';
+    await tunnel();
+    expect(tunnels()).toEqual(['coi-a-1', 'coi-b-1']);
+  });
+
   it('answers an allowed name after its addresses are learned, for max(TTL, 5 min)', async () => {
     const { message, atMs } = await ask('allowed.test');
     expect(message).toMatchObject({ id: 0x4242, rcode: 'NOERROR' });

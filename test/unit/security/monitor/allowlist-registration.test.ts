@@ -43,6 +43,18 @@ describe('AllowlistRegistration', () => {
     expect([...resolver.table]).toEqual([['10.99.0.5', 'coi-c-1']]);
   });
 
+  it("keeps the registration of a container that took a gone container's address over", () => {
+    const resolver = fakeResolver();
+    const registration = new AllowlistRegistration(resolver);
+    registration.register('coi-a-1', '10.99.0.5', DOMAINS);
+    // a is deleted and Incus hands 10.99.0.5 to b before a's departure is seen.
+    registration.register('coi-b-1', '10.99.0.5', DOMAINS);
+    registration.unregister('coi-a-1');
+    expect([...resolver.table]).toEqual([['10.99.0.5', 'coi-b-1']]);
+    registration.unregister('coi-b-1');
+    expect([...resolver.table]).toEqual([]);
+  });
+
   it('moves a container that comes back with another address', () => {
     const resolver = fakeResolver();
     const registration = new AllowlistRegistration(resolver);
