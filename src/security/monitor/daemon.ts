@@ -3,7 +3,7 @@ import { toCoiContainer } from '../../shared/coi-container.js';
 import { codeHome } from '../../shared/instance-keys.js';
 import { ipv4Of } from '../../shared/instance-network.js';
 import { parseContainerName } from '../../shared/naming.js';
-import type { IncusApi, IncusEvent } from '../../incus/index.js';
+import { IncusNotFoundError, type IncusApi, type IncusEvent } from '../../incus/index.js';
 import type { Alert } from '../alert.js';
 import { AuditWriter } from '../audit/writer.js';
 import { pruneAuditFiles } from '../audit/retention.js';
@@ -325,7 +325,12 @@ export class MonitorDaemon {
   }
 
   private async attachNow(name: string): Promise<void> {
-    const instance = await this.opts.incus.instances.getFull(name);
+    // Gone since the event or the timer that asked (its deletion event detaches it): nothing to do.
+    const instance = await this.opts.incus.instances.getFull(name).catch((err: unknown) => {
+      if (err instanceof IncusNotFoundError) return undefined;
+      throw err;
+    });
+    if (!instance) return;
     const coi = toCoiContainer(instance, this.opts.prefix);
     if (!coi) return;
     const running = coi.status === 'Running' || coi.status === 'Frozen';

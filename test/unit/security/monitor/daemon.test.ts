@@ -223,6 +223,19 @@ describe('MonitorDaemon: which containers it watches', () => {
     expect(d.status().containers).toEqual([]);
   });
 
+  it('says nothing of a container deleted before its second look', async () => {
+    const logged: string[] = [];
+    const d = await startDaemon([], { log: (m) => logged.push(m) });
+    await launch(coi('a'), coiKeysConfig({ workspace: '/work/a' }));
+    await settle();
+    await (await incus.instances.stop(coi('a'))).wait();
+    await (await incus.instances.delete(coi('a'))).wait();
+    // The looks again a little later (1 s and 5 s after the start) find nothing.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(d.status().containers).toEqual([]);
+    expect(logged.filter((m) => m.startsWith('cannot watch'))).toEqual([]);
+  });
+
   it('looks again at a started container Incus did not yet report with its init pid', async () => {
     const d = await startDaemon([]);
     const getFull = incus.instances.getFull.bind(incus.instances);
