@@ -23,7 +23,8 @@ function offlineReason(state: TuiStore, command: Command): string | undefined {
 export function runCommand(command: Command, ctx: CommandContext): void {
   const state = ctx.store.getState();
   const offline = offlineReason(state, command);
-  if (offline !== undefined) return state.setStatus({ tone: 'error', text: offline });
+  if (offline !== undefined)
+    return state.setStatus({ tone: 'error', text: offline, whileOffline: true });
   if (!command.dangerous) return command.run(ctx);
   const prepared = command.prepare(ctx);
   if (prepared)

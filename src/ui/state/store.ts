@@ -186,7 +186,11 @@ export function createTuiStore(initial: Partial<TuiState> = {}): TuiStoreApi {
             : { workspaces: [...new Set([...s.workspaces, ...names])].sort(byNaturalName) },
         ),
       setConnection: (connection) =>
-        set((s) => (sameConnection(s.connection, connection) ? s : { connection })),
+        set((s) => {
+          if (sameConnection(s.connection, connection)) return s;
+          const stale = connection.state === 'connected' && s.status?.whileOffline;
+          return stale ? { connection, status: undefined } : { connection };
+        }),
       setStatus: (status) => set({ status }),
 
       focusPane: (focus) => setUi({ focus }),

@@ -27,6 +27,8 @@ export type Connection = RoomConnection;
 export interface StatusMessage {
   tone: 'info' | 'success' | 'error';
   text: string;
+  /** A refusal while Incus was away: it goes once Incus answers again. */
+  whileOffline?: boolean;
 }
 
 /** What a slot's agent is doing (core's agent-state source reports it). */

@@ -124,8 +124,16 @@ describe('while Incus is away', () => {
     expect(store.getState().ui.overlay.kind).toBe('help');
     await app.press('\x1b');
     store.getState().setConnection({ state: 'connected' });
+    await settle();
+    // The refusal goes with the outage; another message stays.
+    expect(app.screen()).not.toContain('refused until it answers');
     await app.press('p');
     expect(calls).toEqual([['pause', 'coi-0000ws-1-1']]);
+    store.getState().setStatus({ tone: 'info', text: 'Paused coi-0000ws-1-1' });
+    store.getState().setConnection({ state: 'retrying', attempt: 1, error: 'connection refused' });
+    store.getState().setConnection({ state: 'connected' });
+    await settle();
+    expect(app.screen()).toContain('Paused coi-0000ws-1-1');
   });
 });
 
