@@ -1,4 +1,4 @@
-// `npm test`: host set-up in test mode, typecheck, lint, then both vitest projects; ends with a
+// `npm test`: host set-up in test mode, typecheck, lint, README captures, then both vitest projects; ends with a
 // plain "tests: N passed, N failed" line that any CI log reader understands.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -9,6 +9,8 @@ const steps = [
   ['node', ['bin/coi.js', 'setup', '--test']],
   ['npm', ['run', '-s', 'typecheck']],
   ['npm', ['run', '-s', 'lint']],
+  // The README's control-room screens are rendered from the app: a change to a view shows there.
+  ['npx', ['tsx', 'scripts/readme-captures.tsx', '--check']],
 ];
 for (const [cmd, args] of steps) {
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
