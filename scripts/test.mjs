@@ -1,5 +1,5 @@
-// `npm test`: host set-up in test mode, typecheck, lint, README captures, then both vitest projects; ends with a
-// plain "tests: N passed, N failed" line that any CI log reader understands.
+// `npm test`: host set-up in test mode, typecheck, lint, README captures, then both vitest
+// projects; ends with a plain "tests: N passed, N failed" line that any CI log reader understands.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 
