@@ -79,12 +79,16 @@ export async function launchGuarded(
     body: { action: 'start' },
   });
   await op.wait({ timeoutMs: 60_000 });
-  for (let i = 0; i < 300; i += 1) {
-    const { out } = await sh(name, 'ip -4 -o addr show dev eth0 2>/dev/null || true');
-    if (out.includes(`inet ${ip}/`)) return { name, ip };
+  // dhclient backs off between tries (seen once under load: no address after 30 s), so up to 60 s.
+  let shown = '';
+  for (let i = 0; i < 600; i += 1) {
+    shown = (await sh(name, 'ip -4 -o addr show dev eth0 2>/dev/null || true')).out;
+    if (shown.includes(`inet ${ip}/`)) return { name, ip };
     await sleep(100);
   }
-  throw new Error(`${name} did not get its pinned address ${ip} within 30 s`);
+  throw new Error(
+    `${name} did not get its pinned address ${ip} within 60 s (eth0: ${shown.trim() || 'no IPv4'})`,
+  );
 }
 
 /** A TCP listener on the host that accepts and closes; resolves with the server. */
