@@ -72,6 +72,7 @@ export class AllowlistDns {
       ...(opts.proxyPorts ? { ports: opts.proxyPorts } : {}),
       policyOf: (ip) => this.policies.get(ip),
       noSni: opts.noSni,
+      ...(opts.host.anyNamePorts ? { anyNamePorts: opts.host.anyNamePorts } : {}),
       resolveName: async (name) => lookupA(await this.upstream(), name, LOOKUP_TIMEOUT_MS),
       apply: applyBatch,
       onRefused: (refusal) => {

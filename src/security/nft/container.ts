@@ -82,7 +82,7 @@ export function renderContainer(ip: string, policy: NetworkPolicy, host: HostNet
     : openOrRestrictedRules(ip, policy, host);
   out.push(...rules.map((rule) => `add rule ${TABLE} ${chain} ${rule}`));
   if (proxied) out.push(...proxyChainRules(ip, policy));
-  else if (anyName) out.push(...anyNameChainRules(ip, policy, host.gateway));
+  else if (anyName) out.push(...anyNameChainRules(ip, policy, host));
   else out.push(...dropProxyChain(ip));
   out.push(`add element ${TABLE} ${DISPATCH_MAP} { ${ip} : jump ${chain} }`);
   const redirectElement = `element ${TABLE} ${DNS_REDIRECT_SET} { ${ip} }`;

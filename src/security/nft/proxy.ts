@@ -7,6 +7,7 @@ import {
   containerSet,
   proxyChain,
 } from './names.js';
+import type { HostNetwork } from './host.js';
 import type { NetworkPolicy } from './policy.js';
 
 /**
@@ -84,7 +85,9 @@ export function proxyChainRules(ip: string, policy: NetworkPolicy): string[] {
  * decides them; the gateway is proxied like in allowlist mode. Nothing else on 80/443 leaves
  * without the proxy: with it down the redirect meets a closed port (fail closed).
  */
-export function anyNameChainRules(ip: string, policy: NetworkPolicy, gateway: string): string[] {
+export function anyNameChainRules(ip: string, policy: NetworkPolicy, host: HostNetwork): string[] {
+  const { gateway } = host;
+  const listening = host.anyNamePorts ?? ANY_NAME_PORTS;
   const chain = proxyChain(ip);
   const restricted = policy.mode === 'restricted';
   const notGateway = `ip daddr != ${gateway}`;
@@ -102,7 +105,7 @@ export function anyNameChainRules(ip: string, policy: NetworkPolicy, gateway: st
   const ports = PROXIED_PORTS.filter((port) => !allowed || allowed.includes(port));
   const rules = [
     ...direct.map((match) => `meta l4proto tcp ${match} return`),
-    ...ports.map((port) => `tcp dport ${port} dnat ip to ${gateway}:${ANY_NAME_PORTS[port]}`),
+    ...ports.map((port) => `tcp dport ${port} dnat ip to ${gateway}:${listening[port]}`),
   ];
   return [
     ...rules.map((rule) => `add rule ${TABLE} ${chain} ${rule}`),
