@@ -215,8 +215,10 @@ function proxyDecision(c: AllowedConnection | RefusedConnection): NetworkDecisio
     reason:
       'verdict' in c
         ? c.verdict.reason
-        : c.request.name === undefined
-          ? `no ${what} (network.proxy.no_sni = "allow")`
-          : `${what} on the allowlist`,
+        : c.anyName
+          ? `${what} "${c.request.name}": every name passes (inject_in_open)`
+          : c.request.name === undefined
+            ? `no ${what} (network.proxy.no_sni = "allow")`
+            : `${what} on the allowlist`,
   };
 }

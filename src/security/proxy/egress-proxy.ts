@@ -268,7 +268,7 @@ export class EgressProxy {
     const protocol = head.protocol ?? (port === 443 ? 'tls' : 'http');
     const name = 'name' in head ? head.name : undefined;
     const request = { protocol, name, port };
-    const refuse = (kind: 'no-name' | 'name-not-allowed' | 'unreadable', reason: string) => {
+    const refuse = (kind: 'no-name' | 'blocked' | 'unreadable', reason: string) => {
       this.refused += 1;
       if (kind !== 'unreadable')
         this.opts.onRefused({
@@ -278,6 +278,7 @@ export class EgressProxy {
           address: '',
           request,
           verdict: { allow: false, kind, reason },
+          anyName: true,
         });
       if (!socket.destroyed) socket.resetAndDestroy();
     };
@@ -290,7 +291,7 @@ export class EgressProxy {
       return [];
     });
     const destination = anyNameDestination(name, addresses, policy.anyName);
-    if ('refused' in destination) return refuse('name-not-allowed', destination.refused);
+    if ('refused' in destination) return refuse('blocked', destination.refused);
     await this.pass(socket, policy, destination.address, request, head.bytes);
   }
 
@@ -329,7 +330,13 @@ export class EgressProxy {
       return;
     }
     this.allowed += 1;
-    this.opts.onAllowed?.({ container: policy.container, ip, address, request });
+    this.opts.onAllowed?.({
+      container: policy.container,
+      ip,
+      address,
+      request,
+      ...(policy.anyName ? { anyName: true } : {}),
+    });
     this.splice(socket, address, port, head);
   }
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installProxyCa } from '../../../../src/core/session/launch/credential-proxy.js';
 import { Incus } from '../../../../src/incus/index.js';
 import { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
+import type { NetworkDecision } from '../../../../src/security/monitor/network-tail.js';
 import { NetworkGuard } from '../../../../src/security/network/guard.js';
 import type { HostNetwork } from '../../../../src/security/nft/index.js';
 import { createProxyCa } from '../../../../src/security/proxy/inject/ca.js';
@@ -48,6 +49,7 @@ let servers: Server[] = [];
 let testCa = '';
 let dns: AllowlistDns;
 let agent: { name: string; ip: string };
+const decisions: NetworkDecision[] = [];
 
 async function startProxy(): Promise<AllowlistDns> {
   const started = new AllowlistDns({
@@ -59,6 +61,7 @@ async function startProxy(): Promise<AllowlistDns> {
     injectionOf: (container) => loadInjection(injectionDir(work, container)),
     upstreamCa: [testCa],
     onAlert: () => undefined,
+    onDecision: (_container, _ip, decision) => decisions.push(decision),
     log: () => undefined,
   });
   await started.start();
@@ -125,6 +128,14 @@ describe('credential injection in open mode (inject_in_open)', () => {
       { host: 'other.test', authorization: `Bearer ${SENTINEL}` },
     ]);
     expect(dns.proxyStatus()).toMatchObject({ injected: 1 });
+    // The network tail sees the spliced name, and why it passed.
+    expect(decisions.at(-1)).toMatchObject({
+      source: 'proxy',
+      verdict: 'allowed',
+      name: 'other.test',
+      address: GATEWAY,
+      reason: 'SNI "other.test": every name passes (inject_in_open)',
+    });
     const files = await sh(agent.name, `grep -rlFs -D skip -e '${REAL}' /etc /root /tmp; true`);
     expect(files.out).toBe('');
   });

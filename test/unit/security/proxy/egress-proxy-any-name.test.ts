@@ -80,7 +80,8 @@ describe('egress proxy, any-name ports', () => {
     expect(refusals.at(-1)).toMatchObject({
       container: 'coi-o-1',
       request: { protocol: 'tls', name: 'lan.test', port: 443 },
-      verdict: { kind: 'name-not-allowed', reason: expect.stringContaining('a private network') },
+      verdict: { kind: 'blocked', reason: expect.stringContaining('a private network') },
+      anyName: true,
     });
     expect(await exchange(80, 'GET / HTTP/1.1\r\nHost: lo.test\r\n\r\n')).toBe('reset');
     expect(refusals.at(-1)?.verdict.reason).toContain("the host's loopback");
