@@ -108,8 +108,16 @@ export class EgressProxy {
     await this.opts.apply(renderProxyTargetFlush());
     if (this.opts.resolveName) {
       const ports = this.opts.anyNamePorts ?? ANY_NAME_PORTS;
+      // Not fatal: allowlist containers are served still; inject_in_open ones stay closed.
       for (const port of PROXIED_PORTS)
-        await this.listen(ports[port], (socket) => void this.handleAnyName(socket, port));
+        await this.listen(ports[port], (socket) => void this.handleAnyName(socket, port)).catch(
+          (err: Error) =>
+            this.opts.onError?.(
+              new Error(
+                `any-name port ${ports[port]} (inject_in_open containers' port ${port}): ${err.message}; their HTTP(S) is refused`,
+              ),
+            ),
+        );
     }
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();

@@ -103,4 +103,29 @@ describe('egress proxy, any-name ports', () => {
       anyName = true;
     }
   });
+
+  it('starts while its any-name ports are taken, serving allowlist containers, and says so', async () => {
+    const errors: string[] = [];
+    const second = new EgressProxy({
+      address: CLIENT,
+      ports: { first: BASE + 2, count: 2 },
+      anyNamePorts: PORTS,
+      resolveName: async () => [],
+      policyOf: () => undefined,
+      noSni: 'refuse',
+      apply: async () => undefined,
+      onRefused: () => undefined,
+      onError: (err) => errors.push(err.message),
+    });
+    await second.start();
+    try {
+      expect(second.status().state).toBe('serving');
+      expect(errors).toHaveLength(2);
+      expect(errors[0]).toMatch(
+        /^any-name port \d+ \(inject_in_open containers' port 80\): .*refused$/,
+      );
+    } finally {
+      await second.stop();
+    }
+  });
 });
