@@ -120,6 +120,7 @@ export const TITLES = {
   dnsRefused: 'DNS query for a name not on the allowlist',
   proxyNameRefused: 'Connection to an allowed address for a name not on the allowlist',
   proxyNoName: 'Connection to an allowed address without a name refused',
+  proxyBlocked: 'Egress proxy refused a destination the network mode blocks',
   proxyInjected: 'Credential injected by the egress proxy',
   proxyInjectFailed: 'Credential injection failed',
   largeRead: 'Large workspace read detected',

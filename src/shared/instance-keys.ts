@@ -96,6 +96,17 @@ export interface CoiKeys {
   monitoring: RecordedMonitoring | undefined;
   /** Undefined when not recorded: the monitor daemon's own `no_sni` applies. */
   noSni: RecordedNoSni | undefined;
+  /**
+   * `inject_in_open` in open or restricted mode: the egress proxy carries the container's HTTP(S)
+   * for every name, within these blocks. Undefined: it does not.
+   */
+  anyNameProxy: RecordedAnyNameProxy | undefined;
+}
+
+/** What restricted mode blocks, for the addresses the egress proxy connects to. */
+export interface RecordedAnyNameProxy {
+  metadata: boolean;
+  private: boolean;
 }
 
 export const COI_KEYS = {
@@ -116,6 +127,7 @@ export const COI_KEYS = {
   threatKill: 'user.coi.threat_kill',
   monitoring: 'user.coi.monitoring',
   noSni: 'user.coi.no_sni',
+  anyNameProxy: 'user.coi.any_name_proxy',
 } as const satisfies Record<keyof CoiKeys, string>;
 
 export const DEFAULT_CODE_USER = 'code';
@@ -150,7 +162,15 @@ export function readCoiKeys(config: Record<string, string> | undefined): CoiKeys
     threatKill: c[COI_KEYS.threatKill] ?? '',
     monitoring: parseMonitoring(c[COI_KEYS.monitoring]),
     noSni: parseNoSni(c[COI_KEYS.noSni]),
+    anyNameProxy: parseAnyNameProxy(c[COI_KEYS.anyNameProxy]),
   };
+}
+
+/** A hand edit that is not the recorded shape blocks everything (the safe reading). */
+function parseAnyNameProxy(text: string | undefined): RecordedAnyNameProxy | undefined {
+  if (text === undefined) return undefined;
+  const value = parseJsonObject(text);
+  return { metadata: value?.metadata !== false, private: value?.private !== false };
 }
 
 function parseNoSni(text: string | undefined): RecordedNoSni | undefined {
@@ -181,6 +201,17 @@ function parseMonitoring(text: string | undefined): RecordedMonitoring | undefin
   if (oneLiners === 'critical' || oneLiners === 'warn' || oneLiners === 'off')
     out.reverse_shell_one_liners = oneLiners;
   return out;
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseJsonList<T>(text: string | undefined): T[] | undefined {

@@ -321,6 +321,8 @@ export const configSchema = z.strictObject({
     proxy: z.strictObject({
       no_sni: z.enum(NO_SNI_POLICIES),
       inject: z.array(injectRuleSchema),
+      /** Injection in open and restricted mode too: 80/443 through the proxy, any name spliced. */
+      inject_in_open: z.boolean(),
     }),
   }),
   monitoring: z.strictObject({

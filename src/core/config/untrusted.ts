@@ -86,6 +86,11 @@ const RULES: Rule[] = [
     why: 'send host secrets to a server of its choosing',
   },
   {
+    key: 'network.proxy.inject_in_open',
+    weakens: any,
+    why: "choose whether open mode's HTTP(S) goes through the egress proxy",
+  },
+  {
     key: 'tool.claude.credentials',
     weakens: any,
     why: 'choose how the Claude login reaches the container',

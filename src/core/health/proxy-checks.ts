@@ -7,11 +7,21 @@ export interface ProxyFacts {
   status: MonitorStatus | undefined;
   /** Running coi containers in allowlist mode: their HTTP(S) goes through the proxy only. */
   allowlisted: string[];
+  /** Running open or restricted containers with `inject_in_open`: the same (absent: none). */
+  anyName?: string[];
 }
 
-/** Allowlist containers have no HTTP(S) egress without the proxy (fail closed): say why. */
-export function proxyVerdict({ status, allowlisted }: ProxyFacts) {
-  const who = `${allowlisted.length} allowlist container(s) (${allowlisted.join(', ')})`;
+/**
+ * Allowlist and `inject_in_open` containers have no HTTP(S) egress without the proxy (fail
+ * closed): say why.
+ */
+export function proxyVerdict({ status, allowlisted, anyName = [] }: ProxyFacts) {
+  const listed = (names: string[], what: string) =>
+    names.length > 0 ? [`${names.length} ${what} container(s) (${names.join(', ')})`] : [];
+  const who = [...listed(allowlisted, 'allowlist'), ...listed(anyName, 'inject_in_open')].join(
+    ' and ',
+  );
+  const also = anyName.length > 0 ? ` and ${anyName.length} inject_in_open container(s)` : '';
   const proxy = status?.egressProxy;
   const down = !status
     ? 'the monitor daemon, which runs it, is not running'
@@ -22,13 +32,13 @@ export function proxyVerdict({ status, allowlisted }: ProxyFacts) {
         : undefined;
   if (down === undefined)
     return ok(
-      `serving ${proxy!.targets} destination(s) for ${allowlisted.length} allowlist container(s); ` +
+      `serving ${proxy!.targets} destination(s) for ${allowlisted.length} allowlist container(s)${also}; ` +
         `${proxy!.allowed} connection(s) allowed, ${proxy!.refused} refused`,
-      { ...proxy, containers: allowlisted },
+      { ...proxy, containers: [...allowlisted, ...anyName] },
     );
-  if (allowlisted.length === 0) return ok(`not running (${down}); no allowlist container runs`);
+  if (who === '') return ok(`not running (${down}); no allowlist container runs`);
   return fail(`down: ${down}, so ${who} have no HTTP/HTTPS egress`, {
-    containers: allowlisted,
+    containers: [...allowlisted, ...anyName],
   });
 }
 
@@ -43,6 +53,9 @@ export const proxyChecks: HealthCheck[] = [
         return proxyVerdict({
           status,
           allowlisted: running.filter((c) => c.networkMode === 'allowlist').map((c) => c.name),
+          anyName: running
+            .filter((c) => c.networkMode !== 'allowlist' && c.anyNameProxy)
+            .map((c) => c.name),
         });
       }),
     manualFix: (r) =>

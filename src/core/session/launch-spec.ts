@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import { parseAllowlist } from '../../security/nft/policy.js';
 import type { ConfigMap, DeviceMap, InstanceCreateOptions } from '../../incus/instance-types.js';
-import { coiKeysConfig } from '../../shared/instance-keys.js';
+import { coiKeysConfig, type RecordedAnyNameProxy } from '../../shared/instance-keys.js';
 import { recordedMonitoring } from '../policy/monitor-settings.js';
 import type { PublishedPort } from '../../shared/published-ports.js';
 import { portDevices } from './launch/ports.js';
@@ -33,6 +33,8 @@ export interface LaunchSpecInput extends WorkspaceMounts {
   mapping: WorkspaceMapping;
   /** What the workspace device binds: the workspace, or coi's idmapped mount of it. */
   workspaceSource: string;
+  /** HTTP(S) through the egress proxy for every name (`NetworkPolicy.anyNameProxy`). */
+  anyNameProxy?: boolean;
   /** `[ports]` as allocated for this slot: proxy devices listening on the host. */
   ports?: readonly PublishedPort[];
 }
@@ -63,6 +65,7 @@ export function buildLaunchSpec(input: LaunchSpecInput): InstanceCreateOptions {
         ? { allowlist: parseAllowlist(config.network.allowed_domains).domains }
         : {}),
       ...(config.network.hosts.length > 0 ? { hosts: config.network.hosts.map(hostEntry) } : {}),
+      ...(input.anyNameProxy ? { anyNameProxy: anyNameBlocks(config) } : {}),
     }),
     ...kernelSurfaceKeys(config),
     'security.guestapi': 'false',
@@ -143,5 +146,15 @@ function rootDiskLimits(config: Config): Record<string, string> {
     ...(read ? { 'limits.read': read } : {}),
     ...(write ? { 'limits.write': write } : {}),
     ...(max ? { 'limits.max': max } : {}),
+  };
+}
+
+/** What the egress proxy must not connect to for this container: restricted mode's blocks. */
+function anyNameBlocks(config: Config): RecordedAnyNameProxy {
+  const { network } = config;
+  const restricted = network.mode === 'restricted';
+  return {
+    metadata: restricted && network.block_metadata_endpoint,
+    private: restricted && network.block_private_networks && !network.allow_local_network_access,
   };
 }

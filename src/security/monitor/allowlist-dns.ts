@@ -1,5 +1,6 @@
 import type { Alert } from '../alert.js';
 import { DEFAULT_RESOLVER_PORT, DnsResolver, type DnsDecision } from '../dns/resolver.js';
+import { lookupA } from '../dns/lookup-a.js';
 import { hostUpstream, type Upstream } from '../dns/upstream.js';
 import { NetworkGuard } from '../network/guard.js';
 import { applyBatch } from '../network/nft-run.js';
@@ -12,11 +13,23 @@ import {
   type RefusedConnection,
 } from '../proxy/alerts.js';
 import type { NoSniPolicy } from '../proxy/decide.js';
+import type { DestinationBlocks } from '../proxy/any-name.js';
 import { EgressProxy, type ProxyPolicy, type ProxyStatus } from '../proxy/egress-proxy.js';
 import { CredentialInjector } from '../proxy/inject/injector.js';
 import { SecretReader } from '../proxy/inject/secret.js';
 import type { ContainerInjection } from '../proxy/inject/store.js';
 import type { NetworkDecision } from './network-tail.js';
+
+/** How the proxy treats a registered container besides its allowlist. */
+/** How long the proxy waits for the host's resolver to answer an any-name container's name. */
+const LOOKUP_TIMEOUT_MS = 2000;
+
+export interface RegisteredProxying {
+  /** Its recorded `no_sni`; absent: the daemon's. */
+  noSni?: NoSniPolicy;
+  /** `inject_in_open`: every name passes, within these blocks (user.coi.any_name_proxy). */
+  anyName?: Omit<DestinationBlocks, 'gateway'>;
+}
 
 export interface AllowlistDnsOptions {
   host: HostNetwork;
@@ -48,6 +61,7 @@ export interface AllowlistDnsOptions {
 export class AllowlistDns {
   private readonly policies = new Map<string, ProxyPolicy & { domains: AllowlistDomain[] }>();
   private resolver: DnsResolver | undefined;
+  private upstreamFound: Promise<Upstream> | undefined;
   private readonly proxy: EgressProxy;
   private readonly guard: NetworkGuard;
 
@@ -58,6 +72,8 @@ export class AllowlistDns {
       ...(opts.proxyPorts ? { ports: opts.proxyPorts } : {}),
       policyOf: (ip) => this.policies.get(ip),
       noSni: opts.noSni,
+      ...(opts.host.anyNamePorts ? { anyNamePorts: opts.host.anyNamePorts } : {}),
+      resolveName: async (name) => lookupA(await this.upstream(), name, LOOKUP_TIMEOUT_MS),
       apply: applyBatch,
       onRefused: (refusal) => {
         opts.log(
@@ -89,7 +105,7 @@ export class AllowlistDns {
         .catch((err: Error) => this.opts.log(`proxy: not started: ${err.message}`));
     this.resolver = new DnsResolver({
       listen: { address: this.opts.host.gateway, port: DEFAULT_RESOLVER_PORT },
-      upstream: this.opts.upstream ?? (await hostUpstream()),
+      upstream: await this.upstream(),
       policyOf: (ip) => this.policies.get(ip),
       learn: async (ip, addresses, seconds) => {
         if (this.opts.host.egressProxy)
@@ -109,7 +125,12 @@ export class AllowlistDns {
   }
 
   /** Registers (or re-registers, with a changed allowlist) the container at `ip`. */
-  add(ip: string, container: string, domains: AllowlistDomain[], noSni?: NoSniPolicy): void {
+  add(
+    ip: string,
+    container: string,
+    domains: AllowlistDomain[],
+    { noSni, anyName }: RegisteredProxying = {},
+  ): void {
     // An address taken over from a container that went away: what it could reach does not carry over.
     if (this.policies.get(ip)?.container !== container) this.proxy.forget(ip);
     const inject = this.injectionFor(container);
@@ -118,6 +139,7 @@ export class AllowlistDns {
       domains,
       ...(noSni ? { noSni } : {}),
       ...(inject ? { inject } : {}),
+      ...(anyName ? { anyName: { ...anyName, gateway: this.opts.host.gateway } } : {}),
     });
   }
 
@@ -128,6 +150,14 @@ export class AllowlistDns {
       this.opts.log(`proxy: ${container} gets no credential injection: ${(err as Error).message}`);
       return undefined;
     }
+  }
+
+  /** Where names are resolved: the configured upstream, else the host's (read once). */
+  private upstream(): Promise<Upstream> {
+    this.upstreamFound ??= this.opts.upstream
+      ? Promise.resolve(this.opts.upstream)
+      : hostUpstream();
+    return this.upstreamFound;
   }
 
   remove(ip: string): void {
@@ -188,8 +218,10 @@ function proxyDecision(c: AllowedConnection | RefusedConnection): NetworkDecisio
     reason:
       'verdict' in c
         ? c.verdict.reason
-        : c.request.name === undefined
-          ? `no ${what} (network.proxy.no_sni = "allow")`
-          : `${what} on the allowlist`,
+        : c.anyName
+          ? `${what} "${c.request.name}": every name passes (inject_in_open)`
+          : c.request.name === undefined
+            ? `no ${what} (network.proxy.no_sni = "allow")`
+            : `${what} on the allowlist`,
   };
 }

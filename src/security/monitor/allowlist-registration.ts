@@ -1,6 +1,5 @@
 import type { AllowlistDomain } from '../nft/policy.js';
-import type { NoSniPolicy } from '../proxy/decide.js';
-import type { AllowlistDns } from './allowlist-dns.js';
+import type { AllowlistDns, RegisteredProxying } from './allowlist-dns.js';
 
 /** What the registration needs of coi's allowlist resolver. */
 export type AllowlistResolver = Pick<AllowlistDns, 'add' | 'remove' | 'unlearn'>;
@@ -14,10 +13,15 @@ export class AllowlistRegistration {
 
   constructor(private readonly resolver: AllowlistResolver | undefined) {}
 
-  register(name: string, ip: string, domains: AllowlistDomain[], noSni?: NoSniPolicy): void {
+  register(
+    name: string,
+    ip: string,
+    domains: AllowlistDomain[],
+    proxying: RegisteredProxying = {},
+  ): void {
     if (!this.resolver) return;
     const previous = this.ips.get(name);
-    this.resolver.add(ip, name, domains, noSni);
+    this.resolver.add(ip, name, domains, proxying);
     this.ips.set(name, ip);
     if (previous !== undefined && previous !== ip) this.release(previous);
   }

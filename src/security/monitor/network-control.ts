@@ -39,9 +39,12 @@ export class NetworkControl {
 
   /** Registers a running allowlist container (again, after a change) with the resolver. */
   register(coi: CoiContainer): void {
-    if (!coi.pinnedIpv4 || !coi.allowlist) return;
+    if (!coi.pinnedIpv4 || (!coi.allowlist && !coi.anyNameProxy)) return;
     this.workspaces.set(coi.name, coi.workspace);
-    this.registration.register(coi.name, coi.pinnedIpv4, coi.allowlist, coi.noSni);
+    this.registration.register(coi.name, coi.pinnedIpv4, coi.allowlist ?? [], {
+      ...(coi.noSni ? { noSni: coi.noSni } : {}),
+      ...(coi.anyNameProxy ? { anyName: coi.anyNameProxy } : {}),
+    });
   }
 
   unregister(name: string): void {

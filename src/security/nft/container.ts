@@ -17,7 +17,13 @@ import {
 } from './names.js';
 import type { NetworkPolicy } from './policy.js';
 import { addressPortElements } from './port-elements.js';
-import { dropProxyChain, openProxyChain, proxyChainRules, proxyFailClosedRules } from './proxy.js';
+import {
+  anyNameChainRules,
+  dropProxyChain,
+  openProxyChain,
+  proxyChainRules,
+  proxyFailClosedRules,
+} from './proxy.js';
 import { addSet, dropSet, fillSet } from './sets.js';
 
 /** Destination ports typical of reverse shells and C2 listeners; logged in every mode. */
@@ -56,6 +62,12 @@ export function renderContainer(ip: string, policy: NetworkPolicy, host: HostNet
     );
   const redirect = allowlist && host.resolver !== undefined;
   const proxied = allowlist && host.egressProxy === true;
+  const anyName = !allowlist && policy.anyNameProxy === true;
+  if (anyName && !host.egressProxy)
+    throw new Error(
+      `container ${ip}: its HTTP(S) is to go through coi's egress proxy (network.proxy.inject_in_open) ` +
+        'but the host network has no egress proxy',
+    );
   // Both chains are emptied first: a set still referred to by a rule could not be dropped.
   const out = [
     `add chain ${TABLE} ${chain}`,
@@ -69,7 +81,9 @@ export function renderContainer(ip: string, policy: NetworkPolicy, host: HostNet
     ? allowlistRules(ip, policy, host)
     : openOrRestrictedRules(ip, policy, host);
   out.push(...rules.map((rule) => `add rule ${TABLE} ${chain} ${rule}`));
-  out.push(...(proxied ? proxyChainRules(ip, policy) : dropProxyChain(ip)));
+  if (proxied) out.push(...proxyChainRules(ip, policy));
+  else if (anyName) out.push(...anyNameChainRules(ip, policy, host));
+  else out.push(...dropProxyChain(ip));
   out.push(`add element ${TABLE} ${DISPATCH_MAP} { ${ip} : jump ${chain} }`);
   const redirectElement = `element ${TABLE} ${DNS_REDIRECT_SET} { ${ip} }`;
   out.push(`add ${redirectElement}`);

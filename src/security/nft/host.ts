@@ -16,6 +16,8 @@ export interface HostNetwork {
    * goes through it (proxy.ts), and nowhere without it. Absent: allowlist HTTP(S) goes direct.
    */
   egressProxy?: boolean;
+  /** Its any-name ports (`inject_in_open` containers), per original port; default ANY_NAME_PORTS. */
+  anyNamePorts?: Readonly<Record<80 | 443, number>>;
 }
 
 export function checkHostNetwork(host: HostNetwork): void {

@@ -18,6 +18,11 @@ export interface NetworkPolicy {
   /** `dns_servers`: restricted mode sends DNS beyond the gateway to these only (absent: anywhere). */
   dnsServers?: string[];
   logging: LogOptions;
+  /**
+   * Open or restricted mode with `inject_in_open`: TCP 80/443 go to the egress proxy (which lets
+   * every name through) instead of out; ignored in allowlist mode, which proxies anyway.
+   */
+  anyNameProxy?: boolean;
 }
 
 /** A named service the container may reach: its address, and the ports (empty: every port). */

@@ -7,6 +7,7 @@ import {
   containerSet,
   proxyChain,
 } from './names.js';
+import type { HostNetwork } from './host.js';
 import type { NetworkPolicy } from './policy.js';
 
 /**
@@ -21,6 +22,13 @@ import type { NetworkPolicy } from './policy.js';
  */
 
 export const PROXIED_PORTS = [80, 443] as const;
+export type ProxiedPort = (typeof PROXIED_PORTS)[number];
+/**
+ * Where the proxy listens for containers of `NetworkPolicy.anyNameProxy`, per original port: they
+ * resolve no name through coi, so there is no learned address to lease a port for. The proxy
+ * takes the destination from the name the client asks for (below the leased ports' range).
+ */
+export const ANY_NAME_PORTS: Readonly<Record<ProxiedPort, number>> = { 80: 39_080, 443: 39_443 };
 /** `daddr . dport` → `gateway . proxy port`, written by the proxy when coi's resolver learns. */
 export const PROXY_TARGET_MAP = 'proxy_targets';
 /** Source IPv4 → `jump` to the container's proxy NAT chain. */
@@ -63,6 +71,41 @@ export function proxyChainRules(ip: string, policy: NetworkPolicy): string[] {
     ...direct.map((match) => `meta l4proto tcp ${match} return`),
     `tcp dport ${PORTS} ip daddr @${containerSet('learned', ip)} ${REDIRECT}`,
     `tcp dport ${PORTS} ip daddr . tcp dport @${containerSet('learnedPorts', ip)} ${REDIRECT}`,
+  ];
+  return [
+    ...rules.map((rule) => `add rule ${TABLE} ${chain} ${rule}`),
+    `add element ${TABLE} ${PROXY_DISPATCH_MAP} { ${ip} : jump ${chain} }`,
+  ];
+}
+
+/**
+ * Rules and dispatch element of an open or restricted container whose HTTP(S) goes through the
+ * proxy for every name (after `openProxyChain`). What restricted mode refuses (metadata, private
+ * ranges; ports beyond `allowed_ports`) and its named hosts stay direct, so its filter chain still
+ * decides them; the gateway is proxied like in allowlist mode. Nothing else on 80/443 leaves
+ * without the proxy: with it down the redirect meets a closed port (fail closed).
+ */
+export function anyNameChainRules(ip: string, policy: NetworkPolicy, host: HostNetwork): string[] {
+  const { gateway } = host;
+  const listening = host.anyNamePorts ?? ANY_NAME_PORTS;
+  const chain = proxyChain(ip);
+  const restricted = policy.mode === 'restricted';
+  const notGateway = `ip daddr != ${gateway}`;
+  const direct = restricted
+    ? [
+        `ip daddr @${containerSet('hosts', ip)}`,
+        `ip daddr . tcp dport @${containerSet('hostsPorts', ip)}`,
+        ...(policy.blockMetadataEndpoint ? [`ip daddr @${METADATA_SET}`] : []),
+        ...(policy.blockPrivateNetworks && !policy.allowLocalNetworkAccess
+          ? [`${notGateway} ip daddr @${PRIVATE_SET}`]
+          : []),
+      ]
+    : [];
+  const allowed = restricted && policy.allowedPorts?.length ? policy.allowedPorts : undefined;
+  const ports = PROXIED_PORTS.filter((port) => !allowed || allowed.includes(port));
+  const rules = [
+    ...direct.map((match) => `meta l4proto tcp ${match} return`),
+    ...ports.map((port) => `tcp dport ${port} dnat ip to ${gateway}:${listening[port]}`),
   ];
   return [
     ...rules.map((rule) => `add rule ${TABLE} ${chain} ${rule}`),

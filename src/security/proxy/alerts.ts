@@ -11,22 +11,35 @@ export interface RefusedConnection {
   address: string;
   request: ProxyRequest;
   verdict: Extract<ProxyVerdict, { allow: false }>;
+  /** An `inject_in_open` container's: every name passes, the address is the host's answer. */
+  anyName?: boolean;
 }
 
 /** A connection the proxy let through, by the name it carried. */
-export type AllowedConnection = Pick<RefusedConnection, 'container' | 'ip' | 'address' | 'request'>;
+export type AllowedConnection = Pick<
+  RefusedConnection,
+  'container' | 'ip' | 'address' | 'request' | 'anyName'
+>;
 
 /** The alert for a refusal the user should hear of; undefined for unreadable first bytes. */
 export function refusalAlert(r: RefusedConnection): Alert | undefined {
   if (r.verdict.kind === 'unreadable') return undefined;
   const mismatch = r.verdict.kind === 'name-not-allowed';
+  const title =
+    r.verdict.kind === 'blocked'
+      ? TITLES.proxyBlocked
+      : mismatch
+        ? TITLES.proxyNameRefused
+        : TITLES.proxyNoName;
   return {
     level: mismatch ? 'high' : 'warning',
     category: 'network',
-    title: mismatch ? TITLES.proxyNameRefused : TITLES.proxyNoName,
-    description:
-      `Container ${r.container} connected to ${r.address}:${r.request.port}, an address its ` +
-      `allowlist admits, but ${r.verdict.reason}; the egress proxy refused it`,
+    title,
+    description: r.anyName
+      ? `Container ${r.container} asked the egress proxy for ${r.request.name ?? 'no name'} on port ` +
+        `${r.request.port} (inject_in_open), but ${r.verdict.reason}; the proxy refused it`
+      : `Container ${r.container} connected to ${r.address}:${r.request.port}, an address its ` +
+        `allowlist admits, but ${r.verdict.reason}; the egress proxy refused it`,
     evidence: {
       network: {
         container_ip: r.ip,

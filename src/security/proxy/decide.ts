@@ -14,7 +14,12 @@ export interface ProxyRequest {
 
 export type ProxyVerdict =
   | { allow: true }
-  | { allow: false; reason: string; kind: 'name-not-allowed' | 'no-name' | 'unreadable' };
+  | {
+      allow: false;
+      reason: string;
+      /** `blocked`: an any-name container's name resolves only to what its mode blocks. */
+      kind: 'name-not-allowed' | 'no-name' | 'unreadable' | 'blocked';
+    };
 
 /**
  * Whether a connection to an allowed (learned) destination may go on, by the name it carries:

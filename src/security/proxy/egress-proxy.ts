@@ -3,14 +3,17 @@ import { portSpans } from '../../shared/ports.js';
 import type { LearnedAddress } from '../nft/container.js';
 import type { AllowlistDomain } from '../nft/policy.js';
 import {
+  ANY_NAME_PORTS,
   PROXIED_PORTS,
   renderProxyTargetFlush,
   renderProxyTargets,
+  type ProxiedPort,
   type ProxyTargetLease,
 } from '../nft/proxy.js';
 import type { AllowedConnection, RefusedConnection } from './alerts.js';
+import { anyNameDestination, type DestinationBlocks } from './any-name.js';
 import { readClientHead } from './client-head.js';
-import { decide, type NoSniPolicy } from './decide.js';
+import { decide, type NoSniPolicy, type ProxyRequest } from './decide.js';
 import type { CredentialInjector } from './inject/injector.js';
 import { injectRuleFor } from './inject/rules.js';
 import type { ContainerInjection } from './inject/store.js';
@@ -30,6 +33,11 @@ export interface ProxyPolicy {
   noSni?: NoSniPolicy;
   /** Its `[[network.proxy.inject]]` rules and CA, when it has any. */
   inject?: ContainerInjection;
+  /**
+   * An open or restricted container (`inject_in_open`): every name passes, to the address the
+   * host resolves for it, within these blocks; its HTTP(S) arrives on the any-name ports.
+   */
+  anyName?: DestinationBlocks;
 }
 
 export interface EgressProxyOptions {
@@ -48,6 +56,13 @@ export interface EgressProxyOptions {
   injector?: CredentialInjector;
   headTimeoutMs?: number;
   now?: () => number;
+  /**
+   * The host's IPv4 addresses for a name: with it, the proxy also listens on the any-name ports
+   * for `ProxyPolicy.anyName` containers.
+   */
+  resolveName?: (name: string) => Promise<string[]>;
+  /** Where it listens for those (default ANY_NAME_PORTS; the nft redirect names the same). */
+  anyNamePorts?: Readonly<Record<ProxiedPort, number>>;
 }
 
 export interface ProxyStatus {
@@ -91,6 +106,19 @@ export class EgressProxy {
   /** Empties the nft map (leases of an earlier proxy point at ports nobody listens on). */
   async start(): Promise<void> {
     await this.opts.apply(renderProxyTargetFlush());
+    if (this.opts.resolveName) {
+      const ports = this.opts.anyNamePorts ?? ANY_NAME_PORTS;
+      // Not fatal: allowlist containers are served still; inject_in_open ones stay closed.
+      for (const port of PROXIED_PORTS)
+        await this.listen(ports[port], (socket) => void this.handleAnyName(socket, port)).catch(
+          (err: Error) =>
+            this.opts.onError?.(
+              new Error(
+                `any-name port ${ports[port]} (inject_in_open containers' port ${port}): ${err.message}; their HTTP(S) is refused`,
+              ),
+            ),
+        );
+    }
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
     this.serving = true;
@@ -169,11 +197,11 @@ export class EgressProxy {
     }
   }
 
-  private async listen(port: number): Promise<void> {
-    const server = createServer(
-      { allowHalfOpen: true, noDelay: true },
-      (socket) => void this.handle(socket, port),
-    );
+  private async listen(
+    port: number,
+    onSocket: (socket: Socket) => void = (socket) => void this.handle(socket, port),
+  ): Promise<void> {
+    const server = createServer({ allowHalfOpen: true, noDelay: true }, onSocket);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, this.opts.address, () => {
@@ -185,10 +213,14 @@ export class EgressProxy {
     this.servers.set(port, server);
   }
 
-  private async handle(socket: Socket, proxyPort: number): Promise<void> {
+  private track(socket: Socket): void {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+  }
+
+  private async handle(socket: Socket, proxyPort: number): Promise<void> {
+    this.track(socket);
     const ip = socket.remoteAddress ?? '';
     const key = this.pool.keyOf(proxyPort);
     const policy = this.opts.policyOf(ip);
@@ -224,8 +256,65 @@ export class EgressProxy {
       if (!socket.destroyed) socket.resetAndDestroy();
       return;
     }
+    await this.pass(socket, policy, address, request, head.bytes);
+  }
+
+  /**
+   * A connection of an `anyName` container, to `port` originally: the name it asks for decides
+   * the destination (resolved on the host, within its blocks); without a name it cannot go on.
+   */
+  private async handleAnyName(socket: Socket, port: ProxiedPort): Promise<void> {
+    this.track(socket);
+    const ip = socket.remoteAddress ?? '';
+    const policy = this.opts.policyOf(ip);
+    if (!policy?.anyName) {
+      this.refused += 1;
+      socket.resetAndDestroy();
+      return;
+    }
+    const head = await readClientHead(socket, this.opts.headTimeoutMs ?? HEAD_TIMEOUT_MS);
+    const protocol = head.protocol ?? (port === 443 ? 'tls' : 'http');
+    const name = 'name' in head ? head.name : undefined;
+    const request = { protocol, name, port };
+    const refuse = (kind: 'no-name' | 'blocked' | 'unreadable', reason: string) => {
+      this.refused += 1;
+      if (kind !== 'unreadable')
+        this.opts.onRefused({
+          container: policy.container,
+          ip,
+          sourcePort: socket.remotePort ?? 0,
+          address: '',
+          request,
+          verdict: { allow: false, kind, reason },
+          anyName: true,
+        });
+      if (!socket.destroyed) socket.resetAndDestroy();
+    };
+    if ('unreadable' in head) return refuse('unreadable', head.unreadable);
+    const what = protocol === 'tls' ? 'SNI' : 'Host';
+    if (name === undefined)
+      return refuse('no-name', `no ${what}: the proxy cannot tell where it goes (inject_in_open)`);
+    const addresses = await this.opts.resolveName!(name).catch((err: Error) => {
+      this.opts.onError?.(new Error(`resolving ${name} for ${policy.container}: ${err.message}`));
+      return [];
+    });
+    const destination = anyNameDestination(name, addresses, policy.anyName);
+    if ('refused' in destination) return refuse('blocked', destination.refused);
+    await this.pass(socket, policy, destination.address, request, head.bytes);
+  }
+
+  /** Through to `address`: terminated for an inject name over TLS, else spliced unchanged. */
+  private async pass(
+    socket: Socket,
+    policy: ProxyPolicy,
+    address: string,
+    request: ProxyRequest,
+    head: Buffer,
+  ): Promise<void> {
+    const ip = socket.remoteAddress ?? '';
+    const { port } = request;
     const rule =
-      head.protocol === 'tls' && request.name !== undefined && policy.inject
+      request.protocol === 'tls' && request.name !== undefined && policy.inject
         ? injectRuleFor(request.name, policy.inject.rules)
         : undefined;
     if (rule && request.name !== undefined && policy.inject) {
@@ -238,7 +327,7 @@ export class EgressProxy {
         port,
         rule,
       };
-      if (await this.opts.injector?.terminate(socket, head.bytes, connection, policy.inject)) {
+      if (await this.opts.injector?.terminate(socket, head, connection, policy.inject)) {
         this.injected += 1;
         return;
       }
@@ -249,8 +338,14 @@ export class EgressProxy {
       return;
     }
     this.allowed += 1;
-    this.opts.onAllowed?.({ container: policy.container, ip, address, request });
-    this.splice(socket, address, port, head.bytes);
+    this.opts.onAllowed?.({
+      container: policy.container,
+      ip,
+      address,
+      request,
+      ...(policy.anyName ? { anyName: true } : {}),
+    });
+    this.splice(socket, address, port, head);
   }
 
   private splice(client: Socket, address: string, port: number, head: Buffer): void {

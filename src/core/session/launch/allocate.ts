@@ -110,6 +110,7 @@ export async function allocate(
         bridge: plan.bridge,
         ipv4Address,
         mapping: plan.mapping,
+        ...(plan.policy.anyNameProxy ? { anyNameProxy: true } : {}),
         workspaceSource: await workspaceSource(name),
         ...mounts,
         ports,

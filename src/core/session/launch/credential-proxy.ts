@@ -26,6 +26,11 @@ export const PROXY_CA_INSIDE = '/usr/local/share/ca-certificates/coi-egress-prox
 /** A session's credential injection, decided on the host before anything is created. */
 export interface CredentialProxy {
   rules: InjectRule[];
+  /**
+   * Open or restricted mode with `inject_in_open`: the proxy lets every name through (the
+   * container's allowlist does not apply) and only the inject names are terminated.
+   */
+  anyName: boolean;
   /** Added to the session's environment. */
   env: Record<string, string>;
   /** The tool's login goes by the proxy: its files hold this sentinel (HostCopyRequest). */
@@ -85,19 +90,23 @@ export function planCredentialProxy(
   }
   if (rules.length === 0) return undefined;
   const what = login ? 'tool.claude.credentials = "proxy"' : 'network.proxy.inject';
-  if (policy.mode !== 'allowlist')
+  const anyName = policy.mode !== 'allowlist';
+  if (anyName && !config.network.proxy.inject_in_open)
     throw new CredentialProxyError(
-      `${what} needs network.mode = "allowlist" (only then does the egress proxy see the container's HTTPS); the mode is "${policy.mode}"`,
+      `${what} needs network.mode = "allowlist" (only then does the egress proxy see the container's HTTPS); the mode is "${policy.mode}". ` +
+        'To inject in this mode, set [network.proxy] inject_in_open = true in a trusted config file (its HTTP(S) then goes through the proxy)',
     );
-  for (const rule of rules) {
-    const probe = rule.domain.startsWith('*.') ? `coi-probe${rule.domain.slice(1)}` : rule.domain;
-    if (!matchAllowlist(probe, policy.allowlist.domains))
-      throw new CredentialProxyError(
-        `${what}: ${rule.domain} is not on network.allowed_domains; add it there so the container may reach it`,
-      );
-  }
+  if (!anyName)
+    for (const rule of rules) {
+      const probe = rule.domain.startsWith('*.') ? `coi-probe${rule.domain.slice(1)}` : rule.domain;
+      if (!matchAllowlist(probe, policy.allowlist.domains))
+        throw new CredentialProxyError(
+          `${what}: ${rule.domain} is not on network.allowed_domains; add it there so the container may reach it`,
+        );
+    }
   return {
     rules,
+    anyName,
     env: { ...env, NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE },
     ...(login ? { loginSentinel: PROXY_SENTINEL } : {}),
   };

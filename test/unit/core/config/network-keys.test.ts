@@ -115,7 +115,11 @@ describe('[network] hosts, allowed_ports, dns_servers and port ranges', () => {
 
   it('[network.proxy] no_sni defaults to refuse, is shown, and a workspace file may not allow', () => {
     const host = makeHost();
-    expect(host.load().config.network.proxy).toEqual({ no_sni: 'refuse', inject: [] });
+    expect(host.load().config.network.proxy).toEqual({
+      no_sni: 'refuse',
+      inject: [],
+      inject_in_open: false,
+    });
     host.write(join(host.home, '.coi/config.toml'), '[network.proxy]\nno_sni = "allow"\n');
     const { config, origins } = host.load();
     const shown = new Map(effectiveEntries(config, origins).map((e) => [e.key, e]));
@@ -128,6 +132,27 @@ describe('[network] hosts, allowed_ports, dns_servers and port ranges', () => {
     const workspace = host.load();
     expect(workspace.config.network.proxy.no_sni).toBe('refuse');
     expect(workspace.warnings.map((w) => w.message).join('\n')).toContain('network.proxy.no_sni');
+  });
+
+  it('[network.proxy] inject_in_open defaults to false, is shown, and a workspace file may not set it', () => {
+    const host = makeHost();
+    host.write(join(host.home, '.coi/config.toml'), '[network.proxy]\ninject_in_open = true\n');
+    const { config, origins } = host.load();
+    const shown = new Map(effectiveEntries(config, origins).map((e) => [e.key, e]));
+    expect(shown.get('network.proxy.inject_in_open')).toMatchObject({
+      value: true,
+      origin: { source: USER_FILE },
+    });
+    host.write(join(host.home, '.coi/config.toml'), '');
+    host.write(
+      join(host.workspace, '.coi/config.toml'),
+      '[network.proxy]\ninject_in_open = true\n',
+    );
+    const workspace = host.load();
+    expect(workspace.config.network.proxy.inject_in_open).toBe(false);
+    expect(workspace.warnings.map((w) => w.message).join('\n')).toContain(
+      'network.proxy.inject_in_open',
+    );
   });
 
   it('[network.proxy] no_sni takes refuse or allow only', () => {

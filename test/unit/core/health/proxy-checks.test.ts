@@ -47,4 +47,20 @@ describe('egress proxy verdict', () => {
         'serving 2 destination(s) for 1 allowlist container(s); 5 connection(s) allowed, 1 refused',
     });
   });
+
+  it('counts inject_in_open containers as depending on it', () => {
+    expect(
+      proxyVerdict({ status: undefined, allowlisted: [], anyName: ['coi-o-1'] }),
+    ).toMatchObject({
+      status: 'failed',
+      message:
+        'down: the monitor daemon, which runs it, is not running, so 1 inject_in_open container(s) (coi-o-1) have no HTTP/HTTPS egress',
+    });
+    expect(
+      proxyVerdict({ status: daemon({ state: 'serving' }), allowlisted: [], anyName: ['coi-o-1'] })
+        .message,
+    ).toBe(
+      'serving 2 destination(s) for 0 allowlist container(s) and 1 inject_in_open container(s); 5 connection(s) allowed, 1 refused',
+    );
+  });
 });

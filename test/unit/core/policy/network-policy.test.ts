@@ -14,7 +14,7 @@ describe('network policy from config', () => {
         hosts: [{ ip: '192.168.1.50', hostnames: ['nas.lan'], ports: [5432, '8000-8100'] }],
         allowed_ports: [443],
         dns_servers: ['192.168.1.1'],
-        proxy: { no_sni: 'refuse', inject: [] },
+        proxy: { no_sni: 'refuse', inject: [], inject_in_open: false },
       },
       monitoring: {
         nft: {

@@ -101,6 +101,21 @@ describe('launch spec', () => {
     expect(readCoiKeys({ 'user.coi.no_sni': 'sometimes' }).noSni).toBeUndefined();
   });
 
+  it('records any_name_proxy (inject_in_open) with the blocks restricted mode keeps; open keeps none', () => {
+    expect(readCoiKeys(buildLaunchSpec(input()).config).anyNameProxy).toBeUndefined();
+    const restricted = buildLaunchSpec(input({ anyNameProxy: true })).config;
+    expect(readCoiKeys(restricted).anyNameProxy).toEqual({ metadata: true, private: true });
+    const base = config();
+    const open = { ...base, network: { ...base.network, mode: 'open' as const } };
+    const recorded = buildLaunchSpec(input({ config: open, anyNameProxy: true })).config;
+    expect(readCoiKeys(recorded).anyNameProxy).toEqual({ metadata: false, private: false });
+    // A hand edit that is not the recorded shape blocks everything.
+    expect(readCoiKeys({ 'user.coi.any_name_proxy': 'x' }).anyNameProxy).toEqual({
+      metadata: true,
+      private: true,
+    });
+  });
+
   it('mounts the workspace idmapped at /workspace and protected paths read-only over it', () => {
     const { devices, config: cfg } = buildLaunchSpec(input());
     expect(devices?.workspace).toEqual({

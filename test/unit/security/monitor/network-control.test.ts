@@ -22,7 +22,10 @@ const DOMAINS: AllowlistDomain[] = [{ name: 'api.github.com', ports: [443] }];
 let dir: string;
 let incus: FakeIncus;
 let control: NetworkControl;
-let registered: Map<string, { container: string; domains: AllowlistDomain[]; noSni?: string }>;
+let registered: Map<
+  string,
+  { container: string; domains: AllowlistDomain[]; noSni?: string; anyName?: object }
+>;
 let unlearned: Array<{ ip: string; name: string; ports: unknown[] }>;
 
 const nic = (ip: string) => ({
@@ -51,7 +54,8 @@ beforeEach(async () => {
   registered = new Map();
   unlearned = [];
   const resolver: AllowlistResolver = {
-    add: (ip, container, domains, noSni) => void registered.set(ip, { container, domains, noSni }),
+    add: (ip, container, domains, proxying) =>
+      void registered.set(ip, { container, domains, ...proxying }),
     remove: (ip) => void registered.delete(ip),
     unlearn: async (ip, name, ports) => void unlearned.push({ ip, name, ports }),
   };
@@ -77,6 +81,18 @@ const ask = async (request: string) => JSON.parse((await control.answer(request)
 describe('NetworkControl', () => {
   it('registers an allowlist container with its recorded no_sni', () => {
     expect(registered.get(IP)).toEqual({ container: NAME, domains: DOMAINS, noSni: 'allow' });
+  });
+
+  it('registers an open container with any_name_proxy (inject_in_open) by its blocks; other open ones not', async () => {
+    expect(registered.has('10.99.0.6')).toBe(false);
+    const recorded = await incus.instances.getFull(OPEN);
+    recorded.config['user.coi.any_name_proxy'] = JSON.stringify({ metadata: true, private: false });
+    control.register(toCoiContainer(recorded, PREFIX)!);
+    expect(registered.get('10.99.0.6')).toEqual({
+      container: OPEN,
+      domains: [],
+      anyName: { metadata: true, private: false },
+    });
   });
 
   it('answers `network <container>` with its decisions, newest first; other requests are not its own', async () => {

@@ -218,6 +218,44 @@ describe('coi nftables ruleset', () => {
     expect(parseTableListing(removed).containers.size).toBe(0);
   });
 
+  it('inject_in_open: open and restricted HTTP(S) to the proxy for every name, restricted blocks stay direct', async () => {
+    const proxied: HostNetwork = { ...HOST, egressProxy: true };
+    const chainRules = (over: Partial<NetworkPolicy>) =>
+      renderContainer(A, policy({ anyNameProxy: true, ...over }), proxied)
+        .split('\n')
+        .filter((r) => r.startsWith('add rule inet coi p_10_99_0_5 '))
+        .map((r) => r.slice('add rule inet coi p_10_99_0_5 '.length));
+    expect(chainRules({ mode: 'open' })).toEqual([
+      'tcp dport 80 dnat ip to 10.99.0.1:39080',
+      'tcp dport 443 dnat ip to 10.99.0.1:39443',
+    ]);
+    expect(chainRules({})).toEqual([
+      'meta l4proto tcp ip daddr @h4_10_99_0_5 return',
+      'meta l4proto tcp ip daddr . tcp dport @h4p_10_99_0_5 return',
+      'meta l4proto tcp ip daddr @metadata4 return',
+      'meta l4proto tcp ip daddr != 10.99.0.1 ip daddr @private4 return',
+      'tcp dport 80 dnat ip to 10.99.0.1:39080',
+      'tcp dport 443 dnat ip to 10.99.0.1:39443',
+    ]);
+    // allowed_ports without 80: port 80 is left to the filter chain, which refuses it.
+    expect(chainRules({ allowedPorts: [443, 22] }).filter((r) => r.includes('dnat'))).toEqual([
+      'tcp dport 443 dnat ip to 10.99.0.1:39443',
+    ]);
+    expect(chainRules({ mode: 'allowlist', allowlist: ALLOWLIST }).join('\n')).not.toContain(
+      '39443',
+    );
+    expect(() => renderContainer(A, policy({ anyNameProxy: true }), HOST)).toThrow(
+      /inject_in_open.*no egress proxy/,
+    );
+    const json = await inScratchNetns([
+      renderBase(proxied),
+      renderContainer(A, policy({ anyNameProxy: true }), proxied),
+      renderContainer(B, policy({ mode: 'open', anyNameProxy: true }), proxied),
+    ]);
+    expect(json).toContain('"name": "p_10_99_0_5"');
+    expect(json).toContain('"name": "p_10_99_0_6"');
+  });
+
   it('rejects a listing that is not nft JSON', () => {
     expect(() => parseTableListing('table inet coi {')).toThrow(/not JSON/);
     expect(() => parseTableListing('{"x":1}')).toThrow(/"nftables"/);

@@ -75,4 +75,22 @@ describe('egress proxy verdict by the name on the wire', () => {
     });
     expect(refusalAlert(refusal(undefined))).toMatchObject({ level: 'warning' });
   });
+
+  it("alerts on an inject_in_open container's blocked destination by what it asked for", () => {
+    const alert = refusalAlert({
+      container: 'coi-o-1',
+      ip: '10.0.0.5',
+      sourcePort: 40000,
+      address: '',
+      request: { protocol: 'tls', name: 'lan.test', port: 443 },
+      verdict: { allow: false, kind: 'blocked', reason: '"lan.test" resolves to 192.168.1.5' },
+      anyName: true,
+    });
+    expect(alert).toMatchObject({
+      level: 'warning',
+      title: 'Egress proxy refused a destination the network mode blocks',
+      description:
+        'Container coi-o-1 asked the egress proxy for lan.test on port 443 (inject_in_open), but "lan.test" resolves to 192.168.1.5; the proxy refused it',
+    });
+  });
 });

@@ -86,7 +86,26 @@ describe('planCredentialProxy', () => {
     expect(() => plan(allowlist(['example.com'], inject))).toThrow(
       'api.github.com is not on network.allowed_domains',
     );
-    expect(() => plan(allowlist(['*.github.com'], inject))).not.toThrow();
+    expect(plan(allowlist(['*.github.com'], inject))?.anyName).toBe(false);
+  });
+
+  it('refuses open and restricted mode without inject_in_open, naming the key', () => {
+    const inject = { proxy: { inject: [{ ...rule, command: 'c' }] } };
+    for (const mode of ['open', 'restricted'] as const)
+      expect(() => plan({ network: { mode, ...inject } })).toThrow(
+        'set [network.proxy] inject_in_open = true in a trusted config file',
+      );
+  });
+
+  it('with inject_in_open, open and restricted mode inject for any name (no allowlist needed)', () => {
+    const proxy = { inject: [{ ...rule, command: 'c' }], inject_in_open: true };
+    for (const mode of ['open', 'restricted'] as const) {
+      const planned = plan({ network: { mode, proxy } });
+      expect(planned?.anyName).toBe(true);
+      expect(planned?.rules.map((r) => r.domain)).toEqual(['api.github.com']);
+    }
+    // The opt-in alone changes nothing: without rules there is no proxy.
+    expect(plan({ network: { mode: 'open', proxy: { inject_in_open: true } } })).toBeUndefined();
   });
 
   it('[tool.claude] credentials = "proxy": the host login file, by a sentinel login', () => {

@@ -1,0 +1,170 @@
+import type { Socket as UdpSocket } from 'node:dgram';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installProxyCa } from '../../../../src/core/session/launch/credential-proxy.js';
+import { Incus } from '../../../../src/incus/index.js';
+import { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
+import type { NetworkDecision } from '../../../../src/security/monitor/network-tail.js';
+import { NetworkGuard } from '../../../../src/security/network/guard.js';
+import type { HostNetwork } from '../../../../src/security/nft/index.js';
+import { createProxyCa } from '../../../../src/security/proxy/inject/ca.js';
+import {
+  injectionDir,
+  loadInjection,
+  writeInjectRules,
+} from '../../../../src/security/proxy/inject/store.js';
+import { CoiSandbox } from '../../../helpers/coi-cli.js';
+import { RESTRICTED, launchGuarded, sh } from '../../../helpers/network-testbed.js';
+import { selfSignedCert, startFakeUpstream, startWebServers } from '../../../helpers/proxy-bed.js';
+import { BRIDGE, GATEWAY } from '../../../helpers/testbed.js';
+
+/**
+ * `[network.proxy] inject_in_open` on a real open-mode container: its HTTP(S) goes to the egress
+ * proxy's any-name ports (ports of this test's own, so a monitor daemon on the host is not in the
+ * way), every name passes, and the inject name gets the real header. The container finds the
+ * names in its /etc/hosts (open mode uses no coi resolver); the proxy resolves them through a
+ * stand-in upstream. HTTPS servers on the gateway with a test CA stand in for the API (api.test)
+ * and for any other service (other.test).
+ */
+
+const HOST: HostNetwork = {
+  bridge: BRIDGE,
+  gateway: GATEWAY,
+  egressProxy: true,
+  anyNamePorts: { 80: 41_180, 443: 41_181 },
+};
+const REAL = `coi-real-${randomUUID()}`;
+const SENTINEL = `coi-sentinel-${randomUUID()}`;
+
+const guard = new NetworkGuard(HOST);
+const work = mkdtempSync(join(tmpdir(), 'coi-inject-open-test-'));
+const tokenFile = join(work, 'token.json');
+const served: { host: string; authorization: string | undefined }[] = [];
+let upstream: UdpSocket;
+let servers: Server[] = [];
+let testCa = '';
+let dns: AllowlistDns;
+let agent: { name: string; ip: string };
+const decisions: NetworkDecision[] = [];
+
+async function startProxy(): Promise<AllowlistDns> {
+  const started = new AllowlistDns({
+    host: HOST,
+    refreshIntervalMinutes: 0,
+    noSni: 'refuse',
+    upstream: { address: '127.0.0.1', port: upstream.address().port },
+    proxyPorts: { first: 41_200, count: 16 },
+    injectionOf: (container) => loadInjection(injectionDir(work, container)),
+    upstreamCa: [testCa],
+    onAlert: () => undefined,
+    onDecision: (_container, _ip, decision) => decisions.push(decision),
+    log: () => undefined,
+  });
+  await started.start();
+  started.add(agent.ip, agent.name, [], { anyName: { metadata: false, private: false } });
+  return started;
+}
+
+beforeAll(async () => {
+  writeFileSync(tokenFile, JSON.stringify({ oauth: { accessToken: REAL } }));
+  upstream = await startFakeUpstream(GATEWAY);
+  const tls = await selfSignedCert(work, ['other.test', 'api.test']);
+  testCa = tls.cert;
+  servers = await startWebServers(GATEWAY, tls, { https: [443], http: [] }, (host, req) =>
+    served.push({ host, authorization: req.headers.authorization }),
+  );
+  agent = await launchGuarded('inject-open', guard, {
+    ...RESTRICTED,
+    mode: 'open',
+    anyNameProxy: true,
+  });
+  const dir = injectionDir(work, agent.name);
+  await createProxyCa(dir, agent.name);
+  await writeInjectRules(dir, [
+    {
+      domain: 'api.test',
+      header: 'Authorization',
+      source: { kind: 'file', path: tokenFile, pointer: '/oauth/accessToken' },
+      format: 'Bearer {}',
+    },
+  ]);
+  dns = await startProxy();
+  const api = Incus.local();
+  await installProxyCa(api, work, agent.name).finally(() => api.close());
+  const installed = await sh(
+    agent.name,
+    `cat > /tmp/test-ca.pem <<'EOF'\n${testCa}EOF\n` +
+      `echo '${GATEWAY} api.test other.test' >> /etc/hosts`,
+  );
+  expect(installed.code, installed.err).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  await dns?.stop();
+  upstream?.close();
+  for (const server of servers) server.close();
+  if (agent) await guard.release(agent.ip);
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function curl(args: string): Promise<{ code: number; out: string; err: string }> {
+  return sh(agent.name, `curl -sS -m 5 -H 'Authorization: Bearer ${SENTINEL}' ${args}`);
+}
+
+describe('credential injection in open mode (inject_in_open)', () => {
+  it('sets the real header for the inject name; another name passes untouched', async () => {
+    const before = served.length;
+    expect(await curl('https://api.test/')).toMatchObject({ code: 0, out: 'ok api.test' });
+    const issuer = /issuer: (.*)/.exec(
+      (await curl('-v --cacert /tmp/test-ca.pem https://other.test/')).err,
+    );
+    expect(issuer?.[1]?.trim()).toBe('CN=other.test');
+    expect(served.slice(before)).toEqual([
+      { host: 'api.test', authorization: `Bearer ${REAL}` },
+      { host: 'other.test', authorization: `Bearer ${SENTINEL}` },
+    ]);
+    expect(dns.proxyStatus()).toMatchObject({ injected: 1 });
+    // The network tail sees the spliced name, and why it passed.
+    expect(decisions.at(-1)).toMatchObject({
+      source: 'proxy',
+      verdict: 'allowed',
+      name: 'other.test',
+      address: GATEWAY,
+      reason: 'SNI "other.test": every name passes (inject_in_open)',
+    });
+    const files = await sh(agent.name, `grep -rlFs -D skip -e '${REAL}' /etc /root /tmp; true`);
+    expect(files.out).toBe('');
+  });
+
+  it('fails closed while the proxy is down and injects again once it restarts', async () => {
+    await dns.stop();
+    const before = served.length;
+    expect((await curl('https://api.test/')).code).not.toBe(0);
+    expect((await curl('--cacert /tmp/test-ca.pem https://other.test/')).code).not.toBe(0);
+    expect(served.slice(before)).toEqual([]);
+    dns = await startProxy();
+    expect(await curl('https://api.test/')).toMatchObject({ code: 0, out: 'ok api.test' });
+    expect(served.slice(before)).toEqual([{ host: 'api.test', authorization: `Bearer ${REAL}` }]);
+  });
+});
+
+describe('credential injection in open mode without the opt-in', () => {
+  it('is refused at launch with exit 2, naming inject_in_open, before any container', async () => {
+    const box = new CoiSandbox(
+      '[network]\nmode = "open"\n\n[[network.proxy.inject]]\ndomain = "api.test"\n' +
+        'header = "Authorization"\ncommand = "echo x"\n',
+    );
+    try {
+      const r = await box.run(['run', 'true'], { cwd: box.workspace('inject-open-refused') });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('network.proxy.inject needs network.mode = "allowlist"');
+      expect(r.stderr).toContain('inject_in_open = true');
+    } finally {
+      await box.remove();
+    }
+  });
+});
