@@ -75,19 +75,29 @@ export async function launchGuarded(
   );
   await guard.prepare(name, ip, policy);
   if (!opts.gateOnly) await guard.apply(ip);
-  const op = await incus().operation('PUT', `/1.0/instances/${name}/state`, {
-    body: { action: 'start' },
-  });
-  await op.wait({ timeoutMs: 60_000 });
-  // dhclient backs off between tries (seen once under load: no address after 30 s), so up to 60 s.
+  const setState = async (action: 'start' | 'restart') => {
+    const op = await incus().operation('PUT', `/1.0/instances/${name}/state`, {
+      body: { action, ...(action === 'restart' ? { force: true } : {}) },
+    });
+    await op.wait({ timeoutMs: 60_000 });
+  };
+  await setState('start');
+  // Under load Incus's dnsmasq can answer the first DHCP request before it has read the pin (the
+  // container then holds a dynamic address, seen twice at the attack corpus's mass-write row): a
+  // restart asks again.
   let shown = '';
-  for (let i = 0; i < 600; i += 1) {
+  let restarted = false;
+  for (let i = 0; i < 300; i += 1) {
     shown = (await sh(name, 'ip -4 -o addr show dev eth0 2>/dev/null || true')).out;
     if (shown.includes(`inet ${ip}/`)) return { name, ip };
+    if (shown.includes('inet ') && !restarted) {
+      restarted = true;
+      await setState('restart');
+    }
     await sleep(100);
   }
   throw new Error(
-    `${name} did not get its pinned address ${ip} within 60 s (eth0: ${shown.trim() || 'no IPv4'})`,
+    `${name} did not get its pinned address ${ip} within 30 s${restarted ? ' (restarted once: it had a dynamic one)' : ''} (eth0: ${shown.trim() || 'no IPv4'})`,
   );
 }
 
