@@ -1,25 +1,21 @@
 import type { Socket as UdpSocket } from 'node:dgram';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installProxyCa } from '../../../../src/core/session/launch/credential-proxy.js';
-import { Incus } from '../../../../src/incus/index.js';
 import { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
 import type { NetworkDecision } from '../../../../src/security/monitor/network-tail.js';
 import { NetworkGuard } from '../../../../src/security/network/guard.js';
 import type { HostNetwork } from '../../../../src/security/nft/index.js';
-import { createProxyCa } from '../../../../src/security/proxy/inject/ca.js';
-import {
-  injectionDir,
-  loadInjection,
-  writeInjectRules,
-} from '../../../../src/security/proxy/inject/store.js';
+import { injectionDir, loadInjection } from '../../../../src/security/proxy/inject/store.js';
 import { CoiSandbox } from '../../../helpers/coi-cli.js';
-import { RESTRICTED, launchGuarded, sh } from '../../../helpers/network-testbed.js';
-import { selfSignedCert, startFakeUpstream, startWebServers } from '../../../helpers/proxy-bed.js';
+import {
+  startInjectionBed,
+  type InjectionBed,
+  type ServedRequest,
+} from '../../../helpers/injection-bed.js';
+import { RESTRICTED, sh } from '../../../helpers/network-testbed.js';
 import { BRIDGE, GATEWAY } from '../../../helpers/testbed.js';
 
 /**
@@ -42,10 +38,9 @@ const SENTINEL = `coi-sentinel-${randomUUID()}`;
 
 const guard = new NetworkGuard(HOST);
 const work = mkdtempSync(join(tmpdir(), 'coi-inject-open-test-'));
-const tokenFile = join(work, 'token.json');
-const served: { host: string; authorization: string | undefined }[] = [];
+const served: ServedRequest[] = [];
 let upstream: UdpSocket;
-let servers: Server[] = [];
+let bed: InjectionBed | undefined;
 let testCa = '';
 let dns: AllowlistDns;
 let agent: { name: string; ip: string };
@@ -70,44 +65,27 @@ async function startProxy(): Promise<AllowlistDns> {
 }
 
 beforeAll(async () => {
-  writeFileSync(tokenFile, JSON.stringify({ oauth: { accessToken: REAL } }));
-  upstream = await startFakeUpstream(GATEWAY);
-  const tls = await selfSignedCert(work, ['other.test', 'api.test']);
-  testCa = tls.cert;
-  servers = await startWebServers(GATEWAY, tls, { https: [443], http: [] }, (host, req) =>
-    served.push({ host, authorization: req.headers.authorization }),
-  );
-  agent = await launchGuarded('inject-open', guard, {
-    ...RESTRICTED,
-    mode: 'open',
-    anyNameProxy: true,
-  });
-  const dir = injectionDir(work, agent.name);
-  await createProxyCa(dir, agent.name);
-  await writeInjectRules(dir, [
-    {
-      domain: 'api.test',
-      header: 'Authorization',
-      source: { kind: 'file', path: tokenFile, pointer: '/oauth/accessToken' },
-      format: 'Bearer {}',
+  bed = await startInjectionBed({
+    work,
+    token: REAL,
+    label: 'inject-open',
+    guard,
+    policy: {
+      ...RESTRICTED,
+      mode: 'open',
+      anyNameProxy: true,
     },
-  ]);
+    names: ['other.test', 'api.test'],
+    served,
+    inside: `echo '${GATEWAY} api.test other.test' >> /etc/hosts`,
+  });
+  ({ upstream, testCa, agent } = bed);
   dns = await startProxy();
-  const api = Incus.local();
-  await installProxyCa(api, work, agent.name).finally(() => api.close());
-  const installed = await sh(
-    agent.name,
-    `cat > /tmp/test-ca.pem <<'EOF'\n${testCa}EOF\n` +
-      `echo '${GATEWAY} api.test other.test' >> /etc/hosts`,
-  );
-  expect(installed.code, installed.err).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
   await dns?.stop();
-  upstream?.close();
-  for (const server of servers) server.close();
-  if (agent) await guard.release(agent.ip);
+  await bed?.close();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -1,7 +1,6 @@
 import type { Socket as UdpSocket } from 'node:dgram';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,16 +9,13 @@ import { DEFAULT_RESOLVER_PORT } from '../../../../src/security/dns/resolver.js'
 import { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
 import { NetworkGuard } from '../../../../src/security/network/guard.js';
 import { parseAllowlist, type HostNetwork } from '../../../../src/security/nft/index.js';
-import { installProxyCa } from '../../../../src/core/session/launch/credential-proxy.js';
-import { Incus } from '../../../../src/incus/index.js';
-import { createProxyCa } from '../../../../src/security/proxy/inject/ca.js';
+import { injectionDir, loadInjection } from '../../../../src/security/proxy/inject/store.js';
 import {
-  injectionDir,
-  loadInjection,
-  writeInjectRules,
-} from '../../../../src/security/proxy/inject/store.js';
-import { RESTRICTED, launchGuarded, sh } from '../../../helpers/network-testbed.js';
-import { selfSignedCert, startFakeUpstream, startWebServers } from '../../../helpers/proxy-bed.js';
+  startInjectionBed,
+  type InjectionBed,
+  type ServedRequest,
+} from '../../../helpers/injection-bed.js';
+import { RESTRICTED, sh } from '../../../helpers/network-testbed.js';
 import { containerPids, scanProcesses } from '../../../helpers/secret-scan.js';
 import { BRIDGE, GATEWAY, incusApis } from '../../../helpers/testbed.js';
 
@@ -46,12 +42,11 @@ const WRITABLE = '/etc /home /root /tmp /var /run /opt /srv';
 
 const guard = new NetworkGuard(HOST);
 const work = mkdtempSync(join(tmpdir(), 'coi-inject-test-'));
-const tokenFile = join(work, 'token.json');
 /** What the servers received: Host and Authorization of each request. */
-const served: { host: string; authorization: string | undefined }[] = [];
+const served: ServedRequest[] = [];
 const records: { container: string; alert: Alert }[] = [];
 let upstream: UdpSocket;
-let servers: Server[] = [];
+let bed: InjectionBed | undefined;
 let testCa = '';
 let dns: AllowlistDns;
 let agent: { name: string; ip: string };
@@ -75,46 +70,28 @@ async function startProxy(): Promise<AllowlistDns> {
 }
 
 beforeAll(async () => {
-  writeFileSync(tokenFile, JSON.stringify({ oauth: { accessToken: REAL } }));
-  upstream = await startFakeUpstream(GATEWAY);
-  const tls = await selfSignedCert(work, ['allowed.test', 'api.test']);
-  testCa = tls.cert;
-  servers = await startWebServers(GATEWAY, tls, { https: [443], http: [] }, (host, req) =>
-    served.push({ host, authorization: req.headers.authorization }),
-  );
-  agent = await launchGuarded('inject-agent', guard, {
-    ...RESTRICTED,
-    mode: 'allowlist',
-    allowLocalNetworkAccess: true,
-    allowlist: ALLOWLIST,
-  });
-  const dir = injectionDir(work, agent.name);
-  await createProxyCa(dir, agent.name);
-  await writeInjectRules(dir, [
-    {
-      domain: 'api.test',
-      header: 'Authorization',
-      source: { kind: 'file', path: tokenFile, pointer: '/oauth/accessToken' },
-      format: 'Bearer {}',
+  bed = await startInjectionBed({
+    work,
+    token: REAL,
+    label: 'inject-agent',
+    guard,
+    policy: {
+      ...RESTRICTED,
+      mode: 'allowlist',
+      allowLocalNetworkAccess: true,
+      allowlist: ALLOWLIST,
     },
-  ]);
+    names: ['allowed.test', 'api.test'],
+    served,
+    inside: `mkdir -p /root/.agent && echo '{"accessToken":"${SENTINEL}"}' > /root/.agent/login.json`,
+  });
+  ({ upstream, testCa, agent } = bed);
   dns = await startProxy();
-  // The container trusts its CA as a launch installs it, and the test CA for allowed.test only.
-  const api = Incus.local();
-  await installProxyCa(api, work, agent.name).finally(() => api.close());
-  const installed = await sh(
-    agent.name,
-    `cat > /tmp/test-ca.pem <<'EOF'\n${testCa}EOF\n` +
-      `mkdir -p /root/.agent && echo '{"accessToken":"${SENTINEL}"}' > /root/.agent/login.json`,
-  );
-  expect(installed.code, installed.err).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
   await dns?.stop();
-  upstream?.close();
-  for (const server of servers) server.close();
-  if (agent) await guard.release(agent.ip);
+  await bed?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
