@@ -68,6 +68,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}'],
           environment: 'node',
+          // Ink in a CI log writes no frame until it exits; `coi tui` loads it with these hidden
+          // (cli/tui/interactive-ink.ts), and the UI tests render it as the room does.
+          env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
         },
       },
       {

@@ -10,6 +10,7 @@ export function startTuiPty(
   box: CoiSandbox,
   workspace: string,
   size: { cols: number; rows: number },
+  env: Record<string, string> = {},
 ): PtySession {
   return new PtySession(
     {
@@ -21,6 +22,7 @@ export function startTuiPty(
         HOME: box.home,
         COI_CONTAINER_PREFIX: box.prefix,
         TERM: 'xterm-256color',
+        ...env,
       },
     },
     { ...size, frameMs: 5 },

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { withContext } from '../context.js';
 import { usageError } from '../errors.js';
+import { importInteractive } from '../tui/interactive-ink.js';
 
 export function registerTui(program: Command): void {
   program
@@ -12,7 +13,7 @@ export function registerTui(program: Command): void {
       }
       // React reads NODE_ENV when first loaded: the UI is imported only now, in production mode.
       process.env.NODE_ENV ??= 'production';
-      const { runTui } = await import('../tui/run-tui.js');
+      const { runTui } = await importInteractive(() => import('../tui/run-tui.js'));
       await withContext({}, (ctx) => runTui(ctx));
     });
 }

@@ -198,6 +198,24 @@ describe('coi tui', () => {
     expect(tui.modes.bracketedPasteMode).toBe(false);
   }, 170_000);
 
+  it('draws its whole room and follows resizes when the shell sets CI=true', async () => {
+    const tui = startTuiPty(box, workspace, { cols: COLS, rows: ROWS }, { CI: 'true' });
+    tuis.push(tui);
+    await waitFor(tui, (s) => s.includes('Workspaces') && !s.includes('Connecting'), 'first frame');
+    tui.write('?');
+    await showing(tui, 'Show or hide this help', 2000);
+    tui.write('\x1b');
+    await showing(tui, 'Workspaces', 2000);
+    // Side by side from 120 columns: the alert queue's header on the slots' header row.
+    const sideBySide = (s: string) => s.split('\n').some((l) => /SLOT .* TIME +SEV/.test(l));
+    expect(sideBySide(screenOf(tui))).toBe(false);
+    tui.resize(140, 40);
+    await waitFor(tui, sideBySide, 'the side-by-side layout after the resize', 5000);
+    const exited = new Promise<number>((resolve) => tui.onExit(resolve));
+    tui.write('q');
+    expect(await exited).toBe(0);
+  }, 60_000);
+
   it('SIGTERM restores the terminal and exits', async () => {
     const tui = startTui();
     await waitFor(tui, (s) => s.includes('Workspaces') && !s.includes('Connecting'), 'first frame');
