@@ -11,12 +11,11 @@ describe('alert queue', () => {
     const store = populatedStore(2, 2);
     const app = renderApp(store, recordingActions().actions, { cols: 200, rows: 40 });
     await settle();
-    // Twenty alerts arrive at 40 ms intervals: all within one second.
-    const arrivals: number[] = [];
+    // Twenty alerts, stamped within one second, arrive 40 ms apart (further apart on a loaded
+    // machine: the burst is the alerts' own times, not the test's timers).
     await new Promise<void>((done) => {
       for (let n = 1; n <= 20; n++) {
         setTimeout(() => {
-          arrivals.push(Date.now());
           store
             .getState()
             .addAlerts([alert(n, { severity: n % 4 === 0 ? 'critical' : 'warning' })]);
@@ -24,7 +23,6 @@ describe('alert queue', () => {
         }, n * 40);
       }
     });
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeLessThan(1000);
     await settle();
     const rows = app.lines().filter((l) => /\d\d:\d\d:\d\d (WARN|CRIT) NEW coi-/.test(l));
     expect(rows).toHaveLength(20);

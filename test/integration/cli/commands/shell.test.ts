@@ -265,8 +265,13 @@ describe('coi shell', () => {
         expect(saved).toHaveLength(1);
         const state = join(box.coiDir, 'sessions-claude', saved[0]!.ID, '.claude', 'standin-state');
         expect(readFileSync(state, 'utf8')).toBe('before-poweroff\n');
-        expect(readFileSync(monitorPaths(box.coiDir).log, 'utf8')).toMatch(
-          new RegExp(`${name} powered itself off: session saved to \\S+, container deleted`),
+        // The supervisor logs once the deletion has returned, which can be after it is seen.
+        const ended = new RegExp(
+          `${name} powered itself off: session saved to \\S+, container deleted`,
+        );
+        await until(
+          () => ended.test(readFileSync(monitorPaths(box.coiDir).log, 'utf8')),
+          'the supervisor to log the end',
         );
 
         // Whatever else stopped stays, and listing changes nothing.

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../src/core/config/errors.js';
-import { incusProject } from '../../../../src/core/config/incus-project.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'smol-toml';
+import { DEFAULTS_PROJECT_LINE, incusProject } from '../../../../src/core/config/incus-project.js';
+import { DEFAULT_CONFIG_FILE } from '../../../../src/core/config/sources.js';
 import { makeHost, type Host } from './fixture.js';
 
 const project = (name: string) => `[incus]\nproject = "${name}"\n`;
@@ -37,5 +40,24 @@ describe('incusProject', () => {
     await expect(incusProject(opts)).rejects.toThrow(/incus\.project/);
     const missing = { ...opts, env: { COI_CONFIG: `${host.root}/nope.toml` } };
     await expect(incusProject(missing)).rejects.toThrow(ConfigError);
+  });
+
+  it('reads the defaults file by its one project line, which is what TOML makes of it', () => {
+    const text = readFileSync(DEFAULT_CONFIG_FILE, 'utf8');
+    const parsed = parse(text) as { incus: { project: string } };
+    expect(DEFAULTS_PROJECT_LINE.exec(text)?.[1]).toBe(parsed.incus.project);
+    expect(DEFAULTS_PROJECT_LINE.exec('[incus]\ngroup = "g"\nproject = "p"\n')?.[1]).toBe('p');
+    expect(DEFAULTS_PROJECT_LINE.exec('[incus]\n[paths]\nproject = "p"\n')).toBeNull();
+    expect(DEFAULTS_PROJECT_LINE.exec('[other]\nproject = "p"\n')).toBeNull();
+  });
+
+  it('parses only the files that can name the key, an escaped spelling included', async () => {
+    const host = makeHost();
+    const opts = { cwd: host.workspace, home: host.home, etcDir: host.etc, env: {} };
+    // Not TOML, but no word of the project: `coi list` leaves it to the commands that load it all.
+    host.write('home/.coi/config.toml', '[container\nimage = 1\n');
+    expect(await incusProject(opts)).toBe('default');
+    host.write('home/.coi/config.toml', '[incus]\n"proj\\u0065ct" = "escaped"\n');
+    expect(await both(host)).toEqual(['escaped', 'escaped']);
   });
 });
