@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { resolvePointer, setPointer, stringAt } from './json-pointer.js';
 import type { OAuthRefresh, SecretSource } from './rules.js';
@@ -214,14 +214,13 @@ async function writeBack(
   set(source.pointer, grant.accessToken);
   if (grant.refreshToken) set(source.refresh.refreshPointer, grant.refreshToken);
   set(source.refresh.expiresAtPointer, now + grant.expiresInS * 1000);
-  const temp = join(
-    dirname(source.path),
-    `.${source.path.split('/').pop() ?? 'login'}.coi-${randomBytes(4).toString('hex')}`,
-  );
+  // A symlinked file (dotfiles) stays a symlink: the file it points to is replaced.
+  const target = await realpath(source.path);
+  const temp = join(dirname(target), `.${basename(target)}.coi-${randomBytes(4).toString('hex')}`);
   try {
     await writeFile(temp, JSON.stringify(document), { mode: mode & 0o777, flag: 'wx' });
     await chmod(temp, mode & 0o777);
-    await rename(temp, source.path);
+    await rename(temp, target);
   } catch (err) {
     await rm(temp, { force: true });
     throw new Error(

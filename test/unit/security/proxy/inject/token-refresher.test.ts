@@ -1,5 +1,7 @@
 import {
   chmodSync,
+  lstatSync,
+  symlinkSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -146,6 +148,18 @@ describe('TokenRefresher', () => {
     expect(statSync(path).ino).not.toBe(inode);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readdirSync(work).filter((f) => f.includes('.coi-'))).toEqual([]);
+  });
+
+  it('keeps a symlinked login file a symlink, replacing the file it points to', async () => {
+    const real = join(work, 'dotfiles-login.json');
+    writeFileSync(real, JSON.stringify(login('AT-OLD', NOW - 1000)));
+    chmodSync(real, 0o600);
+    rmSync(path, { force: true });
+    symlinkSync(real, path);
+    expect(await refresher().token(source)).toBe('AT-NEW');
+    expect(lstatSync(path).isSymbolicLink()).toBe(true);
+    expect(readLogin().claudeAiOauth.accessToken).toBe('AT-NEW');
+    rmSync(path);
   });
 
   it('renews within the margin before expiry, and leaves a login further off alone', async () => {
