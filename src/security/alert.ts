@@ -123,6 +123,8 @@ export const TITLES = {
   proxyBlocked: 'Egress proxy refused a destination the network mode blocks',
   proxyInjected: 'Credential injected by the egress proxy',
   proxyInjectFailed: 'Credential injection failed',
+  proxyLoginRefreshed: 'Host login renewed by the egress proxy',
+  proxyLoginRefreshFailed: 'Host login could not be renewed',
   largeRead: 'Large workspace read detected',
   largeWrite: 'Large workspace write detected',
   canary: 'Credential canary accessed',

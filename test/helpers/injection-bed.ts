@@ -8,6 +8,7 @@ import { Incus } from '../../src/incus/index.js';
 import type { NetworkGuard } from '../../src/security/network/guard.js';
 import type { NetworkPolicy } from '../../src/security/nft/index.js';
 import { createProxyCa } from '../../src/security/proxy/inject/ca.js';
+import type { OAuthRefresh } from '../../src/security/proxy/inject/rules.js';
 import { injectionDir, writeInjectRules } from '../../src/security/proxy/inject/store.js';
 import { launchGuarded, sh } from './network-testbed.js';
 import { selfSignedCert, startFakeUpstream, startWebServers } from './proxy-bed.js';
@@ -28,10 +29,21 @@ export interface InjectionBed {
 }
 
 /**
+ * How a renewable rule renews the bed's token file: never at its own endpoint (no such name), at
+ * the stand-in the test gives the proxy (`loginTokenUrl`).
+ */
+const BED_LOGIN_REFRESH: OAuthRefresh = {
+  tokenUrl: 'https://login.invalid/v1/oauth/token',
+  clientId: 'coi-test-client',
+  refreshPointer: '/oauth/refreshToken',
+  expiresAtPointer: '/oauth/expiresAt',
+};
+
+/**
  * The host token in `work/token.json`, a stand-in DNS upstream, HTTPS servers on the gateway's 443
  * with a test CA for `names` (recording into `served`), and a guarded container holding the
- * container CA and an `Authorization` rule for api.test as a launch leaves them, the test CA in
- * /tmp/test-ca.pem, then `inside` run in it.
+ * container CA and an `Authorization` rule for api.test as a launch leaves them (`renewable`: an
+ * OAuth login, BED_LOGIN_REFRESH), the test CA in /tmp/test-ca.pem, then `inside` run in it.
  */
 export async function startInjectionBed(opts: {
   work: string;
@@ -42,6 +54,7 @@ export async function startInjectionBed(opts: {
   names: string[];
   served: ServedRequest[];
   inside: string;
+  renewable?: boolean;
 }): Promise<InjectionBed> {
   const { work, guard } = opts;
   const tokenFile = join(work, 'token.json');
@@ -61,7 +74,12 @@ export async function startInjectionBed(opts: {
     {
       domain: 'api.test',
       header: 'Authorization',
-      source: { kind: 'file', path: tokenFile, pointer: '/oauth/accessToken' },
+      source: {
+        kind: 'file',
+        path: tokenFile,
+        pointer: '/oauth/accessToken',
+        ...(opts.renewable ? { refresh: BED_LOGIN_REFRESH } : {}),
+      },
       format: 'Bearer {}',
     },
   ]);

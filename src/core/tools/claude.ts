@@ -17,6 +17,15 @@ export const claude: ToolAdapter = {
     file: '.claude/.credentials.json',
     jsonPointer: '/claudeAiOauth/accessToken',
     format: 'Bearer {}',
+    // Claude Code's own renewal (its public OAuth client), so the host's `claude` and coi share
+    // one login: a JSON `refresh_token` grant; its endpoint turns away clients not named claude-cli.
+    refresh: {
+      tokenUrl: 'https://platform.claude.com/v1/oauth/token',
+      clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
+      refreshPointer: '/claudeAiOauth/refreshToken',
+      expiresAtPointer: '/claudeAiOauth/expiresAt',
+      userAgent: 'claude-cli/2.1.80 (external, cli)',
+    },
   },
   systemFiles: claudeManagedSettings,
   command(binary, { permissionMode, resume, prompt }) {

@@ -1,3 +1,5 @@
+import type { OAuthRefresh } from '../../security/proxy/inject/rules.js';
+
 export type PermissionMode = 'bypass' | 'interactive';
 
 /** What to resume: the newest saved session, or a given one. */
@@ -68,6 +70,8 @@ export interface ProxyLogin {
   file: string;
   jsonPointer: string;
   format: string;
+  /** The login is OAuth: coi renews it on the host (the container's copy never expires). */
+  refresh?: OAuthRefresh;
 }
 
 /** A root-owned file outside the home (e.g. a managed policy the agent cannot change). */

@@ -8,6 +8,7 @@ import type { HostNetwork } from '../nft/index.js';
 import type { AllowlistDomain } from '../nft/policy.js';
 import {
   injectionAlert,
+  refreshAlert,
   refusalAlert,
   type AllowedConnection,
   type RefusedConnection,
@@ -18,6 +19,7 @@ import { EgressProxy, type ProxyPolicy, type ProxyStatus } from '../proxy/egress
 import { CredentialInjector } from '../proxy/inject/injector.js';
 import { SecretReader } from '../proxy/inject/secret.js';
 import type { ContainerInjection } from '../proxy/inject/store.js';
+import { TokenRefresher } from '../proxy/inject/token-refresher.js';
 import type { NetworkDecision } from './network-tail.js';
 
 /** How the proxy treats a registered container besides its allowlist. */
@@ -45,6 +47,8 @@ export interface AllowlistDnsOptions {
   injectionOf?: (container: string) => ContainerInjection | undefined;
   /** CAs trusted for the real servers of inject names besides the system's (tests only). */
   upstreamCa?: string[];
+  /** Where host logins are renewed instead of their rules' endpoint (tests' stand-in only). */
+  loginTokenUrl?: string;
   log: (message: string) => void;
   /** Where names are resolved (default: the host's resolver). */
   upstream?: Upstream;
@@ -86,12 +90,23 @@ export class AllowlistDns {
       onAllowed: (allowed) => this.decided(allowed.container, allowed.ip, proxyDecision(allowed)),
       onError: (err) => opts.log(`proxy: ${err.message}`),
       injector: new CredentialInjector({
-        secrets: new SecretReader(),
+        secrets: new SecretReader(
+          Date.now,
+          new TokenRefresher({
+            ...(opts.upstreamCa ? { ca: opts.upstreamCa } : {}),
+            ...(opts.loginTokenUrl ? { tokenUrl: opts.loginTokenUrl } : {}),
+          }),
+        ),
         ...(opts.upstreamCa ? { upstreamCa: opts.upstreamCa } : {}),
         onInjected: (c) => opts.onRecord?.(c.container, injectionAlert(c)),
         onFailed: (c, reason) => {
           opts.log(`proxy: ${c.container} → ${c.name}: ${reason}`);
           opts.onAlert(c.container, injectionAlert(c, reason));
+        },
+        onRefreshed: (c, outcome) => {
+          if (outcome.ok) return opts.onRecord?.(c.container, refreshAlert(c, outcome));
+          opts.log(`proxy: ${c.container} → ${c.name}: host login not renewed: ${outcome.reason}`);
+          opts.onAlert(c.container, refreshAlert(c, outcome));
         },
       }),
     });

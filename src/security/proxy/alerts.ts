@@ -1,6 +1,7 @@
 import { TITLES, type Alert } from '../alert.js';
 import type { ProxyRequest, ProxyVerdict } from './decide.js';
 import type { InjectedConnection } from './inject/injector.js';
+import type { RefreshOutcome } from './inject/token-refresher.js';
 
 export interface RefusedConnection {
   container: string;
@@ -77,6 +78,35 @@ export function injectionAlert(c: InjectedConnection, failure?: string): Alert {
         src_port: c.sourcePort,
         dst_port: c.port,
         reason: failure === undefined ? `injected ${what}` : failure,
+      },
+    },
+  };
+}
+
+/**
+ * The audit record of a host login (OAuth) the proxy renewed before a request (`info`), or the
+ * warning that it could not: the request went on with the token the file holds.
+ */
+export function refreshAlert(c: InjectedConnection, outcome: RefreshOutcome): Alert {
+  const reason = outcome.ok
+    ? `renewed the host login for ${c.rule.header} of ${c.name}`
+    : `renewing the host login for ${c.rule.header} of ${c.name} failed: ${outcome.reason}`;
+  return {
+    level: outcome.ok ? 'info' : 'warning',
+    category: 'network',
+    title: outcome.ok ? TITLES.proxyLoginRefreshed : TITLES.proxyLoginRefreshFailed,
+    description: outcome.ok
+      ? `The egress proxy renewed the host's login for ${c.name} before a request of ${c.container}, and wrote it back on the host`
+      : `The egress proxy could not renew the host's login for ${c.name} (${outcome.reason}); a request of ${c.container} went on with the token the host holds. Log in again with the tool on the host if this persists`,
+    evidence: {
+      network: {
+        container_ip: c.ip,
+        protocol: 'https',
+        src_ip: c.ip,
+        dst_ip: c.address,
+        src_port: c.sourcePort,
+        dst_port: c.port,
+        reason,
       },
     },
   };

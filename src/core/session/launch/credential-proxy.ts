@@ -84,7 +84,12 @@ export function planCredentialProxy(
     rules.push({
       domain: login.domain,
       header: login.header,
-      source: { kind: 'file', path, pointer: login.jsonPointer },
+      source: {
+        kind: 'file',
+        path,
+        pointer: login.jsonPointer,
+        ...(login.refresh ? { refresh: login.refresh } : {}),
+      },
       format: login.format,
     });
   }

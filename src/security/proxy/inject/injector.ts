@@ -11,6 +11,7 @@ import { rootCertificates, TLSSocket } from 'node:tls';
 import type { ContainerInjection } from './store.js';
 import { headerValue, type InjectRule } from './rules.js';
 import type { SecretReader } from './secret.js';
+import type { RefreshOutcome } from './token-refresher.js';
 
 /** One TLS connection the proxy terminates: who made it, to where, under which rule. */
 export interface InjectedConnection {
@@ -31,6 +32,8 @@ export interface InjectorOptions {
   onInjected: (connection: InjectedConnection) => void;
   /** A request answered by the proxy itself (502, 421) and why. */
   onFailed: (connection: InjectedConnection, reason: string) => void;
+  /** The host login of a request was renewed first, or could not be (it went on with the old). */
+  onRefreshed?: (connection: InjectedConnection, outcome: RefreshOutcome) => void;
   /** CAs trusted for the real servers besides the system's (tests' local servers only). */
   upstreamCa?: string[];
 }
@@ -106,7 +109,9 @@ export class CredentialInjector {
       return refuse(421, `Host "${host ?? ''}" is not the TLS name ${connection.name}`);
     let secret: string;
     try {
-      secret = await this.opts.secrets.read(connection.rule.source);
+      secret = await this.opts.secrets.read(connection.rule.source, (outcome) =>
+        this.opts.onRefreshed?.(connection, outcome),
+      );
     } catch (err) {
       return refuse(502, `no credential for ${connection.name} on the host: ${message(err)}`);
     }
@@ -125,6 +130,9 @@ export class CredentialInjector {
         agent: this.agent,
       },
       (answer) => {
+        // Not retried (the body is streamed, not kept): the agent gets this 401, its next
+        // request the renewed login.
+        if (answer.statusCode === 401) this.opts.secrets.rejected(connection.rule.source, secret);
         res.writeHead(
           answer.statusCode ?? 502,
           answer.statusMessage,

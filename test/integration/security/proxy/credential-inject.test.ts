@@ -1,6 +1,16 @@
 import type { Socket as UdpSocket } from 'node:dgram';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +26,7 @@ import {
   type ServedRequest,
 } from '../../../helpers/injection-bed.js';
 import { RESTRICTED, sh } from '../../../helpers/network-testbed.js';
+import { selfSignedCert } from '../../../helpers/proxy-bed.js';
 import { containerPids, scanProcesses } from '../../../helpers/secret-scan.js';
 import { BRIDGE, GATEWAY, incusApis } from '../../../helpers/testbed.js';
 
@@ -50,6 +61,11 @@ let bed: InjectionBed | undefined;
 let testCa = '';
 let dns: AllowlistDns;
 let agent: { name: string; ip: string };
+/** A stand-in OAuth token endpoint on the host's loopback, and the grants it was asked for. */
+let tokenEndpoint: Server | undefined;
+let tokenCa = '';
+const grants: Record<string, unknown>[] = [];
+const RENEWED = `coi-renewed-${randomUUID()}`;
 
 async function startProxy(): Promise<AllowlistDns> {
   const started = new AllowlistDns({
@@ -59,7 +75,8 @@ async function startProxy(): Promise<AllowlistDns> {
     upstream: { address: '127.0.0.1', port: upstream.address().port },
     proxyPorts: PROXY_PORTS,
     injectionOf: (container) => loadInjection(injectionDir(work, container)),
-    upstreamCa: [testCa],
+    upstreamCa: [testCa, tokenCa],
+    loginTokenUrl: `https://localhost:${(tokenEndpoint!.address() as AddressInfo).port}/v1/oauth/token`,
     onAlert: () => undefined,
     onRecord: (container, alert) => records.push({ container, alert }),
     log: () => undefined,
@@ -70,7 +87,21 @@ async function startProxy(): Promise<AllowlistDns> {
 }
 
 beforeAll(async () => {
+  mkdirSync(join(work, 'token-endpoint'));
+  const tls = await selfSignedCert(join(work, 'token-endpoint'), ['localhost']);
+  tokenCa = tls.cert;
+  tokenEndpoint = createServer(tls, (req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      grants.push(JSON.parse(body) as Record<string, unknown>);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ access_token: RENEWED, refresh_token: 'rt-2', expires_in: 28_800 }));
+    });
+  });
+  await new Promise<void>((resolve) => tokenEndpoint!.listen(0, '127.0.0.1', resolve));
   bed = await startInjectionBed({
+    renewable: true,
     work,
     token: REAL,
     label: 'inject-agent',
@@ -90,6 +121,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  tokenEndpoint?.close();
   await dns?.stop();
   await bed?.close();
   rmSync(work, { recursive: true, force: true });
@@ -157,6 +189,37 @@ describe('credential injection on a real allowlist container', () => {
     dns = await startProxy();
     expect(await curl('https://api.test/')).toMatchObject({ code: 0, out: 'ok api.test' });
     expect(served.slice(before)).toEqual([{ host: 'api.test', authorization: `Bearer ${REAL}` }]);
+  });
+
+  it('renews an expired host login on the host: the API gets the new token, the host file holds it', async () => {
+    const tokenFile = join(work, 'token.json');
+    const login = { accessToken: REAL, refreshToken: 'rt-1', expiresAt: Date.now() - 60_000 };
+    writeFileSync(tokenFile, JSON.stringify({ oauth: login, plan: 'kept' }));
+    chmodSync(tokenFile, 0o600);
+    const before = served.length;
+    expect(await curl('https://api.test/')).toMatchObject({ code: 0, out: 'ok api.test' });
+    expect(served.slice(before)).toEqual([
+      { host: 'api.test', authorization: `Bearer ${RENEWED}` },
+    ]);
+    expect(grants).toEqual([
+      { grant_type: 'refresh_token', refresh_token: 'rt-1', client_id: 'coi-test-client' },
+    ]);
+    expect(JSON.parse(readFileSync(tokenFile, 'utf8'))).toEqual({
+      oauth: { accessToken: RENEWED, refreshToken: 'rt-2', expiresAt: expect.any(Number) },
+      plan: 'kept',
+    });
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(records.at(-2)?.alert).toMatchObject({
+      level: 'info',
+      title: 'Host login renewed by the egress proxy',
+    });
+    expect(JSON.stringify(records)).not.toContain(RENEWED);
+    // Renewed once: the next request sends the new token as it is.
+    await curl('https://api.test/');
+    expect(served.at(-1)?.authorization).toBe(`Bearer ${RENEWED}`);
+    expect(grants).toHaveLength(1);
+    const files = await sh(agent.name, `grep -rlFs -D skip -e '${RENEWED}' ${WRITABLE}; true`);
+    expect(files.out).toBe('');
   });
 });
 

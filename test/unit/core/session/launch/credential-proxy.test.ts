@@ -127,6 +127,14 @@ describe('planCredentialProxy', () => {
           kind: 'file',
           path: join(hostHome, '.claude/.credentials.json'),
           pointer: '/claudeAiOauth/accessToken',
+          // Renewed on the host as Claude Code renews it.
+          refresh: {
+            tokenUrl: 'https://platform.claude.com/v1/oauth/token',
+            clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
+            refreshPointer: '/claudeAiOauth/refreshToken',
+            expiresAtPointer: '/claudeAiOauth/expiresAt',
+            userAgent: expect.stringMatching(/^claude-cli\//) as string,
+          },
         },
         format: 'Bearer {}',
       },

@@ -16,6 +16,10 @@ import {
 } from '../../../../../src/security/proxy/inject/injector.js';
 import type { InjectRule } from '../../../../../src/security/proxy/inject/rules.js';
 import { SecretReader } from '../../../../../src/security/proxy/inject/secret.js';
+import {
+  TokenRefresher,
+  type RefreshOutcome,
+} from '../../../../../src/security/proxy/inject/token-refresher.js';
 import { selfSignedCert } from '../../../../helpers/proxy-bed.js';
 
 /**
@@ -29,6 +33,7 @@ const tokenFile = join(work, 'token.json');
 const seen: { authorization?: string; host?: string; body: string }[] = [];
 const injected: InjectedConnection[] = [];
 const failed: string[] = [];
+const refreshed: RefreshOutcome[] = [];
 let upstream: Server;
 let front: NetServer;
 let caCert = '';
@@ -49,6 +54,7 @@ beforeAll(async () => {
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
       seen.push({ authorization: req.headers.authorization, host: req.headers.host, body });
+      if (req.headers.authorization === 'Bearer REVOKED') res.statusCode = 401;
       res.end('answered');
     });
   });
@@ -57,10 +63,15 @@ beforeAll(async () => {
   const ca = await createProxyCa(join(work, 'ca'), 'coi-test');
   caCert = readFileSync(ca.cert, 'utf8');
   const injector = new CredentialInjector({
-    secrets: new SecretReader(),
+    // Its logins are renewed at a closed port: every renewal fails.
+    secrets: new SecretReader(
+      Date.now,
+      new TokenRefresher({ tokenUrl: 'https://localhost:1/token' }),
+    ),
     upstreamCa: [server.cert],
     onInjected: (c) => injected.push(c),
     onFailed: (_c, reason) => failed.push(reason),
+    onRefreshed: (_c, outcome) => refreshed.push(outcome),
   });
   const injection = { rules: [], issuer: new LeafIssuer(ca) };
   front = createNetServer((socket) => {
@@ -156,4 +167,36 @@ describe('CredentialInjector', () => {
     expect(answer.body).toMatch(/evil\.test: .*(altnames|match)/i);
     expect(seen.length).toBe(before);
   });
+
+  it('an expired host login it cannot renew: a warning, and the request goes on with it', async () => {
+    const login = join(work, 'expired.json');
+    writeFileSync(login, JSON.stringify({ o: { at: 'EXPIRED', rt: 'RT', exp: Date.now() - 1 } }));
+    current = rule({ kind: 'file', path: login, pointer: '/o/at', refresh: refresh() });
+    const answer = await call();
+    current = rule({ kind: 'file', path: tokenFile, pointer: '/oauth/token' });
+    expect(answer.status).toBe(200);
+    expect(seen.at(-1)?.authorization).toBe('Bearer EXPIRED');
+    expect(refreshed).toEqual([{ ok: false, reason: expect.stringContaining('localhost:1') }]);
+  });
+
+  it('passes a 401 on, and renews that login before the next request (not retried)', async () => {
+    refreshed.length = 0;
+    const login = join(work, 'revoked.json');
+    writeFileSync(
+      login,
+      JSON.stringify({ o: { at: 'REVOKED', rt: 'RT', exp: Date.now() + 3.6e6 } }),
+    );
+    current = rule({ kind: 'file', path: login, pointer: '/o/at', refresh: refresh() });
+    const before = seen.length;
+    expect((await call()).status).toBe(401);
+    expect(seen.length).toBe(before + 1);
+    expect(refreshed).toEqual([]);
+    await call();
+    current = rule({ kind: 'file', path: tokenFile, pointer: '/oauth/token' });
+    expect(refreshed).toHaveLength(1);
+  });
 });
+
+function refresh() {
+  return { tokenUrl: 'unused', clientId: 'c', refreshPointer: '/o/rt', expiresAtPointer: '/o/exp' };
+}

@@ -2,19 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolvePointer, SecretReader } from '../../../../../src/security/proxy/inject/secret.js';
+import { SecretReader } from '../../../../../src/security/proxy/inject/secret.js';
 
 const work = mkdtempSync(join(tmpdir(), 'coi-secret-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('SecretReader', () => {
-  it('follows a JSON pointer, escapes included', () => {
-    const doc = { a: { 'b/c': [{ '~d': 'x' }] } };
-    expect(resolvePointer(doc, '/a/b~1c/0/~0d')).toBe('x');
-    expect(resolvePointer(doc, '/a/missing')).toBeUndefined();
-    expect(resolvePointer(doc, '')).toBe(doc);
-  });
-
   it('reads a file whole (trimmed) or at a pointer, and says where nothing is', async () => {
     const path = join(work, 'f.json');
     writeFileSync(path, '{"t": "tok", "n": 1}\n');
