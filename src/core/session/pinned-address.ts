@@ -18,10 +18,10 @@ export function pinnedAddressWait(pin: string): string[] {
     `eth0_ipv4() { ip -4 -o addr show dev eth0 2>/dev/null | sed -n 's/.* inet \\([0-9.]*\\)\\/.*/\\1/p'; }`,
     'renew_lease() {',
     '  if command -v dhclient >/dev/null && [ -e /run/dhclient.eth0.pid ]; then',
-    '    dhclient -4 -r -pf /run/dhclient.eth0.pid eth0 || true',
-    '    dhclient -4 -nw -pf /run/dhclient.eth0.pid -lf /var/lib/dhcp/dhclient.eth0.leases eth0 || true',
+    '    dhclient -4 -r -pf /run/dhclient.eth0.pid eth0 >/dev/null 2>&1 || true',
+    '    dhclient -4 -nw -pf /run/dhclient.eth0.pid -lf /var/lib/dhcp/dhclient.eth0.leases eth0 >/dev/null 2>&1 || true',
     '  else',
-    '    networkctl renew eth0 || true',
+    '    networkctl renew eth0 >/dev/null 2>&1 || true',
     '  fi',
     '}',
     'renewed=',
@@ -30,7 +30,8 @@ export function pinnedAddressWait(pin: string): string[] {
     `    [ -n "$held" ] || { echo "eth0 has no IPv4 address (its pin is "${q}")" >&2; exit 3; }`,
     `    echo "eth0 holds $(echo $held), ${NOT_THE_PIN} "${q}", also after renewing its DHCP lease" >&2; exit 3`,
     '  fi',
-    '  if [ -n "$held" ] && [ -z "$renewed" ]; then renewed=1; renew_lease; fi',
+    // Without the set-up lock's fd 9: a dhclient left holding it would block every later set-up.
+    '  if [ -n "$held" ] && [ -z "$renewed" ]; then renewed=1; renew_lease 9>&-; fi',
     '  sleep 0.05',
     'done',
   ];

@@ -10,7 +10,8 @@ import {
 
 /**
  * The wait for the pinned address, run by the host's sh against a stand-in `ip` (eth0's addresses
- * from a file) and `networkctl` (logs the renewal and hands out what RENEW_TO says). The host has
+ * from a file) and `networkctl` (logs the renewal, and whether it holds the set-up lock's fd 9, and
+ * hands out what RENEW_TO says). The host has
  * no ifupdown dhclient (no /run/dhclient.eth0.pid), so the renewal is networkd's.
  */
 
@@ -26,7 +27,7 @@ writeFileSync(
 );
 writeFileSync(
   join(root, 'networkctl'),
-  '#!/bin/sh\necho "networkctl $*" >> "$CALLS"\n[ -z "$RENEW_TO" ] || echo "$RENEW_TO" > "$STATE"\n',
+  '#!/bin/sh\nif { true >&9; } 2>/dev/null; then fd9=" (holding fd 9)"; fi\necho "networkctl $*$fd9" >> "$CALLS"\n[ -z "$RENEW_TO" ] || echo "$RENEW_TO" > "$STATE"\n',
   { mode: 0o755 },
 );
 
@@ -42,6 +43,8 @@ function wait(held: string[], opts: { renewTo?: string; seconds?: number } = {})
   writeFileSync(state, held.map((a) => `${a}\n`).join(''));
   const script = [
     'set -e',
+    // The set-up script's lock (see containerSetupScript).
+    'exec 9>/dev/null',
     `deadline=$(( $(date +%s) + ${opts.seconds ?? 5} ))`,
     'late() { [ "$(date +%s)" -ge "$deadline" ]; }',
     ...pinnedAddressWait(PIN),
@@ -99,10 +102,10 @@ describe('the renewal', () => {
     const script = pinnedAddressWait(PIN).join('\n');
     expect(script).toContain(
       'if command -v dhclient >/dev/null && [ -e /run/dhclient.eth0.pid ]; then\n' +
-        '    dhclient -4 -r -pf /run/dhclient.eth0.pid eth0 || true\n' +
-        '    dhclient -4 -nw -pf /run/dhclient.eth0.pid -lf /var/lib/dhcp/dhclient.eth0.leases eth0 || true\n' +
+        '    dhclient -4 -r -pf /run/dhclient.eth0.pid eth0 >/dev/null 2>&1 || true\n' +
+        '    dhclient -4 -nw -pf /run/dhclient.eth0.pid -lf /var/lib/dhcp/dhclient.eth0.leases eth0 >/dev/null 2>&1 || true\n' +
         '  else\n' +
-        '    networkctl renew eth0 || true',
+        '    networkctl renew eth0 >/dev/null 2>&1 || true',
     );
   });
 });
