@@ -5,12 +5,15 @@ import { shellQuote as quote } from '../../shared/shell-quote.js';
 import { etcHostsScript } from '../hosts/etc-hosts.js';
 import { gitGuardsScript, type GitGuards } from './git-guards.js';
 import { lowSysctls, sysctlCommand } from '../host/sysctl.js';
+import { pinnedAddressHint, pinnedAddressWait } from './pinned-address.js';
 
 export class SessionSetupError extends CoiError {}
 
 export interface InsideSetup {
   /** The container's name, also its host name (the image may bring its own). */
   hostname: string;
+  /** The IPv4 pinned on its NIC (`ipv4.address`): the network is up once eth0 holds it. */
+  ipv4: string;
   codeUser: string;
   /** The uid the code user must have; it is changed (and the home re-owned) when the image differs. */
   codeUid: number;
@@ -32,8 +35,8 @@ const ATTACH_RETRIES = 3;
 
 /**
  * The whole root-side preparation as one shell script, so it costs one exec: host name, the code
- * user's uid, git policy and identity, time zone, named hosts, then the wait until the network is up and
- * systemd has booted, then the runtime limit.
+ * user's uid, git policy and identity, time zone, named hosts, then the wait until eth0 holds its pinned
+ * address and systemd has booted, then the runtime limit.
  * Exit 3 means "not ready in time"; anything else non-zero is a set-up step that failed.
  */
 export function containerSetupScript(setup: InsideSetup): string {
@@ -66,10 +69,7 @@ export function containerSetupScript(setup: InsideSetup): string {
   lines.push(
     `deadline=$(( $(date +%s) + ${setup.readyTimeoutSeconds} ))`,
     'late() { [ "$(date +%s)" -ge "$deadline" ]; }',
-    'until ip -4 -o addr show dev eth0 2>/dev/null | grep -q inet; do',
-    '  late && { echo "eth0 has no IPv4 address" >&2; exit 3; }',
-    '  sleep 0.05',
-    'done',
+    ...pinnedAddressWait(setup.ipv4),
   );
   // Until systemd has finished booting, its cgroup moves can make the daemon fail to attach the
   // next exec ("Failed to retrieve PID of executing child process"): wait for that too.
@@ -108,7 +108,7 @@ export async function prepareContainer(
   const detail = result.stderr.toString().trim() || result.stdout.toString().trim();
   throw new SessionSetupError(
     result.exitCode === 3
-      ? `${name} was not ready within ${setup.readyTimeoutSeconds}s (${detail}); ${bootLimitHint(detail) ?? 'raise [container] ready_timeout or check the image'}`
+      ? `${name} was not ready within ${setup.readyTimeoutSeconds}s (${detail}); ${bootLimitHint(detail) ?? pinnedAddressHint(detail) ?? 'raise [container] ready_timeout or check the image'}`
       : `preparing ${name} failed (exit ${result.exitCode}): ${detail}`,
   );
 }

@@ -127,7 +127,7 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
     await secureContainer(req.incus, securing(req, plan, guard, { container, ip }), revert);
     await startSessionContainer(req, plan, container, mounts, locks, revert);
     const { protectedPaths } = mounts;
-    const started = { container, slot, env, protectedPaths, locks, log };
+    const started = { container, ip, slot, env, protectedPaths, locks, log };
     await prepareSession(req, plan, { ...started, ...(proxy ? { credentialProxy: proxy } : {}) });
     revert.success();
     if (!req.attended) claim.release();

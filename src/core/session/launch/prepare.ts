@@ -18,6 +18,8 @@ import { insideSetup } from './setup.js';
 /** A started session container and what its preparation needs from the earlier steps. */
 export interface Started {
   container: string;
+  /** The IPv4 pinned on its NIC. */
+  ip: string;
   slot: number;
   env: Record<string, string>;
   /** Protected paths relative to the workspace, as materialised. */
@@ -50,11 +52,11 @@ export async function prepareSession(
 ): Promise<void> {
   const { incus, workspace } = req;
   const { config } = req.loaded;
-  const { container } = started;
+  const { container, ip } = started;
   const step = req.onStep ?? (() => undefined);
   step('Preparing the container...');
   await allSettledOrThrow([
-    prepareContainer(incus, container, insideSetup(config, container, plan, req.hostEnv)),
+    prepareContainer(incus, container, insideSetup(config, { container, ip }, plan, req.hostEnv)),
     plan.lockHostPaths
       ? started.locks.lock(
           container,

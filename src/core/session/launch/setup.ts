@@ -32,7 +32,7 @@ export async function launchEnvironment(
 /** The root-side set-up; a reused persistent container only needs to become ready again. */
 export function insideSetup(
   config: Config,
-  container: string,
+  placed: { container: string; ip: string },
   plan: LaunchPlan,
   hostEnv: NodeJS.ProcessEnv,
 ): InsideSetup {
@@ -40,7 +40,8 @@ export function insideSetup(
   const timezone = sessionTimezone(config);
   const identity = sessionGitIdentity(config, hostEnv);
   return {
-    hostname: container,
+    hostname: placed.container,
+    ipv4: placed.ip,
     codeUser: plan.codeUser,
     codeUid: plan.codeUid,
     imageUid: plan.target.kind === 'create' ? config.incus.code_uid : plan.codeUid,

@@ -7,6 +7,7 @@ import {
 
 const setup = (extra: Partial<InsideSetup> = {}): InsideSetup => ({
   hostname: 'coi-abcdef12-1',
+  ipv4: '10.99.0.254',
   codeUser: 'code',
   codeUid: 1000,
   imageUid: 1000,

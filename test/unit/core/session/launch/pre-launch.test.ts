@@ -51,6 +51,7 @@ async function prepare(overrides: ConfigOverrides, over: Partial<LaunchRequest> 
   const log = new SessionLog(coiDir, NAME);
   await prepareSession(req, plan, {
     container: NAME,
+    ip: '10.99.0.254',
     slot: 1,
     env: { SESSION_TOKEN: 'tok' },
     protectedPaths: [],

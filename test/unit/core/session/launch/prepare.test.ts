@@ -73,6 +73,7 @@ async function prepare(
   const plan = planLaunch(facts(), req);
   const started: Started = {
     container: NAME,
+    ip: '10.99.0.254',
     slot: 1,
     env: { SESSION_TOKEN: 's3cret-value' },
     protectedPaths: [],
@@ -94,6 +95,7 @@ describe('prepareSession', () => {
     const [root, tmux] = ran;
     expect(root!.opts.user).toBeUndefined();
     expect(root!.argv[2]).toContain(`hostname ${NAME}`);
+    expect(root!.argv[2]).toContain("grep -qxF '10.99.0.254'");
     // The settings merged with coi's (~/.claude/settings.json, ~/.claude.json, the managed policy)
     // and the context files went in between the two.
     const execs = incus.calls.filter((c) => c.startsWith('exec.run') || c.startsWith('files.push'));
@@ -199,6 +201,21 @@ describe('prepareSession', () => {
     );
     expect(ran.map((r) => r.what)).toEqual(['setup']);
     expect(file('/home/code/SANDBOX_CONTEXT.md')).toBeUndefined();
+  });
+
+  it('a container that never got its pinned address fails with both addresses and what to do', async () => {
+    setup = {
+      exitCode: 3,
+      stderr:
+        'eth0 holds 10.99.0.142, not its pinned 10.99.0.254, also after renewing its DHCP lease',
+    };
+    const failure = prepare();
+    await expect(failure).rejects.toThrow(SessionSetupError);
+    await expect(failure).rejects.toThrow(
+      `${NAME} was not ready within 30s (eth0 holds 10.99.0.142, not its pinned 10.99.0.254, ` +
+        "also after renewing its DHCP lease); the bridge's DHCP server (Incus's dnsmasq) gave",
+    );
+    await expect(failure).rejects.toThrow('start the session again');
   });
 
   it('locks the protected host paths of the workspace while it sets up, when host_immutable is on', async () => {
