@@ -106,10 +106,14 @@ export class MonitorBed {
     accept: (r: AuditRecord) => boolean,
     timeoutMs = 15_000,
   ): Promise<AuditRecord> {
+    let seen: AuditRecord[] = [];
     return poll(
-      async () => (await this.records(container)).find(accept),
+      async () => (seen = await this.records(container)).find(accept),
       timeoutMs,
-      () => `no matching audit record for ${container}`,
+      () =>
+        `no matching audit record for ${container} (its records: ${
+          seen.map((r) => `${r.level} "${r.title}" ${r.action}`).join('; ') || 'none'
+        })`,
     );
   }
 
