@@ -10,14 +10,38 @@ export const claude: ToolAdapter = {
   stateDir: '.claude',
   printMode: true,
   hostFiles: claudeHostFiles,
-  // Claude Code sends its OAuth access token as a bearer token to its API.
-  proxyLogin: {
-    domain: 'api.anthropic.com',
-    header: 'Authorization',
-    file: '.claude/.credentials.json',
-    jsonPointer: '/claudeAiOauth/accessToken',
-    format: 'Bearer {}',
-  },
+  // An OAuth login first (a subscription, not billed per token), else an API key; Claude Code sends
+  // the one as a bearer token and the other as x-api-key to its API.
+  proxyLogins: [
+    {
+      kind: 'oauth',
+      label: 'OAuth token',
+      domain: 'api.anthropic.com',
+      header: 'Authorization',
+      format: 'Bearer {}',
+      sources: [
+        {
+          kind: 'file',
+          file: '.claude/.credentials.json',
+          jsonPointer: '/claudeAiOauth/accessToken',
+        },
+      ],
+    },
+    {
+      kind: 'api-key',
+      label: 'API key',
+      domain: 'api.anthropic.com',
+      header: 'x-api-key',
+      format: '{}',
+      // Claude Code's own order among its API keys.
+      sources: [
+        { kind: 'env', name: 'ANTHROPIC_API_KEY' },
+        { kind: 'command-in-file', file: '.claude/settings.json', jsonPointer: '/apiKeyHelper' },
+        { kind: 'file', file: '.claude.json', jsonPointer: '/primaryApiKey' },
+      ],
+      sentinelEnv: ['ANTHROPIC_API_KEY'],
+    },
+  ],
   systemFiles: claudeManagedSettings,
   command(binary, { permissionMode, resume, prompt }) {
     const argv = [binary];
