@@ -41,6 +41,7 @@ export const SERIAL_INTEGRATION: Record<string, string> = {
     "binds the host's one DNS resolver port, and stops and restarts the proxy behind it",
   'security/proxy/credential-inject.test.ts':
     "binds the host's one DNS resolver port, and stops and restarts the proxy behind it",
+  'security/proxy/credential-inject-api-key.test.ts': "binds the host's one DNS resolver port",
   'security/proxy/credential-inject-open.test.ts':
     "binds the egress proxy's any-name ports (one pair per host), and stops and restarts it",
   'security/network/guard-lifecycle.test.ts':
