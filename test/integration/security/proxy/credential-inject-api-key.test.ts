@@ -84,9 +84,9 @@ beforeAll(async () => {
     overrides: { tool: { claude: { credentials: 'proxy' } } },
   });
   proxy = planCredentialProxy(config, STAND_IN, POLICY, {}, hostHome)!;
-  envPrefix = Object.entries(proxy.env)
+  envPrefix = `export ${Object.entries(proxy.env)
     .map(([k, v]) => `${k}='${v}'`)
-    .join(' ');
+    .join(' ')};`;
   bed = await startInjectionBed({
     work,
     token: 'unused',
