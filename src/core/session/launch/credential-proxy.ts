@@ -123,10 +123,12 @@ function proxiedLogin(
 ): ChosenLogin {
   const chosen = chooseProxyLogin(logins, hostEnv, hostHome);
   if (chosen) return chosen;
-  const looked = logins.flatMap((login) => login.sources.map(sourceName));
+  const sources = logins.flatMap((login) => login.sources);
+  const variables = sources.flatMap((source) => (source.kind === 'env' ? [source.name] : []));
+  const orExport = variables.length > 0 ? ` (or export ${variables.join(' or ')})` : '';
   throw new CredentialProxyError(
-    `tool.claude.credentials = "proxy": the host has no ${tool.name} login (looked for ${looked.join(', ')}); ` +
-      `log in with \`${tool.defaultBinary}\` on the host first (or export ANTHROPIC_API_KEY), or set credentials = "copy"`,
+    `tool.claude.credentials = "proxy": the host has no ${tool.name} login (looked for ${sources.map(sourceName).join(', ')}); ` +
+      `log in with \`${tool.defaultBinary}\` on the host first${orExport}, or set credentials = "copy"`,
   );
 }
 
