@@ -27,6 +27,7 @@ import {
 } from '../../../helpers/injection-bed.js';
 import { RESTRICTED, sh } from '../../../helpers/network-testbed.js';
 import { containerPids, scanProcesses } from '../../../helpers/secret-scan.js';
+import { CoiSandbox, ensureBuilt } from '../../../helpers/coi-cli.js';
 import { incusApis } from '../../../helpers/testbed.js';
 
 /**
@@ -194,5 +195,47 @@ describe('an API-key login by the egress proxy, on a real allowlist container', 
       sh(agent.name, `grep -rlFs -D skip -e '${needle}' ${WRITABLE} 2>/dev/null; true`);
     expect((await files(PROXY_SENTINEL)).out).toContain('/root/.claude.json');
     expect((await files(REAL_TAIL)).out).toBe('');
+  });
+});
+
+describe('coi run with credentials = "proxy" and an API key on the host', () => {
+  const toml =
+    '[network]\nmode = "allowlist"\nallowed_domains = ["api.anthropic.com"]\n\n' +
+    '[tool.claude]\ncredentials = "proxy"\n';
+  const key = `sk-ant-api03-coi-run-${randomUUID()}`;
+
+  it('says which login goes by the proxy, and the session holds the sentinel key only', async () => {
+    ensureBuilt();
+    const box = new CoiSandbox(toml);
+    try {
+      writeFileSync(join(box.home, '.claude.json'), JSON.stringify({ primaryApiKey: key }));
+      const r = await box.run(['run', 'cat ~/.claude.json; echo "env=$ANTHROPIC_API_KEY"'], {
+        cwd: box.workspace('api-key-run'),
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        'The claude login goes by the egress proxy: its API key (primaryApiKey in ~/.claude.json) ' +
+          'is set as x-api-key for api.anthropic.com on the host; the container holds a sentinel',
+      );
+      expect(r.stdout).toContain(`"primaryApiKey": "${PROXY_SENTINEL}"`);
+      expect(r.stdout).toContain(`env=${PROXY_SENTINEL}`);
+      expect(r.stdout + r.stderr).not.toContain(key.slice(-20));
+    } finally {
+      await box.remove();
+    }
+  });
+
+  it('without a login on the host, exits 2 before any container, saying what to do', async () => {
+    const box = new CoiSandbox(toml);
+    try {
+      const r = await box.run(['run', 'true'], { cwd: box.workspace('api-key-none') });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('tool.claude.credentials = "proxy": the host has no claude login');
+      expect(r.stderr).toContain(
+        'log in with `claude` on the host first (or export ANTHROPIC_API_KEY)',
+      );
+    } finally {
+      await box.remove();
+    }
   });
 });
