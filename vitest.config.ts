@@ -27,6 +27,8 @@ export const SERIAL_INTEGRATION: Record<string, string> = {
   'cli/commands/tui.test.ts': 'times a key press after 100 attach cycles (under 1 s)',
   'cli/commands/tui-incusd-restart.test.ts':
     'stops the shared incusd and starts it again: every other file would lose its daemon',
+  'core/health/proxy-checks.test.ts':
+    "holds the egress proxy's HTTPS any-name port (one per host) against a real daemon, which also binds the host's one DNS resolver port",
   'core/session/launch-rollback.test.ts': FREED_ADDRESS,
   'core/session/network.test.ts': "an allowlist session binds the host's one DNS resolver port",
   'security/attack-corpus.test.ts':
@@ -39,6 +41,7 @@ export const SERIAL_INTEGRATION: Record<string, string> = {
     "binds the host's one DNS resolver port, and stops and restarts the proxy behind it",
   'security/proxy/credential-inject.test.ts':
     "binds the host's one DNS resolver port, and stops and restarts the proxy behind it",
+  'security/proxy/credential-inject-api-key.test.ts': "binds the host's one DNS resolver port",
   'security/proxy/credential-inject-open.test.ts':
     "binds the egress proxy's any-name ports (one pair per host), and stops and restarts it",
   'security/network/guard-lifecycle.test.ts':

@@ -100,6 +100,7 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
   const configuredEnv = await launchEnvironment(req, plan);
   const { config } = req.loaded;
   const proxy = planCredentialProxy(config, plan.tool, plan.policy, req.hostEnv, req.hostHome);
+  if (proxy?.loginLine) req.onStep?.(proxy.loginLine);
   // Injection outside allowlist mode: its HTTP(S) goes through the egress proxy too.
   if (proxy?.anyName) plan.policy = { ...plan.policy, anyNameProxy: true };
   const { workspace, coiDir } = req;

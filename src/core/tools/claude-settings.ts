@@ -1,6 +1,6 @@
 import { agentStateHooks } from './claude-hooks.js';
 import { jsonText, parseJsonObject } from './json-object.js';
-import type { PermissionMode, SystemFile } from './types.js';
+import type { PermissionMode, ProxySentinel, SystemFile } from './types.js';
 
 /**
  * What of the host's `~/.claude.json` the CLI needs to start without onboarding: the onboarding
@@ -18,6 +18,9 @@ const CLAUDE_JSON_KEYS = [
   'theme',
 ] as const;
 
+/** What of `~/.claude.json` is an API key or made from one (the CLI's answers name its last 20 characters). */
+const API_KEY_KEYS: readonly string[] = ['primaryApiKey', 'customApiKeyResponses'];
+
 /**
  * `~/.claude.json` reduced to CLAUDE_JSON_KEYS, onboarding done (and bypass accepted in bypass
  * mode); `withoutApiKey` leaves the API key out (the login goes by the egress proxy).
@@ -27,7 +30,7 @@ export function reduceClaudeJson(
   { permissionMode, withoutApiKey }: { permissionMode: PermissionMode; withoutApiKey?: boolean },
 ): string {
   const host = parseJsonObject(content);
-  const keys = CLAUDE_JSON_KEYS.filter((key) => !withoutApiKey || key !== 'primaryApiKey');
+  const keys = CLAUDE_JSON_KEYS.filter((key) => !withoutApiKey || !API_KEY_KEYS.includes(key));
   const kept = Object.fromEntries(
     keys.filter((key) => host[key] !== undefined).map((key) => [key, host[key]]),
   );
@@ -38,6 +41,23 @@ export function reduceClaudeJson(
   });
 }
 
+/**
+ * `~/.claude.json` for a login the egress proxy sets: no key of the host's; for an API-key login
+ * the sentinel as the key, marked approved (the CLI asks once about a key it has not seen).
+ */
+export function sentinelClaudeJson(
+  content: string | undefined,
+  { permissionMode, sentinel }: { permissionMode: PermissionMode; sentinel: ProxySentinel },
+): string {
+  const reduced = reduceClaudeJson(content, { permissionMode, withoutApiKey: true });
+  if (sentinel.login !== 'api-key') return reduced;
+  return jsonText({
+    ...parseJsonObject(reduced),
+    primaryApiKey: sentinel.value,
+    customApiKeyResponses: { approved: [sentinel.value.slice(-20)], rejected: [] },
+  });
+}
+
 /** What of the host login's OAuth entry is no secret (the plan it is for). */
 const OAUTH_PLAIN_KEYS = ['scopes', 'subscriptionType', 'rateLimitTier'];
 /** Far ahead: the CLI inside never refreshes; only the host's login is refreshed. */
@@ -45,12 +65,14 @@ const SENTINEL_EXPIRY_MS = Date.UTC(2100, 0, 1);
 
 /**
  * `~/.claude/.credentials.json` for a login the egress proxy sets: the host's plan, every token
- * replaced by `sentinel`.
+ * replaced by the sentinel; for an API-key login, no OAuth login at all (it would win over the key,
+ * and a restored session's copy is replaced).
  */
 export function sentinelClaudeLogin(
   content: string | undefined,
-  { sentinel }: { sentinel: string },
+  { sentinel: { value: sentinel, login } }: { sentinel: ProxySentinel },
 ): string {
+  if (login === 'api-key') return jsonText({});
   const oauth = parseJsonObject(content).claudeAiOauth;
   const host =
     oauth !== null && typeof oauth === 'object' ? (oauth as Record<string, unknown>) : {};
@@ -87,6 +109,18 @@ export function mergeClaudeSettings(
     ...(coi.permissions as Record<string, unknown>),
   };
   return jsonText({ ...user, ...coi, permissions });
+}
+
+/**
+ * The settings for a login the egress proxy sets: as mergeClaudeSettings, without the user's
+ * `apiKeyHelper` (run inside, it would win over the sentinel login; the proxy runs it on the host).
+ */
+export function sentinelClaudeSettings(
+  content: string | undefined,
+  opts: { permissionMode: PermissionMode },
+): string {
+  const { apiKeyHelper: _onTheHost, ...user } = parseJsonObject(content);
+  return mergeClaudeSettings(jsonText(user), opts);
 }
 
 export const CLAUDE_MANAGED_SETTINGS = '/etc/claude-code/managed-settings.json';

@@ -10,23 +10,48 @@ export const claude: ToolAdapter = {
   stateDir: '.claude',
   printMode: true,
   hostFiles: claudeHostFiles,
-  // Claude Code sends its OAuth access token as a bearer token to its API.
-  proxyLogin: {
-    domain: 'api.anthropic.com',
-    header: 'Authorization',
-    file: '.claude/.credentials.json',
-    jsonPointer: '/claudeAiOauth/accessToken',
-    format: 'Bearer {}',
-    // Claude Code's own renewal (its public OAuth client), so the host's `claude` and coi share
-    // one login: a JSON `refresh_token` grant; its endpoint turns away clients not named claude-cli.
-    refresh: {
-      tokenUrl: 'https://platform.claude.com/v1/oauth/token',
-      clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
-      refreshPointer: '/claudeAiOauth/refreshToken',
-      expiresAtPointer: '/claudeAiOauth/expiresAt',
-      userAgent: 'claude-cli/2.1.80 (external, cli)',
+  // An OAuth login first (a subscription, not billed per token), else an API key; Claude Code sends
+  // the one as a bearer token and the other as x-api-key to its API.
+  proxyLogins: [
+    {
+      kind: 'oauth',
+      label: 'OAuth token',
+      domain: 'api.anthropic.com',
+      header: 'Authorization',
+      format: 'Bearer {}',
+      sources: [
+        {
+          kind: 'file',
+          file: '.claude/.credentials.json',
+          jsonPointer: '/claudeAiOauth/accessToken',
+          // Claude Code's own renewal (its public OAuth client), so the host's `claude` and coi
+          // share one login: a JSON `refresh_token` grant; its endpoint turns away clients not
+          // named claude-cli.
+          refresh: {
+            tokenUrl: 'https://platform.claude.com/v1/oauth/token',
+            clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
+            refreshPointer: '/claudeAiOauth/refreshToken',
+            expiresAtPointer: '/claudeAiOauth/expiresAt',
+            userAgent: 'claude-cli/2.1.80 (external, cli)',
+          },
+        },
+      ],
     },
-  },
+    {
+      kind: 'api-key',
+      label: 'API key',
+      domain: 'api.anthropic.com',
+      header: 'x-api-key',
+      format: '{}',
+      // Claude Code's own order among its API keys.
+      sources: [
+        { kind: 'env', name: 'ANTHROPIC_API_KEY' },
+        { kind: 'command-in-file', file: '.claude/settings.json', jsonPointer: '/apiKeyHelper' },
+        { kind: 'file', file: '.claude.json', jsonPointer: '/primaryApiKey' },
+      ],
+      sentinelEnv: ['ANTHROPIC_API_KEY'],
+    },
+  ],
   systemFiles: claudeManagedSettings,
   command(binary, { permissionMode, resume, prompt }) {
     const argv = [binary];

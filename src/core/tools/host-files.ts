@@ -1,4 +1,10 @@
-import { mergeClaudeSettings, reduceClaudeJson, sentinelClaudeLogin } from './claude-settings.js';
+import {
+  mergeClaudeSettings,
+  reduceClaudeJson,
+  sentinelClaudeJson,
+  sentinelClaudeLogin,
+  sentinelClaudeSettings,
+} from './claude-settings.js';
 import { mergeCodexConfig } from './codex-config.js';
 import type { HostFile } from './types.js';
 
@@ -14,7 +20,7 @@ export const claudeHostFiles: readonly HostFile[] = [
     writeBack: true,
     sentinel: sentinelClaudeLogin,
   },
-  { path: '.claude/settings.json', merge: mergeClaudeSettings },
+  { path: '.claude/settings.json', merge: mergeClaudeSettings, sentinel: sentinelClaudeSettings },
   { path: '.claude/settings.local.json' },
   // The sandbox block is merged in with the other context files (ClaudeAdapter.homeFiles).
   { path: '.claude/CLAUDE.md' },
@@ -22,8 +28,7 @@ export const claudeHostFiles: readonly HostFile[] = [
     path: '.claude.json',
     secret: true,
     merge: reduceClaudeJson,
-    sentinel: (content, { permissionMode }) =>
-      reduceClaudeJson(content, { permissionMode, withoutApiKey: true }),
+    sentinel: sentinelClaudeJson,
   },
 ];
 

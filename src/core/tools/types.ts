@@ -58,20 +58,43 @@ export interface HostFile {
    */
   sentinel?: (
     content: string | undefined,
-    opts: { permissionMode: PermissionMode; sentinel: string },
+    opts: { permissionMode: PermissionMode; sentinel: ProxySentinel },
   ) => string | undefined;
 }
 
-/** Where the egress proxy finds a tool's real token on the host, and where it sets it. */
+/** Which of a tool's logins the egress proxy sets: an OAuth token or an API key. */
+export type ProxyLoginKind = 'oauth' | 'api-key';
+
+/** Where a tool's host login keeps its secret, relative to the host home. */
+export type ProxyLoginSource =
+  /**
+   * A JSON file holding the secret at a JSON pointer (read on each request); an OAuth login's
+   * file is renewed by coi on the host (the container's copy never expires).
+   */
+  | { kind: 'file'; file: string; jsonPointer: string; refresh?: OAuthRefresh }
+  /** A variable of coi's environment (read at launch: the daemon does not share it). */
+  | { kind: 'env'; name: string }
+  /** A command named at a JSON pointer of a file, run on the host as the tool would run it. */
+  | { kind: 'command-in-file'; file: string; jsonPointer: string };
+
+/** One kind of a tool's login as the egress proxy sets it: where it finds it, and the header. */
 export interface ProxyLogin {
+  kind: ProxyLoginKind;
+  /** For the launch line and errors: `OAuth token`, `API key`. */
+  label: string;
   domain: string;
   header: string;
-  /** Relative to the host home. */
-  file: string;
-  jsonPointer: string;
   format: string;
-  /** The login is OAuth: coi renews it on the host (the container's copy never expires). */
-  refresh?: OAuthRefresh;
+  /** Tried in order: the first the host has is the secret. */
+  sources: readonly ProxyLoginSource[];
+  /** Variables the session gets as the sentinel (replacing a forwarded real value). */
+  sentinelEnv?: readonly string[];
+}
+
+/** The sentinel a login by the egress proxy leaves in the container, and which login it stands for. */
+export interface ProxySentinel {
+  value: string;
+  login: ProxyLoginKind;
 }
 
 /** A root-owned file outside the home (e.g. a managed policy the agent cannot change). */
@@ -107,8 +130,11 @@ export interface ToolAdapter {
   homeFiles(opts: HomeFilesOptions, current: (path: string) => string | undefined): HomeFile[];
   /** The host files a session needs, copied in at start (and on --resume, over the saved state). */
   readonly hostFiles?: readonly HostFile[];
-  /** Its login set by the egress proxy instead of copied in, when the tool supports that. */
-  readonly proxyLogin?: ProxyLogin;
+  /**
+   * Its logins the egress proxy can set instead of copying them in, in the order they are
+   * looked for on the host.
+   */
+  readonly proxyLogins?: readonly ProxyLogin[];
   /** Root-owned files (mode 0644) written at start. */
   systemFiles?(opts: { permissionMode: PermissionMode }): SystemFile[];
 }

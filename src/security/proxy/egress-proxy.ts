@@ -73,6 +73,17 @@ export interface ProxyStatus {
   refused: number;
   /** Connections to inject names terminated to set a credential header (absent: older daemon). */
   injected?: number;
+  /** Its any-name ports, when it runs them (absent: it does not, or an older daemon). */
+  anyNameListeners?: AnyNameListener[];
+}
+
+/** One any-name port (`inject_in_open` containers' HTTP or HTTPS) and whether the proxy holds it. */
+export interface AnyNameListener {
+  /** The container's port that nft redirects to it. */
+  for: ProxiedPort;
+  port: number;
+  /** Why it could not listen (e.g. another process holds the port); absent: listening. */
+  error?: string;
 }
 
 /**
@@ -95,6 +106,7 @@ export class EgressProxy {
   private allowed = 0;
   private refused = 0;
   private injected = 0;
+  private anyNameListeners: AnyNameListener[] | undefined;
   private readonly now: () => number;
 
   constructor(private readonly opts: EgressProxyOptions) {
@@ -108,16 +120,22 @@ export class EgressProxy {
     await this.opts.apply(renderProxyTargetFlush());
     if (this.opts.resolveName) {
       const ports = this.opts.anyNamePorts ?? ANY_NAME_PORTS;
+      this.anyNameListeners = [];
       // Not fatal: allowlist containers are served still; inject_in_open ones stay closed.
-      for (const port of PROXIED_PORTS)
+      for (const port of PROXIED_PORTS) {
+        const listener: AnyNameListener = { for: port, port: ports[port] };
         await this.listen(ports[port], (socket) => void this.handleAnyName(socket, port)).catch(
-          (err: Error) =>
+          (err: Error) => {
+            listener.error = err.message;
             this.opts.onError?.(
               new Error(
                 `any-name port ${ports[port]} (inject_in_open containers' port ${port}): ${err.message}; their HTTP(S) is refused`,
               ),
-            ),
+            );
+          },
         );
+        this.anyNameListeners.push(listener);
+      }
     }
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
@@ -144,6 +162,9 @@ export class EgressProxy {
       allowed: this.allowed,
       refused: this.refused,
       injected: this.injected,
+      ...(this.anyNameListeners
+        ? { anyNameListeners: this.anyNameListeners.map((l) => ({ ...l })) }
+        : {}),
     };
   }
 

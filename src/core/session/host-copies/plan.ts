@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { CredentialBundle } from '../../config/index.js';
-import type { HostFile, PermissionMode, ToolAdapter } from '../../tools/types.js';
+import type { HostFile, PermissionMode, ProxySentinel, ToolAdapter } from '../../tools/types.js';
 
 /** One host path to copy into the session, as decided from the tool and `[[credentials]]`. */
 export interface HostCopy {
@@ -27,10 +27,10 @@ export interface HostCopyRequest {
   /** The code user's home inside. */
   home: string;
   /**
-   * The login goes by the egress proxy: files with a sentinel form get it, holding this value
+   * The login goes by the egress proxy: files with a sentinel form get it, holding this sentinel
    * instead of any secret, and are never written back.
    */
-  proxySentinel?: string;
+  proxySentinel?: ProxySentinel;
 }
 
 const SECRET_MODE = 0o600;

@@ -15,8 +15,9 @@ import {
 import { CoiError } from '../../../shared/errors.js';
 import type { Reverter } from '../../../shared/revert.js';
 import type { Config } from '../../config/index.js';
-import type { ToolAdapter } from '../../tools/types.js';
+import type { ProxyLogin, ProxySentinel, ToolAdapter } from '../../tools/types.js';
 import { writeSystemFiles } from '../host-copies/copy-in.js';
+import { chooseProxyLogin, sourceName, type ChosenLogin } from './proxy-login.js';
 
 /** What the container's tools send in place of a login the egress proxy sets. */
 export const PROXY_SENTINEL = 'coi-egress-proxy-sentinel';
@@ -34,7 +35,9 @@ export interface CredentialProxy {
   /** Added to the session's environment. */
   env: Record<string, string>;
   /** The tool's login goes by the proxy: its files hold this sentinel (HostCopyRequest). */
-  loginSentinel?: string;
+  loginSentinel?: ProxySentinel;
+  /** Which login that is and where its secret is, said at launch. */
+  loginLine?: string;
 }
 
 export class CredentialProxyError extends CoiError {
@@ -74,24 +77,13 @@ export function planCredentialProxy(
     if (rule.sentinel !== undefined) env[name] = rule.sentinel;
     return { ...base, source: { kind: 'value', value } };
   });
-  const login = config.tool.claude.credentials === 'proxy' ? tool.proxyLogin : undefined;
+  const login =
+    config.tool.claude.credentials === 'proxy' && tool.proxyLogins
+      ? proxiedLogin(tool, tool.proxyLogins, hostEnv, hostHome)
+      : undefined;
   if (login) {
-    const path = join(hostHome, login.file);
-    if (!existsSync(path))
-      throw new CredentialProxyError(
-        `tool.claude.credentials = "proxy": there is no login at ${path} on the host; log in with \`${tool.defaultBinary}\` on the host first, or set credentials = "copy"`,
-      );
-    rules.push({
-      domain: login.domain,
-      header: login.header,
-      source: {
-        kind: 'file',
-        path,
-        pointer: login.jsonPointer,
-        ...(login.refresh ? { refresh: login.refresh } : {}),
-      },
-      format: login.format,
-    });
+    rules.push(login.rule);
+    for (const name of login.login.sentinelEnv ?? []) env[name] = PROXY_SENTINEL;
   }
   if (rules.length === 0) return undefined;
   const what = login ? 'tool.claude.credentials = "proxy"' : 'network.proxy.inject';
@@ -113,8 +105,38 @@ export function planCredentialProxy(
     rules,
     anyName,
     env: { ...env, NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE },
-    ...(login ? { loginSentinel: PROXY_SENTINEL } : {}),
+    ...(login
+      ? {
+          loginSentinel: { value: PROXY_SENTINEL, login: login.login.kind },
+          loginLine: loginLine(tool, login),
+        }
+      : {}),
   };
+}
+
+/** The login the host has, OAuth before an API key; none is an error saying what to do. */
+function proxiedLogin(
+  tool: ToolAdapter,
+  logins: readonly ProxyLogin[],
+  hostEnv: NodeJS.ProcessEnv,
+  hostHome: string,
+): ChosenLogin {
+  const chosen = chooseProxyLogin(logins, hostEnv, hostHome);
+  if (chosen) return chosen;
+  const sources = logins.flatMap((login) => login.sources);
+  const variables = sources.flatMap((source) => (source.kind === 'env' ? [source.name] : []));
+  const orExport = variables.length > 0 ? ` (or export ${variables.join(' or ')})` : '';
+  throw new CredentialProxyError(
+    `tool.claude.credentials = "proxy": the host has no ${tool.name} login (looked for ${sources.map(sourceName).join(', ')}); ` +
+      `log in with \`${tool.defaultBinary}\` on the host first${orExport}, or set credentials = "copy"`,
+  );
+}
+
+function loginLine(tool: ToolAdapter, { login, from }: ChosenLogin): string {
+  return (
+    `The ${tool.name} login goes by the egress proxy: its ${login.label} (${from}) is set as ` +
+    `${login.header} for ${login.domain} on the host; the container holds a sentinel`
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import { copyHostFiles, writeSystemFiles } from '../host-copies/copy-in.js';
 import { planHostCopies } from '../host-copies/plan.js';
 import { writeBackRecords } from '../host-copies/write-back-records.js';
 import type { LaunchRequest } from '../launch.js';
+import type { ProxySentinel } from '../../tools/types.js';
 import type { LaunchPlan } from './plan.js';
 
 /**
@@ -14,7 +15,7 @@ export async function copyInHostFiles(
   req: Pick<LaunchRequest, 'incus' | 'loaded' | 'coiDir' | 'hostHome'>,
   plan: LaunchPlan,
   container: string,
-  loginSentinel?: string,
+  loginSentinel?: ProxySentinel,
 ): Promise<void> {
   const { config } = req.loaded;
   const permissionMode = config.tool.permission_mode;

@@ -1,4 +1,3 @@
-import type { Socket as UdpSocket } from 'node:dgram';
 import { randomUUID } from 'node:crypto';
 import {
   chmodSync,
@@ -15,12 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../src/security/alert.js';
-import { DEFAULT_RESOLVER_PORT } from '../../../../src/security/dns/resolver.js';
-import { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
+import type { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
 import { NetworkGuard } from '../../../../src/security/network/guard.js';
-import { parseAllowlist, type HostNetwork } from '../../../../src/security/nft/index.js';
-import { injectionDir, loadInjection } from '../../../../src/security/proxy/inject/store.js';
+import { parseAllowlist } from '../../../../src/security/nft/index.js';
 import {
+  ALLOWLIST_BED_HOST,
+  startAllowlistProxy,
   startInjectionBed,
   type InjectionBed,
   type ServedRequest,
@@ -28,7 +27,7 @@ import {
 import { RESTRICTED, sh } from '../../../helpers/network-testbed.js';
 import { selfSignedCert } from '../../../helpers/proxy-bed.js';
 import { containerPids, scanProcesses } from '../../../helpers/secret-scan.js';
-import { BRIDGE, GATEWAY, incusApis } from '../../../helpers/testbed.js';
+import { incusApis } from '../../../helpers/testbed.js';
 
 /**
  * Credential injection end to end on a real allowlist container: the egress proxy as the monitor
@@ -38,12 +37,6 @@ import { BRIDGE, GATEWAY, incusApis } from '../../../helpers/testbed.js';
  * a sentinel only; the real token is in a host file.
  */
 
-const HOST: HostNetwork = {
-  bridge: BRIDGE,
-  gateway: GATEWAY,
-  resolver: { address: GATEWAY, port: DEFAULT_RESOLVER_PORT },
-  egressProxy: true,
-};
 const PROXY_PORTS = { first: 41_100, count: 64 };
 const ALLOWLIST = parseAllowlist(['allowed.test', 'api.test']);
 const REAL = `coi-real-${randomUUID()}`;
@@ -51,14 +44,12 @@ const SENTINEL = `coi-sentinel-${randomUUID()}`;
 /** Where anything written at run time lands (the image's /usr is large and read-only here). */
 const WRITABLE = '/etc /home /root /tmp /var /run /opt /srv';
 
-const guard = new NetworkGuard(HOST);
+const guard = new NetworkGuard(ALLOWLIST_BED_HOST);
 const work = mkdtempSync(join(tmpdir(), 'coi-inject-test-'));
 /** What the servers received: Host and Authorization of each request. */
 const served: ServedRequest[] = [];
 const records: { container: string; alert: Alert }[] = [];
-let upstream: UdpSocket;
 let bed: InjectionBed | undefined;
-let testCa = '';
 let dns: AllowlistDns;
 let agent: { name: string; ip: string };
 /** A stand-in OAuth token endpoint on the host's loopback, and the grants it was asked for. */
@@ -67,24 +58,18 @@ let tokenCa = '';
 const grants: Record<string, unknown>[] = [];
 const RENEWED = `coi-renewed-${randomUUID()}`;
 
-async function startProxy(): Promise<AllowlistDns> {
-  const started = new AllowlistDns({
-    host: HOST,
-    refreshIntervalMinutes: 0,
-    noSni: 'refuse',
-    upstream: { address: '127.0.0.1', port: upstream.address().port },
+const startProxy = () =>
+  startAllowlistProxy({
+    bed: bed!,
+    work,
+    domains: ALLOWLIST.domains,
     proxyPorts: PROXY_PORTS,
-    injectionOf: (container) => loadInjection(injectionDir(work, container)),
-    upstreamCa: [testCa, tokenCa],
-    loginTokenUrl: `https://localhost:${(tokenEndpoint!.address() as AddressInfo).port}/v1/oauth/token`,
-    onAlert: () => undefined,
+    login: {
+      tokenUrl: `https://localhost:${(tokenEndpoint!.address() as AddressInfo).port}/v1/oauth/token`,
+      ca: tokenCa,
+    },
     onRecord: (container, alert) => records.push({ container, alert }),
-    log: () => undefined,
   });
-  await started.start();
-  started.add(agent.ip, agent.name, ALLOWLIST.domains);
-  return started;
-}
 
 beforeAll(async () => {
   mkdirSync(join(work, 'token-endpoint'));
@@ -116,7 +101,7 @@ beforeAll(async () => {
     served,
     inside: `mkdir -p /root/.agent && echo '{"accessToken":"${SENTINEL}"}' > /root/.agent/login.json`,
   });
-  ({ upstream, testCa, agent } = bed);
+  ({ agent } = bed);
   dns = await startProxy();
 }, 120_000);
 

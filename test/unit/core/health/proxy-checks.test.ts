@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { proxyVerdict } from '../../../../src/core/health/proxy-checks.js';
+import { proxyChecks, proxyVerdict } from '../../../../src/core/health/proxy-checks.js';
+import type { AnyNameListener } from '../../../../src/security/proxy/egress-proxy.js';
 
 const daemon = (egressProxy?: { state: 'serving' | 'stopped' }) => ({
   pid: 4242,
@@ -62,5 +63,60 @@ describe('egress proxy verdict', () => {
     ).toBe(
       'serving 2 destination(s) for 0 allowlist container(s) and 1 inject_in_open container(s); 5 connection(s) allowed, 1 refused',
     );
+  });
+});
+
+describe('egress proxy verdict: its any-name ports', () => {
+  const taken = 'listen EADDRINUSE: address already in use 10.99.0.1:39443';
+  const serving = (anyNameListeners: AnyNameListener[]) => ({
+    ...daemon({ state: 'serving' }),
+    egressProxy: {
+      state: 'serving' as const,
+      targets: 2,
+      allowed: 5,
+      refused: 1,
+      anyNameListeners,
+    },
+  });
+  const heldBoth = [
+    { for: 80 as const, port: 39080 },
+    { for: 443 as const, port: 39443 },
+  ];
+  const lost443 = [heldBoth[0]!, { for: 443 as const, port: 39443, error: taken }];
+  const check = proxyChecks[0]!;
+
+  it('is fine while it holds both', () => {
+    expect(
+      proxyVerdict({ status: serving(heldBoth), allowlisted: [], anyName: ['coi-o-1'] }),
+    ).toMatchObject({ status: 'ok' });
+  });
+
+  it('warns when one is taken, naming the port, what it breaks, and how to fix it', () => {
+    const verdict = proxyVerdict({ status: serving(lost443), allowlisted: ['coi-a-1'] });
+    expect(verdict).toMatchObject({
+      status: 'warning',
+      message:
+        'serving 2 destination(s) for 1 allowlist container(s); 5 connection(s) allowed, 1 refused; ' +
+        `but it does not listen on its any-name port(s) 39443 (their port 443: ${taken}), so ` +
+        'credential injection in open/restricted mode does not work: inject_in_open containers ' +
+        'launched now would have no HTTPS egress; free the port(s), then restart the monitor daemon',
+      details: { anyNameListeners: lost443, pid: 4242, containers: ['coi-a-1'] },
+    });
+    expect(check.manualFix?.({ name: 'Egress proxy', ...verdict })).toBe(
+      "free port(s) 39443 on the bridge gateway (`ss -ltnp 'sport = :39443'` shows what holds them), " +
+        'then restart the monitor daemon: `kill 4242`, then `coi monitor --daemon &`',
+    );
+  });
+
+  it('fails once an inject_in_open container depends on it', () => {
+    const both = heldBoth.map((l) => ({ ...l, error: taken }));
+    expect(
+      proxyVerdict({ status: serving(both), allowlisted: [], anyName: ['coi-o-1'] }),
+    ).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(
+        /does not work: 1 inject_in_open container\(s\) \(coi-o-1\) have no HTTP\/HTTPS egress; free the port\(s\), then restart the monitor daemon$/,
+      ),
+    });
   });
 });

@@ -124,6 +124,15 @@ describe('egress proxy, any-name ports', () => {
       expect(errors[0]).toMatch(
         /^any-name port \d+ \(inject_in_open containers' port 80\): .*refused$/,
       );
+      // Its status says which it could not hold, and why (`coi health` reports it).
+      expect(second.status().anyNameListeners).toEqual([
+        { for: 80, port: PORTS[80], error: expect.stringContaining('EADDRINUSE') },
+        { for: 443, port: PORTS[443], error: expect.stringContaining('EADDRINUSE') },
+      ]);
+      expect(proxy.status().anyNameListeners).toEqual([
+        { for: 80, port: PORTS[80] },
+        { for: 443, port: PORTS[443] },
+      ]);
     } finally {
       await second.stop();
     }

@@ -60,7 +60,8 @@ describe('planHostCopies', () => {
   });
 
   it('with a proxy sentinel: the login holds the sentinel only and is never written back', () => {
-    const copies = planHostCopies({ ...base, tool: claude, bundles: [], proxySentinel: 'SENT' });
+    const proxySentinel = { value: 'SENT', login: 'oauth' as const };
+    const copies = planHostCopies({ ...base, tool: claude, bundles: [], proxySentinel });
     const login = copies.find((c) => c.host.endsWith('.credentials.json'))!;
     expect(login.writeBack).toBe(false);
     const host = {
@@ -87,5 +88,56 @@ describe('planHostCopies', () => {
     const reduced = claudeJson.merge!(JSON.stringify({ primaryApiKey: 'sk-real', userID: 'u' }))!;
     expect(JSON.parse(reduced)).toMatchObject({ userID: 'u' });
     expect(reduced).not.toContain('sk-real');
+  });
+
+  const hostClaudeJson = JSON.stringify({
+    primaryApiKey: 'sk-ant-api03-real-key-0123456789abcdef',
+    customApiKeyResponses: { approved: ['real-key-0123456789abcdef'.slice(-20)], rejected: [] },
+    userID: 'u',
+  });
+
+  it('with an API-key sentinel: the key and its approval hold the sentinel, no OAuth login', () => {
+    const proxySentinel = { value: 'coi-egress-proxy-sentinel', login: 'api-key' as const };
+    const copies = planHostCopies({ ...base, tool: claude, bundles: [], proxySentinel });
+    const merged = (suffix: string, content: string) =>
+      copies.find((c) => c.host.endsWith(suffix))!.merge!(content)!;
+    const claudeJson = merged('.claude.json', hostClaudeJson);
+    expect(claudeJson).not.toContain('real');
+    expect(JSON.parse(claudeJson)).toMatchObject({
+      userID: 'u',
+      primaryApiKey: 'coi-egress-proxy-sentinel',
+      customApiKeyResponses: { approved: ['gress-proxy-sentinel'], rejected: [] },
+    });
+    // A restored session's OAuth login is replaced: it would win over the key.
+    const oauth = JSON.stringify({ claudeAiOauth: { accessToken: 'sk-ant-oat-real' } });
+    expect(JSON.parse(merged('.credentials.json', oauth))).toEqual({});
+  });
+
+  it("with either sentinel the host's apiKeyHelper stays out (the proxy runs it on the host)", () => {
+    for (const login of ['oauth', 'api-key'] as const) {
+      const proxySentinel = { value: 'SENT', login };
+      const copies = planHostCopies({ ...base, tool: claude, bundles: [], proxySentinel });
+      const settings = copies.find((c) => c.host.endsWith('/.claude/settings.json'))!;
+      const inside = JSON.parse(settings.merge!('{"apiKeyHelper":"~/bin/key","model":"opus"}')!);
+      expect(inside).toMatchObject({ model: 'opus', skipDangerousModePermissionPrompt: true });
+      expect(inside).not.toHaveProperty('apiKeyHelper');
+    }
+    // Copied as it is otherwise.
+    const copied = planHostCopies({ ...base, tool: claude, bundles: [] });
+    const settings = copied.find((c) => c.host.endsWith('/.claude/settings.json'))!;
+    expect(JSON.parse(settings.merge!('{"apiKeyHelper":"~/bin/key"}')!)).toHaveProperty(
+      'apiKeyHelper',
+    );
+  });
+
+  it('with an OAuth sentinel, neither the API key nor its approval goes in', () => {
+    const proxySentinel = { value: 'SENT', login: 'oauth' as const };
+    const copies = planHostCopies({ ...base, tool: claude, bundles: [], proxySentinel });
+    const inside = copies.find((c) => c.host.endsWith('.claude.json'))!.merge!(hostClaudeJson)!;
+    expect(JSON.parse(inside)).toEqual({
+      userID: 'u',
+      hasCompletedOnboarding: true,
+      bypassPermissionsModeAccepted: true,
+    });
   });
 });

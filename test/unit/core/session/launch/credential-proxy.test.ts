@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigOverrides } from '../../../../../src/core/config/index.js';
 import { policyFromConfig } from '../../../../../src/core/policy/network-policy.js';
 import {
+  CredentialProxyError,
   planCredentialProxy,
   PROXY_CA_INSIDE,
   PROXY_SENTINEL,
@@ -108,39 +109,113 @@ describe('planCredentialProxy', () => {
     expect(plan({ network: { mode: 'open', proxy: { inject_in_open: true } } })).toBeUndefined();
   });
 
-  it('[tool.claude] credentials = "proxy": the host login file, by a sentinel login', () => {
+  describe('[tool.claude] credentials = "proxy"', () => {
     const proxied = {
       ...allowlist(['api.anthropic.com']),
       tool: { claude: { credentials: 'proxy' as const } },
     };
-    expect(() => plan(proxied)).toThrow(
-      `there is no login at ${join(hostHome, '.claude/.credentials.json')} on the host`,
-    );
-    mkdirSync(join(hostHome, '.claude'), { recursive: true });
-    writeFileSync(join(hostHome, '.claude/.credentials.json'), '{}');
-    const proxy = plan(proxied);
-    expect(proxy?.rules).toEqual([
-      {
-        domain: 'api.anthropic.com',
-        header: 'Authorization',
-        source: {
-          kind: 'file',
-          path: join(hostHome, '.claude/.credentials.json'),
-          pointer: '/claudeAiOauth/accessToken',
-          // Renewed on the host as Claude Code renews it.
-          refresh: {
-            tokenUrl: 'https://platform.claude.com/v1/oauth/token',
-            clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
-            refreshPointer: '/claudeAiOauth/refreshToken',
-            expiresAtPointer: '/claudeAiOauth/expiresAt',
-            userAgent: expect.stringMatching(/^claude-cli\//) as string,
+    const home = () => mkdtempSync(join(tmpdir(), 'coi-proxy-login-'));
+    const write = (root: string, rel: string, content: unknown) => {
+      mkdirSync(join(root, rel, '..'), { recursive: true });
+      writeFileSync(join(root, rel), JSON.stringify(content));
+    };
+    const planIn = (root: string, env: NodeJS.ProcessEnv = {}) => {
+      const config = configWith(proxied);
+      const claude = toolAdapter('claude').adapter;
+      return planCredentialProxy(config, claude, policyFromConfig(config), env, root);
+    };
+    const oauth = { claudeAiOauth: { accessToken: 'sk-ant-oat-real' } };
+    const apiKeyRule = (source: unknown) => ({
+      domain: 'api.anthropic.com',
+      header: 'x-api-key',
+      source,
+      format: '{}',
+    });
+
+    it('an OAuth login: its token file as a bearer token, by a sentinel login', () => {
+      write(hostHome, '.claude/.credentials.json', oauth);
+      const proxy = plan(proxied);
+      expect(proxy?.rules).toEqual([
+        {
+          domain: 'api.anthropic.com',
+          header: 'Authorization',
+          source: {
+            kind: 'file',
+            path: join(hostHome, '.claude/.credentials.json'),
+            pointer: '/claudeAiOauth/accessToken',
+            // Renewed on the host as Claude Code renews it.
+            refresh: {
+              tokenUrl: 'https://platform.claude.com/v1/oauth/token',
+              clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
+              refreshPointer: '/claudeAiOauth/refreshToken',
+              expiresAtPointer: '/claudeAiOauth/expiresAt',
+              userAgent: expect.stringMatching(/^claude-cli\//) as string,
+            },
           },
+          format: 'Bearer {}',
         },
-        format: 'Bearer {}',
-      },
-    ]);
-    expect(proxy?.loginSentinel).toBe(PROXY_SENTINEL);
-    // Another tool has no proxied login: the setting is about Claude.
-    expect(plan(proxied, {}, 'codex')).toBeUndefined();
+      ]);
+      expect(proxy?.loginSentinel).toEqual({ value: PROXY_SENTINEL, login: 'oauth' });
+      expect(proxy?.env).toEqual({ NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE });
+      expect(proxy?.loginLine).toBe(
+        'The claude login goes by the egress proxy: its OAuth token (accessToken in ~/.claude/.credentials.json) ' +
+          'is set as Authorization for api.anthropic.com on the host; the container holds a sentinel',
+      );
+      // Another tool has no proxied login: the setting is about Claude.
+      expect(plan(proxied, {}, 'codex')).toBeUndefined();
+    });
+
+    it('OAuth first, as the API key would bill per token, even with a key in the environment', () => {
+      const root = home();
+      write(root, '.claude/.credentials.json', oauth);
+      write(root, '.claude.json', { primaryApiKey: 'sk-ant-api03-real' });
+      const proxy = planIn(root, { ANTHROPIC_API_KEY: 'sk-ant-api03-env' });
+      expect(proxy?.rules.map((r) => r.header)).toEqual(['Authorization']);
+      expect(proxy?.env).not.toHaveProperty('ANTHROPIC_API_KEY');
+    });
+
+    it('no OAuth login: the API key as x-api-key, the environment first, then apiKeyHelper, then ~/.claude.json', () => {
+      const root = home();
+      // A credentials file without a token is no OAuth login.
+      write(root, '.claude/.credentials.json', { claudeAiOauth: {} });
+      write(root, '.claude.json', { primaryApiKey: 'sk-ant-api03-real' });
+      const stored = planIn(root);
+      expect(stored?.rules).toEqual([
+        apiKeyRule({ kind: 'file', path: join(root, '.claude.json'), pointer: '/primaryApiKey' }),
+      ]);
+      expect(stored?.loginSentinel).toEqual({ value: PROXY_SENTINEL, login: 'api-key' });
+      expect(stored?.loginLine).toContain(
+        'its API key (primaryApiKey in ~/.claude.json) is set as x-api-key for api.anthropic.com',
+      );
+      write(root, '.claude/settings.json', { apiKeyHelper: '~/bin/anthropic-key' });
+      expect(planIn(root)?.rules).toEqual([
+        apiKeyRule({ kind: 'command', command: '~/bin/anthropic-key' }),
+      ]);
+      const fromEnv = planIn(root, { ANTHROPIC_API_KEY: 'sk-ant-api03-env' });
+      expect(fromEnv?.rules).toEqual([apiKeyRule({ kind: 'value', value: 'sk-ant-api03-env' })]);
+      expect(fromEnv?.loginLine).toContain('its API key (ANTHROPIC_API_KEY)');
+    });
+
+    it('an API-key login: the session variable holds the sentinel (a forwarded key would not)', () => {
+      const root = home();
+      write(root, '.claude.json', { primaryApiKey: 'sk-ant-api03-real' });
+      expect(planIn(root)?.env).toEqual({
+        ANTHROPIC_API_KEY: PROXY_SENTINEL,
+        NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE,
+      });
+    });
+
+    it('a host with neither login is an error naming where it looked and what to do', () => {
+      const root = home();
+      write(root, '.claude.json', { userID: 'u' });
+      expect(() => planIn(root, { ANTHROPIC_API_KEY: '' })).toThrow(
+        new CredentialProxyError(
+          'tool.claude.credentials = "proxy": the host has no claude login (looked for accessToken in ' +
+            '~/.claude/.credentials.json, ANTHROPIC_API_KEY, apiKeyHelper in ~/.claude/settings.json, ' +
+            'primaryApiKey in ~/.claude.json); log in with `claude` on the host first (or export ' +
+            'ANTHROPIC_API_KEY), or set credentials = "copy"',
+        ),
+      );
+    });
   });
 });

@@ -170,7 +170,12 @@ describe('prepareSession', () => {
     mkdirSync(join(hostHome, '.claude'), { recursive: true });
     const real = '{"claudeAiOauth":{"accessToken":"sk-ant-oat-real","refreshToken":"r"}}';
     writeFileSync(join(hostHome, '.claude/.credentials.json'), real);
-    const proxy = { rules: [], anyName: false, env: {}, loginSentinel: PROXY_SENTINEL };
+    const proxy = {
+      rules: [],
+      anyName: false,
+      env: {},
+      loginSentinel: { value: PROXY_SENTINEL, login: 'oauth' as const },
+    };
     await prepareCredentialProxy(coiDir, NAME, proxy, new Reverter());
     const ca = caFiles(injectionDir(coiDir, NAME));
     expect(statSync(ca.key).mode & 0o777).toBe(0o600);
