@@ -69,17 +69,7 @@ export function injectionAlert(c: InjectedConnection, failure?: string): Alert {
       failure === undefined
         ? `The egress proxy set ${what} on a request of ${c.container} (${c.address}:${c.port})`
         : `The egress proxy did not send a request of ${c.container} on: ${failure}`,
-    evidence: {
-      network: {
-        container_ip: c.ip,
-        protocol: 'https',
-        src_ip: c.ip,
-        dst_ip: c.address,
-        src_port: c.sourcePort,
-        dst_port: c.port,
-        reason: failure === undefined ? `injected ${what}` : failure,
-      },
-    },
+    evidence: injectedEvidence(c, failure === undefined ? `injected ${what}` : failure),
   };
 }
 
@@ -98,16 +88,21 @@ export function refreshAlert(c: InjectedConnection, outcome: RefreshOutcome): Al
     description: outcome.ok
       ? `The egress proxy renewed the host's login for ${c.name} before a request of ${c.container}, and wrote it back on the host`
       : `The egress proxy could not renew the host's login for ${c.name} (${outcome.reason}); a request of ${c.container} went on with the token the host holds. Log in again with the tool on the host if this persists`,
-    evidence: {
-      network: {
-        container_ip: c.ip,
-        protocol: 'https',
-        src_ip: c.ip,
-        dst_ip: c.address,
-        src_port: c.sourcePort,
-        dst_port: c.port,
-        reason,
-      },
+    evidence: injectedEvidence(c, reason),
+  };
+}
+
+/** Where an intercepted request went, and why the record was made. */
+function injectedEvidence(c: InjectedConnection, reason: string): Alert['evidence'] {
+  return {
+    network: {
+      container_ip: c.ip,
+      protocol: 'https',
+      src_ip: c.ip,
+      dst_ip: c.address,
+      src_port: c.sourcePort,
+      dst_port: c.port,
+      reason,
     },
   };
 }
