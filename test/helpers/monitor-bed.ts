@@ -112,7 +112,7 @@ export class MonitorBed {
       timeoutMs,
       () =>
         `no matching audit record for ${container} (its records: ${
-          seen.map((r) => `${r.level} "${r.title}" ${r.action}`).join('; ') || 'none'
+          seen.map((r) => `${r.level} "${r.title}" ${r.action}: ${r.description}`).join('; ') || 'none'
         })`,
     );
   }
