@@ -1,14 +1,9 @@
 import type { Socket as UdpSocket } from 'node:dgram';
-import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { expect } from 'vitest';
-import { installProxyCa } from '../../src/core/session/launch/credential-proxy.js';
-import { Incus } from '../../src/incus/index.js';
 import type { NetworkGuard } from '../../src/security/network/guard.js';
 import type { NetworkPolicy } from '../../src/security/nft/index.js';
-import { createProxyCa } from '../../src/security/proxy/inject/ca.js';
-import { injectionDir, writeInjectRules } from '../../src/security/proxy/inject/store.js';
+import { equipInjection } from './injection-rule.js';
 import { launchGuarded, sh } from './network-testbed.js';
 import { selfSignedCert, startFakeUpstream, startWebServers } from './proxy-bed.js';
 import { GATEWAY } from './testbed.js';
@@ -44,8 +39,6 @@ export async function startInjectionBed(opts: {
   inside: string;
 }): Promise<InjectionBed> {
   const { work, guard } = opts;
-  const tokenFile = join(work, 'token.json');
-  writeFileSync(tokenFile, JSON.stringify({ oauth: { accessToken: opts.token } }));
   const upstream = await startFakeUpstream(GATEWAY);
   const tls = await selfSignedCert(work, opts.names);
   const servers: Server[] = await startWebServers(
@@ -55,19 +48,8 @@ export async function startInjectionBed(opts: {
     (host, req) => opts.served.push({ host, authorization: req.headers.authorization }),
   );
   const agent = await launchGuarded(opts.label, guard, opts.policy);
-  const dir = injectionDir(work, agent.name);
-  await createProxyCa(dir, agent.name);
-  await writeInjectRules(dir, [
-    {
-      domain: 'api.test',
-      header: 'Authorization',
-      source: { kind: 'file', path: tokenFile, pointer: '/oauth/accessToken' },
-      format: 'Bearer {}',
-    },
-  ]);
   // The container trusts its CA as a launch installs it, and the test CA for the other names only.
-  const api = Incus.local();
-  await installProxyCa(api, work, agent.name).finally(() => api.close());
+  await equipInjection(work, agent.name, opts.token);
   const installed = await sh(
     agent.name,
     `cat > /tmp/test-ca.pem <<'EOF'\n${tls.cert}EOF\n${opts.inside}`,
