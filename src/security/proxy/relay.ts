@@ -2,32 +2,50 @@ import { connect, type Socket, type TcpNetConnectOpts } from 'node:net';
 
 /** What reads land in; a read takes at most what is left of it. */
 const SLAB_BYTES = 1 << 20;
-/** Below this much left, the next read gets a new slab. */
+/** Below this much left, the next read goes to another slab. */
 const MIN_READ_BYTES = 64 << 10;
+
+interface Slab {
+  bytes: Buffer;
+  used: number;
+  /** Writes of its slices not done yet. */
+  pending: number;
+}
 
 /**
  * Connects with `options`, writing everything the connection reads to `to` and ending `to` when
- * it ends. Node's own reads take 64 KiB each and go through the readable stream to a pipe; here
- * a read takes what the kernel holds, up to the free end of a 1 MiB slab, and is written to `to`
- * as it is (the slice keeps its part of the slab alive, nothing is copied). Reading pauses while
- * `to` holds more than its high-water mark. Measured with bench/proxy (the spliced path's
- * download), see the README's design notes.
+ * it ends. Node's own reads take 64 KiB each into a new buffer and go through the readable
+ * stream to a pipe; here a read takes what the kernel holds, up to the free end of a 1 MiB slab,
+ * and is written to `to` as it is (no copy). A full slab is read into again once its writes are
+ * done, so a long download allocates no buffers (fresh ones cost page faults and GC). Reading
+ * pauses while `to` holds more than its high-water mark. Measured with bench/proxy.
  */
 export function connectInto(to: Socket, options: TcpNetConnectOpts): Socket {
-  let slab = Buffer.allocUnsafe(SLAB_BYTES);
-  let used = 0;
+  const fresh = (): Slab => ({ bytes: Buffer.allocUnsafe(SLAB_BYTES), used: 0, pending: 0 });
+  let slab = fresh();
+  let spare: Slab | undefined;
+  const recycle = (full: Slab) => {
+    full.used = 0;
+    spare ??= full;
+  };
   const upstream: Socket = connect({
     ...options,
     onread: {
-      buffer: () => slab.subarray(used),
+      buffer: () => slab.bytes.subarray(slab.used),
       callback: (bytes, buffer) => {
-        const chunk = buffer.subarray(0, bytes);
-        used += bytes;
-        if (SLAB_BYTES - used < MIN_READ_BYTES) {
-          slab = Buffer.allocUnsafe(SLAB_BYTES);
-          used = 0;
+        const from = slab;
+        from.used += bytes;
+        from.pending += 1;
+        const full = SLAB_BYTES - from.used < MIN_READ_BYTES;
+        if (full) {
+          slab = spare ?? fresh();
+          spare = undefined;
         }
-        if (to.write(chunk)) return true;
+        const written = to.write(buffer.subarray(0, bytes), () => {
+          from.pending -= 1;
+          if (from.pending === 0 && from !== slab) recycle(from);
+        });
+        if (written) return true;
         to.once('drain', () => upstream.resume());
         return false;
       },
