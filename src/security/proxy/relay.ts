@@ -1,9 +1,11 @@
 import { connect, type Socket, type TcpNetConnectOpts } from 'node:net';
 
-/** What reads land in; a read takes at most what is left of it. */
+/** What reads land in once a connection has read this much; a read takes what is left of it. */
 const SLAB_BYTES = 1 << 20;
 /** Below this much left, the next read goes to another slab. */
 const MIN_READ_BYTES = 64 << 10;
+/** What each read lands in before that (most connections read little). */
+const FIRST_READ_BYTES = 16 << 10;
 
 interface Slab {
   bytes: Buffer;
@@ -21,10 +23,17 @@ interface Slab {
  * pauses while `to` holds more than its high-water mark. Measured with bench/proxy.
  */
 export function connectInto(to: Socket, options: TcpNetConnectOpts): Socket {
-  const fresh = (): Slab => ({ bytes: Buffer.allocUnsafe(SLAB_BYTES), used: 0, pending: 0 });
+  let read = 0;
+  // Until a connection has read a slab's worth, each read gets a small buffer of its own: a 1 MiB
+  // one (or 64 KiB, kept alive by the slices) for every short connection costs page faults and GC.
+  const fresh = (): Slab => {
+    const size = read < SLAB_BYTES ? FIRST_READ_BYTES : SLAB_BYTES;
+    return { bytes: Buffer.allocUnsafe(size), used: 0, pending: 0 };
+  };
   let slab = fresh();
   let spare: Slab | undefined;
   const recycle = (full: Slab) => {
+    if (full.bytes.length < SLAB_BYTES) return;
     full.used = 0;
     spare ??= full;
   };
@@ -34,9 +43,10 @@ export function connectInto(to: Socket, options: TcpNetConnectOpts): Socket {
       buffer: () => slab.bytes.subarray(slab.used),
       callback: (bytes, buffer) => {
         const from = slab;
+        read += bytes;
         from.used += bytes;
         from.pending += 1;
-        const full = SLAB_BYTES - from.used < MIN_READ_BYTES;
+        const full = from.bytes.length - from.used < MIN_READ_BYTES;
         if (full) {
           slab = spare ?? fresh();
           spare = undefined;
