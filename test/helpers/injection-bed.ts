@@ -1,23 +1,15 @@
 import type { Socket as UdpSocket } from 'node:dgram';
-import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { expect } from 'vitest';
-import { installProxyCa } from '../../src/core/session/launch/credential-proxy.js';
-import { Incus } from '../../src/incus/index.js';
 import type { NetworkGuard } from '../../src/security/network/guard.js';
 import type { Alert } from '../../src/security/alert.js';
 import { DEFAULT_RESOLVER_PORT } from '../../src/security/dns/resolver.js';
 import { AllowlistDns } from '../../src/security/monitor/allowlist-dns.js';
 import type { HostNetwork, NetworkPolicy } from '../../src/security/nft/index.js';
 import type { AllowlistDomain } from '../../src/security/nft/policy.js';
-import { createProxyCa } from '../../src/security/proxy/inject/ca.js';
-import type { InjectRule, OAuthRefresh } from '../../src/security/proxy/inject/rules.js';
-import {
-  injectionDir,
-  loadInjection,
-  writeInjectRules,
-} from '../../src/security/proxy/inject/store.js';
+import type { InjectRule } from '../../src/security/proxy/inject/rules.js';
+import { injectionDir, loadInjection } from '../../src/security/proxy/inject/store.js';
+import { equipInjection } from './injection-rule.js';
 import { launchGuarded, sh } from './network-testbed.js';
 import { selfSignedCert, startFakeUpstream, startWebServers } from './proxy-bed.js';
 import { BRIDGE, GATEWAY } from './testbed.js';
@@ -39,21 +31,10 @@ export interface InjectionBed {
 }
 
 /**
- * How a renewable rule renews the bed's token file: never at its own endpoint (no such name), at
- * the stand-in the test gives the proxy (`loginTokenUrl`).
- */
-const BED_LOGIN_REFRESH: OAuthRefresh = {
-  tokenUrl: 'https://login.invalid/v1/oauth/token',
-  clientId: 'coi-test-client',
-  refreshPointer: '/oauth/refreshToken',
-  expiresAtPointer: '/oauth/expiresAt',
-};
-
-/**
  * The host token in `work/token.json`, a stand-in DNS upstream, HTTPS servers on the gateway's 443
  * with a test CA for `names` (recording into `served`), and a guarded container holding the
  * container CA and its rules as a launch leaves them (default: an `Authorization` rule for
- * api.test from the token file; `renewable`: an OAuth login, BED_LOGIN_REFRESH), the test CA in
+ * api.test from the token file; `renewable`: an OAuth login — see equipInjection), the test CA in
  * /tmp/test-ca.pem, then `inside` run in it.
  */
 export async function startInjectionBed(opts: {
@@ -69,8 +50,6 @@ export async function startInjectionBed(opts: {
   rules?: InjectRule[];
 }): Promise<InjectionBed> {
   const { work, guard } = opts;
-  const tokenFile = join(work, 'token.json');
-  writeFileSync(tokenFile, JSON.stringify({ oauth: { accessToken: opts.token } }));
   const upstream = await startFakeUpstream(GATEWAY);
   const tls = await selfSignedCert(work, opts.names);
   const servers: Server[] = await startWebServers(
@@ -85,27 +64,11 @@ export async function startInjectionBed(opts: {
       }),
   );
   const agent = await launchGuarded(opts.label, guard, opts.policy);
-  const dir = injectionDir(work, agent.name);
-  await createProxyCa(dir, agent.name);
-  await writeInjectRules(
-    dir,
-    opts.rules ?? [
-      {
-        domain: 'api.test',
-        header: 'Authorization',
-        source: {
-          kind: 'file',
-          path: tokenFile,
-          pointer: '/oauth/accessToken',
-          ...(opts.renewable ? { refresh: BED_LOGIN_REFRESH } : {}),
-        },
-        format: 'Bearer {}',
-      },
-    ],
-  );
   // The container trusts its CA as a launch installs it, and the test CA for the other names only.
-  const api = Incus.local();
-  await installProxyCa(api, work, agent.name).finally(() => api.close());
+  await equipInjection(work, agent.name, opts.token, {
+    ...(opts.renewable ? { renewable: true } : {}),
+    ...(opts.rules ? { rules: opts.rules } : {}),
+  });
   const installed = await sh(
     agent.name,
     `cat > /tmp/test-ca.pem <<'EOF'\n${tls.cert}EOF\n${opts.inside}`,

@@ -1,4 +1,4 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { portSpans } from '../../shared/ports.js';
 import type { LearnedAddress } from '../nft/container.js';
 import type { AllowlistDomain } from '../nft/policy.js';
@@ -18,6 +18,7 @@ import type { CredentialInjector } from './inject/injector.js';
 import { injectRuleFor } from './inject/rules.js';
 import type { ContainerInjection } from './inject/store.js';
 import { PortPool } from './port-pool.js';
+import { connectInto } from './relay.js';
 
 /** Where the proxy leases its ports on the gateway (one per learned destination). */
 export const DEFAULT_PROXY_PORTS = { first: 40_000, count: 4096 } as const;
@@ -370,7 +371,12 @@ export class EgressProxy {
   }
 
   private splice(client: Socket, address: string, port: number, head: Buffer): void {
-    const upstream = connect({ host: address, port, noDelay: true, allowHalfOpen: true });
+    const upstream = connectInto(client, {
+      host: address,
+      port,
+      noDelay: true,
+      allowHalfOpen: true,
+    });
     this.sockets.add(upstream);
     upstream.on('close', () => {
       this.sockets.delete(upstream);
@@ -380,7 +386,6 @@ export class EgressProxy {
     client.on('close', () => upstream.destroy());
     upstream.write(head);
     client.pipe(upstream);
-    upstream.pipe(client);
     client.resume();
   }
 

@@ -7,7 +7,7 @@ import {
 } from 'node:http';
 import { Agent, request } from 'node:https';
 import type { Socket } from 'node:net';
-import { rootCertificates, TLSSocket } from 'node:tls';
+import { createSecureContext, rootCertificates, TLSSocket } from 'node:tls';
 import type { ContainerInjection } from './store.js';
 import { headerValue, type InjectRule } from './rules.js';
 import type { SecretReader } from './secret.js';
@@ -61,8 +61,10 @@ export class CredentialInjector {
   private readonly agent: Agent;
 
   constructor(private readonly opts: InjectorOptions) {
-    const ca = opts.upstreamCa && { ca: [...rootCertificates, ...opts.upstreamCa] };
-    this.agent = new Agent({ keepAlive: true, ...ca });
+    // Made once: a `ca` option would parse every root certificate again on each connection.
+    const secureContext =
+      opts.upstreamCa && createSecureContext({ ca: [...rootCertificates, ...opts.upstreamCa] });
+    this.agent = new Agent({ keepAlive: true, ...(secureContext ? { secureContext } : {}) });
   }
 
   /**
