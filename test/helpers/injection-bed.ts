@@ -8,7 +8,11 @@ import { Incus } from '../../src/incus/index.js';
 import type { NetworkGuard } from '../../src/security/network/guard.js';
 import type { Alert } from '../../src/security/alert.js';
 import { DEFAULT_RESOLVER_PORT } from '../../src/security/dns/resolver.js';
-import { AllowlistDns } from '../../src/security/monitor/allowlist-dns.js';
+import {
+  AllowlistDns,
+  type AllowlistDnsOptions,
+} from '../../src/security/monitor/allowlist-dns.js';
+import type { NetworkDecision } from '../../src/security/monitor/network-tail.js';
 import type { HostNetwork, NetworkPolicy } from '../../src/security/nft/index.js';
 import type { AllowlistDomain } from '../../src/security/nft/policy.js';
 import { createProxyCa } from '../../src/security/proxy/inject/ca.js';
@@ -18,6 +22,7 @@ import {
   loadInjection,
   writeInjectRules,
 } from '../../src/security/proxy/inject/store.js';
+import type { RecordedAnyNameProxy } from '../../src/shared/instance-keys.js';
 import { launchGuarded, sh } from './network-testbed.js';
 import { selfSignedCert, startFakeUpstream, startWebServers } from './proxy-bed.js';
 import { BRIDGE, GATEWAY } from './testbed.js';
@@ -67,11 +72,13 @@ export async function startInjectionBed(opts: {
   inside: string;
   renewable?: boolean;
   rules?: InjectRule[];
+  /** A name's own address from the stand-in upstream (default: the gateway's), asked per query. */
+  addressOf?: (name: string) => string | undefined;
 }): Promise<InjectionBed> {
   const { work, guard } = opts;
   const tokenFile = join(work, 'token.json');
   writeFileSync(tokenFile, JSON.stringify({ oauth: { accessToken: opts.token } }));
-  const upstream = await startFakeUpstream(GATEWAY);
+  const upstream = await startFakeUpstream(GATEWAY, opts.addressOf);
   const tls = await selfSignedCert(work, opts.names);
   const servers: Server[] = await startWebServers(
     GATEWAY,
@@ -131,6 +138,23 @@ export const ALLOWLIST_BED_HOST: HostNetwork = {
   egressProxy: true,
 };
 
+/** What the daemon's resolver and proxy take from the bed, for both of the starters below. */
+function bedProxyOptions(
+  bed: InjectionBed,
+  work: string,
+): Pick<
+  AllowlistDnsOptions,
+  'refreshIntervalMinutes' | 'noSni' | 'upstream' | 'injectionOf' | 'log'
+> {
+  return {
+    refreshIntervalMinutes: 0,
+    noSni: 'refuse',
+    upstream: { address: '127.0.0.1', port: bed.upstream.address().port },
+    injectionOf: (container) => loadInjection(injectionDir(work, container)),
+    log: () => undefined,
+  };
+}
+
 /**
  * coi's resolver and egress proxy as the monitor daemon runs them (the container's CA and rules
  * read from its directory under `work`), started, with the bed's container on `domains`.
@@ -146,19 +170,42 @@ export async function startAllowlistProxy(opts: {
 }): Promise<AllowlistDns> {
   const { bed, work } = opts;
   const started = new AllowlistDns({
+    ...bedProxyOptions(bed, work),
     host: ALLOWLIST_BED_HOST,
-    refreshIntervalMinutes: 0,
-    noSni: 'refuse',
-    upstream: { address: '127.0.0.1', port: bed.upstream.address().port },
     proxyPorts: opts.proxyPorts,
-    injectionOf: (container) => loadInjection(injectionDir(work, container)),
     upstreamCa: [bed.testCa, ...(opts.login ? [opts.login.ca] : [])],
     ...(opts.login ? { loginTokenUrl: opts.login.tokenUrl } : {}),
     onAlert: () => undefined,
     onRecord: opts.onRecord,
-    log: () => undefined,
   });
   await started.start();
   started.add(bed.agent.ip, bed.agent.name, opts.domains);
+  return started;
+}
+
+/**
+ * The same for an `inject_in_open` container (`host` has the any-name ports): started, with the
+ * bed's container registered as the daemon registers it, with the blocks its launch recorded.
+ */
+export async function startAnyNameProxy(opts: {
+  bed: InjectionBed;
+  work: string;
+  host: HostNetwork;
+  proxyPorts: { first: number; count: number };
+  blocks: RecordedAnyNameProxy;
+  onDecision: (decision: NetworkDecision) => void;
+  onAlert?: (alert: Alert) => void;
+}): Promise<AllowlistDns> {
+  const { bed, work } = opts;
+  const started = new AllowlistDns({
+    ...bedProxyOptions(bed, work),
+    host: opts.host,
+    proxyPorts: opts.proxyPorts,
+    upstreamCa: [bed.testCa],
+    onAlert: (_container, alert) => opts.onAlert?.(alert),
+    onDecision: (_container, _ip, decision) => opts.onDecision(decision),
+  });
+  await started.start();
+  started.add(bed.agent.ip, bed.agent.name, [], { anyName: opts.blocks });
   return started;
 }

@@ -1,16 +1,15 @@
-import type { Socket as UdpSocket } from 'node:dgram';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
+import type { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
 import type { NetworkDecision } from '../../../../src/security/monitor/network-tail.js';
 import { NetworkGuard } from '../../../../src/security/network/guard.js';
 import type { HostNetwork } from '../../../../src/security/nft/index.js';
-import { injectionDir, loadInjection } from '../../../../src/security/proxy/inject/store.js';
 import { CoiSandbox } from '../../../helpers/coi-cli.js';
 import {
+  startAnyNameProxy,
   startInjectionBed,
   type InjectionBed,
   type ServedRequest,
@@ -39,29 +38,20 @@ const SENTINEL = `coi-sentinel-${randomUUID()}`;
 const guard = new NetworkGuard(HOST);
 const work = mkdtempSync(join(tmpdir(), 'coi-inject-open-test-'));
 const served: ServedRequest[] = [];
-let upstream: UdpSocket;
 let bed: InjectionBed | undefined;
-let testCa = '';
 let dns: AllowlistDns;
 let agent: { name: string; ip: string };
 const decisions: NetworkDecision[] = [];
 
-async function startProxy(): Promise<AllowlistDns> {
-  const started = new AllowlistDns({
+function startProxy(): Promise<AllowlistDns> {
+  return startAnyNameProxy({
+    bed: bed!,
+    work,
     host: HOST,
-    refreshIntervalMinutes: 0,
-    noSni: 'refuse',
-    upstream: { address: '127.0.0.1', port: upstream.address().port },
     proxyPorts: { first: 41_200, count: 16 },
-    injectionOf: (container) => loadInjection(injectionDir(work, container)),
-    upstreamCa: [testCa],
-    onAlert: () => undefined,
-    onDecision: (_container, _ip, decision) => decisions.push(decision),
-    log: () => undefined,
+    blocks: { metadata: false, private: false },
+    onDecision: (decision) => decisions.push(decision),
   });
-  await started.start();
-  started.add(agent.ip, agent.name, [], { anyName: { metadata: false, private: false } });
-  return started;
 }
 
 beforeAll(async () => {
@@ -79,7 +69,7 @@ beforeAll(async () => {
     served,
     inside: `echo '${GATEWAY} api.test other.test' >> /etc/hosts`,
   });
-  ({ upstream, testCa, agent } = bed);
+  ({ agent } = bed);
   dns = await startProxy();
 }, 120_000);
 
