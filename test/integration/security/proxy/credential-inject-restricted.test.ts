@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Alert } from '../../../../src/security/alert.js';
 import type { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
 import type { NetworkDecision } from '../../../../src/security/monitor/network-tail.js';
@@ -94,24 +94,26 @@ async function curl(args: string): Promise<{ code: number; out: string; err: str
   return sh(agent!.name, `curl -sS -m 5 -H 'Authorization: Bearer ${SENTINEL}' ${args}`);
 }
 
-/** The listener's positive control: a connection from the host is noted, then the note cleared. */
+/** The listener's positive control: a connection from the host is noted (the note taken). */
 async function listenerSeesTheHost(ip: string): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        new Promise<string>((resolve) => {
-          const socket = connect(443, ip, () => socket.end());
-          socket.on('error', () => resolve(''));
-          socket.on('close', () => void listenerHits().then(resolve));
-        }),
-      { timeout: 10_000, interval: 300 },
-    )
-    .toContain('hit');
-  await sh(agent!.name, `rm -f ${HITS}`);
+  const knock = () =>
+    new Promise<void>((resolve) => {
+      const socket = connect(443, ip, () => socket.end());
+      socket.on('error', () => resolve());
+      socket.on('close', () => resolve());
+    });
+  await vi.waitFor(
+    async () => {
+      await knock();
+      expect(await listenerHits()).toContain('hit');
+    },
+    { timeout: 10_000, interval: 300 },
+  );
 }
 
+/** The connections the listener noted since the last call. */
 async function listenerHits(): Promise<string> {
-  return (await sh(agent!.name, `cat ${HITS} 2>/dev/null; true`)).out;
+  return (await sh(agent!.name, `cat ${HITS} 2>/dev/null; rm -f ${HITS}; true`)).out;
 }
 
 describe('credential injection in restricted mode (inject_in_open)', () => {
