@@ -209,3 +209,48 @@ export async function startAnyNameProxy(opts: {
   started.add(bed.agent.ip, bed.agent.name, [], { anyName: opts.blocks });
   return started;
 }
+
+/** The host side of an any-name bed: the egress proxy on the gateway, on the test's own ports. */
+export function anyNameBedHost(ports: Readonly<Record<80 | 443, number>>): HostNetwork {
+  return { bridge: BRIDGE, gateway: GATEWAY, egressProxy: true, anyNamePorts: ports };
+}
+
+/** `curl` in the container, sending the sentinel in `Authorization` as the CLI inside would. */
+export function sentinelCurl(
+  container: () => string,
+  sentinel: string,
+): (args: string) => Promise<{ code: number; out: string; err: string }> {
+  return (args) => sh(container(), `curl -sS -m 5 -H 'Authorization: Bearer ${sentinel}' ${args}`);
+}
+
+/**
+ * Through an any-name proxy, the inject name (api.test) arrives with the real header and another
+ * name (other.test) with the sentinel and its own certificate; the tail's last decision says why
+ * other.test passed.
+ */
+export async function expectInjectedAndSpliced(opts: {
+  curl: (args: string) => Promise<{ code: number; out: string; err: string }>;
+  served: ServedRequest[];
+  decisions: NetworkDecision[];
+  real: string;
+  sentinel: string;
+}): Promise<void> {
+  const { curl, served } = opts;
+  const before = served.length;
+  expect(await curl('https://api.test/')).toMatchObject({ code: 0, out: 'ok api.test' });
+  const issuer = /issuer: (.*)/.exec(
+    (await curl('-v --cacert /tmp/test-ca.pem https://other.test/')).err,
+  );
+  expect(issuer?.[1]?.trim()).toBe('CN=other.test');
+  expect(served.slice(before)).toEqual([
+    { host: 'api.test', authorization: `Bearer ${opts.real}` },
+    { host: 'other.test', authorization: `Bearer ${opts.sentinel}` },
+  ]);
+  expect(opts.decisions.at(-1)).toMatchObject({
+    source: 'proxy',
+    verdict: 'allowed',
+    name: 'other.test',
+    address: GATEWAY,
+    reason: 'SNI "other.test": every name passes (inject_in_open)',
+  });
+}

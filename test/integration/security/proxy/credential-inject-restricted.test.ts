@@ -8,15 +8,17 @@ import type { Alert } from '../../../../src/security/alert.js';
 import type { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
 import type { NetworkDecision } from '../../../../src/security/monitor/network-tail.js';
 import { NetworkGuard } from '../../../../src/security/network/guard.js';
-import type { HostNetwork } from '../../../../src/security/nft/index.js';
 import {
+  anyNameBedHost,
+  expectInjectedAndSpliced,
+  sentinelCurl,
   startAnyNameProxy,
   startInjectionBed,
   type InjectionBed,
   type ServedRequest,
 } from '../../../helpers/injection-bed.js';
 import { RESTRICTED, sh } from '../../../helpers/network-testbed.js';
-import { BRIDGE, GATEWAY } from '../../../helpers/testbed.js';
+import { GATEWAY } from '../../../helpers/testbed.js';
 
 /**
  * `[network.proxy] inject_in_open` on a real restricted-mode container: its HTTP(S) to the gateway
@@ -29,12 +31,7 @@ import { BRIDGE, GATEWAY } from '../../../helpers/testbed.js';
  * meta.test with the metadata endpoint.
  */
 
-const HOST: HostNetwork = {
-  bridge: BRIDGE,
-  gateway: GATEWAY,
-  egressProxy: true,
-  anyNamePorts: { 80: 41_380, 443: 41_381 },
-};
+const HOST = anyNameBedHost({ 80: 41_380, 443: 41_381 });
 const METADATA = '169.254.169.254';
 const REAL = `coi-real-${randomUUID()}`;
 const SENTINEL = `coi-sentinel-${randomUUID()}`;
@@ -90,9 +87,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function curl(args: string): Promise<{ code: number; out: string; err: string }> {
-  return sh(agent!.name, `curl -sS -m 5 -H 'Authorization: Bearer ${SENTINEL}' ${args}`);
-}
+const curl = sentinelCurl(() => agent!.name, SENTINEL);
 
 /** The listener's positive control: a connection from the host is noted (the note taken). */
 async function listenerSeesTheHost(ip: string): Promise<void> {
@@ -118,22 +113,8 @@ async function listenerHits(): Promise<string> {
 
 describe('credential injection in restricted mode (inject_in_open)', () => {
   it('sets the real header for the inject name; another name at the gateway passes', async () => {
-    const before = served.length;
-    expect(await curl('https://api.test/')).toMatchObject({ code: 0, out: 'ok api.test' });
-    const issuer = /issuer: (.*)/.exec(
-      (await curl('-v --cacert /tmp/test-ca.pem https://other.test/')).err,
-    );
-    expect(issuer?.[1]?.trim()).toBe('CN=other.test');
-    expect(served.slice(before)).toEqual([
-      { host: 'api.test', authorization: `Bearer ${REAL}` },
-      { host: 'other.test', authorization: `Bearer ${SENTINEL}` },
-    ]);
-    expect(decisions.at(-1)).toMatchObject({
-      source: 'proxy',
-      verdict: 'allowed',
-      name: 'other.test',
-      address: GATEWAY,
-    });
+    await expectInjectedAndSpliced({ curl, served, decisions, real: REAL, sentinel: SENTINEL });
+    expect(dns?.proxyStatus()).toMatchObject({ injected: 1 });
   });
 
   it.each([
