@@ -44,6 +44,8 @@ export const SERIAL_INTEGRATION: Record<string, string> = {
   'security/proxy/credential-inject-api-key.test.ts': "binds the host's one DNS resolver port",
   'security/proxy/credential-inject-open.test.ts':
     "binds the egress proxy's any-name ports (one pair per host), and stops and restarts it",
+  'security/proxy/credential-inject-restricted.test.ts':
+    "binds the host's one DNS resolver port and the gateway's 443 (the injection bed's servers)",
   'security/network/guard-lifecycle.test.ts':
     "cycles the rules of an address no instance pins, which any other launch's reconcile removes",
   'security/network/restricted.test.ts': 'times blocked connect() → kernel log (p95 under 100 ms)',

@@ -4,11 +4,16 @@ import { expect } from 'vitest';
 import type { NetworkGuard } from '../../src/security/network/guard.js';
 import type { Alert } from '../../src/security/alert.js';
 import { DEFAULT_RESOLVER_PORT } from '../../src/security/dns/resolver.js';
-import { AllowlistDns } from '../../src/security/monitor/allowlist-dns.js';
+import {
+  AllowlistDns,
+  type AllowlistDnsOptions,
+} from '../../src/security/monitor/allowlist-dns.js';
+import type { NetworkDecision } from '../../src/security/monitor/network-tail.js';
 import type { HostNetwork, NetworkPolicy } from '../../src/security/nft/index.js';
 import type { AllowlistDomain } from '../../src/security/nft/policy.js';
 import type { InjectRule } from '../../src/security/proxy/inject/rules.js';
 import { injectionDir, loadInjection } from '../../src/security/proxy/inject/store.js';
+import type { RecordedAnyNameProxy } from '../../src/shared/instance-keys.js';
 import { equipInjection } from './injection-rule.js';
 import { launchGuarded, sh } from './network-testbed.js';
 import { selfSignedCert, startFakeUpstream, startWebServers } from './proxy-bed.js';
@@ -48,9 +53,11 @@ export async function startInjectionBed(opts: {
   inside: string;
   renewable?: boolean;
   rules?: InjectRule[];
+  /** A name's own address from the stand-in upstream (default: the gateway's), asked per query. */
+  addressOf?: (name: string) => string | undefined;
 }): Promise<InjectionBed> {
   const { work, guard } = opts;
-  const upstream = await startFakeUpstream(GATEWAY);
+  const upstream = await startFakeUpstream(GATEWAY, opts.addressOf);
   const tls = await selfSignedCert(work, opts.names);
   const servers: Server[] = await startWebServers(
     GATEWAY,
@@ -94,6 +101,23 @@ export const ALLOWLIST_BED_HOST: HostNetwork = {
   egressProxy: true,
 };
 
+/** What the daemon's resolver and proxy take from the bed, for both of the starters below. */
+function bedProxyOptions(
+  bed: InjectionBed,
+  work: string,
+): Pick<
+  AllowlistDnsOptions,
+  'refreshIntervalMinutes' | 'noSni' | 'upstream' | 'injectionOf' | 'log'
+> {
+  return {
+    refreshIntervalMinutes: 0,
+    noSni: 'refuse',
+    upstream: { address: '127.0.0.1', port: bed.upstream.address().port },
+    injectionOf: (container) => loadInjection(injectionDir(work, container)),
+    log: () => undefined,
+  };
+}
+
 /**
  * coi's resolver and egress proxy as the monitor daemon runs them (the container's CA and rules
  * read from its directory under `work`), started, with the bed's container on `domains`.
@@ -109,19 +133,87 @@ export async function startAllowlistProxy(opts: {
 }): Promise<AllowlistDns> {
   const { bed, work } = opts;
   const started = new AllowlistDns({
+    ...bedProxyOptions(bed, work),
     host: ALLOWLIST_BED_HOST,
-    refreshIntervalMinutes: 0,
-    noSni: 'refuse',
-    upstream: { address: '127.0.0.1', port: bed.upstream.address().port },
     proxyPorts: opts.proxyPorts,
-    injectionOf: (container) => loadInjection(injectionDir(work, container)),
     upstreamCa: [bed.testCa, ...(opts.login ? [opts.login.ca] : [])],
     ...(opts.login ? { loginTokenUrl: opts.login.tokenUrl } : {}),
     onAlert: () => undefined,
     onRecord: opts.onRecord,
-    log: () => undefined,
   });
   await started.start();
   started.add(bed.agent.ip, bed.agent.name, opts.domains);
   return started;
+}
+
+/**
+ * The same for an `inject_in_open` container (`host` has the any-name ports): started, with the
+ * bed's container registered as the daemon registers it, with the blocks its launch recorded.
+ */
+export async function startAnyNameProxy(opts: {
+  bed: InjectionBed;
+  work: string;
+  host: HostNetwork;
+  proxyPorts: { first: number; count: number };
+  blocks: RecordedAnyNameProxy;
+  onDecision: (decision: NetworkDecision) => void;
+  onAlert?: (alert: Alert) => void;
+}): Promise<AllowlistDns> {
+  const { bed, work } = opts;
+  const started = new AllowlistDns({
+    ...bedProxyOptions(bed, work),
+    host: opts.host,
+    proxyPorts: opts.proxyPorts,
+    upstreamCa: [bed.testCa],
+    onAlert: (_container, alert) => opts.onAlert?.(alert),
+    onDecision: (_container, _ip, decision) => opts.onDecision(decision),
+  });
+  await started.start();
+  started.add(bed.agent.ip, bed.agent.name, [], { anyName: opts.blocks });
+  return started;
+}
+
+/** The host side of an any-name bed: the egress proxy on the gateway, on the test's own ports. */
+export function anyNameBedHost(ports: Readonly<Record<80 | 443, number>>): HostNetwork {
+  return { bridge: BRIDGE, gateway: GATEWAY, egressProxy: true, anyNamePorts: ports };
+}
+
+/** `curl` in the container, sending the sentinel in `Authorization` as the CLI inside would. */
+export function sentinelCurl(
+  container: () => string,
+  sentinel: string,
+): (args: string) => Promise<{ code: number; out: string; err: string }> {
+  return (args) => sh(container(), `curl -sS -m 5 -H 'Authorization: Bearer ${sentinel}' ${args}`);
+}
+
+/**
+ * Through an any-name proxy, the inject name (api.test) arrives with the real header and another
+ * name (other.test) with the sentinel and its own certificate; the tail's last decision says why
+ * other.test passed.
+ */
+export async function expectInjectedAndSpliced(opts: {
+  curl: (args: string) => Promise<{ code: number; out: string; err: string }>;
+  served: ServedRequest[];
+  decisions: NetworkDecision[];
+  real: string;
+  sentinel: string;
+}): Promise<void> {
+  const { curl, served } = opts;
+  const before = served.length;
+  expect(await curl('https://api.test/')).toMatchObject({ code: 0, out: 'ok api.test' });
+  const issuer = /issuer: (.*)/.exec(
+    (await curl('-v --cacert /tmp/test-ca.pem https://other.test/')).err,
+  );
+  expect(issuer?.[1]?.trim()).toBe('CN=other.test');
+  expect(served.slice(before)).toEqual([
+    { host: 'api.test', authorization: `Bearer ${opts.real}` },
+    { host: 'other.test', authorization: `Bearer ${opts.sentinel}` },
+  ]);
+  expect(opts.decisions.at(-1)).toMatchObject({
+    source: 'proxy',
+    verdict: 'allowed',
+    name: 'other.test',
+    address: GATEWAY,
+    reason: 'SNI "other.test": every name passes (inject_in_open)',
+  });
 }

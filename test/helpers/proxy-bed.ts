@@ -16,11 +16,19 @@ import { run } from '../../src/shared/run.js';
  * under `.test` with one address, and HTTPS/HTTP servers with a self-signed certificate made here.
  */
 
-/** Answers every A query for a name under .test with `address`, TTL 60, on 127.0.0.1. */
-export async function startFakeUpstream(address: string): Promise<UdpSocket> {
+/**
+ * Answers every A query for a name under .test with `address` (or with the name's own address,
+ * when `addressOf` has one: asked per query, so it may name an address known only later), TTL 60,
+ * on 127.0.0.1.
+ */
+export async function startFakeUpstream(
+  address: string,
+  addressOf: (name: string) => string | undefined = () => undefined,
+): Promise<UdpSocket> {
   const upstream = createSocket('udp4');
   upstream.on('message', (query, peer) => {
     const question = parseMessage(query).questions[0]!;
+    const answered = addressOf(question.name) ?? address;
     const known = question.name.endsWith('.test');
     const answer = known && question.type === 'A';
     const header = Buffer.from(query.subarray(0, 12));
@@ -33,7 +41,7 @@ export async function startFakeUpstream(address: string): Promise<UdpSocket> {
     rr.writeUInt16BE(1, 4);
     rr.writeUInt32BE(60, 6);
     rr.writeUInt16BE(4, 10);
-    address.split('.').forEach((octet, i) => rr.writeUInt8(Number(octet), 12 + i));
+    answered.split('.').forEach((octet, i) => rr.writeUInt8(Number(octet), 12 + i));
     let end = 12;
     while (query[end]! !== 0) end += query[end]! + 1;
     const reply = Buffer.concat([

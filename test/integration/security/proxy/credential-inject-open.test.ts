@@ -1,22 +1,23 @@
-import type { Socket as UdpSocket } from 'node:dgram';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
+import type { AllowlistDns } from '../../../../src/security/monitor/allowlist-dns.js';
 import type { NetworkDecision } from '../../../../src/security/monitor/network-tail.js';
 import { NetworkGuard } from '../../../../src/security/network/guard.js';
-import type { HostNetwork } from '../../../../src/security/nft/index.js';
-import { injectionDir, loadInjection } from '../../../../src/security/proxy/inject/store.js';
 import { CoiSandbox } from '../../../helpers/coi-cli.js';
 import {
+  anyNameBedHost,
+  expectInjectedAndSpliced,
+  sentinelCurl,
+  startAnyNameProxy,
   startInjectionBed,
   type InjectionBed,
   type ServedRequest,
 } from '../../../helpers/injection-bed.js';
 import { RESTRICTED, sh } from '../../../helpers/network-testbed.js';
-import { BRIDGE, GATEWAY } from '../../../helpers/testbed.js';
+import { GATEWAY } from '../../../helpers/testbed.js';
 
 /**
  * `[network.proxy] inject_in_open` on a real open-mode container: its HTTP(S) goes to the egress
@@ -27,41 +28,27 @@ import { BRIDGE, GATEWAY } from '../../../helpers/testbed.js';
  * and for any other service (other.test).
  */
 
-const HOST: HostNetwork = {
-  bridge: BRIDGE,
-  gateway: GATEWAY,
-  egressProxy: true,
-  anyNamePorts: { 80: 41_180, 443: 41_181 },
-};
+const HOST = anyNameBedHost({ 80: 41_180, 443: 41_181 });
 const REAL = `coi-real-${randomUUID()}`;
 const SENTINEL = `coi-sentinel-${randomUUID()}`;
 
 const guard = new NetworkGuard(HOST);
 const work = mkdtempSync(join(tmpdir(), 'coi-inject-open-test-'));
 const served: ServedRequest[] = [];
-let upstream: UdpSocket;
 let bed: InjectionBed | undefined;
-let testCa = '';
 let dns: AllowlistDns;
 let agent: { name: string; ip: string };
 const decisions: NetworkDecision[] = [];
 
-async function startProxy(): Promise<AllowlistDns> {
-  const started = new AllowlistDns({
+function startProxy(): Promise<AllowlistDns> {
+  return startAnyNameProxy({
+    bed: bed!,
+    work,
     host: HOST,
-    refreshIntervalMinutes: 0,
-    noSni: 'refuse',
-    upstream: { address: '127.0.0.1', port: upstream.address().port },
     proxyPorts: { first: 41_200, count: 16 },
-    injectionOf: (container) => loadInjection(injectionDir(work, container)),
-    upstreamCa: [testCa],
-    onAlert: () => undefined,
-    onDecision: (_container, _ip, decision) => decisions.push(decision),
-    log: () => undefined,
+    blocks: { metadata: false, private: false },
+    onDecision: (decision) => decisions.push(decision),
   });
-  await started.start();
-  started.add(agent.ip, agent.name, [], { anyName: { metadata: false, private: false } });
-  return started;
 }
 
 beforeAll(async () => {
@@ -79,7 +66,7 @@ beforeAll(async () => {
     served,
     inside: `echo '${GATEWAY} api.test other.test' >> /etc/hosts`,
   });
-  ({ upstream, testCa, agent } = bed);
+  ({ agent } = bed);
   dns = await startProxy();
 }, 120_000);
 
@@ -89,31 +76,12 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function curl(args: string): Promise<{ code: number; out: string; err: string }> {
-  return sh(agent.name, `curl -sS -m 5 -H 'Authorization: Bearer ${SENTINEL}' ${args}`);
-}
+const curl = sentinelCurl(() => agent.name, SENTINEL);
 
 describe('credential injection in open mode (inject_in_open)', () => {
   it('sets the real header for the inject name; another name passes untouched', async () => {
-    const before = served.length;
-    expect(await curl('https://api.test/')).toMatchObject({ code: 0, out: 'ok api.test' });
-    const issuer = /issuer: (.*)/.exec(
-      (await curl('-v --cacert /tmp/test-ca.pem https://other.test/')).err,
-    );
-    expect(issuer?.[1]?.trim()).toBe('CN=other.test');
-    expect(served.slice(before)).toEqual([
-      { host: 'api.test', authorization: `Bearer ${REAL}` },
-      { host: 'other.test', authorization: `Bearer ${SENTINEL}` },
-    ]);
+    await expectInjectedAndSpliced({ curl, served, decisions, real: REAL, sentinel: SENTINEL });
     expect(dns.proxyStatus()).toMatchObject({ injected: 1 });
-    // The network tail sees the spliced name, and why it passed.
-    expect(decisions.at(-1)).toMatchObject({
-      source: 'proxy',
-      verdict: 'allowed',
-      name: 'other.test',
-      address: GATEWAY,
-      reason: 'SNI "other.test": every name passes (inject_in_open)',
-    });
     const files = await sh(agent.name, `grep -rlFs -D skip -e '${REAL}' /etc /root /tmp; true`);
     expect(files.out).toBe('');
   });
