@@ -112,7 +112,8 @@ export class MonitorBed {
       timeoutMs,
       () =>
         `no matching audit record for ${container} (its records: ${
-          seen.map((r) => `${r.level} "${r.title}" ${r.action}: ${r.description}`).join('; ') || 'none'
+          seen.map((r) => `${r.level} "${r.title}" ${r.action}: ${r.description}`).join('; ') ||
+          'none'
         })`,
     );
   }
