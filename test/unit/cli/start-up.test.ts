@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -61,13 +63,20 @@ describe('CLI start-up', () => {
     expect(loaded).toEqual(['commander']);
   });
 
-  it('reaches Incus for `coi list` without zod, undici or ws', () => {
-    const loaded = packagesLoaded(
-      "const { main } = await import('./src/cli/main.ts'); await main(['node', 'coi', 'list']);",
-      NO_INCUS,
-    );
-    expect(loaded).toContain('smol-toml');
-    expect(loaded.filter((p) => HEAVY.includes(p))).toEqual([]);
+  it('reaches Incus for `coi list` without zod, undici or ws, and TOML only for a project', () => {
+    const list =
+      "const { main } = await import('./src/cli/main.ts'); await main(['node', 'coi', 'list']);";
+    const loaded = packagesLoaded(list, NO_INCUS);
+    expect(loaded.filter((p) => HEAVY.includes(p) || p === 'smol-toml')).toEqual([]);
+    // A config file that may name `[incus] project` is parsed.
+    const home = mkdtempSync(join(tmpdir(), 'coi-start-up-'));
+    try {
+      mkdirSync(join(home, '.coi'));
+      writeFileSync(join(home, '.coi', 'config.toml'), '[incus]\nproject = "default"\n');
+      expect(packagesLoaded(list, { ...NO_INCUS, HOME: home })).toContain('smol-toml');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('defines only the command its first word names, after global flags too', () => {
