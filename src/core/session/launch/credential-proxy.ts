@@ -17,6 +17,7 @@ import type { Reverter } from '../../../shared/revert.js';
 import type { Config } from '../../config/index.js';
 import type { ProxyLogin, ProxySentinel, ToolAdapter } from '../../tools/types.js';
 import { writeSystemFiles } from '../host-copies/copy-in.js';
+import { loginEnv, type LoginEnv } from './login-env.js';
 import { chooseProxyLogin, sourceName, type ChosenLogin } from './proxy-login.js';
 
 /** What the container's tools send in place of a login the egress proxy sets. */
@@ -38,6 +39,8 @@ export interface CredentialProxy {
   loginSentinel?: ProxySentinel;
   /** Which login that is and where its secret is, said at launch. */
   loginLine?: string;
+  /** Its variables: the session's configuration must not bring in their real values. */
+  loginEnv?: LoginEnv;
 }
 
 export class CredentialProxyError extends CoiError {
@@ -83,7 +86,7 @@ export function planCredentialProxy(
       : undefined;
   if (login) {
     rules.push(login.rule);
-    for (const name of login.login.sentinelEnv ?? []) env[name] = PROXY_SENTINEL;
+    for (const name of login.sentinelEnv) env[name] = PROXY_SENTINEL;
   }
   if (rules.length === 0) return undefined;
   const what = login ? 'tool.claude.credentials = "proxy"' : 'network.proxy.inject';
@@ -109,6 +112,7 @@ export function planCredentialProxy(
       ? {
           loginSentinel: { value: PROXY_SENTINEL, login: login.login.kind },
           loginLine: loginLine(tool, login),
+          loginEnv: loginEnv(tool.proxyLogins ?? [], login),
         }
       : {}),
   };
