@@ -28,8 +28,10 @@ export function withoutLoginEnv(
   for (const name of [...held, ...gone]) delete env[name];
   if (held.length + gone.length === 0) return { env };
   const fates = [
-    ...(held.length ? [`${held.join(', ')} holds the sentinel`] : []),
-    ...(gone.length ? [`${gone.join(', ')} is dropped`] : []),
+    ...(held.length
+      ? [`${held.join(', ')} ${held.length > 1 ? 'hold' : 'holds'} the sentinel`]
+      : []),
+    ...(gone.length ? [`${gone.join(', ')} ${gone.length > 1 ? 'are' : 'is'} dropped`] : []),
   ];
   return {
     env,

@@ -19,6 +19,14 @@ describe('withoutLoginEnv', () => {
     );
   });
 
+  it('names several of a kind together', () => {
+    const { line } = withoutLoginEnv(
+      { ANTHROPIC_API_KEY: 'k', ANTHROPIC_AUTH_TOKEN: 't' },
+      { sentinel: [], dropped: guard.dropped },
+    );
+    expect(line).toContain('so inside ANTHROPIC_AUTH_TOKEN, ANTHROPIC_API_KEY are dropped');
+  });
+
   it('says nothing when the configuration brings no login variable', () => {
     expect(withoutLoginEnv({ FOO: 'x' }, guard)).toEqual({ env: { FOO: 'x' } });
     expect(withoutLoginEnv({ ANTHROPIC_API_KEY: 'k' }, guard).line).toBe(
