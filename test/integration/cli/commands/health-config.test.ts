@@ -83,7 +83,11 @@ describe('coi health', () => {
     expect(report.checks.disk_space!.message).toMatch(/GiB free of .* GiB on /);
     expect(report.checks.tool_login).toMatchObject({
       status: 'warning',
-      message: 'claude: not logged in on this host (~/.claude/.credentials.json missing)',
+      // Every place the egress proxy's lookup (the launch's) takes a Claude login from.
+      message:
+        'claude: not logged in on this host (ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN, ' +
+        'accessToken in ~/.claude/.credentials.json, ANTHROPIC_API_KEY, ' +
+        'apiKeyHelper in ~/.claude/settings.json, primaryApiKey in ~/.claude.json missing)',
     });
     expect(report.checks.incus_storage_pools!.message).toMatch(/btrfs/);
     expect(report.checks.config).toMatchObject({ status: 'ok', message: 'valid' });
