@@ -164,7 +164,10 @@ describe('coi health probes, login and monitor daemon', () => {
     );
     try {
       mkdirSync(join(box.home, '.claude'), { recursive: true });
-      writeFileSync(join(box.home, '.claude', '.credentials.json'), '{"token":"SECRET-VALUE-42"}');
+      writeFileSync(
+        join(box.home, '.claude', '.credentials.json'),
+        '{"claudeAiOauth":{"accessToken":"SECRET-VALUE-42"}}',
+      );
       const r = await box.run(['health', '--json']);
       const checks = (JSON.parse(r.stdout) as Report).checks;
       expect(checks.network_restriction).toMatchObject({
@@ -173,7 +176,7 @@ describe('coi health probes, login and monitor daemon', () => {
       });
       expect(checks.tool_login).toMatchObject({
         status: 'ok',
-        message: 'claude: logged in (~/.claude/.credentials.json)',
+        message: 'claude: logged in (accessToken in ~/.claude/.credentials.json)',
       });
       expect(checks.host_files).toMatchObject({
         status: 'ok',
