@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import type { CredentialBundle } from '../config/index.js';
 import { displayPath } from '../config/paths.js';
 import { toolAdapter } from '../tools/registry.js';
-import type { HostFile } from '../tools/types.js';
+import type { HostFile, ProxyLogin, ToolAdapter } from '../tools/types.js';
+import { chooseProxyLogin, sourceName } from '../session/launch/proxy-login.js';
 import { ok, warn, type HealthCheck } from './types.js';
 
-/** What replaces a login file for each agent, and how to log in on the host. */
-const LOGINS: Record<string, { env: string[]; login: string }> = {
-  claude: {
-    env: ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN'],
-    login: 'run `claude` and /login',
-  },
+/**
+ * What replaces a login file for each agent, and how to log in on the host. A tool with logins the
+ * egress proxy can set is looked up as the proxy looks them up (its variables among them).
+ */
+const LOGINS: Record<string, { env?: string[]; login: string }> = {
+  claude: { login: 'run `claude` and /login (or `claude setup-token`)' },
   codex: { env: ['OPENAI_API_KEY'], login: 'run `codex login`' },
   opencode: { env: [], login: 'run `opencode auth login`' },
   pi: { env: [], login: 'run `pi` and /login' },
@@ -23,20 +24,20 @@ const LOGINS: Record<string, { env: string[]; login: string }> = {
   },
 };
 
-function hostFilesOf(tool: string): readonly HostFile[] {
+function adapterOf(tool: string): ToolAdapter | undefined {
   try {
-    return toolAdapter(tool).adapter.hostFiles ?? [];
+    return toolAdapter(tool).adapter;
   } catch {
     // An unknown tool: the config check reports it; there is nothing to copy.
-    return [];
+    return undefined;
   }
 }
 
 export interface LoginFacts {
   tool: string;
-  /** Login files that exist and are not empty, as `~/…`. */
+  /** Login files that exist and are not empty, as `~/…` (or the login found, as the proxy names it). */
   found: string[];
-  /** The tool's login files, as `~/…`. */
+  /** The tool's login files, as `~/…` (or every place its logins are looked for). */
   expected: string[];
   /** Forwarded environment variables that carry a key instead (names only). */
   forwarded: string[];
@@ -58,14 +59,20 @@ export function loginVerdict(facts: Omit<LoginFacts, 'copied'>, login: string) {
   );
 }
 
-/** Presence only (a non-empty file): nothing is opened, so no content can be shown. */
+/**
+ * Presence only (a non-empty file; for a tool with proxy logins, a non-empty value where the egress
+ * proxy would take it): no content is shown. `proxied`: `credentials = "proxy"`, so coi's own
+ * environment counts, not only forward_env.
+ */
 export function loginFacts(
   tool: string,
   forwardEnv: readonly string[],
   home = homedir(),
   env: NodeJS.ProcessEnv = process.env,
+  proxied = false,
 ): LoginFacts {
-  const files = hostFilesOf(tool);
+  const adapter = adapterOf(tool);
+  const files = adapter?.hostFiles ?? [];
   const present = (rel: string) => {
     try {
       return statSync(join(home, rel)).size > 0;
@@ -75,14 +82,35 @@ export function loginFacts(
     }
   };
   const shown = (f: HostFile) => `~/${f.path}`;
+  const copied = files.filter((f) => present(f.path)).map(shown);
+  if (adapter?.proxyLogins) {
+    const reaching = proxied
+      ? env
+      : Object.fromEntries(forwardEnv.map((name) => [name, env[name]]));
+    return { tool, copied, ...proxyLoginFacts(adapter.proxyLogins, reaching, home, proxied) };
+  }
   const logins = files.filter((f) => f.writeBack);
   return {
     tool,
     expected: logins.map(shown),
     found: logins.filter((f) => present(f.path)).map(shown),
     forwarded: (LOGINS[tool]?.env ?? []).filter((name) => forwardEnv.includes(name) && !!env[name]),
-    copied: files.filter((f) => present(f.path)).map(shown),
+    copied,
   };
+}
+
+/** The login the egress proxy would set (the launch's own discovery), from the variables given. */
+function proxyLoginFacts(
+  logins: readonly ProxyLogin[],
+  env: NodeJS.ProcessEnv,
+  home: string,
+  proxied: boolean,
+): Pick<LoginFacts, 'expected' | 'found' | 'forwarded'> {
+  const expected = logins.flatMap((login) => login.sources.map(sourceName));
+  const chosen = chooseProxyLogin(logins, env, home);
+  if (!chosen) return { expected, found: [], forwarded: [] };
+  const fromEnv = chosen.rule.source.kind === 'value' && !proxied;
+  return { expected, found: fromEnv ? [] : [chosen.from], forwarded: fromEnv ? [chosen.from] : [] };
 }
 
 export const loginChecks: HealthCheck[] = [
@@ -93,7 +121,8 @@ export const loginChecks: HealthCheck[] = [
     run: (env) => {
       if (!('loaded' in env.config)) return warn('unknown: the configuration does not load');
       const { tool, defaults } = env.config.loaded.config;
-      const facts = loginFacts(tool.name, defaults.forward_env, env.home);
+      const proxied = tool.claude.credentials === 'proxy';
+      const facts = loginFacts(tool.name, defaults.forward_env, env.home, process.env, proxied);
       return loginVerdict(facts, LOGINS[tool.name]?.login ?? '');
     },
     manualFix: (r) =>

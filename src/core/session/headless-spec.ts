@@ -6,6 +6,7 @@ import { toolAdapter } from '../tools/registry.js';
 import type { ResumeRequest } from '../tools/types.js';
 import { codeHome, readCoiKeys } from '../../shared/instance-keys.js';
 import { CoiError } from '../../shared/errors.js';
+import { proxiedLoginEnvironment } from './launch/credential-proxy.js';
 import { launchEnvironment } from './launch/setup.js';
 
 /** How to start the agent headless in a running session container, for an outside orchestrator. */
@@ -24,6 +25,8 @@ export interface HeadlessSpecRequest {
   /** The effective config of the container's workspace. */
   config: Config;
   hostEnv: NodeJS.ProcessEnv;
+  /** Where the host's logins are looked for (default: this process's home). */
+  hostHome?: string;
   prompt: string;
   resume?: ResumeRequest;
 }
@@ -55,9 +58,14 @@ export async function headlessSpec(
   );
   const uid = await codeUidOf(incus, { name: req.container, codeUser: keys.codeUser });
   const sshAgentSocket = config.ssh.forward_agent ? req.hostEnv.SSH_AUTH_SOCK : undefined;
-  const env = await launchEnvironment(
+  const configured = await launchEnvironment(
     { loaded: { config }, hostEnv: req.hostEnv, cliEnv: {} },
     { codeUser: keys.codeUser, tool: tool.adapter, ...(sshAgentSocket ? { sshAgentSocket } : {}) },
   );
+  // As at launch: a proxied login never reaches the container, not even by forward_env.
+  const env =
+    config.tool.claude.credentials === 'proxy' && tool.adapter.proxyLogins
+      ? proxiedLoginEnvironment(configured, tool.adapter, req.hostEnv, req.hostHome)
+      : configured;
   return { container: req.container, user: uid, group: uid, cwd: '/workspace', command, env };
 }

@@ -11,6 +11,7 @@ import { sessionClaims } from './claim.js';
 import { HostLocks } from './host-locks.js';
 import { allocate } from './launch/allocate.js';
 import { planCredentialProxy, prepareCredentialProxy } from './launch/credential-proxy.js';
+import { withoutLoginEnv } from './launch/login-env.js';
 import { gatherFacts } from './launch/facts.js';
 import { planLaunch, type LaunchPlan } from './launch/plan.js';
 import { portLine, portsEnv } from './launch/ports.js';
@@ -101,6 +102,10 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
   const { config } = req.loaded;
   const proxy = planCredentialProxy(config, plan.tool, plan.policy, req.hostEnv, req.hostHome);
   if (proxy?.loginLine) req.onStep?.(proxy.loginLine);
+  const guarded = proxy?.loginEnv
+    ? withoutLoginEnv(configuredEnv, proxy.loginEnv)
+    : { env: configuredEnv };
+  if (guarded.line) req.onStep?.(guarded.line);
   // Injection outside allowlist mode: its HTTP(S) goes through the egress proxy too.
   if (proxy?.anyName) plan.policy = { ...plan.policy, anyNameProxy: true };
   const { workspace, coiDir } = req;
@@ -119,7 +124,7 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
     log.attach(container);
     for (const port of ports) req.onStep?.(portLine(port));
     // The user's own variables win, as in the Go coi.
-    const env = { ...portsEnv(ports), ...configuredEnv, ...proxy?.env };
+    const env = { ...portsEnv(ports), ...guarded.env, ...proxy?.env };
     if (proxy) await prepareCredentialProxy(coiDir, container, proxy, revert);
     const claim = await sessionClaims(coiDir).claim(container);
     revert.add(() => claim.drop());

@@ -10,9 +10,18 @@ export const claude: ToolAdapter = {
   stateDir: '.claude',
   printMode: true,
   hostFiles: claudeHostFiles,
-  // An OAuth login first (a subscription, not billed per token), else an API key; Claude Code sends
-  // the one as a bearer token and the other as x-api-key to its API.
+  // Claude Code's own order (ANTHROPIC_AUTH_TOKEN, ANTHROPIC_API_KEY, apiKeyHelper,
+  // CLAUDE_CODE_OAUTH_TOKEN, the /login file), but OAuth before the API keys (a subscription, not
+  // billed per token). It sends the bearer tokens as Authorization and an API key as x-api-key.
   proxyLogins: [
+    {
+      kind: 'oauth',
+      label: 'bearer token',
+      domain: 'api.anthropic.com',
+      header: 'Authorization',
+      format: 'Bearer {}',
+      sources: [{ kind: 'env', name: 'ANTHROPIC_AUTH_TOKEN' }],
+    },
     {
       kind: 'oauth',
       label: 'OAuth token',
@@ -20,6 +29,8 @@ export const claude: ToolAdapter = {
       header: 'Authorization',
       format: 'Bearer {}',
       sources: [
+        // A long-lived token of `claude setup-token`; it wins over the /login file.
+        { kind: 'env', name: 'CLAUDE_CODE_OAUTH_TOKEN' },
         {
           kind: 'file',
           file: '.claude/.credentials.json',

@@ -87,7 +87,10 @@ export interface ProxyLogin {
   format: string;
   /** Tried in order: the first the host has is the secret. */
   sources: readonly ProxyLoginSource[];
-  /** Variables the session gets as the sentinel (replacing a forwarded real value). */
+  /**
+   * Variables the session gets as the sentinel (replacing a forwarded real value), besides the
+   * variable of an `env` source it was found by.
+   */
   sentinelEnv?: readonly string[];
 }
 

@@ -17,7 +17,8 @@ import type { Reverter } from '../../../shared/revert.js';
 import type { Config } from '../../config/index.js';
 import type { ProxyLogin, ProxySentinel, ToolAdapter } from '../../tools/types.js';
 import { writeSystemFiles } from '../host-copies/copy-in.js';
-import { chooseProxyLogin, sourceName, type ChosenLogin } from './proxy-login.js';
+import { loginEnv, withoutLoginEnv, type LoginEnv } from './login-env.js';
+import { chooseProxyLogin, loginVariables, sourceName, type ChosenLogin } from './proxy-login.js';
 
 /** What the container's tools send in place of a login the egress proxy sets. */
 export const PROXY_SENTINEL = 'coi-egress-proxy-sentinel';
@@ -38,6 +39,8 @@ export interface CredentialProxy {
   loginSentinel?: ProxySentinel;
   /** Which login that is and where its secret is, said at launch. */
   loginLine?: string;
+  /** Its variables: the session's configuration must not bring in their real values. */
+  loginEnv?: LoginEnv;
 }
 
 export class CredentialProxyError extends CoiError {
@@ -83,7 +86,7 @@ export function planCredentialProxy(
       : undefined;
   if (login) {
     rules.push(login.rule);
-    for (const name of login.login.sentinelEnv ?? []) env[name] = PROXY_SENTINEL;
+    for (const name of login.sentinelEnv) env[name] = PROXY_SENTINEL;
   }
   if (rules.length === 0) return undefined;
   const what = login ? 'tool.claude.credentials = "proxy"' : 'network.proxy.inject';
@@ -109,9 +112,31 @@ export function planCredentialProxy(
       ? {
           loginSentinel: { value: PROXY_SENTINEL, login: login.login.kind },
           loginLine: loginLine(tool, login),
+          loginEnv: loginEnv(tool.proxyLogins ?? [], login),
         }
       : {}),
   };
+}
+
+/**
+ * The session's environment when the tool's login goes by the egress proxy, for a command with no
+ * launch plan (`coi tool spec`): the login variables as a launch leaves them (the one the host's
+ * login is found by holds the sentinel, every other one is dropped), node trusting the proxy's CA.
+ */
+export function proxiedLoginEnvironment(
+  configured: Record<string, string>,
+  tool: ToolAdapter,
+  hostEnv: NodeJS.ProcessEnv,
+  hostHome: string = homedir(),
+): Record<string, string> {
+  const logins = tool.proxyLogins ?? [];
+  const chosen = chooseProxyLogin(logins, hostEnv, hostHome);
+  const guard = chosen
+    ? loginEnv(logins, chosen)
+    : { sentinel: [], dropped: loginVariables(logins) };
+  const sentinels = Object.fromEntries(guard.sentinel.map((name) => [name, PROXY_SENTINEL]));
+  const { env } = withoutLoginEnv(configured, guard);
+  return { ...env, ...sentinels, NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE };
 }
 
 /** The login the host has, OAuth before an API key; none is an error saying what to do. */

@@ -10,6 +10,8 @@ export interface ChosenLogin {
   rule: InjectRule;
   /** Where its secret is on the host, for the launch line (sourceName). */
   from: string;
+  /** The session's variables that hold the sentinel: the login's own and the variable it came from. */
+  sentinelEnv: string[];
 }
 
 /**
@@ -27,9 +29,24 @@ export function chooseProxyLogin(
       const secret = secretSource(source, hostEnv, hostHome);
       if (secret === undefined) continue;
       const { domain, header, format } = login;
-      return { login, rule: { domain, header, format, source: secret }, from: sourceName(source) };
+      const own = source.kind === 'env' ? [source.name] : [];
+      return {
+        login,
+        rule: { domain, header, format, source: secret },
+        from: sourceName(source),
+        sentinelEnv: [...new Set([...(login.sentinelEnv ?? []), ...own])],
+      };
     }
   return undefined;
+}
+
+/** Every variable a session could carry one of the tool's logins in (its env sources and sentinels). */
+export function loginVariables(logins: readonly ProxyLogin[]): string[] {
+  const names = logins.flatMap((login) => [
+    ...login.sources.flatMap((source) => (source.kind === 'env' ? [source.name] : [])),
+    ...(login.sentinelEnv ?? []),
+  ]);
+  return [...new Set(names)];
 }
 
 /** `ANTHROPIC_API_KEY`, `primaryApiKey in ~/.claude.json`. */

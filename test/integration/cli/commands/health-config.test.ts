@@ -83,7 +83,11 @@ describe('coi health', () => {
     expect(report.checks.disk_space!.message).toMatch(/GiB free of .* GiB on /);
     expect(report.checks.tool_login).toMatchObject({
       status: 'warning',
-      message: 'claude: not logged in on this host (~/.claude/.credentials.json missing)',
+      // Every place the egress proxy's lookup (the launch's) takes a Claude login from.
+      message:
+        'claude: not logged in on this host (ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN, ' +
+        'accessToken in ~/.claude/.credentials.json, ANTHROPIC_API_KEY, ' +
+        'apiKeyHelper in ~/.claude/settings.json, primaryApiKey in ~/.claude.json missing)',
     });
     expect(report.checks.incus_storage_pools!.message).toMatch(/btrfs/);
     expect(report.checks.config).toMatchObject({ status: 'ok', message: 'valid' });
@@ -160,7 +164,10 @@ describe('coi health probes, login and monitor daemon', () => {
     );
     try {
       mkdirSync(join(box.home, '.claude'), { recursive: true });
-      writeFileSync(join(box.home, '.claude', '.credentials.json'), '{"token":"SECRET-VALUE-42"}');
+      writeFileSync(
+        join(box.home, '.claude', '.credentials.json'),
+        '{"claudeAiOauth":{"accessToken":"SECRET-VALUE-42"}}',
+      );
       const r = await box.run(['health', '--json']);
       const checks = (JSON.parse(r.stdout) as Report).checks;
       expect(checks.network_restriction).toMatchObject({
@@ -169,7 +176,7 @@ describe('coi health probes, login and monitor daemon', () => {
       });
       expect(checks.tool_login).toMatchObject({
         status: 'ok',
-        message: 'claude: logged in (~/.claude/.credentials.json)',
+        message: 'claude: logged in (accessToken in ~/.claude/.credentials.json)',
       });
       expect(checks.host_files).toMatchObject({
         status: 'ok',

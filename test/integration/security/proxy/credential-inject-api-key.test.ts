@@ -225,6 +225,36 @@ describe('coi run with credentials = "proxy" and an API key on the host', () => 
     }
   });
 
+  it('a login variable forward_env or --env would bring in holds the sentinel or is dropped, said once', async () => {
+    const box = new CoiSandbox(
+      `${toml}\n[defaults]\nforward_env = ["CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY"]\n`,
+    );
+    const real = { oauth: `sk-ant-oat01-${randomUUID()}`, auth: `gateway-${randomUUID()}` };
+    try {
+      writeFileSync(join(box.home, '.claude.json'), JSON.stringify({ primaryApiKey: key }));
+      const shown =
+        'echo "oauth=$CLAUDE_CODE_OAUTH_TOKEN api=${ANTHROPIC_API_KEY-unset} auth=${ANTHROPIC_AUTH_TOKEN-unset}"';
+      const r = await box.run(['run', '--env', `ANTHROPIC_AUTH_TOKEN=${real.auth}`, shown], {
+        cwd: box.workspace('login-env-run'),
+        env: { CLAUDE_CODE_OAUTH_TOKEN: real.oauth, ANTHROPIC_API_KEY: key },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      // The setup token is the OAuth login (before the API keys); the container sends the sentinel.
+      expect(r.stderr).toContain(
+        'its OAuth token (CLAUDE_CODE_OAUTH_TOKEN) is set as Authorization',
+      );
+      expect(r.stderr).toContain(
+        "The session's environment would carry a login (CLAUDE_CODE_OAUTH_TOKEN, ANTHROPIC_AUTH_TOKEN, ANTHROPIC_API_KEY); " +
+          'it goes by the egress proxy, so inside CLAUDE_CODE_OAUTH_TOKEN holds the sentinel and ANTHROPIC_AUTH_TOKEN, ANTHROPIC_API_KEY are dropped',
+      );
+      expect(r.stdout).toContain(`oauth=${PROXY_SENTINEL} api=unset auth=unset`);
+      for (const secret of [real.oauth, real.auth, key.slice(-20)])
+        expect(r.stdout + r.stderr).not.toContain(secret);
+    } finally {
+      await box.remove();
+    }
+  });
+
   it('without a login on the host, exits 2 before any container, saying what to do', async () => {
     const box = new CoiSandbox(toml);
     try {
@@ -232,7 +262,7 @@ describe('coi run with credentials = "proxy" and an API key on the host', () => 
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain('tool.claude.credentials = "proxy": the host has no claude login');
       expect(r.stderr).toContain(
-        'log in with `claude` on the host first (or export ANTHROPIC_API_KEY)',
+        'log in with `claude` on the host first (or export ANTHROPIC_AUTH_TOKEN or CLAUDE_CODE_OAUTH_TOKEN or ANTHROPIC_API_KEY)',
       );
     } finally {
       await box.remove();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { headlessSpec } from '../../../../src/core/session/headless-spec.js';
+import {
+  PROXY_CA_INSIDE,
+  PROXY_SENTINEL,
+} from '../../../../src/core/session/launch/credential-proxy.js';
 import { FakeIncus, runResult } from '../../../helpers/fake-incus.js';
 import { config } from './config.js';
 
@@ -46,6 +53,29 @@ describe('coi tool spec', () => {
       CI: '1',
       ANTHROPIC_MODEL: 'opus',
     });
+  });
+
+  it('with credentials = "proxy", no forwarded login reaches the spec: the one found holds the sentinel', async () => {
+    const hostHome = mkdtempSync(join(tmpdir(), 'coi-spec-login-'));
+    const spec = (hostEnv: NodeJS.ProcessEnv, credentials: 'proxy' | 'copy' = 'proxy') =>
+      headlessSpec(incus('Running'), {
+        container,
+        config: config({
+          tool: { claude: { credentials } },
+          defaults: { forward_env: ['CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_API_KEY'] },
+        }),
+        hostEnv,
+        hostHome,
+        prompt: 'p',
+      });
+    const hostEnv = { CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-real', ANTHROPIC_API_KEY: 'sk-real' };
+    const { env } = await spec(hostEnv);
+    expect(env.CLAUDE_CODE_OAUTH_TOKEN).toBe(PROXY_SENTINEL);
+    expect(env).not.toHaveProperty('ANTHROPIC_API_KEY');
+    expect(env.NODE_EXTRA_CA_CERTS).toBe(PROXY_CA_INSIDE);
+    expect(JSON.stringify(env)).not.toContain('real');
+    // Copied logins are forwarded as configured.
+    expect((await spec(hostEnv, 'copy')).env).toMatchObject(hostEnv);
   });
 
   it('starts the tool the container was launched with, without the binary of another', async () => {

@@ -205,14 +205,82 @@ describe('planCredentialProxy', () => {
       });
     });
 
+    const bearerRule = (value: string) => ({
+      domain: 'api.anthropic.com',
+      header: 'Authorization',
+      source: { kind: 'value', value },
+      format: 'Bearer {}',
+    });
+    const noLoginVariable = [
+      'ANTHROPIC_AUTH_TOKEN',
+      'CLAUDE_CODE_OAUTH_TOKEN',
+      'ANTHROPIC_API_KEY',
+    ];
+
+    it('CLAUDE_CODE_OAUTH_TOKEN (claude setup-token): before the /login file and every API key, the variable holding the sentinel', () => {
+      const root = home();
+      write(root, '.claude/.credentials.json', oauth);
+      write(root, '.claude.json', { primaryApiKey: 'sk-ant-api03-real' });
+      const proxy = planIn(root, {
+        CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-setup',
+        ANTHROPIC_API_KEY: 'sk-ant-api03-env',
+      });
+      expect(proxy?.rules).toEqual([bearerRule('sk-ant-oat01-setup')]);
+      expect(proxy?.loginSentinel).toEqual({ value: PROXY_SENTINEL, login: 'oauth' });
+      expect(proxy?.env).toEqual({
+        CLAUDE_CODE_OAUTH_TOKEN: PROXY_SENTINEL,
+        NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE,
+      });
+      expect(proxy?.loginEnv).toEqual({
+        sentinel: ['CLAUDE_CODE_OAUTH_TOKEN'],
+        dropped: ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'],
+      });
+      expect(proxy?.loginLine).toContain(
+        'its OAuth token (CLAUDE_CODE_OAUTH_TOKEN) is set as Authorization for api.anthropic.com',
+      );
+    });
+
+    it('ANTHROPIC_AUTH_TOKEN first, as Claude Code sends it as a bearer token over every other login', () => {
+      const root = home();
+      write(root, '.claude/.credentials.json', oauth);
+      const proxy = planIn(root, {
+        ANTHROPIC_AUTH_TOKEN: 'bearer-real',
+        CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-setup',
+        ANTHROPIC_API_KEY: 'sk-ant-api03-env',
+      });
+      expect(proxy?.rules).toEqual([bearerRule('bearer-real')]);
+      expect(proxy?.env.ANTHROPIC_AUTH_TOKEN).toBe(PROXY_SENTINEL);
+      expect(proxy?.loginEnv).toEqual({
+        sentinel: ['ANTHROPIC_AUTH_TOKEN'],
+        dropped: ['CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_API_KEY'],
+      });
+      expect(proxy?.loginLine).toContain('its bearer token (ANTHROPIC_AUTH_TOKEN)');
+    });
+
+    it('whichever login, every other login variable is dropped from the session', () => {
+      const root = home();
+      write(root, '.claude/.credentials.json', oauth);
+      expect(planIn(root)?.loginEnv).toEqual({ sentinel: [], dropped: noLoginVariable });
+      const keyOnly = home();
+      write(keyOnly, '.claude.json', { primaryApiKey: 'sk-ant-api03-real' });
+      expect(planIn(keyOnly)?.loginEnv).toEqual({
+        sentinel: ['ANTHROPIC_API_KEY'],
+        dropped: ['ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'],
+      });
+      // Injection rules alone leave the session's variables as configured.
+      const inject = { proxy: { inject: [{ ...rule, command: 'c' }] } };
+      expect(plan(allowlist(['api.github.com'], inject))?.loginEnv).toBeUndefined();
+    });
+
     it('a host with neither login is an error naming where it looked and what to do', () => {
       const root = home();
       write(root, '.claude.json', { userID: 'u' });
       expect(() => planIn(root, { ANTHROPIC_API_KEY: '' })).toThrow(
         new CredentialProxyError(
-          'tool.claude.credentials = "proxy": the host has no claude login (looked for accessToken in ' +
-            '~/.claude/.credentials.json, ANTHROPIC_API_KEY, apiKeyHelper in ~/.claude/settings.json, ' +
-            'primaryApiKey in ~/.claude.json); log in with `claude` on the host first (or export ' +
+          'tool.claude.credentials = "proxy": the host has no claude login (looked for ANTHROPIC_AUTH_TOKEN, ' +
+            'CLAUDE_CODE_OAUTH_TOKEN, accessToken in ~/.claude/.credentials.json, ANTHROPIC_API_KEY, ' +
+            'apiKeyHelper in ~/.claude/settings.json, primaryApiKey in ~/.claude.json); log in with ' +
+            '`claude` on the host first (or export ANTHROPIC_AUTH_TOKEN or CLAUDE_CODE_OAUTH_TOKEN or ' +
             'ANTHROPIC_API_KEY), or set credentials = "copy"',
         ),
       );
