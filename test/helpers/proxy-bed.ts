@@ -18,12 +18,13 @@ import { run } from '../../src/shared/run.js';
 
 /**
  * Answers every A query for a name under .test with `address` (or with the name's own address,
- * when `addressOf` has one: asked per query, so it may name an address known only later), TTL 60,
- * on 127.0.0.1.
+ * when `addressOf` has one: asked per query, so it may name an address known only later), TTL 60
+ * or the name's `ttlOf`, on 127.0.0.1. Other names are NXDOMAIN, without a SOA.
  */
 export async function startFakeUpstream(
   address: string,
   addressOf: (name: string) => string | undefined = () => undefined,
+  ttlOf: (name: string) => number = () => 60,
 ): Promise<UdpSocket> {
   const upstream = createSocket('udp4');
   upstream.on('message', (query, peer) => {
@@ -39,7 +40,7 @@ export async function startFakeUpstream(
     rr.writeUInt16BE(0xc00c, 0);
     rr.writeUInt16BE(1, 2);
     rr.writeUInt16BE(1, 4);
-    rr.writeUInt32BE(60, 6);
+    rr.writeUInt32BE(ttlOf(question.name), 6);
     rr.writeUInt16BE(4, 10);
     answered.split('.').forEach((octet, i) => rr.writeUInt8(Number(octet), 12 + i));
     let end = 12;

@@ -1,6 +1,7 @@
 import type { Alert } from '../alert.js';
 import { DEFAULT_RESOLVER_PORT, DnsResolver, type DnsDecision } from '../dns/resolver.js';
 import { lookupA } from '../dns/lookup-a.js';
+import { NameCache } from '../dns/name-cache.js';
 import { hostUpstream, type Upstream } from '../dns/upstream.js';
 import { NetworkGuard } from '../network/guard.js';
 import { applyBatch } from '../network/nft-run.js';
@@ -71,13 +72,16 @@ export class AllowlistDns {
 
   constructor(private readonly opts: AllowlistDnsOptions) {
     this.guard = new NetworkGuard(opts.host);
+    const names = new NameCache({
+      query: async (name) => lookupA(await this.upstream(), name, LOOKUP_TIMEOUT_MS),
+    });
     this.proxy = new EgressProxy({
       address: opts.host.gateway,
       ...(opts.proxyPorts ? { ports: opts.proxyPorts } : {}),
       policyOf: (ip) => this.policies.get(ip),
       noSni: opts.noSni,
       ...(opts.host.anyNamePorts ? { anyNamePorts: opts.host.anyNamePorts } : {}),
-      resolveName: async (name) => lookupA(await this.upstream(), name, LOOKUP_TIMEOUT_MS),
+      resolveName: (name) => names.addresses(name),
       apply: applyBatch,
       onRefused: (refusal) => {
         opts.log(

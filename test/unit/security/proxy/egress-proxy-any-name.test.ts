@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NameCache } from '../../../../src/security/dns/name-cache.js';
 import type { RefusedConnection } from '../../../../src/security/proxy/alerts.js';
 import { EgressProxy } from '../../../../src/security/proxy/egress-proxy.js';
 import type { CredentialInjector } from '../../../../src/security/proxy/inject/injector.js';
@@ -8,7 +9,7 @@ import { captureClientHello } from '../../../helpers/client-hello.js';
 
 /**
  * The proxy's any-name ports (`inject_in_open`) on loopback: "the container" is 127.0.0.1; names
- * resolve through a stand-in of the host's resolver. The splice itself is the same as for
+ * resolve through the proxy's name cache in front of a stand-in of the host's resolver. The splice itself is the same as for
  * allowlist containers (egress-proxy.test.ts) and is seen end to end in the integration test.
  */
 
@@ -19,7 +20,15 @@ const ADDRESSES: Record<string, string[]> = {
   'inject.test': ['203.0.113.7'],
   'lan.test': ['192.168.1.5'],
   'lo.test': ['127.0.0.1'],
+  'meta.test': ['169.254.169.254'],
 };
+const asked: string[] = [];
+const names = new NameCache({
+  query: async (name) => {
+    asked.push(name);
+    return { addresses: ADDRESSES[name] ?? [], ttl: 60, negative: false };
+  },
+});
 const refusals: RefusedConnection[] = [];
 const handedOver: { name: string; address: string }[] = [];
 let anyName = true;
@@ -40,7 +49,7 @@ const proxy = new EgressProxy({
   address: CLIENT,
   ports: { first: BASE + 2, count: 2 },
   anyNamePorts: PORTS,
-  resolveName: async (name) => ADDRESSES[name] ?? [],
+  resolveName: (name) => names.addresses(name),
   policyOf: (ip) =>
     ip === CLIENT
       ? {
@@ -85,6 +94,17 @@ describe('egress proxy, any-name ports', () => {
     });
     expect(await exchange(80, 'GET / HTTP/1.1\r\nHost: lo.test\r\n\r\n')).toBe('reset');
     expect(refusals.at(-1)?.verdict.reason).toContain("the host's loopback");
+  });
+
+  it('checks the cached address of a name against the blocks on every connection', async () => {
+    const before = refusals.length;
+    for (let i = 0; i < 2; i++)
+      expect(await exchange(443, await captureClientHello('meta.test'))).toBe('reset');
+    expect(refusals.slice(before).map((r) => r.verdict.reason)).toEqual([
+      expect.stringContaining('the metadata endpoint'),
+      expect.stringContaining('the metadata endpoint'),
+    ]);
+    expect(asked.filter((name) => name === 'meta.test')).toHaveLength(1);
   });
 
   it('refuses a connection without a name, even with no_sni = "allow"', async () => {
