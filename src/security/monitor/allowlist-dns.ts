@@ -23,10 +23,10 @@ import type { ContainerInjection } from '../proxy/inject/store.js';
 import { TokenRefresher } from '../proxy/inject/token-refresher.js';
 import type { NetworkDecision } from './network-tail.js';
 
-/** How the proxy treats a registered container besides its allowlist. */
 /** How long the proxy waits for the host's resolver to answer an any-name container's name. */
 const LOOKUP_TIMEOUT_MS = 2000;
 
+/** How the proxy treats a registered container besides its allowlist. */
 export interface RegisteredProxying {
   /** Its recorded `no_sni`; absent: the daemon's. */
   noSni?: NoSniPolicy;
