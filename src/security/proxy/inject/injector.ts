@@ -199,7 +199,7 @@ export class CredentialInjector {
       });
       upstream.end();
     } else req.pipe(upstream);
-    this.opts.onInjected(connection, upgrading ? req.headers.upgrade : undefined);
+    this.opts.onInjected(connection, upgrading ? protocolNamed(req.headers.upgrade) : undefined);
   }
 }
 
@@ -218,6 +218,11 @@ function withHeader(
   value: string,
 ): OutgoingHttpHeaders {
   return { ...withoutHopByHop(headers), [name.toLowerCase()]: value };
+}
+
+/** The container's `Upgrade` value as an audit record may quote it: token characters, short. */
+function protocolNamed(value: string | undefined): string {
+  return (value ?? '').slice(0, 64).replace(/[^\w.,/ -]/g, '?');
 }
 
 function hasBody(headers: IncomingHttpHeaders): boolean {

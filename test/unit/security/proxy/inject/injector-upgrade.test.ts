@@ -195,6 +195,14 @@ describe('CredentialInjector upgrade requests', () => {
     socket.destroy();
   });
 
+  it('quotes only token characters of the protocol asked for in the audit record', async () => {
+    const { socket, until } = await open();
+    socket.write(upgradeRequest('/ws-not').replace('websocket', 'web"socket<b>'));
+    await until('refused');
+    expect(upgrades.at(-1)).toBe('web?socket?b?');
+    socket.destroy();
+  });
+
   it('refuses an upgrade whose Host is not the TLS name, sending nothing on', async () => {
     const { socket, until } = await open();
     const before = heads.length;
