@@ -8,6 +8,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { parseMessage } from '../../src/security/dns/wire.js';
 import { run } from '../../src/shared/run.js';
 
@@ -101,7 +102,26 @@ function answer(seen: (host: string, req: IncomingMessage) => void) {
   };
 }
 
-/** HTTPS servers on `https` ports and HTTP ones on `http` ports of `address`. */
+/**
+ * Answers an upgrade request (telling `seen`) `101 Switching Protocols` and echoes every byte
+ * after it: a WebSocket stand-in that needs no WebSocket library.
+ */
+function echoUpgrade(seen: (host: string, req: IncomingMessage) => void) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    seen(req.headers.host ?? '', req);
+    socket.on('error', () => socket.destroy());
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${req.headers.upgrade}\r\n\r\n`,
+    );
+    socket.write(head);
+    socket.pipe(socket);
+  };
+}
+
+/**
+ * HTTPS servers on `https` ports and HTTP ones on `http` ports of `address`; the HTTPS ones echo
+ * after an upgrade.
+ */
 export async function startWebServers(
   address: string,
   tls: { cert: string; key: string },
@@ -109,7 +129,10 @@ export async function startWebServers(
   seen: (host: string, req: IncomingMessage) => void = () => undefined,
 ): Promise<Server[]> {
   const servers = [
-    ...ports.https.map((port) => [createHttpsServer(tls, answer(seen)), port] as const),
+    ...ports.https.map(
+      (port) =>
+        [createHttpsServer(tls, answer(seen)).on('upgrade', echoUpgrade(seen)), port] as const,
+    ),
     ...ports.http.map((port) => [createHttpServer(answer(seen)), port] as const),
   ];
   await Promise.all(

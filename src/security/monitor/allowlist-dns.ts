@@ -102,7 +102,8 @@ export class AllowlistDns {
           }),
         ),
         ...(opts.upstreamCa ? { upstreamCa: opts.upstreamCa } : {}),
-        onInjected: (c) => opts.onRecord?.(c.container, injectionAlert(c)),
+        onInjected: (c, upgrade) =>
+          opts.onRecord?.(c.container, injectionAlert(c, undefined, upgrade)),
         onFailed: (c, reason) => {
           opts.log(`proxy: ${c.container} → ${c.name}: ${reason}`);
           opts.onAlert(c.container, injectionAlert(c, reason));

@@ -57,19 +57,24 @@ export function refusalAlert(r: RefusedConnection): Alert | undefined {
 
 /**
  * The audit record of a request the proxy set a credential header on (`failure`: one it answered
- * itself instead). It names the header, never its value.
+ * itself instead; `upgrade`: the protocol an upgrade request asked for). It names the header,
+ * never its value.
  */
-export function injectionAlert(c: InjectedConnection, failure?: string): Alert {
+export function injectionAlert(c: InjectedConnection, failure?: string, upgrade?: string): Alert {
   const what = `${c.rule.header} for ${c.name}`;
+  const request = upgrade === undefined ? 'a request' : `an upgrade request (${upgrade})`;
   return {
     level: failure === undefined ? 'info' : 'warning',
     category: 'network',
     title: failure === undefined ? TITLES.proxyInjected : TITLES.proxyInjectFailed,
     description:
       failure === undefined
-        ? `The egress proxy set ${what} on a request of ${c.container} (${c.address}:${c.port})`
+        ? `The egress proxy set ${what} on ${request} of ${c.container} (${c.address}:${c.port})`
         : `The egress proxy did not send a request of ${c.container} on: ${failure}`,
-    evidence: injectedEvidence(c, failure === undefined ? `injected ${what}` : failure),
+    evidence: injectedEvidence(
+      c,
+      failure ?? `injected ${what}${upgrade === undefined ? '' : ` on an upgrade to ${upgrade}`}`,
+    ),
   };
 }
 

@@ -1,9 +1,9 @@
 import {
   createServer,
+  ServerResponse,
   type IncomingHttpHeaders,
   type IncomingMessage,
   type OutgoingHttpHeaders,
-  type ServerResponse,
 } from 'node:http';
 import { Agent, request } from 'node:https';
 import type { Socket } from 'node:net';
@@ -12,6 +12,7 @@ import type { ContainerInjection } from './store.js';
 import { headerValue, type InjectRule } from './rules.js';
 import type { SecretReader } from './secret.js';
 import type { RefreshOutcome } from './token-refresher.js';
+import { switchProtocols } from './switch-protocols.js';
 
 /** One TLS connection the proxy terminates: who made it, to where, under which rule. */
 export interface InjectedConnection {
@@ -28,8 +29,11 @@ export interface InjectedConnection {
 
 export interface InjectorOptions {
   secrets: SecretReader;
-  /** Called for every request sent on with the header set (never with the secret). */
-  onInjected: (connection: InjectedConnection) => void;
+  /**
+   * Called for every request sent on with the header set (never with the secret); `upgrade`: the
+   * protocol an upgrade request asked for (`websocket`).
+   */
+  onInjected: (connection: InjectedConnection, upgrade?: string) => void;
   /** A request answered by the proxy itself (502, 421) and why. */
   onFailed: (connection: InjectedConnection, reason: string) => void;
   /** The host login of a request was renewed first, or could not be (it went on with the old). */
@@ -49,14 +53,26 @@ const HOP_BY_HOP = [
 ];
 const SAFE_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 
+/** An upgrade request's socket, taken from the HTTP server, and what was read past its head. */
+interface Upgrading {
+  socket: Socket;
+  head: Buffer;
+}
+
 /**
  * Terminates TLS for inject names with a leaf certificate from the container's CA, sets the
  * rule's header on each HTTP/1.1 request with the secret read on the host, and sends it on over
  * a new TLS connection to the address the container asked for, verifying the real server's
- * certificate for the name as any client would. Answers stream back unchanged.
+ * certificate for the name as any client would. Answers stream back unchanged. An upgrade
+ * request (`Connection: Upgrade`, a WebSocket) is sent on the same way; when the server switches
+ * protocols the two TLS streams are relayed unparsed from then on, else its answer is a normal
+ * one and the connection goes on as HTTP/1.1.
  */
 export class CredentialInjector {
-  private readonly http = createServer((req, res) => void this.forward(req, res));
+  private readonly http = createServer((req, res) => void this.forward(req, res)).on(
+    'upgrade',
+    (req: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head),
+  );
   private readonly connections = new WeakMap<Socket, InjectedConnection>();
   private readonly agent: Agent;
 
@@ -98,17 +114,43 @@ export class CredentialInjector {
     this.agent.destroy();
   }
 
-  private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Node's HTTP server hands an upgrade request over with its socket: a response written on that
+   * socket answers it as any other, and the socket goes back to the server for the next request
+   * unless the protocol was switched or the answer closes the connection.
+   */
+  private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const res = new ServerResponse(req);
+    res.assignSocket(socket);
+    res.on('finish', () => {
+      res.detachSocket(socket);
+      if (String(res.getHeader('connection')).toLowerCase() === 'close') return void socket.end();
+      if (head.length > 0) socket.unshift(head);
+      this.http.emit('connection', socket);
+    });
+    void this.forward(req, res, { socket, head });
+  }
+
+  private async forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    upgrading?: Upgrading,
+  ): Promise<void> {
     const connection = this.connections.get(req.socket);
     if (!connection) return void res.destroy();
     const refuse = (status: number, reason: string) => {
       this.opts.onFailed(connection, reason);
-      res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' });
+      // Set, not passed to writeHead: an upgrade's socket is closed after it by that header.
+      res.setHeader('connection', 'close');
+      res.writeHead(status, { 'content-type': 'text/plain' });
       res.end(`coi egress proxy: ${reason}\n`);
     };
     const host = hostName(req.headers.host);
     if (host !== connection.name)
       return refuse(421, `Host "${host ?? ''}" is not the TLS name ${connection.name}`);
+    // Its body would be read past the head with the switched stream's first bytes.
+    if (upgrading && hasBody(req.headers))
+      return refuse(400, `an upgrade request with a body is not supported (${connection.name})`);
     let secret: string;
     try {
       secret = await this.opts.secrets.read(connection.rule.source, (outcome) =>
@@ -124,11 +166,10 @@ export class CredentialInjector {
         servername: connection.name,
         method: req.method,
         path: req.url,
-        headers: withHeader(
-          req.headers,
-          connection.rule.header,
-          headerValue(connection.rule, secret),
-        ),
+        headers: {
+          ...withHeader(req.headers, connection.rule.header, headerValue(connection.rule, secret)),
+          ...(upgrading ? { connection: 'Upgrade', upgrade: req.headers.upgrade } : {}),
+        },
         agent: this.agent,
       },
       (answer) => {
@@ -151,8 +192,14 @@ export class CredentialInjector {
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
     });
-    req.pipe(upstream);
-    this.opts.onInjected(connection);
+    if (upgrading) {
+      upstream.on('upgrade', (answer: IncomingMessage, socket: Socket, head: Buffer) => {
+        res.detachSocket(upgrading.socket);
+        switchProtocols(upgrading.socket, upgrading.head, answer, socket, head);
+      });
+      upstream.end();
+    } else req.pipe(upstream);
+    this.opts.onInjected(connection, upgrading ? protocolNamed(req.headers.upgrade) : undefined);
   }
 }
 
@@ -171,6 +218,18 @@ function withHeader(
   value: string,
 ): OutgoingHttpHeaders {
   return { ...withoutHopByHop(headers), [name.toLowerCase()]: value };
+}
+
+/** The container's `Upgrade` value as an audit record may quote it: token characters, short. */
+function protocolNamed(value: string | undefined): string {
+  return (value ?? '').slice(0, 64).replace(/[^\w.,/ -]/g, '?');
+}
+
+function hasBody(headers: IncomingHttpHeaders): boolean {
+  return (
+    headers['transfer-encoding'] !== undefined ||
+    (headers['content-length'] !== undefined && headers['content-length'] !== '0')
+  );
 }
 
 function hostName(value: string | undefined): string | undefined {

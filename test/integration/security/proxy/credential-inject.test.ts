@@ -176,6 +176,33 @@ describe('credential injection on a real allowlist container', () => {
     expect(served.slice(before)).toEqual([{ host: 'api.test', authorization: `Bearer ${REAL}` }]);
   });
 
+  it('sets the real header on a WebSocket upgrade, then relays the switched stream both ways', async () => {
+    const before = served.length;
+    // A raw upgrade from the container (trusting the system's CAs, so its coi CA): after the 101
+    // the stand-in echoes what it is sent.
+    const client = [
+      'import socket, ssl',
+      "s = ssl.create_default_context().wrap_socket(socket.create_connection(('api.test', 443), timeout=5), server_hostname='api.test')",
+      `s.sendall(b'GET /ws HTTP/1.1\\r\\nHost: api.test\\r\\nConnection: Upgrade\\r\\nUpgrade: websocket\\r\\nAuthorization: Bearer ${SENTINEL}\\r\\n\\r\\n')`,
+      "got = b''",
+      "while b'\\r\\n\\r\\n' not in got: got += s.recv(4096)",
+      "s.sendall(b'ping-from-the-container')",
+      "while not got.endswith(b'ping-from-the-container'): got += s.recv(4096)",
+      'print(got.decode())',
+    ].join('\n');
+    const run = await sh(agent.name, `python3 - <<'EOF'\n${client}\nEOF`);
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toMatch(
+      /^HTTP\/1\.1 101 Switching Protocols\r\n[^]*\r\n\r\nping-from-the-container\n$/,
+    );
+    expect(served.slice(before)).toEqual([{ host: 'api.test', authorization: `Bearer ${REAL}` }]);
+    expect(records.at(-1)?.alert).toMatchObject({
+      level: 'info',
+      title: 'Credential injected by the egress proxy',
+    });
+    expect(records.at(-1)?.alert.description).toContain('on an upgrade request (websocket)');
+  });
+
   it('renews an expired host login on the host: the API gets the new token, the host file holds it', async () => {
     const tokenFile = join(work, 'token.json');
     const login = { accessToken: REAL, refreshToken: 'rt-1', expiresAt: Date.now() - 60_000 };
