@@ -1,21 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import {
-  connect as connectTcp,
-  createServer as createNetServer,
-  type AddressInfo,
-  type Server,
-  type Socket,
-} from 'node:net';
+import { connect as connectTcp, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readClientHead } from '../../../../../src/security/proxy/client-head.js';
 import { createProxyCa, LeafIssuer } from '../../../../../src/security/proxy/inject/ca.js';
 import { CredentialInjector } from '../../../../../src/security/proxy/inject/injector.js';
 import { SecretReader } from '../../../../../src/security/proxy/inject/secret.js';
 import { TokenRefresher } from '../../../../../src/security/proxy/inject/token-refresher.js';
 import { selfSignedCert } from '../../../../helpers/proxy-bed.js';
+import { startInjectingFront } from './injecting-front.js';
 
 /**
  * Upgrade requests (WebSockets) through the injector on loopback. The real server is a raw TLS
@@ -53,18 +47,12 @@ beforeAll(async () => {
     source: { kind: 'file' as const, path: tokenFile, pointer: '/token' },
     format: 'Bearer {}',
   };
-  front = createNetServer({ allowHalfOpen: true }, (socket) => {
-    void readClientHead(socket, 5000).then(async (head) => {
-      if (!('bytes' in head) || head.name === undefined) return socket.destroy();
-      const connection = {
-        ...{ container: 'coi-test', ip: '127.0.0.1', sourcePort: socket.remotePort ?? 0 },
-        ...{ name: head.name, address: '127.0.0.1', rule },
-        port: (upstream.address() as AddressInfo).port,
-      };
-      if (!(await injector.terminate(socket, head.bytes, connection, injection))) socket.destroy();
-    });
-  });
-  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  front = await startInjectingFront(
+    injector,
+    injection,
+    () => ({ rule, port: (upstream.address() as AddressInfo).port }),
+    { allowHalfOpen: true },
+  );
 }, 30_000);
 
 afterAll(() => {

@@ -1,14 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, request, type Server } from 'node:https';
-import {
-  createServer as createNetServer,
-  type AddressInfo,
-  type Server as NetServer,
-} from 'node:net';
+import { type AddressInfo, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readClientHead } from '../../../../../src/security/proxy/client-head.js';
 import { createProxyCa, LeafIssuer } from '../../../../../src/security/proxy/inject/ca.js';
 import {
   CredentialInjector,
@@ -21,6 +16,7 @@ import {
   type RefreshOutcome,
 } from '../../../../../src/security/proxy/inject/token-refresher.js';
 import { selfSignedCert } from '../../../../helpers/proxy-bed.js';
+import { startInjectingFront } from './injecting-front.js';
 
 /**
  * The injector on loopback: a client trusting only the container CA, a front that reads the
@@ -74,22 +70,10 @@ beforeAll(async () => {
     onRefreshed: (_c, outcome) => refreshed.push(outcome),
   });
   const injection = { rules: [], issuer: new LeafIssuer(ca) };
-  front = createNetServer((socket) => {
-    void readClientHead(socket, 5000).then(async (head) => {
-      if (!('bytes' in head) || head.name === undefined) return socket.destroy();
-      const connection = {
-        container: 'coi-test',
-        ip: '127.0.0.1',
-        sourcePort: socket.remotePort ?? 0,
-        name: head.name,
-        address: '127.0.0.1',
-        port: upstreamPort,
-        rule: current,
-      };
-      if (!(await injector.terminate(socket, head.bytes, connection, injection))) socket.destroy();
-    });
-  });
-  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  front = await startInjectingFront(injector, injection, () => ({
+    rule: current,
+    port: upstreamPort,
+  }));
 }, 30_000);
 
 afterAll(() => {
