@@ -1,3 +1,4 @@
+import { setBounded } from './bounded-map.js';
 import type { Answer, Question } from './wire.js';
 
 export interface CachedAnswer {
@@ -28,13 +29,7 @@ export class AnswerCache {
   }
 
   put(entry: CachedAnswer): void {
-    const k = key(entry.question);
-    this.entries.delete(k);
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(k, entry);
+    setBounded(this.entries, key(entry.question), entry, this.maxEntries);
   }
 
   questions(): Question[] {

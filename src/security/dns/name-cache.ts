@@ -1,3 +1,4 @@
+import { setBounded } from './bounded-map.js';
 import type { AReply } from './lookup-a.js';
 
 export interface NameCacheOptions {
@@ -71,11 +72,7 @@ export class NameCache {
       ? Math.min(reply.ttl ?? this.negativeTtl, this.negativeTtl)
       : Math.min(reply.ttl ?? 0, this.maxTtl);
     if (seconds <= 0) return;
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(key, { addresses: reply.addresses, expiresAtMs: this.now() + seconds * 1000 });
+    const entry = { addresses: reply.addresses, expiresAtMs: this.now() + seconds * 1000 };
+    setBounded(this.entries, key, entry, this.maxEntries);
   }
 }
