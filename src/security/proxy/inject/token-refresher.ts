@@ -41,18 +41,30 @@ interface Grant {
   expiresInS: number;
 }
 
+/** A grant the login file could not take: `from` is the access token the file still holds. */
+interface Unsaved {
+  from: string;
+  grant: Grant;
+  obtainedAt: number;
+  /** When writing it back was last tried. */
+  tried: number;
+}
+
+const UNSAVED_NOTE = `the renewed login is kept in the proxy's memory and written again every ${ATTEMPT_GAP_MS / 1000} s; make the file writable, or log in again on the host if coi's daemon stops first`;
+
 /**
  * Renews OAuth logins kept in host files before the egress proxy sends their access token: when
  * it expires within REFRESH_MARGIN_MS, or once after the server answered 401 to it. Requests for
  * one file are served in turn, so concurrent requests wait for one refresh and then read its
  * result. The new tokens are written back into the file (temp file + rename, its mode, every other
  * field kept) so the host's own tool goes on with them. A failed refresh leaves the file alone:
- * the caller sends the token it has.
+ * the caller sends the token it has. A grant the file cannot take is kept in memory (see `save`).
  */
 export class TokenRefresher {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly attempted = new Map<string, number>();
   private readonly rejected = new Map<string, string>();
+  private readonly unsaved = new Map<string, Unsaved>();
   private readonly now: () => number;
 
   constructor(private readonly opts: TokenRefresherOptions = {}) {
@@ -79,8 +91,9 @@ export class TokenRefresher {
     source: RefreshableFile,
     report?: (outcome: RefreshOutcome) => void,
   ): Promise<string> {
-    const login = readLogin(source, await readFile(source.path, 'utf8'));
+    const file = readLogin(source, await readFile(source.path, 'utf8'));
     const now = this.now();
+    const login = (await this.unsavedLogin(source, file, now, report)) ?? file;
     const expiring = login.expiresAt !== undefined && login.expiresAt - now <= REFRESH_MARGIN_MS;
     const rejected = this.rejected.get(source.path) === login.access;
     const last = this.attempted.get(source.path);
@@ -88,25 +101,71 @@ export class TokenRefresher {
       return login.access;
     this.attempted.set(source.path, now);
     this.rejected.delete(source.path);
-    const failed = (err: unknown) => report?.({ ok: false, reason: (err as Error).message });
     let grant: Grant;
     try {
       if (!login.refreshToken)
         throw new Error(`${source.path} has no refresh token at ${source.refresh.refreshPointer}`);
       grant = await this.post(source.refresh, login.refreshToken);
     } catch (err) {
-      failed(err);
+      report?.({ ok: false, reason: (err as Error).message });
       return login.access;
     }
+    grant.refreshToken ??= login.refreshToken;
+    return this.save(source, file.access, grant, report);
+  }
+
+  /**
+   * Writes the grant back; when that fails, the old refresh token may be spent already, so the
+   * grant is kept here and used until the file takes it (tried again every ATTEMPT_GAP_MS) or the
+   * host's tool renews the file itself.
+   */
+  private async save(
+    source: RefreshableFile,
+    fileAccess: string,
+    grant: Grant,
+    report?: (outcome: RefreshOutcome) => void,
+  ): Promise<string> {
+    const obtainedAt = this.now();
     try {
-      const access = await writeBack(source, login.access, grant, this.now());
+      const access = await writeBack(source, fileAccess, grant, obtainedAt);
+      this.unsaved.delete(source.path);
       report?.({ ok: true });
       return access;
     } catch (err) {
-      // The old refresh token may be spent already: this request at least gets the new login.
-      failed(err);
+      this.unsaved.set(source.path, { from: fileAccess, grant, obtainedAt, tried: obtainedAt });
+      report?.({ ok: false, reason: `${(err as Error).message}; ${UNSAVED_NOTE}` });
       return grant.accessToken;
     }
+  }
+
+  /** The renewed login the file could not take, while the file still holds the one it replaced. */
+  private async unsavedLogin(
+    source: RefreshableFile,
+    file: Login,
+    now: number,
+    report?: (outcome: RefreshOutcome) => void,
+  ): Promise<Login | undefined> {
+    const unsaved = this.unsaved.get(source.path);
+    if (!unsaved) return undefined;
+    if (file.access !== unsaved.from) {
+      this.unsaved.delete(source.path);
+      return undefined;
+    }
+    if (now - unsaved.tried >= ATTEMPT_GAP_MS) {
+      unsaved.tried = now;
+      try {
+        await writeBack(source, unsaved.from, unsaved.grant, unsaved.obtainedAt);
+        this.unsaved.delete(source.path);
+        report?.({ ok: true });
+      } catch (err) {
+        report?.({ ok: false, reason: `${(err as Error).message}; ${UNSAVED_NOTE}` });
+      }
+    }
+    return {
+      access: unsaved.grant.accessToken,
+      refreshToken: unsaved.grant.refreshToken,
+      expiresAt: unsaved.obtainedAt + unsaved.grant.expiresInS * 1000,
+    };
   }
 
   private post(refresh: OAuthRefresh, refreshToken: string): Promise<Grant> {

@@ -9,6 +9,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -224,6 +225,61 @@ describe('TokenRefresher', () => {
     now += ATTEMPT_GAP_MS;
     expect(await r.token(source)).toBe('AT-THIRD');
     expect(posts).toHaveLength(2);
+  });
+
+  it('a renewal the file cannot take is used from memory, renewed with its own refresh token, and written once the file can take it', async () => {
+    writeLogin(login('AT-OLD', NOW - 1000));
+    const before = readFileSync(path, 'utf8');
+    let now = NOW;
+    const r = refresher(() => now);
+    const outcomes: RefreshOutcome[] = [];
+    // root ignores file modes; an immutable directory refuses the temp file and the rename.
+    execFileSync('chattr', ['+i', work]);
+    try {
+      expect(await r.token(source, (o) => outcomes.push(o))).toBe('AT-NEW');
+      expect(outcomes).toEqual([
+        { ok: false, reason: expect.stringContaining("kept in the proxy's memory") },
+      ]);
+      expect(outcomes[0]).toMatchObject({
+        reason: expect.stringContaining('could not be written'),
+      });
+      expect(readFileSync(path, 'utf8')).toBe(before);
+      // RT-1 may be spent: the next requests get the renewed login, nothing is asked again.
+      expect(await r.token(source)).toBe('AT-NEW');
+      expect(posts).toHaveLength(1);
+      // When the renewed login nears its expiry, its own refresh token renews it.
+      now += 28_800_000;
+      answer.body = { access_token: 'AT-THIRD', refresh_token: 'RT-THIRD', expires_in: 28_800 };
+      expect(await r.token(source, (o) => outcomes.push(o))).toBe('AT-THIRD');
+      expect(posts.map((p) => p.body.refresh_token)).toEqual(['RT-1', 'RT-NEW']);
+      expect(readFileSync(path, 'utf8')).toBe(before);
+    } finally {
+      execFileSync('chattr', ['-i', work]);
+    }
+    outcomes.length = 0;
+    now += ATTEMPT_GAP_MS;
+    expect(await r.token(source, (o) => outcomes.push(o))).toBe('AT-THIRD');
+    expect(outcomes).toEqual([{ ok: true }]);
+    expect(readLogin().claudeAiOauth).toMatchObject({
+      accessToken: 'AT-THIRD',
+      refreshToken: 'RT-THIRD',
+      expiresAt: now - ATTEMPT_GAP_MS + 28_800_000,
+    });
+    expect(posts).toHaveLength(2);
+  });
+
+  it('drops a renewal kept in memory once the host tool renews the file itself', async () => {
+    writeLogin(login('AT-OLD', NOW - 1000));
+    const r = refresher();
+    execFileSync('chattr', ['+i', work]);
+    try {
+      expect(await r.token(source)).toBe('AT-NEW');
+    } finally {
+      execFileSync('chattr', ['-i', work]);
+    }
+    writeLogin(login('AT-HOST', NOW + 3_600_000, 'RT-HOST'));
+    expect(await r.token(source)).toBe('AT-HOST');
+    expect(readLogin().claudeAiOauth.accessToken).toBe('AT-HOST');
   });
 
   it("keeps the host tool's own renewal made meanwhile instead of overwriting it", async () => {
