@@ -6,7 +6,7 @@ import { toolAdapter } from '../tools/registry.js';
 import type { ResumeRequest } from '../tools/types.js';
 import { codeHome, readCoiKeys } from '../../shared/instance-keys.js';
 import { CoiError } from '../../shared/errors.js';
-import { proxiedLoginEnvironment } from './launch/credential-proxy.js';
+import { proxiedEnvironment } from './launch/credential-proxy.js';
 import { launchEnvironment } from './launch/setup.js';
 
 /** How to start the agent headless in a running session container, for an outside orchestrator. */
@@ -62,10 +62,7 @@ export async function headlessSpec(
     { loaded: { config }, hostEnv: req.hostEnv, cliEnv: {} },
     { codeUser: keys.codeUser, tool: tool.adapter, ...(sshAgentSocket ? { sshAgentSocket } : {}) },
   );
-  // As at launch: a proxied login never reaches the container, not even by forward_env.
-  const env =
-    config.tool.claude.credentials === 'proxy' && tool.adapter.proxyLogins
-      ? proxiedLoginEnvironment(configured, tool.adapter, req.hostEnv, req.hostHome)
-      : configured;
+  // As at launch: a secret the proxy sets never reaches the container, not even by forward_env.
+  const env = proxiedEnvironment(configured, config, tool.adapter, req.hostEnv, req.hostHome);
   return { container: req.container, user: uid, group: uid, cwd: '/workspace', command, env };
 }

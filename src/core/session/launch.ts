@@ -102,8 +102,8 @@ export async function launchSession(request: LaunchRequest): Promise<Session> {
   const { config } = req.loaded;
   const proxy = planCredentialProxy(config, plan.tool, plan.policy, req.hostEnv, req.hostHome);
   if (proxy?.loginLine) req.onStep?.(proxy.loginLine);
-  const guarded = proxy?.loginEnv
-    ? withoutLoginEnv(configuredEnv, proxy.loginEnv)
+  const guarded = proxy?.secretEnv
+    ? withoutLoginEnv(configuredEnv, proxy.secretEnv)
     : { env: configuredEnv };
   if (guarded.line) req.onStep?.(guarded.line);
   // Injection outside allowlist mode: its HTTP(S) goes through the egress proxy too.

@@ -39,8 +39,11 @@ export interface CredentialProxy {
   loginSentinel?: ProxySentinel;
   /** Which login that is and where its secret is, said at launch. */
   loginLine?: string;
-  /** Its variables: the session's configuration must not bring in their real values. */
-  loginEnv?: LoginEnv;
+  /**
+   * The proxied login's variables and those of `env`-sourced rules: the session's configuration
+   * must not bring in their real values.
+   */
+  secretEnv?: LoginEnv;
 }
 
 export class CredentialProxyError extends CoiError {
@@ -61,7 +64,6 @@ export function planCredentialProxy(
   hostEnv: NodeJS.ProcessEnv,
   hostHome: string = homedir(),
 ): CredentialProxy | undefined {
-  const env: Record<string, string> = {};
   const rules = config.network.proxy.inject.map((rule, index): InjectRule => {
     const key = `network.proxy.inject[${index}]`;
     const base = { domain: rule.domain, header: rule.header, format: rule.format };
@@ -77,18 +79,17 @@ export function planCredentialProxy(
       throw new CredentialProxyError(
         `${key}.env: ${name} is not set in this environment; set it before starting coi or remove the rule`,
       );
-    if (rule.sentinel !== undefined) env[name] = rule.sentinel;
     return { ...base, source: { kind: 'value', value } };
   });
   const login =
     config.tool.claude.credentials === 'proxy' && tool.proxyLogins
       ? proxiedLogin(tool, tool.proxyLogins, hostEnv, hostHome)
       : undefined;
-  if (login) {
-    rules.push(login.rule);
-    for (const name of login.sentinelEnv) env[name] = PROXY_SENTINEL;
-  }
+  if (login) rules.push(login.rule);
   if (rules.length === 0) return undefined;
+  const variables = ruleVariables(config);
+  const loginGuard = login ? loginEnv(tool.proxyLogins ?? [], login) : undefined;
+  const secretEnv = joinGuards(loginGuard, variables.guard);
   const what = login ? 'tool.claude.credentials = "proxy"' : 'network.proxy.inject';
   const anyName = policy.mode !== 'allowlist';
   if (anyName && !config.network.proxy.inject_in_open)
@@ -107,36 +108,73 @@ export function planCredentialProxy(
   return {
     rules,
     anyName,
-    env: { ...env, NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE },
+    env: proxyEnv(variables.sentinels, loginGuard),
+    ...(secretEnv ? { secretEnv } : {}),
     ...(login
       ? {
           loginSentinel: { value: PROXY_SENTINEL, login: login.login.kind },
           loginLine: loginLine(tool, login),
-          loginEnv: loginEnv(tool.proxyLogins ?? [], login),
         }
       : {}),
   };
 }
 
+/** The variables of `env`-sourced inject rules: inside, each holds its sentinel or is not set. */
+function ruleVariables(config: Config): { sentinels: Record<string, string>; guard: LoginEnv } {
+  const sentinels: Record<string, string> = {};
+  const dropped: string[] = [];
+  for (const { env, sentinel } of config.network.proxy.inject) {
+    if (env === undefined) continue;
+    if (sentinel !== undefined) sentinels[env] = sentinel;
+    else dropped.push(env);
+  }
+  return { sentinels, guard: { sentinel: Object.keys(sentinels), dropped } };
+}
+
+function joinGuards(login: LoginEnv | undefined, rules: LoginEnv): LoginEnv | undefined {
+  const sentinel = [...new Set([...(login?.sentinel ?? []), ...rules.sentinel])];
+  const dropped = [...new Set([...(login?.dropped ?? []), ...rules.dropped])].filter(
+    (name) => !sentinel.includes(name),
+  );
+  return sentinel.length + dropped.length > 0 ? { sentinel, dropped } : undefined;
+}
+
+/** What the proxy adds to the session's environment: the sentinels, node trusting its CA. */
+function proxyEnv(
+  ruleSentinels: Record<string, string>,
+  loginGuard: LoginEnv | undefined,
+): Record<string, string> {
+  const loginSentinels = (loginGuard?.sentinel ?? []).map((name) => [name, PROXY_SENTINEL]);
+  return {
+    ...ruleSentinels,
+    ...Object.fromEntries(loginSentinels),
+    NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE,
+  };
+}
+
 /**
- * The session's environment when the tool's login goes by the egress proxy, for a command with no
- * launch plan (`coi tool spec`): the login variables as a launch leaves them (the one the host's
- * login is found by holds the sentinel, every other one is dropped), node trusting the proxy's CA.
+ * The session's environment as a launch leaves it, for a command with no launch plan (`coi tool
+ * spec`): no real secret that the egress proxy sets (an inject rule's variable holds its sentinel
+ * or is dropped; of the tool's proxied login variables, the one the host's login is found by
+ * holds the sentinel, every other one is dropped), node trusting the proxy's CA.
  */
-export function proxiedLoginEnvironment(
+export function proxiedEnvironment(
   configured: Record<string, string>,
+  config: Config,
   tool: ToolAdapter,
   hostEnv: NodeJS.ProcessEnv,
   hostHome: string = homedir(),
 ): Record<string, string> {
-  const logins = tool.proxyLogins ?? [];
-  const chosen = chooseProxyLogin(logins, hostEnv, hostHome);
-  const guard = chosen
-    ? loginEnv(logins, chosen)
-    : { sentinel: [], dropped: loginVariables(logins) };
-  const sentinels = Object.fromEntries(guard.sentinel.map((name) => [name, PROXY_SENTINEL]));
-  const { env } = withoutLoginEnv(configured, guard);
-  return { ...env, ...sentinels, NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE };
+  const logins = config.tool.claude.credentials === 'proxy' ? tool.proxyLogins : undefined;
+  if (!logins && config.network.proxy.inject.length === 0) return configured;
+  const chosen = logins && chooseProxyLogin(logins, hostEnv, hostHome);
+  const loginGuard =
+    logins &&
+    (chosen ? loginEnv(logins, chosen) : { sentinel: [], dropped: loginVariables(logins) });
+  const variables = ruleVariables(config);
+  const guard = joinGuards(loginGuard, variables.guard);
+  const { env } = guard ? withoutLoginEnv(configured, guard) : { env: configured };
+  return { ...env, ...proxyEnv(variables.sentinels, loginGuard) };
 }
 
 /** The login the host has, OAuth before an API key; none is an error saying what to do. */

@@ -255,6 +255,27 @@ describe('coi run with credentials = "proxy" and an API key on the host', () => 
     }
   });
 
+  it("an env-sourced inject rule's variable that forward_env would bring in holds its sentinel or is dropped", async () => {
+    const box = new CoiSandbox(
+      '[network]\nmode = "allowlist"\nallowed_domains = ["api.github.com"]\n\n' +
+        '[[network.proxy.inject]]\ndomain = "api.github.com"\nheader = "Authorization"\nformat = "Bearer {}"\nenv = "GH_TOKEN"\n\n' +
+        '[[network.proxy.inject]]\ndomain = "api.github.com"\nheader = "X-K"\nenv = "K"\nsentinel = "fake-k"\n\n' +
+        '[defaults]\nforward_env = ["GH_TOKEN", "K"]\n',
+    );
+    const real = { gh: `gh-${randomUUID()}`, k: `k-${randomUUID()}` };
+    try {
+      const r = await box.run(['run', 'echo "gh=${GH_TOKEN-unset} k=$K"'], {
+        cwd: box.workspace('rule-env-run'),
+        env: { GH_TOKEN: real.gh, K: real.k },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('gh=unset k=fake-k');
+      for (const secret of [real.gh, real.k]) expect(r.stdout + r.stderr).not.toContain(secret);
+    } finally {
+      await box.remove();
+    }
+  });
+
   it('without a login on the host, exits 2 before any container, saying what to do', async () => {
     const box = new CoiSandbox(toml);
     try {

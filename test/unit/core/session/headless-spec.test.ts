@@ -78,6 +78,26 @@ describe('coi tool spec', () => {
     expect((await spec(hostEnv, 'copy')).env).toMatchObject(hostEnv);
   });
 
+  it('an env-sourced inject rule: its variable holds the sentinel or is dropped, as at launch', async () => {
+    const inject = [
+      { domain: 'api.github.com', header: 'Authorization', format: 'Bearer {}', env: 'GH_TOKEN' },
+      { domain: 'api.github.com', header: 'X-K', format: '{}', env: 'K', sentinel: 'fake-k' },
+    ];
+    const forward_env = ['GH_TOKEN', 'K', 'KEPT'];
+    const { env } = await headlessSpec(incus('Running'), {
+      container,
+      config: config({
+        defaults: { forward_env },
+        network: { mode: 'allowlist', allowed_domains: ['api.github.com'], proxy: { inject } },
+      }),
+      hostEnv: { GH_TOKEN: 'gh-real', K: 'k-real', KEPT: 'yes' },
+      prompt: 'p',
+    });
+    expect(env).not.toHaveProperty('GH_TOKEN');
+    expect(env).toMatchObject({ K: 'fake-k', KEPT: 'yes', NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE });
+    expect(JSON.stringify(env)).not.toContain('real');
+  });
+
   it('starts the tool the container was launched with, without the binary of another', async () => {
     const spec = await headlessSpec(incus('Running', 'codex'), {
       container,

@@ -70,6 +70,22 @@ describe('planCredentialProxy', () => {
     expect(proxy?.loginSentinel).toBeUndefined();
   });
 
+  it("keeps an env source's real value out of the session: its variable holds the sentinel or is dropped", () => {
+    const proxy = plan(
+      allowlist(['api.github.com'], {
+        proxy: {
+          inject: [
+            { ...rule, env: 'GH_TOKEN' },
+            { ...rule, header: 'X-K', env: 'K', sentinel: 'fake-k' },
+          ],
+        },
+      }),
+      { GH_TOKEN: 'gh-real', K: 'k-real' },
+    );
+    expect(proxy?.secretEnv).toEqual({ sentinel: ['K'], dropped: ['GH_TOKEN'] });
+    expect(proxy?.env).toEqual({ K: 'fake-k', NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE });
+  });
+
   it('refuses an env source the host does not set, naming the rule', () => {
     const overrides = allowlist(['api.github.com'], {
       proxy: { inject: [{ ...rule, env: 'GH_TOKEN' }] },
@@ -231,7 +247,7 @@ describe('planCredentialProxy', () => {
         CLAUDE_CODE_OAUTH_TOKEN: PROXY_SENTINEL,
         NODE_EXTRA_CA_CERTS: PROXY_CA_INSIDE,
       });
-      expect(proxy?.loginEnv).toEqual({
+      expect(proxy?.secretEnv).toEqual({
         sentinel: ['CLAUDE_CODE_OAUTH_TOKEN'],
         dropped: ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'],
       });
@@ -250,7 +266,7 @@ describe('planCredentialProxy', () => {
       });
       expect(proxy?.rules).toEqual([bearerRule('bearer-real')]);
       expect(proxy?.env.ANTHROPIC_AUTH_TOKEN).toBe(PROXY_SENTINEL);
-      expect(proxy?.loginEnv).toEqual({
+      expect(proxy?.secretEnv).toEqual({
         sentinel: ['ANTHROPIC_AUTH_TOKEN'],
         dropped: ['CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_API_KEY'],
       });
@@ -260,16 +276,16 @@ describe('planCredentialProxy', () => {
     it('whichever login, every other login variable is dropped from the session', () => {
       const root = home();
       write(root, '.claude/.credentials.json', oauth);
-      expect(planIn(root)?.loginEnv).toEqual({ sentinel: [], dropped: noLoginVariable });
+      expect(planIn(root)?.secretEnv).toEqual({ sentinel: [], dropped: noLoginVariable });
       const keyOnly = home();
       write(keyOnly, '.claude.json', { primaryApiKey: 'sk-ant-api03-real' });
-      expect(planIn(keyOnly)?.loginEnv).toEqual({
+      expect(planIn(keyOnly)?.secretEnv).toEqual({
         sentinel: ['ANTHROPIC_API_KEY'],
         dropped: ['ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'],
       });
       // Injection rules alone leave the session's variables as configured.
       const inject = { proxy: { inject: [{ ...rule, command: 'c' }] } };
-      expect(plan(allowlist(['api.github.com'], inject))?.loginEnv).toBeUndefined();
+      expect(plan(allowlist(['api.github.com'], inject))?.secretEnv).toBeUndefined();
     });
 
     it('a host with neither login is an error naming where it looked and what to do', () => {
