@@ -53,8 +53,9 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   plugins: [startUp],
+  // Strict as the ES modules are: the directive must come before the banner's code.
   banner: {
-    js: "const __coiModuleUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, file)).href;",
+    js: `'use strict';\nconst __coiModuleUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, file)).href;`,
   },
   metafile: true,
   logLevel: 'warning',

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,10 @@ describe('bin/coi.js', () => {
     } finally {
       rmSync(badConfig, { recursive: true, force: true });
     }
+  });
+
+  it('runs the bundle in strict mode, as the ES modules run: its first statement says so', () => {
+    expect(readFileSync(join(DIST, 'start-up.cjs'), 'utf8')).toMatch(/^'use strict';\n/);
   });
 
   it('runs every other command from the ES modules of dist/, help of a bundled one too', () => {
