@@ -9,16 +9,16 @@ import type * as Commander from 'commander';
  */
 function loadCommander(): typeof Commander {
   const proto = Module.prototype as { require: (id: string) => unknown };
-  const require = proto.require;
+  const load = proto.require;
   proto.require = function (this: unknown, id: string) {
-    if (id !== 'node:child_process') return require.call(this, id);
-    return new Proxy({}, { get: (_, key) => (require.call(this, id) as never)[key] });
+    if (id !== 'node:child_process') return load.call(this, id);
+    return new Proxy({}, { get: (_, key) => (load.call(this, id) as never)[key] });
   };
   try {
     // commander is CommonJS: `require` skips the ES-module wrapper's export scan of its sources.
     return createRequire(import.meta.url)('commander') as typeof Commander;
   } finally {
-    proto.require = require;
+    proto.require = load;
   }
 }
 

@@ -46,7 +46,7 @@ const COMMANDS = {
   update: () => import('./commands/update.js').then((m) => m.registerUpdate),
 } satisfies Record<string, () => Promise<Register>>;
 
-type CommandName = keyof typeof COMMANDS;
+export type CommandName = keyof typeof COMMANDS;
 
 /** The commands' own aliases (`coi close`), each defined with the command it names. */
 const ALIASES: Record<string, CommandName> = { close: 'shutdown', resume: 'unfreeze' };
@@ -66,16 +66,22 @@ export async function buildProgram(): Promise<Command> {
 }
 
 /**
- * The tree `argv` needs: only its command when its first word names one, else (bare `coi`, a
- * container alias, a mistyped command, help) all of them, for the default command and the
- * did-you-mean.
+ * The one command `argv` needs defined, when its first word names one; undefined (bare `coi`, a
+ * container alias, a mistyped command, help) when it needs all of them, for the default command
+ * and the did-you-mean.
  */
-export async function programFor(argv: readonly string[]): Promise<Command> {
+export function soleCommand(argv: readonly string[]): CommandName | undefined {
   const args = argv.slice(2);
   const word = commandWord(args, (w) => commandNamed(w) !== undefined);
   const name = word === undefined ? undefined : commandNamed(word);
   const help = args.some((a) => a === '-h' || a === '--help');
-  return name && !help && !NEEDS_ALL.includes(name) ? programWith([name]) : buildProgram();
+  return name && !help && !NEEDS_ALL.includes(name) ? name : undefined;
+}
+
+/** The tree `argv` needs: its sole command (see soleCommand), else all of them. */
+export async function programFor(argv: readonly string[]): Promise<Command> {
+  const name = soleCommand(argv);
+  return name ? programWith([name]) : buildProgram();
 }
 
 async function programWith(names: readonly CommandName[]): Promise<Command> {

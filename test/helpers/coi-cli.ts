@@ -171,9 +171,12 @@ export function sandboxForFile(config: string, onReady: (box: CoiSandbox) => voi
   });
 }
 
-/** Builds dist/ when a source file is newer than it: the tests run the compiled CLI. */
+/**
+ * Builds dist/ (tsc, then the start-up bundle) when a source file is newer than the bundle, which
+ * the build writes last: the tests run the compiled CLI.
+ */
 export function ensureBuilt(): void {
-  const built = join(ROOT, 'dist', 'cli', 'main.js');
+  const built = join(ROOT, 'dist', 'start-up.cjs');
   const builtAt = (() => {
     try {
       return statSync(built).mtimeMs;
@@ -182,7 +185,7 @@ export function ensureBuilt(): void {
     }
   })();
   if (newestMtime(join(ROOT, 'src')) <= builtAt) return;
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 function newestMtime(dir: string): number {

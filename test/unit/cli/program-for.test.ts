@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildProgram, commandNamed, programFor } from '../../../src/cli/program.js';
+import { buildProgram, commandNamed, programFor, soleCommand } from '../../../src/cli/program.js';
 
 const TREE = (await buildProgram()).commands;
 const ALL = TREE.map((c) => c.name());
@@ -25,5 +25,15 @@ describe('the tree a run defines', () => {
     for (const c of TREE)
       for (const word of [c.name(), ...c.aliases()])
         expect(commandNamed(word), word).toBe(c.name());
+  });
+
+  it('names its sole command, the one the tree of one command defines', async () => {
+    for (const args of [['version'], ['-w', '/ws', 'list', '--all'], ['close', 'box'], ['lst']]) {
+      const tree = await defined(...args);
+      expect(soleCommand(['node', 'coi', ...args]), args.join(' ')).toBe(
+        tree.length === 1 ? tree[0] : undefined,
+      );
+    }
+    expect(soleCommand(['node', 'coi', 'list', '--help'])).toBeUndefined();
   });
 });

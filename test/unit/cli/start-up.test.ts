@@ -89,4 +89,19 @@ describe('CLI start-up', () => {
     expect(commandModulesLoaded(['--help']).length).toBeGreaterThan(25);
     expect(commandModulesLoaded(['lst']).length).toBeGreaterThan(25);
   });
+
+  it('runs from the start-up bundle only the bundled commands, deciding on the words first', async () => {
+    const { BUNDLED_COMMANDS, runsBundled } = await import('../../../src/cli/start-up.js');
+    expect(BUNDLED_COMMANDS).toEqual(['list', 'version']);
+    const runs = (...args: string[]) => runsBundled(['node', 'coi', ...args]);
+    expect(await runs('list', '--json')).toBe(true);
+    expect(await runs('-w', '/tmp', 'version')).toBe(true);
+    for (const args of [['shell'], ['snapshot', 'list'], ['list', '--help'], ['lst'], []])
+      expect(await runs(...args), args.join(' ')).toBe(false);
+    // A run that names no bundled command decides without commander.
+    const decide = (word: string) =>
+      `const { runsBundled } = await import('./src/cli/start-up.ts'); await runsBundled(['node', 'coi', '${word}']);`;
+    expect(packagesLoaded(decide('shell'))).toEqual([]);
+    expect(packagesLoaded(decide('list'))).toEqual(['commander']);
+  });
 });
