@@ -31,6 +31,13 @@ export class IncusUnavailableError extends IncusError {
   }
 }
 
+/** The TLS server is not the one whose certificate is pinned for the remote. */
+export class IncusCertificateError extends IncusError {
+  constructor(message: string) {
+    super(message, 0);
+  }
+}
+
 /** A config or device value Incus refused; `key` names it when the message does. */
 export class IncusValidationError extends IncusError {
   constructor(

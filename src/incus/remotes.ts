@@ -61,7 +61,12 @@ export async function remoteCredentials(
       0,
     );
   }
-  return { cert, key, serverCert };
+  return {
+    cert,
+    key,
+    serverCert,
+    files: { remote, serverCert: files.serverCert, clientCert: files.cert },
+  };
 }
 
 export interface RemoteClientOptions extends IncusClientOptions {
