@@ -21,10 +21,11 @@ export class IncusPreconditionFailedError extends IncusError {}
 export class IncusUnavailableError extends IncusError {
   constructor(
     readonly endpoint: string,
-    cause: string,
+    /** What the connection attempt said (e.g. `ECONNREFUSED connect ECONNREFUSED …`). */
+    readonly reason: string,
   ) {
     super(
-      `Incus is not reachable at ${endpoint}: ${cause}. Is incusd running? ` +
+      `Incus is not reachable at ${endpoint}: ${reason}. Is incusd running? ` +
         'Start it with `coi health --fix` (or your service manager: `systemctl start incus`).',
       0,
     );
