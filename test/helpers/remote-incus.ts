@@ -18,7 +18,13 @@ import { withLockFile } from '../../src/shared/lock-file.js';
 import { run, type RunOptions } from '../../src/shared/run.js';
 import { CACHED_DEFAULT } from './cached-default.js';
 import { copyImageOnce } from './remote-incus-image.js';
-import { trustCert, untrustCert, writeClientConf, type ClientConf } from './remote-incus-conf.js';
+import {
+  trustCert,
+  untrustCert,
+  writeClientConf,
+  type ClientConf,
+  type ConfRemote,
+} from './remote-incus-conf.js';
 
 /**
  * A second Incus daemon on this machine playing a remote host, the way Incus's own test suite
@@ -222,12 +228,17 @@ const CERT_NAME_PREFIX = 'coi-test-';
 
 /**
  * The bed, running and set up (a second call, from any file of the run, reuses it), with a client
- * config of this caller's own: `certName` names its certificate in the bed's trust store.
+ * config of this caller's own: `certName` names its certificate in the bed's trust store, and
+ * `otherRemotes` are listed after the bed (the default).
  */
-export async function ensureRemoteBed(certName: string): Promise<RemoteBed> {
+export async function ensureRemoteBed(
+  certName: string,
+  otherRemotes: ConfRemote[] = [],
+): Promise<RemoteBed> {
   await ensureBedRunning();
   const conf = await writeClientConf(certName, [
     { name: BED_REMOTE, url: BED_URL, serverCert: await bedServerCert() },
+    ...otherRemotes,
   ]);
   const bed = bedSocketClient();
   try {
