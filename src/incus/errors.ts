@@ -32,6 +32,19 @@ export class IncusUnavailableError extends IncusError {
   }
 }
 
+/** No remote of that name in the incus client config. */
+export class IncusUnknownRemoteError extends IncusError {
+  constructor(
+    readonly remote: string,
+    readonly known: string[],
+  ) {
+    super(
+      `unknown Incus remote "${remote}" (known: ${known.join(', ')}); add it with \`incus remote add\``,
+      0,
+    );
+  }
+}
+
 /** The TLS server is not the one whose certificate is pinned for the remote. */
 export class IncusCertificateError extends IncusError {
   constructor(message: string) {

@@ -79,6 +79,9 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   'coi list': {
+    details:
+      '`coi --remote NAME list` (or `[incus] remote = "NAME"`) lists the coi containers on that ' +
+      'remote of the incus client config (`incus remote add`, `coi remote list`) instead.',
     examples: [
       ['coi list', 'coi containers with status, address, image, workspace'],
       ['coi list --all', 'also the saved sessions'],
