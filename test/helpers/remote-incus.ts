@@ -159,6 +159,15 @@ async function commandOf(pid: number): Promise<string> {
   return (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
 }
 
+/** Signals a process; one that has exited since it was listed is fine. */
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
 async function waitGone(pids: number[], timeoutMs: number): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   let left = pids;
@@ -177,8 +186,8 @@ async function waitGone(pids: number[], timeoutMs: number): Promise<number[]> {
 export async function stopBedDaemon(): Promise<void> {
   const daemons: number[] = [];
   for (const pid of await bedPids()) if ((await commandOf(pid)) === 'incusd') daemons.push(pid);
-  for (const pid of daemons) process.kill(pid, 'SIGTERM');
-  for (const pid of await waitGone(daemons, 15_000)) process.kill(pid, 'SIGKILL');
+  for (const pid of daemons) signal(pid, 'SIGTERM');
+  for (const pid of await waitGone(daemons, 15_000)) signal(pid, 'SIGKILL');
   await waitGone(daemons, 5_000);
 }
 
@@ -317,7 +326,7 @@ export async function teardownRemoteBed(): Promise<void> {
   }
   await stopBedDaemon();
   const others = await bedPids();
-  for (const pid of others) process.kill(pid, 'SIGKILL');
+  for (const pid of others) signal(pid, 'SIGKILL');
   await waitGone(others, 5_000);
   if (await bedNetnsExists()) await run('ip', ['netns', 'delete', BED.netns]);
   if (await linkExists(BED.hostVeth)) await run('ip', ['link', 'delete', BED.hostVeth]);
