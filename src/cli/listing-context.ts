@@ -9,12 +9,21 @@ export interface ListingContext {
   coiDir: string;
 }
 
+export interface ListingOptions {
+  /** `--remote NAME`: wins over `[incus] remote`. */
+  remote?: string;
+}
+
 /**
  * withContext for `coi list`, which must start in a blink: of the config only `[incus] project`
- * (no validation of the rest, so no zod), and a node:http client of the socket (no undici).
+ * and `remote` (no validation of the rest, so no zod), and a node:http client of the socket (no
+ * undici) unless a remote is named.
  */
-export async function withListingContext<T>(body: (ctx: ListingContext) => Promise<T>): Promise<T> {
-  const [{ incusProject }, { IncusClient }, { InstancesApi }, { LightUnixTransport }, socket] =
+export async function withListingContext<T>(
+  body: (ctx: ListingContext) => Promise<T>,
+  options: ListingOptions = {},
+): Promise<T> {
+  const [{ incusListingKeys }, { IncusClient }, { InstancesApi }, { LightUnixTransport }, socket] =
     await Promise.all([
       import('../core/config/incus-project.js'),
       import('../incus/client.js'),
@@ -22,9 +31,13 @@ export async function withListingContext<T>(body: (ctx: ListingContext) => Promi
       import('../incus/light-transport.js'),
       import('../incus/socket.js'),
     ]);
-  const project = await incusProject({ cwd: workspacePath(undefined) });
-  const transport = new LightUnixTransport(socket.resolveSocketPath());
-  const client = new IncusClient(transport, { project });
+  const { project, remote: configured } = await incusListingKeys({ cwd: workspacePath(undefined) });
+  const remote = options.remote ?? configured;
+  const client = remote
+    ? await (
+        await import('./remote-client.js')
+      ).remoteClientFor(remote, project, { fromFlag: options.remote !== undefined })
+    : new IncusClient(new LightUnixTransport(socket.resolveSocketPath()), { project });
   try {
     return await body({
       incus: { instances: new InstancesApi(client) },

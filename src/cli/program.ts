@@ -27,6 +27,7 @@ const COMMANDS = {
   tmux: () => import('./commands/tmux.js').then((m) => m.registerTmux),
   image: () => import('./commands/image.js').then((m) => m.registerImage),
   health: () => import('./commands/health.js').then((m) => m.registerHealth),
+  remote: () => import('./commands/remote.js').then((m) => m.registerRemote),
   profile: () => import('./commands/profile.js').then((m) => m.registerProfile),
   config: () => import('./commands/config.js').then((m) => m.registerConfig),
   info: () => import('./commands/info.js').then((m) => m.registerInfo),

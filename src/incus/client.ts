@@ -117,7 +117,8 @@ export class IncusClient {
       );
     }
     if (envelope.type === 'error') {
-      throw errorFromEnvelope(envelope.error, envelope.error_code || response.status);
+      const err = errorFromEnvelope(envelope.error, envelope.error_code || response.status);
+      throw this.transport.explain?.(err) ?? err;
     }
     return { envelope, response };
   }

@@ -21,13 +21,34 @@ export class IncusPreconditionFailedError extends IncusError {}
 export class IncusUnavailableError extends IncusError {
   constructor(
     readonly endpoint: string,
-    cause: string,
+    /** What the connection attempt said (e.g. `ECONNREFUSED connect ECONNREFUSED …`). */
+    readonly reason: string,
   ) {
     super(
-      `Incus is not reachable at ${endpoint}: ${cause}. Is incusd running? ` +
+      `Incus is not reachable at ${endpoint}: ${reason}. Is incusd running? ` +
         'Start it with `coi health --fix` (or your service manager: `systemctl start incus`).',
       0,
     );
+  }
+}
+
+/** No remote of that name in the incus client config. */
+export class IncusUnknownRemoteError extends IncusError {
+  constructor(
+    readonly remote: string,
+    readonly known: string[],
+  ) {
+    super(
+      `unknown Incus remote "${remote}" (known: ${known.join(', ')}); add it with \`incus remote add\``,
+      0,
+    );
+  }
+}
+
+/** The TLS server is not the one whose certificate is pinned for the remote. */
+export class IncusCertificateError extends IncusError {
+  constructor(message: string) {
+    super(message, 0);
   }
 }
 

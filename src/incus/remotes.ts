@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { IncusClient, type IncusClientOptions } from './client.js';
-import { IncusError } from './errors.js';
+import { IncusError, IncusUnknownRemoteError } from './errors.js';
 import {
   parseYamlSubset,
   remotesFromConfig,
@@ -61,7 +61,12 @@ export async function remoteCredentials(
       0,
     );
   }
-  return { cert, key, serverCert };
+  return {
+    cert,
+    key,
+    serverCert,
+    files: { remote, serverCert: files.serverCert, clientCert: files.cert },
+  };
 }
 
 export interface RemoteClientOptions extends IncusClientOptions {
@@ -78,13 +83,7 @@ export async function remoteClient(
   const config = await readRemotes(configDir);
   const remoteName = name ?? config.defaultRemote;
   const remote: RemoteEntry | undefined = config.remotes[remoteName];
-  if (!remote) {
-    const known = Object.keys(config.remotes).join(', ');
-    throw new IncusError(
-      `unknown Incus remote "${remoteName}" (known: ${known}); add it with \`incus remote add\``,
-      0,
-    );
-  }
+  if (!remote) throw new IncusUnknownRemoteError(remoteName, Object.keys(config.remotes));
   if (remote.protocol !== 'incus') {
     throw new IncusError(
       `remote "${remoteName}" is an image server (${remote.protocol}), not an Incus daemon`,

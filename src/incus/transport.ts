@@ -4,7 +4,8 @@ import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
 import type WebSocket from 'ws';
 import type { ClientOptions } from 'ws';
-import { IncusUnavailableError } from './errors.js';
+import { IncusUnavailableError, type IncusError } from './errors.js';
+import { certificateMismatch, untrustedClient, type TlsFiles } from './tls-errors.js';
 
 // undici and ws take ~100 ms to load: required when a transport first needs them, so that a
 // command that never talks to Incus (or only through LightUnixTransport) does not pay for them.
@@ -34,6 +35,8 @@ export interface Transport {
   request(req: TransportRequest): Promise<TransportResponse>;
   websocket(path: string, protocols?: string[]): WebSocket;
   close(): Promise<void>;
+  /** An error answer said the way this transport's user can act on (the default: as it is). */
+  explain?(err: IncusError): IncusError;
 }
 
 const unreachableCodes = new Set([
@@ -85,8 +88,13 @@ abstract class UndiciTransport implements Transport {
       });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
-      throw unreachableAs(this.endpoint, err);
+      throw this.failure(err);
     }
+  }
+
+  /** What a request that got no answer throws. */
+  protected failure(err: unknown): unknown {
+    return unreachableAs(this.endpoint, err);
   }
 
   websocket(path: string, protocols?: string[]): WebSocket {
@@ -132,6 +140,8 @@ export interface TlsCredentials {
   key: string;
   /** The server's certificate, PEM: pinned, so the self-signed certificate is trusted exactly. */
   serverCert: string;
+  /** Where they were read, for messages. */
+  files?: TlsFiles;
 }
 
 export class TlsTransport extends UndiciTransport {
@@ -160,6 +170,14 @@ export class TlsTransport extends UndiciTransport {
 
   get endpoint(): string {
     return this.origin;
+  }
+
+  protected override failure(err: unknown): unknown {
+    return certificateMismatch(this.endpoint, this.creds.files ?? {}, err) ?? super.failure(err);
+  }
+
+  explain(err: IncusError): IncusError {
+    return untrustedClient(this.endpoint, this.creds.files ?? {}, err);
   }
 
   protected wsUrl(path: string): string {

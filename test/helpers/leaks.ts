@@ -2,9 +2,15 @@ import { IncusClient } from '../../src/incus/client.js';
 import { ImagesApi } from '../../src/incus/images.js';
 import { ProfilesApi } from '../../src/incus/profiles.js';
 import { run } from '../../src/shared/run.js';
+import {
+  bedContainers,
+  bedRemnants,
+  deleteBedContainer,
+  teardownRemoteBed,
+} from './remote-incus.js';
 
 export interface Leak {
-  kind: 'container' | 'image' | 'profile' | 'nft table';
+  kind: 'container' | 'image' | 'profile' | 'nft table' | 'remote bed container' | 'remote bed';
   name: string;
   /** What removes it. */
   id: string;
@@ -36,10 +42,21 @@ export async function findLeaks(prefix: string): Promise<Leak[]> {
       if (m?.[1] && m[2]?.startsWith(prefix))
         leaks.push({ kind: 'nft table', name: `${m[1]} ${m[2]}`, id: `${m[1]} ${m[2]}` });
     }
+    for (const name of await bedContainers())
+      if (name.startsWith(prefix)) leaks.push({ kind: 'remote bed container', name, id: name });
     return leaks;
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Ends the remote bed (remote-incus.ts), which the files of a run share so none of them can stop
+ * it: what is still there afterwards (its daemon, netns, veth) is a leak.
+ */
+export async function endRemoteBed(): Promise<Leak[]> {
+  await teardownRemoteBed();
+  return (await bedRemnants()).map((name) => ({ kind: 'remote bed', name, id: name }));
 }
 
 export async function removeLeaks(leaks: Leak[]): Promise<void> {
@@ -58,9 +75,11 @@ export async function removeLeaks(leaks: Leak[]): Promise<void> {
           .then((op) => op.wait({ timeoutMs: 60_000 }));
       } else if (leak.kind === 'image') {
         await new ImagesApi(client).delete(leak.id).then((op) => op.wait({ timeoutMs: 60_000 }));
+      } else if (leak.kind === 'remote bed container') {
+        await deleteBedContainer(leak.id);
       } else if (leak.kind === 'profile') {
         await new ProfilesApi(client).delete(leak.id);
-      } else {
+      } else if (leak.kind === 'nft table') {
         await run('nft', ['delete', 'table', ...leak.id.split(' ')]);
       }
     }

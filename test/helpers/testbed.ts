@@ -63,6 +63,14 @@ export function testName(label: string): string {
   return name;
 }
 
+/**
+ * A name for a container of the remote bed (remote-incus.ts): `r-` after the prefix, since both
+ * daemons name their containers' cgroups `lxc.payload.<name>` in the one host tree.
+ */
+export function remoteTestName(label: string): string {
+  return testName(`r-${label}`);
+}
+
 export interface LaunchOptions {
   config?: Record<string, string>;
   devices?: Record<string, Record<string, string>>;

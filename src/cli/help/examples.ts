@@ -79,6 +79,9 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   'coi list': {
+    details:
+      '`coi --remote NAME list` (or `[incus] remote = "NAME"`) lists the coi containers on that ' +
+      'remote of the incus client config (`incus remote add`, `coi remote list`) instead.',
     examples: [
       ['coi list', 'coi containers with status, address, image, workspace'],
       ['coi list --all', 'also the saved sessions'],
@@ -395,6 +398,27 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['coi health --verbose', 'with each check’s details'],
       ['coi health --json', 'for scripts and monitoring'],
       ['coi health --fix --dry-run', 'what --fix would do, without doing it'],
+    ],
+  },
+  'coi remote': {
+    details:
+      'The remotes are those of the incus client: `~/.config/incus/config.yml` (or $INCUS_CONF) ' +
+      'with its client certificate and each remote’s pinned server certificate, as ' +
+      '`incus remote add NAME https://HOST:8443` writes them.',
+    examples: [
+      ['coi remote list', 'every remote and whether it answers'],
+      ['coi remote list --json', '[{"name", "url", "reachable", "auth", "error", …}] for scripts'],
+    ],
+  },
+  'coi remote list': {
+    details:
+      'Each Incus remote gets a `GET /1.0` (all at once, 3 s each): reachable, with the server’s ' +
+      'version, or why not; "not trusted" means the server answers but refuses this client’s ' +
+      'certificate. Image servers are listed, not probed.',
+    examples: [
+      ['coi remote list', 'NAME, URL, PROTOCOL, STATUS'],
+      ['coi remote list --format json', 'as JSON'],
+      ['INCUS_CONF=/etc/coi/incus coi remote list', 'the remotes of another client config'],
     ],
   },
   'coi profile': {

@@ -14,6 +14,11 @@ export const globalOptions = {
     new Option('--resume [id]', 'resume the newest (or the given) saved session of this workspace'),
   continue: () => new Option('--continue [id]', 'same as --resume'),
   profile: () => new Option('--profile <name>', 'apply a profile'),
+  remote: () =>
+    new Option(
+      '--remote <name>',
+      'work against this remote of the incus client config instead of this host (default: [incus] remote)',
+    ),
 };
 
 /** Declares the global flags on the root; its own options then end at the command's name. */

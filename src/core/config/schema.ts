@@ -300,6 +300,7 @@ export const configSchema = z.strictObject({
   }),
   incus: z.strictObject({
     project: z.string().min(1),
+    remote: z.string(),
     group: z.string().min(1),
     code_uid: z
       .int()

@@ -114,7 +114,7 @@ const RULES: Rule[] = [
     why: 'copy host environment variables (credentials) into the session',
   },
   { key: 'paths', weakens: any, why: 'choose where coi writes on the host' },
-  { key: 'incus', weakens: any, why: 'change the Incus project, group or container user' },
+  { key: 'incus', weakens: any, why: 'change the Incus project, remote, group or container user' },
   { key: 'monitoring.enabled', weakens: is(false), why: 'turn off monitoring' },
   { key: 'monitoring.auto_pause_on_high', weakens: is(false), why: 'turn off automatic pausing' },
   { key: 'monitoring.auto_kill_on_critical', weakens: is(false), why: 'turn off automatic kills' },

@@ -2,11 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../src/core/config/errors.js';
 import { readFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
-import { DEFAULTS_PROJECT_LINE, incusProject } from '../../../../src/core/config/incus-project.js';
+import {
+  DEFAULTS_PROJECT_LINE,
+  DEFAULTS_REMOTE_LINE,
+  incusListingKeys,
+} from '../../../../src/core/config/incus-project.js';
 import { DEFAULT_CONFIG_FILE } from '../../../../src/core/config/sources.js';
 import { makeHost, type Host } from './fixture.js';
 
 const project = (name: string) => `[incus]\nproject = "${name}"\n`;
+const incusProject = async (opts: Parameters<typeof incusListingKeys>[0]) =>
+  (await incusListingKeys(opts)).project;
 
 function both(host: Host, env: Record<string, string> = {}) {
   const opts = { cwd: host.workspace, home: host.home, etcDir: host.etc, env };
@@ -59,5 +65,41 @@ describe('incusProject', () => {
     expect(await incusProject(opts)).toBe('default');
     host.write('home/.coi/config.toml', '[incus]\n"proj\\u0065ct" = "escaped"\n');
     expect(await both(host)).toEqual(['escaped', 'escaped']);
+  });
+});
+
+describe('incusListingKeys: [incus] remote', () => {
+  const remote = (name: string) => `[incus]\nremote = "${name}"\n`;
+
+  function bothRemote(host: Host) {
+    const opts = { cwd: host.workspace, home: host.home, etcDir: host.etc, env: {} };
+    return Promise.all([
+      incusListingKeys(opts).then((k) => k.remote),
+      host.load({ env: {} }).config.incus.remote,
+    ]);
+  }
+
+  it('is what loadConfig makes of it: "" (this host) unless a trusted file names a remote', async () => {
+    const host = makeHost();
+    expect(await bothRemote(host)).toEqual(['', '']);
+    host.write('home/.coi/config.toml', remote('lab'));
+    expect(await bothRemote(host)).toEqual(['lab', 'lab']);
+    // The workspace's own file may not send coi to another host.
+    host.write('work/project/.coi/config.toml', remote('elsewhere'));
+    expect(await bothRemote(host)).toEqual(['lab', 'lab']);
+  });
+
+  it('a remote that is not a string is a ConfigError naming the key', async () => {
+    const host = makeHost();
+    const opts = { cwd: host.workspace, home: host.home, etcDir: host.etc, env: {} };
+    host.write('home/.coi/config.toml', '[incus]\nremote = 3\n');
+    await expect(incusListingKeys(opts)).rejects.toThrow(/incus\.remote/);
+  });
+
+  it('reads the defaults file by its one remote line, which is what TOML makes of it', () => {
+    const text = readFileSync(DEFAULT_CONFIG_FILE, 'utf8');
+    const parsed = parse(text) as { incus: { remote: string } };
+    expect(DEFAULTS_REMOTE_LINE.exec(text)?.[1]).toBe(parsed.incus.remote);
+    expect(DEFAULTS_REMOTE_LINE.exec('[incus]\n[paths]\nremote = "r"\n')).toBeNull();
   });
 });
