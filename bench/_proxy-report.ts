@@ -18,7 +18,7 @@ export interface Download {
   cpuMs: number;
 }
 
-/** One round of a proxied path: its requests' times (ms) and download, and the direct ones next to them. */
+/** A proxied path's round: its requests' times (ms) and download, and the direct ones beside them. */
 export interface Round {
   latency: { base: number[]; path: number[] };
   download: { base: Download; path: Download };
@@ -33,6 +33,8 @@ export function report(
   direct: BenchPath,
   proxied: BenchPath[],
   rounds: ReadonlyMap<BenchPath, Round[]>,
+  /** CPU ms of a loopback TLS pair in the bench's process moving the download, per round. */
+  tlsFloorMs: number[],
 ): string {
   const all = [...rounds.values()].flat();
   const n = (rounds.get(proxied[0]!) ?? []).length;
@@ -79,5 +81,6 @@ export function report(
       all.map((r) => r.download.base),
     ),
     ...proxied.map(throughputLine),
+    `TLS floor: ${median(tlsFloorMs).toFixed(0)} ms ${spread(tlsFloorMs, 0)} CPU for a TLS server and client in the proxy's process to encrypt and decrypt ${DOWNLOAD_MB} MB (what the injector does to each byte), median.`,
   ].join('\n');
 }

@@ -9,14 +9,17 @@
 //   injected, server closes   as injected, to a server that closes each connection after its
 //             answer: the proxy cannot keep its own connection to it (the others' servers keep
 //             connections alive, as HTTPS APIs do, unless the client asks to close: curl does).
-// Each download also gives the CPU time of this process (the proxy's, less at the mercy of a shared
-// machine than MB/s). The servers are on the bridge gateway. Targets (issue): < 2 ms added p50,
-// throughput ≥ 1/1.2 of direct. The machine's speed swings (the direct download alone by 2×), so
-// each round measures every proxied path next to the direct one (its requests alternate with
-// direct ones in one curl, its download comes right before or after a direct one) and a figure is
-// the median of the rounds' comparisons, with their spread (bench/_paired.ts). COI_BENCH_ROUNDS sets the rounds
-// (default 9), COI_BENCH_REQUESTS the requests per path and round (default 50). Needs root and the
-// coi host set-up; run through the integration lock:
+// Each download also gives the CPU time of this process (the proxy's, less at the mercy of a
+// shared machine than MB/s), and each round the TLS floor: the CPU a TLS server and client in this
+// process spend on the download's bytes, which the injector must decrypt and encrypt again (the
+// bound of the injected path on a machine whose cores curl and the servers also use). The servers
+// are on the bridge gateway. Targets (issue): < 2 ms added p50, throughput ≥ 1/1.2 of direct. The
+// machine's speed swings (the direct download alone by 2×), so each round measures every proxied
+// path next to the direct one (its requests alternate with direct ones in one curl, its download
+// comes right before or after a direct one) and a figure is the median of the rounds'
+// comparisons, with their spread (bench/_paired.ts). COI_BENCH_ROUNDS sets the rounds (default
+// 9), COI_BENCH_REQUESTS the requests per path and round (default 50). Needs root and the coi host
+// set-up; run through the integration lock:
 //   flock /tmp/coi-incus-test.lock npx tsx bench/run.ts proxy
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,6 +45,7 @@ import { injectionDir, loadInjection } from '../src/security/proxy/inject/store.
 import { equipInjection, INJECT_NAME } from '../test/helpers/injection-rule.js';
 import { selfSignedCert, startFakeUpstream } from '../test/helpers/proxy-bed.js';
 import { pairInRound, rotated } from './_paired.js';
+import { tlsFloorCpuMs } from './_tls-floor.js';
 import { DOWNLOAD_MB, report, type BenchPath, type Download, type Round } from './_proxy-report.js';
 
 const PREFIX = `coi-test-bench${process.pid.toString(16)}`;
@@ -232,14 +236,17 @@ export async function run(): Promise<void> {
     };
     const rounds = new Map(proxied.map((p) => [p, [] as Round[]]));
     for (const path of proxied) await timings(0, path); // warm-up
-    for (let round = 0; round < ROUNDS; round++)
+    const floor: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
       for (const path of rotated(proxied, round)) {
         const latency = await timings(round, path);
         const base = { ...direct, container: path.container };
         const download = await pairInRound(round, base, path, speed);
         rounds.get(path)!.push({ latency, download });
       }
-    console.log(report(direct, proxied, rounds));
+      floor.push(await tlsFloorCpuMs(tls, NAME, DOWNLOAD_MB));
+    }
+    console.log(report(direct, proxied, rounds, floor));
     console.log(`proxy: ${JSON.stringify(dns.proxyStatus())}`);
   } finally {
     await dns.stop();
