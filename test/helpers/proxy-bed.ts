@@ -77,14 +77,16 @@ const CHUNK = Buffer.alloc(MB, 0x61);
 
 /**
  * Answers `ok <Host>` (telling `seen` the Host), or `/mb/<n>` with n MiB. Every answer closes its
- * connection, so each request is a new one.
+ * connection, so each request is a new one — unless `keepAlive`: then only an answer to a path
+ * ending in `?close` does (or one to a client that asks, as Node's server does).
  */
-function answer(seen: (host: string, req: IncomingMessage) => void) {
+function answer(seen: (host: string, req: IncomingMessage) => void, keepAlive: boolean) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const host = req.headers.host ?? '';
     seen(host, req);
-    res.setHeader('Connection', 'close');
-    const mb = /^\/mb\/(\d+)$/.exec(req.url ?? '');
+    const [path = '', query] = (req.url ?? '').split('?');
+    if (!keepAlive || query === 'close') res.setHeader('Connection', 'close');
+    const mb = /^\/mb\/(\d+)$/.exec(path);
     if (!mb) {
       res.end(`ok ${host}`);
       return;
@@ -120,20 +122,21 @@ function echoUpgrade(seen: (host: string, req: IncomingMessage) => void) {
 
 /**
  * HTTPS servers on `https` ports and HTTP ones on `http` ports of `address`; the HTTPS ones echo
- * after an upgrade.
+ * after an upgrade. `keepAlive`: see `answer`.
  */
 export async function startWebServers(
   address: string,
   tls: { cert: string; key: string },
   ports: { https: number[]; http: number[] },
   seen: (host: string, req: IncomingMessage) => void = () => undefined,
+  { keepAlive = false }: { keepAlive?: boolean } = {},
 ): Promise<Server[]> {
+  const answers = answer(seen, keepAlive);
   const servers = [
     ...ports.https.map(
-      (port) =>
-        [createHttpsServer(tls, answer(seen)).on('upgrade', echoUpgrade(seen)), port] as const,
+      (port) => [createHttpsServer(tls, answers).on('upgrade', echoUpgrade(seen)), port] as const,
     ),
-    ...ports.http.map((port) => [createHttpServer(answer(seen)), port] as const),
+    ...ports.http.map((port) => [createHttpServer(answers), port] as const),
   ];
   await Promise.all(
     servers.map(

@@ -51,6 +51,15 @@ const HOP_BY_HOP = [
   'trailer',
   'upgrade',
 ];
+/**
+ * What each of the injector's streams (the container's TLS socket, the server's, the answers
+ * between) buffers before it pushes back, instead of Node's 16 KiB: a 16 KiB chunk at a time
+ * paused and resumed the pipe for each TLS record, and a 100 MB answer took a third more of the
+ * proxy's CPU (bench/proxy).
+ */
+export const STREAM_HIGH_WATER_MARK = 1 << 20;
+/** Node takes it from the options of TLSSocket and https.request; its types do not name it. */
+const BUFFERED: object = { highWaterMark: STREAM_HIGH_WATER_MARK };
 const SAFE_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 
 /** An upgrade request's socket, taken from the HTTP server, and what was read past its head. */
@@ -102,6 +111,7 @@ export class CredentialInjector {
       isServer: true,
       secureContext,
       ALPNProtocols: ['http/1.1'],
+      ...BUFFERED,
     });
     this.connections.set(tls, connection);
     tls.on('error', () => tls.destroy());
@@ -171,6 +181,7 @@ export class CredentialInjector {
           ...(upgrading ? { connection: 'Upgrade', upgrade: req.headers.upgrade } : {}),
         },
         agent: this.agent,
+        ...BUFFERED,
       },
       (answer) => {
         // Not retried (the body is streamed, not kept): the agent gets this 401, its next

@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpsServer, request, type Server } from 'node:https';
+import type { Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, request, type Agent, type Server } from 'node:https';
 import { type AddressInfo, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxyCa, LeafIssuer } from '../../../../../src/security/proxy/inject/ca.js';
 import {
   CredentialInjector,
+  STREAM_HIGH_WATER_MARK,
   type InjectedConnection,
 } from '../../../../../src/security/proxy/inject/injector.js';
 import type { InjectRule } from '../../../../../src/security/proxy/inject/rules.js';
@@ -33,6 +35,7 @@ const refreshed: RefreshOutcome[] = [];
 let upstream: Server;
 let front: NetServer;
 let caCert = '';
+let injector: CredentialInjector;
 
 const rule = (source: InjectRule['source']): InjectRule => ({
   domain: 'api.test',
@@ -58,7 +61,7 @@ beforeAll(async () => {
   const upstreamPort = (upstream.address() as AddressInfo).port;
   const ca = await createProxyCa(join(work, 'ca'), 'coi-test');
   caCert = readFileSync(ca.cert, 'utf8');
-  const injector = new CredentialInjector({
+  injector = new CredentialInjector({
     // Its logins are renewed at a closed port: every renewal fails.
     secrets: new SecretReader(
       Date.now,
@@ -117,6 +120,24 @@ describe('CredentialInjector', () => {
       body: 'the prompt',
     });
     expect(injected.at(-1)).toMatchObject({ container: 'coi-test', name: 'api.test' });
+  });
+
+  it("buffers STREAM_HIGH_WATER_MARK on the container's and the server's TLS streams", async () => {
+    // Private: the streams are the injector's own; Node's 16 KiB default made big answers slow.
+    const { http, agent } = injector as unknown as { http: HttpServer; agent: Agent };
+    const container = new Promise<number[]>((resolve) =>
+      http.once(
+        'request',
+        (req: { socket: { readableHighWaterMark: number; writableHighWaterMark: number } }) =>
+          resolve([req.socket.readableHighWaterMark, req.socket.writableHighWaterMark]),
+      ),
+    );
+    await call();
+    const kept = Object.values(agent.freeSockets).flat();
+    expect(kept.length).toBeGreaterThan(0);
+    const server = kept.map((s) => [s!.readableHighWaterMark, s!.writableHighWaterMark]);
+    expect(await container).toEqual([STREAM_HIGH_WATER_MARK, STREAM_HIGH_WATER_MARK]);
+    expect(new Set(server.flat())).toEqual(new Set([STREAM_HIGH_WATER_MARK]));
   });
 
   it('reads the file again for each request (a token refreshed on the host)', async () => {
