@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCert } from '../../helpers/remote-incus-conf.js';
 import { IncusForbiddenError } from '../../../src/incus/errors.js';
 import { isLifecycle } from '../../../src/incus/events.js';
 import type { LifecycleEvent } from '../../../src/incus/event-types.js';
@@ -22,7 +21,6 @@ import {
  * set it up: the local daemon listens on a loopback port for the duration of this file only.
  */
 
-const run = promisify(execFile);
 const name = testName('remote');
 const certName = testName('remote-cert');
 let configDir: string;
@@ -54,23 +52,7 @@ beforeAll(async () => {
   await setHttpsAddress(`127.0.0.1:${port}`);
 
   configDir = await mkdtemp(join(tmpdir(), 'coi-remote-'));
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:secp384r1',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    `/CN=${certName}`,
-    '-keyout',
-    join(configDir, 'client.key'),
-    '-out',
-    join(configDir, 'client.crt'),
-  ]);
+  await selfSignedCert(certName, join(configDir, 'client.crt'), join(configDir, 'client.key'));
   const pem = await readFile(join(configDir, 'client.crt'), 'utf8');
   certFingerprint = new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase();
   // The API takes the certificate as base64 DER: the PEM body without its armour.
@@ -135,23 +117,7 @@ describe('remote over HTTPS', () => {
   it('an untrusted certificate is refused', async () => {
     const other = await mkdtemp(join(tmpdir(), 'coi-remote-untrusted-'));
     try {
-      await run('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=untrusted',
-        '-keyout',
-        join(other, 'client.key'),
-        '-out',
-        join(other, 'client.crt'),
-      ]);
+      await selfSignedCert('untrusted', join(other, 'client.crt'), join(other, 'client.key'));
       await mkdir(join(other, 'servercerts'));
       for (const file of ['config.yml', 'servercerts/coi-test.crt']) {
         await writeFile(join(other, file), await readFile(join(configDir, file)));
