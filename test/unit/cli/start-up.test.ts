@@ -47,7 +47,8 @@ function commandModulesLoaded(args: string[], env: NodeJS.ProcessEnv = {}): stri
 
 const NO_INCUS = { INCUS_SOCKET: join(ROOT, 'no-such-socket'), HOME: join(ROOT, 'no-such-home') };
 
-describe('CLI start-up', () => {
+// Each case starts node with tsx a few times: seconds on a loaded 2-core host.
+describe('CLI start-up', { timeout: 30_000 }, () => {
   it('defines every command without loading what only their actions use', () => {
     const loaded = packagesLoaded(
       "const { buildProgram } = await import('./src/cli/program.ts'); (await buildProgram());",
