@@ -23,6 +23,9 @@ export type ProcEventLine = ExecEvent | { kind: 'ready'; filtered: boolean } | {
 const TICKS_PER_SECOND = 100;
 
 export function parseProcEventLine(line: string): ProcEventLine | undefined {
+  // The '' after each chunk's last newline, among others: a failed JSON.parse throws, and a
+  // throw costs more than parsing a line.
+  if (!line.startsWith('{')) return undefined;
   let value: unknown;
   try {
     // ts is nanoseconds and overflows a double's precision: kept as its digits for BigInt.

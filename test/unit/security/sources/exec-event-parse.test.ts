@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseProcEventLine } from '../../../../src/security/sources/exec-event-parse.js';
 
 const EXEC =
@@ -44,5 +44,15 @@ describe('the lines of proc-events.pl', () => {
     expect(parseProcEventLine(EXEC.replace('"coi-ab12cd34-1"', '""'))).toBeUndefined();
     expect(parseProcEventLine(EXEC.replace('"argv":["nc"', '"argv":[1'))).toBeUndefined();
     expect(parseProcEventLine('null')).toBeUndefined();
+  });
+
+  it('does not try to parse the empty line after a chunk of lines (a throw each)', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(parseProcEventLine('')).toBeUndefined();
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
