@@ -20,7 +20,7 @@ vi.mock('../../../../src/security/detectors/command-line.js', async (importOrigi
 const SETTINGS = {
   policy: { autoPauseOnHigh: false, autoKillOnCritical: false },
   forensicsOnKill: false,
-  commandLine: { oneLiners: 'high' },
+  commandLine: { oneLiners: 'critical' },
   io: { readMb: 1e6, readRateMbPerSec: 1e6, writeMb: 1e6, writeRateMbPerSec: 1e6 },
   process: { count: 1e6, growthPerSec: 1e6 },
   dnsQueryThreshold: 1e6,
