@@ -8,7 +8,7 @@
  *
  * Prints one JSON line per exec whose cgroup is a container's (`lxc.payload.<name>`):
  *   {"ts":<ns, CLOCK_MONOTONIC>,"pid":…,"ppid":…,"start":<ticks since boot>,"container":"…",
- *    "argv":[…]}
+ *    "argv":[…],"fds":[<fd 0, 1 and 2's link, or null>]}
  * and first {"ready":true,"filtered":true|false} once subscribed ("filtered": the kernel sends
  * only exec events, Linux 6.6+), {"lost":true} when the kernel dropped events (receive buffer
  * full). Needs CAP_NET_ADMIN; exits non-zero with the reason on stderr when it cannot listen.
@@ -201,6 +201,17 @@ static void report_exec(uint64_t ts, int pid) {
     if (arg > 0) put(",", 1);
     put_json_string(cmdline_buf + arg, (size_t)(i - arg));
     arg = i + 1;
+  }
+  /* Standard input, output and error as the program got them (the links of /proc/<pid>/fd/0-2,
+   * null when closed): the daemon's stdio-socket and relay checks need not read them again. */
+  puts_out("],\"fds\":[");
+  for (int fd = 0; fd <= 2; fd++) {
+    char target[4096];
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", pid, fd);
+    ssize_t len = readlink(path, target, sizeof target);
+    if (fd > 0) put(",", 1);
+    if (len < 0) puts_out("null");
+    else put_json_string(target, (size_t)len);
   }
   puts_out("]}\n");
 }

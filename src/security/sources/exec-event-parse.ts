@@ -2,7 +2,7 @@
  * The lines `assets/proc-events.pl` prints: one exec in a container, its subscription, or a note
  * that the kernel dropped events. Anything else (a line cut short, a future field's type) is
  * undefined and skipped by the caller (fields it does not know, such as the `uid` and `exe` of
- * older scripts, are ignored).
+ * older scripts, are ignored; `fds` that do not read as three links or nulls are as if absent).
  */
 
 export interface ExecEvent {
@@ -15,6 +15,11 @@ export interface ExecEvent {
   startMs: number;
   container: string;
   argv: string[];
+  /**
+   * The links of fds 0-2 as the program got them (a closed one absent); undefined from a reader
+   * that does not send them (`fds`), which leaves them to be read from /proc.
+   */
+  stdio?: Partial<Record<0 | 1 | 2, string>>;
 }
 
 export type ProcEventLine = ExecEvent | { kind: 'ready'; filtered: boolean } | { kind: 'lost' };
@@ -37,7 +42,7 @@ export function parseProcEventLine(line: string): ProcEventLine | undefined {
   const v = value as Record<string, unknown>;
   if (v.ready === true) return { kind: 'ready', filtered: v.filtered === true };
   if (v.lost === true) return { kind: 'lost' };
-  const { ts, pid, ppid, start, container, argv } = v;
+  const { ts, pid, ppid, start, container, argv, fds } = v;
   if (
     typeof ts !== 'string' ||
     !isInteger(pid) ||
@@ -57,7 +62,20 @@ export function parseProcEventLine(line: string): ProcEventLine | undefined {
     startMs: (start * 1000) / TICKS_PER_SECOND,
     container,
     argv: argv as string[],
+    stdio: stdioOf(fds),
   };
+}
+
+/** `"fds":[<fd 0>, <fd 1>, <fd 2>]`, each a link or null. */
+function stdioOf(fds: unknown): ExecEvent['stdio'] {
+  if (!Array.isArray(fds) || fds.length !== 3) return undefined;
+  const stdio: Partial<Record<0 | 1 | 2, string>> = {};
+  for (const fd of [0, 1, 2] as const) {
+    const target: unknown = fds[fd];
+    if (typeof target === 'string') stdio[fd] = target;
+    else if (target !== null) return undefined;
+  }
+  return stdio;
 }
 
 function isInteger(value: unknown): value is number {

@@ -333,7 +333,9 @@ export class ProcessScanner {
     // spares the three failing fd reads (a thrown error each). The entry stays: a later exec
     // event of this exec chain still folds into it, and the next pass drops it.
     if (exec && !existsSync(`${this.proc}/${pid}`)) return;
-    const fds = readStdio(pid, this.proc);
+    // The exec's own links when the reader sent them: what the program got is what counts at
+    // its exec (a later change is the passes' to see, as it always was).
+    const fds = exec?.stdio ?? readStdio(pid, this.proc);
     if (!entry.relayReported && age < RELAY_WINDOW_MS) {
       const relay = this.relays.check(
         entry.container!,

@@ -25,6 +25,17 @@ describe('the lines of proc-events.pl', () => {
     });
   });
 
+  it('reads the links of fds 0-2 at the exec, a closed one absent; odd ones as if not sent', () => {
+    const withFds = (fds: string) => EXEC.replace(/\}$/, `,"fds":${fds}}`);
+    expect(parseProcEventLine(withFds('["socket:[123]","pipe:[4]",null]'))).toMatchObject({
+      stdio: { 0: 'socket:[123]', 1: 'pipe:[4]' },
+    });
+    expect(parseProcEventLine(withFds('[null,null,null]'))).toMatchObject({ stdio: {} });
+    expect(parseProcEventLine(EXEC)).toMatchObject({ stdio: undefined });
+    for (const odd of ['["pipe:[4]"]', '[1,null,null]', '"pipe:[4]"'])
+      expect(parseProcEventLine(withFds(odd))).toMatchObject({ kind: 'exec', stdio: undefined });
+  });
+
   it('reads the subscription and the note of dropped events', () => {
     expect(parseProcEventLine('{"ready":true,"filtered":true}')).toEqual({
       kind: 'ready',

@@ -57,10 +57,14 @@ describe.skipIf(!root)('the exec event readers, run for real', () => {
       mkdirSync(cgroup, { recursive: true });
       const marker = `coi-marker-${process.pid}`;
       // Into the cgroup, then the exec the readers must report: it lives 300 ms, so perl sees it too.
-      const execd = spawn('sh', [
-        '-c',
-        `echo $$ > ${cgroup}/cgroup.procs && exec sh -c 'sleep 0.3' ${marker} 'a b' 'q"uote	tab\\'`,
-      ]);
+      const execd = spawn(
+        'sh',
+        [
+          '-c',
+          `echo $$ > ${cgroup}/cgroup.procs && exec sh -c 'sleep 0.3' ${marker} 'a b' 'q"uote	tab\\'`,
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
       const ofMarker = (lines: string[]) => lines.find((l) => l.includes(marker));
       await vi.waitFor(
         () => {
@@ -76,6 +80,8 @@ describe.skipIf(!root)('the exec event readers, run for real', () => {
         ppid: process.pid,
         container,
         argv: ['sh', '-c', 'sleep 0.3', marker, 'a b', 'q"uote\ttab\\'],
+        // /dev/null, and node's pipe (a unix socket pair) on standard output.
+        stdio: { 0: '/dev/null', 1: expect.stringMatching(/^socket:\[\d+\]$/), 2: '/dev/null' },
       });
     },
   );
