@@ -28,6 +28,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 /* struct proc_input of Linux 6.6+ (absent from older headers): a subscription with a filter. */
@@ -38,6 +39,14 @@ struct filtered_input {
 
 static char out[1 << 16];
 static size_t out_len;
+/* When the last write went out, and when the oldest line not yet written was put (CLOCK_MONOTONIC ns). */
+static uint64_t flushed_at, unflushed_since;
+
+static uint64_t now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 static void flush_out(void) {
   size_t done = 0;
@@ -49,6 +58,7 @@ static void flush_out(void) {
     done += (size_t)n;
   }
   out_len = 0;
+  flushed_at = now_ns();
 }
 
 static void put(const char *s, size_t n) {
@@ -247,15 +257,22 @@ int main(void) {
   puts_out(filtered ? "{\"ready\":true,\"filtered\":true}\n" : "{\"ready\":true,\"filtered\":false}\n");
   flush_out();
 
-  /* Lines are flushed once no further event is queued: a burst of execs (a test suite's) is one
-   * write and one wake-up of the reader, a lone exec is written at once. */
+  /* A lone exec is written at once. Within FLUSH_EVERY_NS of the last write, lines wait for the
+   * ones queued behind them, up to FLUSH_EVERY_NS: a test suite's hundreds of execs a second are
+   * a few hundred writes, and as many wake-ups of the daemon, instead of one per exec. */
   static char buf[65536] __attribute__((aligned(NLMSG_ALIGNTO)));
   const size_t event_at = NLMSG_HDRLEN + sizeof(struct cn_msg);
+  const uint64_t FLUSH_EVERY_NS = 2000000;
   for (;;) {
     if (out_len > 0) {
+      uint64_t now = now_ns();
+      uint64_t wait = now - flushed_at >= FLUSH_EVERY_NS ? 0 : flushed_at + FLUSH_EVERY_NS - now;
       struct pollfd queued = {.fd = sock, .events = POLLIN};
-      if (poll(&queued, 1, 0) == 0) flush_out();
+      struct timespec timeout = {.tv_sec = 0, .tv_nsec = (long)wait};
+      if (now - unflushed_since >= FLUSH_EVERY_NS || ppoll(&queued, 1, &timeout, NULL) == 0)
+        flush_out();
     }
+    if (out_len == 0) unflushed_since = now_ns();
     ssize_t n = recv(sock, buf, sizeof buf, 0);
     if (n < 0) {
       if (errno == ENOBUFS) {
