@@ -3,13 +3,14 @@
 # (netlink NETLINK_CONNECTOR, group CN_IDX_PROC) sends one message per exec, and this reads the
 # new program's /proc entries at once, before a short-lived process can exit. Prints one JSON line
 # per exec whose cgroup is a container's (`lxc.payload.<name>`):
-#   {"ts":<ns, CLOCK_MONOTONIC>,"pid":…,"ppid":…,"start":<ticks since boot>,"container":"…",
+#   {"ts":<ns, CLOCK_MONOTONIC>,"pid":…,"ppid":…,"start":<ticks since boot>,"owner":<uid of
+#    /proc/<pid>, absent when gone>,"container":"…",
 #    "argv":[…],"fds":[<fd 0, 1 and 2's link, or null>]}
 # and first {"ready":true,"filtered":true|false} once subscribed ("filtered": the kernel sends
 # only exec events, Linux 6.6+), {"lost":true} when the kernel dropped events (receive buffer
 # full). Needs CAP_NET_ADMIN; exits non-zero with the reason on stderr when it cannot listen.
 # Only perl-base modules are used, so it runs on any Debian or Ubuntu host.
-# Three reads and three readlinks per exec (cgroup, cmdline, stat, fds 0-2): under a test suite's
+# Three reads, a stat and three readlinks per exec (cgroup, cmdline, stat, owner, fds 0-2): under a test suite's
 # hundreds of execs a second, each further one is CPU the monitor spends (the compiled twin,
 # native/proc-events.c, does the same for less and runs instead where it was built).
 use strict;
@@ -105,8 +106,11 @@ while (1) {
   # Standard input, output and error as the program got them (null when closed): the daemon's
   # stdio-socket and relay checks need not read them again.
   my @fds = map { my $link = readlink("/proc/$pid/fd/$_"); defined $link ? json_string($link) : 'null' } 0 .. 2;
+  # Who owns /proc/<pid>: the effective uid, or the namespace's root for a setuid program.
+  my $owner = (stat "/proc/$pid")[4];
   print '{"ts":', $ts, ',"pid":', $pid, ',"ppid":', ($fields[1] // 0),
-    ',"start":', ($fields[19] // 0), ',"container":', json_string($container),
+    ',"start":', ($fields[19] // 0), (defined $owner ? (',"owner":', $owner) : ()),
+    ',"container":', json_string($container),
     ',"argv":[', join(',', @argv), '],"fds":[', join(',', @fds), "]}\n";
   $unflushed = 1;
 }

@@ -7,7 +7,8 @@
  * processes are already gone (their cgroup unreadable): see the README's design notes.
  *
  * Prints one JSON line per exec whose cgroup is a container's (`lxc.payload.<name>`):
- *   {"ts":<ns, CLOCK_MONOTONIC>,"pid":…,"ppid":…,"start":<ticks since boot>,"container":"…",
+ *   {"ts":<ns, CLOCK_MONOTONIC>,"pid":…,"ppid":…,"start":<ticks since boot>,"owner":<uid of
+ *    /proc/<pid>, absent when gone>,"container":"…",
  *    "argv":[…],"fds":[<fd 0, 1 and 2's link, or null>]}
  * and first {"ready":true,"filtered":true|false} once subscribed ("filtered": the kernel sends
  * only exec events, Linux 6.6+), {"lost":true} when the kernel dropped events (receive buffer
@@ -27,6 +28,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -180,6 +182,10 @@ static void report_exec(uint64_t ts, int pid) {
   if (cmdline_len < 0) return;
   snprintf(path, sizeof path, "/proc/%d/stat", pid);
   if (slurp(path, &stat_buf, &stat_cap) < 0) return;
+  /* Who owns /proc/<pid>: the effective uid, or the namespace's root for a setuid program. */
+  struct stat owner;
+  snprintf(path, sizeof path, "/proc/%d", pid);
+  int owned = stat(path, &owner) == 0;
   /* stat's fields after the command name, which may hold spaces and parentheses: the 2nd is
    * the ppid, the 20th the start time. */
   unsigned long long ppid = 0, start = 0;
@@ -203,6 +209,10 @@ static void report_exec(uint64_t ts, int pid) {
   put_uint(ppid);
   puts_out(",\"start\":");
   put_uint(start);
+  if (owned) {
+    puts_out(",\"owner\":");
+    put_uint(owner.st_uid);
+  }
   puts_out(",\"container\":");
   put_json_string(container, container_len);
   puts_out(",\"argv\":[");

@@ -211,10 +211,14 @@ export class ContainerWatch {
     }
   }
 
-  /** A process become root: only root processes cost the walk up their parents. */
+  /**
+   * A process become root: only root processes cost the walk up their parents. The owner its
+   * exec event gave spares a stat per exec; a process that becomes root without an exec is seen
+   * by the program it then runs.
+   */
   private checkPrivilege(sighting: ProcessSighting): void {
     const root = this.uidMap.find((r) => r.inside === 0)?.outside ?? 0;
-    const owner = readProcOwner(sighting.pid);
+    const owner = sighting.owner ?? readProcOwner(sighting.pid);
     // Gone already (most of a test suite's processes by now): nothing left to check.
     if (owner === undefined || (owner !== root && owner !== 0)) return;
     const uids = readUids(sighting.pid);

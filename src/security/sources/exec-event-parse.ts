@@ -13,6 +13,11 @@ export interface ExecEvent {
   ppid: number;
   /** Process start in ms since boot (the clock of `readStart`). */
   startMs: number;
+  /**
+   * The host uid owning /proc/<pid> at the exec (see readProcOwner); undefined when the reader
+   * did not send it (gone by then, or an older reader).
+   */
+  owner?: number;
   container: string;
   argv: string[];
   /**
@@ -42,7 +47,7 @@ export function parseProcEventLine(line: string): ProcEventLine | undefined {
   const v = value as Record<string, unknown>;
   if (v.ready === true) return { kind: 'ready', filtered: v.filtered === true };
   if (v.lost === true) return { kind: 'lost' };
-  const { ts, pid, ppid, start, container, argv, fds } = v;
+  const { ts, pid, ppid, start, owner, container, argv, fds } = v;
   if (
     typeof ts !== 'string' ||
     !isInteger(pid) ||
@@ -60,6 +65,7 @@ export function parseProcEventLine(line: string): ProcEventLine | undefined {
     pid,
     ppid,
     startMs: (start * 1000) / TICKS_PER_SECOND,
+    owner: isInteger(owner) ? owner : undefined,
     container,
     argv: argv as string[],
     stdio: stdioOf(fds),

@@ -1,11 +1,22 @@
 import { describe, expect, it, vi } from 'vitest';
 import type * as CommandLine from '../../../../src/security/detectors/command-line.js';
+import type * as Credentials from '../../../../src/security/sources/proc-credentials.js';
 import type { Detection } from '../../../../src/security/response/responder.js';
 import { ContainerWatch } from '../../../../src/security/monitor/container-watch.js';
 import type { MonitorSettings } from '../../../../src/security/monitor/settings.js';
 import type { ProcessSighting } from '../../../../src/security/sources/processes.js';
 
-const classify = vi.hoisted(() => ({ calls: 0 }));
+const classify = vi.hoisted(() => ({ calls: 0, ownerReads: 0 }));
+vi.mock('../../../../src/security/sources/proc-credentials.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Credentials>();
+  return {
+    ...real,
+    readProcOwner: (...args: Parameters<typeof Credentials.readProcOwner>) => {
+      classify.ownerReads += 1;
+      return real.readProcOwner(...args);
+    },
+  };
+});
 vi.mock('../../../../src/security/detectors/command-line.js', async (importOriginal) => {
   const real = await importOriginal<typeof CommandLine>();
   return {
@@ -74,6 +85,15 @@ describe('command lines seen by a container watch', () => {
     w.onCommand(sighting(GONE_PID, ['sh', '-c', 'test', '1', '-gt', '0']));
     expect(classify.calls).toBe(first + 2);
     expect(detections).toEqual([]);
+  });
+
+  it('takes the owner of a process from its exec event when it came with one', () => {
+    const { w } = watch();
+    classify.ownerReads = 0;
+    w.onCommand({ ...sighting(GONE_PID, ['make']), owner: 1001000 });
+    expect(classify.ownerReads).toBe(0);
+    w.onCommand(sighting(GONE_PID + 1, ['make']));
+    expect(classify.ownerReads).toBe(1);
   });
 
   it('classifies a command line that alerts every time it runs', () => {

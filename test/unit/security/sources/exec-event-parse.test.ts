@@ -36,6 +36,12 @@ describe('the lines of proc-events.pl', () => {
       expect(parseProcEventLine(withFds(odd))).toMatchObject({ kind: 'exec', stdio: undefined });
   });
 
+  it("reads the owner of the process's /proc entry when the reader sent it", () => {
+    const owned = EXEC.replace('"start":1766736,', '"start":1766736,"owner":1001000,');
+    expect(parseProcEventLine(owned)).toMatchObject({ owner: 1001000 });
+    expect(parseProcEventLine(EXEC)).toMatchObject({ owner: undefined });
+  });
+
   it('reads the subscription and the note of dropped events', () => {
     expect(parseProcEventLine('{"ready":true,"filtered":true}')).toEqual({
       kind: 'ready',

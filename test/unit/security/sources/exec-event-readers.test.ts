@@ -78,6 +78,7 @@ describe.skipIf(!root)('the exec event readers, run for real', () => {
         kind: 'exec',
         pid: execd.pid,
         ppid: process.pid,
+        owner: 0,
         container,
         argv: ['sh', '-c', 'sleep 0.3', marker, 'a b', 'q"uote\ttab\\'],
         // /dev/null, and node's pipe (a unix socket pair) on standard output.
