@@ -31,15 +31,17 @@ export type ProcEventLine = ExecEvent | { kind: 'ready'; filtered: boolean } | {
 
 /** USER_HZ, the unit of `start` (as in /proc/<pid>/stat). */
 const TICKS_PER_SECOND = 100;
+const TS_DIGITS = /^\{"ts":(\d+),/;
 
 export function parseProcEventLine(line: string): ProcEventLine | undefined {
   // The '' after each chunk's last newline, among others: a failed JSON.parse throws, and a
   // throw costs more than parsing a line.
   if (!line.startsWith('{')) return undefined;
+  // ts is nanoseconds and overflows a double's precision: its digits are taken for BigInt.
+  const ts = TS_DIGITS.exec(line)?.[1];
   let value: unknown;
   try {
-    // ts is nanoseconds and overflows a double's precision: kept as its digits for BigInt.
-    value = JSON.parse(line.replace(/^\{"ts":(\d+),/, '{"ts":"$1",'));
+    value = JSON.parse(line);
   } catch {
     return undefined;
   }
@@ -47,9 +49,9 @@ export function parseProcEventLine(line: string): ProcEventLine | undefined {
   const v = value as Record<string, unknown>;
   if (v.ready === true) return { kind: 'ready', filtered: v.filtered === true };
   if (v.lost === true) return { kind: 'lost' };
-  const { ts, pid, ppid, start, owner, container, argv, fds } = v;
+  const { pid, ppid, start, owner, container, argv, fds } = v;
   if (
-    typeof ts !== 'string' ||
+    ts === undefined ||
     !isInteger(pid) ||
     !isInteger(ppid) ||
     !isInteger(start) ||
