@@ -100,9 +100,10 @@ static void put_json_string(const char *s, size_t n) {
   put("\"", 1);
 }
 
-/* The whole of a /proc file into *buf (grown as needed); -1 when the process is gone. */
-static ssize_t slurp(const char *path, char **buf, size_t *cap) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+/* The whole of a file under `dir` (a /proc/<pid>) into *buf (grown as needed); -1 when the
+ * process is gone. */
+static ssize_t slurp(int dir, const char *name, char **buf, size_t *cap) {
+  int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   size_t len = 0;
   for (;;) {
@@ -169,23 +170,17 @@ static int subscribe(int sock, int filtered) {
 static char *cgroup_buf, *cmdline_buf, *stat_buf;
 static size_t cgroup_cap = 4096, cmdline_cap = 4096, stat_cap = 1024;
 
-/* Reads the new program's /proc entries at once, before a short-lived process can exit. */
-static void report_exec(uint64_t ts, int pid) {
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/cgroup", pid);
-  if (slurp(path, &cgroup_buf, &cgroup_cap) < 0) return;
+static void report_exec_in(uint64_t ts, int pid, int dir) {
+  if (slurp(dir, "cgroup", &cgroup_buf, &cgroup_cap) < 0) return;
   const char *container;
   size_t container_len;
   if (!container_of(cgroup_buf, &container, &container_len)) return;
-  snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
-  ssize_t cmdline_len = slurp(path, &cmdline_buf, &cmdline_cap);
+  ssize_t cmdline_len = slurp(dir, "cmdline", &cmdline_buf, &cmdline_cap);
   if (cmdline_len < 0) return;
-  snprintf(path, sizeof path, "/proc/%d/stat", pid);
-  if (slurp(path, &stat_buf, &stat_cap) < 0) return;
+  if (slurp(dir, "stat", &stat_buf, &stat_cap) < 0) return;
   /* Who owns /proc/<pid>: the effective uid, or the namespace's root for a setuid program. */
   struct stat owner;
-  snprintf(path, sizeof path, "/proc/%d", pid);
-  int owned = stat(path, &owner) == 0;
+  int owned = fstat(dir, &owner) == 0;
   /* stat's fields after the command name, which may hold spaces and parentheses: the 2nd is
    * the ppid, the 20th the start time. */
   unsigned long long ppid = 0, start = 0;
@@ -226,14 +221,25 @@ static void report_exec(uint64_t ts, int pid) {
    * null when closed): the daemon's stdio-socket and relay checks need not read them again. */
   puts_out("],\"fds\":[");
   for (int fd = 0; fd <= 2; fd++) {
-    char target[4096];
-    snprintf(path, sizeof path, "/proc/%d/fd/%d", pid, fd);
-    ssize_t len = readlink(path, target, sizeof target);
+    char target[4096], name[8];
+    snprintf(name, sizeof name, "fd/%d", fd);
+    ssize_t len = readlinkat(dir, name, target, sizeof target);
     if (fd > 0) put(",", 1);
     if (len < 0) puts_out("null");
     else put_json_string(target, (size_t)len);
   }
   puts_out("]}\n");
+}
+
+/* Reads the new program's /proc entries at once, before a short-lived process can exit: each
+ * relative to one open /proc/<pid>, which spares a lookup of the pid per read. */
+static void report_exec(uint64_t ts, int pid) {
+  char path[32];
+  snprintf(path, sizeof path, "/proc/%d", pid);
+  int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return;
+  report_exec_in(ts, pid, dir);
+  close(dir);
 }
 
 int main(void) {
