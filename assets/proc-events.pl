@@ -3,14 +3,16 @@
 # (netlink NETLINK_CONNECTOR, group CN_IDX_PROC) sends one message per exec, and this reads the
 # new program's /proc entries at once, before a short-lived process can exit. Prints one JSON line
 # per exec whose cgroup is a container's (`lxc.payload.<name>`):
-#   {"ts":<ns, CLOCK_MONOTONIC>,"pid":…,"ppid":…,"start":<ticks since boot>,"container":"…",
-#    "argv":[…]}
+#   {"ts":<ns, CLOCK_MONOTONIC>,"pid":…,"ppid":…,"start":<ticks since boot>,"owner":<uid of
+#    /proc/<pid>, absent when gone>,"container":"…",
+#    "argv":[…],"fds":[<fd 0, 1 and 2's link, or null>]}
 # and first {"ready":true,"filtered":true|false} once subscribed ("filtered": the kernel sends
 # only exec events, Linux 6.6+), {"lost":true} when the kernel dropped events (receive buffer
 # full). Needs CAP_NET_ADMIN; exits non-zero with the reason on stderr when it cannot listen.
 # Only perl-base modules are used, so it runs on any Debian or Ubuntu host.
-# Three reads per exec (cgroup, cmdline, stat): under a test suite's hundreds of execs a second,
-# each further one is CPU the monitor spends.
+# Three reads, a stat and three readlinks per exec (cgroup, cmdline, stat, owner, fds 0-2): under a test suite's
+# hundreds of execs a second, each further one is CPU the monitor spends (the compiled twin,
+# native/proc-events.c, does the same for less and runs instead where it was built).
 use strict;
 use warnings;
 use Socket qw(SOCK_DGRAM SOL_SOCKET SO_RCVBUF);
@@ -101,8 +103,14 @@ while (1) {
   $cmdline =~ s/\0+$//;
   my @argv = map { json_string($_) } split /\0/, $cmdline, -1;
   @argv = () if $cmdline eq '';
+  # Standard input, output and error as the program got them (null when closed): the daemon's
+  # stdio-socket and relay checks need not read them again.
+  my @fds = map { my $link = readlink("/proc/$pid/fd/$_"); defined $link ? json_string($link) : 'null' } 0 .. 2;
+  # Who owns /proc/<pid>: the effective uid, or the namespace's root for a setuid program.
+  my $owner = (stat "/proc/$pid")[4];
   print '{"ts":', $ts, ',"pid":', $pid, ',"ppid":', ($fields[1] // 0),
-    ',"start":', ($fields[19] // 0), ',"container":', json_string($container),
-    ',"argv":[', join(',', @argv), "]}\n";
+    ',"start":', ($fields[19] // 0), (defined $owner ? (',"owner":', $owner) : ()),
+    ',"container":', json_string($container),
+    ',"argv":[', join(',', @argv), '],"fds":[', join(',', @fds), "]}\n";
   $unflushed = 1;
 }

@@ -14,11 +14,13 @@ export const TEST_SUITE = [
 ];
 
 export interface MonitorCpu {
-  /** The daemon (this process) and its exec event reader (perl), in % of one core. */
+  /** The daemon (this process) and its exec event reader, in % of one core. */
   percent: number;
   daemonPercent: number;
-  /** undefined when no perl child runs (process events off or failed). */
-  perlPercent?: number;
+  /** undefined when no reader child runs (process events off or failed). */
+  readerPercent?: number;
+  /** The reader's program name (`coi-proc-events`, or `perl` where none was compiled). */
+  reader?: string;
   wallMs: number;
   scans: number;
   msPerScan: number;
@@ -26,12 +28,15 @@ export interface MonitorCpu {
   execs: number;
 }
 
-/** The perl child of this process (the daemon's exec event reader). */
-export function perlChild(): number | undefined {
+const READERS = new Set(['coi-proc-events', 'perl']);
+
+/** The exec event reader child of this process (the daemon's), compiled or perl. */
+export function readerChild(): { pid: number; name: string } | undefined {
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
-    if (Number.isInteger(pid) && readParentPid(pid) === process.pid && readName(pid) === 'perl')
-      return pid;
+    if (!Number.isInteger(pid) || readParentPid(pid) !== process.pid) continue;
+    const name = readName(pid);
+    if (name !== undefined && READERS.has(name)) return { pid, name };
   }
   return undefined;
 }
@@ -41,24 +46,27 @@ export async function monitorCpu(
   daemon: MonitorDaemon,
   during: () => Promise<void>,
 ): Promise<MonitorCpu> {
-  const perl = perlChild();
-  const perl0 = perl === undefined ? undefined : readCpuSeconds(perl);
+  const reader = readerChild();
+  const reader0 = reader && readCpuSeconds(reader.pid);
   const cpu0 = process.cpuUsage();
   const status0 = daemon.status();
   const t0 = performance.now();
   await during();
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
-  const perl1 = perl === undefined ? undefined : readCpuSeconds(perl);
+  const reader1 = reader && readCpuSeconds(reader.pid);
   const status = daemon.status();
   const scans = status.scans - status0.scans;
   const daemonPercent = ((cpu.user + cpu.system) / 1000 / wallMs) * 100;
-  const perlPercent =
-    perl0 === undefined || perl1 === undefined ? undefined : ((perl1 - perl0) * 1e5) / wallMs;
+  const readerPercent =
+    reader0 === undefined || reader1 === undefined
+      ? undefined
+      : ((reader1 - reader0) * 1e5) / wallMs;
   return {
-    percent: daemonPercent + (perlPercent ?? 0),
+    percent: daemonPercent + (readerPercent ?? 0),
     daemonPercent,
-    perlPercent,
+    readerPercent,
+    reader: reader?.name,
     wallMs,
     scans,
     msPerScan: (status.scanBusyMs - status0.scanBusyMs) / Math.max(1, scans),
@@ -71,7 +79,7 @@ export function formatCpu(label: string, cpu: MonitorCpu): string {
   const pct = (n: number) => `${n.toFixed(2)} %`;
   return (
     `${label} (${Math.round(cpu.wallMs / 1000)} s): ${pct(cpu.percent)} of one core ` +
-    `(daemon ${pct(cpu.daemonPercent)}, exec reader ${cpu.perlPercent === undefined ? 'not running' : pct(cpu.perlPercent)}; ` +
+    `(daemon ${pct(cpu.daemonPercent)}, exec reader ${cpu.readerPercent === undefined ? 'not running' : `${pct(cpu.readerPercent)} (${cpu.reader})`}; ` +
     `${cpu.scans} process scans, ${cpu.msPerScan.toFixed(3)} ms each)`
   );
 }

@@ -1,7 +1,7 @@
 // Short-lived processes against the monitor daemon, with the kernel's exec events and with the
 // /proc poll alone, in the same run: how many of 20 credential greps living ~1 ms and ~10 ms are
 // recorded, and the recorded latency from the exec to the alert (p50/p95). Then the CPU of the
-// event reader (perl) and of the daemon with 10 idle monitored containers.
+// event reader (compiled, or perl) and of the daemon with 10 idle monitored containers.
 // Needs root and the base image; containers are named coi-test-bench…-… and deleted at the end.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { MonitorDaemon } from '../src/security/monitor/daemon.js';
 import { readCpuSeconds } from '../src/security/sources/proc-read.js';
 import { containerName } from '../src/shared/naming.js';
 import { launchBenchContainer, removeBenchContainer } from './_containers.js';
-import { perlChild } from './_monitor-cpu.js';
+import { readerChild } from './_monitor-cpu.js';
 
 const PREFIX = `coi-test-bench${process.pid.toString(16)}-`;
 const TRIALS = 20;
@@ -120,15 +120,15 @@ export async function run(): Promise<void> {
     );
     await Promise.all(idle.map((n) => daemon.watchOf(n, 30_000)));
     await sleep(5000);
-    const perl = perlChild();
-    const perlBefore = perl === undefined ? undefined : readCpuSeconds(perl);
+    const reader = readerChild();
+    const readerBefore = reader && readCpuSeconds(reader.pid);
     const execsBefore = daemon.status().processEvents?.execs ?? 0;
     const cpuBefore = process.cpuUsage();
     const t0 = performance.now();
     await sleep(CPU_WINDOW_MS);
     const wallSec = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
-    const perlAfter = perl === undefined ? undefined : readCpuSeconds(perl);
+    const readerAfter = reader && readCpuSeconds(reader.pid);
     const status = daemon.status();
     await daemon.stop();
 
@@ -136,7 +136,7 @@ export async function run(): Promise<void> {
     const pct = (sec: number) => `${((sec / wallSec) * 100).toFixed(2)} % of one core`;
     console.log(
       `idle, ${IDLE_CONTAINERS} monitored containers over ${Math.round(wallSec)} s: ` +
-        `exec reader (perl) ${perlBefore === undefined || perlAfter === undefined ? 'not found' : pct(perlAfter - perlBefore)}, ` +
+        `exec reader (${reader?.name ?? '?'}) ${readerBefore === undefined || readerAfter === undefined ? 'not found' : pct(readerAfter - readerBefore)}, ` +
         `daemon (node, poll included) ${pct((cpu.user + cpu.system) / 1e6)}; ` +
         `${(status.processEvents?.execs ?? 0) - execsBefore} container execs seen, ` +
         `${status.processEvents?.lost ?? 0} event drops (${status.processEvents?.detail ?? '?'})`,

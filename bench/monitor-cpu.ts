@@ -1,4 +1,4 @@
-// The monitor daemon's CPU (node plus its perl exec event reader) with 10 idle monitored
+// The monitor daemon's CPU (node plus its exec event reader, compiled or perl) with 10 idle monitored
 // containers, then while one of them runs a test suite of 5 × 500 short processes: the targets are
 // < 2 % and < 10 % of one core. COI_BENCH_CPU_WINDOW_MS sets the idle window (default 60 s). Run
 // it under `npx tsx --cpu-prof bench/monitor-cpu.ts` to see where the daemon's time goes.

@@ -12,6 +12,7 @@ import {
   sensitiveDirectories,
 } from '../detectors/sensitive-file.js';
 import { shellScript } from '../detectors/shell-script.js';
+import { setBounded } from '../dns/bounded-map.js';
 import type { Detection } from '../response/responder.js';
 import { CanaryWatcher, canaryPaths, type CanaryTouch } from '../sources/canaries.js';
 import { cgroupPidsReader } from '../sources/cgroup-pids.js';
@@ -66,6 +67,10 @@ export interface ContainerWatchOptions {
 
 export const IO_BOOT_GRACE_MS = 20_000;
 
+/** How many quiet command lines a container's watch remembers, and up to what length. */
+const QUIET_COMMANDS_REMEMBERED = 2048;
+const QUIET_COMMAND_MAX_CHARS = 4096;
+
 /**
  * How long after its start an account program still explains an access to the account files:
  * `sudo -n true` or `usermod` can be gone before inotify's event is read, but their exec was seen.
@@ -89,6 +94,11 @@ export class ContainerWatch {
   private readonly canaries: PresentPathsWatch;
   private readonly sensitiveFiles: PresentPathsWatch;
   private readonly commandAlerts = new ProcessTreeAlerts();
+  /**
+   * Command lines that raised no alert. The patterns are a pure function of argv and this
+   * container's fixed settings, and a test suite runs the same command lines again and again.
+   */
+  private readonly quietCommands = new Map<string, true>();
   /** When an account program that reads, and one that writes, was last seen starting. */
   private readonly accountProgramAt: Record<FileAccess, number> = {
     read: -Infinity,
@@ -201,10 +211,14 @@ export class ContainerWatch {
     }
   }
 
-  /** A process become root: only root processes cost the walk up their parents. */
+  /**
+   * A process become root: only root processes cost the walk up their parents. The owner its
+   * exec event gave spares a stat per exec; a process that becomes root without an exec is seen
+   * by the program it then runs.
+   */
   private checkPrivilege(sighting: ProcessSighting): void {
     const root = this.uidMap.find((r) => r.inside === 0)?.outside ?? 0;
-    const owner = readProcOwner(sighting.pid);
+    const owner = sighting.owner ?? readProcOwner(sighting.pid);
     // Gone already (most of a test suite's processes by now): nothing left to check.
     if (owner === undefined || (owner !== root && owner !== 0)) return;
     const uids = readUids(sighting.pid);
@@ -215,13 +229,19 @@ export class ContainerWatch {
   }
 
   private worstCommandAlert(pid: number, argv: string[]): Alert | undefined {
+    // NUL cannot be in an argument: `sh -c 'a b'` and `sh -c a b` are two keys.
+    const key = argv.join('\0');
+    if (this.quietCommands.has(key)) return undefined;
     const options = this.opts.settings.commandLine;
     const script = shellScript(argv);
     const alerts = [
       classifyCommandLine({ pid, command: argv.join(' ') }, options),
       script === undefined ? undefined : classifyCommandLine({ pid, command: script }, options),
     ].filter((a): a is Alert => a !== undefined);
-    return alerts.sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
+    const worst = alerts.sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
+    if (!worst && key.length <= QUIET_COMMAND_MAX_CHARS)
+      setBounded(this.quietCommands, key, true, QUIET_COMMANDS_REMEMBERED);
+    return worst;
   }
 
   /** A behavioural reverse-shell finding (stdio on a socket, a relay, a bind shell). */

@@ -1,10 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseProcEventLine, type ExecEvent } from './exec-event-parse.js';
 
 /** assets/ sits three levels above both src/security/sources/ (tsx) and dist/security/sources/. */
 export const PROC_EVENTS_SCRIPT = fileURLToPath(
   new URL('../../../assets/proc-events.pl', import.meta.url),
+);
+/** native/proc-events.c as `npm run build` compiles it (absent without a C compiler). */
+export const COMPILED_READER = fileURLToPath(
+  new URL('../../../dist/native/coi-proc-events', import.meta.url),
 );
 const READY_TIMEOUT_MS = 5000;
 
@@ -14,7 +19,12 @@ export interface ExecEventOptions {
   onFailed(reason: string): void;
   /** The interpreter; tests point it elsewhere to see the failure path. */
   perl?: string;
+  /** The compiled reader, tried before perl when it exists; tests point it elsewhere. */
+  compiled?: string;
 }
+
+/** Which program reads the kernel's events (`coi monitor`'s status names it). */
+export type ExecReader = 'compiled' | 'perl';
 
 /** What `coi monitor` and `coi health` show about how process starts are found. */
 export interface ExecEventStats {
@@ -29,12 +39,16 @@ export interface ExecEventStats {
   execs: number;
   /** Times the kernel dropped events because the receive queue was full. */
   lost: number;
+  /** The reader that subscribed; absent until one did (and from daemons older than it). */
+  reader?: ExecReader;
 }
 
 /**
- * Every exec in a container, by kernel event rather than by poll: `assets/proc-events.pl` (perl,
- * present on every Debian/Ubuntu host, since Node cannot open netlink sockets) subscribes to the
- * process-events connector and prints a JSON line per exec, read here from its stdout.
+ * Every exec in a container, by kernel event rather than by poll: a reader (Node cannot open
+ * netlink sockets) subscribes to the process-events connector and prints a JSON line per exec,
+ * read here from its stdout. The compiled one (native/proc-events.c) when the build made it,
+ * else, or when it cannot start (built for another machine), `assets/proc-events.pl` (perl is on
+ * every Debian/Ubuntu host): the same lines, at several times the CPU per exec.
  */
 export class ExecEventSource {
   private child?: ChildProcess;
@@ -45,9 +59,17 @@ export class ExecEventSource {
   constructor(private readonly opts: ExecEventOptions) {}
 
   /** Resolves once subscribed (true), or false with the reason in `stats.detail`. */
-  start(): Promise<boolean> {
-    const perl = this.opts.perl ?? 'perl';
-    const child = spawn(perl, [PROC_EVENTS_SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'] });
+  async start(): Promise<boolean> {
+    const compiled = this.opts.compiled ?? COMPILED_READER;
+    if (existsSync(compiled)) {
+      if (await this.startReader('compiled', compiled, [])) return true;
+      if (this.stopped) return false;
+    }
+    return this.startReader('perl', this.opts.perl ?? 'perl', [PROC_EVENTS_SCRIPT]);
+  }
+
+  private startReader(reader: ExecReader, program: string, args: string[]): Promise<boolean> {
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let stderr = '';
     child.stderr.setEncoding('utf8');
@@ -61,22 +83,25 @@ export class ExecEventSource {
         clearTimeout(timer);
         this.stats.state = listening ? 'events' : 'failed';
         this.stats.detail = detail;
+        if (listening) this.stats.reader = reader;
         resolve(listening);
       };
       const timer = setTimeout(() => {
-        settle(false, `${perl} did not subscribe within ${READY_TIMEOUT_MS} ms`);
-        this.stop();
+        settle(false, `${program} did not subscribe within ${READY_TIMEOUT_MS} ms`);
+        child.kill();
       }, READY_TIMEOUT_MS);
       child.stdout.on('data', (chunk: string) =>
         this.consume(chunk, (filtered) =>
           settle(true, filtered ? 'kernel-filtered exec events' : 'all process events'),
         ),
       );
-      child.once('error', (err) => settle(false, `cannot run ${perl}: ${err.message}`));
+      child.once('error', (err) => settle(false, `cannot run ${program}: ${err.message}`));
       // 'close', not 'exit': by then stderr has been read to its end.
       child.once('close', (code, signal) => {
-        const why = stderr.trim() || `${perl} exited (${signal ?? `code ${code}`})`;
-        if (this.stats.state !== 'events') return settle(false, why);
+        const why = stderr.trim() || `${program} exited (${signal ?? `code ${code}`})`;
+        if (!settled) return settle(false, why);
+        // A reader that never subscribed (the compiled one, perl taking over) is not the source.
+        if (this.stats.reader !== reader || this.stats.state !== 'events') return;
         this.stats.state = 'failed';
         this.stats.detail = `stopped: ${why}`;
         if (!this.stopped) this.opts.onFailed(why);

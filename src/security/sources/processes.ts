@@ -47,6 +47,8 @@ export interface ProcessSighting {
   previousArgv?: string[];
   /** How long ago the process started (ms); the detection latency of what it does at start. */
   ageMs: number;
+  /** Who owned /proc/<pid> at the exec, when its event said (ExecEvent.owner). */
+  owner?: number;
 }
 
 export interface ProcessScannerOptions {
@@ -322,6 +324,7 @@ export class ProcessScanner {
       argv,
       // The exec's own timestamp is exact; a start time in /proc is in 10 ms ticks.
       ageMs: exec ? Number(process.hrtime.bigint() - exec.at) / 1e6 : age,
+      owner: exec?.owner,
     };
     if (command !== entry.command) {
       const previousArgv = entry.argv;
@@ -330,11 +333,16 @@ export class ProcessScanner {
       this.opts.onCommand({ ...sighting, previousArgv });
     }
     // Most of a test suite's processes are gone by the time their exec is read: one cheap look
-    // spares the three failing fd reads (a thrown error each). The entry stays: a later exec
-    // event of this exec chain still folds into it, and the next pass drops it.
-    if (exec && !existsSync(`${this.proc}/${pid}`)) return;
-    const fds = readStdio(pid, this.proc);
-    if (!entry.relayReported && age < RELAY_WINDOW_MS) {
+    // before the first /proc read spares the failing ones (a thrown error each), and an exec
+    // whose fds came with it and hold nothing to look at needs no look at all. The entry stays:
+    // a later exec event of this exec chain still folds into it, and the next pass drops it.
+    let alive: boolean | undefined;
+    const isAlive = () => (alive ??= !exec || existsSync(`${this.proc}/${pid}`));
+    // The exec's own links when the reader sent them: what the program got is what counts at
+    // its exec (a later change is the passes' to see, as it always was).
+    const fds = exec?.stdio ?? (isAlive() ? readStdio(pid, this.proc) : undefined);
+    if (!fds) return;
+    if (!entry.relayReported && age < RELAY_WINDOW_MS && mayBeRelayed(argv, fds[0]) && isAlive()) {
       const relay = this.relays.check(
         entry.container!,
         { pid, command, argv, stdin: fds[0] },
@@ -347,12 +355,12 @@ export class ProcessScanner {
       if (relay) {
         entry.relayReported = true;
         this.opts.onRelay(sighting, relay);
-      } else if (exec && mayBeRelayed(argv, fds[0])) this.recheckSoon(pid, entry);
+      } else if (exec) this.recheckSoon(pid, entry);
     }
     const inodes = Object.values(fds)
       .map((target) => socketInode(target))
       .filter((inode): inode is number => inode !== undefined && !entry.settledSockets.has(inode));
-    if (inodes.length === 0) return;
+    if (inodes.length === 0 || !isAlive()) return;
     const unix = readUnixSocketInodes(pid, this.proc);
     for (const inode of inodes) if (unix.has(inode)) entry.settledSockets.add(inode);
     if (inodes.every((inode) => unix.has(inode))) return;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseProcEventLine } from '../../../../src/security/sources/exec-event-parse.js';
 
 const EXEC =
@@ -25,6 +25,23 @@ describe('the lines of proc-events.pl', () => {
     });
   });
 
+  it('reads the links of fds 0-2 at the exec, a closed one absent; odd ones as if not sent', () => {
+    const withFds = (fds: string) => EXEC.replace(/\}$/, `,"fds":${fds}}`);
+    expect(parseProcEventLine(withFds('["socket:[123]","pipe:[4]",null]'))).toMatchObject({
+      stdio: { 0: 'socket:[123]', 1: 'pipe:[4]' },
+    });
+    expect(parseProcEventLine(withFds('[null,null,null]'))).toMatchObject({ stdio: {} });
+    expect(parseProcEventLine(EXEC)).toMatchObject({ stdio: undefined });
+    for (const odd of ['["pipe:[4]"]', '[1,null,null]', '"pipe:[4]"'])
+      expect(parseProcEventLine(withFds(odd))).toMatchObject({ kind: 'exec', stdio: undefined });
+  });
+
+  it("reads the owner of the process's /proc entry when the reader sent it", () => {
+    const owned = EXEC.replace('"start":1766736,', '"start":1766736,"owner":1001000,');
+    expect(parseProcEventLine(owned)).toMatchObject({ owner: 1001000 });
+    expect(parseProcEventLine(EXEC)).toMatchObject({ owner: undefined });
+  });
+
   it('reads the subscription and the note of dropped events', () => {
     expect(parseProcEventLine('{"ready":true,"filtered":true}')).toEqual({
       kind: 'ready',
@@ -44,5 +61,15 @@ describe('the lines of proc-events.pl', () => {
     expect(parseProcEventLine(EXEC.replace('"coi-ab12cd34-1"', '""'))).toBeUndefined();
     expect(parseProcEventLine(EXEC.replace('"argv":["nc"', '"argv":[1'))).toBeUndefined();
     expect(parseProcEventLine('null')).toBeUndefined();
+  });
+
+  it('does not try to parse the empty line after a chunk of lines (a throw each)', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(parseProcEventLine('')).toBeUndefined();
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
   });
 });

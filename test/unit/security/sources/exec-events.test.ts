@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -21,21 +21,25 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function fakePerl(body: string): string {
-  const path = join(dir, 'perl');
+function fakeReader(name: string, body: string): string {
+  const path = join(dir, name);
   writeFileSync(path, `#!/bin/sh\n${body}\n`);
   chmodSync(path, 0o755);
   return path;
 }
 
+const fakePerl = (body: string) => fakeReader('perl', body);
+
 const EXEC_LINE =
   '{"ts":1000000,"pid":7,"ppid":1,"uid":0,"start":100,"container":"c1","exe":"/bin/sh","argv":["sh"]}';
 
-function start(perl: string) {
+/** `compiled`: the compiled reader's path; by default one that does not exist (perl runs). */
+function start(perl: string, compiled = join(dir, 'no-compiled-reader')) {
   const execs: ExecEvent[] = [];
   const failures: string[] = [];
   source = new ExecEventSource({
     perl,
+    compiled,
     onExec: (e) => execs.push(e),
     onFailed: (why) => failures.push(why),
   });
@@ -90,6 +94,39 @@ describe('the exec event source', () => {
     quiet.source.stop();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(quiet.failures).toEqual([]);
+  });
+});
+
+describe('which reader runs', () => {
+  it('prefers the compiled reader, and perl does not run', async () => {
+    const perlRan = join(dir, 'perl-ran');
+    const s = start(
+      fakePerl(`touch ${perlRan}; echo '{"ready":true,"filtered":true}'; exec sleep 30`),
+      fakeReader(
+        'compiled',
+        `echo '{"ready":true,"filtered":true}'; echo '${EXEC_LINE}'; exec sleep 30`,
+      ),
+    );
+    expect(await s.started).toBe(true);
+    expect(s.source.stats).toMatchObject({ state: 'events', reader: 'compiled' });
+    await vi.waitFor(() => expect(s.execs).toHaveLength(1));
+    expect(existsSync(perlRan)).toBe(false);
+  });
+
+  it('falls back to perl when the compiled reader cannot start, and its exit is no failure', async () => {
+    const s = start(
+      fakePerl(`echo '{"ready":true,"filtered":false}'; exec sleep 30`),
+      fakeReader('compiled', `echo 'cannot execute: Exec format error' >&2; exit 126`),
+    );
+    expect(await s.started).toBe(true);
+    expect(s.source.stats).toMatchObject({
+      state: 'events',
+      detail: 'all process events',
+      reader: 'perl',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(s.failures).toEqual([]);
+    expect(s.source.stats.state).toBe('events');
   });
 });
 

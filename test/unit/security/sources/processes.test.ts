@@ -312,6 +312,23 @@ describe('ProcessScanner: exec events', () => {
     }
   });
 
+  it("takes stdio from the exec's own fd links when the reader sent them, not from /proc", () => {
+    // /proc shows a terminal on every fd; the exec said socket 2222, connected to 10.99.0.1.
+    const dir = fakeProcess(100, { cgroup: CONTAINER_CGROUP, argv: ['sh', '-i'] });
+    writeFileSync(
+      join(dir, 'net', 'tcp'),
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
+        '   1: 0500630A:A8CA 0100630A:115C 01 00000000:00000000 00:00000000 00000000  1000        0 2222 1 0 20 4 30 10 -1\n',
+    );
+    const { s, stdio } = scanner();
+    s.observeExec({
+      ...exec(100, ['sh', '-i']),
+      stdio: { 0: 'socket:[2222]', 1: 'socket:[2222]', 2: 'socket:[2222]' },
+    });
+    expect(stdio).toHaveLength(1);
+    expect(stdio[0]!.alert).toMatchObject({ evidence: { process: { pattern: 'stdio-socket' } } });
+  });
+
   it('ignores execs in containers it does not watch', () => {
     const { s, commands } = scanner();
     s.observeExec(exec(300, ['nc', '-e', 'sh'], 999.9, 'other-1'));
