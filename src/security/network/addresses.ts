@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { InstancesService, NetworksService } from '../../incus/interfaces.js';
 import { pinnedAddresses } from '../../shared/instance-network.js';
-import { inCidr, ipv4ToNumber, isIpv4Cidr } from '../../shared/ipv4.js';
+import { inCidr, ipv4ToNumber, isIpv4, isIpv4Cidr } from '../../shared/ipv4.js';
 import { withLockFile } from '../../shared/lock-file.js';
 
 /** The parts of the Incus API that address bookkeeping reads (and a lost claim deletes). */
@@ -24,6 +26,26 @@ export async function instanceAddresses(
       for (const a of nic.addresses) if (a.family === 'inet') addresses.add(a.address);
   }
   return addresses;
+}
+
+/**
+ * The addresses the local daemon's dnsmasq has leased on `bridge` (its leases file), none when
+ * there is no such file (a remote daemon, another INCUS_DIR). Incus lists only the leases of
+ * existing instances; a lease that outlived its instance (a DHCP release lost at delete, seen
+ * under load) still holds the address for its hour, and dnsmasq will not give it to a new
+ * container pinned to it: that address is not free.
+ */
+export async function dnsmasqLeases(
+  bridge: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> {
+  const file = join(env.INCUS_DIR || '/var/lib/incus', 'networks', bridge, 'dnsmasq.leases');
+  const text = await readFile(file, 'utf8').catch(() => '');
+  // "<expiry> <mac> <ip> <hostname> <client id>" per line.
+  return text.split('\n').flatMap((line) => {
+    const address = line.split(' ')[2] ?? '';
+    return isIpv4(address) ? [address] : [];
+  });
 }
 
 /** Claims lost to another launch before one is given up (each costs a create and a delete). */
@@ -56,11 +78,13 @@ export async function withFreeAddress<T>(
           'container to an address in it — set one with `incus network set`',
       );
     for (let claim = 1; ; claim += 1) {
-      const [leases, used] = await Promise.all([
+      const [leases, leasedHere, used] = await Promise.all([
         incus.networks.leases(bridge),
+        dnsmasqLeases(bridge),
         instanceAddresses(incus),
       ]);
       for (const lease of leases) used.add(lease.address);
+      for (const address of leasedHere) used.add(address);
       const ip = pickFree(cidr, used);
       const created = await create(ip);
       const owner = await addressOwner(incus, ip, instance).catch(async (err: unknown) => {

@@ -1,8 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pickFree, withFreeAddress } from '../../../../src/security/network/addresses.js';
+import {
+  dnsmasqLeases,
+  pickFree,
+  withFreeAddress,
+} from '../../../../src/security/network/addresses.js';
 import { pinnedAddresses } from '../../../../src/shared/instance-network.js';
 import { FakeIncus } from '../../../helpers/fake-incus.js';
 
@@ -71,6 +75,48 @@ function barrier(count: number): () => Promise<void> {
     return opened;
   };
 }
+
+describe('addresses a lease outlived its instance on', () => {
+  const leases = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'coi-incus-dir-'));
+    mkdirSync(join(dir, 'networks', BRIDGE.name), { recursive: true });
+    writeFileSync(join(dir, 'networks', BRIDGE.name, 'dnsmasq.leases'), text);
+    return dir;
+  };
+
+  it("reads the daemon's dnsmasq leases file; none without one", async () => {
+    const dir = leases(
+      '1796190261 10:66:6a:ac:76:1a 10.20.30.254 coi-gone-1 ff:6a:ac:76:1a:00:01\n' +
+        '1796190262 10:66:6a:ac:76:1b 10.20.30.9 * *\nduid 00:01:00:01\n',
+    );
+    expect(await dnsmasqLeases(BRIDGE.name, { INCUS_DIR: dir })).toEqual([
+      '10.20.30.254',
+      '10.20.30.9',
+    ]);
+    expect(await dnsmasqLeases('otherbr0', { INCUS_DIR: dir })).toEqual([]);
+  });
+
+  it('is not pinned: dnsmasq would not give it to the new container', async () => {
+    const saved = process.env.INCUS_DIR;
+    process.env.INCUS_DIR = leases('1796190261 10:66:6a:ac:76:1a 10.20.30.254 coi-gone-1 *\n');
+    try {
+      const ip = await withFreeAddress(
+        incus,
+        BRIDGE.name,
+        join(homes, 'locks'),
+        'c1',
+        async (free) => {
+          await createPinned('c1', free);
+          return free;
+        },
+      );
+      expect(ip).toBe('10.20.30.253');
+    } finally {
+      if (saved === undefined) delete process.env.INCUS_DIR;
+      else process.env.INCUS_DIR = saved;
+    }
+  });
+});
 
 describe('claiming a pinned address across homes', () => {
   it('two launches from two homes that picked the same address end on different ones', async () => {
