@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,6 +44,32 @@ describe('streams', () => {
     expect(r.stdout.toString()).toBe('out\nout2\n');
     expect(r.stderr.toString()).toBe('err\n');
   });
+
+  it('loses no stream of a quick command on a busy host, 4 at a time', async () => {
+    // Seen before: the stream attached last (stderr then) came back empty, about 1 run in 25
+    // with three busy loops beside; stdin is attached last now.
+    const busy = Array.from({ length: 3 }, () =>
+      spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }),
+    );
+    try {
+      const quick = async () => {
+        const r = await exec.run(name, ['sh', '-c', 'echo out; echo err >&2; exit 3']);
+        return `${r.stdout.toString()}|${r.stderr.toString()}|${r.exitCode}`;
+      };
+      const fed = async () => {
+        const r = await exec.run(name, ['sh', '-c', 'cat; echo err >&2; exit 3'], {
+          stdin: 'out\n',
+        });
+        return `${r.stdout.toString()}|${r.stderr.toString()}|${r.exitCode}`;
+      };
+      const results: string[] = [];
+      for (let round = 0; round < 75; round++)
+        results.push(...(await Promise.all([quick(), quick(), quick(), fed()])));
+      expect(results.filter((r) => r !== 'out\n|err\n|3')).toEqual([]);
+    } finally {
+      for (const child of busy) child.kill('SIGKILL');
+    }
+  }, 120_000);
 
   it('delivers 10 MB of output byte-exact', async () => {
     const made = await exec.run(name, [
