@@ -1,4 +1,4 @@
-import { setBounded } from './bounded-map.js';
+import { setBounded } from '../../shared/bounded-map.js';
 import type { Answer, Question } from './wire.js';
 
 export interface CachedAnswer {

@@ -1,4 +1,4 @@
-import { setBounded } from './bounded-map.js';
+import { setBounded } from '../../shared/bounded-map.js';
 import type { AReply } from './lookup-a.js';
 
 export interface NameCacheOptions {

@@ -12,7 +12,7 @@ import {
   sensitiveDirectories,
 } from '../detectors/sensitive-file.js';
 import { shellScript } from '../detectors/shell-script.js';
-import { setBounded } from '../dns/bounded-map.js';
+import { setBounded } from '../../shared/bounded-map.js';
 import type { Detection } from '../response/responder.js';
 import { CanaryWatcher, canaryPaths, type CanaryTouch } from '../sources/canaries.js';
 import { cgroupPidsReader } from '../sources/cgroup-pids.js';
