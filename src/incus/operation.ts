@@ -141,15 +141,16 @@ export class Operation<M = Record<string, unknown> | null> implements IncusOpera
             : new IncusError('wait aborted', 0);
         });
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const { timeoutMs } = opts;
       const timer =
-        opts.timeoutMs === undefined
+        timeoutMs === undefined
           ? undefined
           : setTimeout(
               () =>
                 finish(() => {
-                  throw this.timedOut(opts.timeoutMs);
+                  throw this.timedOut(timeoutMs);
                 }),
-              opts.timeoutMs,
+              timeoutMs,
             );
       if (opts.signal?.aborted) onAbort();
       if (this.trackedEpoch === undefined || this.trackedEpoch !== tracker.liveEpoch()) viaHttp();
@@ -170,7 +171,11 @@ export class Operation<M = Record<string, unknown> | null> implements IncusOpera
       metadata: OperationMetadata<M>;
     };
     if (env.type === 'sync') return this.settle(env.metadata);
-    if (/deadline exceeded/i.test(env.error)) throw this.timedOut(opts.timeoutMs);
+    // The wait's own deadline says just this; an operation that failed on a deadline of its own
+    // (a clean stop that did not finish: "Failed shutting down instance…: context deadline
+    // exceeded") comes back in the same envelope and keeps its message.
+    if (opts.timeoutMs !== undefined && /^(context )?deadline exceeded$/i.test(env.error))
+      throw this.timedOut(opts.timeoutMs);
     const recovered =
       this.client.operationTracker?.final(this.id) ?? (await this.refresh().catch(() => undefined));
     if (recovered && recovered.status_code >= OPERATION_FINAL_STATUS) {
@@ -179,7 +184,7 @@ export class Operation<M = Record<string, unknown> | null> implements IncusOpera
     throw errorFromEnvelope(env.error, env.error_code, this.metadata);
   }
 
-  private timedOut(timeoutMs: number | undefined): IncusError {
+  private timedOut(timeoutMs: number): IncusError {
     return new IncusError(
       `timed out after ${timeoutMs} ms waiting for "${this.metadata.description}"`,
       504,

@@ -111,6 +111,22 @@ export async function deleteTestContainer(name: string): Promise<void> {
   created.delete(name);
 }
 
+/**
+ * Stops (SIGSTOP from the host) a running container's init, so it cannot act on a shutdown
+ * signal: a clean stop then never finishes. Returns what continues it.
+ */
+export async function stallInit(name: string): Promise<() => void> {
+  const { pid } = await instances().state(name);
+  process.kill(pid, 'SIGSTOP');
+  return () => {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // Gone already (force-stopped).
+    }
+  };
+}
+
 afterAll(async () => {
   await Promise.all([...created].map((name) => deleteTestContainer(name)));
 });

@@ -5,6 +5,7 @@ import { IncusNotFoundError } from '../../incus/errors.js';
 import { forceDelete } from '../container/force-delete.js';
 import { ContainerOpError, localImageSource } from '../container/lifecycle.js';
 import { startExplained } from '../container/start-explained.js';
+import { stopWithGrace } from '../container/stop-with-grace.js';
 import { openLog } from '../../shared/run.js';
 import type { Progress } from '../progress.js';
 import type { BuildResult } from './builder.js';
@@ -91,7 +92,7 @@ export async function buildCustomImage(opts: CustomBuildOptions): Promise<BuildR
 
     progress.step('Publishing the image');
     await incus.exec.run(container, ['rm', '-f', SCRIPT_PATH]);
-    await (await incus.instances.stop(container, { timeout: 60 })).wait({ timeoutMs: 120_000 });
+    await stopWithGrace(incus, container, 60);
     if (existing) await incus.images.deleteAlias(opts.alias);
     const done = await (
       await incus.images.publish({

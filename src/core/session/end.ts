@@ -3,6 +3,7 @@ import { IncusNotFoundError } from '../../incus/errors.js';
 import type { IncusApi } from '../../incus/interfaces.js';
 import { forceDelete } from '../container/force-delete.js';
 import { resumeContainer } from '../container/resume.js';
+import { stopWithGrace } from '../container/stop-with-grace.js';
 import { SessionLog } from '../logs/session-log.js';
 import { toolAdapter } from '../tools/registry.js';
 import { HostLocks } from './host-locks.js';
@@ -89,7 +90,7 @@ export async function endSession(
       saved = await saveState(incus, container, instance.status, keys, opts.coiDir);
     } catch (err) {
       // Deleting now would lose the agent's state: keep the container for another try.
-      await stop(incus, container, opts.graceSeconds);
+      await stopWithGrace(incus, container, opts.graceSeconds);
       throw new SessionSaveError(
         `could not save the session of ${container} (${(err as Error).message}); the container is kept (stopped): ` +
           'retry with `coi shutdown ' +
@@ -101,7 +102,7 @@ export async function endSession(
     }
   }
   const keep = keys.persistent && opts.keepPersistent;
-  await stop(incus, container, opts.graceSeconds);
+  await stopWithGrace(incus, container, opts.graceSeconds);
   const log = new SessionLog(opts.coiDir, container);
   const written = await writeBack(incus, container, opts.coiDir).catch((err: Error) => {
     log.error(`writing the rotated logins back to the host failed: ${err.message}`);
@@ -181,26 +182,4 @@ function toolAdapterOrUndefined(tool: string) {
     // A tool this coi does not know (an older or newer coi made the container): nothing to save.
     return undefined;
   }
-}
-
-async function stop(
-  incus: IncusApi,
-  container: string,
-  graceSeconds: number | undefined,
-): Promise<void> {
-  // Gone meanwhile (another coi ended it): nothing to stop.
-  const { value } = await incus.instances.get(container).catch(() => ({ value: undefined }));
-  if (!value || value.status === 'Stopped') return;
-  if (graceSeconds !== undefined && value.status === 'Running') {
-    try {
-      await (
-        await incus.instances.stop(container, { timeout: graceSeconds })
-      ).wait({ timeoutMs: (graceSeconds + 10) * 1000 });
-      return;
-    } catch {
-      // Did not stop in time: force below.
-    }
-  }
-  // It may have stopped on its own after the grace stop gave up: the forced stop then fails.
-  await (await incus.instances.stop(container, { force: true })).wait().catch(() => undefined);
 }

@@ -19,6 +19,7 @@ import {
   BASE_IMAGE,
   deleteTestContainer,
   launchTestContainer,
+  stallInit,
   testName,
 } from '../../helpers/testbed.js';
 
@@ -257,6 +258,31 @@ describe('operations', () => {
       expect((err as IncusOperationError).operation?.metadata).toEqual({ return: 127 });
     } finally {
       await plain.close();
+    }
+  });
+
+  it('reports an operation that failed on a deadline of its own with its error, not as a timed-out wait', async () => {
+    const stalled = await launchTestContainer('inst-stall');
+    const resume = await stallInit(stalled);
+    const plain = IncusClient.local();
+    try {
+      const shutdown = /Failed shutting down instance.*deadline exceeded/;
+      const tracked = await incus.instances.stop(stalled, { timeout: 1 });
+      const viaEvents = await tracked.wait({ timeoutMs: 30_000 }).catch((e: unknown) => e);
+      expect((viaEvents as Error).message).toMatch(shutdown);
+      // Over /wait, with no time limit of ours and with one.
+      for (const timeoutMs of [undefined, 30_000]) {
+        const op = await plain.operation('PUT', `/1.0/instances/${stalled}/state`, {
+          body: { action: 'stop', timeout: 1 },
+        });
+        const err = await op.wait({ timeoutMs }).catch((e: unknown) => e);
+        expect((err as Error).message).toMatch(shutdown);
+        expect((err as Error).message).not.toMatch(/timed out after/);
+      }
+    } finally {
+      resume();
+      await plain.close();
+      await deleteTestContainer(stalled);
     }
   });
 
