@@ -1,5 +1,6 @@
 import type { Reverter } from '../../../shared/revert.js';
 import { stopContainer } from '../../container/lifecycle.js';
+import { startExplained } from '../../container/start-explained.js';
 import type { HostLocks } from '../host-locks.js';
 import type { LaunchRequest } from '../launch.js';
 import {
@@ -38,7 +39,7 @@ export async function startSessionContainer(
   const overlays = overlayDevices(workspace, plan.mapping, mounts);
   if (plan.mapping.kind !== 'owner-to-code') {
     await layOverlays(req.incus, container, overlays);
-    await (await req.incus.instances.start(container)).wait();
+    await startExplained(req.incus, container);
     return;
   }
   const mountpoint = idmappedMountpoint(container);
@@ -58,7 +59,7 @@ export async function startSessionContainer(
   try {
     const target = { trees, coiDir: req.coiDir, codeHost };
     await layOverlays(req.incus, container, await intoIdmappedMount(overlays, target));
-    await (await req.incus.instances.start(container)).wait();
+    await startExplained(req.incus, container);
   } catch (err) {
     for (const tree of trees) await detachIdmappedWorkspace(tree.mountpoint);
     throw err;
