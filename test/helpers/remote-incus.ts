@@ -238,16 +238,18 @@ const CERT_NAME_PREFIX = 'coi-test-';
 /**
  * The bed, running and set up (a second call, from any file of the run, reuses it), with a client
  * config of this caller's own: `certName` names its certificate in the bed's trust store, and
- * `otherRemotes` are listed after the bed (the default).
+ * `otherRemotes` (given the bed's server certificate) are listed after the bed (the default).
  */
 export async function ensureRemoteBed(
   certName: string,
-  otherRemotes: ConfRemote[] = [],
+  otherRemotes: (serverCert: string) => ConfRemote[] = () => [],
 ): Promise<RemoteBed> {
   await ensureBedRunning();
+  // The bed's certificate exists only once its daemon has started (the first file of a run).
+  const serverCert = await bedServerCert();
   const conf = await writeClientConf(certName, [
-    { name: BED_REMOTE, url: BED_URL, serverCert: await bedServerCert() },
-    ...otherRemotes,
+    { name: BED_REMOTE, url: BED_URL, serverCert },
+    ...otherRemotes(serverCert),
   ]);
   const bed = bedSocketClient();
   try {

@@ -33,8 +33,7 @@ let strangerDir: string | undefined;
 
 beforeAll(async () => {
   ensureBuilt();
-  const serverCert = await bedServerCert();
-  bed = await ensureRemoteBed(testName('remote-cli'), [
+  bed = await ensureRemoteBed(testName('remote-cli'), (serverCert) => [
     { name: NOTHING_THERE, url: `https://${BED.address}:8444`, serverCert },
   ]);
 });

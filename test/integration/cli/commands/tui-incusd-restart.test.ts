@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDaemon } from '../../../../src/core/host/daemon.js';
@@ -41,17 +41,25 @@ afterAll(async () => {
   await box?.remove();
 });
 
-/** The daemon's own process (not its `forkexec`, `callhook`, … helpers). */
+/**
+ * The local daemon's own process: not its `forkexec`, `callhook`, … helpers, and not the remote
+ * bed's incusd (test/helpers/remote-incus.ts), which other files of the run leave up in its own
+ * network namespace.
+ */
 function incusdPid(): number | undefined {
+  const ourNetns = readlinkSync('/proc/self/ns/net');
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let argv: string[];
+    let netns: string;
     try {
       argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      netns = readlinkSync(`/proc/${entry}/ns/net`);
     } catch {
       continue; // gone meanwhile
     }
-    if (basename(argv[0] ?? '') === 'incusd' && !/^[a-z]/.test(argv[1] ?? '')) return Number(entry);
+    const daemon = basename(argv[0] ?? '') === 'incusd' && !/^[a-z]/.test(argv[1] ?? '');
+    if (daemon && netns === ourNetns) return Number(entry);
   }
   return undefined;
 }
