@@ -298,6 +298,24 @@ describe('operations', () => {
     await expect(op.wait({ timeoutMs: 300 })).rejects.toThrow(/timed out after 300 ms/);
     expect((await op.wait({ timeoutMs: 10_000 })).metadata).toEqual({ return: 0 });
   });
+
+  it('without a tracker, a wait that runs out of time says so (the daemon ends /wait on its deadline)', async () => {
+    const plain = IncusClient.local();
+    try {
+      const op = await plain.operation('POST', `/1.0/instances/${main}/exec`, {
+        body: {
+          command: ['sleep', '3'],
+          'wait-for-websocket': false,
+          'record-output': false,
+          interactive: false,
+        },
+      });
+      await expect(op.wait({ timeoutMs: 1000 })).rejects.toThrow(/timed out after 1000 ms/);
+      expect((await op.wait({ timeoutMs: 10_000 })).metadata).toEqual({ return: 0 });
+    } finally {
+      await plain.close();
+    }
+  });
 });
 
 describe('daemon unreachable', () => {
